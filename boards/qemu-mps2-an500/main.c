@@ -1,0 +1,131 @@
+/*
+ * Firmware harness: runs one inference of the generated model under QEMU and reports it.
+ *
+ * Contract with the runner (compiler/toolchain/firmware.ts), all through semihosting in QEMU's
+ * working directory: reads input_<i>.bin into mote_input(i) (its size must equal
+ * mote_input_bytes(i)), paints the free stack, times exactly one mote_invoke() with SysTick,
+ * writes output_<i>.bin, prints "instructions: N" and "stack: N" lines and exits with status 0.
+ * Any failure prints one "error: ..." line and exits with status 1.
+ *
+ * Stack measure: every word between __stack_bottom (link.ld) and main's stack pointer is set
+ * to MOTE_STACK_PAINT before timing (the painting loop keeps everything in registers and no
+ * interrupt is enabled yet); afterwards the lowest overwritten word gives the high-water mark
+ * of mote_invoke below main's frame (it also covers the timer start, a few words, and any
+ * SysTick exception frame pushed during the inference).
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "mote_board.h"
+#include "semihosting.h"
+
+#define MOTE_STACK_PAINT 0xC5A3E10Fu
+
+extern uint32_t __stack_bottom[];
+
+static void tensor_file_name(char *name, const char *prefix, int index)
+{
+  unsigned n = 0;
+  while (prefix[n] != '\0') {
+    name[n] = prefix[n];
+    n++;
+  }
+  char digits[12];
+  unsigned d = 0;
+  unsigned value = (unsigned)index;
+  do {
+    digits[d++] = (char)('0' + value % 10u);
+    value /= 10u;
+  } while (value != 0u);
+  while (d > 0u) name[n++] = digits[--d];
+  const char *suffix = ".bin";
+  for (unsigned i = 0; suffix[i] != '\0'; i++) name[n++] = suffix[i];
+  name[n] = '\0';
+}
+
+__attribute__((noreturn)) static void harness_error(const char *what, const char *file)
+{
+  sh_write0("error: ");
+  sh_write0(what);
+  if (file != NULL) {
+    sh_write0(" ");
+    sh_write0(file);
+  }
+  sh_write0("\n");
+  sh_exit(1);
+}
+
+static void read_inputs(void)
+{
+  for (int i = 0; i < MOTE_NUM_INPUTS; i++) {
+    char name[32];
+    tensor_file_name(name, "input_", i);
+    int handle = sh_open(name, SH_MODE_RB);
+    if (handle < 0) harness_error("cannot open input file", name);
+    long length = sh_flen(handle);
+    if (length < 0 || (size_t)length != mote_input_bytes(i)) {
+      sh_write0("error: input file ");
+      sh_write0(name);
+      sh_write0(" has the wrong size: expected ");
+      mote_log_number((uint64_t)mote_input_bytes(i));
+      sh_write0(" bytes, found ");
+      mote_log_number((uint64_t)(length < 0 ? 0 : length));
+      sh_write0("\n");
+      sh_exit(1);
+    }
+    if (sh_read(handle, mote_input(i), (size_t)length) != 0) harness_error("cannot read", name);
+    sh_close(handle);
+  }
+}
+
+static void write_outputs(void)
+{
+  for (int i = 0; i < MOTE_NUM_OUTPUTS; i++) {
+    char name[32];
+    tensor_file_name(name, "output_", i);
+    int handle = sh_open(name, SH_MODE_WB);
+    if (handle < 0) harness_error("cannot create output file", name);
+    if (sh_write(handle, mote_output(i), mote_output_bytes(i)) != 0) {
+      harness_error("cannot write", name);
+    }
+    sh_close(handle);
+  }
+}
+
+static inline __attribute__((always_inline)) uint32_t *current_stack_pointer(void)
+{
+  uint32_t *sp;
+  __asm__ volatile("mov %0, sp" : "=r"(sp));
+  return sp;
+}
+
+int main(void)
+{
+  read_inputs();
+
+  uint32_t *painted_top = current_stack_pointer();
+  for (volatile uint32_t *word = __stack_bottom; word < painted_top; word++) {
+    *word = MOTE_STACK_PAINT;
+  }
+
+  mote_timer_start();
+  uint64_t start = mote_ticks_now();
+  mote_invoke();
+  uint64_t end = mote_ticks_now();
+  mote_timer_stop(); /* no SysTick frames on the stack while it is scanned */
+
+  const volatile uint32_t *lowest = __stack_bottom;
+  while (lowest < painted_top && *lowest == MOTE_STACK_PAINT) lowest++;
+  if (lowest == __stack_bottom) {
+    sh_write0("error: stack overflow: the inference used all ");
+    mote_log_number((uint64_t)((uintptr_t)painted_top - (uintptr_t)__stack_bottom));
+    sh_write0(" bytes of free stack (raise stackBytes in board.json)\n");
+    return 1;
+  }
+
+  write_outputs();
+  mote_log_u64("instructions", (end - start) * MOTE_INSTRUCTIONS_PER_TICK);
+  mote_log_u64("stack", (uint64_t)((uintptr_t)painted_top - (uintptr_t)lowest));
+  return 0;
+}

@@ -1,0 +1,189 @@
+/**
+ * @fileoverview From a graph to a ModelProgram: lower ops to kernel calls, plan the arena,
+ * specialize each call's kernel for its record, and collect the constant data.
+ *
+ * This is the middle of the pipeline (docs/architecture.md): compiler/ops/ says what each op
+ * computes, compiler/plan/ says where every buffer lives, compiler/specialize/ makes one
+ * function per distinct (kernel, record), and the emitters (compiler/emit/c, compiler/emit/wasm)
+ * spell the result.
+ */
+import { isConstant, tensorBytes, type Graph, type Tensor } from "./ir/graph.ts";
+import type { KFunction, Scalar } from "./ir/kir.ts";
+import type { ConstantData, InvokeStep, ModelProgram, StepArg } from "./ir/program.ts";
+import { lowerGraph, type LoweredOp } from "./ops/index.ts";
+import { loadKernels } from "./frontend/program.ts";
+import { reachable, specialize } from "./specialize/specialize.ts";
+import { ALIGN, PLANNERS, lowerBound, type Buffer, type Placement } from "./plan/planner.ts";
+import { fail } from "./diagnostics.ts";
+
+export interface CodegenOptions {
+  /** Memory planner name (compiler/plan/planner.ts PLANNERS). */
+  plan?: string;
+}
+
+export interface CodegenResult {
+  program: ModelProgram;
+  lowered: LoweredOp[];
+  buffers: Buffer[];
+  placement: Placement;
+  lowerBoundBytes: number;
+  macs: number;
+}
+
+const ELEM_OF_DTYPE: Record<string, Scalar> = {
+  int8: "i8",
+  uint8: "u8",
+  int16: "i16",
+  int32: "i32",
+  float32: "f32",
+  bool: "u8",
+};
+
+function elemOf(t: Tensor): Scalar {
+  const e = ELEM_OF_DTYPE[t.dtype];
+  if (!e) fail(1005, t.dtype, t.index, t.name);
+  return e;
+}
+
+/** Element values of a constant tensor's little-endian bytes. */
+function tensorValues(t: Tensor): ArrayLike<number> {
+  const d = t.data!;
+  const copy = new Uint8Array(tensorBytes(t));
+  copy.set(d.subarray(0, copy.length));
+  switch (t.dtype) {
+    case "int8": return new Int8Array(copy.buffer);
+    case "uint8": case "bool": return copy;
+    case "int16": return new Int16Array(copy.buffer);
+    case "int32": return new Int32Array(copy.buffer);
+    case "float32": return new Float32Array(copy.buffer);
+    default: return fail(1005, t.dtype, t.index, t.name);
+  }
+}
+
+function cName(s: string): string {
+  return s.replace(/[^A-Za-z0-9_]/g, "_");
+}
+
+/** Buffers (arena tensors and scratch) with their lifetimes over steps. */
+function collectBuffers(graph: Graph, lowered: LoweredOp[]): Buffer[] {
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  const touch = (t: number, step: number): void => {
+    if (t < 0 || isConstant(graph.tensors[t])) return;
+    if (!first.has(t)) first.set(t, step);
+    first.set(t, Math.min(first.get(t)!, step));
+    last.set(t, Math.max(last.get(t) ?? step, step));
+  };
+  const buffers: Buffer[] = [];
+  let step = 0;
+  for (const t of graph.inputs) touch(t, 0);
+  for (const { op, calls } of lowered) {
+    for (const call of calls) {
+      for (const a of call.args) {
+        if (a.kind === "tensor") touch(a.tensor, step);
+        if (a.kind === "scratch") buffers.push({ id: `s${step}`, bytes: a.bytes, first: step, last: step });
+      }
+      step++;
+    }
+    for (const t of op.outputs) touch(t, Math.max(0, step - 1));
+  }
+  const end = Math.max(0, step - 1);
+  for (const t of graph.outputs) touch(t, end);
+  for (const [t, f] of first) buffers.push({ id: `t${t}`, bytes: tensorBytes(graph.tensors[t]), first: f, last: last.get(t)! });
+  return buffers;
+}
+
+export function generate(graph: Graph, opts: CodegenOptions = {}): CodegenResult {
+  const lowered = lowerGraph(graph);
+  const buffers = collectBuffers(graph, lowered);
+  const planner = PLANNERS[opts.plan ?? "greedy"];
+  if (!planner) fail(5002, "planning", `unknown plan '${opts.plan}' (plans: ${Object.keys(PLANNERS).join(", ")})`);
+  const placement = planner(buffers, ALIGN);
+
+  const stems = [...new Set(lowered.flatMap((l) => l.calls.map((c) => c.kernel)))];
+  const module = loadKernels(stems);
+
+  const constants: ConstantData[] = [];
+  const constOfTensor = new Map<number, string>();
+  const tensorConst = (t: Tensor): string => {
+    let name = constOfTensor.get(t.index);
+    if (!name) {
+      name = `mote_t${t.index}`;
+      constants.push({ name, elem: elemOf(t), values: tensorValues(t) });
+      constOfTensor.set(t.index, name);
+    }
+    return name;
+  };
+
+  const specialized = new Map<string, string>();
+  const roots: KFunction[] = [];
+  const steps: InvokeStep[] = [];
+  const counters = new Map<string, number>();
+  let stepIndex = 0;
+  let macs = 0;
+  for (const { op, calls } of lowered) {
+    for (const call of calls) {
+      const args: StepArg[] = call.args.map((a, i): StepArg => {
+        switch (a.kind) {
+          case "tensor": {
+            if (a.tensor < 0) return { k: "null", elem: "i8" };
+            const t = graph.tensors[a.tensor];
+            if (isConstant(t)) return { k: "const", name: tensorConst(t), elem: elemOf(t) };
+            return { k: "arena", offset: placement.offsets.get(`t${a.tensor}`)!, elem: elemOf(t) };
+          }
+          case "const": {
+            const name = `mote_c${stepIndex}_${i}_${cName(a.name)}`;
+            constants.push({ name, elem: a.elem, values: a.data });
+            return { k: "const", name, elem: a.elem };
+          }
+          case "scratch":
+            return { k: "arena", offset: placement.offsets.get(`s${stepIndex}`)!, elem: a.elem };
+        }
+      });
+      const kernelFn = module.functions.get(call.fn);
+      if (!kernelFn) throw new Error(`kernel function ${call.fn} not found in kernels/${call.kernel}.ts`);
+      const key = `${call.fn}:${JSON.stringify(call.params)}`;
+      let fname = specialized.get(key);
+      if (!fname) {
+        const n = counters.get(call.kernel) ?? 0;
+        counters.set(call.kernel, n + 1);
+        fname = `${call.kernel}_${n}`;
+        specialized.set(key, fname);
+        roots.push(...specialize(module, call.fn, call.params, fname));
+      }
+      const produces = op.outputs
+        .filter((t) => t >= 0 && placement.offsets.has(`t${t}`))
+        .map((t) => ({ tensor: t, offset: placement.offsets.get(`t${t}`)!, bytes: tensorBytes(graph.tensors[t]) }));
+      steps.push({
+        fn: fname,
+        args,
+        label: `op ${op.index} ${op.opcode}${calls.length > 1 ? ` (call ${calls.indexOf(call) + 1}/${calls.length})` : ""}`,
+        opIndex: op.index,
+        produces: call === calls[calls.length - 1] ? produces : [],
+        macs: call.macs,
+      });
+      macs += call.macs;
+      stepIndex++;
+    }
+  }
+
+  const io = (list: number[]) =>
+    list.map((t) => {
+      const tensor = graph.tensors[t];
+      const offset = placement.offsets.get(`t${t}`);
+      if (offset === undefined) fail(1009, `model input/output tensor ${t} (${tensor.name}) is constant or unused`);
+      return { name: tensor.name, offset, bytes: tensorBytes(tensor), tensor: t };
+    });
+
+  const program: ModelProgram = {
+    name: graph.name,
+    arenaBytes: placement.arenaBytes,
+    constants,
+    functions: reachable(roots, module),
+    records: [],
+    steps,
+    inputs: io(graph.inputs),
+    outputs: io(graph.outputs),
+  };
+  return { program, lowered, buffers, placement, lowerBoundBytes: lowerBound(buffers), macs };
+}

@@ -1,0 +1,211 @@
+/**
+ * @fileoverview KIR functions spelled as C99.
+ *
+ * The emitter only spells: semantics were fixed by the frontend. It parenthesizes every
+ * operation, makes wrapping explicit where C would leave it undefined (shifts of negative values,
+ * `| 0` adds, Math.imul) and declares arrays the function never writes as `const`. Unused
+ * parameters (common after specialization) are cast to void so `-Wall -Wextra -Werror` holds.
+ */
+import type { Expr, KFunction, RecordType, Scalar, Stmt, ValueType } from "../../ir/kir.ts";
+import { INTRINSICS } from "../../intrinsics.ts";
+import { forEachExpr } from "../../frontend/program.ts";
+
+export const C_TYPES: Record<Scalar, string> = {
+  i8: "int8_t",
+  i16: "int16_t",
+  i32: "int32_t",
+  u8: "uint8_t",
+  u16: "uint16_t",
+  f32: "float",
+  bool: "int",
+};
+
+const VALUE_C: Record<ValueType, string> = { i32: "int32_t", f32: "float", bool: "int" };
+
+const BIN_C: Record<string, string> = {
+  add: "+", sub: "-", mul: "*", div: "/", rem: "%", and: "&", or: "|", xor: "^",
+  shr: ">>", eq: "==", ne: "!=", lt: "<", le: "<=", gt: ">", ge: ">=", land: "&&", lor: "||",
+};
+
+export function recordStructName(r: string): string {
+  return `mote_${r}`;
+}
+
+export function emitExpr(e: Expr): string {
+  switch (e.k) {
+    case "const":
+      if (e.type === "f32") return floatLiteral(e.value);
+      if (e.value === -2147483648) return "INT32_MIN";
+      return e.value < 0 ? `(${e.value})` : String(e.value);
+    case "var":
+      return e.name;
+    case "field":
+      return `${e.record}->${e.field}`;
+    case "load":
+      return `${e.array}[${emitExpr(e.index)}]`;
+    case "unary":
+      if (e.op === "neg") return e.type === "f32" ? `(-${emitExpr(e.a)})` : `((int32_t)(0u - (uint32_t)${emitExpr(e.a)}))`;
+      return `(${e.op === "bitnot" ? "~" : "!"}${emitExpr(e.a)})`;
+    case "binary": {
+      const a = emitExpr(e.a);
+      const b = emitExpr(e.b);
+      if (e.op === "shl") return `((int32_t)((uint32_t)${a} << ${shiftCount(e.b)}))`;
+      if (e.op === "shru") return `((int32_t)((uint32_t)${a} >> ${shiftCount(e.b)}))`;
+      if (e.op === "shr") return `(${a} >> ${shiftCount(e.b)})`;
+      return `(${a} ${BIN_C[e.op]} ${b})`;
+    }
+    case "select":
+      return `(${emitExpr(e.cond)} ? ${emitExpr(e.a)} : ${emitExpr(e.b)})`;
+    case "intrinsic":
+      return emitIntrinsic(e.name, e.args.map(emitExpr));
+    case "call":
+      return `${e.fn}(${e.args.map((a) => (a.k === "value" ? emitExpr(a.e) : a.name)).join(", ")})`;
+    case "convert":
+      return `((${VALUE_C[e.to]})${emitExpr(e.a)})`;
+  }
+}
+
+function shiftCount(b: Expr): string {
+  if (b.k === "const" && b.value >= 0 && b.value < 32) return String(b.value);
+  return `(${emitExpr(b)} & 31)`;
+}
+
+function floatLiteral(v: number): string {
+  if (!Number.isFinite(v)) throw new Error(`non-finite f32 constant ${v}`);
+  const s = v.toPrecision(9);
+  return `${s.includes(".") || s.includes("e") ? s : `${s}.0`}f`;
+}
+
+function emitIntrinsic(name: string, args: string[]): string {
+  switch (name) {
+    case "imul": return `((int32_t)((uint32_t)${args[0]} * (uint32_t)${args[1]}))`;
+    case "wadd": return `((int32_t)((uint32_t)${args[0]} + (uint32_t)${args[1]}))`;
+    case "wsub": return `((int32_t)((uint32_t)${args[0]} - (uint32_t)${args[1]}))`;
+    case "min": return `mote_min(${args[0]}, ${args[1]})`;
+    case "max": return `mote_max(${args[0]}, ${args[1]})`;
+    case "abs": return `mote_abs(${args[0]})`;
+  }
+  const info = INTRINSICS.get(name);
+  if (!info) throw new Error(`no C spelling for intrinsic ${name}`);
+  return `${info.c}(${args.join(", ")})`;
+}
+
+function emitStmts(list: Stmt[], ind: string, out: string[]): void {
+  for (const s of list) {
+    switch (s.k) {
+      case "let":
+        out.push(`${ind}${C_TYPES[s.type]} ${s.name}${s.init ? ` = ${cast(s.type, emitExpr(s.init))}` : " = 0"};`);
+        break;
+      case "assign":
+        out.push(`${ind}${s.name} = ${emitExpr(s.value)};`);
+        break;
+      case "store":
+        out.push(`${ind}${s.array}[${emitExpr(s.index)}] = ${cast(s.elem, emitExpr(s.value))};`);
+        break;
+      case "if":
+        out.push(`${ind}if (${stripParens(emitExpr(s.cond))}) {`);
+        emitStmts(s.then, ind + "  ", out);
+        if (s.else.length > 0) {
+          out.push(`${ind}} else {`);
+          emitStmts(s.else, ind + "  ", out);
+        }
+        out.push(`${ind}}`);
+        break;
+      case "for": {
+        // Init statements are declared in an enclosing block so their names stay scoped.
+        const init: string[] = [];
+        emitStmts(s.init, "", init);
+        const step: string[] = [];
+        emitStmts(s.step, "", step);
+        const stepText = step.map((x) => x.replace(/;$/, "")).join(", ");
+        const cond = s.cond ? stripParens(emitExpr(s.cond)) : "";
+        if (init.length === 1 && init[0].endsWith(";")) {
+          out.push(`${ind}for (${init[0]} ${cond}; ${stepText}) {`);
+          emitStmts(s.body, ind + "  ", out);
+          out.push(`${ind}}`);
+        } else {
+          out.push(`${ind}{`);
+          for (const l of init) out.push(`${ind}  ${l}`);
+          out.push(`${ind}  for (; ${cond}; ${stepText}) {`);
+          emitStmts(s.body, ind + "    ", out);
+          out.push(`${ind}  }`);
+          out.push(`${ind}}`);
+        }
+        break;
+      }
+      case "break":
+        out.push(`${ind}break;`);
+        break;
+      case "continue":
+        out.push(`${ind}continue;`);
+        break;
+      case "return":
+        out.push(`${ind}return${s.value ? ` ${emitExpr(s.value)}` : ""};`);
+        break;
+      case "expr":
+        out.push(`${ind}${e2s(s.e)};`);
+        break;
+    }
+  }
+}
+
+function e2s(e: Expr): string {
+  return e.k === "call" ? emitExpr(e) : `(void)${emitExpr(e)}`;
+}
+
+function cast(t: Scalar, v: string): string {
+  return t === "i32" || t === "bool" || t === "f32" ? v : `(${C_TYPES[t]})${v}`;
+}
+
+function stripParens(s: string): string {
+  if (!s.startsWith("(") || !s.endsWith(")")) return s;
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === "(") depth++;
+    else if (s[i] === ")") depth--;
+    if (depth === 0 && i < s.length - 1) return s;
+  }
+  return s.slice(1, -1);
+}
+
+/** The C prototype of `fn` (without the trailing semicolon or body). */
+export function cSignature(fn: KFunction): string {
+  const params = fn.params.map((p) => {
+    switch (p.type.kind) {
+      case "scalar": return `${C_TYPES[p.type.type]} ${p.name}`;
+      case "array": return `${p.written ? "" : "const "}${C_TYPES[p.type.elem]} *${p.name}`;
+      case "record": return `const struct ${recordStructName(p.type.name)} *${p.name}`;
+    }
+  });
+  const ret = fn.ret === "void" ? "void" : C_TYPES[fn.ret];
+  return `${ret} ${fn.name}(${params.length > 0 ? params.join(", ") : "void"})`;
+}
+
+export function emitFunction(fn: KFunction): string {
+  const used = new Set<string>();
+  forEachExpr(fn.body, (e) => {
+    if (e.k === "var") used.add(e.name);
+    if (e.k === "load") used.add(e.array);
+    if (e.k === "field") used.add(e.record);
+    if (e.k === "call") for (const a of e.args) if (a.k !== "value") used.add(a.name);
+  });
+  const stored = new Set<string>();
+  const collect = (l: Stmt[]): void => {
+    for (const s of l) {
+      if (s.k === "store") stored.add(s.array);
+      if (s.k === "assign") stored.add(s.name);
+      if (s.k === "if") { collect(s.then); collect(s.else); }
+      if (s.k === "for") { collect(s.init); collect(s.step); collect(s.body); }
+    }
+  };
+  collect(fn.body);
+  const lines = [`/* ${fn.source} */`, `static ${cSignature(fn)} {`];
+  for (const p of fn.params) if (!used.has(p.name) && !stored.has(p.name)) lines.push(`  (void)${p.name};`);
+  emitStmts(fn.body, "  ", lines);
+  lines.push("}");
+  return lines.join("\n");
+}
+
+export function emitRecordStruct(r: RecordType): string {
+  return `struct ${recordStructName(r.name)} {\n${r.fields.map((f) => `  int32_t ${f};`).join("\n")}\n};`;
+}

@@ -1,0 +1,175 @@
+/**
+ * @fileoverview A ModelProgram spelled as a C library: model.h (the API) and model.c.
+ *
+ * model.c holds the constant data (flash), one static arena (.bss), the kernel functions the
+ * program needs (specialized or generic) and `mote_invoke()`, a straight line of calls. The
+ * API is the same for every board and for the host, so the library drops into any Makefile,
+ * CMake or IDE project together with runtime/mote_intrinsics.h. No malloc, no stdio.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { ModelProgram, StepArg } from "../../ir/program.ts";
+import { C_TYPES, cSignature, emitFunction, emitRecordStruct } from "./function.ts";
+import { REPO_ROOT } from "../../frontend/program.ts";
+
+export const INTRINSICS_HEADER = path.join(REPO_ROOT, "runtime", "mote_intrinsics.h");
+
+export interface CLibrary {
+  "model.h": string;
+  "model.c": string;
+}
+
+function header(program: ModelProgram, flashBytes: number): string[] {
+  return [
+    "/* GENERATED FILE. DO NOT EDIT. */",
+    `/* Mote ${process.env.npm_package_version ?? "0.1.0"}: model ${program.name} */`,
+    `/* arena: ${program.arenaBytes} bytes (SRAM), constants: ${flashBytes} bytes (flash) */`,
+  ];
+}
+
+function constBytes(program: ModelProgram): number {
+  let n = 0;
+  for (const c of program.constants) n += c.values.length * (c.elem === "i32" || c.elem === "f32" ? 4 : c.elem === "i16" || c.elem === "u16" ? 2 : 1);
+  return n;
+}
+
+function emitModelH(program: ModelProgram): string {
+  const guard = "MOTE_MODEL_H";
+  return [
+    ...header(program, constBytes(program)),
+    `#ifndef ${guard}`,
+    `#define ${guard}`,
+    "",
+    "#include <stddef.h>",
+    "#include <stdint.h>",
+    "",
+    "#ifdef __cplusplus",
+    'extern "C" {',
+    "#endif",
+    "",
+    `#define MOTE_NUM_INPUTS ${program.inputs.length}`,
+    `#define MOTE_NUM_OUTPUTS ${program.outputs.length}`,
+    `#define MOTE_ARENA_BYTES ${program.arenaBytes}`,
+    "",
+    "/** Where to write input tensor `index` (raw bytes in the tensor's layout) before mote_invoke(). */",
+    "void *mote_input(int index);",
+    "size_t mote_input_bytes(int index);",
+    "/** Output tensor `index`, valid after mote_invoke() until the next call. */",
+    "const void *mote_output(int index);",
+    "size_t mote_output_bytes(int index);",
+    "/** Runs one inference. Uses only the static arena; no allocation. */",
+    "void mote_invoke(void);",
+    "",
+    "#ifdef __cplusplus",
+    "}",
+    "#endif",
+    "",
+    `#endif /* ${guard} */`,
+    "",
+  ].join("\n");
+}
+
+function formatValues(values: ArrayLike<number>, perLine: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < values.length; i += perLine) {
+    const row: string[] = [];
+    for (let j = i; j < Math.min(values.length, i + perLine); j++) {
+      const v = values[j];
+      row.push(v === -2147483648 ? "INT32_MIN" : String(v));
+    }
+    lines.push(`  ${row.join(", ")},`);
+  }
+  return lines.join("\n");
+}
+
+function argExpr(a: StepArg): string {
+  switch (a.k) {
+    case "arena": return `(${C_TYPES[a.elem]} *)(void *)(mote_arena + ${a.offset})`;
+    case "const": return a.name;
+    case "null": return "NULL";
+  }
+}
+
+function emitModelC(program: ModelProgram): string {
+  const out: string[] = [...header(program, constBytes(program))];
+  out.push(
+    '#include "model.h"',
+    '#include "mote_intrinsics.h"',
+    "",
+    "static inline int32_t mote_min(int32_t a, int32_t b) { return a < b ? a : b; }",
+    "static inline int32_t mote_max(int32_t a, int32_t b) { return a > b ? a : b; }",
+    "static inline int32_t mote_abs(int32_t a) { return a < 0 ? (int32_t)(0u - (uint32_t)a) : a; }",
+    "",
+    "#ifdef MOTE_TRACE",
+    "/* Debug builds: called after every layer with each tensor it produced. */",
+    "void mote_trace(int op_index, int tensor_index, const void *data, size_t bytes);",
+    "#define MOTE_TRACE_TENSOR(op, t, off, n) mote_trace((op), (t), mote_arena + (off), (n))",
+    "#else",
+    "#define MOTE_TRACE_TENSOR(op, t, off, n) ((void)0)",
+    "#endif",
+    "",
+    "#ifdef MOTE_PROFILE",
+    "/* Profiling builds: called before and after every layer. */",
+    "void mote_profile_begin(int op_index);",
+    "void mote_profile_end(int op_index);",
+    "#define MOTE_PROFILE_BEGIN(op) mote_profile_begin(op)",
+    "#define MOTE_PROFILE_END(op) mote_profile_end(op)",
+    "#else",
+    "#define MOTE_PROFILE_BEGIN(op) ((void)0)",
+    "#define MOTE_PROFILE_END(op) ((void)0)",
+    "#endif",
+    "",
+    `static uint8_t mote_arena[${Math.max(program.arenaBytes, 16)}] __attribute__((aligned(16)));`,
+    "",
+  );
+  for (const r of program.records) out.push(emitRecordStruct(r), "");
+  for (const c of program.constants) {
+    const t = C_TYPES[c.elem];
+    if (c.values.length === 0) continue;
+    const perLine = c.elem === "i32" || c.elem === "f32" ? 8 : 24;
+    out.push(`static const ${t} ${c.name}[${c.values.length}] __attribute__((aligned(16))) = {`, formatValues(c.values, perLine), "};");
+  }
+  out.push("");
+  // Callees before callers: emit in reverse discovery order with prototypes first.
+  for (const fn of program.functions) out.push(`static ${cSignature(fn)};`);
+  out.push("");
+  for (const fn of program.functions) out.push(emitFunction(fn), "");
+
+  const io = (kind: "input" | "output", list: ModelProgram["inputs"]) => {
+    const cq = kind === "output" ? "const " : "";
+    out.push(`${cq}void *mote_${kind}(int index) {`);
+    out.push(`  switch (index) {`);
+    list.forEach((t, i) => out.push(`    case ${i}: return mote_arena + ${t.offset}; /* ${t.name.replace(/\*\//g, "* /")} */`));
+    out.push("    default: return NULL;", "  }", "}", "");
+    out.push(`size_t mote_${kind}_bytes(int index) {`);
+    out.push(`  switch (index) {`);
+    list.forEach((t, i) => out.push(`    case ${i}: return ${t.bytes};`));
+    out.push("    default: return 0;", "  }", "}", "");
+  };
+  io("input", program.inputs);
+  io("output", program.outputs);
+
+  out.push("void mote_invoke(void) {");
+  for (const s of program.steps) {
+    out.push(`  /* ${s.label.replace(/\*\//g, "* /")} */`);
+    out.push(`  MOTE_PROFILE_BEGIN(${s.opIndex});`);
+    out.push(`  ${s.fn}(${s.args.map(argExpr).join(", ")});`);
+    out.push(`  MOTE_PROFILE_END(${s.opIndex});`);
+    for (const p of s.produces ?? []) out.push(`  MOTE_TRACE_TENSOR(${s.opIndex}, ${p.tensor}, ${p.offset}, ${p.bytes});`);
+  }
+  out.push("}", "");
+  return out.join("\n");
+}
+
+export function emitCLibrary(program: ModelProgram): CLibrary {
+  return { "model.h": emitModelH(program), "model.c": emitModelC(program) };
+}
+
+/** Writes model.h, model.c and a copy of the intrinsics header into `dir`. */
+export function writeCLibrary(program: ModelProgram, dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const lib = emitCLibrary(program);
+  fs.writeFileSync(path.join(dir, "model.h"), lib["model.h"]);
+  fs.writeFileSync(path.join(dir, "model.c"), lib["model.c"]);
+  fs.copyFileSync(INTRINSICS_HEADER, path.join(dir, "mote_intrinsics.h"));
+}

@@ -1,0 +1,57 @@
+/**
+ * @fileoverview Runs one inference of a `ModelProgram` as WASM inside Node (the `--target wasm`).
+ *
+ * model.ts builds the module; this file compiles it once per program object (WeakMap cache),
+ * instantiates a fresh instance per run (so every run starts from the same memory image: data
+ * segments loaded, arena zeroed), copies the inputs to their arena addresses, calls `invoke` and
+ * returns copies of the output tensors' bytes. Wrong input sizes are user errors (MOTE5005).
+ */
+import { fail } from "../../diagnostics.ts";
+import type { ModelProgram } from "../../ir/program.ts";
+import { buildWasm, type WasmBuild } from "./model.ts";
+
+interface Compiled {
+  module: WebAssembly.Module;
+  build: WasmBuild;
+}
+
+const cache = new WeakMap<ModelProgram, Promise<Compiled>>();
+
+async function compile(program: ModelProgram): Promise<Compiled> {
+  const build = buildWasm(program);
+  const module = await WebAssembly.compile(build.bytes);
+  return { module, build };
+}
+
+/** The compiled module and layout for `program`, built on first use. */
+export function compiledWasm(program: ModelProgram): Promise<Compiled> {
+  let c = cache.get(program);
+  if (!c) {
+    c = compile(program);
+    cache.set(program, c);
+    // A failed build must not stay cached as a rejected promise.
+    c.catch(() => cache.delete(program));
+  }
+  return c;
+}
+
+/** One inference: `inputs[k]` holds the raw bytes of `program.inputs[k]`; returns the outputs' bytes. */
+export async function runWasm(program: ModelProgram, inputs: Uint8Array[]): Promise<Uint8Array[]> {
+  program.inputs.forEach((t, k) => {
+    const got = inputs[k];
+    if (!got || got.length !== t.bytes) fail(5005, k, t.bytes, t.tensor, t.name, got ? got.length : "no input");
+  });
+  if (inputs.length > program.inputs.length) {
+    const k = program.inputs.length;
+    fail(5005, k, 0, "-", `the model has ${k} input${k === 1 ? "" : "s"}`, inputs[k].length);
+  }
+  const { module, build } = await compiledWasm(program);
+  const instance = await WebAssembly.instantiate(module, {});
+  const memory = instance.exports.memory as WebAssembly.Memory;
+  const invoke = instance.exports.invoke as () => void;
+  const heap = new Uint8Array(memory.buffer);
+  program.inputs.forEach((t, k) => heap.set(inputs[k], build.inputAddresses[k]));
+  invoke();
+  const after = new Uint8Array(memory.buffer);
+  return program.outputs.map((t, k) => after.slice(build.outputAddresses[k], build.outputAddresses[k] + t.bytes));
+}

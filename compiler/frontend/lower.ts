@@ -1,0 +1,644 @@
+/**
+ * @fileoverview Lowers one subset function body from the TypeScript AST to KIR, checking the
+ * subset as it goes.
+ *
+ * Every construct outside the subset is reported through the file's DiagnosticSink (stable 2xxx
+ * codes) and replaced by a placeholder, so one run lists every problem. Types follow C: narrow
+ * loads promote to i32, comparisons are bool, f32 operations must sit inside Math.fround.
+ * Shadowed locals are renamed so KIR names are unique per function. Neighbours:
+ * compiler/frontend/source.ts (files, top level), compiler/frontend/program.ts (whole program).
+ */
+import { ts } from "ts-morph";
+import type { Arg, BinaryOp, Expr, KFunction, Param, ParamType, Scalar, Stmt, ValueType } from "../ir/kir.ts";
+import { valueTypeOf } from "../ir/kir.ts";
+import { INTRINSICS } from "../intrinsics.ts";
+import { ARRAY_TYPES, DiagnosticSink, SCALAR_ALIASES, type KernelFile } from "./source.ts";
+
+/** What a call target resolves to, supplied by compiler/frontend/program.ts. */
+export interface CalleeInfo {
+  kirName: string;
+  params: ParamType[];
+  ret: Scalar | "void";
+}
+
+export interface LowerEnv {
+  file: KernelFile;
+  sink: DiagnosticSink;
+  /** Resolves a called identifier in this file to a subset function, or undefined. */
+  resolveCall(name: string): CalleeInfo | undefined;
+  /** Resolves a record interface name visible in this file to its KIR record name and fields. */
+  resolveRecord(name: string): { name: string; fields: string[] } | undefined;
+}
+
+type Binding =
+  | { kind: "scalar"; kname: string; type: Scalar }
+  | { kind: "array"; kname: string; elem: Scalar }
+  | { kind: "record"; kname: string; record: string; fields: string[] };
+
+const NARROW_OK: Record<string, string[]> = {
+  i8: ["toI8", "sat8"],
+  i16: ["toI16", "sat16", "toI8", "sat8"],
+  u8: [],
+  u16: [],
+};
+
+const BIN_OPS: Partial<Record<ts.SyntaxKind, BinaryOp>> = {
+  [ts.SyntaxKind.PlusToken]: "add",
+  [ts.SyntaxKind.MinusToken]: "sub",
+  [ts.SyntaxKind.AsteriskToken]: "mul",
+  [ts.SyntaxKind.PercentToken]: "rem",
+  [ts.SyntaxKind.AmpersandToken]: "and",
+  [ts.SyntaxKind.BarToken]: "or",
+  [ts.SyntaxKind.CaretToken]: "xor",
+  [ts.SyntaxKind.LessThanLessThanToken]: "shl",
+  [ts.SyntaxKind.GreaterThanGreaterThanToken]: "shr",
+  [ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken]: "shru",
+  [ts.SyntaxKind.EqualsEqualsEqualsToken]: "eq",
+  [ts.SyntaxKind.ExclamationEqualsEqualsToken]: "ne",
+  [ts.SyntaxKind.LessThanToken]: "lt",
+  [ts.SyntaxKind.LessThanEqualsToken]: "le",
+  [ts.SyntaxKind.GreaterThanToken]: "gt",
+  [ts.SyntaxKind.GreaterThanEqualsToken]: "ge",
+  [ts.SyntaxKind.AmpersandAmpersandToken]: "land",
+  [ts.SyntaxKind.BarBarToken]: "lor",
+};
+
+const COMPOUND: Partial<Record<ts.SyntaxKind, BinaryOp>> = {
+  [ts.SyntaxKind.PlusEqualsToken]: "add",
+  [ts.SyntaxKind.MinusEqualsToken]: "sub",
+  [ts.SyntaxKind.AsteriskEqualsToken]: "mul",
+  [ts.SyntaxKind.AmpersandEqualsToken]: "and",
+  [ts.SyntaxKind.BarEqualsToken]: "or",
+  [ts.SyntaxKind.CaretEqualsToken]: "xor",
+  [ts.SyntaxKind.LessThanLessThanEqualsToken]: "shl",
+  [ts.SyntaxKind.GreaterThanGreaterThanEqualsToken]: "shr",
+};
+
+const COMPARISONS = new Set<BinaryOp>(["eq", "ne", "lt", "le", "gt", "ge"]);
+const ZERO: Expr = { k: "const", type: "i32", value: 0 };
+
+/** Parses a type annotation into a parameter type, or undefined when it is outside the subset. */
+export function paramTypeOf(node: ts.TypeNode | undefined, env: LowerEnv, what: string): ParamType | undefined {
+  if (!node) {
+    env.sink.report(2009, node ?? env.file.sf, what);
+    return undefined;
+  }
+  const text = node.getText(env.file.sf);
+  if (text === "number") {
+    env.sink.report(2021, node);
+    return undefined;
+  }
+  if (text === "boolean") return { kind: "scalar", type: "bool" };
+  if (SCALAR_ALIASES.has(text)) return { kind: "scalar", type: text as Scalar };
+  if (text in ARRAY_TYPES) return { kind: "array", elem: ARRAY_TYPES[text] };
+  const rec = env.resolveRecord(text);
+  if (rec) return { kind: "record", name: rec.name };
+  env.sink.report(2009, node, what);
+  return undefined;
+}
+
+export function lowerFunction(decl: ts.FunctionDeclaration, kirName: string, env: LowerEnv): KFunction {
+  return new FunctionLowerer(env).lower(decl, kirName);
+}
+
+class FunctionLowerer {
+  private scopes: Map<string, Binding>[] = [];
+  private used = new Set<string>();
+  private loopDepth = 0;
+  private ret: Scalar | "void" = "void";
+  private fnName = "";
+
+  constructor(private readonly env: LowerEnv) {}
+
+  private err(code: Parameters<DiagnosticSink["report"]>[0], node: ts.Node, ...args: unknown[]): Expr {
+    this.env.sink.report(code, node, ...args);
+    return ZERO;
+  }
+
+  lower(decl: ts.FunctionDeclaration, kirName: string): KFunction {
+    const { sf } = this.env.file;
+    this.fnName = decl.name!.text;
+    this.scopes = [new Map()];
+    const params: Param[] = [];
+    for (const p of decl.parameters) {
+      if (!ts.isIdentifier(p.name) || p.initializer || p.dotDotDotToken || p.questionToken) {
+        this.err(2022, p, "parameter pattern, default, rest or optional parameter");
+        continue;
+      }
+      const t = paramTypeOf(p.type, this.env, `parameter '${p.name.text}'`);
+      if (!t) continue;
+      const kname = this.fresh(p.name.text);
+      params.push({ name: kname, type: t });
+      this.bind(p.name.text, t, kname);
+    }
+    if (!decl.type) {
+      this.err(2029, decl.name!, this.fnName);
+    } else {
+      const text = decl.type.getText(sf);
+      if (text === "void") this.ret = "void";
+      else {
+        const t = paramTypeOf(decl.type, this.env, `the return type of ${this.fnName}`);
+        this.ret = t && t.kind === "scalar" ? t.type : "i32";
+        if (t && t.kind !== "scalar") this.err(2009, decl.type, `the return type of ${this.fnName} (scalars only)`);
+      }
+    }
+    const body = this.block(decl.body!.statements);
+    const line = sf.getLineAndCharacterOfPosition(decl.getStart(sf)).line + 1;
+    return { name: kirName, params, ret: this.ret, body, source: `${this.env.file.stem}.ts:${line}` };
+  }
+
+  // ---- scopes -------------------------------------------------------------------------------
+
+  private fresh(name: string): string {
+    let n = name;
+    for (let i = 1; this.used.has(n); i++) n = `${name}_${i}`;
+    this.used.add(n);
+    return n;
+  }
+
+  private bind(name: string, t: ParamType, kname: string): void {
+    const scope = this.scopes[this.scopes.length - 1];
+    if (t.kind === "scalar") scope.set(name, { kind: "scalar", kname, type: t.type });
+    else if (t.kind === "array") scope.set(name, { kind: "array", kname, elem: t.elem });
+    else {
+      const rec = this.env.resolveRecord(t.name) ?? { name: t.name, fields: [] };
+      scope.set(name, { kind: "record", kname, record: rec.name, fields: rec.fields });
+    }
+  }
+
+  private lookup(name: string): Binding | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const b = this.scopes[i].get(name);
+      if (b) return b;
+    }
+    return undefined;
+  }
+
+  private block(stmts: readonly ts.Statement[]): Stmt[] {
+    this.scopes.push(new Map());
+    const out: Stmt[] = [];
+    for (const s of stmts) this.stmt(s, out);
+    this.scopes.pop();
+    return out;
+  }
+
+  private body(s: ts.Statement): Stmt[] {
+    return ts.isBlock(s) ? this.block(s.statements) : this.block([s]);
+  }
+
+  // ---- statements ---------------------------------------------------------------------------
+
+  private stmt(s: ts.Statement, out: Stmt[]): void {
+    if (ts.isBlock(s)) {
+      out.push(...this.block(s.statements));
+    } else if (ts.isVariableStatement(s)) {
+      this.varDecls(s.declarationList, out);
+    } else if (ts.isExpressionStatement(s)) {
+      this.exprStmt(s.expression, out);
+    } else if (ts.isIfStatement(s)) {
+      out.push({
+        k: "if",
+        cond: this.cond(s.expression),
+        then: this.body(s.thenStatement),
+        else: s.elseStatement ? this.body(s.elseStatement) : [],
+      });
+    } else if (ts.isForStatement(s)) {
+      this.scopes.push(new Map());
+      const init: Stmt[] = [];
+      if (s.initializer) {
+        if (ts.isVariableDeclarationList(s.initializer)) this.varDecls(s.initializer, init);
+        else this.exprStmt(s.initializer, init);
+      }
+      const cond = s.condition ? this.cond(s.condition) : null;
+      const step: Stmt[] = [];
+      if (s.incrementor) this.exprStmt(s.incrementor, step);
+      this.loopDepth++;
+      const body = this.body(s.statement);
+      this.loopDepth--;
+      this.scopes.pop();
+      out.push({ k: "for", init, cond, step, body });
+    } else if (ts.isWhileStatement(s)) {
+      const cond = this.cond(s.expression);
+      this.loopDepth++;
+      const body = this.body(s.statement);
+      this.loopDepth--;
+      out.push({ k: "for", init: [], cond, step: [], body });
+    } else if (ts.isDoStatement(s)) {
+      this.err(2017, s, "do-while");
+    } else if (ts.isForOfStatement(s)) {
+      this.err(2017, s, "for-of");
+    } else if (ts.isForInStatement(s)) {
+      this.err(2017, s, "for-in");
+    } else if (ts.isBreakStatement(s) || ts.isContinueStatement(s)) {
+      if (s.label) this.err(2022, s, "labelled break/continue");
+      else if (this.loopDepth === 0) this.err(2022, s, "break/continue outside a loop");
+      else out.push({ k: ts.isBreakStatement(s) ? "break" : "continue" });
+    } else if (ts.isReturnStatement(s)) {
+      if (!s.expression) out.push({ k: "return", value: null });
+      else {
+        const v = this.expr(s.expression);
+        if (this.ret === "void") this.err(2027, s, "a void function returns a value");
+        else this.checkAssignable(this.ret, v, s.expression);
+        out.push({ k: "return", value: v });
+      }
+    } else if (ts.isSwitchStatement(s)) {
+      this.err(2020, s);
+    } else if (ts.isTryStatement(s) || ts.isThrowStatement(s)) {
+      this.err(2004, s);
+    } else if (ts.isFunctionDeclaration(s)) {
+      this.err(2002, s);
+    } else if (ts.isClassDeclaration(s)) {
+      this.err(2001, s);
+    } else if (ts.isEmptyStatement(s)) {
+      // nothing
+    } else {
+      this.err(2022, s, ts.SyntaxKind[s.kind]);
+    }
+  }
+
+  private varDecls(list: ts.VariableDeclarationList, out: Stmt[]): void {
+    if (!(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) {
+      this.err(2015, list);
+      return;
+    }
+    for (const d of list.declarations) {
+      if (!ts.isIdentifier(d.name)) {
+        this.err(2022, d.name, "destructuring");
+        continue;
+      }
+      const name = d.name.text;
+      let type: Scalar | undefined;
+      if (d.type) {
+        const t = paramTypeOf(d.type, this.env, `variable '${name}'`);
+        if (t && t.kind !== "scalar") {
+          this.err(2024, d.name, name);
+          continue;
+        }
+        type = t?.type;
+      }
+      if (d.initializer && this.isArrayOrRecordRef(d.initializer)) {
+        this.err(2024, d.initializer, d.initializer.getText(this.env.file.sf));
+        continue;
+      }
+      const init = d.initializer ? this.expr(d.initializer) : null;
+      if (!type) type = init ? init.type === "f32" ? "f32" : init.type === "bool" ? "bool" : "i32" : undefined;
+      if (!type) {
+        this.err(2009, d.name, `variable '${name}'`);
+        type = "i32";
+      }
+      if (init) this.checkAssignable(type, init, d.initializer!);
+      const kname = this.fresh(name);
+      this.scopes[this.scopes.length - 1].set(name, { kind: "scalar", kname, type });
+      out.push({ k: "let", name: kname, type, init });
+    }
+  }
+
+  private isArrayOrRecordRef(e: ts.Expression): boolean {
+    if (!ts.isIdentifier(e)) return false;
+    const b = this.lookup(e.text);
+    return b !== undefined && b.kind !== "scalar";
+  }
+
+  /** Checks that `v` may be stored in a variable declared `t` (explicit narrowing, same kind). */
+  private checkAssignable(t: Scalar, v: Expr, node: ts.Node): void {
+    const vt = valueTypeOf(t);
+    if (vt !== v.type) {
+      this.err(vt === "f32" || v.type === "f32" ? 2010 : 2027, node, `${v.type} assigned to ${t}`);
+      return;
+    }
+    if (t in NARROW_OK && !this.fitsNarrow(t, v)) this.err(2012, node, t);
+  }
+
+  private fitsNarrow(t: Scalar, v: Expr): boolean {
+    if (v.k === "const") {
+      const lim = { i8: [-128, 127], i16: [-32768, 32767], u8: [0, 255], u16: [0, 65535] }[t as "i8"];
+      return v.value >= lim[0] && v.value <= lim[1];
+    }
+    if (v.k === "intrinsic") return NARROW_OK[t].includes(v.name);
+    if (v.k === "load") return v.elem === t || (t === "i16" && (v.elem === "i8" || v.elem === "u8"));
+    if (v.k === "var") return false;
+    return false;
+  }
+
+  private exprStmt(e: ts.Expression, out: Stmt[]): void {
+    if (ts.isParenthesizedExpression(e)) return this.exprStmt(e.expression, out);
+    if (ts.isBinaryExpression(e)) {
+      const op = e.operatorToken.kind;
+      if (op === ts.SyntaxKind.EqualsToken) return this.assign(e.left, null, e.right, out);
+      if (op in COMPOUND) return this.assign(e.left, COMPOUND[op]!, e.right, out);
+      if (op === ts.SyntaxKind.CommaToken) {
+        this.exprStmt(e.left, out);
+        this.exprStmt(e.right, out);
+        return;
+      }
+    }
+    if (ts.isPostfixUnaryExpression(e) || ts.isPrefixUnaryExpression(e)) {
+      if (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken) {
+        const one: ts.Expression = ts.factory.createNumericLiteral(1);
+        return this.assign(e.operand, e.operator === ts.SyntaxKind.PlusPlusToken ? "add" : "sub", one, out);
+      }
+    }
+    if (ts.isCallExpression(e)) {
+      out.push({ k: "expr", e: this.expr(e) });
+      return;
+    }
+    this.err(2022, e, "expression statement without effect");
+  }
+
+  private assign(target: ts.Expression, op: BinaryOp | null, rhs: ts.Expression, out: Stmt[]): void {
+    while (ts.isParenthesizedExpression(target)) target = target.expression;
+    const value = (current: Expr): Expr => {
+      const r = rhs.pos < 0 ? { k: "const" as const, type: "i32" as const, value: 1 } : this.expr(rhs);
+      if (!op) return r;
+      if (current.type !== r.type || current.type === "bool") {
+        return this.err(current.type === "f32" || r.type === "f32" ? 2010 : 2027, rhs, `compound assignment on ${current.type} and ${r.type}`);
+      }
+      if (current.type === "f32") return this.err(2010, rhs);
+      return { k: "binary", op, a: current, b: r, type: "i32" };
+    };
+    if (ts.isIdentifier(target)) {
+      const b = this.lookup(target.text);
+      if (!b || b.kind !== "scalar") {
+        this.err(b ? 2030 : 2026, target, target.text);
+        return;
+      }
+      const cur: Expr = { k: "var", name: b.kname, type: valueTypeOf(b.type) };
+      const v = value(cur);
+      if (op && b.type in NARROW_OK) this.err(2012, target, b.type);
+      else this.checkAssignable(b.type, v, rhs.pos < 0 ? target : rhs);
+      out.push({ k: "assign", name: b.kname, value: v });
+      return;
+    }
+    if (ts.isElementAccessExpression(target)) {
+      const arr = this.arrayOf(target.expression);
+      if (!arr) return;
+      const index = this.intExpr(target.argumentExpression);
+      const cur: Expr = { k: "load", array: arr.kname, elem: arr.elem, index, type: valueTypeOf(arr.elem) };
+      const v = value(cur);
+      if (v.type !== valueTypeOf(arr.elem)) this.err(v.type === "f32" || arr.elem === "f32" ? 2010 : 2027, rhs.pos < 0 ? target : rhs, `${v.type} stored into ${arr.elem} array`);
+      out.push({ k: "store", array: arr.kname, elem: arr.elem, index, value: v });
+      return;
+    }
+    this.err(2030, target, target.getText(this.env.file.sf));
+  }
+
+  private arrayOf(e: ts.Expression): { kname: string; elem: Scalar } | undefined {
+    if (ts.isIdentifier(e)) {
+      const b = this.lookup(e.text);
+      if (b && b.kind === "array") return b;
+      this.err(b ? 2022 : 2026, e, b ? `indexing '${e.text}', which is not an array` : e.text);
+      return undefined;
+    }
+    this.err(2022, e, "indexing an expression (index an array parameter directly)");
+    return undefined;
+  }
+
+  // ---- expressions --------------------------------------------------------------------------
+
+  private cond(e: ts.Expression): Expr {
+    const c = this.expr(e);
+    if (c.type !== "bool") return this.err(2014, e);
+    return c;
+  }
+
+  private intExpr(e: ts.Expression): Expr {
+    const v = this.expr(e);
+    if (v.type !== "i32") return this.err(v.type === "f32" ? 2010 : 2027, e, `expected an integer, got ${v.type}`);
+    return v;
+  }
+
+  expr(e: ts.Expression): Expr {
+    const sf = this.env.file.sf;
+    if (ts.isParenthesizedExpression(e)) return this.expr(e.expression);
+    if (ts.isNumericLiteral(e)) {
+      const v = Number(e.text.replace(/_/g, ""));
+      if (!Number.isInteger(v)) return this.err(2010, e);
+      if (v > 0xffffffff) return this.err(2023, e, e.text);
+      // Hex literals up to 0xFFFFFFFF are bit patterns, as in C's int32_t casts.
+      return { k: "const", type: "i32", value: v | 0 };
+    }
+    if (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword) {
+      return { k: "const", type: "bool", value: e.kind === ts.SyntaxKind.TrueKeyword ? 1 : 0 };
+    }
+    if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isTemplateExpression(e)) return this.err(2003, e);
+    if (ts.isIdentifier(e)) return this.ident(e);
+    if (ts.isPropertyAccessExpression(e)) return this.property(e);
+    if (ts.isElementAccessExpression(e)) {
+      const arr = this.arrayOf(e.expression);
+      if (!arr) return ZERO;
+      return { k: "load", array: arr.kname, elem: arr.elem, index: this.intExpr(e.argumentExpression), type: valueTypeOf(arr.elem) };
+    }
+    if (ts.isPrefixUnaryExpression(e)) return this.prefix(e);
+    if (ts.isPostfixUnaryExpression(e)) return this.err(2016, e, e.getText(sf));
+    if (ts.isBinaryExpression(e)) return this.binary(e);
+    if (ts.isConditionalExpression(e)) {
+      const cond = this.cond(e.condition);
+      const a = this.expr(e.whenTrue);
+      const b = this.expr(e.whenFalse);
+      if (a.type !== b.type) return this.err(2027, e, `branches are ${a.type} and ${b.type}`);
+      return { k: "select", cond, a, b, type: a.type };
+    }
+    if (ts.isCallExpression(e)) return this.call(e);
+    if (ts.isNewExpression(e)) return this.err(2006, e, `new ${e.expression.getText(sf)}`);
+    if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return this.err(2002, e);
+    if (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e)) return this.err(2019, e);
+    if (ts.isClassExpression(e)) return this.err(2001, e);
+    return this.err(2022, e, ts.SyntaxKind[e.kind]);
+  }
+
+  private ident(e: ts.Identifier): Expr {
+    const b = this.lookup(e.text);
+    if (b) {
+      if (b.kind !== "scalar") return this.err(2024, e, e.text);
+      return { k: "var", name: b.kname, type: valueTypeOf(b.type) };
+    }
+    const c = this.env.file.consts.get(e.text);
+    if (c !== undefined) return { k: "const", type: "i32", value: c | 0 };
+    if (e.text === "undefined" || e.text === "NaN" || e.text === "Infinity") return this.err(2022, e, e.text);
+    return this.err(2026, e, e.text);
+  }
+
+  private property(e: ts.PropertyAccessExpression): Expr {
+    const name = e.name.text;
+    if (ts.isIdentifier(e.expression)) {
+      const b = this.lookup(e.expression.text);
+      if (b && b.kind === "record") {
+        if (!b.fields.includes(name)) return this.err(2028, e.name, name, b.record);
+        return { k: "field", record: b.kname, field: name, type: "i32" };
+      }
+      if (b && b.kind === "array" && name === "length") return this.err(2011, e);
+      if (b && b.kind === "array") return this.err(2022, e, `array property '${name}'`);
+    }
+    return this.err(2013, e, e.getText(this.env.file.sf));
+  }
+
+  private prefix(e: ts.PrefixUnaryExpression): Expr {
+    switch (e.operator) {
+      case ts.SyntaxKind.MinusToken: {
+        if (ts.isNumericLiteral(e.operand)) {
+          const v = -Number(e.operand.text);
+          if (!Number.isInteger(v)) return this.err(2010, e);
+          if (v < -2147483648) return this.err(2023, e, e.getText(this.env.file.sf));
+          return { k: "const", type: "i32", value: v };
+        }
+        const a = this.expr(e.operand);
+        if (a.type === "bool") return this.err(2027, e, "negating a boolean");
+        if (a.type === "f32") return this.err(2010, e);
+        return { k: "unary", op: "neg", a, type: "i32" };
+      }
+      case ts.SyntaxKind.TildeToken:
+        return { k: "unary", op: "bitnot", a: this.intExpr(e.operand), type: "i32" };
+      case ts.SyntaxKind.ExclamationToken:
+        return { k: "unary", op: "not", a: this.cond(e.operand), type: "bool" };
+      case ts.SyntaxKind.PlusPlusToken:
+      case ts.SyntaxKind.MinusMinusToken:
+        return this.err(2016, e, e.getText(this.env.file.sf));
+      default:
+        return this.err(2022, e, "unary +");
+    }
+  }
+
+  private isDivision(e: ts.Expression): ts.BinaryExpression | undefined {
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    return ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.SlashToken ? e : undefined;
+  }
+
+  private isZero(e: ts.Expression): boolean {
+    return ts.isNumericLiteral(e) && Number(e.text) === 0;
+  }
+
+  private binary(e: ts.BinaryExpression): Expr {
+    const kind = e.operatorToken.kind;
+    if (kind === ts.SyntaxKind.EqualsEqualsToken || kind === ts.SyntaxKind.ExclamationEqualsToken) {
+      return this.err(2007, e.operatorToken, e.operatorToken.getText(this.env.file.sf));
+    }
+    if (kind === ts.SyntaxKind.SlashToken) return this.err(2008, e);
+    // `x | 0`: integer division made explicit, or a wrapping add/sub/mul.
+    if (kind === ts.SyntaxKind.BarToken && this.isZero(e.right)) {
+      const div = this.isDivision(e.left);
+      if (div) return this.intDiv(div);
+      const inner = this.expr(e.left);
+      if (inner.type !== "i32") return this.err(2027, e, `'| 0' on ${inner.type}`);
+      if (inner.k === "binary" && (inner.op === "add" || inner.op === "sub" || inner.op === "mul")) {
+        const name = inner.op === "add" ? "wadd" : inner.op === "sub" ? "wsub" : "imul";
+        return { k: "intrinsic", name, args: [inner.a, inner.b], type: "i32" };
+      }
+      return inner;
+    }
+    const op = BIN_OPS[kind];
+    if (!op) {
+      if (kind === ts.SyntaxKind.EqualsToken || kind in COMPOUND) return this.err(2022, e, "assignment inside an expression");
+      return this.err(2022, e.operatorToken, `operator '${e.operatorToken.getText(this.env.file.sf)}'`);
+    }
+    if (op === "land" || op === "lor") {
+      return { k: "binary", op, a: this.cond(e.left), b: this.cond(e.right), type: "bool" };
+    }
+    const a = this.expr(e.left);
+    const b = this.expr(e.right);
+    if (a.type !== b.type) return this.err(a.type === "f32" || b.type === "f32" ? 2010 : 2027, e, `${a.type} ${e.operatorToken.getText(this.env.file.sf)} ${b.type}`);
+    if (COMPARISONS.has(op)) {
+      if (a.type === "bool" && op !== "eq" && op !== "ne") return this.err(2027, e, "ordering booleans");
+      return { k: "binary", op, a, b, type: "bool" };
+    }
+    if (a.type === "bool") return this.err(2027, e, "arithmetic on booleans");
+    if (a.type === "f32") {
+      if (!["add", "sub", "mul"].includes(op) || !this.insideFround(e)) return this.err(2010, e);
+      return { k: "binary", op, a, b, type: "f32" };
+    }
+    return { k: "binary", op, a, b, type: "i32" };
+  }
+
+  private insideFround(e: ts.Node): boolean {
+    let p = e.parent;
+    while (p && ts.isParenthesizedExpression(p)) p = p.parent;
+    return !!p && ts.isCallExpression(p) && p.expression.getText(this.env.file.sf) === "Math.fround";
+  }
+
+  private intDiv(d: ts.BinaryExpression): Expr {
+    const a = this.expr(d.left);
+    const b = this.expr(d.right);
+    if (a.type === "f32" || b.type === "f32") return this.err(2010, d);
+    if (a.type !== "i32" || b.type !== "i32") return this.err(2027, d, "division of booleans");
+    return { k: "binary", op: "div", a, b, type: "i32" };
+  }
+
+  private call(e: ts.CallExpression): Expr {
+    const sf = this.env.file.sf;
+    const callee = e.expression;
+    const args = e.arguments;
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === "Math") {
+      return this.mathCall(e, callee.name.text);
+    }
+    if (!ts.isIdentifier(callee)) return this.err(2013, e, callee.getText(sf));
+    const name = callee.text;
+    if (this.lookup(name)) return this.err(2002, e);
+    const imp = this.env.file.imports.get(name);
+    if (imp?.kind === "intrinsics") {
+      const info = INTRINSICS.get(imp.name);
+      if (!info) return this.err(2013, callee, name);
+      if (args.length !== info.arity) return this.err(2025, e, name, info.arity, args.length);
+      return { k: "intrinsic", name: imp.name, args: args.map((a) => this.intExpr(a)), type: "i32" };
+    }
+    const target = this.env.resolveCall(name);
+    if (!target) return this.err(2013, callee, name);
+    if (args.length !== target.params.length) return this.err(2025, e, name, target.params.length, args.length);
+    const kargs: Arg[] = [];
+    target.params.forEach((pt, i) => {
+      const a = args[i];
+      if (pt.kind === "scalar") {
+        const v = this.expr(a);
+        if (v.type !== valueTypeOf(pt.type)) this.err(2027, a, `argument ${i + 1} of ${name} is ${v.type}, expected ${pt.type}`);
+        kargs.push({ k: "value", e: v });
+        return;
+      }
+      const b = ts.isIdentifier(a) ? this.lookup(a.text) : undefined;
+      if (!b || b.kind !== pt.kind || (b.kind === "array" && pt.kind === "array" && b.elem !== pt.elem) ||
+          (b.kind === "record" && pt.kind === "record" && b.record !== pt.name)) {
+        this.err(2027, a, `argument ${i + 1} of ${name} must be a ${pt.kind === "array" ? `${pt.elem} array` : `${pt.name} record`} parameter`);
+        kargs.push({ k: "value", e: ZERO });
+        return;
+      }
+      kargs.push(b.kind === "array" ? { k: "array", name: b.kname } : { k: "record", name: b.kname });
+    });
+    return { k: "call", fn: target.kirName, args: kargs, type: target.ret === "void" ? "void" : valueTypeOf(target.ret) } as Expr;
+  }
+
+  private mathCall(e: ts.CallExpression, fn: string): Expr {
+    const args = e.arguments;
+    const want = (n: number): boolean => {
+      if (args.length === n) return true;
+      this.err(2025, e, `Math.${fn}`, n, args.length);
+      return false;
+    };
+    switch (fn) {
+      case "imul":
+      case "min":
+      case "max":
+        if (!want(2)) return ZERO;
+        return { k: "intrinsic", name: fn, args: [this.intExpr(args[0]), this.intExpr(args[1])], type: "i32" };
+      case "abs":
+        if (!want(1)) return ZERO;
+        return { k: "intrinsic", name: "abs", args: [this.intExpr(args[0])], type: "i32" };
+      case "trunc": {
+        if (!want(1)) return ZERO;
+        const d = this.isDivision(args[0]);
+        if (!d) return this.err(2022, e, "Math.trunc of something other than a division");
+        return this.intDiv(d);
+      }
+      case "fround": {
+        if (!want(1)) return ZERO;
+        const a = args[0];
+        if (ts.isNumericLiteral(a) || (ts.isPrefixUnaryExpression(a) && ts.isNumericLiteral(a.operand))) {
+          const v = Number(a.getText(this.env.file.sf));
+          return { k: "const", type: "f32", value: Math.fround(v) };
+        }
+        const v = this.expr(a);
+        if (v.type === "f32") return v;
+        if (v.type === "i32") return { k: "convert", to: "f32", a: v, type: "f32" };
+        return this.err(2027, a, "Math.fround of a boolean");
+      }
+      default:
+        return this.err(2013, e.expression, `Math.${fn}`);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * @fileoverview The intrinsic registry: the one table the compiler consults for a call to a
+ * fixed-point intrinsic of kernels/intrinsics.ts.
+ *
+ * The checker uses `arity` and `ret` to type a call, specialization folds a call with constant
+ * arguments through `ts` (the TypeScript reference itself, so folding cannot drift from it), the
+ * C emitter spells `c` (a static inline function of runtime/mote_intrinsics.h) and the WASM
+ * emitter calls `wasm` (an internal function that compiler/emit/wasm/intrinsics.ts adds to the
+ * module). test/intrinsics/ checks all three implementations agree bit for bit.
+ *
+ * Invariant: every entry takes and returns i32 values; names are `mote_<name>` on both targets.
+ * Math.imul/min/max/abs are not intrinsics here: the frontend lowers those itself.
+ */
+import * as ref from "../kernels/intrinsics.ts";
+
+export interface IntrinsicInfo {
+  name: string;
+  arity: number;
+  ret: "i32";
+  /** The kernels/intrinsics.ts function (for constant folding). */
+  ts: (...a: number[]) => number;
+  /** C function name in runtime/mote_intrinsics.h. */
+  c: string;
+  /** Name of the WASM function addWasmIntrinsics() defines. */
+  wasm: string;
+  doc: string;
+}
+
+function entry(name: string, ts: (...a: number[]) => number, doc: string): IntrinsicInfo {
+  return { name, arity: ts.length, ret: "i32", ts, c: `mote_${name}`, wasm: `mote_${name}`, doc };
+}
+
+const ENTRIES: readonly IntrinsicInfo[] = [
+  entry("srdhm", ref.srdhm,
+    "srdhm(a, b): saturating rounding doubling high multiply, round(a*b/2^31) ties to +inf (gemmlowp SaturatingRoundingDoublingHighMul)"),
+  entry("rdbpot", ref.rdbpot,
+    "rdbpot(x, exponent): x/2^exponent rounded half away from zero, exponent 0..31 (gemmlowp RoundingDivideByPOT)"),
+  entry("mbqm", ref.mbqm,
+    "mbqm(x, multiplier, shift): TFLite MultiplyByQuantizedMultiplier, double rounding, shift -31..31"),
+  entry("sat8", ref.sat8, "sat8(x): clamp to [-128, 127]"),
+  entry("sat16", ref.sat16, "sat16(x): clamp to [-32768, 32767]"),
+  entry("toI8", ref.toI8, "toI8(x): wrapping narrow to int8, sign-extended"),
+  entry("toI16", ref.toI16, "toI16(x): wrapping narrow to int16, sign-extended"),
+  entry("mulHi", ref.mulHi, "mulHi(a, b): high 32 bits of the signed 64-bit product"),
+  entry("mulLo", ref.mulLo, "mulLo(a, b): low 32 bits of the signed 64-bit product"),
+  entry("satLsh", ref.satLsh, "satLsh(x, n): x*2^n saturated to int32, n 0..31"),
+];
+
+export const INTRINSICS: ReadonlyMap<string, IntrinsicInfo> = new Map(ENTRIES.map((e) => [e.name, e]));

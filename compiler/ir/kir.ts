@@ -1,0 +1,107 @@
+/**
+ * @fileoverview KIR, the kernel IR: subset TypeScript after checking, before emission.
+ *
+ * compiler/frontend/ builds KIR from kernels/*.ts; compiler/specialize/ rewrites it (folds a
+ * constant record into a function, resolves branches); compiler/emit/c and compiler/emit/wasm
+ * spell it. Emitters never compute semantics: every expression carries its type, narrow loads
+ * and stores say their element type, and integer division is explicit.
+ *
+ * Invariants (compiler/ir/verify.ts checks them):
+ * - local names are unique within a function (the frontend renames shadowed ones);
+ * - expression types are "i32", "f32" or "bool" (narrow types exist only in storage: array
+ *   elements and declared locals/params, whose reads are i32);
+ * - a `Record` parameter appears only as the object of `field` expressions or as a call argument
+ *   to a function taking the same record type.
+ */
+
+/** Storage types: what a variable, parameter or array element is declared as. */
+export type Scalar = "i8" | "i16" | "i32" | "u8" | "u16" | "f32" | "bool";
+/** Types of expression values after promotion. */
+export type ValueType = "i32" | "f32" | "bool";
+
+export type ParamType =
+  | { kind: "scalar"; type: Scalar }
+  | { kind: "array"; elem: Scalar }
+  | { kind: "record"; name: string };
+
+export type BinaryOp =
+  | "add" | "sub" | "mul" | "div" | "rem"
+  | "and" | "or" | "xor" | "shl" | "shr" | "shru"
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge"
+  | "land" | "lor";
+
+export type UnaryOp = "neg" | "bitnot" | "not";
+
+export type Expr =
+  | { k: "const"; type: ValueType; value: number }
+  /** A local variable or a scalar parameter. */
+  | { k: "var"; name: string; type: ValueType }
+  /** `p.field` of a record parameter (always i32). */
+  | { k: "field"; record: string; field: string; type: "i32" }
+  /** `a[index]` of an array parameter; `elem` is the array's element type. */
+  | { k: "load"; array: string; elem: Scalar; index: Expr; type: ValueType }
+  | { k: "unary"; op: UnaryOp; a: Expr; type: ValueType }
+  /** Integer `div` truncates toward zero (from `(a / b) | 0`); `add/sub/mul` on i32 wrap. */
+  | { k: "binary"; op: BinaryOp; a: Expr; b: Expr; type: ValueType }
+  | { k: "select"; cond: Expr; a: Expr; b: Expr; type: ValueType }
+  /** Call of another subset function (by its KIR name). Array and record args are `var`s. */
+  | { k: "call"; fn: string; args: Arg[]; type: ValueType | "void" }
+  /** Call of an intrinsic from kernels/intrinsics.ts (or Math.imul/min/max/abs, as imul/min/max/abs). */
+  | { k: "intrinsic"; name: string; args: Expr[]; type: ValueType }
+  /** Conversion between value types (i32 <-> f32) . */
+  | { k: "convert"; to: ValueType; a: Expr; type: ValueType };
+
+/** Call arguments: a scalar expression, or an array/record parameter passed through by name. */
+export type Arg = { k: "value"; e: Expr } | { k: "array"; name: string } | { k: "record"; name: string };
+
+export type Stmt =
+  | { k: "let"; name: string; type: Scalar; init: Expr | null }
+  | { k: "assign"; name: string; value: Expr }
+  | { k: "store"; array: string; elem: Scalar; index: Expr; value: Expr }
+  | { k: "if"; cond: Expr; then: Stmt[]; else: Stmt[] }
+  /** All loops: `while (c)` is a `for` with empty init and step. */
+  | { k: "for"; init: Stmt[]; cond: Expr | null; step: Stmt[]; body: Stmt[] }
+  | { k: "break" }
+  | { k: "continue" }
+  | { k: "return"; value: Expr | null }
+  | { k: "expr"; e: Expr };
+
+export interface Param {
+  name: string;
+  type: ParamType;
+  /** Arrays only: true when the function (or a callee) stores into it. Emitted as non-const. */
+  written?: boolean;
+}
+
+export interface KFunction {
+  name: string;
+  params: Param[];
+  ret: Scalar | "void";
+  body: Stmt[];
+  /** Source file and line, for comments in generated code and diagnostics. */
+  source: string;
+}
+
+export interface RecordType {
+  name: string;
+  /** Every field is i32, laid out in this order at 4-byte strides (generic, unspecialized form). */
+  fields: string[];
+}
+
+export interface KModule {
+  functions: Map<string, KFunction>;
+  records: Map<string, RecordType>;
+}
+
+export function valueTypeOf(s: Scalar): ValueType {
+  return s === "f32" ? "f32" : s === "bool" ? "bool" : "i32";
+}
+
+/** Bytes per element of an array of `s`. */
+export function scalarBytes(s: Scalar): number {
+  switch (s) {
+    case "i8": case "u8": case "bool": return 1;
+    case "i16": case "u16": return 2;
+    default: return 4;
+  }
+}

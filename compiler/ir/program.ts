@@ -1,0 +1,58 @@
+/**
+ * @fileoverview A whole compiled model, ready to spell in C or WASM.
+ *
+ * compiler/codegen.ts builds a `ModelProgram` from a graph, its kernel calls and the arena plan;
+ * compiler/emit/c/model.ts and compiler/emit/wasm/model.ts turn the same program into a C
+ * library or a WASM module. Everything is resolved: arena offsets are numbers, constant data is
+ * bytes, kernel functions are (specialized) KIR.
+ */
+import type { KFunction, RecordType, Scalar } from "./kir.ts";
+
+export interface ConstantData {
+  /** C identifier, unique in the program. */
+  name: string;
+  elem: Scalar;
+  /** Element values (already in the element type's range). */
+  values: ArrayLike<number>;
+}
+
+/** Where one array argument of an invoke step points. */
+export type StepArg =
+  | { k: "arena"; offset: number; elem: Scalar }
+  | { k: "const"; name: string; elem: Scalar }
+  /** An absent optional array (e.g. no bias): NULL in C, 0 in WASM. */
+  | { k: "null"; elem: Scalar };
+
+export interface InvokeStep {
+  /** KIR function to call (a key of `functions`). */
+  fn: string;
+  args: StepArg[];
+  /** For comments and profiles: "op 3 CONV_2D". */
+  label: string;
+  opIndex: number;
+  /** Tensors this step finishes writing (for layer dumps): arena offset and size. */
+  produces?: { tensor: number; offset: number; bytes: number }[];
+  /** Multiply-accumulates of this step (for reports). */
+  macs?: number;
+}
+
+export interface IoTensor {
+  name: string;
+  offset: number;
+  bytes: number;
+  /** Graph tensor index. */
+  tensor: number;
+}
+
+export interface ModelProgram {
+  name: string;
+  arenaBytes: number;
+  constants: ConstantData[];
+  /** Every function the steps call, and every function those call, by KIR name. */
+  functions: KFunction[];
+  /** Record types used by unspecialized functions (their values live in `constants` as i32 arrays). */
+  records: RecordType[];
+  steps: InvokeStep[];
+  inputs: IoTensor[];
+  outputs: IoTensor[];
+}

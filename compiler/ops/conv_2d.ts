@@ -1,0 +1,83 @@
+/**
+ * @fileoverview Lowers CONV_2D (int8 activations, int8 per-channel or per-tensor weights,
+ * optional int32 bias) to one call of kernels/conv_2d.ts, doing TFLite Micro's ConvPrepare /
+ * CalculateOpDataConv at compile time: padding from ComputePaddingHeightWidth, one multiplier and
+ * shift per output channel (channel axis 0), activation clamp, offsets.
+ */
+import type { Graph, Op } from "../ir/graph.ts";
+import type { Conv2dParams } from "../../kernels/conv_2d.ts";
+import { activationRange } from "./activation.ts";
+import {
+  activationOption, filterScales, inputTensor, opError, optionalInput, outputTensor, paddingOption,
+  positiveIntOption, requireConstant, requireDType, requireRank, tensorQuant,
+} from "./operands.ts";
+import { computePaddingHeightWidth } from "./padding.ts";
+import { perChannelMultipliers } from "./quant.ts";
+import type { KernelArg, KernelCall } from "./types.ts";
+
+export function lowerConv2d(graph: Graph, op: Op): KernelCall[] {
+  const input = inputTensor(graph, op, 0, "input");
+  const filter = inputTensor(graph, op, 1, "filter");
+  const bias = optionalInput(graph, op, 2);
+  const output = outputTensor(graph, op, 0, "output");
+  requireDType(graph, op, input, "input", "int8");
+  requireDType(graph, op, filter, "filter", "int8");
+  requireDType(graph, op, output, "output", "int8");
+  requireRank(graph, op, input, "input", 4);
+  requireRank(graph, op, filter, "filter", 4);
+  requireRank(graph, op, output, "output", 4);
+  requireConstant(graph, op, filter, "filter");
+
+  const [batches, inH, inW, inC] = input.shape;
+  const [outC, filterH, filterW, filterInC] = filter.shape;
+  const [outB, outH, outW, outDepth] = output.shape;
+  if (outB !== batches) opError(graph, op, `output batch ${outB} differs from input batch ${batches}`);
+  if (outDepth !== outC) opError(graph, op, `output depth ${outDepth} differs from the filter's ${outC} output channels`);
+  if (filterInC <= 0 || inC % filterInC !== 0) {
+    opError(graph, op, `input depth ${inC} is not a multiple of the filter depth ${filterInC}`);
+  }
+  const groups = inC / filterInC;
+  if (outC % groups !== 0) opError(graph, op, `${outC} output channels do not split into ${groups} groups`);
+  if (bias !== undefined) {
+    requireDType(graph, op, bias, "bias", "int32");
+    if (bias.shape.reduce((a, b) => a * b, 1) !== outC) opError(graph, op, `bias has ${bias.shape.join("x")} elements; expected ${outC}`);
+  }
+
+  const strideH = positiveIntOption(graph, op, "strideH", 1);
+  const strideW = positiveIntOption(graph, op, "strideW", 1);
+  const dilationH = positiveIntOption(graph, op, "dilationHFactor", 1);
+  const dilationW = positiveIntOption(graph, op, "dilationWFactor", 1);
+  const padding = paddingOption(graph, op);
+  const activation = activationOption(graph, op);
+  const geo = computePaddingHeightWidth(strideH, strideW, dilationH, dilationW, inH, inW, filterH, filterW, padding);
+  if (geo === null || geo.outH !== outH || geo.outW !== outW) {
+    opError(graph, op, `output ${outH}x${outW} does not match ${padding} padding of ${inH}x${inW} (expected ${geo ? `${geo.outH}x${geo.outW}` : "a valid size"})`);
+  }
+
+  const inQ = tensorQuant(graph, op, input, "input");
+  const outQ = tensorQuant(graph, op, output, "output");
+  const scales = filterScales(graph, op, filter, 0, outC);
+  const { multipliers, shifts } = perChannelMultipliers(inQ.scale, scales, outQ.scale, outC);
+  const act = activationRange(activation, outQ.scale, outQ.zeroPoint);
+
+  const params: Conv2dParams = {
+    batches, inH, inW, inC, outH, outW, outC, filterH, filterW, filterInC,
+    filtersPerGroup: outC / groups,
+    strideH, strideW, dilationH, dilationW,
+    padH: geo.padH, padW: geo.padW,
+    inputOffset: -inQ.zeroPoint,
+    outputOffset: outQ.zeroPoint,
+    actMin: act.min, actMax: act.max,
+    hasBias: bias !== undefined ? 1 : 0,
+  };
+  const args: KernelArg[] = [
+    { kind: "tensor", tensor: input.index },
+    { kind: "tensor", tensor: filter.index },
+    { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 },
+    { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
+    { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
+    { kind: "tensor", tensor: output.index },
+  ];
+  const macs = batches * outH * outW * outC * filterH * filterW * filterInC;
+  return [{ kernel: "conv_2d", fn: "conv2d", params: { ...params }, args, macs }];
+}

@@ -1,0 +1,84 @@
+/**
+ * @fileoverview Lowers DEPTHWISE_CONV_2D (int8, per-channel weights on axis 3, optional int32
+ * bias) to one call of kernels/depthwise_conv_2d.ts, doing TFLite Micro's
+ * CalculateOpDataDepthwiseConv at compile time. The depth multiplier is taken from the shapes
+ * (output depth / input depth), which is what a consistent model's option says.
+ */
+import type { Graph, Op } from "../ir/graph.ts";
+import type { DepthwiseConv2dParams } from "../../kernels/depthwise_conv_2d.ts";
+import { activationRange } from "./activation.ts";
+import {
+  activationOption, filterScales, inputTensor, opError, optionalInput, outputTensor, paddingOption,
+  positiveIntOption, requireConstant, requireDType, requireRank, tensorQuant,
+} from "./operands.ts";
+import { computePaddingHeightWidth } from "./padding.ts";
+import { perChannelMultipliers } from "./quant.ts";
+import type { KernelArg, KernelCall } from "./types.ts";
+
+export function lowerDepthwiseConv2d(graph: Graph, op: Op): KernelCall[] {
+  const input = inputTensor(graph, op, 0, "input");
+  const filter = inputTensor(graph, op, 1, "filter");
+  const bias = optionalInput(graph, op, 2);
+  const output = outputTensor(graph, op, 0, "output");
+  requireDType(graph, op, input, "input", "int8");
+  requireDType(graph, op, filter, "filter", "int8");
+  requireDType(graph, op, output, "output", "int8");
+  requireRank(graph, op, input, "input", 4);
+  requireRank(graph, op, filter, "filter", 4);
+  requireRank(graph, op, output, "output", 4);
+  requireConstant(graph, op, filter, "filter");
+
+  const [batches, inH, inW, inC] = input.shape;
+  const [one, filterH, filterW, filterC] = filter.shape;
+  const [outB, outH, outW, outC] = output.shape;
+  if (one !== 1) opError(graph, op, `filter shape [${filter.shape.join(", ")}] must start with 1`);
+  if (outB !== batches) opError(graph, op, `output batch ${outB} differs from input batch ${batches}`);
+  if (filterC !== outC) opError(graph, op, `filter depth ${filterC} differs from output depth ${outC}`);
+  if (inC <= 0 || outC % inC !== 0) opError(graph, op, `output depth ${outC} is not a multiple of input depth ${inC}`);
+  const depthMultiplier = outC / inC;
+  const optDm = op.options["depthMultiplier"];
+  if (typeof optDm === "number" && optDm > 0 && optDm !== depthMultiplier) {
+    opError(graph, op, `depth_multiplier ${optDm} contradicts the shapes (${inC} -> ${outC} channels)`);
+  }
+  if (bias !== undefined) {
+    requireDType(graph, op, bias, "bias", "int32");
+    if (bias.shape.reduce((a, b) => a * b, 1) !== outC) opError(graph, op, `bias has ${bias.shape.join("x")} elements; expected ${outC}`);
+  }
+
+  const strideH = positiveIntOption(graph, op, "strideH", 1);
+  const strideW = positiveIntOption(graph, op, "strideW", 1);
+  const dilationH = positiveIntOption(graph, op, "dilationHFactor", 1);
+  const dilationW = positiveIntOption(graph, op, "dilationWFactor", 1);
+  const padding = paddingOption(graph, op);
+  const activation = activationOption(graph, op);
+  const geo = computePaddingHeightWidth(strideH, strideW, dilationH, dilationW, inH, inW, filterH, filterW, padding);
+  if (geo === null || geo.outH !== outH || geo.outW !== outW) {
+    opError(graph, op, `output ${outH}x${outW} does not match ${padding} padding of ${inH}x${inW} (expected ${geo ? `${geo.outH}x${geo.outW}` : "a valid size"})`);
+  }
+
+  const inQ = tensorQuant(graph, op, input, "input");
+  const outQ = tensorQuant(graph, op, output, "output");
+  const scales = filterScales(graph, op, filter, 3, outC);
+  const { multipliers, shifts } = perChannelMultipliers(inQ.scale, scales, outQ.scale, outC);
+  const act = activationRange(activation, outQ.scale, outQ.zeroPoint);
+
+  const params: DepthwiseConv2dParams = {
+    batches, inH, inW, inC, outH, outW, outC, depthMultiplier, filterH, filterW,
+    strideH, strideW, dilationH, dilationW,
+    padH: geo.padH, padW: geo.padW,
+    inputOffset: -inQ.zeroPoint,
+    outputOffset: outQ.zeroPoint,
+    actMin: act.min, actMax: act.max,
+    hasBias: bias !== undefined ? 1 : 0,
+  };
+  const args: KernelArg[] = [
+    { kind: "tensor", tensor: input.index },
+    { kind: "tensor", tensor: filter.index },
+    { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 },
+    { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
+    { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
+    { kind: "tensor", tensor: output.index },
+  ];
+  const macs = batches * outH * outW * outC * filterH * filterW;
+  return [{ kernel: "depthwise_conv_2d", fn: "depthwiseConv2d", params: { ...params }, args, macs }];
+}

@@ -1,0 +1,79 @@
+/**
+ * @fileoverview Lowers FULLY_CONNECTED (int8 activations and weights [units, depth], optional
+ * int32 bias) to one call of kernels/fully_connected.ts, doing TFLite Micro's
+ * CalculateOpDataFullyConnected at compile time. Per-channel weights (more than one scale) get
+ * double(in)*double(w[c])/double(out) per unit; per-tensor weights get TFLM's
+ * GetQuantizedConvolutionMultipler (float32 product, then double division), repeated per unit
+ * so the kernel has one path. Batches are every output dimension but the last (keep_num_dims
+ * and rank-3 inputs included).
+ */
+import type { Graph, Op } from "../ir/graph.ts";
+import type { FullyConnectedParams } from "../../kernels/fully_connected.ts";
+import { activationRange } from "./activation.ts";
+import {
+  activationOption, filterScales, inputTensor, intOption, opError, optionalInput, outputTensor, product,
+  requireConstant, requireDType, tensorQuant,
+} from "./operands.ts";
+import { perChannelMultipliers, perTensorConvScale, quantizeMultiplier } from "./quant.ts";
+import type { KernelArg, KernelCall } from "./types.ts";
+
+export function lowerFullyConnected(graph: Graph, op: Op): KernelCall[] {
+  const input = inputTensor(graph, op, 0, "input");
+  const filter = inputTensor(graph, op, 1, "weights");
+  const bias = optionalInput(graph, op, 2);
+  const output = outputTensor(graph, op, 0, "output");
+  requireDType(graph, op, input, "input", "int8");
+  requireDType(graph, op, filter, "weights", "int8");
+  requireDType(graph, op, output, "output", "int8");
+  requireConstant(graph, op, filter, "weights");
+  if (intOption(graph, op, "weightsFormat", 0) !== 0) opError(graph, op, "only the DEFAULT weights format is supported");
+  if (filter.shape.length !== 2) opError(graph, op, `weights shape [${filter.shape.join(", ")}] must be [units, depth]`);
+  if (output.shape.length < 1) opError(graph, op, "output must have at least one dimension");
+
+  const [units, accumDepth] = filter.shape;
+  const outputDepth = output.shape[output.shape.length - 1];
+  const batches = product(output.shape.slice(0, -1));
+  if (outputDepth !== units) opError(graph, op, `output depth ${outputDepth} differs from ${units} weight rows`);
+  if (product(input.shape) !== batches * accumDepth) {
+    opError(graph, op, `input [${input.shape.join(", ")}] does not hold ${batches} rows of ${accumDepth}`);
+  }
+  if (bias !== undefined) {
+    requireDType(graph, op, bias, "bias", "int32");
+    if (product(bias.shape) !== units) opError(graph, op, `bias has ${product(bias.shape)} elements; expected ${units}`);
+  }
+
+  const activation = activationOption(graph, op);
+  const inQ = tensorQuant(graph, op, input, "input");
+  const outQ = tensorQuant(graph, op, output, "output");
+  const scales = filterScales(graph, op, filter, 0, units);
+  let multipliers: number[];
+  let shifts: number[];
+  let filterZeroPoint = 0;
+  if (scales.length > 1) {
+    ({ multipliers, shifts } = perChannelMultipliers(inQ.scale, scales, outQ.scale, units));
+  } else {
+    const q = quantizeMultiplier(perTensorConvScale(inQ.scale, scales[0], outQ.scale));
+    multipliers = new Array<number>(units).fill(q.multiplier);
+    shifts = new Array<number>(units).fill(q.shift);
+    filterZeroPoint = filter.quant?.zeroPoint[0] ?? 0;
+  }
+  const act = activationRange(activation, outQ.scale, outQ.zeroPoint);
+
+  const params: FullyConnectedParams = {
+    batches, accumDepth, outputDepth,
+    inputOffset: -inQ.zeroPoint,
+    filterOffset: -filterZeroPoint,
+    outputOffset: outQ.zeroPoint,
+    actMin: act.min, actMax: act.max,
+    hasBias: bias !== undefined ? 1 : 0,
+  };
+  const args: KernelArg[] = [
+    { kind: "tensor", tensor: input.index },
+    { kind: "tensor", tensor: filter.index },
+    { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 },
+    { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
+    { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
+    { kind: "tensor", tensor: output.index },
+  ];
+  return [{ kernel: "fully_connected", fn: "fullyConnected", params: { ...params }, args, macs: batches * units * accumDepth }];
+}

@@ -1,0 +1,55 @@
+/**
+ * @fileoverview The op lowering registry: TFLite opcode -> LowerOp, and `lowerGraph`, which
+ * lowers every op of a graph in execution order.
+ *
+ * Every backend (compiler/run/ts.ts, the C and WASM emitters) starts from `lowerGraph`, so an
+ * unsupported model is rejected the same way everywhere: once, with code 1008, listing every
+ * unsupported op as `NAME (op #i)` and the supported set. Adding an op = one file in this
+ * directory plus one line in LOWERINGS.
+ */
+import { fail } from "../diagnostics.ts";
+import type { Graph, Op } from "../ir/graph.ts";
+import { lowerAveragePool2d } from "./average_pool_2d.ts";
+import { lowerConv2d } from "./conv_2d.ts";
+import { lowerDepthwiseConv2d } from "./depthwise_conv_2d.ts";
+import { lowerFullyConnected } from "./fully_connected.ts";
+import { lowerReshape } from "./reshape.ts";
+import { lowerSoftmax } from "./softmax.ts";
+import type { KernelCall, LowerOp } from "./types.ts";
+
+export const LOWERINGS: Record<string, LowerOp> = {
+  AVERAGE_POOL_2D: lowerAveragePool2d,
+  CONV_2D: lowerConv2d,
+  DEPTHWISE_CONV_2D: lowerDepthwiseConv2d,
+  FULLY_CONNECTED: lowerFullyConnected,
+  RESHAPE: lowerReshape,
+  // SOFTMAX: kernels/softmax.ts + compiler/ops/softmax.ts (written by the softmax helper).
+  SOFTMAX: lowerSoftmax,
+};
+
+/** Opcode names Mote can lower, sorted. */
+export function supportedOps(): string[] {
+  return Object.keys(LOWERINGS).sort();
+}
+
+export interface LoweredOp {
+  op: Op;
+  calls: KernelCall[];
+}
+
+/**
+ * Lowers every op. Fails with 1008 naming all unsupported ops before lowering any, then with
+ * the first lowering error (3001) if an op's operands or options are not supported.
+ */
+export function lowerGraph(graph: Graph): LoweredOp[] {
+  const unsupported = graph.ops.filter((op) => !Object.hasOwn(LOWERINGS, op.opcode));
+  if (unsupported.length > 0) {
+    fail(
+      1008,
+      unsupported.length > 1 ? "s" : "",
+      unsupported.map((op) => `${op.opcode} (op #${op.index})`).join(", "),
+      supportedOps().join(", "),
+    );
+  }
+  return graph.ops.map((op) => ({ op, calls: LOWERINGS[op.opcode](graph, op) }));
+}

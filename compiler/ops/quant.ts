@@ -1,0 +1,104 @@
+/**
+ * @fileoverview Compile-time quantization arithmetic, exactly as TFLite Micro does it at Prepare.
+ *
+ * `quantizeMultiplier` is TFLite's QuantizeMultiplier (kernels/internal/quantization_util.cc,
+ * tflite-micro 90b983c2, without TFLITE_SINGLE_ROUNDING): frexp in double, round q*2^31 half
+ * away from zero, q == 2^31 renormalised, shift < -31 flushed to zero. The scale helpers follow
+ * kernels/kernel_util.cc expression by expression (which products are float32 and which are
+ * double matters for the last bit of the multiplier). Used by compiler/ops/<op>.ts; kernels
+ * consume the results through intrinsics.mbqm (positive shift = left shift).
+ *
+ * Invariant: graph scales are float32 values held in JS doubles (exact), so `double(scale)`
+ * in C++ is the JS number itself and float32 arithmetic is written with Math.fround.
+ */
+
+export interface QuantizedMultiplier {
+  /** Q31 significand in [2^30, 2^31) (or its negative, or 0). */
+  multiplier: number;
+  /** Power-of-two exponent: positive shifts left, negative shifts right. */
+  shift: number;
+}
+
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+// Index of the high word of a double in U32 (little-endian hosts: 1).
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/** C's frexp: x = fraction * 2^exponent with |fraction| in [0.5, 1); exact (bit manipulation). */
+export function frexp(x: number): { fraction: number; exponent: number } {
+  if (x === 0 || !Number.isFinite(x)) return { fraction: x, exponent: 0 };
+  F64[0] = x;
+  const biased = (U32[HI] >>> 20) & 0x7ff;
+  if (biased === 0) {
+    // Subnormal: scale into the normal range first (exact: a power of two).
+    const r = frexp(x * 2 ** 64);
+    return { fraction: r.fraction, exponent: r.exponent - 64 };
+  }
+  U32[HI] = (U32[HI] & 0x800fffff) | (1022 << 20);
+  return { fraction: F64[0], exponent: biased - 1022 };
+}
+
+/** std::round: nearest integer, halves away from zero. */
+export function roundHalfAwayFromZero(x: number): number {
+  const t = Math.trunc(x);
+  // x - trunc(x) is exact in double, so the tie test is exact for every input.
+  const frac = x - t;
+  if (frac >= 0.5) return t + 1;
+  if (frac <= -0.5) return t - 1;
+  return t;
+}
+
+/** TFLite's QuantizeMultiplier(double, int32_t*, int*). */
+export function quantizeMultiplier(realMultiplier: number): QuantizedMultiplier {
+  if (realMultiplier === 0) return { multiplier: 0, shift: 0 };
+  const { fraction, exponent } = frexp(realMultiplier);
+  let shift = exponent;
+  let qFixed = roundHalfAwayFromZero(fraction * 2 ** 31);
+  if (qFixed === 2 ** 31) {
+    qFixed /= 2;
+    shift++;
+  }
+  if (shift < -31) {
+    shift = 0;
+    qFixed = 0;
+  }
+  return { multiplier: qFixed, shift };
+}
+
+/**
+ * Per-channel effective scale, PopulateConvolutionQuantizationParams and the per-channel
+ * branch of CalculateOpDataFullyConnected: double(input) * double(filter[c]) / double(output),
+ * evaluated left to right in double.
+ */
+export function perChannelScale(inputScale: number, filterScale: number, outputScale: number): number {
+  return (inputScale * filterScale) / outputScale;
+}
+
+/**
+ * Per-tensor FULLY_CONNECTED scale, GetQuantizedConvolutionMultipler:
+ * double(float(input * filter)) / double(output) — the product is a float32 product.
+ */
+export function perTensorConvScale(inputScale: number, filterScale: number, outputScale: number): number {
+  return Math.fround(inputScale * filterScale) / outputScale;
+}
+
+/**
+ * Multipliers and shifts for `channels` output channels (CONV_2D / DEPTHWISE_CONV_2D /
+ * per-channel FULLY_CONNECTED): a single filter scale is broadcast, as TFLM does.
+ */
+export function perChannelMultipliers(
+  inputScale: number,
+  filterScales: readonly number[],
+  outputScale: number,
+  channels: number,
+): { multipliers: number[]; shifts: number[] } {
+  const multipliers: number[] = [];
+  const shifts: number[] = [];
+  for (let c = 0; c < channels; c++) {
+    const fs = filterScales.length > 1 ? filterScales[c] : filterScales[0];
+    const q = quantizeMultiplier(perChannelScale(inputScale, fs, outputScale));
+    multipliers.push(q.multiplier);
+    shifts.push(q.shift);
+  }
+  return { multipliers, shifts };
+}

@@ -1,0 +1,30 @@
+/**
+ * @fileoverview Lowers RESHAPE to a byte copy (kernels/reshape.ts). The shape operand / new_shape
+ * option only restate the output tensor's shape, which the importer already resolved; lowering
+ * checks the element counts agree (TFLM's ReshapeOutput check) and that the data is int8.
+ * Quantization is not compared (TFLM copies bytes regardless). The memory planner may alias
+ * input and output, making the copy a no-op.
+ */
+import type { Graph, Op } from "../ir/graph.ts";
+import type { ReshapeParams } from "../../kernels/reshape.ts";
+import { inputTensor, opError, outputTensor, product, requireDType } from "./operands.ts";
+import type { KernelCall } from "./types.ts";
+
+export function lowerReshape(graph: Graph, op: Op): KernelCall[] {
+  const input = inputTensor(graph, op, 0, "input");
+  const output = outputTensor(graph, op, 0, "output");
+  requireDType(graph, op, input, "input", "int8");
+  requireDType(graph, op, output, "output", "int8");
+  const n = product(input.shape);
+  if (product(output.shape) !== n) {
+    opError(graph, op, `cannot reshape [${input.shape.join(", ")}] (${n} elements) to [${output.shape.join(", ")}]`);
+  }
+  const params: ReshapeParams = { bytes: n };
+  return [{
+    kernel: "reshape",
+    fn: "reshape",
+    params: { ...params },
+    args: [{ kind: "tensor", tensor: input.index }, { kind: "tensor", tensor: output.index }],
+    macs: 0,
+  }];
+}

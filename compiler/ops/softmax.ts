@@ -1,0 +1,106 @@
+/**
+ * @fileoverview Lowers SOFTMAX (int8 in, int8 out) to kernels/softmax.ts: TFLite Micro's
+ * CalculateSoftmaxParams (micro/kernels/softmax_common.cc at 90b983c2) done at compile time.
+ *
+ * In double, as TFLM does: PreprocessSoftmaxScaling(beta, input_scale, kScaledDiffIntegerBits = 5)
+ * gives min(beta * input_scale * 2^26, 2^31 - 1) quantized with QuantizeMultiplierGreaterThanOne
+ * (a left shift >= 0), and diff_min = -floor(31 * 2^26 / 2^left_shift) (CalculateInputRadius).
+ * beta and the scales are float32 values in the model; they enter the arithmetic as doubles.
+ *
+ * Neighbours: compiler/ops/quant.ts (QuantizeMultiplier), compiler/ops/operands.ts (checked
+ * operand access; errors are fail(3001)), compiler/ops/index.ts registers this lowering.
+ *
+ * Invariants: the output must be int8 with zero point -128 and scale exactly 1/256 (as a float32),
+ * the input int8 of the same shape (rank >= 1); anything else is rejected, as TFLM rejects it.
+ */
+import type { Graph, Op } from "../ir/graph.ts";
+import type { KernelCall } from "./types.ts";
+import { inputTensor, opError, outputTensor, product, requireDType, tensorQuant } from "./operands.ts";
+import { quantizeMultiplier } from "./quant.ts";
+
+/** TFLite's kScaledDiffIntegerBits: the scaled input difference is a Q5.26 value. */
+const SCALED_DIFF_INTEGER_BITS = 5;
+
+export interface SoftmaxQuantParams {
+  inputMultiplier: number;
+  inputLeftShift: number;
+  diffMin: number;
+}
+
+/**
+ * PreprocessSoftmaxScaling + CalculateInputRadius (non-emulated-float path, double rounding).
+ * Returns undefined where TFLM's QuantizeMultiplierGreaterThanOne check would fail
+ * (beta * input_scale * 2^26 <= 1).
+ */
+export function softmaxQuantParams(beta: number, inputScale: number): SoftmaxQuantParams | undefined {
+  const maxRealMultiplier = 2 ** 31 - 1;
+  const realMultiplier = Math.min(beta * inputScale * 2 ** (31 - SCALED_DIFF_INTEGER_BITS), maxRealMultiplier);
+  if (!(realMultiplier > 1)) return undefined;
+  const q = quantizeMultiplier(realMultiplier);
+  if (q.shift < 0) return undefined;
+  const inputLeftShift = q.shift;
+  const maxInputRescaled =
+    (1.0 * ((1 << SCALED_DIFF_INTEGER_BITS) - 1) * 2 ** (31 - SCALED_DIFF_INTEGER_BITS)) / 2 ** inputLeftShift;
+  const radius = Math.floor(maxInputRescaled);
+  return { inputMultiplier: q.multiplier, inputLeftShift, diffMin: radius === 0 ? 0 : -radius };
+}
+
+export function lowerSoftmax(graph: Graph, op: Op): KernelCall[] {
+  if (op.inputs.length !== 1 || op.outputs.length !== 1) {
+    opError(graph, op, `expected 1 input and 1 output, got ${op.inputs.length} and ${op.outputs.length}`);
+  }
+  const input = inputTensor(graph, op, 0, "input");
+  const output = outputTensor(graph, op, 0, "output");
+  requireDType(graph, op, input, "input", "int8");
+  requireDType(graph, op, output, "output", "int8");
+  if (input.shape.length < 1) opError(graph, op, `input tensor ${input.index} (${input.name}) must have rank >= 1`);
+  if (input.shape.length !== output.shape.length || input.shape.some((d, i) => d !== output.shape[i])) {
+    opError(
+      graph, op,
+      `input shape [${input.shape.join(", ")}] and output shape [${output.shape.join(", ")}] differ`,
+    );
+  }
+
+  const inQ = tensorQuant(graph, op, input, "input");
+  const outQ = tensorQuant(graph, op, output, "output");
+  if (outQ.zeroPoint !== -128 || Math.fround(outQ.scale) !== 1 / 256) {
+    opError(
+      graph, op,
+      `int8 output must have zero point -128 and scale 1/256 (TFLite's requirement), got zero point ${outQ.zeroPoint} and scale ${outQ.scale}`,
+    );
+  }
+
+  const betaOption = op.options["beta"] ?? 0;
+  if (typeof betaOption !== "number") opError(graph, op, `option beta = ${String(betaOption)} is not a number`);
+  // Both are float32 in the model; Math.fround is the identity on an exact import.
+  const beta = Math.fround(betaOption);
+  const inputScale = Math.fround(inQ.scale);
+  const qp = softmaxQuantParams(beta, inputScale);
+  if (qp === undefined) {
+    opError(
+      graph, op,
+      `beta * input scale (${beta} * ${inputScale}) must exceed 2^-26; TFLite rejects this softmax`,
+    );
+  }
+
+  const depth = input.shape[input.shape.length - 1];
+  const outer = product(input.shape.slice(0, -1));
+  return [
+    {
+      kernel: "softmax",
+      fn: "softmax",
+      params: {
+        outer,
+        depth,
+        inputMultiplier: qp.inputMultiplier,
+        inputLeftShift: qp.inputLeftShift,
+        diffMin: qp.diffMin,
+      },
+      args: [
+        { kind: "tensor", tensor: input.index },
+        { kind: "tensor", tensor: output.index },
+      ],
+      macs: 0,
+    },
+  ];
+}

@@ -1,0 +1,106 @@
+/**
+ * @fileoverview Specialization: a kernel plus one layer's constant record becomes a function
+ * with no record at all.
+ *
+ * Every `p.field` is replaced by its value, callees that receive the record are specialized
+ * with it too, and compiler/specialize/fold.ts then folds constants, resolves branches on them
+ * (this is how algorithm choices written as ordinary branches get picked) and drops dead code.
+ * Names are mangled from the kernel name and a short description of the record (TinyEngine
+ * style), made unique with a counter; equal (kernel, record) pairs share one function.
+ */
+import type { Arg, Expr, KFunction, KModule, Stmt } from "../ir/kir.ts";
+import { calleesOf } from "../frontend/program.ts";
+import { foldFunction } from "./fold.ts";
+
+function substExpr(e: Expr, record: string, values: Record<string, number>, rename: Map<string, string>): Expr {
+  const sub = (x: Expr): Expr => substExpr(x, record, values, rename);
+  switch (e.k) {
+    case "field":
+      if (e.record === record) {
+        const v = values[e.field];
+        if (v === undefined) throw new Error(`record value for field '${e.field}' is missing`);
+        return { k: "const", type: "i32", value: v | 0 };
+      }
+      return e;
+    case "load": return { ...e, index: sub(e.index) };
+    case "unary": case "convert": return { ...e, a: sub(e.a) };
+    case "binary": return { ...e, a: sub(e.a), b: sub(e.b) };
+    case "select": return { ...e, cond: sub(e.cond), a: sub(e.a), b: sub(e.b) };
+    case "intrinsic": return { ...e, args: e.args.map(sub) };
+    case "call": {
+      const passes = e.args.some((a) => a.k === "record" && a.name === record);
+      const args: Arg[] = e.args
+        .filter((a) => !(a.k === "record" && a.name === record))
+        .map((a) => (a.k === "value" ? { k: "value", e: sub(a.e) } : a));
+      return { ...e, fn: passes ? rename.get(e.fn) ?? e.fn : e.fn, args };
+    }
+    default:
+      return e;
+  }
+}
+
+function substStmts(list: Stmt[], record: string, values: Record<string, number>, rename: Map<string, string>): Stmt[] {
+  const se = (e: Expr): Expr => substExpr(e, record, values, rename);
+  const ss = (l: Stmt[]): Stmt[] => substStmts(l, record, values, rename);
+  return list.map((s): Stmt => {
+    switch (s.k) {
+      case "let": return { ...s, init: s.init ? se(s.init) : null };
+      case "assign": return { ...s, value: se(s.value) };
+      case "store": return { ...s, index: se(s.index), value: se(s.value) };
+      case "if": return { ...s, cond: se(s.cond), then: ss(s.then), else: ss(s.else) };
+      case "for": return { ...s, init: ss(s.init), cond: s.cond ? se(s.cond) : null, step: ss(s.step), body: ss(s.body) };
+      case "return": return { ...s, value: s.value ? se(s.value) : null };
+      case "expr": return { ...s, e: se(s.e) };
+      default: return s;
+    }
+  });
+}
+
+/**
+ * Specializes `fnName` for `values` under the name `newName`. Returns the new functions (entry
+ * first; callees that took the record follow, named `<callee>_<newName>`).
+ */
+export function specialize(module: KModule, fnName: string, values: Record<string, number>, newName: string): KFunction[] {
+  const out: KFunction[] = [];
+  const done = new Map<string, string>();
+  const visit = (name: string, target: string): void => {
+    const fn = module.functions.get(name);
+    if (!fn) throw new Error(`unknown kernel function ${name}`);
+    const recParam = fn.params.find((p) => p.type.kind === "record");
+    done.set(name, target);
+    // Callees that receive the record get specialized with the same values.
+    const rename = new Map<string, string>();
+    if (recParam) {
+      for (const callee of calleesOf(fn)) {
+        const cf = module.functions.get(callee);
+        if (!cf?.params.some((p) => p.type.kind === "record")) continue;
+        const cname = done.get(callee) ?? `${callee}_${newName}`;
+        rename.set(callee, cname);
+        if (!done.has(callee)) visit(callee, cname);
+      }
+    }
+    const body = recParam ? substStmts(fn.body, recParam.name, values, rename) : fn.body;
+    const params = fn.params.filter((p) => p !== recParam).map((p) => ({ ...p }));
+    out.push(foldFunction({ ...fn, name: target, params, body }));
+  };
+  visit(fnName, newName);
+  return out;
+}
+
+/** Every function reachable from `roots` in `functions` (roots included). */
+export function reachable(roots: KFunction[], module: KModule): KFunction[] {
+  const seen = new Map<string, KFunction>();
+  const stack = [...roots];
+  for (const r of roots) seen.set(r.name, r);
+  while (stack.length > 0) {
+    const fn = stack.pop()!;
+    for (const c of calleesOf(fn)) {
+      if (seen.has(c)) continue;
+      const cf = module.functions.get(c);
+      if (!cf) continue;
+      seen.set(c, cf);
+      stack.push(cf);
+    }
+  }
+  return [...seen.values()];
+}

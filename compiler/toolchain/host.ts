@@ -1,0 +1,92 @@
+/**
+ * @fileoverview Builds and runs a generated model library on the build machine: buildHost
+ * compiles the library's C files with boards/host/main.c using gcc (-O2 -std=c11 -Wall -Wextra
+ * -Werror; include path: library, runtime/, boards/host/), runHost executes the program on
+ * inputs in a temporary directory and returns the outputs. A failing compile or run is
+ * MOTE5002 with the compiler's or program's error lines; the full compiler log is written
+ * next to the executable as <exe>.log. The QEMU counterpart is firmware.ts.
+ */
+import { readdirSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+import { fail } from "../diagnostics.ts";
+import { runProcess, summarizeCompilerErrors } from "./exec.ts";
+import { HOST_HARNESS_DIR, RUNTIME_DIR } from "./paths.ts";
+import { makeRunDir, readOutputs, removeRunDir, writeInputs } from "./tensor-files.ts";
+import { findTool } from "./tools.ts";
+
+/** C flags every host build uses (before the include paths). */
+export const HOST_CFLAGS = ["-O2", "-std=c11", "-Wall", "-Wextra", "-Werror"] as const;
+
+/** The .c files of a generated library directory, sorted (model.c and any companions). */
+export function librarySources(libDir: string): string[] {
+  const sources = readdirSync(libDir)
+    .filter((name) => name.endsWith(".c"))
+    .sort()
+    .map((name) => path.join(libDir, name));
+  if (sources.length === 0) return fail(5002, "build", `no .c files in the model library ${libDir}`);
+  return sources;
+}
+
+export interface HostBuildOptions {
+  /** Extra gcc flags (e.g. -DMOTE_PROFILE). */
+  extraCflags?: readonly string[];
+}
+
+/** Compiles libDir's C with the host harness into the executable outExe. */
+export async function buildHost(libDir: string, outExe: string, options: HostBuildOptions = {}): Promise<void> {
+  const gcc = findTool("gcc");
+  const lib = path.resolve(libDir);
+  const exe = path.resolve(outExe);
+  await mkdir(path.dirname(exe), { recursive: true });
+  const args = [
+    ...HOST_CFLAGS,
+    ...(options.extraCflags ?? []),
+    `-I${lib}`,
+    `-I${RUNTIME_DIR}`,
+    `-I${HOST_HARNESS_DIR}`,
+    path.join(HOST_HARNESS_DIR, "main.c"),
+    ...librarySources(lib),
+    "-o",
+    exe,
+    "-lm",
+  ];
+  const result = await runProcess(gcc, args);
+  const log = `${gcc} ${args.join(" ")}\n${result.stdout}${result.stderr}`;
+  await writeFile(`${exe}.log`, log);
+  if (result.code !== 0) {
+    fail(5002, "gcc (host build)", `${summarizeCompilerErrors(result.stderr)} (full log: ${exe}.log)`);
+  }
+}
+
+export interface HostRunOptions {
+  /** Kill the program after this long (default 60 s). */
+  timeoutMs?: number;
+}
+
+/** Runs a host executable built by buildHost on `inputs`; returns its `numOutputs` outputs. */
+export async function runHost(
+  exe: string,
+  inputs: readonly Uint8Array[],
+  numOutputs: number,
+  options: HostRunOptions = {},
+): Promise<Uint8Array[]> {
+  const dir = await makeRunDir("host");
+  try {
+    await writeInputs(dir, inputs);
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const result = await runProcess(path.resolve(exe), [dir], { timeoutMs });
+    const program = `host program ${path.basename(exe)}`;
+    if (result.timedOut) fail(5002, program, `timed out after ${timeoutMs} ms`);
+    if (result.code !== 0) {
+      const reason = result.stderr.trim() || `killed by ${result.signal ?? "a signal"}`;
+      fail(5002, program, `${reason.split("\n").join(" | ")} (exit status ${result.code ?? result.signal})`);
+    }
+    const outputs = await readOutputs(dir, numOutputs);
+    if (!Array.isArray(outputs)) fail(5002, program, `it did not write output_${outputs.missing}.bin`);
+    return outputs;
+  } finally {
+    await removeRunDir(dir);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * @fileoverview int8 SOFTMAX over the last axis, bit-exact with TFLite Micro's reference kernel
+ * (tensorflow/lite/kernels/internal/reference/softmax.h, int8 in / int8 out, at 90b983c2).
+ *
+ * Per row: the input difference to the row maximum is scaled by the compile-time
+ * (inputMultiplier, inputLeftShift) into Q5.26, exponentiated with gemmlowp's fixed-point
+ * exp_on_negative_values, summed in Q12.19, and each exp is multiplied by the fixed-point
+ * reciprocal of the sum and rounded to the output's 1/256 steps (output zero point -128).
+ * Differences below `diffMin` contribute nothing and output -128.
+ *
+ * Neighbours: compiler/ops/softmax.ts computes the record (TFLM's CalculateSoftmaxParams, in
+ * double); kernels/fixedpoint.ts holds the gemmlowp math; kernels/intrinsics.ts the primitives.
+ *
+ * Invariants: input and output are `outer * depth` int8 elements, row-major with the softmax
+ * axis innermost; they may not alias (the input is read twice). 1 <= inputLeftShift <= 31.
+ */
+import type { i32 } from "./types.ts";
+import { rdbpot, sat8, srdhm } from "./intrinsics.ts";
+import { countLeadingZeros, expOnNegativeValues, getReciprocal } from "./fixedpoint.ts";
+
+/** Integer bits of the scaled input difference (Q5.26), TFLite's kScaledDiffIntegerBits. */
+const SCALED_DIFF_INTEGER_BITS: i32 = 5;
+/** Integer bits of the sum of exps (Q12.19), TFLite's kAccumulationIntegerBits. */
+const ACCUMULATION_INTEGER_BITS: i32 = 12;
+
+export interface SoftmaxParams {
+  /** Number of rows: product of every dimension but the last. */
+  outer: i32;
+  /** Length of the softmax axis (the last dimension). */
+  depth: i32;
+  /** Q0.31 multiplier of beta * input_scale * 2^26 (with inputLeftShift). */
+  inputMultiplier: i32;
+  /** Left shift applied before the multiplier (>= 1). */
+  inputLeftShift: i32;
+  /** Smallest (most negative) input difference that still contributes. */
+  diffMin: i32;
+}
+
+/** exp(beta * input_scale * diff) in Q0.31 for an input difference diff <= 0. */
+function expOfDiff(p: SoftmaxParams, diff: i32): i32 {
+  // MultiplyByQuantizedMultiplierGreaterThanOne: diff >= diffMin keeps the product in i32.
+  const scaledDiff: i32 = srdhm(Math.imul(diff, 1 << p.inputLeftShift), p.inputMultiplier);
+  return expOnNegativeValues(scaledDiff, SCALED_DIFF_INTEGER_BITS);
+}
+
+export function softmax(p: SoftmaxParams, input: Int8Array, output: Int8Array): void {
+  for (let row: i32 = 0; row < p.outer; row++) {
+    const base: i32 = row * p.depth;
+    let maxInRow: i32 = -128;
+    for (let c: i32 = 0; c < p.depth; c++) {
+      maxInRow = Math.max(maxInRow, input[base + c]);
+    }
+
+    let sumOfExps: i32 = 0;
+    for (let c: i32 = 0; c < p.depth; c++) {
+      const diff: i32 = input[base + c] - maxInRow;
+      if (diff >= p.diffMin) {
+        // Rescale<12> of a Q0.31 value: divide by 2^12, rounding.
+        sumOfExps = (sumOfExps + rdbpot(expOfDiff(p, diff), ACCUMULATION_INTEGER_BITS)) | 0;
+      }
+    }
+
+    // sumOfExps >= 2^19 (the maximum contributes exp(0) = 1.0), so it has a leading one.
+    const numBitsOverUnit: i32 = ACCUMULATION_INTEGER_BITS - countLeadingZeros(sumOfExps);
+    const shiftedScale: i32 = getReciprocal(sumOfExps);
+    // 31 - 8 output bits: the Q0.31 quotient in units of 1/256. TFLM aborts (TFLITE_CHECK) when
+    // this exceeds 31, which needs a sum of exps >= 512 (at least 512 elements near the
+    // maximum); Mote clamps instead, where every output rounds to -128 or -127.
+    const exponent: i32 = Math.min(numBitsOverUnit + 23, 31);
+
+    for (let c: i32 = 0; c < p.depth; c++) {
+      const diff: i32 = input[base + c] - maxInRow;
+      if (diff >= p.diffMin) {
+        const unsatOutput: i32 = rdbpot(srdhm(shiftedScale, expOfDiff(p, diff)), exponent);
+        output[base + c] = sat8(unsatOutput - 128);
+      } else {
+        output[base + c] = -128;
+      }
+    }
+  }
+}

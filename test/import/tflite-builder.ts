@@ -1,0 +1,210 @@
+/**
+ * @fileoverview Test helper: writes small synthetic .tflite files with the `flatbuffers`
+ * Builder, so importer tests can cover cases the shared models lack (several subgraphs, custom
+ * and unknown op codes, unsupported tensor types, out-of-line buffers, absent options).
+ *
+ * Used only by test/import/*.test.ts. Field ids follow TFLite's schema.fbs (the same facts as
+ * compiler/import/tflite/schema.ts, restated here so a wrong id there is caught by the tests).
+ */
+
+import { Builder } from "flatbuffers";
+
+export interface TensorSpec {
+  shape: number[];
+  /** TensorType code (9 = INT8, 0 = FLOAT32, 2 = INT32, ...). */
+  type: number;
+  buffer?: number;
+  name?: string;
+  quant?: { scale: number[]; zeroPoint: number[]; quantizedDimension?: number };
+  isVariable?: boolean;
+}
+
+export interface OpSpec {
+  opcodeIndex: number;
+  inputs: number[];
+  outputs: number[];
+  /** BuiltinOptions union type byte and a writer for the options table (fields by id). */
+  optionsType?: number;
+  options?: (b: Builder) => number;
+}
+
+export interface SubgraphSpec {
+  tensors: TensorSpec[];
+  inputs: number[];
+  outputs: number[];
+  ops: OpSpec[];
+}
+
+export interface ModelSpec {
+  version?: number;
+  opcodes: { deprecated?: number; code?: number; custom?: string; version?: number }[];
+  /** `outOfLine` data is appended after the flatbuffer and referenced by offset/size. */
+  buffers: { data?: Uint8Array; outOfLine?: Uint8Array }[];
+  subgraphs: SubgraphSpec[];
+}
+
+function intVector(b: Builder, values: number[]): number {
+  b.startVector(4, values.length, 4);
+  for (let i = values.length - 1; i >= 0; i--) b.addInt32(values[i]!);
+  return b.endVector();
+}
+
+function floatVector(b: Builder, values: number[]): number {
+  b.startVector(4, values.length, 4);
+  for (let i = values.length - 1; i >= 0; i--) b.addFloat32(values[i]!);
+  return b.endVector();
+}
+
+function longVector(b: Builder, values: number[]): number {
+  b.startVector(8, values.length, 8);
+  for (let i = values.length - 1; i >= 0; i--) b.addInt64(BigInt(values[i]!));
+  return b.endVector();
+}
+
+function offsetVector(b: Builder, offsets: number[]): number {
+  b.startVector(4, offsets.length, 4);
+  for (let i = offsets.length - 1; i >= 0; i--) b.addOffset(offsets[i]!);
+  return b.endVector();
+}
+
+function writeTensor(b: Builder, t: TensorSpec): number {
+  const shape = intVector(b, t.shape);
+  const name = b.createString(t.name ?? "t");
+  let quant = 0;
+  if (t.quant) {
+    const scale = floatVector(b, t.quant.scale);
+    const zp = longVector(b, t.quant.zeroPoint);
+    b.startObject(7);
+    b.addFieldOffset(2, scale, 0);
+    b.addFieldOffset(3, zp, 0);
+    b.addFieldInt32(6, t.quant.quantizedDimension ?? 0, 0);
+    quant = b.endObject();
+  }
+  b.startObject(10);
+  b.addFieldOffset(0, shape, 0);
+  b.addFieldInt8(1, t.type, 0);
+  b.addFieldInt32(2, t.buffer ?? 0, 0);
+  b.addFieldOffset(3, name, 0);
+  if (quant) b.addFieldOffset(4, quant, 0);
+  if (t.isVariable) b.addFieldInt8(5, 1, 0);
+  return b.endObject();
+}
+
+function writeOp(b: Builder, op: OpSpec): number {
+  const inputs = intVector(b, op.inputs);
+  const outputs = intVector(b, op.outputs);
+  const options = op.options ? op.options(b) : 0;
+  b.startObject(13);
+  b.addFieldInt32(0, op.opcodeIndex, 0);
+  b.addFieldOffset(1, inputs, 0);
+  b.addFieldOffset(2, outputs, 0);
+  if (op.optionsType !== undefined) b.addFieldInt8(3, op.optionsType, 0);
+  if (options) b.addFieldOffset(4, options, 0);
+  return b.endObject();
+}
+
+function writeSubgraph(b: Builder, sg: SubgraphSpec): number {
+  const tensors = offsetVector(b, sg.tensors.map((t) => writeTensor(b, t)));
+  const inputs = intVector(b, sg.inputs);
+  const outputs = intVector(b, sg.outputs);
+  const ops = offsetVector(b, sg.ops.map((o) => writeOp(b, o)));
+  b.startObject(5);
+  b.addFieldOffset(0, tensors, 0);
+  b.addFieldOffset(1, inputs, 0);
+  b.addFieldOffset(2, outputs, 0);
+  b.addFieldOffset(3, ops, 0);
+  return b.endObject();
+}
+
+function writeModel(spec: ModelSpec, outOfLineOffsets: number[]): Uint8Array {
+  const b = new Builder(1024);
+  const opcodes = offsetVector(
+    b,
+    spec.opcodes.map((c) => {
+      const custom = c.custom !== undefined ? b.createString(c.custom) : 0;
+      b.startObject(4);
+      b.addFieldInt8(0, c.deprecated ?? 0, 0);
+      if (custom) b.addFieldOffset(1, custom, 0);
+      b.addFieldInt32(2, c.version ?? 1, 1);
+      b.addFieldInt32(3, c.code ?? 0, 0);
+      return b.endObject();
+    }),
+  );
+  const subgraphs = offsetVector(b, spec.subgraphs.map((sg) => writeSubgraph(b, sg)));
+  const buffers = offsetVector(
+    b,
+    spec.buffers.map((buf, i) => {
+      const data = buf.data ? b.createByteVector(buf.data) : 0;
+      b.startObject(3);
+      if (data) b.addFieldOffset(0, data, 0);
+      if (buf.outOfLine) {
+        b.addFieldInt64(1, BigInt(outOfLineOffsets[i]!), null);
+        b.addFieldInt64(2, BigInt(buf.outOfLine.length), null);
+      }
+      return b.endObject();
+    }),
+  );
+  b.startObject(8);
+  b.addFieldInt32(0, spec.version ?? 3, null);
+  b.addFieldOffset(1, opcodes, 0);
+  b.addFieldOffset(2, subgraphs, 0);
+  b.addFieldOffset(4, buffers, 0);
+  const model = b.endObject();
+  b.finish(model, "TFL3");
+  return b.asUint8Array().slice();
+}
+
+/** Serializes `spec`; out-of-line buffers are appended (16-byte aligned) after the flatbuffer. */
+export function buildModel(spec: ModelSpec): Uint8Array {
+  // First pass with placeholder offsets fixes the flatbuffer's size (the fields are always present).
+  const placeholder = spec.buffers.map(() => 2);
+  const first = writeModel(spec, placeholder);
+  const offsets: number[] = [];
+  let end = first.length;
+  for (const buf of spec.buffers) {
+    end = Math.ceil(end / 16) * 16;
+    offsets.push(end);
+    end += buf.outOfLine?.length ?? 0;
+  }
+  const fb = writeModel(spec, offsets);
+  if (fb.length !== first.length) throw new Error("builder size changed between passes");
+  const out = new Uint8Array(end);
+  out.set(fb, 0);
+  spec.buffers.forEach((buf, i) => {
+    if (buf.outOfLine) out.set(buf.outOfLine, offsets[i]!);
+  });
+  return out;
+}
+
+/** Options table writer: `fields` are [id, kind, value] triples. */
+export function optionsTable(fields: [number, "i8" | "i32" | "f32", number][]): (b: Builder) => number {
+  return (b) => {
+    b.startObject(16);
+    for (const [id, kind, v] of fields) {
+      if (kind === "i8") b.addFieldInt8(id, v, null);
+      else if (kind === "i32") b.addFieldInt32(id, v, null);
+      else b.addFieldFloat32(id, v, null);
+    }
+    return b.endObject();
+  };
+}
+
+/** A one-op int8 model: tensor 0 (input) -> op -> tensor 1 (output), both [1, 4] int8. */
+export function oneOpModel(opcode: ModelSpec["opcodes"][number], op?: Partial<OpSpec>): ModelSpec {
+  const q = { scale: [0.5], zeroPoint: [-3] };
+  return {
+    opcodes: [opcode],
+    buffers: [{}],
+    subgraphs: [
+      {
+        tensors: [
+          { shape: [1, 4], type: 9, name: "in", quant: q },
+          { shape: [1, 4], type: 9, name: "out", quant: q },
+        ],
+        inputs: [0],
+        outputs: [1],
+        ops: [{ opcodeIndex: 0, inputs: [0], outputs: [1], ...op }],
+      },
+    ],
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * @fileoverview Test harness for the intrinsics: a BigInt oracle written straight from the
+ * gemmlowp / TFLite definitions, a runner for the C header (one generated C program per batch,
+ * compiled once with host gcc), a WASM instance of addWasmIntrinsics(), and edge-biased
+ * fast-check arbitraries.
+ *
+ * Used by the test files beside it; not part of the compiler. The oracle is deliberately a
+ * different formulation from kernels/intrinsics.ts (BigInt, truncating division with the
+ * nudge, round-half-away from the mathematical definition), so agreement means something.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import binaryen from "binaryen";
+import fc from "fast-check";
+import { addWasmIntrinsics } from "../../compiler/emit/wasm/intrinsics.ts";
+import { INTRINSICS } from "../../compiler/intrinsics.ts";
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const headerPath = path.join(repoRoot, "runtime/mote_intrinsics.h");
+
+export const INT32_MIN = -2147483648;
+export const INT32_MAX = 2147483647;
+
+type Fn = (...a: number[]) => number;
+
+// ---------------------------------------------------------------------------------------------
+// Oracle (BigInt, literal definitions)
+
+const big = BigInt;
+const i32 = (v: bigint): number => Number(BigInt.asIntN(32, v));
+
+function oSrdhm(a: number, b: number): number {
+  if (a === b && a === INT32_MIN) return INT32_MAX;
+  const ab = big(a) * big(b);
+  const nudge = ab >= 0n ? 1n << 30n : 1n - (1n << 30n);
+  return Number((ab + nudge) / (1n << 31n)); // BigInt division truncates toward zero, as C++
+}
+
+/** x / 2^e rounded to nearest, ties away from zero (the mathematical definition). */
+function oRdbpot(x: number, e: number): number {
+  if (e === 0) return x;
+  const mag = x < 0 ? -big(x) : big(x);
+  const q = (mag + (1n << big(e - 1))) >> big(e);
+  return Number(x < 0 ? -q : q);
+}
+
+function oMbqm(x: number, m: number, s: number): number {
+  const left = s > 0 ? s : 0;
+  const right = s > 0 ? 0 : -s;
+  return oRdbpot(oSrdhm(i32(big(x) << big(left)), m), right);
+}
+
+const clamp = (v: bigint, lo: bigint, hi: bigint): number => Number(v < lo ? lo : v > hi ? hi : v);
+
+export const ORACLE: Record<string, Fn> = {
+  srdhm: oSrdhm,
+  rdbpot: oRdbpot,
+  mbqm: oMbqm,
+  sat8: (x) => clamp(big(x), -128n, 127n),
+  sat16: (x) => clamp(big(x), -32768n, 32767n),
+  toI8: (x) => Number(BigInt.asIntN(8, big(x))),
+  toI16: (x) => Number(BigInt.asIntN(16, big(x))),
+  mulHi: (a, b) => i32((big(a) * big(b)) >> 32n),
+  mulLo: (a, b) => i32(big(a) * big(b)),
+  satLsh: (x, n) => clamp(big(x) << big(n), big(INT32_MIN), big(INT32_MAX)),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Argument domains and arbitraries
+
+/** Which arguments are shift counts, and their ranges; others are any int32. */
+export const SHIFT_ARGS: Record<string, Record<number, [number, number]>> = {
+  rdbpot: { 1: [0, 31] },
+  mbqm: { 2: [-31, 31] },
+  satLsh: { 1: [0, 31] },
+};
+
+export const EDGES: number[] = (() => {
+  const s = new Set<number>([0, 1, -1, 2, -2, INT32_MIN, INT32_MIN + 1, INT32_MAX, INT32_MAX - 1,
+    127, 128, -128, -129, 255, 256, 32767, 32768, -32768, -32769, 65535, 65536]);
+  for (let k = 0; k < 31; k++) for (const d of [-1, 0, 1]) { s.add((1 << k) + d); s.add(-(1 << k) + d); }
+  return [...s].filter((v) => v >= INT32_MIN && v <= INT32_MAX);
+})();
+
+/** Any int32, biased toward INT32_MIN/MAX, 0, +-1, powers of two and their neighbours. */
+export const int32Arb: fc.Arbitrary<number> = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...EDGES) },
+  { weight: 4, arbitrary: fc.integer({ min: INT32_MIN, max: INT32_MAX }) },
+  { weight: 2, arbitrary: fc.integer({ min: -70000, max: 70000 }) },
+  // products landing exactly on rounding ties: k * 2^j
+  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: -255, max: 255 }), fc.integer({ min: 0, max: 23 }))
+    .map(([k, j]) => k * 2 ** j) },
+);
+
+/** Arguments for intrinsic `name`: shift counts within their domain, everything else int32Arb. */
+export function argsArb(name: string): fc.Arbitrary<number[]> {
+  const info = INTRINSICS.get(name)!;
+  const shifts = SHIFT_ARGS[name] ?? {};
+  const parts: fc.Arbitrary<number>[] = [];
+  for (let i = 0; i < info.arity; i++) {
+    const range = shifts[i];
+    parts.push(range ? fc.integer({ min: range[0], max: range[1] }) : int32Arb);
+  }
+  // mbqm: also realistic multipliers in [2^30, 2^31) (what QuantizeMultiplier produces).
+  if (name === "mbqm") {
+    return fc.oneof(
+      fc.tuple(...parts),
+      fc.tuple(int32Arb, fc.integer({ min: 1 << 30, max: INT32_MAX }), fc.integer({ min: -31, max: 7 })),
+    );
+  }
+  return fc.tuple(...parts);
+}
+
+// ---------------------------------------------------------------------------------------------
+// C: one program per batch
+
+export interface Case { name: string; args: number[] }
+
+function hasTool(cmd: string): boolean {
+  try { execFileSync(cmd, ["--version"], { stdio: "ignore" }); return true; } catch { return false; }
+}
+export const hasGcc = hasTool("gcc");
+export const hasArmGcc = hasTool("arm-none-eabi-gcc");
+
+/** Indices of `cases` per intrinsic, in first-appearance order (the order the C program prints). */
+function groupCases(cases: readonly Case[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  cases.forEach((c, i) => { if (!groups.has(c.name)) groups.set(c.name, []); groups.get(c.name)!.push(i); });
+  return groups;
+}
+
+/** C source printing one result per line, grouped per intrinsic (see groupCases). */
+export function cProgram(cases: readonly Case[]): string {
+  const lines = [`#include <stdio.h>`, `#include <inttypes.h>`, `#include "${headerPath}"`, ``];
+  const groups = groupCases(cases);
+  const lit = (a: number): string => (a === INT32_MIN ? "INT32_MIN" : `${a}`);
+  for (const [name, idx] of groups) {
+    const arity = INTRINSICS.get(name)!.arity;
+    const rows = idx.map((i) => `{${cases[i].args.map(lit).join(",")}}`);
+    lines.push(`static const int32_t args_${name}[${idx.length}][${arity}] = {\n  ${rows.join(",\n  ")}\n};`);
+  }
+  lines.push(`int main(void) {`);
+  for (const [name, idx] of groups) {
+    const info = INTRINSICS.get(name)!;
+    const call = `${info.c}(${Array.from({ length: info.arity }, (_, j) => `args_${name}[i][${j}]`).join(", ")})`;
+    lines.push(`  for (int i = 0; i < ${idx.length}; i++) printf("%" PRId32 "\\n", ${call});`);
+  }
+  lines.push(`  return 0;`, `}`);
+  return lines.join("\n") + "\n";
+}
+
+/** Compiles (gcc -O2, warnings as errors, plus extraFlags) and runs; results in case order. */
+export function runC(cases: readonly Case[], extraFlags: string[] = []): number[] {
+  const dir = mkdtempSync(path.join(tmpdir(), "mote-intrinsics-"));
+  try {
+    const src = path.join(dir, "cases.c");
+    const exe = path.join(dir, "cases");
+    writeFileSync(src, cProgram(cases));
+    execFileSync("gcc", ["-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", ...extraFlags, src, "-o", exe]);
+    const out = execFileSync(exe, { maxBuffer: 1 << 28 }).toString().trim().split("\n").map(Number);
+    const results = new Array<number>(cases.length);
+    let k = 0;
+    for (const idx of groupCases(cases).values()) for (const i of idx) results[i] = out[k++];
+    return results;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** gcc flags for UBSan (trap on the first undefined operation), or none if it cannot link. */
+export const ubsanFlags: string[] = (() => {
+  if (!hasGcc) return [];
+  const flags = ["-fsanitize=undefined", "-fno-sanitize-recover=all"];
+  try { runC([{ name: "mulLo", args: [1, 1] }], flags); return flags; } catch { return []; }
+})();
+
+// ---------------------------------------------------------------------------------------------
+// WASM
+
+/** Instantiates a module holding every intrinsic, exported under its registry name. */
+export function wasmIntrinsics(optimize: boolean): Record<string, Fn> {
+  const m = new binaryen.Module();
+  try {
+    addWasmIntrinsics(m);
+    for (const info of INTRINSICS.values()) m.addFunctionExport(info.wasm, info.name);
+    if (!m.validate()) throw new Error("binaryen module does not validate");
+    if (optimize) m.optimize();
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(m.emitBinary()), {});
+    return inst.exports as unknown as Record<string, Fn>;
+  } finally {
+    m.dispose();
+  }
+}
