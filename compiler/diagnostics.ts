@@ -51,10 +51,10 @@ export const DIAGNOSTICS = {
   2022: { message: "unsupported syntax: {0}", hint: "see docs/subset.md for what kernels may use" },
   2023: { message: "integer literal {0} does not fit in i32", hint: "integer constants are 32-bit signed" },
   2024: { message: "array or record '{0}' used as a value", hint: "index the array (a[i]) or read a field (p.x); arrays can only be passed to calls" },
-  2025: { message: "wrong number of arguments to {0}: expected {1}, got {2}" },
-  2026: { message: "'{0}' is not declared" },
+  2025: { message: "wrong number of arguments to {0}: expected {1}, got {2}", hint: "pass exactly the parameters the function declares; Math.min/max take two, nest them for more" },
+  2026: { message: "'{0}' is not declared", hint: "declare it with let/const in an enclosing block, or as a top-level const of this file; a for-loop variable ends with its loop" },
   2027: { message: "mismatched types: {0}", hint: "both sides must be i32, f32 or boolean; convert explicitly" },
-  2028: { message: "record {1} has no field '{0}'" },
+  2028: { message: "record {1} has no field '{0}'", hint: "fix its spelling, or add the field to the params interface and have op lowering fill it" },
   2029: { message: "function '{0}' must declare its return type", hint: "add ': void' or ': i32'" },
   2030: { message: "cannot assign to '{0}'", hint: "only local variables, scalar parameters and array elements can be assigned" },
 

@@ -4,7 +4,7 @@
  * division rounds half away from zero, then the activation clamp. Input and output share
  * quantization (TFLM requires it), so there is no requantization.
  *
- * Written in the kernel subset (docs/subset-rules.md); compiler/ops/average_pool_2d.ts fills
+ * Written in the kernel subset (docs/subset.md); compiler/ops/average_pool_2d.ts fills
  * the record. Array order: input [batches, inH, inW, channels], output [batches, outH, outW,
  * channels].
  */

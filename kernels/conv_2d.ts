@@ -3,7 +3,7 @@
  * (reference_integer_ops::ConvPerChannel): NHWC input/output, OHWI filter, stride, dilation,
  * explicit padding offsets, grouped convolution (input depth a multiple of the filter's).
  *
- * Written in the kernel subset (docs/subset-rules.md). compiler/ops/conv_2d.ts does TFLite's
+ * Written in the kernel subset (docs/subset.md). compiler/ops/conv_2d.ts does TFLite's
  * Prepare at compile time (padding, multipliers, activation range) and fills the record.
  *
  * Array order: input [batches, inH, inW, inC], filter [outC, filterH, filterW, filterInC], bias

@@ -3,7 +3,7 @@
  * Micro's reference semantics (reference_integer_ops::DepthwiseConvPerChannel): NHWC, filter
  * [1, filterH, filterW, inC * depthMultiplier], stride, dilation, padding offsets.
  *
- * Written in the kernel subset (docs/subset-rules.md). compiler/ops/depthwise_conv_2d.ts fills
+ * Written in the kernel subset (docs/subset.md). compiler/ops/depthwise_conv_2d.ts fills
  * the record at compile time.
  *
  * Array order: input [batches, inH, inW, inC], filter [1, filterH, filterW, outC], bias [outC]

@@ -3,7 +3,7 @@
  * Micro's reference semantics (reference_integer_ops::FullyConnected and
  * FullyConnectedPerChannel).
  *
- * Written in the kernel subset (docs/subset-rules.md): it runs as-is under Node and is lowered
+ * Written in the kernel subset (docs/subset.md): it runs as-is under Node and is lowered
  * to C and WASM. compiler/ops/fully_connected.ts computes the record and the per-channel
  * multiplier/shift arrays at compile time; per-tensor weights arrive as the same arrays with the
  * one multiplier repeated, so the kernel has a single path.

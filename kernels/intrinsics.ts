@@ -23,30 +23,20 @@ const TWO_POW_31 = 2147483648;
 const TWO_POW_32 = 4294967296;
 
 /**
- * High 32 bits of a*b split as a*b = hh*2^32 + t, with t = mid*2^16 + ll, |t| < 2^49: both
- * parts are exact doubles. Returned through two module-level slots (no allocation per call).
- */
-let productHigh = 0;
-let productRest = 0;
-function splitProduct(a: i32, b: i32): void {
-  const ah = a >> 16;
-  const al = a & 0xffff;
-  const bh = b >> 16;
-  const bl = b & 0xffff;
-  productHigh = ah * bh; // |.| <= 2^30
-  productRest = (ah * bl + al * bh) * TWO_POW_16 + al * bl; // |.| < 2^49, exact
-}
-
-/**
  * SaturatingRoundingDoublingHighMul (gemmlowp): round(a*b / 2^31) with ties toward +infinity
  * (1.5 -> 2, -1.5 -> -1); only INT32_MIN*INT32_MIN saturates, to INT32_MAX.
  * gemmlowp writes trunc((ab + nudge) / 2^31) with nudge = ab >= 0 ? 2^30 : 1 - 2^30; for every
  * 64-bit ab that equals floor((ab + 2^30) / 2^31), which is what is computed here.
  */
 export function srdhm(a: i32, b: i32): i32 {
-  splitProduct(a, b);
-  const r = 2 * productHigh + Math.floor((productRest + TWO_POW_30) / TWO_POW_31);
-  return r > INT32_MAX ? INT32_MAX : r;
+  // a*b = hh*2^32 + rest, rest = mid*2^16 + ll: every part is an exact double (|rest| < 2^49).
+  const ah = a >> 16;
+  const al = a & 0xffff;
+  const bh = b >> 16;
+  const bl = b & 0xffff;
+  const rest = (ah * bl + al * bh) * TWO_POW_16 + al * bl;
+  const r = 2 * (ah * bh) + Math.floor((rest + TWO_POW_30) / TWO_POW_31);
+  return r > INT32_MAX ? INT32_MAX : r; // r = 2^31 only for INT32_MIN * INT32_MIN
 }
 
 /**
@@ -93,8 +83,13 @@ export function toI16(x: i32): i32 {
 
 /** High 32 bits of the signed 64-bit product a*b (floor(a*b / 2^32)). */
 export function mulHi(a: i32, b: i32): i32 {
-  splitProduct(a, b);
-  return productHigh + Math.floor(productRest / TWO_POW_32);
+  // Same exact split as srdhm (kept inline: a shared helper costs ~2x under V8).
+  const ah = a >> 16;
+  const al = a & 0xffff;
+  const bh = b >> 16;
+  const bl = b & 0xffff;
+  const rest = (ah * bl + al * bh) * TWO_POW_16 + al * bl;
+  return ah * bh + Math.floor(rest / TWO_POW_32);
 }
 
 /** Low 32 bits of the signed 64-bit product a*b, as a signed i32 (wrapping multiply). */

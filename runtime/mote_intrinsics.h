@@ -28,10 +28,12 @@
 #include <arm_acle.h>
 #endif
 
+#ifndef MOTE_INLINE
 #if defined(__GNUC__)
 #define MOTE_INLINE static inline __attribute__((always_inline))
 #else
 #define MOTE_INLINE static inline
+#endif
 #endif
 
 /* SaturatingRoundingDoublingHighMul: round(a*b / 2^31), ties toward +inf; only

@@ -58,6 +58,24 @@ static void write_output(const char *dir, int index)
   }
 }
 
+#ifdef MOTE_TRACE
+/* Layer dumps (debug builds with -DMOTE_TRACE): every tensor a layer produces is written to
+ * DIR/tensor_<index>.bin right after that layer, for comparison with a reference dump. */
+static const char *trace_dir;
+
+void mote_trace(int op_index, int tensor_index, const void *data, size_t bytes)
+{
+  char path[4096];
+  (void)op_index;
+  tensor_path(path, sizeof path, trace_dir, "tensor", tensor_index);
+  FILE *file = fopen(path, "wb");
+  if (file == NULL || fwrite(data, 1, bytes, file) != bytes || fclose(file) != 0) {
+    fprintf(stderr, "error: cannot write trace file %s\n", path);
+    exit(1);
+  }
+}
+#endif
+
 int main(int argc, char **argv)
 {
   if (argc != 2) {
@@ -65,6 +83,9 @@ int main(int argc, char **argv)
             argv[0]);
     return 1;
   }
+#ifdef MOTE_TRACE
+  trace_dir = argv[1];
+#endif
   for (int i = 0; i < MOTE_NUM_INPUTS; i++) read_input(argv[1], i);
   mote_invoke();
   for (int i = 0; i < MOTE_NUM_OUTPUTS; i++) write_output(argv[1], i);

@@ -22,6 +22,8 @@
 #define MOTE_SYST_CSR (*(volatile uint32_t *)0xE000E010u)
 #define MOTE_SYST_RVR (*(volatile uint32_t *)0xE000E014u)
 #define MOTE_SYST_CVR (*(volatile uint32_t *)0xE000E018u)
+#define MOTE_SCB_ICSR (*(volatile uint32_t *)0xE000ED04u)
+#define MOTE_ICSR_PENDSTSET (1u << 26)
 
 /* Number of SysTick interrupts since mote_timer_start() (startup.c). */
 extern volatile uint32_t mote_systick_wraps;
@@ -32,20 +34,24 @@ void mote_timer_start(void);
 void mote_timer_stop(void);
 
 /*
- * SysTick ticks since the counter first read non-zero after mote_timer_start(). The interrupt
- * is raised when the counter reaches 0 (which stays visible for one tick before the reload),
- * so while it reads 0 the wrap count is already one ahead.
+ * SysTick ticks since the counter first read non-zero after mote_timer_start(). QEMU raises
+ * the interrupt as the counter reaches 0, which stays visible for one tick before the reload
+ * (probed: values R..1, 0, R..), so a 0 belongs to the period the wrap count already
+ * includes, unless the interrupt is still pending (ICSR.PENDSTSET, e.g. with interrupts
+ * masked). The wrap count is re-read to catch an interrupt taken between the two reads.
  */
 static inline uint64_t mote_ticks_now(void)
 {
   uint32_t wraps;
   uint32_t value;
+  uint32_t pending;
   do {
     wraps = mote_systick_wraps;
     value = MOTE_SYST_CVR;
+    pending = value == 0u ? (MOTE_SCB_ICSR & MOTE_ICSR_PENDSTSET) : 0u;
   } while (wraps != mote_systick_wraps);
   uint64_t period = (uint64_t)MOTE_SYSTICK_RELOAD + 1u;
-  if (value == 0u && wraps > 0u) return (uint64_t)wraps * period - 1u;
+  if (value == 0u && pending == 0u && wraps > 0u) return (uint64_t)wraps * period - 1u;
   return (uint64_t)wraps * period + (MOTE_SYSTICK_RELOAD - value);
 }
 

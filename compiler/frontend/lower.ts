@@ -12,7 +12,7 @@ import { ts } from "ts-morph";
 import type { Arg, BinaryOp, Expr, KFunction, Param, ParamType, Scalar, Stmt, ValueType } from "../ir/kir.ts";
 import { valueTypeOf } from "../ir/kir.ts";
 import { INTRINSICS } from "../intrinsics.ts";
-import { ARRAY_TYPES, DiagnosticSink, SCALAR_ALIASES, type KernelFile } from "./source.ts";
+import { ARRAY_TYPES, DiagnosticSink, maxIntegerLiteral, SCALAR_ALIASES, type KernelFile } from "./source.ts";
 
 /** What a call target resolves to, supplied by compiler/frontend/program.ts. */
 export interface CalleeInfo {
@@ -126,7 +126,11 @@ class FunctionLowerer {
         continue;
       }
       const t = paramTypeOf(p.type, this.env, `parameter '${p.name.text}'`);
-      if (!t) continue;
+      if (!t) {
+        // Already reported; bind a placeholder so uses of the name do not report 2026 again.
+        this.bind(p.name.text, { kind: "scalar", type: "i32" }, this.fresh(p.name.text));
+        continue;
+      }
       const kname = this.fresh(p.name.text);
       params.push({ name: kname, type: t });
       this.bind(p.name.text, t, kname);
@@ -251,16 +255,16 @@ class FunctionLowerer {
       this.err(2001, s);
     } else if (ts.isEmptyStatement(s)) {
       // nothing
+    } else if (ts.isLabeledStatement(s)) {
+      this.err(2022, s, "labelled statement; leave nested loops with a boolean flag");
     } else {
       this.err(2022, s, ts.SyntaxKind[s.kind]);
     }
   }
 
   private varDecls(list: ts.VariableDeclarationList, out: Stmt[]): void {
-    if (!(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) {
-      this.err(2015, list);
-      return;
-    }
+    // 'var' is reported, then lowered like 'let' so its uses do not report 2026 again.
+    if (!(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) this.err(2015, list);
     for (const d of list.declarations) {
       if (!ts.isIdentifier(d.name)) {
         this.err(2022, d.name, "destructuring");
@@ -326,6 +330,11 @@ class FunctionLowerer {
       const op = e.operatorToken.kind;
       if (op === ts.SyntaxKind.EqualsToken) return this.assign(e.left, null, e.right, out);
       if (op in COMPOUND) return this.assign(e.left, COMPOUND[op]!, e.right, out);
+      if (op >= ts.SyntaxKind.FirstCompoundAssignment && op <= ts.SyntaxKind.LastCompoundAssignment) {
+        if (op === ts.SyntaxKind.SlashEqualsToken) this.err(2008, e.operatorToken);
+        else this.err(2022, e.operatorToken, `compound assignment '${e.operatorToken.getText(this.env.file.sf)}'`);
+        return;
+      }
       if (op === ts.SyntaxKind.CommaToken) {
         this.exprStmt(e.left, out);
         this.exprStmt(e.right, out);
@@ -413,7 +422,7 @@ class FunctionLowerer {
     if (ts.isNumericLiteral(e)) {
       const v = Number(e.text.replace(/_/g, ""));
       if (!Number.isInteger(v)) return this.err(2010, e);
-      if (v > 0xffffffff) return this.err(2023, e, e.text);
+      if (v > maxIntegerLiteral(e.getText(sf))) return this.err(2023, e, e.getText(sf));
       // Hex literals up to 0xFFFFFFFF are bit patterns, as in C's int32_t casts.
       return { k: "const", type: "i32", value: v | 0 };
     }
@@ -435,8 +444,9 @@ class FunctionLowerer {
       const cond = this.cond(e.condition);
       const a = this.expr(e.whenTrue);
       const b = this.expr(e.whenFalse);
-      if (a.type !== b.type) return this.err(2027, e, `branches are ${a.type} and ${b.type}`);
-      return { k: "select", cond, a, b, type: a.type };
+      const type = a.type;
+      if (type !== b.type || type === "void") return this.err(2027, e, `branches are ${a.type} and ${b.type}`);
+      return { k: "select", cond, a, b, type };
     }
     if (ts.isCallExpression(e)) return this.call(e);
     if (ts.isNewExpression(e)) return this.err(2006, e, `new ${e.expression.getText(sf)}`);
@@ -510,7 +520,8 @@ class FunctionLowerer {
   private binary(e: ts.BinaryExpression): Expr {
     const kind = e.operatorToken.kind;
     if (kind === ts.SyntaxKind.EqualsEqualsToken || kind === ts.SyntaxKind.ExclamationEqualsToken) {
-      return this.err(2007, e.operatorToken, e.operatorToken.getText(this.env.file.sf));
+      this.err(2007, e.operatorToken, e.operatorToken.getText(this.env.file.sf));
+      return { k: "const", type: "bool", value: 0 }; // a comparison: no 2014 cascade in conditions
     }
     if (kind === ts.SyntaxKind.SlashToken) return this.err(2008, e);
     // `x | 0`: integer division made explicit, or a wrapping add/sub/mul.

@@ -75,6 +75,25 @@ export const ARRAY_TYPES: Record<string, "i8" | "i16" | "i32" | "u8" | "u16" | "
   Float32Array: "f32",
 };
 
+/**
+ * Largest value an integer literal may spell: 2^31-1 for decimals (TypeScript keeps a larger
+ * decimal as it is, C would wrap it), 0xFFFFFFFF for hex, octal and binary literals (bit
+ * patterns, read as C's int32_t casts). A negated decimal may reach -2^31.
+ */
+export function maxIntegerLiteral(sourceText: string): number {
+  // The source text, not NumericLiteral.text, which TypeScript normalizes to decimal.
+  return /^0[xob]/i.test(sourceText) ? 0xffffffff : 0x7fffffff;
+}
+
+/** The first integer literal in `e` that does not fit in i32 (see maxIntegerLiteral). */
+function outOfRangeLiteral(e: ts.Node): ts.Node | undefined {
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand)) {
+    return -Number(e.operand.text) < -2147483648 ? e : undefined;
+  }
+  if (ts.isNumericLiteral(e)) return Number(e.text) > maxIntegerLiteral(e.getText()) ? e : undefined;
+  return ts.forEachChild(e, outOfRangeLiteral);
+}
+
 /** Parses one kernel file and its top level. `displayPath` is what diagnostics print. */
 export function parseKernelFile(absPath: string, displayPath: string): KernelFile {
   const text = fs.readFileSync(absPath, "utf8");
@@ -163,6 +182,11 @@ function readTopConst(file: KernelFile, st: ts.VariableStatement, sink: Diagnost
     return;
   }
   for (const d of st.declarationList.declarations) {
+    const big = d.initializer && outOfRangeLiteral(d.initializer);
+    if (big) {
+      sink.report(2023, big, big.getText(file.sf));
+      continue;
+    }
     const v = d.initializer ? constInt(d.initializer, file) : undefined;
     if (!ts.isIdentifier(d.name) || v === undefined) {
       sink.report(2022, d, "top-level constant that is not an integer (const NAME: i32 = 123;)");

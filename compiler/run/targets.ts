@@ -14,10 +14,10 @@ import * as path from "node:path";
 import type { Graph } from "../ir/graph.ts";
 import { generate, type CodegenOptions, type CodegenResult } from "../codegen.ts";
 import { writeCLibrary } from "../emit/c/model.ts";
-import { runWasm } from "../emit/wasm/run.ts";
 import { buildHost, runHost } from "../toolchain/host.ts";
 import { buildFirmware, runQemu, type FirmwareSizes } from "../toolchain/firmware.ts";
 import { DEFAULT_BOARD } from "../toolchain/boards.ts";
+import { runProcess } from "../toolchain/exec.ts";
 import { runTs } from "./ts.ts";
 import { fail } from "../diagnostics.ts";
 
@@ -103,7 +103,11 @@ export async function runModel(graph: Graph, inputs: Uint8Array[], target: Targe
     case "ts":
       return { outputs: runTs(graph, inputs) };
     case "wasm":
+    {
+      // binaryen takes seconds to load: only the wasm target pays for it.
+      const { runWasm } = await import("../emit/wasm/run.ts");
       return { outputs: await runWasm(codegenFor(graph, opts).program, inputs) };
+    }
     case "host": {
       const b = await built(graph, "host", opts);
       return { outputs: await runHost(b.path, inputs, graph.outputs.length) };
@@ -116,4 +120,23 @@ export async function runModel(graph: Graph, inputs: Uint8Array[], target: Targe
     default:
       return fail(5004, target);
   }
+}
+
+/**
+ * Layer dumps from the generated C on the host: builds with -DMOTE_TRACE, runs once, and returns
+ * every tensor each layer produced (by graph tensor index), as it was right after that layer.
+ */
+export async function traceHost(graph: Graph, inputs: Uint8Array[], opts: RunOptions = {}): Promise<Map<number, Uint8Array>> {
+  const b = await built(graph, "host", { ...opts, extraCflags: [...(opts.extraCflags ?? []), "-DMOTE_TRACE"] });
+  const dir = fs.mkdtempSync(path.join(work(), "trace-"));
+  inputs.forEach((bytes, k) => fs.writeFileSync(path.join(dir, `input_${k}.bin`), bytes));
+  const r = await runProcess(b.path, [dir], { timeoutMs: 60_000 });
+  if (r.code !== 0) fail(5002, "traced host program", r.stderr.trim());
+  const out = new Map<number, Uint8Array>();
+  for (const f of fs.readdirSync(dir)) {
+    const m = /^tensor_(\d+)\.bin$/.exec(f);
+    if (m) out.set(Number(m[1]), new Uint8Array(fs.readFileSync(path.join(dir, f))));
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  return out;
 }

@@ -23,7 +23,7 @@ import { fail } from "../diagnostics.ts";
 import { type Board, DEFAULT_BOARD, loadBoard } from "./boards.ts";
 import { runProcess, summarizeCompilerErrors } from "./exec.ts";
 import { librarySources } from "./host.ts";
-import { RUNTIME_DIR } from "./paths.ts";
+import { BOARDS_DIR, RUNTIME_DIR } from "./paths.ts";
 import { makeRunDir, readOutputs, removeRunDir, writeInputs } from "./tensor-files.ts";
 import { findTool } from "./tools.ts";
 
@@ -107,6 +107,27 @@ export async function buildFirmware(
     fail(5002, `arm-none-eabi-gcc (firmware for ${spec.name})`, `${malloc}${summarizeCompilerErrors(result.stderr)} (full log: ${elf}.log)`);
   }
   return readSectionSizes(elf);
+}
+
+const harnessSizeCache = new Map<string, FirmwareSizes>();
+
+/**
+ * Section sizes of the board's firmware around a null model (boards/null-model: 1-byte arena,
+ * empty mote_invoke): the harness's own text/rodata/data/bss, to subtract from a model's
+ * FirmwareSizes when comparing with anchors.md ("less the harness"). Cached per board.
+ */
+export async function harnessSizes(board: string | Board): Promise<FirmwareSizes> {
+  const spec = typeof board === "string" ? loadBoard(board) : board;
+  const cached = harnessSizeCache.get(spec.name);
+  if (cached) return cached;
+  const dir = await makeRunDir("harness");
+  try {
+    const sizes = await buildFirmware(path.join(BOARDS_DIR, "null-model"), spec, path.join(dir, "harness.elf"));
+    harnessSizeCache.set(spec.name, sizes);
+    return sizes;
+  } finally {
+    await removeRunDir(dir);
+  }
 }
 
 /** Section sizes of an ELF, classified from `readelf -S` by type and flags. */

@@ -9,7 +9,7 @@
  * nudge, round-half-away from the mathematical definition), so agreement means something.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -124,6 +124,11 @@ function hasTool(cmd: string): boolean {
 }
 export const hasGcc = hasTool("gcc");
 export const hasArmGcc = hasTool("arm-none-eabi-gcc");
+export const hasQemu = hasTool("qemu-system-arm");
+
+/** The Cortex-M7 flags the brief fixes for firmware builds. */
+export const ARM_FLAGS = ["-mcpu=cortex-m7", "-mthumb", "-mfpu=fpv5-d16", "-mfloat-abi=hard",
+  "-O2", "-Wall", "-Wextra", "-Werror"];
 
 /** Indices of `cases` per intrinsic, in first-appearance order (the order the C program prints). */
 function groupCases(cases: readonly Case[]): Map<string, number[]> {
@@ -133,8 +138,8 @@ function groupCases(cases: readonly Case[]): Map<string, number[]> {
 }
 
 /** C source printing one result per line, grouped per intrinsic (see groupCases). */
-export function cProgram(cases: readonly Case[]): string {
-  const lines = [`#include <stdio.h>`, `#include <inttypes.h>`, `#include "${headerPath}"`, ``];
+export function cProgram(cases: readonly Case[], prelude = ""): string {
+  const lines = [`#include <stdio.h>`, `#include <inttypes.h>`, `#include "${headerPath}"`, prelude];
   const groups = groupCases(cases);
   const lit = (a: number): string => (a === INT32_MIN ? "INT32_MIN" : `${a}`);
   for (const [name, idx] of groups) {
@@ -148,7 +153,7 @@ export function cProgram(cases: readonly Case[]): string {
     const call = `${info.c}(${Array.from({ length: info.arity }, (_, j) => `args_${name}[i][${j}]`).join(", ")})`;
     lines.push(`  for (int i = 0; i < ${idx.length}; i++) printf("%" PRId32 "\\n", ${call});`);
   }
-  lines.push(`  return 0;`, `}`);
+  lines.push(`  fflush(stdout);`, `  return 0;`, `}`);
   return lines.join("\n") + "\n";
 }
 
@@ -160,11 +165,79 @@ export function runC(cases: readonly Case[], extraFlags: string[] = []): number[
     const exe = path.join(dir, "cases");
     writeFileSync(src, cProgram(cases));
     execFileSync("gcc", ["-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", ...extraFlags, src, "-o", exe]);
-    const out = execFileSync(exe, { maxBuffer: 1 << 28 }).toString().trim().split("\n").map(Number);
-    const results = new Array<number>(cases.length);
-    let k = 0;
-    for (const idx of groupCases(cases).values()) for (const i of idx) results[i] = out[k++];
-    return results;
+    return collect(cases, execFileSync(exe, { maxBuffer: 1 << 28 }).toString());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Splits stdout into one number per line, into case order. */
+function collect(cases: readonly Case[], stdout: string): number[] {
+  const out = stdout.trim().split("\n").map(Number);
+  if (out.length !== cases.length) throw new Error(`expected ${cases.length} results, got ${out.length}`);
+  const results = new Array<number>(cases.length);
+  let k = 0;
+  for (const idx of groupCases(cases).values()) for (const i of idx) results[i] = out[k++];
+  return results;
+}
+
+/**
+ * Minimal bare-metal scaffolding for QEMU mps2-an500 (test only; real boards live in boards/):
+ * a vector table whose reset handler enables the FPU (the hard-float newlib needs it) and enters
+ * newlib's rdimon crt0, and a linker script with code in flash at 0 and data in SRAM.
+ */
+const QEMU_PRELUDE = `
+extern void _start(void);
+extern char __stack[];
+static void mote_test_hang(void) { for (;;) {} }
+static void mote_test_reset(void) {
+  *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20; /* CPACR: full access to CP10/CP11 */
+  __asm__ volatile("dsb\\n isb");
+  _start();
+}
+__attribute__((section(".vectors"), used)) static void (*const mote_test_vectors[16])(void) = {
+  (void (*)(void))__stack, mote_test_reset, mote_test_hang, mote_test_hang, mote_test_hang,
+  mote_test_hang, mote_test_hang, 0, 0, 0, 0, mote_test_hang, mote_test_hang, 0, mote_test_hang,
+  mote_test_hang };
+`;
+const QEMU_LINKER_SCRIPT = `
+MEMORY { FLASH (rx) : ORIGIN = 0x00000000, LENGTH = 4M
+         RAM (rwx)  : ORIGIN = 0x20000000, LENGTH = 4M }
+ENTRY(_start)
+SECTIONS {
+  .text : { KEEP(*(.vectors)) *(.text*) *(.rodata*) KEEP(*(.init)) KEEP(*(.fini))
+            . = ALIGN(4); __init_array_start = .; KEEP(*(.init_array*)) __init_array_end = .;
+            __preinit_array_start = .; __preinit_array_end = .;
+            __fini_array_start = .; KEEP(*(.fini_array*)) __fini_array_end = .; } > FLASH
+  .ARM.exidx : { *(.ARM.exidx*) } > FLASH
+  .data : { *(.data*) } > RAM
+  .bss (NOLOAD) : { __bss_start__ = .; *(.bss*) *(COMMON) . = ALIGN(8); __bss_end__ = .; } > RAM
+  end = .; __end__ = .;
+  __stack = ORIGIN(RAM) + LENGTH(RAM);
+}
+`;
+
+/** Builds the batch for Cortex-M7 (ARM_FLAGS, DSP paths on) and runs it in QEMU mps2-an500. */
+export function runQemu(cases: readonly Case[]): number[] {
+  const dir = mkdtempSync(path.join(tmpdir(), "mote-intrinsics-arm-"));
+  try {
+    const src = path.join(dir, "cases.c");
+    const ld = path.join(dir, "mps2.ld");
+    const elf = path.join(dir, "cases.elf");
+    writeFileSync(src, cProgram(cases, QEMU_PRELUDE));
+    writeFileSync(ld, QEMU_LINKER_SCRIPT);
+    execFileSync("arm-none-eabi-gcc", [...ARM_FLAGS, "-std=c11", "--specs=rdimon.specs", "-T", ld, src, "-o", elf]);
+    // QEMU makes its stdout non-blocking: writes into a full pipe are dropped, so use a file.
+    const outPath = path.join(dir, "stdout.txt");
+    const outFd = openSync(outPath, "w");
+    try {
+      execFileSync("qemu-system-arm", ["-M", "mps2-an500", "-nographic",
+        "-semihosting-config", "enable=on,target=native", "-kernel", elf],
+      { timeout: 60_000, stdio: ["ignore", outFd, "pipe"] });
+    } finally {
+      closeSync(outFd);
+    }
+    return collect(cases, readFileSync(outPath, "utf8"));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -188,7 +261,7 @@ export function wasmIntrinsics(optimize: boolean): Record<string, Fn> {
     for (const info of INTRINSICS.values()) m.addFunctionExport(info.wasm, info.name);
     if (!m.validate()) throw new Error("binaryen module does not validate");
     if (optimize) m.optimize();
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(m.emitBinary()), {});
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(m.emitBinary())), {});
     return inst.exports as unknown as Record<string, Fn>;
   } finally {
     m.dispose();

@@ -9,7 +9,7 @@ import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { buildFirmware, type FirmwareSizes, mapFileFor, runQemu } from "../../compiler/toolchain/firmware.ts";
+import { buildFirmware, type FirmwareSizes, harnessSizes, mapFileFor, runQemu } from "../../compiler/toolchain/firmware.ts";
 import { buildDir, fixture, skipWithoutTools } from "./toolchain-available.ts";
 
 const skip = skipWithoutTools("qemu toolchain", ["arm-none-eabi-gcc", "arm-none-eabi-readelf", "qemu-system-arm"]);
@@ -35,6 +35,14 @@ describe.skipIf(skip)("firmware build and QEMU run", () => {
     const map = readFileSync(mapFileFor(elf), "utf8");
     expect(map).toContain("mote_invoke");
     expect(map).not.toMatch(/\bmalloc\b|_sbrk/);
+  });
+
+  it("harness sizes (null model) are a little less than the stand-in's", async () => {
+    const harness = await harnessSizes(BOARD);
+    expect(harness.text).toBeGreaterThan(500);
+    expect(harness.text).toBeLessThan(sizes.text);
+    expect(harness.bss).toBeLessThan(sizes.bss);
+    expect(sizes.bss - harness.bss).toBeGreaterThanOrEqual(64 - 1); // stand-in arena minus null arena
   });
 
   it("stand-in model outputs are inputs + 1, with instructions and stack reported", async () => {

@@ -1,0 +1,16 @@
+/**
+ * @fileoverview `mote check FILE.ts...`: prints every subset diagnostic as
+ * `file:line:col: error MOTE2xxx: message (hint)`; exit 1 when there is any.
+ */
+import { checkFiles } from "../frontend/program.ts";
+import { formatSubsetDiagnostic } from "../frontend/source.ts";
+
+export function checkCommand(files: string[]): void {
+  const diags = checkFiles(files);
+  for (const d of diags) process.stdout.write(`${formatSubsetDiagnostic(d)}\n`);
+  if (diags.length > 0) {
+    process.stderr.write(`${diags.length} problem${diags.length > 1 ? "s" : ""} found\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`${files.length} file${files.length > 1 ? "s" : ""} checked: all within the kernel subset\n`);
+}

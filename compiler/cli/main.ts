@@ -1,0 +1,65 @@
+/**
+ * @fileoverview The `mote` command line: parses arguments (commander) and dispatches to one
+ * module per command in compiler/cli/. Exit status: 0 success, 1 user error (a MoteError, printed
+ * as one line), 2 internal error (a bug: printed with its stack).
+ */
+import { Command, Option } from "commander";
+import { MoteError } from "../diagnostics.ts";
+import { TARGETS } from "../run/targets.ts";
+import { listBoards, DEFAULT_BOARD } from "../toolchain/boards.ts";
+import { PLANNERS } from "../plan/planner.ts";
+import { checkCommand } from "./check.ts";
+import { compileCommand } from "./compile.ts";
+import { runCommand } from "./run.ts";
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+const program = new Command();
+program
+  .name("mote")
+  .description("Compile int8 TFLite models to static-memory C for Cortex-M7, and run them on QEMU, the host or as WASM.")
+  .version("0.1.0")
+  .showHelpAfterError("(run with --help for usage)");
+
+const planOption = () =>
+  new Option("--plan <name>", "memory planner").choices(Object.keys(PLANNERS)).default("greedy");
+
+program
+  .command("compile")
+  .description("compile MODEL to a C library (model.h, model.c), firmware for a board and a report")
+  .argument("<model>", "int8 .tflite model")
+  .option("--out <dir>", "output directory", "out")
+  .addOption(new Option("--board <name>", "target board").choices(listBoards()).default(DEFAULT_BOARD))
+  .addOption(planOption())
+  .option("--no-firmware", "only write the C library and the report (no arm-none-eabi-gcc needed)")
+  .action(async (model: string, opts) => compileCommand(model, opts));
+
+program
+  .command("run")
+  .description("run one inference of MODEL and write the output tensor(s)")
+  .argument("<model>", "int8 .tflite model")
+  .requiredOption("--input <file>", "raw input tensor bytes (once per model input, in order)", collect, [])
+  .requiredOption("--output <file>", "where to write output tensor bytes (once per model output, in order)", collect, [])
+  .addOption(new Option("--target <target>", "where to run it").choices([...TARGETS]).default("qemu"))
+  .addOption(new Option("--board <name>", "board for --target qemu").choices(listBoards()).default(DEFAULT_BOARD))
+  .addOption(planOption())
+  .action(async (model: string, opts) => runCommand(model, opts));
+
+program
+  .command("check")
+  .description("check TypeScript kernel files against the kernel subset (docs/subset.md)")
+  .argument("<files...>", "kernel .ts files")
+  .action(async (files: string[]) => checkCommand(files));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof MoteError) {
+    process.stderr.write(`${e.oneLine()}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`internal error (please report): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(2);
+}

@@ -1,0 +1,43 @@
+/**
+ * @fileoverview `mote run MODEL --input IN.bin --output OUT.bin [--target ts|wasm|host|qemu]`:
+ * one inference; on qemu also prints `instructions: N` (the guide's SysTick count).
+ */
+import * as fs from "node:fs";
+import { fail } from "../diagnostics.ts";
+import { loadModel } from "../import/tflite/import.ts";
+import { checkInt8 } from "../import/tflite/check.ts";
+import { lowerGraph } from "../ops/index.ts";
+import { runModel, type Target } from "../run/targets.ts";
+
+export interface RunFlags {
+  input: string[];
+  output: string[];
+  target: Target;
+  board: string;
+  plan: string;
+}
+
+function readInput(file: string): Uint8Array {
+  try {
+    return new Uint8Array(fs.readFileSync(file));
+  } catch (e) {
+    return fail(1001, file, (e as NodeJS.ErrnoException).code ?? String(e));
+  }
+}
+
+export async function runCommand(model: string, flags: RunFlags): Promise<void> {
+  const graph = loadModel(model);
+  checkInt8(graph);
+  lowerGraph(graph); // unsupported ops are reported before anything about inputs
+  if (flags.input.length !== graph.inputs.length) {
+    fail(5005, "count", `${graph.inputs.length} --input file(s)`, "-", "the model's inputs", flags.input.length);
+  }
+  if (flags.output.length !== graph.outputs.length) {
+    fail(5002, "run", `the model has ${graph.outputs.length} output(s); pass --output once per output (got ${flags.output.length})`);
+  }
+  const inputs = flags.input.map(readInput);
+  const result = await runModel(graph, inputs, flags.target, { board: flags.board, plan: flags.plan });
+  result.outputs.forEach((bytes, k) => fs.writeFileSync(flags.output[k], bytes));
+  if (result.instructions !== undefined) process.stdout.write(`instructions: ${result.instructions}\n`);
+  if (result.stackBytes !== undefined) process.stdout.write(`stack: ${result.stackBytes}\n`);
+}

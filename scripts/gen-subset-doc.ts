@@ -1,0 +1,206 @@
+/**
+ * @fileoverview Generates docs/subset.md: the rules of the kernel subset, then one section per
+ * subset diagnostic (MOTE2001..MOTE2030) with its message, hint, a wrong kernel, what
+ * `mote check` prints for it, and the fix.
+ *
+ * The rules prose lives here; the messages and hints come from compiler/diagnostics.ts and the
+ * examples from compiler/frontend/examples.ts, and the printed diagnostics are produced by
+ * running the checker, so the page cannot drift from the compiler.
+ * test/frontend/subset-doc.test.ts fails when docs/subset.md differs from `generateSubsetDoc()`.
+ * Usage: npx tsx scripts/gen-subset-doc.ts   (rewrites docs/subset.md)
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { DIAGNOSTICS, type DiagnosticInfo } from "../compiler/diagnostics.ts";
+import { checkKernelSource, SUBSET_EXAMPLES } from "../compiler/frontend/examples.ts";
+import { formatSubsetDiagnostic } from "../compiler/frontend/source.ts";
+
+export const SUBSET_DOC_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../docs/subset.md");
+
+const RULES = `# The kernel subset
+
+Kernels (\`kernels/*.ts\`) are plain TypeScript: they type-check with \`tsc --strict\` and run
+unchanged under Node, and that run is the reference semantics. Mote's compiler lowers the same
+source to C and to WASM, so a kernel may use only what all three spell identically. This page
+lists what kernels may write; anything else is rejected by \`mote check FILE.ts\` (and by every
+compile) with \`file:line:col\`, a stable code \`MOTE2xxx\` and a hint. The second half has, for
+every code, a wrong kernel and its fix.
+
+\`\`\`
+$ mote check kernels/compact.ts
+{{SAMPLE}}
+\`\`\`
+
+## Files
+
+- **Imports.** Machine types from \`"./types.ts"\` (\`import type { i8, i32 } from "./types.ts";\`),
+  intrinsics from \`"./intrinsics.ts"\`, and functions from other kernel files
+  (\`import { expOnNegativeValues } from "./fixedpoint.ts";\`). Named imports only, always a relative
+  path with the \`.ts\` extension; nothing from npm or \`node:\` (MOTE2018).
+- **Top level.** Only these:
+  - \`export interface XParams { field: i32; ... }\`: a params record; every field is \`i32\`;
+  - function declarations with annotated parameters and return type
+    (\`export function name(...): void { ... }\`);
+  - integer constants \`const NAME: i32 = 123;\`, folded at compile time. They may use literals,
+    other constants of the same file and \`+ - * << | & ~\`. A constant is visible only in its
+    own file (an imported constant is MOTE2026): repeat it, or pass it in the record.
+  - No classes, enums, type aliases, \`export { }\` lists or module-level \`let\` state.
+- **Entry function.** Every kernel file exports one entry function
+  \`name(p: XParams, a: Int8Array, ...)\`: the record first, then the arrays in the order the op
+  lowering in \`compiler/ops/\` passes them.
+
+## Types
+
+- **Scalars**: \`i8 i16 i32 u8 u16 f32\` (aliases of \`number\` from \`kernels/types.ts\` that carry
+  the machine type) and \`boolean\`. Plain \`number\` has no machine type (MOTE2021); \`u32\` and
+  \`i64\` are not available (64-bit products go through intrinsics).
+- **Arrays**: \`Int8Array Int16Array Int32Array Uint8Array Uint16Array Float32Array\`, as
+  **parameters only**: they become pointers into the arena or into constant flash data. No
+  \`new\` (MOTE2006), no array or object literals (MOTE2019), no \`.length\` (MOTE2011: sizes come
+  from the record), no \`subarray\` or other methods: index with arithmetic instead
+  (\`a[base + i]\`). An array is only ever indexed or passed on to a call by name (MOTE2024).
+- **Records** (params interfaces): only read (\`p.field\`, MOTE2028 for an unknown field) or passed
+  on to a function that takes the same record type. Fields are never assigned (MOTE2030).
+- **Annotations.** Every parameter and every return type is annotated (MOTE2009, MOTE2029;
+  \`: void\` for no result). Locals: \`let x: i32 = ...\`; the annotation may be left out when
+  there is an initializer, whose type (i32, f32 or boolean) it then takes.
+- **Promotion.** Reading an element of a narrow array (\`Int8Array\`, ...) or a narrow variable
+  gives an \`i32\`, as in C. Storing into a narrow array element wraps, as typed arrays and C do.
+  A narrow **variable** (\`let x: i8\`) accepts only a constant in range, an element of an array of
+  that type, or an explicit conversion: \`toI8\`/\`sat8\` (\`toI16\`/\`sat16\` for \`i16\`); compound
+  assignment to it is never allowed (MOTE2012). Mixed \`i32\`/\`f32\`/\`boolean\` operands need an
+  explicit conversion (MOTE2027, MOTE2010).
+
+## Integer semantics
+
+- \`+ - *\` on \`i32\` must not overflow, unless written to wrap: \`(a + b) | 0\` and \`(a - b) | 0\`
+  lower to wrapping adds, \`Math.imul(a, b)\` (or \`(a * b) | 0\` for small operands) to a wrapping
+  multiply. Nothing checks the no-overflow rule: the TypeScript reference would silently compute
+  a wider value where C wraps.
+- **Division**: only \`(a / b) | 0\` or \`Math.trunc(a / b)\` (MOTE2008), which truncate toward zero
+  as C does; \`/=\` is not available. \`%\` is C's remainder (the sign of the dividend), as in JS.
+- \`& | ^ ~ << >> >>>\` are 32-bit as in JS. Shift counts must be in 0..31 (JS masks a count, C
+  does not). \`x >>> 0\` is an unsigned value in JS: write \`(x >>> n) | 0\` unless \`n >= 1\`.
+- **Literals**: decimal integer literals from -2147483648 to 2147483647; hex, octal and binary
+  literals up to \`0xFFFFFFFF\` are 32-bit patterns (\`0xFFFFFFFF\` is -1). Anything larger is
+  MOTE2023. No fractional literals outside \`Math.fround(...)\`.
+- **Comparisons**: \`=== !== < <= > >=\`, never \`==\`/\`!=\` (MOTE2007); booleans compare only with
+  \`===\`/\`!==\`. Conditions of \`if\`, loops, \`!\`, \`&&\`, \`||\` and \`c ? a : b\` are boolean
+  expressions: \`if (n !== 0)\`, not \`if (n)\` (MOTE2014).
+- **Math**: \`Math.min\` and \`Math.max\` (two integer arguments), \`Math.imul\`, \`Math.abs\`,
+  \`Math.trunc\` (of a division) and \`Math.fround\`. Everything else is MOTE2013.
+
+## Floating point
+
+\`f32\` values (parameters, locals, \`Float32Array\` elements) support \`+ - *\`, and each operation
+is wrapped in \`Math.fround(...)\` so the TypeScript reference rounds to single precision exactly
+as C and WASM do (MOTE2010). \`Math.fround(i)\` converts an integer to \`f32\`; \`Math.fround(0.5)\`
+is an \`f32\` constant. There is no \`f32\` division and no conversion back to integers.
+
+## Statements
+
+\`let\`/\`const\` (never \`var\`, MOTE2015), assignment and compound assignment
+(\`= += -= *= &= |= ^= <<= >>=\`), \`i++\`/\`i--\`/\`++i\`/\`--i\` only as a statement of their own or
+in a \`for\` step (MOTE2016), \`if\`/\`else\`, \`for (init; cond; step)\` (each part may be empty),
+\`while\`, \`break\`, \`continue\`, \`return\`, and calls. Names are block-scoped as in TypeScript; a
+\`for\`-loop variable ends with its loop (MOTE2026).
+
+Not available: \`switch\` (MOTE2020), \`for..of\`, \`for..in\`, \`do..while\` (MOTE2017), labels
+(MOTE2022), \`try\`/\`throw\` (MOTE2004), closures, arrow functions and nested functions (MOTE2002),
+classes (MOTE2001), strings (MOTE2003), recursion, direct or mutual (MOTE2005), \`console\` and
+other globals (MOTE2013), \`undefined\`, \`NaN\`, \`Infinity\`, destructuring, default, optional and
+rest parameters (MOTE2022).
+
+## Calls
+
+A call names a function of the same file, a function imported from another kernel file, an
+intrinsic, or one of the \`Math\` functions above, with exactly as many arguments as it declares
+(MOTE2025). Scalars are passed by value; arrays and records are passed by name, and an array's
+element type must match the parameter's exactly (MOTE2027). A function that stores into an
+array parameter, directly or through a callee, gets a non-\`const\` pointer in C; every other
+array parameter is \`const\`.
+
+## Intrinsics (kernels/intrinsics.ts)
+
+Fixed-point steps with exact TypeScript, C and WASM versions (docs/intrinsics.md has the
+details): \`srdhm(a, b)\` (saturating rounding doubling high multiply), \`rdbpot(x, exponent)\`
+(rounding divide by a power of two, ties away from zero), \`mbqm(x, multiplier, shift)\` (TFLite's
+MultiplyByQuantizedMultiplier), \`sat8(x)\` / \`sat16(x)\` (clamp to int8 / int16), \`toI8(x)\` /
+\`toI16(x)\` (wrapping narrow), \`mulHi(a, b)\` / \`mulLo(a, b)\` (high and low 32 bits of the signed
+64-bit product), \`satLsh(x, n)\` (saturating left shift).
+
+## Specialization
+
+The record's fields are the layer's constants. When a model is compiled, Mote replaces every
+\`p.field\` with its value, folds constants, resolves branches on them and drops dead code and
+unused locals (compiler/specialize/). Algorithm choices (a 1x1 convolution as a GEMM, a 3x3
+depthwise fast path) are therefore written as ordinary \`if\`s on record fields: specialization is
+what picks them, at no cost at run time.
+`;
+
+function fence(lang: string, body: string): string {
+  return `\`\`\`${lang}\n${body.replace(/\n+$/, "")}\n\`\`\``;
+}
+
+function anchor(code: number): string {
+  return `mote${code}`;
+}
+
+/** What \`mote check\` prints for the MOTE2016 example, shown at the top of the page. */
+function sampleOutput(): string {
+  const ex = SUBSET_EXAMPLES.find((e) => e.code === 2016)!;
+  return checkKernelSource(ex.wrong, "compact.ts").map((d) => formatSubsetDiagnostic({ ...d, file: "kernels/compact.ts" })).join("\n");
+}
+
+/** The whole text of docs/subset.md. */
+export function generateSubsetDoc(): string {
+  const out: string[] = [
+    "<!-- Generated by scripts/gen-subset-doc.ts from compiler/frontend/examples.ts and",
+    "     compiler/diagnostics.ts. Do not edit: run `npx tsx scripts/gen-subset-doc.ts`. -->",
+    "",
+    RULES.trimEnd().replace("{{SAMPLE}}", sampleOutput()),
+    "",
+    "## Diagnostics",
+    "",
+    "Every code with the message `mote check` prints (`{0}`, `{1}` stand for the details it fills",
+    "in), the hint, a wrong kernel, the diagnostic it gets and the fix. The fixes type-check with",
+    "`tsc --strict`, and so does every wrong example unless the section says otherwise.",
+    "test/frontend/examples.test.ts checks all of it.",
+    "",
+    "| code | topic |",
+    "|---|---|",
+    ...SUBSET_EXAMPLES.map((ex) => `| [MOTE${ex.code}](#${anchor(ex.code)}) | ${ex.title} |`),
+  ];
+  for (const ex of SUBSET_EXAMPLES) {
+    const info: DiagnosticInfo = DIAGNOSTICS[ex.code as keyof typeof DIAGNOSTICS];
+    const printed = checkKernelSource(ex.wrong).map(formatSubsetDiagnostic);
+    out.push(
+      "",
+      `<a id="${anchor(ex.code)}"></a>`,
+      "",
+      `### MOTE${ex.code}: ${ex.title}`,
+      "",
+      `**Message:** ${info.message}  `,
+      `**Hint:** ${info.hint ?? "(none)"}`,
+      "",
+      `Wrong${ex.tscError ? " (tsc rejects this one too)" : ""}:`,
+      "",
+      fence("ts", ex.wrong),
+      "",
+      "`mote check kernel.ts` prints:",
+      "",
+      fence("text", printed.join("\n")),
+      "",
+      "Fix:",
+      "",
+      fence("ts", ex.fix),
+    );
+  }
+  return `${out.join("\n")}\n`;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  fs.writeFileSync(SUBSET_DOC_PATH, generateSubsetDoc());
+  process.stdout.write(`wrote ${path.relative(process.cwd(), SUBSET_DOC_PATH)}\n`);
+}

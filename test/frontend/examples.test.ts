@@ -1,0 +1,237 @@
+/**
+ * @fileoverview The subset checker against its example table (compiler/frontend/examples.ts):
+ * every wrong kernel gets its code first, at the stated line:col, with the table's hint; every
+ * fix checks clean and type-checks with tsc --strict; the table covers every 2xxx code of
+ * compiler/diagnostics.ts. Also: kernels/ checks clean, the diagnostic line format, several
+ * violations in one file, and the checker's fixes for literal ranges and error cascades.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import ts from "typescript";
+import { afterAll, describe, expect, it } from "vitest";
+import { DIAGNOSTICS, MoteError } from "../../compiler/diagnostics.ts";
+import { checkKernelSource, SUBSET_EXAMPLES } from "../../compiler/frontend/examples.ts";
+import { checkFiles, KERNELS_DIR, REPO_ROOT } from "../../compiler/frontend/program.ts";
+import { formatSubsetDiagnostic, type SubsetDiagnostic } from "../../compiler/frontend/source.ts";
+import { KernelDir } from "./kernel-dir.ts";
+
+const kd = new KernelDir();
+afterAll(() => kd.remove());
+
+function check(source: string, name = "kernel.ts"): SubsetDiagnostic[] {
+  return checkKernelSource(source, name, kd.dir);
+}
+
+const subsetCodes = Object.keys(DIAGNOSTICS).map(Number).filter((c) => c >= 2000 && c < 3000);
+
+describe("example table", () => {
+  it("has exactly one example per 2xxx code, in code order", () => {
+    const codes = SUBSET_EXAMPLES.map((e) => e.code);
+    expect(codes).toEqual([...subsetCodes].sort((a, b) => a - b));
+  });
+
+  for (const ex of SUBSET_EXAMPLES) {
+    it(`MOTE${ex.code} (${ex.title}): wrong reports it first at ${ex.line}:${ex.col}, fix is clean`, () => {
+      const wrong = check(ex.wrong, `wrong_${ex.code}.ts`);
+      expect(wrong.length, "the wrong example must be rejected").toBeGreaterThan(0);
+      const first = wrong[0];
+      expect({ code: first.code, line: first.line, col: first.col }).toEqual({ code: ex.code, line: ex.line, col: ex.col });
+      expect(first.file).toBe(`wrong_${ex.code}.ts`);
+      expect(first.hint).toBeTruthy();
+      expect(first.hint).toBe((DIAGNOSTICS as Record<number, { hint?: string }>)[ex.code].hint);
+      // The message is the table's template with its {n} filled in.
+      const template = (DIAGNOSTICS as Record<number, { message: string }>)[ex.code].message;
+      const pattern = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{\d+\\?\}/g, ".+")}$`);
+      expect(first.message).toMatch(pattern);
+
+      const fix = check(ex.fix, `fix_${ex.code}.ts`);
+      expect(fix.map(formatSubsetDiagnostic)).toEqual([]);
+    });
+  }
+});
+
+describe("examples under tsc --strict", () => {
+  it("every fix type-checks, and every wrong one does unless marked tscError", () => {
+    const dir = path.join(kd.dir, "tsc");
+    fs.mkdirSync(dir);
+    for (const f of ["types.ts", "intrinsics.ts"]) fs.copyFileSync(path.join(KERNELS_DIR, f), path.join(dir, f));
+    const files: string[] = [];
+    for (const ex of SUBSET_EXAMPLES) {
+      for (const kind of ["wrong", "fix"] as const) {
+        const f = path.join(dir, `${kind}_${ex.code}.ts`);
+        fs.writeFileSync(f, ex[kind]);
+        files.push(f);
+      }
+    }
+    const options: ts.CompilerOptions = {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      allowImportingTsExtensions: true,
+      skipLibCheck: true,
+      types: ["node"],
+      typeRoots: [path.join(REPO_ROOT, "node_modules/@types")],
+    };
+    const program = ts.createProgram(files, options);
+    const failing = new Set(
+      ts.getPreEmitDiagnostics(program).map((d) => path.basename(d.file?.fileName ?? "(global)", ".ts")),
+    );
+    const expected = SUBSET_EXAMPLES.filter((e) => e.tscError).map((e) => `wrong_${e.code}`);
+    expect([...failing].sort()).toEqual(expected.sort());
+  });
+});
+
+describe("kernels/", () => {
+  it("every kernel file checks clean", () => {
+    const files = fs.readdirSync(KERNELS_DIR).filter((f) => f.endsWith(".ts")).map((f) => path.join(KERNELS_DIR, f));
+    expect(files.length).toBeGreaterThan(3);
+    expect(checkFiles(files).map(formatSubsetDiagnostic)).toEqual([]);
+  });
+
+  it("a missing file is a user error, not a crash", () => {
+    expect(() => checkFiles([path.join(kd.dir, "nope.ts")])).toThrow(MoteError);
+  });
+});
+
+describe("diagnostic format", () => {
+  it("is file:line:col: error MOTE2xxx: message (hint)", () => {
+    const ex = SUBSET_EXAMPLES.find((e) => e.code === 2007)!;
+    const [line] = check(ex.wrong, "eq.ts").map(formatSubsetDiagnostic);
+    expect(line).toBe(`eq.ts:${ex.line}:${ex.col}: error MOTE2007: loose equality '==' (use === or !==)`);
+  });
+
+  it("leaves out the parentheses when there is no hint", () => {
+    expect(formatSubsetDiagnostic({ code: 2099, file: "k.ts", line: 3, col: 7, message: "something" }))
+      .toBe("k.ts:3:7: error MOTE2099: something");
+  });
+
+  it("every reported line has the shape", () => {
+    for (const ex of SUBSET_EXAMPLES) {
+      for (const d of check(ex.wrong, `shape_${ex.code}.ts`)) {
+        expect(formatSubsetDiagnostic(d)).toMatch(/^shape_\d+\.ts:\d+:\d+: error MOTE2\d{3}: .+( \(.+\))?$/);
+      }
+    }
+  });
+});
+
+describe("several violations in one file", () => {
+  const source = `import type { i32 } from "./types.ts";
+
+export interface P {
+  n: i32;
+}
+
+export class Helper {}
+
+export function k(p: P, a: Int8Array, out: Int32Array): void {
+  var total: i32 = 0;
+  for (let i: i32 = 0; i < a.length; i++) total += a[i];
+  if (total == 0) out[0] = total / p.n;
+  switch (p.n) {
+    default:
+      break;
+  }
+  out[1] = p.size;
+}
+`;
+
+  it("reports every one, each at its own place", () => {
+    const got = check(source, "many.ts").map((d) => `${d.line}:${d.col} ${d.code}`);
+    expect(got).toEqual([
+      "7:1 2001",
+      "10:3 2015",
+      "11:28 2011",
+      "12:13 2007",
+      "12:28 2008",
+      "13:3 2020",
+      "17:14 2028",
+    ]);
+  });
+});
+
+describe("checker details", () => {
+  const wrap = (body: string, top = ""): string => `import type { i32, i16 } from "./types.ts";
+${top}
+export interface P {
+  n: i32;
+}
+
+export function k(p: P, a: Int32Array, b: Int8Array): void {
+${body}
+}
+`;
+  const codes = (src: string): number[] => check(src, "detail.ts").map((d) => d.code);
+
+  it("rejects decimal literals above 2^31-1 (TypeScript would keep them unwrapped)", () => {
+    expect(codes(wrap("  a[0] = 2147483648;"))).toEqual([2023]);
+    expect(codes(wrap("  a[0] = 3000000000 + p.n;"))).toEqual([2023]);
+    expect(codes(wrap("  a[0] = 2147483647;"))).toEqual([]);
+    expect(codes(wrap("  a[0] = -2147483648;"))).toEqual([]);
+    expect(codes(wrap("  a[0] = -2147483649;"))).toEqual([2023]);
+  });
+
+  it("accepts hex literals up to 0xFFFFFFFF as bit patterns", () => {
+    expect(codes(wrap("  a[0] = 0xFFFFFFFF & p.n;"))).toEqual([]);
+    expect(codes(wrap("  a[0] = 0x100000000;"))).toEqual([2023]);
+  });
+
+  it("applies the same literal range to top-level constants", () => {
+    expect(codes(wrap("  a[0] = BIG;", "const BIG: i32 = 2147483648;"))).toEqual([2023, 2026]);
+    expect(codes(wrap("  a[0] = MASK;", "const MASK: i32 = 0xFFFFFFFF;"))).toEqual([]);
+    expect(codes(wrap("  a[0] = LOW;", "const LOW: i32 = -2147483648;"))).toEqual([]);
+  });
+
+  it("names compound assignments it does not support", () => {
+    expect(check(wrap("  let x: i32 = p.n;\n  x %= 3;\n  a[0] = x;"), "c.ts").map((d) => [d.code, d.message]))
+      .toEqual([[2022, "unsupported syntax: compound assignment '%='"]]);
+    expect(codes(wrap("  let x: i32 = p.n;\n  x /= 3;\n  a[0] = x;"))).toEqual([2008]);
+  });
+
+  it("reports a mistake once, without follow-on errors", () => {
+    // 'var' is still declared; '==' is still a comparison; a 'number' parameter is still bound.
+    expect(codes(wrap("  var x: i32 = p.n;\n  a[0] = x;"))).toEqual([2015]);
+    expect(codes(wrap("  if (p.n == 1) a[0] = 1;"))).toEqual([2007]);
+    const src = `import type { i32 } from "./types.ts";
+export function f(x: number, a: Int32Array): void {
+  a[0] = x;
+}
+`;
+    expect(codes(src)).toEqual([2021]);
+  });
+
+  it("rejects narrowing into a narrow local unless it is explicit", () => {
+    expect(codes(wrap("  let s: i16 = a[0];\n  a[1] = s;"))).toEqual([2012]);
+    expect(codes(wrap("  let s: i16 = b[0];\n  a[1] = s;"))).toEqual([]);
+    expect(codes(wrap("  let s: i16 = 1;\n  s += 1;\n  a[1] = s;"))).toEqual([2012]);
+  });
+
+  it("rejects a conditional whose branches are void calls", () => {
+    const src = `import type { i32 } from "./types.ts";
+function f(a: Int32Array): void {
+  a[0] = 1;
+}
+export function k(n: i32, a: Int32Array): void {
+  const x = n > 0 ? f(a) : f(a);
+}
+`;
+    expect(check(src, "void.ts").map((d) => [d.code, d.line, d.message])).toEqual([[2027, 6, "mismatched types: branches are void and void"]]);
+  });
+
+  it("rejects mutual recursion across functions", () => {
+    const src = `import type { i32 } from "./types.ts";
+function even(n: i32): boolean {
+  return n === 0 ? true : odd(n - 1);
+}
+function odd(n: i32): boolean {
+  return n === 0 ? false : even(n - 1);
+}
+export function k(a: Int32Array): void {
+  a[0] = even(4) ? 1 : 0;
+}
+`;
+    const d = check(src, "rec.ts");
+    expect(d.map((x) => [x.code, x.line, x.message])).toEqual([[2005, 2, "recursion is not allowed: even -> odd -> even"]]);
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * @fileoverview Differential property tests: for every kernel Mote lowers (CONV_2D,
+ * DEPTHWISE_CONV_2D, FULLY_CONNECTED, AVERAGE_POOL_2D, RESHAPE, SOFTMAX), fast-check draws
+ * random one-op graphs (test/support/synthetic.ts: shapes, strides, padding, dilation, depth
+ * multiplier, groups, activation, batch, bias, scales, zero points, extreme inputs) and the
+ * TypeScript kernels, the WASM module and the host-gcc C library must produce the same bytes.
+ *
+ * WASM is cheap, so it gets many cases per op; host C costs one gcc build per graph, so it gets
+ * ~25 per op, run concurrently (the builds overlap). Seeds are fixed per op so a failure
+ * reproduces; the failing spec is printed as JSON (fast-check's counterexample and our error).
+ * The last suite checks that the emitted C is specialized: no record access, shapes folded.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { emitCLibrary } from "../../compiler/emit/c/model.ts";
+import { codegenFor } from "../../compiler/run/targets.ts";
+import { OP_NAMES, SPEC_ARBITRARIES, syntheticGraph, type ConvSpec, type OpSpec } from "../support/synthetic.ts";
+import { skipWithoutTools } from "../toolchain/toolchain-available.ts";
+import { expectTargetsAgree, propertyParams } from "./differential/agree.ts";
+
+/** MOTE_DIFF_SCALE=10 explores ten times as many cases (same seeds, so a superset). */
+const SCALE = Math.max(1, Number(process.env.MOTE_DIFF_SCALE ?? 1) || 1);
+const WASM_RUNS = 80 * SCALE;
+const HOST_RUNS = 25 * SCALE;
+/** A fixed seed per op (and per suite) so every run draws the same cases. */
+const seedOf = (op: string, salt: number): number =>
+  [...op].reduce((h, ch) => Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0, 2166136261 ^ salt) & 0x7fffffff;
+
+const noHost = skipWithoutTools("differential (host C)", ["gcc"]);
+
+describe("differential: TS == WASM", () => {
+  for (const op of OP_NAMES) {
+    it(`${op}: ${WASM_RUNS} random graphs`, async () => {
+      const arb = SPEC_ARBITRARIES[op] as fc.Arbitrary<OpSpec>;
+      await fc.assert(
+        fc.asyncProperty(arb, (spec) => expectTargetsAgree(spec, ["ts", "wasm"])),
+        propertyParams(arb, seedOf(op, 1), WASM_RUNS),
+      );
+    });
+  }
+});
+
+describe.skipIf(noHost)("differential: TS == WASM == host C", { concurrent: true }, () => {
+  for (const op of OP_NAMES) {
+    it(`${op}: ${HOST_RUNS} random graphs`, async () => {
+      const arb = SPEC_ARBITRARIES[op] as fc.Arbitrary<OpSpec>;
+      await fc.assert(
+        fc.asyncProperty(arb, (spec) => expectTargetsAgree(spec, ["ts", "wasm", "host"])),
+        propertyParams(arb, seedOf(op, 2), HOST_RUNS),
+      );
+    });
+  }
+});
+
+describe("the generated C is specialized", () => {
+  // Shape constants chosen distinct from each other and from small loop constants.
+  const spec: ConvSpec = {
+    op: "CONV_2D", seed: 7, inputScale: 0.5, inputZeroPoint: -3, inputFill: "random",
+    outputScale: 0.25, outputZeroPoint: 5, activation: "RELU6", filterScales: [0.01, 0.02, 0.03, 0.04, 0.05],
+    weightFill: "random", hasBias: true, biasRange: 100,
+    batches: 1, inH: 13, inW: 11, inC: 7, outC: 5, groups: 1, filterH: 3, filterW: 3,
+    strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, padding: "SAME",
+  };
+  const graph = syntheticGraph(spec);
+  const { program } = codegenFor(graph);
+  const modelC = emitCLibrary(program)["model.c"];
+  const kernelName = program.steps[0].fn;
+  // The definition (not the prototype): the signature line ending in "{", up to the closing "}".
+  const definition = new RegExp(`^static void ${kernelName}\\([^;]*\\) \\{$`, "m").exec(modelC);
+  const start = definition ? definition.index : -1;
+  const body = start < 0 ? "" : modelC.slice(start, modelC.indexOf("\n}\n", start) + 3);
+
+  it("has one specialized conv function and no record", () => {
+    expect(program.steps).toHaveLength(1);
+    expect(program.records).toHaveLength(0);
+    expect(start, `definition of ${kernelName} in model.c`).toBeGreaterThan(0);
+    expect(modelC).not.toContain("->");
+    expect(modelC).not.toMatch(/\bstruct\b/);
+  });
+
+  it("folds the layer's shape, stride, padding and quantization constants", () => {
+    // SAME 3x3 stride 2 on 13x11 gives 7x6 output, padding 1 before each axis.
+    const folded = [13, 11, 7, 6, 5, 3];
+    for (const n of folded) expect(body, `constant ${n} in ${kernelName}`).toMatch(new RegExp(`\\b${n}\\b`));
+    // Loop bounds are literals: `< 7` (outH), `< 6` (outW), `< 5` (outC), `< 3` (filter).
+    for (const n of [7, 6, 5, 3]) expect(body).toMatch(new RegExp(`<\\s*${n}\\b`));
+    // RELU6 at scale 0.25, zero point 5: clamp to [5, 5 + 24].
+    expect(body).toMatch(/\b29\b/);
+    // No record field survives as a name.
+    for (const field of ["inH", "inW", "outC", "strideH", "padH", "inputOffset", "outputOffset", "actMin", "actMax", "hasBias"]) {
+      expect(body, `record field ${field}`).not.toMatch(new RegExp(`\\b${field}\\b`));
+    }
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * @fileoverview Helpers of test/kernels/differential.test.ts: run one synthetic spec
+ * (test/support/synthetic.ts) on several targets through compiler/run/targets.ts and throw a
+ * readable error, with the spec as JSON, when their output bytes differ; plus the fast-check
+ * settings every differential property shares (fixed seed, the all -128 / all 127 examples).
+ *
+ * Invariant: the first target listed is the reference (the TypeScript kernels); every other
+ * target must reproduce its bytes exactly.
+ */
+import fc from "fast-check";
+import { runModel, type Target } from "../../../compiler/run/targets.ts";
+import { syntheticGraph, syntheticInput, type Fill, type OpSpec } from "../../support/synthetic.ts";
+
+/** Index of the first differing byte (a length mismatch counts at the shorter length), or -1. */
+export function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : n;
+}
+
+const asInt8 = (bytes: Uint8Array, from: number, to: number): number[] =>
+  Array.from(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length).slice(from, to));
+
+/** Runs `spec` on every target; throws naming the spec and the first differing byte. */
+export async function expectTargetsAgree(spec: OpSpec, targets: readonly Target[]): Promise<void> {
+  const graph = syntheticGraph(spec);
+  const input = syntheticInput(spec);
+  const outputs: Uint8Array[] = [];
+  for (const target of targets) {
+    try {
+      outputs.push((await runModel(graph, [input], target)).outputs[0]);
+    } catch (e) {
+      throw new Error(`${spec.op} on ${target} failed: ${(e as Error).message}\nspec: ${JSON.stringify(spec)}`);
+    }
+  }
+  const [ref, ...rest] = outputs;
+  rest.forEach((got, k) => {
+    const at = firstDifference(ref, got);
+    if (at < 0) return;
+    const target = targets[k + 1];
+    throw new Error(
+      `${spec.op}: ${target} differs from ${targets[0]} at byte ${at} of ${ref.length}` +
+        ` (${targets[0]} [${asInt8(ref, at, at + 8).join(", ")}...] vs ${target} [${asInt8(got, at, at + 8).join(", ")}...],` +
+        ` lengths ${ref.length}/${got.length})\nspec: ${JSON.stringify(spec)}`,
+    );
+  });
+}
+
+/**
+ * Examples fast-check runs before its random cases: two specs drawn from `arb` with the input
+ * all -128 and all 127, so every run covers both extremes whatever the seed draws.
+ */
+export function extremeExamples<S extends OpSpec>(arb: fc.Arbitrary<S>, seed: number): [S][] {
+  const [a, b] = fc.sample(arb, { seed: seed ^ 0x7e57, numRuns: 2 });
+  const fills: Fill[] = ["min", "max"];
+  return [a, b].map((s, i): [S] => [{ ...s, inputFill: fills[i] }]);
+}
+
+/** fast-check parameters of one differential property: fixed seed, N runs, the extremes. */
+export function propertyParams<S extends OpSpec>(arb: fc.Arbitrary<S>, seed: number, numRuns: number): fc.Parameters<[S]> {
+  return { seed, numRuns, examples: extremeExamples(arb, seed) };
+}

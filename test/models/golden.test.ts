@@ -1,0 +1,33 @@
+/**
+ * @fileoverview The foundation's models are bit-exact with TFLite Micro on every target:
+ * every golden input_k -> output_k of ad01_int8 and kws_ref_model on ts, wasm, host C and the
+ * simulated Cortex-M7 (QEMU).
+ */
+import { describe, expect, it } from "vitest";
+import { loadModel } from "../../compiler/import/tflite/import.ts";
+import { runModel, TARGETS } from "../../compiler/run/targets.ts";
+import { HAS_SHARED, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
+
+const MODELS = ["ad01_int8", "kws_ref_model"];
+const SAMPLES = [0, 1, 2, 3, 4, 5, 6, 7];
+
+describe.skipIf(!HAS_SHARED)("golden outputs", () => {
+  for (const model of MODELS) {
+    describe(model, () => {
+      const graph = HAS_SHARED ? loadModel(sharedFile("models", `${model}.tflite`)) : undefined;
+      for (const target of TARGETS) {
+        it(`matches TFLite Micro on every golden input (${target})`, async () => {
+          const mismatches: number[] = [];
+          for (const k of SAMPLES) {
+            const input = readBytes(sharedFile("golden", model, `input_${k}.bin`));
+            const expected = readBytes(sharedFile("golden", model, `output_${k}.bin`));
+            const { outputs, instructions } = await runModel(graph!, [input], target);
+            if (!sameBytes(outputs[0], expected)) mismatches.push(k);
+            if (target === "qemu") expect(instructions).toBeGreaterThan(0);
+          }
+          expect(mismatches, `inputs whose output differs from golden`).toEqual([]);
+        });
+      }
+    });
+  }
+});
