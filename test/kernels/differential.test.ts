@@ -36,7 +36,7 @@ describe("differential: TS == WASM", () => {
         fc.asyncProperty(arb, (spec) => expectTargetsAgree(spec, ["ts", "wasm"])),
         propertyParams(arb, seedOf(op, 1), WASM_RUNS),
       );
-    });
+    }, 120_000 * SCALE);
   }
 });
 
@@ -48,7 +48,7 @@ describe.skipIf(noHost)("differential: TS == WASM == host C", { concurrent: true
         fc.asyncProperty(arb, (spec) => expectTargetsAgree(spec, ["ts", "wasm", "host"])),
         propertyParams(arb, seedOf(op, 2), HOST_RUNS),
       );
-    });
+    }, 120_000 * SCALE);
   }
 });
 
