@@ -5,8 +5,12 @@
  * Every backend (compiler/run/ts.ts, the C and WASM emitters) starts from `lowerGraph`, so an
  * unsupported model is rejected the same way everywhere: once, with code 1008, listing every
  * unsupported op as `NAME (op #i)` and the supported set. Adding an op = one file in this
- * directory plus one line in LOWERINGS.
+ * directory that exports `OPCODES: Record<string, LowerOp>` (found at load time, so op files
+ * never edit this one).
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { fail } from "../diagnostics.ts";
 import type { Graph, Op } from "../ir/graph.ts";
 import { lowerAveragePool2d } from "./average_pool_2d.ts";
@@ -23,9 +27,16 @@ export const LOWERINGS: Record<string, LowerOp> = {
   DEPTHWISE_CONV_2D: lowerDepthwiseConv2d,
   FULLY_CONNECTED: lowerFullyConnected,
   RESHAPE: lowerReshape,
-  // SOFTMAX: kernels/softmax.ts + compiler/ops/softmax.ts (written by the softmax helper).
   SOFTMAX: lowerSoftmax,
 };
+
+// Op files that export OPCODES register themselves.
+const OPS_DIR = path.dirname(fileURLToPath(import.meta.url));
+for (const file of fs.readdirSync(OPS_DIR).sort()) {
+  if (!file.endsWith(".ts") || file === "index.ts") continue;
+  const mod = (await import(`./${file}`)) as { OPCODES?: Record<string, LowerOp> };
+  if (mod.OPCODES) Object.assign(LOWERINGS, mod.OPCODES);
+}
 
 /** Opcode names Mote can lower, sorted. */
 export function supportedOps(): string[] {

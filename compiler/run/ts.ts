@@ -13,25 +13,19 @@ import { fail } from "../diagnostics.ts";
 import { isConstant, tensorBytes, type DType, type Graph, type Tensor } from "../ir/graph.ts";
 import { lowerGraph } from "../ops/index.ts";
 import type { KernelArg, KernelCall } from "../ops/types.ts";
-import * as averagePool2d from "../../kernels/average_pool_2d.ts";
-import * as conv2d from "../../kernels/conv_2d.ts";
-import * as depthwiseConv2d from "../../kernels/depthwise_conv_2d.ts";
-import * as fullyConnected from "../../kernels/fully_connected.ts";
-import * as reshape from "../../kernels/reshape.ts";
-import * as softmax from "../../kernels/softmax.ts";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 
 type TypedArray = Int8Array | Uint8Array | Int16Array | Int32Array | Float32Array;
 type KernelFn = (params: Record<string, number>, ...arrays: TypedArray[]) => void;
 
-/** Kernel module stem (kernels/<stem>.ts) -> its exports. */
-const KERNEL_MODULES: Record<string, Record<string, unknown>> = {
-  average_pool_2d: averagePool2d,
-  conv_2d: conv2d,
-  depthwise_conv_2d: depthwiseConv2d,
-  fully_connected: fullyConnected,
-  reshape,
-  softmax,
-};
+/** Kernel module stem (kernels/<stem>.ts) -> its exports; every kernel file is loaded. */
+const KERNELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../kernels");
+const KERNEL_MODULES: Record<string, Record<string, unknown>> = {};
+for (const file of fs.readdirSync(KERNELS_DIR).sort()) {
+  if (file.endsWith(".ts")) KERNEL_MODULES[file.slice(0, -3)] = (await import(path.join(KERNELS_DIR, file))) as Record<string, unknown>;
+}
 
 export interface RunTsOptions {
   /** Called after each op with each of its output tensors (a copy of the bytes). */

@@ -1,6 +1,6 @@
 /**
- * @fileoverview The foundation's models are bit-exact with TFLite Micro on every target:
- * every golden input_k -> output_k of ad01_int8 and kws_ref_model on ts, wasm, host C and the
+ * @fileoverview The shared models are bit-exact with TFLite Micro on every target:
+ * every golden input_k -> output_k on ts, wasm, host C and the
  * simulated Cortex-M7 (QEMU).
  */
 import { describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { runModel, TARGETS } from "../../compiler/run/targets.ts";
 import { HAS_SHARED, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
 
-const MODELS = ["ad01_int8", "kws_ref_model"];
+const MODELS = ["ad01_int8", "kws_ref_model", "vww_96_int8", "str_ww_ref_model"];
 const SAMPLES = [0, 1, 2, 3, 4, 5, 6, 7];
 
 describe.skipIf(!HAS_SHARED)("golden outputs", () => {
