@@ -6,7 +6,9 @@
  * unsupported model is rejected the same way everywhere: once, with code 1008, listing every
  * unsupported op as `NAME (op #i)` and the supported set. Adding an op = one file in this
  * directory that exports `OPCODES: Record<string, LowerOp>` (found at load time, so op files
- * never edit this one).
+ * never edit this one). An op file may also export `NOTES: Record<string, string>`: per opcode, one
+ * sentence on the variants it supports and its limits; docs/operators.md is generated from them
+ * (scripts/gen-operators-doc.ts).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -30,12 +32,16 @@ export const LOWERINGS: Record<string, LowerOp> = {
   SOFTMAX: lowerSoftmax,
 };
 
-// Op files that export OPCODES register themselves.
+/** Per opcode: what variants its lowering supports (from op files' NOTES exports). */
+export const OPERATOR_NOTES: Record<string, string> = {};
+
+// Op files that export OPCODES (and NOTES) register themselves.
 const OPS_DIR = path.dirname(fileURLToPath(import.meta.url));
 for (const file of fs.readdirSync(OPS_DIR).sort()) {
   if (!file.endsWith(".ts") || file === "index.ts") continue;
-  const mod = (await import(`./${file}`)) as { OPCODES?: Record<string, LowerOp> };
+  const mod = (await import(`./${file}`)) as { OPCODES?: Record<string, LowerOp>; NOTES?: Record<string, string> };
   if (mod.OPCODES) Object.assign(LOWERINGS, mod.OPCODES);
+  if (mod.NOTES) Object.assign(OPERATOR_NOTES, mod.NOTES);
 }
 
 /** Opcode names Mote can lower, sorted. */

@@ -124,7 +124,7 @@ export function prng(seed: number): () => number {
   };
 }
 
-function int8Bytes(n: number, fill: Fill, zeroPoint: number, next: () => number): Uint8Array {
+export function int8Bytes(n: number, fill: Fill, zeroPoint: number, next: () => number): Uint8Array {
   const out = new Int8Array(n);
   for (let i = 0; i < n; i++) {
     out[i] = fill === "min" ? -128 : fill === "max" ? 127 : fill === "zero" ? zeroPoint : (next() & 0xff) - 128;
@@ -132,7 +132,7 @@ function int8Bytes(n: number, fill: Fill, zeroPoint: number, next: () => number)
   return new Uint8Array(out.buffer);
 }
 
-function int32Bytes(n: number, range: number, next: () => number): Uint8Array {
+export function int32Bytes(n: number, range: number, next: () => number): Uint8Array {
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = Math.floor((next() / 2 ** 32) * (2 * range + 1)) - range;
   return new Uint8Array(out.buffer);
@@ -141,7 +141,8 @@ function int32Bytes(n: number, range: number, next: () => number): Uint8Array {
 // ---------------------------------------------------------------------------------------------
 // Graph building
 
-class GraphBuilder {
+/** Appends tensors with consecutive indices; other synthetic-graph test files build on it. */
+export class GraphBuilder {
   readonly tensors: Tensor[] = [];
   add(name: string, dtype: Tensor["dtype"], shape: number[], quant?: Tensor["quant"], data?: Uint8Array): number {
     const index = this.tensors.length;
@@ -150,7 +151,7 @@ class GraphBuilder {
   }
 }
 
-const perTensor = (scale: number, zeroPoint: number): Tensor["quant"] => ({
+export const perTensor = (scale: number, zeroPoint: number): Tensor["quant"] => ({
   scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0,
 });
 

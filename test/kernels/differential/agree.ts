@@ -9,6 +9,7 @@
  */
 import fc from "fast-check";
 import { runModel, type Target } from "../../../compiler/run/targets.ts";
+import type { Graph } from "../../../compiler/ir/graph.ts";
 import { syntheticGraph, syntheticInput, type Fill, type OpSpec } from "../../support/synthetic.ts";
 
 /** Index of the first differing byte (a length mismatch counts at the shorter length), or -1. */
@@ -59,4 +60,35 @@ export function extremeExamples<S extends OpSpec>(arb: fc.Arbitrary<S>, seed: nu
 /** fast-check parameters of one differential property: fixed seed, N runs, the extremes. */
 export function propertyParams<S extends OpSpec>(arb: fc.Arbitrary<S>, seed: number, numRuns: number): fc.Parameters<[S]> {
   return { seed, numRuns, examples: extremeExamples(arb, seed) };
+}
+
+/**
+ * Runs any `graph` with `inputs` on every target and throws, naming `label` (print the spec that
+ * built the graph there) and the first differing byte of the first differing output, when a
+ * target's bytes differ from the first target's. For property tests of ops whose specs live
+ * outside test/support/synthetic.ts.
+ */
+export async function expectGraphAgree(label: string, graph: Graph, inputs: Uint8Array[], targets: readonly Target[]): Promise<void> {
+  const results: Uint8Array[][] = [];
+  for (const target of targets) {
+    try {
+      results.push((await runModel(graph, inputs, target)).outputs);
+    } catch (e) {
+      throw new Error(`${graph.name} on ${target} failed: ${(e as Error).message}\nspec: ${label}`);
+    }
+  }
+  const [ref, ...rest] = results;
+  rest.forEach((outs, k) => {
+    outs.forEach((got, o) => {
+      const want = ref[o];
+      const at = firstDifference(want, got);
+      if (at < 0) return;
+      const target = targets[k + 1];
+      throw new Error(
+        `${graph.name}: output ${o} on ${target} differs from ${targets[0]} at byte ${at} of ${want.length}` +
+          ` (${targets[0]} [${asInt8(want, at, at + 8).join(", ")}...] vs ${target} [${asInt8(got, at, at + 8).join(", ")}...],` +
+          ` lengths ${want.length}/${got.length})\nspec: ${label}`,
+      );
+    });
+  });
 }
