@@ -1,0 +1,109 @@
+/**
+ * @fileoverview Lowers ADD and SUB (int8) to one call of kernels/add.ts, doing TFLite Micro's
+ * CalculateOpDataAdd / CalculateOpDataSub at compile time: offsets (-input zero points, output
+ * zero point), left shift 20, each input rescaled to twice the larger input scale and the sum
+ * rescaled to the output (QuantizeMultiplierSmallerThanOneExp: every multiplier must be in
+ * (0, 1)), activation clamp, and the broadcast loops of compiler/ops/broadcast.ts.
+ *
+ * The two prepares differ in precision and it shows in the last bit of a multiplier:
+ * add_common.cc computes the ratios in double; sub_common.cc computes twice the larger scale and
+ * every ratio in float32 and only then widens to double. Both are reproduced here.
+ */
+import type { Graph, Op } from "../ir/graph.ts";
+import type { AddParams } from "../../kernels/add.ts";
+import { activationRange } from "./activation.ts";
+import { planBroadcast } from "./broadcast.ts";
+import { activationOption, inputTensor, opError, outputTensor, requireDType, tensorQuant } from "./operands.ts";
+import { quantizeMultiplier, type QuantizedMultiplier } from "./quant.ts";
+import type { KernelCall, LowerOp } from "./types.ts";
+
+/** TFLite's left shift for int8 ADD/SUB inputs (15 for int16, which Mote does not support). */
+const LEFT_SHIFT = 20;
+
+/** QuantizeMultiplierSmallerThanOneExp: TFLM fails Prepare unless 0 < real < 1 and shift <= 0. */
+function smallerThanOne(graph: Graph, op: Op, real: number, what: string): QuantizedMultiplier {
+  if (!(real > 0 && real < 1)) {
+    opError(graph, op, `the ${what} multiplier ${real} is not in (0, 1) (TFLite Micro requires it; check the tensors' scales)`);
+  }
+  const q = quantizeMultiplier(real);
+  if (q.shift > 0) opError(graph, op, `the ${what} multiplier ${real} rounds to 1.0 (TFLite Micro requires less than 1)`);
+  return q;
+}
+
+function lowerAddSub(graph: Graph, op: Op, subtract: boolean): KernelCall[] {
+  const input1 = inputTensor(graph, op, 0, "input1");
+  const input2 = inputTensor(graph, op, 1, "input2");
+  const output = outputTensor(graph, op, 0, "output");
+  requireDType(graph, op, input1, "input1", "int8");
+  requireDType(graph, op, input2, "input2", "int8");
+  requireDType(graph, op, output, "output", "int8");
+  const q1 = tensorQuant(graph, op, input1, "input1");
+  const q2 = tensorQuant(graph, op, input2, "input2");
+  const qo = tensorQuant(graph, op, output, "output");
+  for (const [role, q] of [["input1", q1], ["input2", q2], ["output", qo]] as const) {
+    if (!(q.scale > 0)) opError(graph, op, `${role} scale ${q.scale} must be positive`);
+  }
+  const activation = activationOption(graph, op);
+  const loops = planBroadcast(graph, op, input1, input2, output);
+
+  let real1: number;
+  let real2: number;
+  let realOut: number;
+  if (subtract) {
+    // sub_common.cc: float twice_max, float ratios, then static_cast<double>.
+    const twiceMax = Math.fround(2 * Math.max(q1.scale, q2.scale));
+    real1 = Math.fround(q1.scale / twiceMax);
+    real2 = Math.fround(q2.scale / twiceMax);
+    realOut = Math.fround(twiceMax / Math.fround((1 << LEFT_SHIFT) * qo.scale));
+  } else {
+    // add_common.cc: double throughout.
+    const twiceMax = 2 * Math.max(q1.scale, q2.scale);
+    real1 = q1.scale / twiceMax;
+    real2 = q2.scale / twiceMax;
+    realOut = twiceMax / ((1 << LEFT_SHIFT) * qo.scale);
+  }
+  const m1 = smallerThanOne(graph, op, real1, "input1");
+  const m2 = smallerThanOne(graph, op, real2, "input2");
+  const mo = smallerThanOne(graph, op, realOut, "output");
+  const act = activationRange(activation, qo.scale, qo.zeroPoint);
+
+  const params: AddParams = {
+    subtract: subtract ? 1 : 0,
+    ...loops,
+    leftShift: LEFT_SHIFT,
+    input1Offset: -q1.zeroPoint,
+    input2Offset: -q2.zeroPoint,
+    outputOffset: qo.zeroPoint,
+    input1Multiplier: m1.multiplier,
+    input1Shift: m1.shift,
+    input2Multiplier: m2.multiplier,
+    input2Shift: m2.shift,
+    outputMultiplier: mo.multiplier,
+    outputShift: mo.shift,
+    actMin: act.min,
+    actMax: act.max,
+  };
+  return [{
+    kernel: "add",
+    fn: "add",
+    params: { ...params },
+    args: [
+      { kind: "tensor", tensor: input1.index },
+      { kind: "tensor", tensor: input2.index },
+      { kind: "tensor", tensor: output.index },
+    ],
+    macs: 0,
+  }];
+}
+
+export const lowerAdd: LowerOp = (graph, op) => lowerAddSub(graph, op, false);
+export const lowerSub: LowerOp = (graph, op) => lowerAddSub(graph, op, true);
+
+export const OPCODES: Record<string, LowerOp> = { ADD: lowerAdd, SUB: lowerSub };
+
+export const NOTES: Record<string, string> = {
+  ADD:
+    "int8 (per-tensor quantization, any scales whose output multiplier is below 1 as TFLite Micro requires), runtime or constant operands, broadcasting of any shapes that reduce to 4 loops (all shapes up to rank 4, scalars, two-sided), fused NONE/RELU/RELU6/RELU_N1_TO_1; same-shape operands take a flat fast path.",
+  SUB:
+    "int8 (per-tensor quantization, any scales whose output multiplier is below 1 as TFLite Micro requires), runtime or constant operands, broadcasting of any shapes that reduce to 4 loops (all shapes up to rank 4, scalars, two-sided), fused NONE/RELU/RELU6/RELU_N1_TO_1; same-shape operands take a flat fast path.",
+};
