@@ -123,3 +123,20 @@ export function product(dims: readonly number[]): number {
   for (const d of dims) n *= d;
   return n;
 }
+
+/**
+ * The values of a constant int32 operand (paddings, begin/end/strides, axis, perm...): an error
+ * unless it is constant, int32 and holds `count` elements (any count when undefined).
+ */
+export function constInt32s(graph: Graph, op: Op, t: Tensor, role: string, count?: number): number[] {
+  requireConstant(graph, op, t, role);
+  requireDType(graph, op, t, role, "int32");
+  const data = t.data!;
+  const n = product(t.shape);
+  if (data.byteLength !== 4 * n) opError(graph, op, `${role} tensor ${t.index} (${t.name}) holds ${data.byteLength} bytes for ${n} int32 values`);
+  if (count !== undefined && n !== count) {
+    opError(graph, op, `${role} tensor ${t.index} (${t.name}) has ${n} values (shape [${t.shape.join(", ")}]); expected ${count}`);
+  }
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  return Array.from({ length: n }, (_, i) => view.getInt32(4 * i, true));
+}
