@@ -8,7 +8,7 @@ import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { runModel, TARGETS } from "../../compiler/run/targets.ts";
 import { HAS_SHARED, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
 
-const MODELS = ["ad01_int8", "kws_ref_model", "vww_96_int8", "str_ww_ref_model"];
+const MODELS = ["ad01_int8", "kws_ref_model", "vww_96_int8", "str_ww_ref_model", "pretrainedResnet_quant"];
 const SAMPLES = [0, 1, 2, 3, 4, 5, 6, 7];
 
 describe.skipIf(!HAS_SHARED)("golden outputs", () => {
