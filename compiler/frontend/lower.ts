@@ -523,7 +523,7 @@ class FunctionLowerer {
       this.err(2007, e.operatorToken, e.operatorToken.getText(this.env.file.sf));
       return { k: "const", type: "bool", value: 0 }; // a comparison: no 2014 cascade in conditions
     }
-    if (kind === ts.SyntaxKind.SlashToken) return this.err(2008, e);
+    if (kind === ts.SyntaxKind.SlashToken) return this.division(e);
     // `x | 0`: integer division made explicit, or a wrapping add/sub/mul.
     if (kind === ts.SyntaxKind.BarToken && this.isZero(e.right)) {
       const div = this.isDivision(e.left);
@@ -563,6 +563,21 @@ class FunctionLowerer {
     let p = e.parent;
     while (p && ts.isParenthesizedExpression(p)) p = p.parent;
     return !!p && ts.isCallExpression(p) && p.expression.getText(this.env.file.sf) === "Math.fround";
+  }
+
+  /**
+   * A bare `a / b`: an f32 division when both operands are f32 and it sits directly inside
+   * Math.fround (IEEE single division in C and WASM; JS divides in double, and fround of that is
+   * the correctly rounded f32 quotient); otherwise an integer division that does not truncate
+   * explicitly (2008), or f32 division outside Math.fround (2010).
+   */
+  private division(d: ts.BinaryExpression): Expr {
+    const a = this.expr(d.left);
+    const b = this.expr(d.right);
+    if (a.type !== "f32" && b.type !== "f32") return this.err(2008, d);
+    if (a.type !== b.type) return this.err(2010, d, `${a.type} / ${b.type}`);
+    if (!this.insideFround(d)) return this.err(2010, d);
+    return { k: "binary", op: "div", a, b, type: "f32" };
   }
 
   private intDiv(d: ts.BinaryExpression): Expr {
@@ -633,8 +648,12 @@ class FunctionLowerer {
       case "trunc": {
         if (!want(1)) return ZERO;
         const d = this.isDivision(args[0]);
-        if (!d) return this.err(2022, e, "Math.trunc of something other than a division");
-        return this.intDiv(d);
+        if (d) return this.intDiv(d);
+        // Math.trunc(x) of an f32: conversion toward zero to i32. As in C, x must lie in the i32
+        // range (and not be NaN): the kernel clamps first, nothing checks it.
+        const v = this.expr(args[0]);
+        if (v.type === "f32") return { k: "convert", to: "i32", a: v, type: "i32" };
+        return this.err(2022, e, "Math.trunc of something other than a division or an f32 value");
       }
       case "fround": {
         if (!want(1)) return ZERO;

@@ -41,6 +41,11 @@ function evalBinary(op: string, a: number, b: number, f32: boolean): number | un
       case "add": return Math.fround(a + b);
       case "sub": return Math.fround(a - b);
       case "mul": return Math.fround(a * b);
+      case "div": {
+        // JS divides in double; fround of that is the correctly rounded f32 quotient.
+        const q = Math.fround(a / b);
+        return Number.isFinite(q) ? q : undefined;
+      }
     }
   }
   switch (op) {
@@ -89,6 +94,10 @@ export function foldExpr(e: Expr, consts: Map<string, Expr>): Expr {
       const a = foldExpr(e.a, consts);
       if (isConst(a)) {
         if (e.to === "f32") return c(Math.fround(a.value), "f32");
+        // f32 -> i32 truncates toward zero; out-of-range values (undefined in C) stay unfolded.
+        if (e.to === "i32" && a.type === "f32" && a.value > -2147483649 && a.value < 2147483648) {
+          return c(Math.trunc(a.value) | 0, "i32");
+        }
       }
       return { ...e, a };
     }

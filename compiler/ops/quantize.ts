@@ -1,0 +1,58 @@
+/**
+ * @fileoverview Lowers QUANTIZE to kernels/quantize.ts, doing TFLite Micro's
+ * PrepareQuantizeReference (micro/kernels/quantize_common.cc at 90b983c2) at compile time:
+ *
+ * - float32 -> int8: AffineQuantize divides by float(output scale) (the double Prepare stores,
+ *   narrowed back to the float32 it came from), passed as a one-element f32 constant.
+ * - int8 -> int8: Requantize with QuantizeMultiplier(double(input scale) / double(output scale)).
+ *
+ * The output must be int8 with one (per-tensor) scale, as TFLM requires; int16, int32 and uint8
+ * variants and per-channel outputs are rejected.
+ */
+import type { Graph, Op } from "../ir/graph.ts";
+import type { QuantizeParams } from "../../kernels/quantize.ts";
+import { opError, tensorQuant } from "./operands.ts";
+import { quantizeMultiplier } from "./quant.ts";
+import type { KernelCall, LowerOp } from "./types.ts";
+import { unaryOperands } from "./unary.ts";
+
+export function lowerQuantize(graph: Graph, op: Op): KernelCall[] {
+  const { input, output, size } = unaryOperands(graph, op, ["float32", "int8"], ["int8"]);
+  const outQ = tensorQuant(graph, op, output, "output");
+  const fromFloat = input.dtype === "float32";
+  let multiplier = 0;
+  let shift = 0;
+  let inputZeroPoint = 0;
+  if (!fromFloat) {
+    const inQ = tensorQuant(graph, op, input, "input");
+    const q = quantizeMultiplier(inQ.scale / outQ.scale);
+    if (q.shift > 31) {
+      opError(graph, op, `input scale ${inQ.scale} / output scale ${outQ.scale} is too large to requantize (shift ${q.shift} > 31)`);
+    }
+    multiplier = q.multiplier;
+    shift = q.shift;
+    inputZeroPoint = inQ.zeroPoint;
+  }
+  const params: QuantizeParams = {
+    size, fromFloat: fromFloat ? 1 : 0, inputZeroPoint, outputZeroPoint: outQ.zeroPoint, multiplier, shift,
+  };
+  return [{
+    kernel: "quantize",
+    fn: "quantize",
+    params: { ...params },
+    args: [
+      { kind: "tensor", tensor: fromFloat ? -1 : input.index },
+      { kind: "tensor", tensor: fromFloat ? input.index : -1 },
+      { kind: "const", name: `op${op.index}_scale`, elem: "f32", data: [Math.fround(outQ.scale)] },
+      { kind: "tensor", tensor: output.index },
+    ],
+    macs: 0,
+  }];
+}
+
+export const OPCODES: Record<string, LowerOp> = { QUANTIZE: lowerQuantize };
+
+export const NOTES: Record<string, string> = {
+  QUANTIZE:
+    "float32 -> int8 (round half away from zero of x / scale, as TFLite Micro's AffineQuantize) and int8 -> int8 requantization; per-tensor output quantization only; int16/int32/uint8 variants are not supported.",
+};
