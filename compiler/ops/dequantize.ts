@@ -1,0 +1,34 @@
+/**
+ * @fileoverview Lowers DEQUANTIZE (int8 -> float32) to kernels/dequantize.ts, doing TFLite
+ * Micro's DequantizePrepare (micro/kernels/dequantize_common.cc at 90b983c2) at compile time: the
+ * input's per-tensor scale (passed as a one-element f32 constant) and zero point. int16 and
+ * uint8 inputs, which TFLM also accepts, are rejected.
+ */
+import type { Graph, Op } from "../ir/graph.ts";
+import type { DequantizeParams } from "../../kernels/dequantize.ts";
+import { tensorQuant } from "./operands.ts";
+import type { KernelCall, LowerOp } from "./types.ts";
+import { unaryOperands } from "./unary.ts";
+
+export function lowerDequantize(graph: Graph, op: Op): KernelCall[] {
+  const { input, output, size } = unaryOperands(graph, op, ["int8"], ["float32"]);
+  const inQ = tensorQuant(graph, op, input, "input");
+  const params: DequantizeParams = { size, inputZeroPoint: inQ.zeroPoint };
+  return [{
+    kernel: "dequantize",
+    fn: "dequantize",
+    params: { ...params },
+    args: [
+      { kind: "tensor", tensor: input.index },
+      { kind: "const", name: `op${op.index}_scale`, elem: "f32", data: [Math.fround(inQ.scale)] },
+      { kind: "tensor", tensor: output.index },
+    ],
+    macs: 0,
+  }];
+}
+
+export const OPCODES: Record<string, LowerOp> = { DEQUANTIZE: lowerDequantize };
+
+export const NOTES: Record<string, string> = {
+  DEQUANTIZE: "int8 -> float32 with a per-tensor scale and zero point; int16 and uint8 inputs are not supported.",
+};
