@@ -1,0 +1,86 @@
+/**
+ * @fileoverview Lowers RESIZE_NEAREST_NEIGHBOR (int8) to one call of
+ * kernels/resize_nearest_neighbor.ts. TFLite Micro's Prepare (micro/kernels/
+ * resize_nearest_neighbor.cc) requires a 4-D input and a constant int32 size tensor of shape [2];
+ * Mote also checks the output shape is [batch, size[0], size[1], depth]. The source row and
+ * column of every output pixel are computed here with GetNearestNeighbor's float32 arithmetic
+ * (kernels/internal/reference/resize_nearest_neighbor.h): scale = in/out, or (in-1)/(out-1)
+ * with align_corners and out > 1; offset 0.5 with half_pixel_centers; round half away from zero
+ * with align_corners, floor otherwise; clamp to in-1, and to 0 with half_pixel_centers. Values
+ * are copied bytes, so quantization is not compared (TFLM does not either).
+ */
+import type { Graph, Op, Tensor } from "../ir/graph.ts";
+import type { ResizeNearestNeighborParams } from "../../kernels/resize_nearest_neighbor.ts";
+import {
+  boolOption, inputTensor, opError, outputTensor, requireConstant, requireDType, requireRank,
+} from "./operands.ts";
+import { roundHalfAwayFromZero } from "./quant.ts";
+import type { KernelCall, LowerOp } from "./types.ts";
+
+/** Little-endian int32 values of a constant tensor. */
+function int32Values(t: Tensor): number[] {
+  const data = t.data ?? new Uint8Array(0);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const out: number[] = [];
+  for (let i = 0; i + 4 <= data.byteLength; i += 4) out.push(view.getInt32(i, true));
+  return out;
+}
+
+/** TFLite's GetNearestNeighbor, float32 steps written with Math.fround. */
+export function nearestSource(value: number, inSize: number, outSize: number, alignCorners: boolean, halfPixelCenters: boolean): number {
+  const f = Math.fround;
+  const scale = alignCorners && outSize > 1 ? f((inSize - 1) / f(outSize - 1)) : f(inSize / f(outSize));
+  const offset = halfPixelCenters ? 0.5 : 0;
+  const scaled = f(f(value + offset) * scale);
+  const rounded = alignCorners ? roundHalfAwayFromZero(scaled) : Math.floor(scaled);
+  let v = Math.min(rounded, inSize - 1);
+  if (halfPixelCenters) v = Math.max(0, v);
+  return v;
+}
+
+export function lowerResizeNearestNeighbor(graph: Graph, op: Op): KernelCall[] {
+  const input = inputTensor(graph, op, 0, "input");
+  const size = inputTensor(graph, op, 1, "size");
+  const output = outputTensor(graph, op, 0, "output");
+  requireDType(graph, op, input, "input", "int8");
+  requireDType(graph, op, output, "output", "int8");
+  requireRank(graph, op, input, "input", 4);
+  requireRank(graph, op, output, "output", 4);
+  requireDType(graph, op, size, "size", "int32");
+  requireConstant(graph, op, size, "size");
+  const sizes = int32Values(size);
+  if (size.shape.length !== 1 || sizes.length !== 2) opError(graph, op, `size tensor has shape [${size.shape.join(", ")}]; expected [2] (new height, new width)`);
+  const [batches, inH, inW, channels] = input.shape;
+  const [outH, outW] = sizes;
+  if (outH <= 0 || outW <= 0) opError(graph, op, `size [${outH}, ${outW}] must be positive`);
+  const expected = [batches, outH, outW, channels];
+  if (output.shape.some((d, i) => d !== expected[i])) {
+    opError(graph, op, `output shape [${output.shape.join(", ")}] does not match input [${input.shape.join(", ")}] resized to ${outH}x${outW}`);
+  }
+  const alignCorners = boolOption(op, "alignCorners");
+  const halfPixelCenters = boolOption(op, "halfPixelCenters");
+  const srcY = Array.from({ length: outH }, (_, y) => nearestSource(y, inH, outH, alignCorners, halfPixelCenters));
+  const srcX = Array.from({ length: outW }, (_, x) => nearestSource(x, inW, outW, alignCorners, halfPixelCenters));
+  if ([...srcY, ...srcX].some((v) => v < 0)) opError(graph, op, "a source index is negative (unsupported size and options)");
+
+  const params: ResizeNearestNeighborParams = { batches, inH, inW, channels, outH, outW };
+  return [{
+    kernel: "resize_nearest_neighbor",
+    fn: "resizeNearestNeighbor",
+    params: { ...params },
+    args: [
+      { kind: "tensor", tensor: input.index },
+      { kind: "const", name: `op${op.index}_src_y`, elem: "i32", data: srcY },
+      { kind: "const", name: `op${op.index}_src_x`, elem: "i32", data: srcX },
+      { kind: "tensor", tensor: output.index },
+    ],
+    macs: 0,
+  }];
+}
+
+export const OPCODES: Record<string, LowerOp> = { RESIZE_NEAREST_NEIGHBOR: lowerResizeNearestNeighbor };
+
+export const NOTES: Record<string, string> = {
+  RESIZE_NEAREST_NEIGHBOR:
+    "int8 4-D NHWC, constant int32 size [2], up- or downscaling, align_corners and half_pixel_centers as TFLite Micro computes them (float32 index arithmetic done at compile time); values are copied, not requantized.",
+};
