@@ -1,0 +1,62 @@
+/**
+ * @fileoverview Lowers RELU and RELU6 (int8) to kernels/relu.ts, doing TFLite Micro's ReluPrepare
+ * and Relu6Prepare (micro/kernels/activations_common.cc at 90b983c2) at compile time:
+ *
+ * - RELU (CalculateReluOpData): QuantizeMultiplier(double(float(input scale / output scale))),
+ *   clamp [max(-128, output_zp + roundf(0 / output scale)), 127].
+ * - RELU6: no requantization; the clamp is [input_zp, FloatToQuantizedType(6.0f)] =
+ *   [input_zp, clamp(round(6.0f / input scale) + input_zp, -128, 127)] in the input's
+ *   quantization. TFLM neither requantizes nor looks at the output's quantization (models give the
+ *   output the input's), and neither does Mote.
+ */
+import type { Graph, Op } from "../ir/graph.ts";
+import type { ReluParams } from "../../kernels/relu.ts";
+import { opError, tensorQuant } from "./operands.ts";
+import { quantizeMultiplier, roundHalfAwayFromZero } from "./quant.ts";
+import type { KernelCall, LowerOp } from "./types.ts";
+import { unaryOperands } from "./unary.ts";
+
+function reluCall(graph: Graph, op: Op, input: number, output: number, params: ReluParams): KernelCall[] {
+  return [{
+    kernel: "relu",
+    fn: "relu",
+    params: { ...params },
+    args: [{ kind: "tensor", tensor: input }, { kind: "tensor", tensor: output }],
+    macs: 0,
+  }];
+}
+
+export function lowerRelu(graph: Graph, op: Op): KernelCall[] {
+  const { input, output, size } = unaryOperands(graph, op, ["int8"], ["int8"]);
+  const inQ = tensorQuant(graph, op, input, "input");
+  const outQ = tensorQuant(graph, op, output, "output");
+  const q = quantizeMultiplier(Math.fround(Math.fround(inQ.scale) / Math.fround(outQ.scale)));
+  if (q.shift > 31) {
+    opError(graph, op, `input scale ${inQ.scale} / output scale ${outQ.scale} is too large to requantize (shift ${q.shift} > 31)`);
+  }
+  // roundf(0.0f / scale) is 0 for every positive scale.
+  const actMin = Math.max(-128, outQ.zeroPoint);
+  return reluCall(graph, op, input.index, output.index, {
+    size, requantize: 1, inputZeroPoint: inQ.zeroPoint, outputZeroPoint: outQ.zeroPoint,
+    multiplier: q.multiplier, shift: q.shift, actMin, actMax: 127,
+  });
+}
+
+export function lowerRelu6(graph: Graph, op: Op): KernelCall[] {
+  const { input, output, size } = unaryOperands(graph, op, ["int8"], ["int8"]);
+  const inQ = tensorQuant(graph, op, input, "input");
+  // FloatToQuantizedType<int8_t>(6.0f, scale, zp): float division, round half away from zero.
+  const six = Math.min(127, Math.max(-128, roundHalfAwayFromZero(Math.fround(6 / Math.fround(inQ.scale))) + inQ.zeroPoint));
+  return reluCall(graph, op, input.index, output.index, {
+    size, requantize: 0, inputZeroPoint: inQ.zeroPoint, outputZeroPoint: inQ.zeroPoint,
+    multiplier: 0, shift: 0, actMin: inQ.zeroPoint, actMax: six,
+  });
+}
+
+export const OPCODES: Record<string, LowerOp> = { RELU: lowerRelu, RELU6: lowerRelu6 };
+
+export const NOTES: Record<string, string> = {
+  RELU: "int8, per-tensor; requantizes to the output's scale and zero point, then clamps at the output's zero point (int16 is not supported).",
+  RELU6:
+    "int8, per-tensor; clamps to [0, 6] in the input's quantization without requantizing, as TFLite Micro does (the output should share the input's quantization); int16 is not supported.",
+};
