@@ -5,12 +5,13 @@
  * A gemmlowp `FixedPoint<int32, N>` value is passed here as its raw i32: the real value is
  * raw / 2^(31 - N). The integer-bits count N is a parameter where the math depends on it
  * (specialization folds it), and the product of a QM and a QN value is a Q(M+N) value whose raw
- * is `srdhm(a, b)`. Only what int8 SOFTMAX (and later LOGISTIC/TANH) needs is here: masks,
+ * is `srdhm(a, b)`. Only what int8 SOFTMAX, LOGISTIC and TANH need is here: masks,
  * saturating/rounding power-of-two scaling, `rescale`, the rounding half sum, exp on negative
- * values, 1/(1+x) on [0, 1), and a count of leading zeros for the reciprocal's normalisation.
+ * values, 1/(1+x) and (1-x)/(1+x) on [0, 1), logistic, tanh, and a count of leading zeros for
+ * the reciprocal's normalisation.
  *
  * Neighbours: built on kernels/intrinsics.ts (`srdhm`, `rdbpot`, `satLsh`); used by
- * kernels/softmax.ts. test/softmax/fixedpoint.test.ts checks every function against a BigInt
+ * kernels/softmax.ts, kernels/logistic.ts and kernels/tanh.ts. test/softmax/fixedpoint.test.ts checks every function against a BigInt
  * transliteration of gemmlowp.
  *
  * Invariants: every function is pure i32 -> i32 and bit-exact with gemmlowp's scalar int32 path
@@ -210,4 +211,58 @@ export function getReciprocal(x: i32): i32 {
   // in [0, 1). Subtracting 2^31 modulo 2^32 is flipping bit 31.
   const shiftedSumMinusOne: i32 = (x << headroomPlusOne) ^ SIGN_BIT;
   return oneOverOnePlusXForXIn01(shiftedSumMinusOne);
+}
+
+/**
+ * The three Newton-Raphson steps gemmlowp's one_over_one_plus_x_for_x_in_0_1 and
+ * one_minus_x_over_one_plus_x_for_x_in_0_1 share: x ~ 1 / halfDenominator for a Q0.31
+ * halfDenominator in [1/2, 1), returned as a Q2.29 raw value.
+ */
+function reciprocalOfHalfDenominatorQ2(halfDenominator: i32): i32 {
+  const q2One: i32 = 536870912; // 1.0 in Q2.29
+  // 48/17 and -32/17 in Q2.29
+  let x: i32 = (1515870810 + srdhm(halfDenominator, -1010580540)) | 0;
+  for (let i: i32 = 0; i < 3; i++) {
+    const halfDenominatorTimesX: i32 = srdhm(halfDenominator, x);
+    const oneMinusHalfDenominatorTimesX: i32 = (q2One - halfDenominatorTimesX) | 0;
+    x = (x + satLsh(srdhm(x, oneMinusHalfDenominatorTimesX), 2)) | 0;
+  }
+  return x;
+}
+
+/**
+ * gemmlowp's one_minus_x_over_one_plus_x_for_x_in_0_1: (1 - a) / (1 + a) for a Q0.31 `a` in
+ * [0, 1). Returns Q0.31: Rescale<0> of (x - 1) in Q2.29, a saturating shift left by 2.
+ */
+export function oneMinusXOverOnePlusXForXIn01(a: i32): i32 {
+  const x: i32 = reciprocalOfHalfDenominatorQ2(roundingHalfSum(a, Q0_ONE));
+  return satLsh((x - 536870912) | 0, 2);
+}
+
+/**
+ * gemmlowp's logistic(a) = 1 / (1 + exp(-a)) for a Q`integerBits` value a (integerBits in
+ * 0..29), returned in Q0.31; logistic(0) is exactly 1/2.
+ */
+export function logisticQ0(a: i32, integerBits: i32): i32 {
+  const maskIfPositive: i32 = maskIfGreaterThan(a, 0);
+  const absInput: i32 = selectUsingMask(maskIfPositive, a, (0 - a) | 0);
+  const resultIfPositive: i32 = oneOverOnePlusXForXIn01(expOnNegativeValues((0 - absInput) | 0, integerBits));
+  const resultIfNegative: i32 = (Q0_ONE - resultIfPositive) | 0;
+  return selectUsingMask(
+    maskIfZero(a),
+    1073741824, // 1/2 in Q0.31
+    selectUsingMask(maskIfPositive, resultIfPositive, resultIfNegative),
+  );
+}
+
+/**
+ * gemmlowp's tanh(a) for a Q`integerBits` value a (integerBits in 0..28), returned in Q0.31:
+ * (1 - exp(-2|a|)) / (1 + exp(-2|a|)) with the sign of a. exp(2n) is exp_on_negative_values of
+ * the same raw read as Q(integerBits + 1) (gemmlowp's ExactMulByPot<1>).
+ */
+export function tanhQ0(a: i32, integerBits: i32): i32 {
+  const maskIfNegative: i32 = maskIfLessThan(a, 0);
+  const n: i32 = selectUsingMask(maskIfNegative, a, (0 - a) | 0);
+  const t: i32 = oneMinusXOverOnePlusXForXIn01(expOnNegativeValues(n, integerBits + 1));
+  return selectUsingMask(maskIfZero(a), 0, selectUsingMask(maskIfNegative, (0 - t) | 0, t));
 }

@@ -1,0 +1,33 @@
+/**
+ * @fileoverview Lowers TANH (int8) to kernels/tanh.ts, doing TFLite Micro's TANH Prepare
+ * (CalculateArithmeticOpData in micro/kernels/tanh.cc at 90b983c2) at compile time: the same
+ * Q4.27 input multiplier, left shift and radius as LOGISTIC (compiler/ops/logistic.ts,
+ * inputScaling). TFLM checks nothing about the output's quantization and always produces steps
+ * of 1/128 around zero point 0; Mote does the same.
+ */
+import type { Graph, Op } from "../ir/graph.ts";
+import type { TanhParams } from "../../kernels/tanh.ts";
+import { inputScaling } from "./logistic.ts";
+import { tensorQuant } from "./operands.ts";
+import type { KernelCall, LowerOp } from "./types.ts";
+import { unaryOperands } from "./unary.ts";
+
+export function lowerTanh(graph: Graph, op: Op): KernelCall[] {
+  const { input, output, size } = unaryOperands(graph, op, ["int8"], ["int8"]);
+  const inQ = tensorQuant(graph, op, input, "input");
+  const params: TanhParams = { size, inputZeroPoint: inQ.zeroPoint, ...inputScaling(graph, op, inQ.scale) };
+  return [{
+    kernel: "tanh",
+    fn: "tanh",
+    params: { ...params },
+    args: [{ kind: "tensor", tensor: input.index }, { kind: "tensor", tensor: output.index }],
+    macs: 0,
+  }];
+}
+
+export const OPCODES: Record<string, LowerOp> = { TANH: lowerTanh };
+
+export const NOTES: Record<string, string> = {
+  TANH:
+    "int8 with gemmlowp's fixed-point tanh; the output is produced in steps of 1/128 around zero point 0 whatever its stated quantization (as TFLite Micro does); int16 is not supported.",
+};
