@@ -47,12 +47,39 @@ export interface AddParams {
   actMax: i32;
 }
 
+const HALF_Q31: i32 = 1073741824;
+
+/*
+ * Input rescale: MultiplyByQuantizedMultiplierSmallerThanOneExp((v + offset) << leftShift, m,
+ * shift). The input with the larger scale always has the multiplier 0.5 (2^30, shift 0); then,
+ * as the shifted value is even (leftShift >= 1), the doubling high multiply is exactly a halving
+ * and the rescale is one shift by leftShift - 1 (a branch on record fields: specialization keeps
+ * one of the two).
+ */
+function scaleInput1(p: AddParams, x: i32): i32 {
+  let scaled: i32 = 0;
+  if (p.input1Multiplier === HALF_Q31 && p.input1Shift === 0 && p.leftShift >= 1) {
+    scaled = (x + p.input1Offset) << (p.leftShift - 1);
+  } else {
+    scaled = mbqm((x + p.input1Offset) << p.leftShift, p.input1Multiplier, p.input1Shift);
+  }
+  return scaled;
+}
+
+function scaleInput2(p: AddParams, y: i32): i32 {
+  let scaled: i32 = 0;
+  if (p.input2Multiplier === HALF_Q31 && p.input2Shift === 0 && p.leftShift >= 1) {
+    scaled = (y + p.input2Offset) << (p.leftShift - 1);
+  } else {
+    scaled = mbqm((y + p.input2Offset) << p.leftShift, p.input2Multiplier, p.input2Shift);
+  }
+  return scaled;
+}
+
 /** One output element from two input elements. */
 function addElement(p: AddParams, x: i32, y: i32): i32 {
-  const shifted1: i32 = (x + p.input1Offset) << p.leftShift;
-  const shifted2: i32 = (y + p.input2Offset) << p.leftShift;
-  const scaled1: i32 = mbqm(shifted1, p.input1Multiplier, p.input1Shift);
-  const scaled2: i32 = mbqm(shifted2, p.input2Multiplier, p.input2Shift);
+  const scaled1: i32 = scaleInput1(p, x);
+  const scaled2: i32 = scaleInput2(p, y);
   let raw: i32 = 0;
   if (p.subtract !== 0) {
     raw = scaled1 - scaled2;
@@ -70,17 +97,17 @@ export function add(p: AddParams, input1: Int8Array, input2: Int8Array, output: 
     for (let i: i32 = 0; i < p.size; i++) {
       output[i] = addElement(p, input1[i], input2[i]);
     }
-    return;
-  }
-  let o: i32 = 0;
-  for (let i0: i32 = 0; i0 < p.d0; i0++) {
-    for (let i1: i32 = 0; i1 < p.d1; i1++) {
-      for (let i2: i32 = 0; i2 < p.d2; i2++) {
-        const base1: i32 = i0 * p.a0 + i1 * p.a1 + i2 * p.a2;
-        const base2: i32 = i0 * p.b0 + i1 * p.b1 + i2 * p.b2;
-        for (let i3: i32 = 0; i3 < p.d3; i3++) {
-          output[o] = addElement(p, input1[base1 + i3 * p.a3], input2[base2 + i3 * p.b3]);
-          o++;
+  } else {
+    let o: i32 = 0;
+    for (let i0: i32 = 0; i0 < p.d0; i0++) {
+      for (let i1: i32 = 0; i1 < p.d1; i1++) {
+        for (let i2: i32 = 0; i2 < p.d2; i2++) {
+          const base1: i32 = i0 * p.a0 + i1 * p.a1 + i2 * p.a2;
+          const base2: i32 = i0 * p.b0 + i1 * p.b1 + i2 * p.b2;
+          for (let i3: i32 = 0; i3 < p.d3; i3++) {
+            output[o] = addElement(p, input1[base1 + i3 * p.a3], input2[base2 + i3 * p.b3]);
+            o++;
+          }
         }
       }
     }
