@@ -16,9 +16,17 @@ import { reachable, specialize } from "./specialize/specialize.ts";
 import { ALIGN, PLANNERS, lowerBound, type Buffer, type Placement } from "./plan/planner.ts";
 import { fail } from "./diagnostics.ts";
 
+export const MODES = ["codegen", "interpreter"] as const;
+export type Mode = (typeof MODES)[number];
+
 export interface CodegenOptions {
   /** Memory planner name (compiler/plan/planner.ts PLANNERS). */
   plan?: string;
+  /**
+   * codegen (default): specialized straight-line code; interpreter: a model image read at run
+   * time by runtime/interpreter.ts and generic kernels (compiler/interp/).
+   */
+  mode?: Mode;
 }
 
 export interface CodegenResult {
@@ -39,14 +47,14 @@ const ELEM_OF_DTYPE: Record<string, Scalar> = {
   bool: "u8",
 };
 
-function elemOf(t: Tensor): Scalar {
+export function elemOf(t: Tensor): Scalar {
   const e = ELEM_OF_DTYPE[t.dtype];
   if (!e) fail(1005, t.dtype, t.index, t.name);
   return e;
 }
 
 /** Element values of a constant tensor's little-endian bytes. */
-function tensorValues(t: Tensor): ArrayLike<number> {
+export function tensorValues(t: Tensor): ArrayLike<number> {
   const d = t.data!;
   const copy = new Uint8Array(tensorBytes(t));
   copy.set(d.subarray(0, copy.length));
@@ -65,7 +73,7 @@ function cName(s: string): string {
 }
 
 /** Buffers (arena tensors and scratch) with their lifetimes over steps. */
-function collectBuffers(graph: Graph, lowered: LoweredOp[]): Buffer[] {
+export function collectBuffers(graph: Graph, lowered: LoweredOp[]): Buffer[] {
   const first = new Map<number, number>();
   const last = new Map<number, number>();
   const touch = (t: number, step: number): void => {

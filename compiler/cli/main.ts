@@ -8,6 +8,7 @@ import { MoteError } from "../diagnostics.ts";
 import { TARGETS } from "../run/targets.ts";
 import { listBoards, DEFAULT_BOARD } from "../toolchain/boards.ts";
 import { PLANNERS } from "../plan/planner.ts";
+import { MODES } from "../codegen.ts";
 import { checkCommand } from "./check.ts";
 import { compileCommand } from "./compile.ts";
 import { runCommand } from "./run.ts";
@@ -25,6 +26,9 @@ program
 
 const planOption = () =>
   new Option("--plan <name>", "memory planner").choices(Object.keys(PLANNERS)).default("greedy");
+const modeOption = () =>
+  new Option("--mode <mode>", "codegen: specialized straight-line code; interpreter: generic kernels reading a model image at run time (the TFLM-like baseline)")
+    .choices([...MODES]).default("codegen");
 
 program
   .command("compile")
@@ -33,6 +37,7 @@ program
   .option("--out <dir>", "output directory", "out")
   .addOption(new Option("--board <name>", "target board").choices(listBoards()).default(DEFAULT_BOARD))
   .addOption(planOption())
+  .addOption(modeOption())
   .option("--no-firmware", "only write the C library and the report (no arm-none-eabi-gcc needed)")
   .action(async (model: string, opts) => compileCommand(model, opts));
 
@@ -45,6 +50,7 @@ program
   .addOption(new Option("--target <target>", "where to run it").choices([...TARGETS]).default("qemu"))
   .addOption(new Option("--board <name>", "board for --target qemu").choices(listBoards()).default(DEFAULT_BOARD))
   .addOption(planOption())
+  .addOption(modeOption())
   .action(async (model: string, opts) => runCommand(model, opts));
 
 program

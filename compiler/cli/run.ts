@@ -3,6 +3,7 @@
  * one inference; on qemu also prints `instructions: N` (the guide's SysTick count).
  */
 import * as fs from "node:fs";
+import type { Mode } from "../codegen.ts";
 import { fail } from "../diagnostics.ts";
 import { loadModel } from "../import/tflite/import.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
@@ -15,6 +16,7 @@ export interface RunFlags {
   target: Target;
   board: string;
   plan: string;
+  mode: Mode;
 }
 
 function readInput(file: string): Uint8Array {
@@ -36,7 +38,7 @@ export async function runCommand(model: string, flags: RunFlags): Promise<void> 
     fail(5002, "run", `the model has ${graph.outputs.length} output(s); pass --output once per output (got ${flags.output.length})`);
   }
   const inputs = flags.input.map(readInput);
-  const result = await runModel(graph, inputs, flags.target, { board: flags.board, plan: flags.plan });
+  const result = await runModel(graph, inputs, flags.target, { board: flags.board, plan: flags.plan, mode: flags.mode });
   result.outputs.forEach((bytes, k) => fs.writeFileSync(flags.output[k], bytes));
   if (result.instructions !== undefined) process.stdout.write(`instructions: ${result.instructions}\n`);
   if (result.stackBytes !== undefined) process.stdout.write(`stack: ${result.stackBytes}\n`);

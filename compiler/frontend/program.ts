@@ -17,8 +17,22 @@ import { DiagnosticSink, formatSubsetDiagnostic, parseKernelFile, type KernelFil
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const KERNELS_DIR = path.join(REPO_ROOT, "kernels");
 
-/** Files the subset compiler never lowers: type aliases and the intrinsic references. */
-const NOT_LOWERED = new Set(["types", "intrinsics"]);
+/**
+ * Files the subset compiler never lowers: type aliases, the intrinsic references and the
+ * interpreter's dispatch reference (runtime/dispatch.ts; compiler/interp/dispatch.ts generates
+ * the function per build, under the KIR name `dispatch`).
+ */
+const NOT_LOWERED = new Set(["types", "intrinsics", "dispatch"]);
+
+/** Signature of the interpreter's dispatch(kernel, image, at, arena). */
+export const DISPATCH_SIGNATURE: CalleeInfo = {
+  kirName: "dispatch",
+  params: [
+    { kind: "scalar", type: "i32" }, { kind: "array", elem: "i32" },
+    { kind: "scalar", type: "i32" }, { kind: "array", elem: "i8" },
+  ],
+  ret: "void",
+};
 
 export interface KernelProgram {
   module: KModule;
@@ -71,6 +85,7 @@ export function buildProgram(entryFiles: string[]): KernelProgram {
       resolveCall: (name) => {
         if (kf.functions.has(name)) return signatures.get(kirName(kf.stem, name));
         const imp = kf.imports.get(name);
+        if (imp?.kind === "kernel" && path.basename(imp.file) === "dispatch.ts" && imp.name === "dispatch") return DISPATCH_SIGNATURE;
         if (imp?.kind === "kernel") return signatures.get(kirName(path.basename(imp.file, ".ts"), imp.name));
         return undefined;
       },
@@ -133,7 +148,13 @@ export function forEachExpr(stmts: Stmt[], visit: (e: Expr) => void): void {
       case "unary": case "convert": ex(e.a); break;
       case "binary": ex(e.a); ex(e.b); break;
       case "select": ex(e.cond); ex(e.a); ex(e.b); break;
-      case "call": for (const a of e.args) if (a.k === "value") ex(a.e); break;
+      case "call":
+        for (const a of e.args) {
+          if (a.k === "value") ex(a.e);
+          if (a.k === "view") { ex(a.inArena); ex(a.byteOffset); }
+          if (a.k === "recordAt") ex(a.wordIndex);
+        }
+        break;
       case "intrinsic": for (const a of e.args) ex(a); break;
     }
   };
@@ -201,7 +222,11 @@ export function markWrittenArrays(module: KModule): void {
       forEachExpr(fn.body, (e) => {
         if (e.k !== "call") return;
         const callee = module.functions.get(e.fn);
-        e.args.forEach((a, i) => { if (a.k === "array" && callee?.params[i]?.written) written.add(a.name); });
+        e.args.forEach((a, i) => {
+          if (!callee?.params[i]?.written) return;
+          if (a.k === "array") written.add(a.name);
+          if (a.k === "view") written.add(a.arena); // the image is constant: only the arena is written
+        });
       });
       for (const p of fn.params) {
         if (p.type.kind === "array" && written.has(p.name) && !p.written) {

@@ -51,8 +51,22 @@ export type Expr =
   /** Conversion between value types (i32 <-> f32) . */
   | { k: "convert"; to: ValueType; a: Expr; type: ValueType };
 
-/** Call arguments: a scalar expression, or an array/record parameter passed through by name. */
-export type Arg = { k: "value"; e: Expr } | { k: "array"; name: string } | { k: "record"; name: string };
+/**
+ * Call arguments: a scalar expression, or an array/record parameter passed through by name.
+ * The last two exist only in code the compiler generates (the interpreter's dispatch function,
+ * compiler/interp/dispatch.ts), never in subset source:
+ *  - `view`: an array of `elem` starting `byteOffset` bytes into array parameter `arena` when
+ *    `inArena` is true, else into array parameter `image` (a tensor in the arena or constant data
+ *    in the model image);
+ *  - `recordAt`: the record of type `record` whose i32 fields start at element `wordIndex` of the
+ *    i32 array parameter `base`.
+ */
+export type Arg =
+  | { k: "value"; e: Expr }
+  | { k: "array"; name: string }
+  | { k: "record"; name: string }
+  | { k: "view"; elem: Scalar; inArena: Expr; arena: string; image: string; byteOffset: Expr }
+  | { k: "recordAt"; record: string; base: string; wordIndex: Expr };
 
 export type Stmt =
   | { k: "let"; name: string; type: Scalar; init: Expr | null }

@@ -12,7 +12,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Graph } from "../ir/graph.ts";
-import { generate, type CodegenOptions, type CodegenResult } from "../codegen.ts";
+import { generate, MODES, type CodegenOptions, type CodegenResult } from "../codegen.ts";
+import { generateInterpreter } from "../interp/codegen.ts";
+import { runInterpreterTs } from "../interp/run-ts.ts";
 import { writeCLibrary } from "../emit/c/model.ts";
 import { buildHost, runHost } from "../toolchain/host.ts";
 import { buildFirmware, runQemu, type FirmwareSizes } from "../toolchain/firmware.ts";
@@ -61,10 +63,12 @@ function graphKey(graph: Graph, opts: RunOptions): string {
 
 /** Codegen for `graph`, cached per graph content and options. */
 export function codegenFor(graph: Graph, opts: RunOptions = {}): CodegenResult {
-  const key = graphKey(graph, { plan: opts.plan });
+  const key = graphKey(graph, { plan: opts.plan, mode: opts.mode });
   let r = codegenCache.get(key);
   if (!r) {
-    r = generate(graph, { plan: opts.plan });
+    const mode = opts.mode ?? "codegen";
+    if (!(MODES as readonly string[]).includes(mode)) fail(5002, "compile", `unknown mode '${mode}' (modes: ${MODES.join(", ")})`);
+    r = mode === "interpreter" ? generateInterpreter(graph, { plan: opts.plan }) : generate(graph, { plan: opts.plan });
     codegenCache.set(key, r);
   }
   return r;
@@ -101,6 +105,7 @@ export async function runModel(graph: Graph, inputs: Uint8Array[], target: Targe
   });
   switch (target) {
     case "ts":
+      if (opts.mode === "interpreter") return { outputs: await runInterpreterTs(graph, inputs, { plan: opts.plan }) };
       return { outputs: runTs(graph, inputs) };
     case "wasm":
     {

@@ -22,7 +22,7 @@ const CLIPS = ["yes", "no", "silence", "noise"];
 async function main(): Promise<void> {
   const model = path.join(here, "kws_ref_model.tflite");
   const out = path.resolve(here, "../../out/demo");
-  await compileCommand(model, { out, board: "qemu-mps2-an500", plan: "greedy", firmware: true });
+  await compileCommand(model, { out, board: "qemu-mps2-an500", plan: "greedy", firmware: true, mode: "codegen" });
   const report = JSON.parse(fs.readFileSync(path.join(out, "report.json"), "utf8"));
 
   const graph = loadModel(model);

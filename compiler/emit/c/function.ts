@@ -6,7 +6,7 @@
  * `| 0` adds, Math.imul) and declares arrays the function never writes as `const`. Unused
  * parameters (common after specialization) are cast to void so `-Wall -Wextra -Werror` holds.
  */
-import type { Expr, KFunction, RecordType, Scalar, Stmt, ValueType } from "../../ir/kir.ts";
+import type { Arg, Expr, KFunction, RecordType, Scalar, Stmt, ValueType } from "../../ir/kir.ts";
 import { INTRINSICS } from "../../intrinsics.ts";
 import { forEachExpr } from "../../frontend/program.ts";
 
@@ -59,9 +59,22 @@ export function emitExpr(e: Expr): string {
     case "intrinsic":
       return emitIntrinsic(e.name, e.args.map(emitExpr));
     case "call":
-      return `${e.fn}(${e.args.map((a) => (a.k === "value" ? emitExpr(a.e) : a.name)).join(", ")})`;
+      return `${e.fn}(${e.args.map(emitArg).join(", ")})`;
     case "convert":
       return `((${VALUE_C[e.to]})${emitExpr(e.a)})`;
+  }
+}
+
+function emitArg(a: Arg): string {
+  switch (a.k) {
+    case "value": return emitExpr(a.e);
+    case "array": case "record": return a.name;
+    case "view": {
+      const base = (name: string): string => `(const uint8_t *)(const void *)${name} + ${emitExpr(a.byteOffset)}`;
+      return `(${C_TYPES[a.elem]} *)(void *)(${emitExpr(a.inArena)} ? ${base(a.arena)} : ${base(a.image)})`;
+    }
+    case "recordAt":
+      return `(const struct ${recordStructName(a.record)} *)(const void *)(${a.base} + ${emitExpr(a.wordIndex)})`;
   }
 }
 
@@ -187,7 +200,13 @@ export function emitFunction(fn: KFunction): string {
     if (e.k === "var") used.add(e.name);
     if (e.k === "load") used.add(e.array);
     if (e.k === "field") used.add(e.record);
-    if (e.k === "call") for (const a of e.args) if (a.k !== "value") used.add(a.name);
+    if (e.k === "call") {
+      for (const a of e.args) {
+        if (a.k === "array" || a.k === "record") used.add(a.name);
+        if (a.k === "view") { used.add(a.arena); used.add(a.image); }
+        if (a.k === "recordAt") used.add(a.base);
+      }
+    }
   });
   const stored = new Set<string>();
   const collect = (l: Stmt[]): void => {

@@ -232,6 +232,18 @@ class FunctionEmitter {
       case "value": return this.expr(a.e);
       case "array": return this.mod.localGet(this.pointerParam(a.name, "array"), "i32");
       case "record": return this.mod.localGet(this.pointerParam(a.name, "record"), "i32");
+      case "view": {
+        const m = this.mod;
+        const base = m.select(this.expr(a.inArena),
+          m.localGet(this.pointerParam(a.arena, "array"), "i32"),
+          m.localGet(this.pointerParam(a.image, "array"), "i32"));
+        return m.i32Binary("add", base, this.expr(a.byteOffset));
+      }
+      case "recordAt": {
+        const m = this.mod;
+        const offset = m.i32Binary("shl", this.expr(a.wordIndex), m.i32Const(2));
+        return m.i32Binary("add", m.localGet(this.pointerParam(a.base, "array"), "i32"), offset);
+      }
     }
   }
 

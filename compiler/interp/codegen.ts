@@ -1,0 +1,100 @@
+/**
+ * @fileoverview Interpreter mode (`--mode interpreter`): a graph becomes a model image plus a
+ * generic runtime instead of specialized straight-line code.
+ *
+ * The ModelProgram it returns holds one constant (the image, compiler/interp/image.ts), the
+ * interpreter (runtime/interpreter.ts), a generated dispatch over the kernels the model uses
+ * (compiler/interp/dispatch.ts) and those kernels unspecialized: every shape, stride and
+ * quantization constant is read from the image at run time, as in TFLite Micro. `mote_invoke()`
+ * is a single call of `interpret(image, arena)`. The arena is planned at compile time by the
+ * same planners (TFLM plans at init; the result is the same kind of offsets).
+ */
+import * as path from "node:path";
+import { fail, MoteError } from "../diagnostics.ts";
+import { collectBuffers, type CodegenOptions, type CodegenResult } from "../codegen.ts";
+import { tensorBytes, type Graph } from "../ir/graph.ts";
+import type { KFunction, RecordType } from "../ir/kir.ts";
+import type { ModelProgram } from "../ir/program.ts";
+import { lowerGraph } from "../ops/index.ts";
+import { ALIGN, PLANNERS, lowerBound } from "../plan/planner.ts";
+import { buildProgram, KERNELS_DIR, markWrittenArrays, REPO_ROOT } from "../frontend/program.ts";
+import { formatSubsetDiagnostic } from "../frontend/source.ts";
+import { reachable } from "../specialize/specialize.ts";
+import { buildDispatch } from "./dispatch.ts";
+import { buildImage } from "./image.ts";
+import { kernelId } from "./registry.ts";
+
+export const INTERPRETER_FILE = path.join(REPO_ROOT, "runtime", "interpreter.ts");
+export const IMAGE_CONSTANT = "mote_model_image";
+
+export interface InterpreterResult extends CodegenResult {
+  image: Int32Array;
+  /** The kernels this build dispatches to, by id, with their generic KIR entry functions. */
+  kernels: { id: number; kernel: string; fn: string; entry: KFunction }[];
+}
+
+export function generateInterpreter(graph: Graph, opts: CodegenOptions = {}): InterpreterResult {
+  const lowered = lowerGraph(graph);
+  const buffers = collectBuffers(graph, lowered);
+  const planner = PLANNERS[opts.plan ?? "greedy"];
+  if (!planner) fail(5002, "planning", `unknown plan '${opts.plan}' (plans: ${Object.keys(PLANNERS).join(", ")})`);
+  const placement = planner(buffers, ALIGN);
+
+  const calls = lowered.flatMap((l) => l.calls);
+  const stems = [...new Set(calls.map((c) => c.kernel))].sort();
+  const prog = buildProgram([INTERPRETER_FILE, ...stems.map((s) => path.join(KERNELS_DIR, `${s}.ts`))]);
+  if (prog.diagnostics.length > 0) {
+    throw new MoteError(prog.diagnostics[0].code, `kernel source is outside the subset:\n${prog.diagnostics.map(formatSubsetDiagnostic).join("\n")}`);
+  }
+  const { module } = prog;
+  const entry = (kernel: string, fn: string): KFunction => {
+    const f = module.functions.get(prog.kirName(kernel, fn));
+    if (!f) throw new Error(`kernel function ${fn} not found in kernels/${kernel}.ts`);
+    return f;
+  };
+  const recordOf = (kernel: string, fn: string): RecordType => {
+    const p = entry(kernel, fn).params[0];
+    const rec = p?.type.kind === "record" ? module.records.get(p.type.name) : undefined;
+    if (!rec) throw new Error(`interpreter: kernels/${kernel}.ts ${fn} does not take a params record first`);
+    return rec;
+  };
+
+  const image = buildImage(graph, lowered, placement, recordOf);
+
+  const used = new Map<number, InterpreterResult["kernels"][number]>();
+  for (const c of calls) used.set(kernelId(c.kernel, c.fn), { id: kernelId(c.kernel, c.fn), kernel: c.kernel, fn: c.fn, entry: entry(c.kernel, c.fn) });
+  const kernels = [...used.values()].sort((a, b) => a.id - b.id);
+  const dispatch = buildDispatch(kernels.map((k) => ({ id: k.id, fn: k.entry })));
+  module.functions.set(dispatch.name, dispatch);
+  markWrittenArrays(module);
+  const interpret = module.functions.get(prog.kirName("interpreter", "interpret"))!;
+  const functions = reachable([interpret], module);
+  const recordNames = new Set(functions.flatMap((f) => f.params.flatMap((p) => (p.type.kind === "record" ? [p.type.name] : []))));
+
+  const io = (list: number[]) =>
+    list.map((t) => {
+      const tensor = graph.tensors[t];
+      const offset = placement.offsets.get(`t${t}`);
+      if (offset === undefined) fail(1009, `model input/output tensor ${t} (${tensor.name}) is constant or unused`);
+      return { name: tensor.name, offset, bytes: tensorBytes(tensor), tensor: t };
+    });
+
+  const program: ModelProgram = {
+    name: graph.name,
+    arenaBytes: placement.arenaBytes,
+    constants: [{ name: IMAGE_CONSTANT, elem: "i32", values: image }],
+    functions,
+    records: [...recordNames].sort().map((n) => module.records.get(n)!),
+    steps: [{
+      fn: interpret.name,
+      args: [{ k: "const", name: IMAGE_CONSTANT, elem: "i32" }, { k: "arena", offset: 0, elem: "i8" }],
+      label: `interpreter: ${calls.length} kernel calls read from the model image`,
+      opIndex: -1,
+      macs: calls.reduce((n, c) => n + c.macs, 0),
+    }],
+    inputs: io(graph.inputs),
+    outputs: io(graph.outputs),
+  };
+  const macs = calls.reduce((n, c) => n + c.macs, 0);
+  return { program, lowered, buffers, placement, lowerBoundBytes: lowerBound(buffers), macs, image, kernels };
+}

@@ -1,0 +1,61 @@
+/**
+ * @fileoverview Generates the interpreter's `dispatch(kernel, image, at, arena)` as KIR for the
+ * kernels one build includes (as TFLite Micro's op resolver registers only the ops a model
+ * uses). runtime/dispatch.ts is its TypeScript reference; runtime/interpreter.ts calls it.
+ *
+ * For each kernel: `if (kernel === id) { entry(record at image[at + 2], array j at the byte
+ * offset image[at + 4 + 2j] of the arena when image[at + 3 + 2j] is 1, else of the image);
+ * return; }`. The entry functions are the generic (unspecialized) kernels: their record is read
+ * at run time.
+ */
+import type { Arg, Expr, KFunction, Stmt } from "../ir/kir.ts";
+import { ARG_ARENA } from "./image.ts";
+
+const i32 = (value: number): Expr => ({ k: "const", type: "i32", value });
+const at: Expr = { k: "var", name: "at", type: "i32" };
+const word = (offset: number): Expr => ({
+  k: "load", array: "image", elem: "i32", type: "i32",
+  index: { k: "binary", op: "add", a: at, b: i32(offset), type: "i32" },
+});
+const eq = (a: Expr, b: Expr): Expr => ({ k: "binary", op: "eq", a, b, type: "bool" });
+
+export function buildDispatch(entries: { id: number; fn: KFunction }[]): KFunction {
+  const body: Stmt[] = entries.map(({ id, fn }): Stmt => {
+    let j = 0;
+    const args: Arg[] = fn.params.map((p): Arg => {
+      switch (p.type.kind) {
+        case "record":
+          return { k: "recordAt", record: p.type.name, base: "image", wordIndex: word(2) };
+        case "array": {
+          const a: Arg = {
+            k: "view", elem: p.type.elem, arena: "arena", image: "image",
+            inArena: eq(word(3 + 2 * j), i32(ARG_ARENA)), byteOffset: word(4 + 2 * j),
+          };
+          j++;
+          return a;
+        }
+        default:
+          throw new Error(`interpreter: kernel entry ${fn.name} takes a scalar parameter ${p.name}; entries take a record and arrays`);
+      }
+    });
+    const call: Expr = { k: "call", fn: fn.name, args, type: "void" };
+    return {
+      k: "if",
+      cond: eq({ k: "var", name: "kernel", type: "i32" }, i32(id)),
+      then: [{ k: "expr", e: call }, { k: "return", value: null }],
+      else: [],
+    };
+  });
+  return {
+    name: "dispatch",
+    params: [
+      { name: "kernel", type: { kind: "scalar", type: "i32" } },
+      { name: "image", type: { kind: "array", elem: "i32" } },
+      { name: "at", type: { kind: "scalar", type: "i32" } },
+      { name: "arena", type: { kind: "array", elem: "i8" } },
+    ],
+    ret: "void",
+    body,
+    source: "compiler/interp/dispatch.ts (generated)",
+  };
+}

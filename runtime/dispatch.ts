@@ -1,0 +1,59 @@
+/**
+ * @fileoverview The TypeScript reference of the interpreter's `dispatch` (runtime/interpreter.ts):
+ * calls the generic kernel with id `kernel`, its record and array arguments read from the step
+ * of the model image at word `at`.
+ *
+ * Not subset code, like kernels/intrinsics.ts: the compiler never lowers this file. For C and
+ * WASM it generates the same function as KIR (compiler/interp/dispatch.ts) for the kernels a
+ * build includes. Here the table is installed by the caller (compiler/interp/run-ts.ts) before
+ * `interpret` runs. Argument kinds: 0 absent, 1 arena byte offset, 2 image byte offset.
+ */
+import type { i32 } from "./types.ts";
+
+type TypedArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Float32Array;
+type Elem = "i8" | "i16" | "i32" | "u8" | "u16" | "f32" | "bool";
+
+export interface DispatchEntry {
+  /** The kernel's TypeScript entry function. */
+  fn: (...args: unknown[]) => void;
+  /** Field names of its record, in declaration order (the image stores them in this order). */
+  fields: string[];
+  /** Element type of each array parameter after the record. */
+  elems: Elem[];
+}
+
+let table: ReadonlyMap<number, DispatchEntry> = new Map();
+
+/** Sets the kernels `dispatch` can call, by kernel id (compiler/interp/registry.ts). */
+export function installDispatch(entries: ReadonlyMap<number, DispatchEntry>): void {
+  table = entries;
+}
+
+function view(elem: Elem, bytes: Uint8Array, offset: number): TypedArray {
+  const at = bytes.byteOffset + offset;
+  const left = bytes.byteLength - offset;
+  switch (elem) {
+    case "i8": return new Int8Array(bytes.buffer, at, left);
+    case "u8": case "bool": return new Uint8Array(bytes.buffer, at, left);
+    case "i16": return new Int16Array(bytes.buffer, at, left >> 1);
+    case "u16": return new Uint16Array(bytes.buffer, at, left >> 1);
+    case "i32": return new Int32Array(bytes.buffer, at, left >> 2);
+    case "f32": return new Float32Array(bytes.buffer, at, left >> 2);
+  }
+}
+
+export function dispatch(kernel: i32, image: Int32Array, at: i32, arena: Int8Array): void {
+  const entry = table.get(kernel);
+  if (entry === undefined) throw new Error(`interpreter: kernel id ${kernel} is not in this build`);
+  const record: Record<string, number> = {};
+  const rec = image[at + 2];
+  entry.fields.forEach((f, k) => { record[f] = image[rec + k]; });
+  const imageBytes = new Uint8Array(image.buffer, image.byteOffset, image.byteLength);
+  const arenaBytes = new Uint8Array(arena.buffer, arena.byteOffset, arena.byteLength);
+  const arrays = entry.elems.map((elem, j) => {
+    const kind = image[at + 3 + 2 * j];
+    const offset = image[at + 4 + 2 * j];
+    return view(elem, kind === 1 ? arenaBytes : imageBytes, kind === 0 ? 0 : offset);
+  });
+  entry.fn(record, ...arrays);
+}

@@ -1,0 +1,77 @@
+/**
+ * @fileoverview The interpreter: runs a model image (compiler/interp/image.ts describes the
+ * format) step by step, as TFLite Micro's MicroInterpreter runs a flatbuffer: read the step table
+ * at run time and dispatch each step to a generic (unspecialized) kernel.
+ *
+ * Written in the kernel subset (docs/subset.md), like the kernels: under Node this file is the
+ * reference interpreter (`mote run --mode interpreter --target ts`), and the compiler lowers the
+ * same source to C and WASM (`--mode interpreter`). `dispatch` is supplied by the compiler per
+ * build (the kernels a model uses, as TFLM's op resolver holds them); runtime/dispatch.ts is its
+ * TypeScript reference.
+ *
+ * Image header (i32 words): 0 magic "MOTE", 1 version, 2 arena bytes, 3 step count, 4 word index
+ * of the first step, 5 image bytes. A step is: kernel id, argument count, word index of its
+ * record, then (kind, byte offset) per array argument.
+ */
+import type { i32 } from "./types.ts";
+import { dispatch } from "./dispatch.ts";
+
+const MAGIC: i32 = 0x45544f4d;
+const VERSION: i32 = 1;
+const HEADER_WORDS: i32 = 8;
+const STEP_WORDS: i32 = 3;
+const MAX_ARGS: i32 = 64;
+
+/**
+ * 0 when `image` is a model image this interpreter reads, else a nonzero reason: 1 not an image,
+ * 2 another format version, 3 a step, record or argument outside the image or the arena.
+ */
+export function imageStatus(image: Int32Array): i32 {
+  if (image[0] !== MAGIC) {
+    return 1;
+  }
+  if (image[1] !== VERSION) {
+    return 2;
+  }
+  const words: i32 = (image[5] / 4) | 0;
+  const steps: i32 = image[3];
+  let at: i32 = image[4];
+  if (at < HEADER_WORDS || steps < 0 || steps > words) {
+    return 3;
+  }
+  for (let s: i32 = 0; s < steps; s++) {
+    if (at + STEP_WORDS > words) {
+      return 3;
+    }
+    const args: i32 = image[at + 1];
+    const record: i32 = image[at + 2];
+    if (args < 0 || args > MAX_ARGS || at + STEP_WORDS + 2 * args > words || record < HEADER_WORDS || record >= words) {
+      return 3;
+    }
+    for (let j: i32 = 0; j < args; j++) {
+      const kind: i32 = image[at + STEP_WORDS + 2 * j];
+      const offset: i32 = image[at + STEP_WORDS + 2 * j + 1];
+      if (kind < 0 || kind > 2 || offset < 0) {
+        return 3;
+      }
+      if ((kind === 1 && offset > image[2]) || (kind === 2 && offset > image[5])) {
+        return 3;
+      }
+    }
+    at = at + STEP_WORDS + 2 * args;
+  }
+  return 0;
+}
+
+/** Runs every step of `image` over `arena` (at least image[2] bytes). */
+export function interpret(image: Int32Array, arena: Int8Array): void {
+  if (imageStatus(image) !== 0) {
+    return;
+  }
+  const steps: i32 = image[3];
+  let at: i32 = image[4];
+  for (let s: i32 = 0; s < steps; s++) {
+    dispatch(image[at], image, at, arena);
+    at = at + STEP_WORDS + 2 * image[at + 1];
+  }
+}

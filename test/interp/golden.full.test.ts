@@ -1,0 +1,30 @@
+/**
+ * @fileoverview Interpreter mode on every shared model, every golden input and every target
+ * (ts, wasm, host C, the simulated Cortex-M7): bit-exact with TFLite Micro. Slow (the generic
+ * kernels under QEMU), so it runs in `npm run test:full`.
+ */
+import { describe, expect, it } from "vitest";
+import { loadModel } from "../../compiler/import/tflite/import.ts";
+import { runModel, TARGETS } from "../../compiler/run/targets.ts";
+import { HAS_SHARED, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
+
+export const INTERPRETER_MODELS = ["ad01_int8", "kws_ref_model", "vww_96_int8", "pretrainedResnet_quant", "str_ww_ref_model"];
+const SAMPLES = [0, 1, 2, 3, 4, 5, 6, 7];
+
+describe.skipIf(!HAS_SHARED)("interpreter mode: golden outputs on every target", () => {
+  for (const model of INTERPRETER_MODELS) {
+    for (const target of TARGETS) {
+      it.concurrent(`${model} on ${target}`, async () => {
+        const graph = loadModel(sharedFile("models", `${model}.tflite`));
+        const mismatches: number[] = [];
+        for (const k of SAMPLES) {
+          const input = readBytes(sharedFile("golden", model, `input_${k}.bin`));
+          const { outputs, instructions } = await runModel(graph, [input], target, { mode: "interpreter" });
+          if (!sameBytes(outputs[0], readBytes(sharedFile("golden", model, `output_${k}.bin`)))) mismatches.push(k);
+          if (target === "qemu") expect(instructions).toBeGreaterThan(0);
+        }
+        expect(mismatches, "inputs whose output differs from golden").toEqual([]);
+      }, 600_000);
+    }
+  }
+});

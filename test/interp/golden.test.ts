@@ -1,0 +1,30 @@
+/**
+ * @fileoverview Interpreter mode (`--mode interpreter`) is bit-exact with TFLite Micro: the
+ * generic kernels, dispatched by runtime/interpreter.ts from the model image, on ts, wasm and
+ * host C for ad01_int8 and kws_ref_model. Every model on every target, qemu included, is in
+ * golden.full.test.ts.
+ */
+import { describe, expect, it } from "vitest";
+import { loadModel } from "../../compiler/import/tflite/import.ts";
+import { runModel } from "../../compiler/run/targets.ts";
+import { HAS_SHARED, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
+
+const MODELS = ["ad01_int8", "kws_ref_model"];
+const SAMPLES = [0, 1, 2, 3];
+
+describe.skipIf(!HAS_SHARED)("interpreter mode: golden outputs", () => {
+  for (const model of MODELS) {
+    for (const target of ["ts", "wasm", "host"] as const) {
+      it(`${model} on ${target}`, async () => {
+        const graph = loadModel(sharedFile("models", `${model}.tflite`));
+        const mismatches: number[] = [];
+        for (const k of SAMPLES) {
+          const input = readBytes(sharedFile("golden", model, `input_${k}.bin`));
+          const { outputs } = await runModel(graph, [input], target, { mode: "interpreter" });
+          if (!sameBytes(outputs[0], readBytes(sharedFile("golden", model, `output_${k}.bin`)))) mismatches.push(k);
+        }
+        expect(mismatches, "inputs whose output differs from golden").toEqual([]);
+      });
+    }
+  }
+});
