@@ -12,7 +12,7 @@ import {
   requireRank, tensorQuant,
 } from "./operands.ts";
 import { computePaddingHeightWidth } from "./padding.ts";
-import type { KernelCall } from "./types.ts";
+import type { KernelCall, LowerOp } from "./types.ts";
 
 export function lowerAveragePool2d(graph: Graph, op: Op): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
@@ -59,3 +59,9 @@ export function lowerAveragePool2d(graph: Graph, op: Op): KernelCall[] {
     macs: 0,
   }];
 }
+
+export const OPCODES: Record<string, LowerOp> = { AVERAGE_POOL_2D: lowerAveragePool2d };
+
+export const NOTES: Record<string, string> = {
+  AVERAGE_POOL_2D: "int8 NHWC, any filter size and stride, SAME or VALID padding (only in-bounds taps are averaged, rounding half away from zero), fused NONE/RELU/RELU6/RELU_N1_TO_1; input and output quantization must match.",
+};

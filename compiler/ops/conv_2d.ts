@@ -13,7 +13,7 @@ import {
 } from "./operands.ts";
 import { computePaddingHeightWidth } from "./padding.ts";
 import { perChannelMultipliers } from "./quant.ts";
-import type { KernelArg, KernelCall } from "./types.ts";
+import type { KernelArg, KernelCall, LowerOp } from "./types.ts";
 
 export function lowerConv2d(graph: Graph, op: Op): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
@@ -81,3 +81,9 @@ export function lowerConv2d(graph: Graph, op: Op): KernelCall[] {
   const macs = batches * outH * outW * outC * filterH * filterW * filterInC;
   return [{ kernel: "conv_2d", fn: "conv2d", params: { ...params }, args, macs }];
 }
+
+export const OPCODES: Record<string, LowerOp> = { CONV_2D: lowerConv2d };
+
+export const NOTES: Record<string, string> = {
+  CONV_2D: "int8 NHWC input and output, int8 weights per channel (axis 0) or per tensor, optional int32 bias; any kernel size, stride and dilation, SAME or VALID padding, grouped convolution, batch > 1, fused NONE/RELU/RELU6/RELU_N1_TO_1.",
+};

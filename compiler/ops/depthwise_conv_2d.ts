@@ -13,7 +13,7 @@ import {
 } from "./operands.ts";
 import { computePaddingHeightWidth } from "./padding.ts";
 import { perChannelMultipliers } from "./quant.ts";
-import type { KernelArg, KernelCall } from "./types.ts";
+import type { KernelArg, KernelCall, LowerOp } from "./types.ts";
 
 export function lowerDepthwiseConv2d(graph: Graph, op: Op): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
@@ -82,3 +82,9 @@ export function lowerDepthwiseConv2d(graph: Graph, op: Op): KernelCall[] {
   const macs = batches * outH * outW * outC * filterH * filterW;
   return [{ kernel: "depthwise_conv_2d", fn: "depthwiseConv2d", params: { ...params }, args, macs }];
 }
+
+export const OPCODES: Record<string, LowerOp> = { DEPTHWISE_CONV_2D: lowerDepthwiseConv2d };
+
+export const NOTES: Record<string, string> = {
+  DEPTHWISE_CONV_2D: "int8 NHWC, int8 weights per channel (axis 3) or per tensor, optional int32 bias; any kernel size, stride, dilation and depth multiplier, SAME or VALID padding, batch > 1, fused NONE/RELU/RELU6/RELU_N1_TO_1.",
+};

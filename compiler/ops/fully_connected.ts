@@ -15,7 +15,7 @@ import {
   requireConstant, requireDType, tensorQuant,
 } from "./operands.ts";
 import { perChannelMultipliers, perTensorConvScale, quantizeMultiplier } from "./quant.ts";
-import type { KernelArg, KernelCall } from "./types.ts";
+import type { KernelArg, KernelCall, LowerOp } from "./types.ts";
 
 export function lowerFullyConnected(graph: Graph, op: Op): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
@@ -77,3 +77,9 @@ export function lowerFullyConnected(graph: Graph, op: Op): KernelCall[] {
   ];
   return [{ kernel: "fully_connected", fn: "fullyConnected", params: { ...params }, args, macs: batches * units * accumDepth }];
 }
+
+export const OPCODES: Record<string, LowerOp> = { FULLY_CONNECTED: lowerFullyConnected };
+
+export const NOTES: Record<string, string> = {
+  FULLY_CONNECTED: "int8 input of any rank (flattened to [batches, depth]), int8 weights per tensor (with a zero point) or per channel, optional int32 bias, keep_num_dims, DEFAULT weights format only, fused NONE/RELU/RELU6/RELU_N1_TO_1.",
+};

@@ -15,22 +15,10 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { fail } from "../diagnostics.ts";
 import type { Graph, Op } from "../ir/graph.ts";
-import { lowerAveragePool2d } from "./average_pool_2d.ts";
-import { lowerConv2d } from "./conv_2d.ts";
-import { lowerDepthwiseConv2d } from "./depthwise_conv_2d.ts";
-import { lowerFullyConnected } from "./fully_connected.ts";
-import { lowerReshape } from "./reshape.ts";
-import { lowerSoftmax } from "./softmax.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 
-export const LOWERINGS: Record<string, LowerOp> = {
-  AVERAGE_POOL_2D: lowerAveragePool2d,
-  CONV_2D: lowerConv2d,
-  DEPTHWISE_CONV_2D: lowerDepthwiseConv2d,
-  FULLY_CONNECTED: lowerFullyConnected,
-  RESHAPE: lowerReshape,
-  SOFTMAX: lowerSoftmax,
-};
+/** Opcode -> its lowering, filled from the op files below. */
+export const LOWERINGS: Record<string, LowerOp> = {};
 
 /** Per opcode: what variants its lowering supports (from op files' NOTES exports). */
 export const OPERATOR_NOTES: Record<string, string> = {};

@@ -8,7 +8,7 @@
 import type { Graph, Op } from "../ir/graph.ts";
 import type { ReshapeParams } from "../../kernels/reshape.ts";
 import { inputTensor, opError, outputTensor, product, requireDType } from "./operands.ts";
-import type { KernelCall } from "./types.ts";
+import type { KernelCall, LowerOp } from "./types.ts";
 
 export function lowerReshape(graph: Graph, op: Op): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
@@ -28,3 +28,9 @@ export function lowerReshape(graph: Graph, op: Op): KernelCall[] {
     macs: 0,
   }];
 }
+
+export const OPCODES: Record<string, LowerOp> = { RESHAPE: lowerReshape };
+
+export const NOTES: Record<string, string> = {
+  RESHAPE: "int8, any shapes with the same element count (shape from the output tensor; -1 resolved by the converter); a byte copy the planner can alias.",
+};

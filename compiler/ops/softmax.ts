@@ -14,7 +14,7 @@
  * the input int8 of the same shape (rank >= 1); anything else is rejected, as TFLM rejects it.
  */
 import type { Graph, Op } from "../ir/graph.ts";
-import type { KernelCall } from "./types.ts";
+import type { KernelCall, LowerOp } from "./types.ts";
 import { inputTensor, opError, outputTensor, product, requireDType, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier } from "./quant.ts";
 
@@ -104,3 +104,9 @@ export function lowerSoftmax(graph: Graph, op: Op): KernelCall[] {
     },
   ];
 }
+
+export const OPCODES: Record<string, LowerOp> = { SOFTMAX: lowerSoftmax };
+
+export const NOTES: Record<string, string> = {
+  SOFTMAX: "int8 over the last axis of any rank, any beta; output scale 1/256 and zero point -128 (TFLite Micro's requirement), gemmlowp fixed-point exp and reciprocal.",
+};
