@@ -89,14 +89,19 @@ $ mote check kernels/compact.ts
   \`===\`/\`!==\`. Conditions of \`if\`, loops, \`!\`, \`&&\`, \`||\` and \`c ? a : b\` are boolean
   expressions: \`if (n !== 0)\`, not \`if (n)\` (MOTE2014).
 - **Math**: \`Math.min\` and \`Math.max\` (two integer arguments), \`Math.imul\`, \`Math.abs\`,
-  \`Math.trunc\` (of a division) and \`Math.fround\`. Everything else is MOTE2013.
+  \`Math.trunc\` (of a division, or of an \`f32\`) and \`Math.fround\`. Everything else is MOTE2013.
 
 ## Floating point
 
-\`f32\` values (parameters, locals, \`Float32Array\` elements) support \`+ - *\`, and each operation
+\`f32\` values (parameters, locals, \`Float32Array\` elements) support \`+ - * /\`, and each operation
 is wrapped in \`Math.fround(...)\` so the TypeScript reference rounds to single precision exactly
-as C and WASM do (MOTE2010). \`Math.fround(i)\` converts an integer to \`f32\`; \`Math.fround(0.5)\`
-is an \`f32\` constant. There is no \`f32\` division and no conversion back to integers.
+as C and WASM do (MOTE2010; JS divides in double, and rounding that quotient to \`f32\` gives the
+correctly rounded single-precision quotient). \`Math.fround(i)\` converts an integer to \`f32\`;
+\`Math.fround(0.5)\` is an \`f32\` constant. \`Math.trunc(x)\` of an \`f32\` converts it to \`i32\`
+toward zero; as in C, \`x\` must be in the \`i32\` range and not NaN (clamp it first: nothing
+checks this, and out of range the TypeScript reference, C and WASM differ). Rounding half away
+from zero is then \`t = Math.trunc(x)\` plus a comparison of \`Math.fround(x - Math.fround(t))\`
+(exact) with \`Math.fround(0.5)\` (kernels/quantize.ts).
 
 ## Statements
 
