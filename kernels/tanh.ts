@@ -7,7 +7,8 @@
  *
  * Written in the kernel subset (docs/subset.md); compiler/ops/tanh.ts fills the record (TFLM's
  * CalculateArithmeticOpData in micro/kernels/tanh.cc); kernels/fixedpoint.ts holds the gemmlowp
- * math. Array order: int8 input, int8 output, both `size` elements.
+ * math. Array order: int8 input, int8 output, both `size` elements. The entry is `tanhInt8`, not
+ * `tanh`: unspecialized (interpreter mode) functions keep their names in C, where `tanh` is libm's.
  */
 import type { i32 } from "./types.ts";
 import { mbqm, rdbpot, sat8 } from "./intrinsics.ts";
@@ -29,7 +30,7 @@ export interface TanhParams {
   inputRangeRadius: i32;
 }
 
-export function tanh(p: TanhParams, input: Int8Array, output: Int8Array): void {
+export function tanhInt8(p: TanhParams, input: Int8Array, output: Int8Array): void {
   for (let i: i32 = 0; i < p.size; i++) {
     const v: i32 = input[i] - p.inputZeroPoint;
     if (v <= -p.inputRangeRadius) {

@@ -18,7 +18,7 @@ export function lowerTanh(graph: Graph, op: Op): KernelCall[] {
   const params: TanhParams = { size, inputZeroPoint: inQ.zeroPoint, ...inputScaling(graph, op, inQ.scale) };
   return [{
     kernel: "tanh",
-    fn: "tanh",
+    fn: "tanhInt8",
     params: { ...params },
     args: [{ kind: "tensor", tensor: input.index }, { kind: "tensor", tensor: output.index }],
     macs: 0,
