@@ -11,7 +11,8 @@ import { isConstant, tensorBytes, type Graph, type Tensor } from "./ir/graph.ts"
 import type { KFunction, Scalar } from "./ir/kir.ts";
 import type { ConstantData, InvokeStep, ModelProgram, StepArg } from "./ir/program.ts";
 import { lowerGraph, type LoweredOp } from "./ops/index.ts";
-import { loadKernels } from "./frontend/program.ts";
+import * as path from "node:path";
+import { KERNELS_DIR, loadProgram } from "./frontend/program.ts";
 import { reachable, specialize } from "./specialize/specialize.ts";
 import { ALIGN, PLANNERS, lowerBound, type Buffer, type Placement } from "./plan/planner.ts";
 import { fail } from "./diagnostics.ts";
@@ -109,7 +110,8 @@ export function generate(graph: Graph, opts: CodegenOptions = {}): CodegenResult
   const placement = planner(buffers, ALIGN);
 
   const stems = [...new Set(lowered.flatMap((l) => l.calls.map((c) => c.kernel)))];
-  const module = loadKernels(stems);
+  const kernels = loadProgram(stems.map((s) => path.join(KERNELS_DIR, `${s}.ts`)));
+  const module = kernels.module;
 
   const constants: ConstantData[] = [];
   const constOfTensor = new Map<number, string>();
@@ -148,16 +150,17 @@ export function generate(graph: Graph, opts: CodegenOptions = {}): CodegenResult
             return { k: "arena", offset: placement.offsets.get(`s${stepIndex}`)!, elem: a.elem };
         }
       });
-      const kernelFn = module.functions.get(call.fn);
+      const entryName = kernels.kirName(call.kernel, call.fn);
+      const kernelFn = module.functions.get(entryName);
       if (!kernelFn) throw new Error(`kernel function ${call.fn} not found in kernels/${call.kernel}.ts`);
-      const key = `${call.fn}:${JSON.stringify(call.params)}`;
+      const key = `${entryName}:${JSON.stringify(call.params)}`;
       let fname = specialized.get(key);
       if (!fname) {
         const n = counters.get(call.kernel) ?? 0;
         counters.set(call.kernel, n + 1);
         fname = `${call.kernel}_${n}`;
         specialized.set(key, fname);
-        roots.push(...specialize(module, call.fn, call.params, fname));
+        roots.push(...specialize(module, entryName, call.params, fname));
       }
       const produces = op.outputs
         .filter((t) => t >= 0 && placement.offsets.has(`t${t}`))

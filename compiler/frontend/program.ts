@@ -119,14 +119,23 @@ export function buildProgram(entryFiles: string[]): KernelProgram {
   return { module, diagnostics, files, kirName };
 }
 
-/** Lowers kernel files for code generation; any subset violation is a MoteError listing them. */
-export function loadKernels(stems: string[]): KModule {
-  const prog = buildProgram(stems.map((s) => path.join(KERNELS_DIR, `${s}.ts`)));
+/**
+ * Lowers `files` (and what they import) for code generation; any subset violation is a
+ * MoteError listing them. Look kernel entries up with `kirName(stem, fn)`: a function name that
+ * two files share gets its file's stem as a prefix.
+ */
+export function loadProgram(files: string[]): KernelProgram {
+  const prog = buildProgram(files);
   if (prog.diagnostics.length > 0) {
     const lines = prog.diagnostics.map(formatSubsetDiagnostic);
     throw new MoteError(prog.diagnostics[0].code, `kernel source is outside the subset:\n${lines.join("\n")}`);
   }
-  return prog.module;
+  return prog;
+}
+
+/** The KIR module of kernels/<stem>.ts for each stem (see loadProgram). */
+export function loadKernels(stems: string[]): KModule {
+  return loadProgram(stems.map((s) => path.join(KERNELS_DIR, `${s}.ts`))).module;
 }
 
 /** `mote check`: diagnostics for the given files (and what they import). */

@@ -10,15 +10,14 @@
  * same planners (TFLM plans at init; the result is the same kind of offsets).
  */
 import * as path from "node:path";
-import { fail, MoteError } from "../diagnostics.ts";
+import { fail } from "../diagnostics.ts";
 import { collectBuffers, type CodegenOptions, type CodegenResult } from "../codegen.ts";
 import { tensorBytes, type Graph } from "../ir/graph.ts";
 import type { KFunction, RecordType } from "../ir/kir.ts";
 import type { ModelProgram } from "../ir/program.ts";
 import { lowerGraph } from "../ops/index.ts";
 import { ALIGN, PLANNERS, lowerBound } from "../plan/planner.ts";
-import { buildProgram, KERNELS_DIR, markWrittenArrays, REPO_ROOT } from "../frontend/program.ts";
-import { formatSubsetDiagnostic } from "../frontend/source.ts";
+import { forEachExpr, KERNELS_DIR, loadProgram, markWrittenArrays, REPO_ROOT } from "../frontend/program.ts";
 import { reachable } from "../specialize/specialize.ts";
 import { buildDispatch } from "./dispatch.ts";
 import { buildImage } from "./image.ts";
@@ -42,10 +41,7 @@ export function generateInterpreter(graph: Graph, opts: CodegenOptions = {}): In
 
   const calls = lowered.flatMap((l) => l.calls);
   const stems = [...new Set(calls.map((c) => c.kernel))].sort();
-  const prog = buildProgram([INTERPRETER_FILE, ...stems.map((s) => path.join(KERNELS_DIR, `${s}.ts`))]);
-  if (prog.diagnostics.length > 0) {
-    throw new MoteError(prog.diagnostics[0].code, `kernel source is outside the subset:\n${prog.diagnostics.map(formatSubsetDiagnostic).join("\n")}`);
-  }
+  const prog = loadProgram([INTERPRETER_FILE, ...stems.map((s) => path.join(KERNELS_DIR, `${s}.ts`))]);
   const { module } = prog;
   const entry = (kernel: string, fn: string): KFunction => {
     const f = module.functions.get(prog.kirName(kernel, fn));
@@ -69,6 +65,13 @@ export function generateInterpreter(graph: Graph, opts: CodegenOptions = {}): In
   markWrittenArrays(module);
   const interpret = module.functions.get(prog.kirName("interpreter", "interpret"))!;
   const functions = reachable([interpret], module);
+  // Generic kernels keep their source names (conv2d, tanhInt8, ...): prefix them so no C name
+  // can collide with the C library or the firmware.
+  const renamed = new Map(functions.map((f) => [f.name, `mote_${f.name}`]));
+  for (const f of functions) {
+    f.name = renamed.get(f.name)!;
+    forEachExpr(f.body, (e) => { if (e.k === "call") e.fn = renamed.get(e.fn) ?? e.fn; });
+  }
   const recordNames = new Set(functions.flatMap((f) => f.params.flatMap((p) => (p.type.kind === "record" ? [p.type.name] : []))));
 
   const io = (list: number[]) =>

@@ -62,8 +62,8 @@ describe("model image", () => {
     const c = emitCLibrary(r.program)["model.c"];
     expect(c).toMatch(/struct mote_Conv2dParams \{/);
     expect(c).toMatch(/p->inH/);
-    expect(c).toMatch(/static void interpret\(/);
-    expect(c).toMatch(/static void dispatch\(/);
+    expect(c).toMatch(/static void mote_interpret\(/);
+    expect(c).toMatch(/static void mote_dispatch\(/);
     expect(c).not.toMatch(/depthwiseConv2d/);
     expect(r.program.steps).toHaveLength(1);
   });
