@@ -14,8 +14,10 @@ import { lowerGraph, type LoweredOp } from "./ops/index.ts";
 import * as path from "node:path";
 import { KERNELS_DIR, loadProgram } from "./frontend/program.ts";
 import { reachable, specialize } from "./specialize/specialize.ts";
-import { ALIGN, PLANNERS, lowerBound, type Buffer, type Placement } from "./plan/planner.ts";
+import { ALIGN, DEFAULT_PLAN, PLANNERS, lowerBound, type Buffer, type Placement } from "./plan/planner.ts";
+import { orderGraph } from "./plan/order.ts";
 import { fail } from "./diagnostics.ts";
+import { GenericCalls } from "./unspecialized.ts";
 
 export const MODES = ["codegen", "interpreter"] as const;
 export type Mode = (typeof MODES)[number];
@@ -28,6 +30,11 @@ export interface CodegenOptions {
    * time by runtime/interpreter.ts and generic kernels (compiler/interp/).
    */
   mode?: Mode;
+  /**
+   * Codegen mode only. true (default): one specialized function per (kernel, record); false:
+   * the same straight line calling the generic kernels with constant records (compiler/unspecialized.ts).
+   */
+  specialize?: boolean;
 }
 
 export interface CodegenResult {
@@ -103,9 +110,10 @@ export function collectBuffers(graph: Graph, lowered: LoweredOp[]): Buffer[] {
 }
 
 export function generate(graph: Graph, opts: CodegenOptions = {}): CodegenResult {
+  graph = orderGraph(graph); // lowest-peak topological order (compiler/plan/order.ts)
   const lowered = lowerGraph(graph);
   const buffers = collectBuffers(graph, lowered);
-  const planner = PLANNERS[opts.plan ?? "greedy"];
+  const planner = PLANNERS[opts.plan ?? DEFAULT_PLAN];
   if (!planner) fail(5002, "planning", `unknown plan '${opts.plan}' (plans: ${Object.keys(PLANNERS).join(", ")})`);
   const placement = planner(buffers, ALIGN);
 
@@ -125,6 +133,7 @@ export function generate(graph: Graph, opts: CodegenOptions = {}): CodegenResult
     return name;
   };
 
+  const generic = opts.specialize === false ? new GenericCalls(kernels, constants) : undefined;
   const specialized = new Map<string, string>();
   const roots: KFunction[] = [];
   const steps: InvokeStep[] = [];
@@ -154,7 +163,7 @@ export function generate(graph: Graph, opts: CodegenOptions = {}): CodegenResult
       const kernelFn = module.functions.get(entryName);
       if (!kernelFn) throw new Error(`kernel function ${call.fn} not found in kernels/${call.kernel}.ts`);
       const key = `${entryName}:${JSON.stringify(call.params)}`;
-      let fname = specialized.get(key);
+      let fname = generic ? generic.step(call, entryName, args) : specialized.get(key);
       if (!fname) {
         const n = counters.get(call.kernel) ?? 0;
         counters.set(call.kernel, n + 1);
@@ -190,8 +199,8 @@ export function generate(graph: Graph, opts: CodegenOptions = {}): CodegenResult
     name: graph.name,
     arenaBytes: placement.arenaBytes,
     constants,
-    functions: reachable(roots, module),
-    records: [],
+    functions: generic ? generic.functions() : reachable(roots, module),
+    records: generic ? generic.records() : [],
     steps,
     inputs: io(graph.inputs),
     outputs: io(graph.outputs),

@@ -21,7 +21,13 @@ export type StepArg =
   | { k: "arena"; offset: number; elem: Scalar }
   | { k: "const"; name: string; elem: Scalar }
   /** An absent optional array (e.g. no bias): NULL in C, 0 in WASM. */
-  | { k: "null"; elem: Scalar };
+  | { k: "null"; elem: Scalar }
+  /**
+   * A constant record (unspecialized kernels, `--specialize off`): the i32 constant `name` holds
+   * the fields of record type `record` in declaration order. C: a cast of the constant to
+   * `const struct mote_<record> *`; WASM: the constant's address.
+   */
+  | { k: "record"; name: string; record: string };
 
 export interface InvokeStep {
   /** KIR function to call (a key of `functions`). */

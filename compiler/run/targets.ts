@@ -63,12 +63,12 @@ function graphKey(graph: Graph, opts: RunOptions): string {
 
 /** Codegen for `graph`, cached per graph content and options. */
 export function codegenFor(graph: Graph, opts: RunOptions = {}): CodegenResult {
-  const key = graphKey(graph, { plan: opts.plan, mode: opts.mode });
+  const key = graphKey(graph, { plan: opts.plan, mode: opts.mode, specialize: opts.specialize });
   let r = codegenCache.get(key);
   if (!r) {
     const mode = opts.mode ?? "codegen";
     if (!(MODES as readonly string[]).includes(mode)) fail(5002, "compile", `unknown mode '${mode}' (modes: ${MODES.join(", ")})`);
-    r = mode === "interpreter" ? generateInterpreter(graph, { plan: opts.plan }) : generate(graph, { plan: opts.plan });
+    r = mode === "interpreter" ? generateInterpreter(graph, { plan: opts.plan }) : generate(graph, { plan: opts.plan, specialize: opts.specialize });
     codegenCache.set(key, r);
   }
   return r;

@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ModelProgram, StepArg } from "../../ir/program.ts";
-import { C_TYPES, cSignature, emitFunction, emitRecordStruct } from "./function.ts";
+import { C_TYPES, cSignature, emitFunction, emitRecordStruct, recordStructName } from "./function.ts";
 import { REPO_ROOT } from "../../frontend/program.ts";
 
 export const INTRINSICS_HEADER = path.join(REPO_ROOT, "runtime", "mote_intrinsics.h");
@@ -87,6 +87,7 @@ function argExpr(a: StepArg): string {
     case "arena": return `(${C_TYPES[a.elem]} *)(void *)(mote_arena + ${a.offset})`;
     case "const": return a.name;
     case "null": return "NULL";
+    case "record": return `(const struct ${recordStructName(a.record)} *)(const void *)${a.name}`;
   }
 }
 

@@ -84,7 +84,7 @@ function stepArgAddress(arg: StepArg, layout: Layout): number {
   switch (arg.k) {
     case "arena": return layout.arenaBase + arg.offset;
     case "null": return 0;
-    case "const": {
+    case "const": case "record": {
       const a = layout.constantAddresses.get(arg.name);
       if (a === undefined) throw new Error(`wasm emitter: step refers to unknown constant ${arg.name}`);
       return a;

@@ -1,0 +1,42 @@
+/**
+ * @fileoverview `--specialize off` (codegen mode, generic kernels called with constant records,
+ * compiler/unspecialized.ts) is bit-exact with TFLite Micro: golden inputs 0..3 of ad01_int8 and
+ * kws_ref_model on ts, wasm and host C. (ts runs the kernels directly whatever the setting; it is
+ * here so all three targets are checked in both settings.) qemu in this setting is covered by the
+ * bench (compiler/bench/), which fails on any mismatch.
+ */
+import { describe, expect, it } from "vitest";
+import { loadModel } from "../../compiler/import/tflite/import.ts";
+import { codegenFor, runModel } from "../../compiler/run/targets.ts";
+import { HAS_SHARED, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
+
+const MODELS = ["ad01_int8", "kws_ref_model"];
+const SAMPLES = [0, 1, 2, 3];
+
+describe.skipIf(!HAS_SHARED)("--specialize off: golden outputs", () => {
+  for (const model of MODELS) {
+    it(`${model}: steps call generic kernels with record constants`, () => {
+      const graph = loadModel(sharedFile("models", `${model}.tflite`));
+      const { program } = codegenFor(graph, { specialize: false });
+      expect(program.records.length).toBeGreaterThan(0);
+      for (const s of program.steps) {
+        expect(s.args[0].k, s.label).toBe("record");
+        expect(program.functions.some((f) => f.name === s.fn), s.fn).toBe(true);
+      }
+      const specialized = codegenFor(graph, { specialize: true }).program;
+      expect(specialized.steps.every((s) => s.args.every((a) => a.k !== "record"))).toBe(true);
+    });
+    for (const target of ["ts", "wasm", "host"] as const) {
+      it(`${model} on ${target}`, async () => {
+        const graph = loadModel(sharedFile("models", `${model}.tflite`));
+        const mismatches: number[] = [];
+        for (const k of SAMPLES) {
+          const input = readBytes(sharedFile("golden", model, `input_${k}.bin`));
+          const { outputs } = await runModel(graph, [input], target, { specialize: false });
+          if (!sameBytes(outputs[0], readBytes(sharedFile("golden", model, `output_${k}.bin`)))) mismatches.push(k);
+        }
+        expect(mismatches, "inputs whose output differs from golden").toEqual([]);
+      }, 300_000);
+    }
+  }
+});
