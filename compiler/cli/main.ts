@@ -7,7 +7,7 @@ import { Command, Option } from "commander";
 import { MoteError } from "../diagnostics.ts";
 import { TARGETS } from "../run/targets.ts";
 import { listBoards, DEFAULT_BOARD } from "../toolchain/boards.ts";
-import { PLANNERS } from "../plan/planner.ts";
+import { DEFAULT_PLAN, PLANNERS } from "../plan/planner.ts";
 import { MODES } from "../codegen.ts";
 import { checkCommand } from "./check.ts";
 import { compileCommand } from "./compile.ts";
@@ -25,7 +25,7 @@ program
   .showHelpAfterError("(run with --help for usage)");
 
 const planOption = () =>
-  new Option("--plan <name>", "memory planner").choices(Object.keys(PLANNERS)).default("greedy");
+  new Option("--plan <name>", "memory planner").choices(Object.keys(PLANNERS)).default(DEFAULT_PLAN);
 const modeOption = () =>
   new Option("--mode <mode>", "codegen: specialized straight-line code; interpreter: generic kernels reading a model image at run time (the TFLM-like baseline)")
     .choices([...MODES]).default("codegen");

@@ -16,7 +16,8 @@ import { tensorBytes, type Graph } from "../ir/graph.ts";
 import type { KFunction, RecordType } from "../ir/kir.ts";
 import type { ModelProgram } from "../ir/program.ts";
 import { lowerGraph } from "../ops/index.ts";
-import { ALIGN, PLANNERS, lowerBound } from "../plan/planner.ts";
+import { ALIGN, DEFAULT_PLAN, PLANNERS, lowerBound } from "../plan/planner.ts";
+import { orderGraph } from "../plan/order.ts";
 import { forEachExpr, KERNELS_DIR, loadProgram, markWrittenArrays, REPO_ROOT } from "../frontend/program.ts";
 import { reachable } from "../specialize/specialize.ts";
 import { buildDispatch } from "./dispatch.ts";
@@ -33,9 +34,10 @@ export interface InterpreterResult extends CodegenResult {
 }
 
 export function generateInterpreter(graph: Graph, opts: CodegenOptions = {}): InterpreterResult {
+  graph = orderGraph(graph); // lowest-peak topological order (compiler/plan/order.ts)
   const lowered = lowerGraph(graph);
   const buffers = collectBuffers(graph, lowered);
-  const planner = PLANNERS[opts.plan ?? "greedy"];
+  const planner = PLANNERS[opts.plan ?? DEFAULT_PLAN];
   if (!planner) fail(5002, "planning", `unknown plan '${opts.plan}' (plans: ${Object.keys(PLANNERS).join(", ")})`);
   const placement = planner(buffers, ALIGN);
 

@@ -7,7 +7,19 @@
  * conflict that planners and their property tests share (TFLM's DoAnyBuffersOverlap).
  *  - naive: every buffer its own region (no reuse), the ablation baseline;
  *  - greedy: buffers by decreasing size, each at the lowest offset that fits between the
- *    already-placed buffers whose lifetimes intersect (TFLM's GreedyMemoryPlanner idea).
+ *    already-placed buffers whose lifetimes intersect (TFLM's GreedyMemoryPlanner idea);
+ *  - search (the default, DEFAULT_PLAN): the best of several greedy placements (orders by size,
+ *    lifetime, area, peak breadth; first fit and best fit; the "greedy by size" and "greedy by
+ *    breadth" strategies of Pisarchyk & Lee 2020, "Efficient Memory Management for Deep Neural
+ *    Net Inference", arXiv:2001.03288), then, if that is above lowerBound(), a branch-and-bound
+ *    search over placement orders (each buffer first fit at its turn) with a node budget, so it
+ *    stops early when it reaches the lower bound and stays fast. Never worse than greedy (greedy's
+ *    own placement is one of its candidates).
+ *
+ * Alignment: every offset is a multiple of `align` (ALIGN = 16) and every planner's arenaBytes is
+ * rounded up to `align`. lowerBound(buffers, align) therefore counts each buffer as
+ * alignUp(bytes, align): live buffers at aligned, disjoint offsets each take that much, so it is
+ * still a bound that no plan can beat, and the planners are compared with it on equal terms.
  */
 export interface Buffer {
   /** Caller's id (e.g. "t12" for tensor 12, "s3" for the scratch of step 3). */
@@ -49,17 +61,182 @@ export function overlaps(buffers: Buffer[], p: Placement): boolean {
   return false;
 }
 
-/** The most bytes live at any one step: no plan of these buffers can be smaller. */
-export function lowerBound(buffers: Buffer[]): number {
-  const steps = new Set(buffers.flatMap((b) => [b.first, b.last]));
+/**
+ * The most bytes live at any one step, each buffer rounded up to `align` (see the header): no
+ * plan of these buffers with `align`-aligned offsets can be smaller. `align` 1 gives raw bytes.
+ */
+export function lowerBound(buffers: Buffer[], align: number = ALIGN): number {
+  const steps = new Set(buffers.map((b) => b.first));
   let best = 0;
   for (const s of steps) {
     let sum = 0;
-    for (const b of buffers) if (b.first <= s && s <= b.last) sum += b.bytes;
+    for (const b of buffers) if (b.first <= s && s <= b.last) sum += alignUp(b.bytes, align);
     best = Math.max(best, sum);
   }
   return best;
 }
+
+// ---------------------------------------------------------------------------------------------
+// search: heuristic candidates, then branch and bound over placement orders.
+
+/** Branch-and-bound nodes (one buffer placed each) before the search keeps its best so far. */
+export const SEARCH_NODE_BUDGET = 20000;
+
+/** Buffers with bytes > 0 by index, their aligned sizes and conflict lists (lifetimes intersect). */
+interface Problem {
+  bufs: Buffer[];
+  size: number[];
+  conflicts: number[][];
+  align: number;
+}
+
+function problemOf(buffers: Buffer[], align: number): Problem {
+  const bufs = buffers.filter((b) => b.bytes > 0);
+  const size = bufs.map((b) => alignUp(b.bytes, align));
+  const conflicts = bufs.map((a, i) => bufs.flatMap((b, j) => (i !== j && lifetimesIntersect(a, b) ? [j] : [])));
+  return { bufs, size, conflicts, align };
+}
+
+/**
+ * Offset for buffer i given the offsets (-1 = unplaced) of the others: first fit = the lowest
+ * aligned offset clear of every placed conflicting buffer; best fit = the smallest gap that
+ * holds it, else the top.
+ */
+function fitOffset(pr: Problem, i: number, offset: Int32Array | number[], best: boolean): number {
+  const obstacles: [number, number][] = [];
+  for (const j of pr.conflicts[i]) if (offset[j] >= 0) obstacles.push([offset[j], offset[j] + pr.size[j]]);
+  obstacles.sort((x, y) => x[0] - y[0]);
+  const need = pr.size[i];
+  let cur = 0;
+  let bestAt = -1;
+  let bestGap = Infinity;
+  for (const [o, e] of obstacles) {
+    if (o - cur >= need) {
+      if (!best) return cur;
+      if (o - cur < bestGap) { bestGap = o - cur; bestAt = cur; }
+    }
+    cur = Math.max(cur, e);
+  }
+  return bestAt >= 0 ? bestAt : cur;
+}
+
+/** Places buffers in `order`, each by fitOffset; returns offsets and the arena top. */
+function placeInOrder(pr: Problem, order: number[], best: boolean): { offset: Int32Array; top: number } {
+  const offset = new Int32Array(pr.bufs.length).fill(-1);
+  let top = 0;
+  for (const i of order) {
+    offset[i] = fitOffset(pr, i, offset, best);
+    top = Math.max(top, offset[i] + pr.size[i]);
+  }
+  return { offset, top };
+}
+
+/** Candidate orders: each is a sort of the buffer indices by one heuristic key. */
+function heuristicOrders(pr: Problem): number[][] {
+  const n = pr.bufs.length;
+  const idx = [...Array(n).keys()];
+  const len = (i: number) => pr.bufs[i].last - pr.bufs[i].first + 1;
+  // breadth of a step: aligned bytes live at it; a buffer's breadth: the largest over its steps.
+  const steps = [...new Set(pr.bufs.map((b) => b.first))].sort((a, b) => a - b);
+  const breadth = new Map<number, number>();
+  for (const s of steps) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) if (pr.bufs[i].first <= s && s <= pr.bufs[i].last) sum += pr.size[i];
+    breadth.set(s, sum);
+  }
+  const bufBreadth = idx.map((i) => Math.max(...steps.filter((s) => pr.bufs[i].first <= s && s <= pr.bufs[i].last).map((s) => breadth.get(s)!)));
+  const by = (...keys: ((i: number) => number)[]) =>
+    [...idx].sort((a, b) => {
+      for (const k of keys) if (k(a) !== k(b)) return k(a) - k(b);
+      return a - b;
+    });
+  // Greedy by breadth (Pisarchyk & Lee): widest step first, its unplaced buffers by size.
+  const byBreadth: number[] = [];
+  const seen = new Set<number>();
+  for (const s of [...steps].sort((a, b) => breadth.get(b)! - breadth.get(a)! || a - b)) {
+    const live = idx.filter((i) => pr.bufs[i].first <= s && s <= pr.bufs[i].last && !seen.has(i));
+    live.sort((a, b) => pr.size[b] - pr.size[a] || a - b);
+    for (const i of live) { seen.add(i); byBreadth.push(i); }
+  }
+  return [
+    by((i) => -pr.size[i], (i) => pr.bufs[i].first),
+    by((i) => -pr.size[i] * len(i)),
+    by((i) => -len(i), (i) => -pr.size[i]),
+    by((i) => -bufBreadth[i], (i) => -pr.size[i]),
+    by((i) => pr.bufs[i].first, (i) => -pr.size[i]),
+    byBreadth,
+  ];
+}
+
+/**
+ * Branch and bound over placement orders. Each node places one more buffer first fit. A node's
+ * bound is the largest (first-fit offset + size) over the unplaced buffers: placing more buffers
+ * only adds obstacles, so no completion can put any of them lower. Buffers that do not conflict
+ * commute, so after buffer a only conflicting buffers or ones later in `rank` may follow (one
+ * order per equivalence class). Stops at `lb`, or when the node budget runs out.
+ */
+function branchAndBound(pr: Problem, lb: number, rank: number[], incumbent: { offset: Int32Array; top: number }, budget: number): { offset: Int32Array; top: number } {
+  const n = pr.bufs.length;
+  const offset = new Int32Array(n).fill(-1);
+  const conflictSet = pr.conflicts.map((c) => new Set(c));
+  const byRank = [...Array(n).keys()].sort((a, b) => rank[a] - rank[b]);
+  let best = incumbent;
+  let nodes = 0;
+  const dfs = (placed: number, top: number, last: number): void => {
+    if (best.top <= lb || nodes >= budget) return;
+    if (placed === n) {
+      if (top < best.top) best = { offset: offset.slice(), top };
+      return;
+    }
+    // Bound, and the children with their first-fit offsets.
+    const children: { i: number; at: number; end: number }[] = [];
+    let bound = top;
+    for (const i of byRank) {
+      if (offset[i] >= 0) continue;
+      const at = fitOffset(pr, i, offset, false);
+      const end = at + pr.size[i];
+      bound = Math.max(bound, end);
+      if (last < 0 || rank[i] > rank[last] || conflictSet[last].has(i)) children.push({ i, at, end });
+    }
+    if (Math.max(bound, lb) >= best.top) return;
+    children.sort((a, b) => a.end - b.end || rank[a.i] - rank[b.i]);
+    for (const c of children) {
+      if (++nodes > budget) return;
+      offset[c.i] = c.at;
+      dfs(placed + 1, Math.max(top, c.end), c.i);
+      offset[c.i] = -1;
+      if (best.top <= lb) return;
+    }
+  };
+  dfs(0, 0, -1);
+  return best;
+}
+
+export const searchPlanner: Planner = (buffers, align) => {
+  const greedy = greedyPlanner(buffers, align);
+  const lb = lowerBound(buffers, align);
+  if (greedy.arenaBytes <= lb) return greedy;
+  const pr = problemOf(buffers, align);
+  let best: { offset: Int32Array; top: number; order: number[] } | undefined;
+  for (const order of heuristicOrders(pr)) {
+    for (const fit of [false, true]) {
+      const r = placeInOrder(pr, order, fit);
+      if (!best || r.top < best.top) best = { ...r, order };
+    }
+  }
+  let found: { offset: Int32Array; top: number } = best!;
+  if (alignUp(found.top, align) > lb) {
+    const rank = new Array<number>(pr.bufs.length);
+    best!.order.forEach((i, k) => (rank[i] = k));
+    found = branchAndBound(pr, lb, rank, found, SEARCH_NODE_BUDGET);
+  }
+  const arenaBytes = alignUp(found.top, align);
+  if (arenaBytes >= greedy.arenaBytes) return greedy;
+  const offsets = new Map<string, number>();
+  for (const b of buffers) offsets.set(b.id, 0);
+  pr.bufs.forEach((b, i) => offsets.set(b.id, found.offset[i]));
+  return { offsets, arenaBytes };
+};
 
 export const naivePlanner: Planner = (buffers, align) => {
   const offsets = new Map<string, number>();
@@ -92,4 +269,7 @@ export const greedyPlanner: Planner = (buffers, align) => {
   return { offsets, arenaBytes: alignUp(arena, align) };
 };
 
-export const PLANNERS: Record<string, Planner> = { naive: naivePlanner, greedy: greedyPlanner };
+export const PLANNERS: Record<string, Planner> = { naive: naivePlanner, greedy: greedyPlanner, search: searchPlanner };
+
+/** The planner codegen and the CLI use when none is named. */
+export const DEFAULT_PLAN = "search";
