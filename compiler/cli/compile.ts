@@ -1,22 +1,35 @@
 /**
  * @fileoverview `mote compile MODEL [--board NAME] [--out DIR]`: the C library, firmware and a
- * report (report.json for programs, report.md for people).
+ * report (report.json for programs, report.md for people, memory-timeline.svg linked from it).
  *
  * Steps, each announced on stderr: import and check the model, lower + plan + specialize
- * (compiler/codegen.ts), check the plan against the board's memories, write model.h/model.c,
- * build the firmware ELF with arm-none-eabi-gcc and read its section sizes.
+ * (compiler/codegen.ts), check the plan against the board's memories (arena + the board's
+ * reserved stack vs RAM, weights vs flash: works with --no-firmware), write model.h/model.c and
+ * the timeline, then with firmware: build the ELF and its map, read the library's own section
+ * sizes from the map, run it once in QEMU on an all-zero-point input for the painted stack and
+ * the instruction count, check the fit again with those measured figures, and write the report
+ * (figures and definitions: compiler/report/report.ts).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fail } from "../diagnostics.ts";
 import { loadModel } from "../import/tflite/import.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
-import { type CodegenResult, type Mode } from "../codegen.ts";
+import { type Mode } from "../codegen.ts";
 import { tensorBytes, type Graph } from "../ir/graph.ts";
 import { codegenFor } from "../run/targets.ts";
 import { writeCLibrary } from "../emit/c/model.ts";
-import { buildFirmware, type FirmwareSizes } from "../toolchain/firmware.ts";
-import { flashBytes, largestRamRegion, loadBoard, type Board } from "../toolchain/boards.ts";
+import { buildFirmware, mapFileFor, runQemu } from "../toolchain/firmware.ts";
+import { loadBoard, type Board } from "../toolchain/boards.ts";
+import { librarySources } from "../toolchain/host.ts";
+import { findTool } from "../toolchain/tools.ts";
+import { checkFit } from "../report/fit.ts";
+import { librarySizes } from "../report/linker-map.ts";
+import { buildReport, constantBytes, layerRows, reportMarkdown, type Measured } from "../report/report.ts";
+import { memoryTimelineSvg } from "../report/timeline.ts";
+
+/** The memory timeline plot, next to report.md (which links it). */
+export const TIMELINE_FILE = "memory-timeline.svg";
 
 export interface CompileFlags {
   out: string;
@@ -30,85 +43,36 @@ function step(msg: string): void {
   process.stderr.write(`• ${msg}\n`);
 }
 
-function constantBytes(r: CodegenResult): number {
-  const size = { i8: 1, u8: 1, bool: 1, i16: 2, u16: 2, i32: 4, f32: 4 } as const;
-  return r.program.constants.reduce((n, c) => n + c.values.length * size[c.elem], 0);
-}
-
-interface LayerRow {
-  op: number;
-  opcode: string;
-  /** The specialized C function (codegen) or the generic kernel it dispatches to (interpreter). */
-  fn: string;
-  macs: number;
-  outputBytes: number[];
-}
-
-/** One row per kernel call, in execution order (the step indices buffer lifetimes use). */
-function layerRows(graph: Graph, r: CodegenResult, mode: Mode): LayerRow[] {
-  const rows: LayerRow[] = [];
-  for (const { op, calls } of r.lowered) {
-    calls.forEach((c, k) => {
-      const step = r.program.steps[rows.length];
-      const last = k === calls.length - 1;
-      rows.push({
-        op: op.index,
-        opcode: op.opcode,
-        fn: mode === "interpreter" || !step ? `${c.kernel}.${c.fn} (generic)` : step.fn,
-        macs: c.macs,
-        outputBytes: last ? op.outputs.filter((t) => t >= 0).map((t) => tensorBytes(graph.tensors[t])) : [],
-      });
-    });
-  }
-  return rows;
-}
-
-/** The op whose step has the most live buffer bytes (the peak layer). */
-function peakOp(r: CodegenResult, rows: LayerRow[]): { op: number; opcode: string; bytes: number } {
-  let best = { op: 0, opcode: "", bytes: -1 };
-  rows.forEach((s, i) => {
-    const live = r.buffers.filter((b) => b.first <= i && i <= b.last).reduce((n, b) => n + b.bytes, 0);
-    if (live > best.bytes) best = { op: s.op, opcode: s.opcode, bytes: live };
+/** One input per model input, every element its tensor's zero point (the golden input_0). */
+function zeroPointInputs(graph: Graph): Uint8Array[] {
+  return graph.inputs.map((t) => {
+    const tensor = graph.tensors[t]!;
+    const bytes = new Uint8Array(tensorBytes(tensor));
+    const zp = tensor.quant?.zeroPoint[0] ?? 0;
+    if (tensor.dtype === "int8" || tensor.dtype === "uint8") bytes.fill(zp & 0xff);
+    else if (tensor.dtype === "int16") new Int16Array(bytes.buffer).fill(zp);
+    else if (tensor.dtype === "int32") new Int32Array(bytes.buffer).fill(zp);
+    return bytes;
   });
-  return best;
 }
 
-function checkFit(board: Board, r: CodegenResult, rows: LayerRow[]): void {
-  const ram = largestRamRegion(board);
-  if (r.placement.arenaBytes > ram.length) {
-    const peak = peakOp(r, rows);
-    fail(4001, board.name, `the arena (in ${ram.name})`, r.placement.arenaBytes, ram.length, r.placement.arenaBytes - ram.length, peak.op, peak.opcode);
+/** Builds the firmware, reads the library's sizes from the map and runs it once in QEMU. */
+async function measure(graph: Graph, board: Board, out: string, flags: CompileFlags): Promise<Measured | undefined> {
+  if (!board.firmware) fail(5007, board.name, "qemu-mps2-an500");
+  step(`building firmware for ${board.name} with arm-none-eabi-gcc`);
+  const elf = path.join(out, "firmware.elf");
+  const firmware = await buildFirmware(out, board, elf);
+  const library = await librarySizes(elf, mapFileFor(elf), board.firmware.sources.length, librarySources(out).length);
+  step(`wrote ${path.join(flags.out, "firmware.elf")} and firmware.map (library: .text ${library.text}, .rodata ${library.rodata}, .data ${library.data}, .bss ${library.bss} bytes)`);
+  try {
+    findTool("qemu-system-arm");
+  } catch {
+    step("qemu-system-arm not found: stack and peak SRAM are not measured (apt-get install qemu-system-arm)");
+    return undefined;
   }
-  const flash = flashBytes(board);
-  const consts = constantBytes(r);
-  if (consts > flash) fail(4001, board.name, "the constant data (in flash)", consts, flash, consts - flash, "-", "weights");
-}
-
-function reportMarkdown(report: Record<string, unknown>, layers: LayerRow[]): string {
-  const rows = layers.map((l) =>
-    `| ${l.op} | ${l.opcode} | \`${l.fn}\` | ${l.macs.toLocaleString("en")} | ${l.outputBytes.join(", ")} |`);
-  const fmt = (v: unknown) => (typeof v === "number" ? v.toLocaleString("en") : String(v ?? "—"));
-  return [
-    `# Mote report: ${report.model}`,
-    "",
-    `Board: ${report.board}. Mode: ${report.mode}. Planner: ${report.plan}.`,
-    "",
-    "| figure | bytes |",
-    "|---|---:|",
-    `| arena (SRAM, static) | ${fmt(report.arena_bytes)} |`,
-    `| lower bound (most bytes live at one step) | ${fmt(report.lower_bound_bytes)} |`,
-    `| .data | ${fmt(report.data_bytes)} |`,
-    `| .bss (includes the arena) | ${fmt(report.bss_bytes)} |`,
-    `| flash (.text + .rodata + .data) | ${fmt(report.flash_bytes)} |`,
-    `| constants (weights, multipliers) | ${fmt(report.constant_bytes)} |`,
-    "",
-    `MACs per inference: ${fmt(report.macs)}. Stack and instructions are measured by \`mote run --target qemu\`.`,
-    "",
-    "| op | kind | function | MACs | output bytes |",
-    "|---:|---|---|---:|---:|",
-    ...rows,
-    "",
-  ].join("\n");
+  step(`running it once in QEMU (${board.qemuMachine ?? "mps2-an500"}) on an all-zero-point input to measure the stack`);
+  const run = await runQemu(elf, zeroPointInputs(graph), graph.outputs.length, board.qemuMachine ? { machine: board.qemuMachine } : {});
+  return { library, firmware, stackBytes: run.stackBytes, instructions: run.instructions };
 }
 
 export async function compileCommand(model: string, flags: CompileFlags): Promise<void> {
@@ -122,38 +86,39 @@ export async function compileCommand(model: string, flags: CompileFlags): Promis
     : `lowering ${graph.ops.length} ops, planning the arena (${flags.plan}), specializing kernels`);
   const r = codegenFor(graph, { plan: flags.plan, mode });
   const layers = layerRows(graph, r, mode);
-  checkFit(board, r, layers);
+  // Before building anything: arena + the board's reserved stack vs RAM, weights vs flash.
+  checkFit(board, graph, r, {
+    arenaBytes: r.placement.arenaBytes,
+    otherStaticBytes: 0,
+    stackBytes: board.stackBytes,
+    stackSource: "reserved",
+    flashBytes: constantBytes(r),
+    flashSource: "constants",
+  });
   const out = path.resolve(flags.out);
   writeCLibrary(r.program, out);
   step(`wrote ${path.join(flags.out, "model.h")}, model.c, mote_intrinsics.h (${r.program.functions.length} functions, arena ${r.placement.arenaBytes} bytes)`);
+  fs.writeFileSync(path.join(out, TIMELINE_FILE), await memoryTimelineSvg(r, { graph, title: `${graph.name}: arena over time (${flags.plan})` }));
 
-  let sizes: FirmwareSizes | undefined;
-  if (flags.firmware) {
-    if (!board.firmware) fail(5007, board.name, "qemu-mps2-an500");
-    step(`building firmware for ${board.name} with arm-none-eabi-gcc`);
-    sizes = await buildFirmware(out, board, path.join(out, "firmware.elf"));
-    step(`wrote ${path.join(flags.out, "firmware.elf")}`);
+  const measured = flags.firmware ? await measure(graph, board, out, flags) : undefined;
+  if (measured) {
+    // With the library's real statics and the measured stack.
+    checkFit(board, graph, r, {
+      arenaBytes: r.placement.arenaBytes,
+      otherStaticBytes: Math.max(0, measured.library.data + measured.library.bss - r.placement.arenaBytes),
+      stackBytes: measured.stackBytes,
+      stackSource: "measured",
+      flashBytes: measured.library.text + measured.library.rodata + measured.library.data,
+      flashSource: "library",
+    });
   }
-  const report = {
-    model: graph.name,
-    board: board.name,
-    mode,
-    plan: flags.plan,
-    arena_bytes: r.placement.arenaBytes,
-    lower_bound_bytes: r.lowerBoundBytes,
-    constant_bytes: constantBytes(r),
-    text_bytes: sizes?.text ?? null,
-    rodata_bytes: sizes?.rodata ?? null,
-    data_bytes: sizes?.data ?? null,
-    bss_bytes: sizes?.bss ?? null,
-    flash_bytes: sizes ? sizes.text + sizes.rodata + sizes.data : null,
-    macs: r.macs,
-    ops: layers.map((l) => ({ op: l.op, opcode: l.opcode, function: l.fn, macs: l.macs, output_bytes: l.outputBytes })),
-  };
+  const report = buildReport({ graph, r, board: board.name, mode, plan: flags.plan, layers, measured, timeline: TIMELINE_FILE });
   fs.writeFileSync(path.join(out, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
-  fs.writeFileSync(path.join(out, "report.md"), reportMarkdown(report, layers));
+  fs.writeFileSync(path.join(out, "report.md"), reportMarkdown(report));
+  const b = (v: number | null) => (v === null ? "n/a" : `${v} B`);
   process.stdout.write(
-    `${graph.name}: arena ${report.arena_bytes} B, flash ${report.flash_bytes ?? "n/a"} B, ${layers.length} layers (${mode}), ${report.macs.toLocaleString("en")} MACs\n` +
+    `${graph.name}: arena ${report.arena_bytes} B (lower bound ${report.lower_bound_bytes} B), stack ${b(report.stack_bytes)}, ` +
+      `peak SRAM ${b(report.peak_sram_bytes)}, flash ${b(report.flash_bytes)}, ${layers.length} layers (${mode}), ${report.macs.toLocaleString("en")} MACs\n` +
       `report: ${path.join(flags.out, "report.md")}\n`,
   );
 }

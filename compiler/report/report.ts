@@ -1,0 +1,171 @@
+/**
+ * @fileoverview The compile report: the figures of report.json and their readable report.md.
+ *
+ * Definitions (also written into report.json "definitions" and README "mote compile"), chosen to
+ * be comparable with TFLite Micro's figures in ../shared/anchors.json:
+ *  - arena_bytes: the planned arena (MOTE_ARENA_BYTES; `mote_arena` in model.c's .bss);
+ *  - lower_bound_bytes: the most buffer bytes live at one step for this op order;
+ *  - data_bytes / bss_bytes / text_bytes / rodata_bytes: the model library alone (model.c and
+ *    any other library .c, plus the libc/libgcc members they pulled in), from the linker map
+ *    (compiler/report/linker-map.ts); the harness (startup, semihosting, timer, main) is not
+ *    counted. bss includes the arena;
+ *  - stack_bytes: the high-water mark of one mote_invoke() measured by painting the stack in
+ *    QEMU (boards/qemu-mps2-an500/main.c), on an input of all zero points;
+ *  - peak_sram_bytes = data_bytes + bss_bytes + stack_bytes (TFLM's: static RAM of runtime +
+ *    arena without the benchmark harness + stack high-water of Invoke);
+ *  - flash_bytes = text_bytes + rodata_bytes + data_bytes of the library, harness excluded;
+ *    `firmware` holds the whole ELF's sizes, harness included.
+ * Without firmware (--no-firmware, or a board that has none) the measured fields are null.
+ */
+import { tensorBytes, type Graph } from "../ir/graph.ts";
+import type { CodegenResult, Mode } from "../codegen.ts";
+import type { FirmwareSizes } from "../toolchain/firmware.ts";
+import { peakStep } from "./fit.ts";
+
+export const DEFINITIONS = {
+  arena_bytes: "the static arena planned for all activations and scratch (mote_arena in model.c, in .bss)",
+  lower_bound_bytes: "the most buffer bytes live at one step for this op order: no plan of these buffers is smaller",
+  data_bytes: "model library .data (library objects and the libc/libgcc members they pulled in; harness excluded)",
+  bss_bytes: "model library .bss, arena included (harness excluded)",
+  stack_bytes: "stack high-water mark of one mote_invoke() on QEMU, by painting the stack, input all zero points",
+  peak_sram_bytes: "data_bytes + bss_bytes + stack_bytes: static RAM of the library with its arena plus the stack of one inference, without the benchmark harness (as TFLM's peak_sram_bytes in anchors.json)",
+  flash_bytes: "text_bytes + rodata_bytes + data_bytes of the model library (code, weights, .data load image); the benchmark harness is not included (firmware.flash_bytes includes it)",
+} as const;
+
+export interface LayerRow {
+  op: number;
+  opcode: string;
+  /** The specialized C function (codegen) or the generic kernel it dispatches to (interpreter). */
+  fn: string;
+  macs: number;
+  outputBytes: number[];
+}
+
+/** One row per kernel call, in execution order (the step indices buffer lifetimes use). */
+export function layerRows(graph: Graph, r: CodegenResult, mode: Mode): LayerRow[] {
+  const rows: LayerRow[] = [];
+  for (const { op, calls } of r.lowered) {
+    calls.forEach((c, k) => {
+      const step = r.program.steps[rows.length];
+      const last = k === calls.length - 1;
+      rows.push({
+        op: op.index,
+        opcode: op.opcode,
+        fn: mode === "interpreter" || !step ? `${c.kernel}.${c.fn} (generic)` : step.fn,
+        macs: c.macs,
+        outputBytes: last ? op.outputs.filter((t) => t >= 0).map((t) => tensorBytes(graph.tensors[t]!)) : [],
+      });
+    });
+  }
+  return rows;
+}
+
+export function constantBytes(r: CodegenResult): number {
+  const size = { i8: 1, u8: 1, bool: 1, i16: 2, u16: 2, i32: 4, f32: 4 } as const;
+  return r.program.constants.reduce((n, c) => n + c.values.length * size[c.elem], 0);
+}
+
+/** What a firmware build and one QEMU run measured. */
+export interface Measured {
+  /** The model library alone (linker map). */
+  library: FirmwareSizes;
+  /** The whole ELF, harness included. */
+  firmware: FirmwareSizes;
+  stackBytes: number;
+  instructions: number;
+}
+
+export interface ReportInput {
+  graph: Graph;
+  r: CodegenResult;
+  board: string;
+  mode: Mode;
+  plan: string;
+  layers: LayerRow[];
+  measured?: Measured;
+  /** File name of the timeline SVG next to report.md. */
+  timeline?: string;
+}
+
+export type Report = ReturnType<typeof buildReport>;
+
+export function buildReport(input: ReportInput) {
+  const { graph, r, measured: m } = input;
+  const lib = m?.library;
+  const peak = peakStep(r);
+  return {
+    model: graph.name,
+    board: input.board,
+    mode: input.mode,
+    plan: input.plan,
+    arena_bytes: r.placement.arenaBytes,
+    lower_bound_bytes: r.lowerBoundBytes,
+    stack_bytes: m ? m.stackBytes : null,
+    data_bytes: lib ? lib.data : null,
+    bss_bytes: lib ? lib.bss : null,
+    peak_sram_bytes: lib && m ? lib.data + lib.bss + m.stackBytes : null,
+    flash_bytes: lib ? lib.text + lib.rodata + lib.data : null,
+    text_bytes: lib ? lib.text : null,
+    rodata_bytes: lib ? lib.rodata : null,
+    constant_bytes: constantBytes(r),
+    instructions: m ? m.instructions : null,
+    macs: r.macs,
+    peak_layer: { step: peak.step, op: peak.op, opcode: peak.opcode, live_bytes: peak.liveBytes },
+    firmware: m
+      ? {
+          includes_harness: true,
+          text_bytes: m.firmware.text,
+          rodata_bytes: m.firmware.rodata,
+          data_bytes: m.firmware.data,
+          bss_bytes: m.firmware.bss,
+          flash_bytes: m.firmware.text + m.firmware.rodata + m.firmware.data,
+        }
+      : null,
+    memory_timeline: input.timeline ?? null,
+    definitions: DEFINITIONS,
+    ops: input.layers.map((l) => ({ op: l.op, opcode: l.opcode, function: l.fn, macs: l.macs, output_bytes: l.outputBytes })),
+  };
+}
+
+export function reportMarkdown(report: Report): string {
+  const fmt = (v: unknown) => (typeof v === "number" ? v.toLocaleString("en") : v === null || v === undefined ? "—" : String(v));
+  const rows = report.ops.map((l) =>
+    `| ${l.op} | ${l.opcode} | \`${l.function}\` | ${fmt(l.macs)} | ${l.output_bytes.join(", ")} |`);
+  const fw = report.firmware;
+  const measuredNote = report.stack_bytes === null
+    ? "No firmware was built (--no-firmware, or the board has none): stack, .data/.bss, peak SRAM and flash are not measured."
+    : `Stack and instructions measured by one run in QEMU (mps2-an500) on an all-zero-point input: ${fmt(report.instructions)} instructions.`;
+  return [
+    `# Mote report: ${report.model}`,
+    "",
+    `Board: ${report.board}. Mode: ${report.mode}. Planner: ${report.plan}.`,
+    "",
+    "## Memory",
+    "",
+    "| figure | bytes | what it is |",
+    "|---|---:|---|",
+    `| arena (SRAM, static) | ${fmt(report.arena_bytes)} | ${DEFINITIONS.arena_bytes} |`,
+    `| lower bound | ${fmt(report.lower_bound_bytes)} | ${DEFINITIONS.lower_bound_bytes} |`,
+    `| stack (high-water) | ${fmt(report.stack_bytes)} | ${DEFINITIONS.stack_bytes} |`,
+    `| .data | ${fmt(report.data_bytes)} | ${DEFINITIONS.data_bytes} |`,
+    `| .bss | ${fmt(report.bss_bytes)} | ${DEFINITIONS.bss_bytes} |`,
+    `| **peak SRAM** | **${fmt(report.peak_sram_bytes)}** | ${DEFINITIONS.peak_sram_bytes} |`,
+    `| **flash** | **${fmt(report.flash_bytes)}** | ${DEFINITIONS.flash_bytes} |`,
+    `| constants | ${fmt(report.constant_bytes)} | weights, biases and requantization tables (part of .rodata) |`,
+    ...(fw ? [`| whole firmware flash | ${fmt(fw.flash_bytes)} | .text ${fmt(fw.text_bytes)} + .rodata ${fmt(fw.rodata_bytes)} + .data ${fmt(fw.data_bytes)} of the ELF, harness included (.bss ${fmt(fw.bss_bytes)}) |`] : []),
+    "",
+    measuredNote,
+    "",
+    `Peak layer: op ${report.peak_layer.op} (${report.peak_layer.opcode}), step ${report.peak_layer.step}, ${fmt(report.peak_layer.live_bytes)} bytes live.`,
+    "",
+    ...(report.memory_timeline ? [`![memory timeline: each buffer is a block over the steps it lives (x) and its arena bytes (y)](${report.memory_timeline})`, ""] : []),
+    "## Layers",
+    "",
+    `MACs per inference: ${fmt(report.macs)}.`,
+    "",
+    "| op | kind | function | MACs | output bytes |",
+    "|---:|---|---|---:|---:|",
+    ...rows,
+    "",
+  ].join("\n");
+}

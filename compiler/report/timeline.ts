@@ -1,0 +1,152 @@
+/**
+ * @fileoverview The memory timeline of a planned arena as an SVG string (vega-lite compiled to
+ * vega, rendered in Node with a headless View: renderer "none" + toSVG, no DOM or canvas).
+ *
+ * Each buffer of the CodegenResult is one rectangle: x = its step range [first, last + 1)
+ * (steps are kernel calls in execution order), y = its arena range [offset, offset + bytes),
+ * labelled by tensor name (or "scratch sN"). Two horizontal rules mark the arena size and the
+ * lower bound (the most bytes live at one step). Zero-byte buffers and buffers the placement
+ * does not know are left out. Used by `mote compile` (memory-timeline.svg next to report.md)
+ * and meant for the bench HTML report: only CodegenResult's buffers, placement and
+ * lowerBoundBytes are read.
+ */
+import * as vega from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+
+import type { CodegenResult } from "../codegen.ts";
+import type { Graph } from "../ir/graph.ts";
+
+export interface TimelineRow {
+  id: string;
+  label: string;
+  kind: "tensor" | "scratch";
+  first: number;
+  /** Exclusive end step: last + 1. */
+  end: number;
+  offset: number;
+  top: number;
+  bytes: number;
+}
+
+/** The last two path components of a tensor name's first alias ("a/b/conv/Relu;a/b/x" → "conv/Relu"). */
+function shortName(name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  return name.split(";")[0]!.split("/").filter((p) => p !== "").slice(-2).join("/");
+}
+
+/** One row per placed, non-empty buffer. `graph` (optional) gives tensor names. */
+export function timelineRows(r: CodegenResult, graph?: Graph): TimelineRow[] {
+  const rows: TimelineRow[] = [];
+  for (const b of r.buffers) {
+    const offset = r.placement.offsets.get(b.id);
+    if (offset === undefined || b.bytes === 0) continue;
+    const tensor = /^t(\d+)$/.exec(b.id);
+    const name = tensor ? shortName(graph?.tensors[Number(tensor[1])]?.name) : undefined;
+    rows.push({
+      id: b.id,
+      label: tensor ? (name ? `t${tensor[1]} ${name}` : b.id) : `scratch ${b.id}`,
+      kind: tensor ? "tensor" : "scratch",
+      first: b.first,
+      end: b.last + 1,
+      offset,
+      top: offset + b.bytes,
+      bytes: b.bytes,
+    });
+  }
+  return rows;
+}
+
+export interface TimelineOptions {
+  /** Tensor names for the labels. */
+  graph?: Graph;
+  title?: string;
+  width?: number;
+  height?: number;
+}
+
+/** The vega-lite spec of the timeline (exported for the bench HTML, which may embed it). */
+export function timelineSpec(r: CodegenResult, options: TimelineOptions = {}): TopLevelSpec {
+  const rows = timelineRows(r, options.graph);
+  const lines = [
+    { index: 0, what: `arena ${r.placement.arenaBytes} B`, bytes: r.placement.arenaBytes },
+    { index: 1, what: `lower bound ${r.lowerBoundBytes} B`, bytes: r.lowerBoundBytes },
+  ];
+  const steps = Math.max(1, ...rows.map((row) => row.end));
+  const short = (s: string) => (s.length > 32 ? `${s.slice(0, 31)}…` : s);
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: options.title ?? "Arena over time",
+    width: options.width ?? 760,
+    height: options.height ?? 420,
+    background: "white",
+    layer: [
+      {
+        data: { values: rows.map((row) => ({ ...row, short: short(row.label) })) },
+        layer: [
+          {
+            mark: { type: "rect", stroke: "#333", strokeWidth: 0.5, opacity: 0.85 },
+            encoding: {
+              x: { field: "first", type: "quantitative", title: "step (kernel call)", scale: { domain: [0, steps], nice: false }, axis: { tickMinStep: 1, format: "d" } },
+              x2: { field: "end" },
+              y: { field: "offset", type: "quantitative", title: "arena offset (bytes)" },
+              y2: { field: "top" },
+              color: { field: "kind", type: "nominal", title: "buffer", scale: { domain: ["tensor", "scratch"], range: ["#7aa6d6", "#f2b36b"] } },
+              tooltip: [
+                { field: "label", title: "buffer" },
+                { field: "bytes", type: "quantitative" },
+                { field: "offset", type: "quantitative" },
+                { field: "first", type: "quantitative", title: "first step" },
+                { field: "end", type: "quantitative", title: "end step" },
+              ],
+            },
+          },
+          {
+            transform: [
+              { calculate: "(datum.first + datum.end) / 2", as: "mx" },
+              { calculate: "(datum.offset + datum.top) / 2", as: "my" },
+            ],
+            mark: { type: "text", fontSize: 8, limit: 160, color: "#111" },
+            encoding: {
+              x: { field: "mx", type: "quantitative" },
+              y: { field: "my", type: "quantitative" },
+              text: { field: "short" },
+            },
+          },
+        ],
+      },
+      {
+        data: { values: lines },
+        layer: [
+          {
+            mark: { type: "rule", strokeWidth: 1.5 },
+            encoding: {
+              y: { field: "bytes", type: "quantitative" },
+              strokeDash: { field: "what", type: "nominal", legend: null },
+              color: { value: "#c0392b" },
+            },
+          },
+          ...(["right", "left"] as const).map((align, i) => ({
+            transform: [{ filter: `datum.index == ${i}` }],
+            mark: { type: "text" as const, align, dy: i === 0 ? -5 : 11, fontSize: 10, color: "#c0392b" },
+            encoding: {
+              y: { field: "bytes", type: "quantitative" as const },
+              x: { value: i === 0 ? (options.width ?? 760) - 2 : 2 },
+              text: { field: "what" },
+            },
+          })),
+        ],
+      },
+    ],
+  };
+}
+
+/** Renders the timeline to a standalone SVG document string. */
+export async function memoryTimelineSvg(r: CodegenResult, options: TimelineOptions = {}): Promise<string> {
+  const { spec } = compile(timelineSpec(r, options));
+  const view = new vega.View(vega.parse(spec), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
