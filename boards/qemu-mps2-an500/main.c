@@ -4,7 +4,8 @@
  * Contract with the runner (compiler/toolchain/firmware.ts), all through semihosting in QEMU's
  * working directory: reads input_<i>.bin into mote_input(i) (its size must equal
  * mote_input_bytes(i)), paints the free stack, times exactly one mote_invoke() with SysTick,
- * writes output_<i>.bin, prints "instructions: N" and "stack: N" lines and exits with status 0.
+ * writes output_<i>.bin, prints "instructions: N" and "stack: N" lines (and, built with
+ * -DMOTE_PROFILE, one "layer <key>: N" line per layer from profile.c) and exits with status 0.
  * Any failure prints one "error: ..." line and exits with status 1.
  *
  * Stack measure: every word between __stack_bottom (link.ld) and main's stack pointer is set
@@ -127,5 +128,8 @@ int main(void)
   write_outputs();
   mote_log_u64("instructions", (end - start) * MOTE_INSTRUCTIONS_PER_TICK);
   mote_log_u64("stack", (uint64_t)((uintptr_t)painted_top - (uintptr_t)lowest));
+#ifdef MOTE_PROFILE
+  mote_profile_report(); /* "layer <key>: N" lines (profile.c) */
+#endif
   return 0;
 }

@@ -68,4 +68,12 @@ void mote_log_number(uint64_t value);
 /* Writes the line "<label>: <value>\n". */
 void mote_log_u64(const char *label, uint64_t value);
 
+#ifdef MOTE_PROFILE
+/* Per-layer hooks (profile.c) that model.c calls under -DMOTE_PROFILE, and the report of
+ * their totals: one "layer <key>: <instructions>" line per layer. */
+void mote_profile_begin(int key);
+void mote_profile_end(int key);
+void mote_profile_report(void);
+#endif
+
 #endif

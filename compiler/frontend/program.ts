@@ -177,6 +177,7 @@ export function forEachExpr(stmts: Stmt[], visit: (e: Expr) => void): void {
         case "for": st(s.init); ex(s.cond); st(s.step); st(s.body); break;
         case "return": ex(s.value); break;
         case "expr": ex(s.e); break;
+        case "profile": ex(s.key); break;
       }
     }
   };

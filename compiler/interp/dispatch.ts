@@ -5,7 +5,9 @@
  *
  * For each kernel: `if (kernel === id) { entry(record at image[at + 2], array j at the byte
  * offset image[at + 4 + 2j] of the arena when image[at + 3 + 2j] is 1, else of the image);
- * return; }`. The entry functions are the generic (unspecialized) kernels: their record is read
+ * return; }`. The call sits between profiling hooks keyed by `at` (KIR `profile` statements: in
+ * C, MOTE_PROFILE_BEGIN/END(at), compiled away unless MOTE_PROFILE; in WASM nothing), so a
+ * profiling build times each step; compiler/profile/ maps `at` back to the step's graph op. The entry functions are the generic (unspecialized) kernels: their record is read
  * at run time.
  */
 import type { Arg, Expr, KFunction, Stmt } from "../ir/kir.ts";
@@ -42,7 +44,12 @@ export function buildDispatch(entries: { id: number; fn: KFunction }[]): KFuncti
     return {
       k: "if",
       cond: eq({ k: "var", name: "kernel", type: "i32" }, i32(id)),
-      then: [{ k: "expr", e: call }, { k: "return", value: null }],
+      then: [
+        { k: "profile", edge: "begin", key: at },
+        { k: "expr", e: call },
+        { k: "profile", edge: "end", key: at },
+        { k: "return", value: null },
+      ],
       else: [],
     };
   });

@@ -78,7 +78,13 @@ export type Stmt =
   | { k: "break" }
   | { k: "continue" }
   | { k: "return"; value: Expr | null }
-  | { k: "expr"; e: Expr };
+  | { k: "expr"; e: Expr }
+  /**
+   * Only in generated code (the interpreter's dispatch, compiler/interp/dispatch.ts): a
+   * per-layer profiling hook with an i32 `key`. C spells MOTE_PROFILE_BEGIN/END(key), which
+   * compile away unless MOTE_PROFILE is defined; WASM emits nothing. No effect on semantics.
+   */
+  | { k: "profile"; edge: "begin" | "end"; key: Expr };
 
 export interface Param {
   name: string;

@@ -158,6 +158,9 @@ function emitStmts(list: Stmt[], ind: string, out: string[]): void {
       case "expr":
         out.push(`${ind}${e2s(s.e)};`);
         break;
+      case "profile":
+        out.push(`${ind}MOTE_PROFILE_${s.edge === "begin" ? "BEGIN" : "END"}(${stripParens(emitExpr(s.key))});`);
+        break;
     }
   }
 }

@@ -168,6 +168,8 @@ class FunctionEmitter {
         const v = this.expr(s.e);
         return s.e.type === "void" ? v : m.drop(v);
       }
+      case "profile":
+        return m.nop(); // profiling hooks exist only in C builds
     }
   }
 

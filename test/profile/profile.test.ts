@@ -1,0 +1,55 @@
+/**
+ * @fileoverview mote profile (compiler/profile/profile.ts): the firmware's "layer" lines parse,
+ * the interpreter's dispatch carries the profiling hooks in C (and only under MOTE_PROFILE), and
+ * on ad01_int8 in QEMU, codegen and interpreter builds alike, every layer is timed and the layer
+ * sum is within 1% of the plain build's whole-inference count.
+ */
+import { describe, expect, it } from "vitest";
+import { loadModel } from "../../compiler/import/tflite/import.ts";
+import { generateInterpreter } from "../../compiler/interp/codegen.ts";
+import { emitCLibrary } from "../../compiler/emit/c/model.ts";
+import { keyToOp, parseLayerLines, profileModel } from "../../compiler/profile/profile.ts";
+import { HAS_SHARED, sharedFile } from "../support/shared.ts";
+import { skipWithoutTools } from "../toolchain/toolchain-available.ts";
+
+const noQemu = skipWithoutTools("profile", ["arm-none-eabi-gcc", "arm-none-eabi-readelf", "qemu-system-arm"]);
+
+describe("profile lines", () => {
+  it("parses layer lines, summing repeated keys, ignoring the rest", () => {
+    const m = parseLayerLines("instructions: 100\nstack: 8\nlayer 3: 40\nlayer -1: 80\nlayer 3: 120\nlayer x: 5\nerror: no\n");
+    expect([...m]).toEqual([[3, 160], [-1, 80]]);
+  });
+});
+
+describe.skipIf(!HAS_SHARED)("interpreter hooks", () => {
+  it("dispatch wraps each kernel call in MOTE_PROFILE_BEGIN/END(at); keys map to the steps' ops", () => {
+    const graph = loadModel(sharedFile("models", "ad01_int8.tflite"));
+    const r = generateInterpreter(graph);
+    const c = emitCLibrary(r.program)["model.c"];
+    expect(c).toMatch(/MOTE_PROFILE_BEGIN\(at\);\s*\n\s*mote_\w+\([^;]*\);\s*\n\s*MOTE_PROFILE_END\(at\);/);
+    expect(c).toContain("#define MOTE_PROFILE_BEGIN(op) ((void)0)");
+    const keys = keyToOp(r, "interpreter");
+    expect(keys.size).toBe(r.image[3]);
+    expect([...keys.values()]).toEqual(r.lowered.flatMap((l) => l.calls.map(() => l.op.index)));
+  });
+});
+
+describe.skipIf(!HAS_SHARED || noQemu)("mote profile in QEMU (ad01_int8)", () => {
+  for (const mode of ["codegen", "interpreter"] as const) {
+    it(`${mode}: every layer timed, layer sum within 1% of the whole count`, async () => {
+      const graph = loadModel(sharedFile("models", "ad01_int8.tflite"));
+      const r = await profileModel(graph, { mode });
+      expect(r.layers).toHaveLength(10);
+      for (const l of r.layers) {
+        expect(l.opcode).toBe("FULLY_CONNECTED");
+        expect(l.instructions).toBeGreaterThan(0);
+        expect(l.instructions % 40).toBe(0);
+      }
+      expect(r.macs).toBe(264192);
+      expect(Math.abs(r.layerSum - r.wholeInstructions)).toBeLessThan(0.01 * r.wholeInstructions);
+      expect(r.layerSum).toBeLessThanOrEqual(r.wholeProfiled);
+      expect(r.top[0].instructions).toBe(Math.max(...r.layers.map((l) => l.instructions)));
+      expect(r.layers.reduce((s, l) => s + l.share, 0)).toBeCloseTo(100, 6);
+    }, 120_000);
+  }
+});
