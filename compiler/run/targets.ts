@@ -37,6 +37,8 @@ export interface RunResult {
   instructions?: number;
   stackBytes?: number;
   sizes?: FirmwareSizes;
+  /** qemu: the firmware ELF that ran (its linker map is beside it, mapFileFor). */
+  elf?: string;
 }
 
 const codegenCache = new Map<string, CodegenResult>();
@@ -120,7 +122,7 @@ export async function runModel(graph: Graph, inputs: Uint8Array[], target: Targe
     case "qemu": {
       const b = await built(graph, "qemu", opts);
       const r = await runQemu(b.path, inputs, graph.outputs.length);
-      return { outputs: r.outputs, instructions: r.instructions, stackBytes: r.stackBytes, sizes: b.sizes };
+      return { outputs: r.outputs, instructions: r.instructions, stackBytes: r.stackBytes, sizes: b.sizes, elf: b.path };
     }
     default:
       return fail(5004, target);

@@ -1,0 +1,50 @@
+/**
+ * @fileoverview The four configurations of the benchmark's ablation, in order. Each one changes
+ * exactly one thing from the one before (`changes` says what), all built from the same
+ * TypeScript sources:
+ *  1. interpreter: runtime/interpreter.ts reads a model image and dispatches to generic kernels;
+ *  2. codegen: a straight line of calls in mote_invoke() instead of the interpreter loop, still
+ *     the generic kernels with their records as constants (--specialize off);
+ *  3. codegen+plan: the memory scheduler (the default plan) instead of the naive plan;
+ *  4. codegen+plan+specialize: kernels specialized per layer (the full Mote, all defaults).
+ * The first two use the naive plan so that step 3 is the only one that changes the arena.
+ */
+import type { RunOptions } from "../run/targets.ts";
+
+export interface BenchConfig {
+  name: string;
+  /** What this configuration changes from the previous one (for the table's legend). */
+  changes: string;
+  options: RunOptions;
+}
+
+export const CONFIGS: readonly BenchConfig[] = [
+  {
+    name: "interpreter",
+    changes: "baseline: generic runtime (--mode interpreter) reading a model image at run time, naive plan",
+    options: { mode: "interpreter", plan: "naive" },
+  },
+  {
+    name: "codegen",
+    changes: "straight-line mote_invoke() instead of the interpreter (generic kernels, --specialize off, naive plan)",
+    options: { mode: "codegen", plan: "naive", specialize: false },
+  },
+  {
+    name: "codegen+plan",
+    changes: "the memory scheduler (default plan) instead of the naive plan",
+    options: { mode: "codegen", specialize: false },
+  },
+  {
+    name: "codegen+plan+specialize",
+    changes: "kernels specialized for each layer (the default: the full Mote)",
+    options: { mode: "codegen", specialize: true },
+  },
+];
+
+/** The anchors' configurations (../shared/anchors.json), TFLite Micro measured the same way. */
+export const ANCHOR_CONFIGS = [
+  { name: "tflm_reference", changes: "TFLite Micro, reference kernels (anchors.json)" },
+  { name: "tflm_cmsis_nn", changes: "TFLite Micro with Arm's CMSIS-NN kernels (anchors.json): the bar to beat" },
+] as const;
+
+export const CONFIG_NAMES = [...CONFIGS.map((c) => c.name), ...ANCHOR_CONFIGS.map((c) => c.name)];

@@ -1,0 +1,27 @@
+/**
+ * @fileoverview `mote bench [MODEL...] [--out DIR]`: runs compiler/bench/bench.ts (progress on
+ * stderr), writes DIR/results.json and DIR/results.md, prints the table on stdout. Exits 1
+ * (MOTE5002) when any configuration's output differs from golden, after writing the results.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fail } from "../diagnostics.ts";
+import { failures, runBench } from "../bench/bench.ts";
+import { renderResultsMd } from "../bench/table.ts";
+
+export interface BenchFlags {
+  out: string;
+}
+
+export async function benchCommand(models: string[], flags: BenchFlags): Promise<void> {
+  const results = await runBench({ models, log: (l) => process.stderr.write(`${l}\n`) });
+  const out = path.resolve(flags.out);
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, "results.json"), `${JSON.stringify(results, null, 1)}\n`);
+  const md = renderResultsMd(results);
+  fs.writeFileSync(path.join(out, "results.md"), md);
+  process.stdout.write(md);
+  process.stderr.write(`wrote ${path.join(flags.out, "results.json")} and results.md\n`);
+  const bad = failures(results);
+  if (bad.length > 0) fail(5002, "bench (bit-exactness with golden)", bad.join("; "));
+}
