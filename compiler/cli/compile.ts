@@ -37,6 +37,8 @@ export interface CompileFlags {
   plan: string;
   mode: Mode;
   firmware: boolean;
+  /** "off": generic kernels with constant records instead of specialized ones (codegen mode). */
+  specialize?: "on" | "off";
 }
 
 function step(msg: string): void {
@@ -83,8 +85,8 @@ export async function compileCommand(model: string, flags: CompileFlags): Promis
   const mode = flags.mode ?? "codegen";
   step(mode === "interpreter"
     ? `lowering ${graph.ops.length} ops, planning the arena (${flags.plan}), writing the model image for the interpreter`
-    : `lowering ${graph.ops.length} ops, planning the arena (${flags.plan}), specializing kernels`);
-  const r = codegenFor(graph, { plan: flags.plan, mode });
+    : `lowering ${graph.ops.length} ops, planning the arena (${flags.plan}), ${flags.specialize === "off" ? "generic kernels (--specialize off)" : "specializing kernels"}`);
+  const r = codegenFor(graph, { plan: flags.plan, mode, specialize: flags.specialize !== "off" });
   const layers = layerRows(graph, r, mode);
   // Before building anything: arena + the board's reserved stack vs RAM, weights vs flash.
   checkFit(board, graph, r, {

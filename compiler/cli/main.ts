@@ -12,6 +12,7 @@ import { MODES } from "../codegen.ts";
 import { checkCommand } from "./check.ts";
 import { compileCommand } from "./compile.ts";
 import { runCommand } from "./run.ts";
+import { benchCommand } from "./bench.ts";
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -29,6 +30,9 @@ const planOption = () =>
 const modeOption = () =>
   new Option("--mode <mode>", "codegen: specialized straight-line code; interpreter: generic kernels reading a model image at run time (the TFLM-like baseline)")
     .choices([...MODES]).default("codegen");
+const specializeOption = () =>
+  new Option("--specialize <on|off>", "codegen mode: kernels specialized per layer (on) or the generic kernels with constant records (off)")
+    .choices(["on", "off"]).default("on");
 
 program
   .command("compile")
@@ -38,6 +42,7 @@ program
   .addOption(new Option("--board <name>", "target board").choices(listBoards()).default(DEFAULT_BOARD))
   .addOption(planOption())
   .addOption(modeOption())
+  .addOption(specializeOption())
   .option("--no-firmware", "only write the C library and the report (no arm-none-eabi-gcc needed)")
   .action(async (model: string, opts) => compileCommand(model, opts));
 
@@ -51,7 +56,15 @@ program
   .addOption(new Option("--board <name>", "board for --target qemu").choices(listBoards()).default(DEFAULT_BOARD))
   .addOption(planOption())
   .addOption(modeOption())
+  .addOption(specializeOption())
   .action(async (model: string, opts) => runCommand(model, opts));
+
+program
+  .command("bench")
+  .description("every model x configuration (interpreter, codegen, codegen+plan, codegen+plan+specialize) in QEMU, checked bit-exact on every golden input, side by side with TFLite Micro (anchors.json); writes results.json and results.md")
+  .argument("[models...]", "model names in ../shared/models (or $MOTE_SHARED/models) or .tflite paths with golden data (default: the five shared models)")
+  .option("--out <dir>", "output directory", "bench/out")
+  .action(async (models: string[], opts) => benchCommand(models, opts));
 
 program
   .command("check")

@@ -17,6 +17,8 @@ export interface RunFlags {
   board: string;
   plan: string;
   mode: Mode;
+  /** "off": generic kernels with constant records instead of specialized ones (codegen mode). */
+  specialize?: "on" | "off";
 }
 
 function readInput(file: string): Uint8Array {
@@ -38,7 +40,7 @@ export async function runCommand(model: string, flags: RunFlags): Promise<void> 
     fail(5002, "run", `the model has ${graph.outputs.length} output(s); pass --output once per output (got ${flags.output.length})`);
   }
   const inputs = flags.input.map(readInput);
-  const result = await runModel(graph, inputs, flags.target, { board: flags.board, plan: flags.plan, mode: flags.mode });
+  const result = await runModel(graph, inputs, flags.target, { board: flags.board, plan: flags.plan, mode: flags.mode, specialize: flags.specialize !== "off" });
   result.outputs.forEach((bytes, k) => fs.writeFileSync(flags.output[k], bytes));
   if (result.instructions !== undefined) process.stdout.write(`instructions: ${result.instructions}\n`);
   if (result.stackBytes !== undefined) process.stdout.write(`stack: ${result.stackBytes}\n`);
