@@ -12,6 +12,7 @@ import { MODES } from "../codegen.ts";
 import { checkCommand } from "./check.ts";
 import { compileCommand } from "./compile.ts";
 import { runCommand } from "./run.ts";
+import { profileCommand } from "./profile.ts";
 import { benchCommand } from "./bench.ts";
 
 function collect(value: string, previous: string[]): string[] {
@@ -65,6 +66,20 @@ program
   .argument("[models...]", "model names in ../shared/models (or $MOTE_SHARED/models) or .tflite paths with golden data (default: the five shared models)")
   .option("--out <dir>", "output directory", "bench/out")
   .action(async (models: string[], opts) => benchCommand(models, opts));
+
+program
+  .command("profile")
+  .description("per-layer instructions, MACs and MACs/instruction of one inference in QEMU (a -DMOTE_PROFILE build), top layers, and the layer sum against the whole count")
+  .argument("<model>", "int8 .tflite model")
+  .option("--input <file>", "raw input tensor bytes (once per model input; default all-zero bytes)", collect, [])
+  .addOption(new Option("--board <name>", "board (simulated in QEMU)").choices(listBoards()).default(DEFAULT_BOARD))
+  .addOption(planOption())
+  .addOption(modeOption())
+  .addOption(new Option("--specialize <on|off>", "codegen mode: specialized kernels (on) or generic kernels with constant records (off)").choices(["on", "off"]).default("on"))
+  .option("--top <n>", "how many top layers to list", "5")
+  .option("--json", "print the report as JSON")
+  .option("--out <file>", "write the report to a file instead of stdout")
+  .action(async (model: string, opts) => profileCommand(model, opts));
 
 program
   .command("check")
