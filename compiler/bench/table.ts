@@ -59,6 +59,8 @@ export function renderResultsMd(results: BenchResults): string {
       "bytes are the model library's alone (firmware harness excluded): peak SRAM = .data + .bss (arena included) + stack high-water mark; " +
       "flash = .text + .rodata + .data. Speed-ups are instruction ratios (other / this row: above 1 = fewer instructions).",
     "",
+    renderSummary(results),
+    "",
     renderTable(results),
     "",
     "Configurations (each changes one thing from the one before):",
@@ -66,4 +68,32 @@ export function renderResultsMd(results: BenchResults): string {
     renderLegend(results),
     "",
   ].join("\n");
+}
+
+const rowOf = (results: BenchResults, model: string, config: string): BenchRow | undefined =>
+  results.rows.find((r) => r.model === model && r.config === config);
+
+/**
+ * Per model, what each step of the ablation buys: speed-up of each step (instructions), arena
+ * saved by planning, and the full Mote against TFLM (reference and CMSIS-NN) in instructions and
+ * peak SRAM. Blank ("—") where a row is missing.
+ */
+export function renderSummary(results: BenchResults): string {
+  const models = [...new Set(results.rows.map((r) => r.model))];
+  const lines = [
+    "| model | codegen vs interpreter | plan: arena | specialize vs codegen+plan | Mote vs interpreter | Mote vs TFLM reference | Mote vs TFLM+CMSIS-NN | peak SRAM, Mote / TFLM+CMSIS-NN | flash, Mote / TFLM+CMSIS-NN |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const m of models) {
+    const get = (c: string) => rowOf(results, m, c);
+    const [interp, cg, plan, full, ref, cmsis] = ["interpreter", "codegen", "codegen+plan", "codegen+plan+specialize", "tflm_reference", "tflm_cmsis_nn"].map(get);
+    const sp = (a?: BenchRow, b?: BenchRow) => (a && b ? speedup(a.instructions, b.instructions) : "—");
+    const frac = (a?: number, b?: number) => (a !== undefined && b ? `${((100 * a) / b).toFixed(0)} %` : "—");
+    const arena = cg && plan ? `${int(cg.arena_bytes)} → ${int(plan.arena_bytes)}` : "—";
+    lines.push(
+      `| ${m} | ${sp(interp, cg)} | ${arena} | ${sp(plan, full)} | ${sp(interp, full)} | ${sp(ref, full)} | ${sp(cmsis, full)} | ` +
+        `${frac(full?.peak_sram_bytes, cmsis?.peak_sram_bytes)} | ${frac(full?.flash_bytes, cmsis?.flash_bytes)} |`,
+    );
+  }
+  return lines.join("\n");
 }
