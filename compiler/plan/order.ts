@@ -12,7 +12,7 @@
  * layers of equal size, keeping per set the order with the lowest peak so far (the "DP over
  * downsets" used for peak-memory scheduling, e.g. Ahn et al. 2020 "Ordering Chaos", Liberis &
  * Lane 2019 "Neural networks on microcontrollers: saving memory at inference via operator
- * reordering"). When the number of sets exceeds ORDER_STATE_BUDGET (wide graphs) it falls back to
+ * reordering"). When that takes more than ORDER_STEP_BUDGET op steps (wide graphs) it falls back to
  * a greedy list schedule (ready op with the lowest peak, then lowest live bytes after it).
  *
  * Invariants: the result is a topological order (every op after the producers of its inputs;
@@ -22,8 +22,8 @@
 import { isConstant, tensorBytes, type Graph, type Op } from "../ir/graph.ts";
 import { ALIGN } from "./planner.ts";
 
-/** Sets of executed ops the exact search may visit before falling back to the greedy order. */
-export const ORDER_STATE_BUDGET = 50000;
+/** Op steps the exact search may evaluate (sets x ready ops) before falling back to the greedy order. */
+export const ORDER_STEP_BUDGET = 100000;
 
 interface Deps {
   n: number;
@@ -135,13 +135,14 @@ interface State {
 function exactOrder(d: Deps): number[] | undefined {
   const bit = (i: number) => 1n << BigInt(i);
   let layer = new Map<bigint, State>([[0n, { mask: 0n, peak: initialLive(d), live: initialLive(d), prev: undefined, op: -1 }]]);
-  let states = 1;
+  let steps = 0;
   for (let k = 0; k < d.n; k++) {
     const next = new Map<bigint, State>();
     for (const s of layer.values()) {
       const done = (i: number) => (s.mask & bit(i)) !== 0n;
       for (let v = 0; v < d.n; v++) {
         if (done(v) || !d.preds[v].every(done)) continue;
+        if (++steps > ORDER_STEP_BUDGET) return undefined;
         const r = step(d, done, s.live, v);
         const peak = Math.max(s.peak, r.during);
         const mask = s.mask | bit(v);
@@ -149,8 +150,7 @@ function exactOrder(d: Deps): number[] | undefined {
         if (!old || peak < old.peak) next.set(mask, { mask, peak, live: r.after, prev: s, op: v });
       }
     }
-    states += next.size;
-    if (states > ORDER_STATE_BUDGET || next.size === 0) return undefined;
+    if (next.size === 0) return undefined;
     layer = next;
   }
   const end = [...layer.values()][0];
