@@ -4,8 +4,9 @@
  *
  * Each buffer of the CodegenResult is one rectangle: x = its step range [first, last + 1)
  * (steps are kernel calls in execution order), y = its arena range [offset, offset + bytes),
- * labelled by tensor name (or "scratch sN"). Two horizontal rules mark the arena size and the
- * lower bound (the most bytes live at one step). Zero-byte buffers and buffers the placement
+ * labelled by tensor name ("t12 conv/Relu"; "t12+ ..." for a group of tensors sharing memory in
+ * place, named by its root; "scratch sN" for scratch). Horizontal rules mark the arena size, the lower
+ * bound (the most bytes live at one step) and, when codegen reports it, the planned bound. Zero-byte buffers and buffers the placement
  * does not know are left out. Used by `mote compile` (memory-timeline.svg next to report.md)
  * and meant for the bench HTML report: only CodegenResult's buffers, placement and
  * lowerBoundBytes are read.
@@ -40,11 +41,13 @@ export function timelineRows(r: CodegenResult, graph?: Graph): TimelineRow[] {
   for (const b of r.buffers) {
     const offset = r.placement.offsets.get(b.id);
     if (offset === undefined || b.bytes === 0) continue;
-    const tensor = /^t(\d+)$/.exec(b.id);
-    const name = tensor ? shortName(graph?.tensors[Number(tensor[1])]?.name) : undefined;
+    // t<i>: tensor i; g<i>: tensors sharing memory in place, rooted at tensor i; s<k>: scratch.
+    const tensor = /^([tg])(\d+)$/.exec(b.id);
+    const name = tensor ? shortName(graph?.tensors[Number(tensor[2])]?.name) : undefined;
+    const tag = tensor ? `t${tensor[2]}${tensor[1] === "g" ? "+" : ""}` : "";
     rows.push({
       id: b.id,
-      label: tensor ? (name ? `t${tensor[1]} ${name}` : b.id) : `scratch ${b.id}`,
+      label: tensor ? (name ? `${tag} ${name}` : tag) : `scratch ${b.id}`,
       kind: tensor ? "tensor" : "scratch",
       first: b.first,
       end: b.last + 1,
@@ -71,12 +74,15 @@ export function timelineSpec(r: CodegenResult, options: TimelineOptions = {}): T
     { index: 0, what: `arena ${r.placement.arenaBytes} B`, bytes: r.placement.arenaBytes },
     { index: 1, what: `lower bound ${r.lowerBoundBytes} B`, bytes: r.lowerBoundBytes },
   ];
+  const planned = (r as { plannedBoundBytes?: unknown }).plannedBoundBytes;
+  if (typeof planned === "number") lines.push({ index: 2, what: `planned bound ${planned} B`, bytes: planned });
+  const width = options.width ?? 760;
   const steps = Math.max(1, ...rows.map((row) => row.end));
   const short = (s: string) => (s.length > 32 ? `${s.slice(0, 31)}…` : s);
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: options.title ?? "Arena over time",
-    width: options.width ?? 760,
+    width,
     height: options.height ?? 420,
     background: "white",
     layer: [
@@ -125,12 +131,12 @@ export function timelineSpec(r: CodegenResult, options: TimelineOptions = {}): T
               color: { value: "#c0392b" },
             },
           },
-          ...(["right", "left"] as const).map((align, i) => ({
+          ...(["right", "left", "center"] as const).slice(0, lines.length).map((align, i) => ({
             transform: [{ filter: `datum.index == ${i}` }],
             mark: { type: "text" as const, align, dy: i === 0 ? -5 : 11, fontSize: 10, color: "#c0392b" },
             encoding: {
               y: { field: "bytes", type: "quantitative" as const },
-              x: { value: i === 0 ? (options.width ?? 760) - 2 : 2 },
+              x: { value: [width - 2, 2, width / 2][i]! },
               text: { field: "what" },
             },
           })),
