@@ -1,0 +1,58 @@
+/**
+ * @fileoverview The bench's reporting without running anything: speed-up columns, the
+ * bit-exact column and failures() on a synthetic results object, and scripts/gen-results-doc.ts
+ * replacing only the generated section of docs/results.md.
+ */
+import { describe, expect, it } from "vitest";
+import { failures, type BenchResults, type BenchRow } from "../../compiler/bench/bench.ts";
+import { CONFIGS } from "../../compiler/bench/configs.ts";
+import { renderTable, tableLines } from "../../compiler/bench/table.ts";
+import { BEGIN, END, updateDoc } from "../../scripts/gen-results-doc.ts";
+
+function row(config: string, instructions: number, extra: Partial<BenchRow> = {}): BenchRow {
+  return {
+    model: "m", config, instructions, arena_bytes: 100, stack_bytes: 10, text_bytes: 1, rodata_bytes: 2, data_bytes: 3,
+    bss_bytes: 100, peak_sram_bytes: 113, flash_bytes: 6, macs: 1000, macs_per_instruction: 1000 / instructions,
+    bit_exact: true, inputs_checked: [0, 1, 2, 3], mismatches: [], source: config.startsWith("tflm") ? "anchors.json" : "mote", ...extra,
+  };
+}
+
+const results: BenchResults = {
+  board: "qemu-mps2-an500",
+  measured_input: 3,
+  configs: CONFIGS.map((c) => ({ name: c.name, changes: c.changes })),
+  anchors_method: null,
+  rows: [
+    row("interpreter", 4000), row("codegen", 2000), row("codegen+plan", 2000), row("codegen+plan+specialize", 1000),
+    row("tflm_reference", 3000), row("tflm_cmsis_nn", 1500),
+  ],
+};
+
+describe("bench table", () => {
+  it("gives instruction ratios against the previous configuration and TFLM+CMSIS-NN", () => {
+    const cells = tableLines(results).map((l) => l.split("|").map((c) => c.trim()));
+    // columns: 1 model, 2 config, 3 instructions, 4 vs previous, 5 vs CMSIS-NN, ..., 12 bit-exact
+    expect(cells.map((c) => c[4])).toEqual(["—", "2.00×", "1.00×", "2.00×", "—", "2.00×"]);
+    expect(cells.map((c) => c[5])).toEqual(["0.38×", "0.75×", "0.75×", "1.50×", "0.50×", "1.00×"]);
+    expect(cells[0][12]).toBe("yes (4/4)");
+    expect(renderTable(results).split("\n")).toHaveLength(2 + results.rows.length);
+  });
+
+  it("fails on a configuration that is not bit-exact, and says which inputs", () => {
+    expect(failures(results)).toEqual([]);
+    const bad = { ...results, rows: [...results.rows.slice(0, 3), row("codegen+plan+specialize", 1000, { bit_exact: false, mismatches: [3, 5] })] };
+    expect(failures(bad)).toEqual(["m codegen+plan+specialize: output differs from golden on input(s) 3, 5"]);
+    expect(tableLines(bad)[3]).toContain("**NO** (inputs 3, 5)");
+  });
+
+  it("regenerates only the marked section of docs/results.md", () => {
+    const doc = `# title\n\nprose before\n\n${BEGIN}\nold figures\n${END}\n\nprose after\n`;
+    const out = updateDoc(doc, results);
+    expect(out.startsWith("# title\n\nprose before\n\n")).toBe(true);
+    expect(out.endsWith("\n\nprose after\n")).toBe(true);
+    expect(out).not.toContain("old figures");
+    expect(out).toContain(tableLines(results)[3]);
+    expect(updateDoc(out, results)).toBe(out);
+    expect(() => updateDoc("# no markers\n", results)).toThrow(/bench:begin/);
+  });
+});
