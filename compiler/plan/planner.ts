@@ -12,7 +12,7 @@
  *    lifetime, area, peak breadth; first fit and best fit; the "greedy by size" and "greedy by
  *    breadth" strategies of Pisarchyk & Lee 2020, "Efficient Memory Management for Deep Neural
  *    Net Inference", arXiv:2001.03288), then, if that is above lowerBound(), a branch-and-bound
- *    search over placement orders (each buffer first fit at its turn) with a node budget, so it
+ *    search over placement orders (each buffer first fit at its turn) with a work budget, so it
  *    stops early when it reaches the lower bound and stays fast. Never worse than greedy (greedy's
  *    own placement is one of its candidates).
  *
@@ -79,8 +79,11 @@ export function lowerBound(buffers: Buffer[], align: number = ALIGN): number {
 // ---------------------------------------------------------------------------------------------
 // search: heuristic candidates, then branch and bound over placement orders.
 
-/** Branch-and-bound nodes (one buffer placed each) before the search keeps its best so far. */
-export const SEARCH_NODE_BUDGET = 20000;
+/**
+ * Work the branch and bound may spend, in placed buffers visited by first-fit evaluations (each
+ * node evaluates every unplaced buffer); then it keeps its best so far (tens of milliseconds).
+ */
+export const SEARCH_WORK_BUDGET = 2_000_000;
 
 /** Buffers with bytes > 0 by index, their aligned sizes and conflict lists (lifetimes intersect). */
 interface Problem {
@@ -173,17 +176,31 @@ function heuristicOrders(pr: Problem): number[][] {
  * bound is the largest (first-fit offset + size) over the unplaced buffers: placing more buffers
  * only adds obstacles, so no completion can put any of them lower. Buffers that do not conflict
  * commute, so after buffer a only conflicting buffers or ones later in `rank` may follow (one
- * order per equivalence class). Stops at `lb`, or when the node budget runs out.
+ * order per equivalence class). Stops at `lb`, or when the work budget runs out.
  */
 function branchAndBound(pr: Problem, lb: number, rank: number[], incumbent: { offset: Int32Array; top: number }, budget: number): { offset: Int32Array; top: number } {
   const n = pr.bufs.length;
   const offset = new Int32Array(n).fill(-1);
-  const conflictSet = pr.conflicts.map((c) => new Set(c));
+  const conflict = new Uint8Array(n * n);
+  pr.conflicts.forEach((cs, i) => cs.forEach((j) => (conflict[i * n + j] = 1)));
   const byRank = [...Array(n).keys()].sort((a, b) => rank[a] - rank[b]);
+  /** Placed buffers by increasing offset: first fit is one walk over it. */
+  const placedSorted: number[] = [];
   let best = incumbent;
-  let nodes = 0;
+  let work = 0;
+  const firstFit = (i: number): number => {
+    work += placedSorted.length + 1;
+    const need = pr.size[i];
+    let cur = 0;
+    for (const j of placedSorted) {
+      if (!conflict[i * n + j]) continue;
+      if (offset[j] - cur >= need) return cur;
+      cur = Math.max(cur, offset[j] + pr.size[j]);
+    }
+    return cur;
+  };
   const dfs = (placed: number, top: number, last: number): void => {
-    if (best.top <= lb || nodes >= budget) return;
+    if (best.top <= lb || work >= budget) return;
     if (placed === n) {
       if (top < best.top) best = { offset: offset.slice(), top };
       return;
@@ -193,17 +210,21 @@ function branchAndBound(pr: Problem, lb: number, rank: number[], incumbent: { of
     let bound = top;
     for (const i of byRank) {
       if (offset[i] >= 0) continue;
-      const at = fitOffset(pr, i, offset, false);
+      const at = firstFit(i);
       const end = at + pr.size[i];
       bound = Math.max(bound, end);
-      if (last < 0 || rank[i] > rank[last] || conflictSet[last].has(i)) children.push({ i, at, end });
+      if (last < 0 || rank[i] > rank[last] || conflict[last * n + i]) children.push({ i, at, end });
     }
     if (Math.max(bound, lb) >= best.top) return;
     children.sort((a, b) => a.end - b.end || rank[a.i] - rank[b.i]);
     for (const c of children) {
-      if (++nodes > budget) return;
+      if (work >= budget) return;
       offset[c.i] = c.at;
+      let k = placedSorted.length;
+      while (k > 0 && offset[placedSorted[k - 1]] > c.at) k--;
+      placedSorted.splice(k, 0, c.i);
       dfs(placed + 1, Math.max(top, c.end), c.i);
+      placedSorted.splice(k, 1);
       offset[c.i] = -1;
       if (best.top <= lb) return;
     }
@@ -228,7 +249,7 @@ export const searchPlanner: Planner = (buffers, align) => {
   if (alignUp(found.top, align) > lb) {
     const rank = new Array<number>(pr.bufs.length);
     best!.order.forEach((i, k) => (rank[i] = k));
-    found = branchAndBound(pr, lb, rank, found, SEARCH_NODE_BUDGET);
+    found = branchAndBound(pr, lb, rank, found, SEARCH_WORK_BUDGET);
   }
   const arenaBytes = alignUp(found.top, align);
   if (arenaBytes >= greedy.arenaBytes) return greedy;

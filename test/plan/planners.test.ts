@@ -9,7 +9,7 @@
  * (peakLiveBytes) is never above the model order's, and equal to the brute-force best order on
  * small graphs. With ../shared: the default planner's arena vs lowerBound on the five models
  * (printed; within 5% is the target), and a two-branch graph run in another order stays
- * bit-exact on ts and wasm (order.full.test.ts does ResNet on every target).
+ * bit-exact on ts and host C (order.full.test.ts does ResNet on every target).
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -273,7 +273,7 @@ describe.skipIf(!HAS_SHARED)("shared models", () => {
     console.log(`arena vs lower bound (bytes, ALIGN ${ALIGN}):\n${rows.join("\n")}`);
   });
 
-  it("graph_two_branch_concat run in another topological order stays bit-exact (ts, wasm)", async () => {
+  it("graph_two_branch_concat run in another topological order stays bit-exact (ts, host C)", async () => {
     const dir = sharedFile("golden-ops", "graph_two_branch_concat");
     const g = loadModel(`${dir}/model.tflite`);
     // The second branch (ops 1, 2) before the first (op 0); the concat last.
@@ -283,7 +283,7 @@ describe.skipIf(!HAS_SHARED)("shared models", () => {
     for (const k of [0, 1, 2]) {
       const input = readBytes(`${dir}/input_0_${k}.bin`);
       const expected = readBytes(`${dir}/output_0_${k}.bin`);
-      for (const target of ["ts", "wasm"] as const) {
+      for (const target of ["ts", "host"] as const) {
         const { outputs } = await runModel(permuted, [input], target);
         expect(sameBytes(outputs[0], expected), `sample ${k} on ${target}`).toBe(true);
       }
