@@ -4,7 +4,8 @@
 #  - npm ci when node_modules is absent or older than package-lock.json;
 #  - Debian packages for the toolchains Mote drives (compiler/toolchain/tools.ts names the same
 #    ones): gcc (host runs), gcc-arm-none-eabi + libnewlib-arm-none-eabi (firmware, newlib-nano)
-#    and qemu-system-arm (QEMU 7.2, mps2-an500). apt-get update runs first, and only when
+#    and qemu-system-arm (QEMU 7.2, mps2-an500); chromium, only for the test that opens the bench
+#    HTML report headless (test/bench/html.test.ts). apt-get update runs first, and only when
 #    something is missing. Needs root for apt; otherwise prints the command and exits 1.
 #
 # Usage: scripts/setup.sh [--dry-run]   (--dry-run: report what would be done, change nothing)
@@ -42,9 +43,11 @@ if ! have arm-none-eabi-gcc || [[ ! -f "$(arm-none-eabi-gcc -print-file-name=nan
   missing+=(libnewlib-arm-none-eabi)
 fi
 have qemu-system-arm || missing+=(qemu-system-arm)
+# Only the HTML report test needs it, at this path (playwright-core's executablePath).
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 
 if ((${#missing[@]} == 0)); then
-  say "toolchains present: $(gcc -dumpfullversion), arm-none-eabi-gcc $(arm-none-eabi-gcc -dumpversion), $(qemu-system-arm --version | head -n 1)"
+  say "toolchains present: $(gcc -dumpfullversion), arm-none-eabi-gcc $(arm-none-eabi-gcc -dumpversion), $(qemu-system-arm --version | head -n 1), chromium"
   exit 0
 fi
 
