@@ -1,6 +1,8 @@
 /**
  * @fileoverview `mote bench [MODEL...] [--out DIR]`: runs compiler/bench/bench.ts (progress on
- * stderr), writes DIR/results.json and DIR/results.md, prints the table on stdout. Exits 1
+ * stderr), writes DIR/results.json and DIR/results.md, prints the table on stdout, then writes
+ * DIR/report.html (compiler/bench/html.ts: plots, per-layer profiles in DIR/profiles/ unless
+ * --no-profile, memory timelines). Exits 1
  * (MOTE5002) when any configuration's output differs from golden, after writing the results.
  */
 import * as fs from "node:fs";
@@ -8,9 +10,12 @@ import * as path from "node:path";
 import { fail } from "../diagnostics.ts";
 import { failures, runBench } from "../bench/bench.ts";
 import { renderResultsMd } from "../bench/table.ts";
+import { writeBenchReport } from "../bench/html.ts";
 
 export interface BenchFlags {
   out: string;
+  /** false with --no-profile: report.html without new per-layer profiles. */
+  profile?: boolean;
 }
 
 export async function benchCommand(models: string[], flags: BenchFlags): Promise<void> {
@@ -22,6 +27,9 @@ export async function benchCommand(models: string[], flags: BenchFlags): Promise
   fs.writeFileSync(path.join(out, "results.md"), md);
   process.stdout.write(md);
   process.stderr.write(`wrote ${path.join(flags.out, "results.json")} and results.md\n`);
+  const modelFiles = Object.fromEntries(models.filter((m) => m.endsWith(".tflite")).map((m) => [path.basename(m, ".tflite"), path.resolve(m)]));
+  const report = await writeBenchReport(out, { profile: flags.profile, modelFiles, log: (l) => process.stderr.write(`${l}\n`) });
+  process.stderr.write(`wrote ${path.join(flags.out, path.basename(report))}\n`);
   const bad = failures(results);
   if (bad.length > 0) fail(5002, "bench (bit-exactness with golden)", bad.join("; "));
 }

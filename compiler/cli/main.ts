@@ -62,9 +62,10 @@ program
 
 program
   .command("bench")
-  .description("every model x configuration (interpreter, codegen, codegen+plan, codegen+plan+specialize) in QEMU, checked bit-exact on every golden input, side by side with TFLite Micro (anchors.json); writes results.json and results.md")
+  .description("every model x configuration (interpreter, codegen, codegen+plan, codegen+plan+specialize) in QEMU, checked bit-exact on every golden input, side by side with TFLite Micro (anchors.json); writes results.json, results.md and report.html (plots, per-layer profiles, memory timelines)")
   .argument("[models...]", "model names in ../shared/models (or $MOTE_SHARED/models) or .tflite paths with golden data (default: the five shared models)")
   .option("--out <dir>", "output directory", "bench/out")
+  .option("--no-profile", "report.html without per-layer profiles (skips the profiling builds in QEMU)")
   .action(async (models: string[], opts) => benchCommand(models, opts));
 
 program
