@@ -201,6 +201,7 @@ export function generate(graph: Graph, opts: CodegenOptions = {}): CodegenResult
     constants,
     functions: generic ? generic.functions() : reachable(roots, module),
     records: generic ? generic.records() : [],
+    ...(generic ? { noIpa: generic.entries() } : {}),
     steps,
     inputs: io(graph.inputs),
     outputs: io(graph.outputs),

@@ -71,6 +71,12 @@ export class GenericCalls {
     return fns;
   }
 
+  /** The kernel entry functions the steps call (renamed): the C compiler must keep them generic. */
+  entries(): string[] {
+    this.functions();
+    return [...new Set([...this.roots.values()].map((f) => f.name))].sort();
+  }
+
   /** The record types the functions take (C structs to declare), sorted by name. */
   records(): RecordType[] {
     const names = new Set(this.functions().flatMap((f) => f.params.flatMap((p) => (p.type.kind === "record" ? [p.type.name] : []))));

@@ -59,6 +59,12 @@ export interface ModelProgram {
   /** Record types used by unspecialized functions (their values live in `constants` as i32 arrays). */
   records: RecordType[];
   steps: InvokeStep[];
+  /**
+   * Functions the C compiler must not inline, clone or constant-propagate into (C:
+   * `MOTE_NOIPA`, gcc's `noipa`): the generic kernels of `--specialize off`, so that they stay
+   * generic although their records are visible constants. Absent: none.
+   */
+  noIpa?: string[];
   inputs: IoTensor[];
   outputs: IoTensor[];
 }

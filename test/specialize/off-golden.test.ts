@@ -1,13 +1,15 @@
 /**
  * @fileoverview `--specialize off` (codegen mode, generic kernels called with constant records,
  * compiler/unspecialized.ts) is bit-exact with TFLite Micro: golden inputs 0..3 of ad01_int8 and
- * kws_ref_model on ts, wasm and host C. (ts runs the kernels directly whatever the setting; it is
- * here so all three targets are checked in both settings.) qemu in this setting is covered by the
- * bench (compiler/bench/), which fails on any mismatch.
+ * kws_ref_model on ts, wasm and host C (ts runs the kernels directly whatever the setting; it is
+ * here so all three targets are checked in both settings), and the generic kernels are emitted
+ * MOTE_NOIPA. qemu in this setting is covered by the bench (compiler/bench/), which fails on any
+ * mismatch.
  */
 import { describe, expect, it } from "vitest";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { codegenFor, runModel } from "../../compiler/run/targets.ts";
+import { emitCLibrary } from "../../compiler/emit/c/model.ts";
 import { HAS_SHARED, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
 
 const MODELS = ["ad01_int8", "kws_ref_model"];
@@ -23,7 +25,12 @@ describe.skipIf(!HAS_SHARED)("--specialize off: golden outputs", () => {
         expect(s.args[0].k, s.label).toBe("record");
         expect(program.functions.some((f) => f.name === s.fn), s.fn).toBe(true);
       }
+      // gcc must not inline or constant-propagate the records into them: they stay generic.
+      expect(program.noIpa).toEqual([...new Set(program.steps.map((s) => s.fn))].sort());
+      const modelC = emitCLibrary(program)["model.c"];
+      for (const fn of program.noIpa!) expect(modelC).toMatch(new RegExp(`static MOTE_NOIPA void ${fn}\\(`));
       const specialized = codegenFor(graph, { specialize: true }).program;
+      expect(specialized.noIpa).toBeUndefined();
       expect(specialized.steps.every((s) => s.args.every((a) => a.k !== "record"))).toBe(true);
     });
     for (const target of ["ts", "wasm", "host"] as const) {

@@ -131,8 +131,22 @@ function emitModelC(program: ModelProgram): string {
     out.push(`static const ${t} ${c.name}[${c.values.length}] __attribute__((aligned(16))) = {`, formatValues(c.values, perLine), "};");
   }
   out.push("");
+  const noIpa = new Set(program.noIpa ?? []);
+  if (noIpa.size > 0) {
+    out.push(
+      "/* Generic kernels stay generic: no inlining, cloning or constant propagation by the C compiler. */",
+      "#if defined(__GNUC__) && !defined(__clang__)",
+      "#define MOTE_NOIPA __attribute__((noipa))",
+      "#elif defined(__clang__)",
+      "#define MOTE_NOIPA __attribute__((noinline))",
+      "#else",
+      "#define MOTE_NOIPA",
+      "#endif",
+      "",
+    );
+  }
   // Callees before callers: emit in reverse discovery order with prototypes first.
-  for (const fn of program.functions) out.push(`static ${cSignature(fn)};`);
+  for (const fn of program.functions) out.push(`static ${noIpa.has(fn.name) ? "MOTE_NOIPA " : ""}${cSignature(fn)};`);
   out.push("");
   for (const fn of program.functions) out.push(emitFunction(fn), "");
 
