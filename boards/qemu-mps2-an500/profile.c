@@ -26,6 +26,10 @@
 #endif
 #define MOTE_PROFILE_MAX_DEPTH 8u
 
+/* model.c calls the hooks from an asm that saves only the core registers it may clobber
+ * (r0-r3, r12, lr), so the hooks must not touch the FPU registers. */
+#define MOTE_PROFILE_HOOK __attribute__((target("general-regs-only")))
+
 static int32_t profile_keys[MOTE_PROFILE_MAX_RECORDS];
 static uint64_t profile_ticks[MOTE_PROFILE_MAX_RECORDS];
 static uint32_t profile_records;
@@ -34,7 +38,7 @@ static int32_t profile_open[MOTE_PROFILE_MAX_DEPTH];
 static uint32_t profile_depth;
 static uint32_t profile_errors;
 
-void mote_profile_begin(int key)
+MOTE_PROFILE_HOOK void mote_profile_begin(int key)
 {
   if (profile_depth >= MOTE_PROFILE_MAX_DEPTH) {
     profile_errors++;
@@ -45,7 +49,7 @@ void mote_profile_begin(int key)
   profile_start[profile_depth - 1u] = mote_ticks_now();
 }
 
-void mote_profile_end(int key)
+MOTE_PROFILE_HOOK void mote_profile_end(int key)
 {
   uint64_t now = mote_ticks_now();
   if (profile_depth == 0u || profile_open[profile_depth - 1u] != (int32_t)key) {

@@ -22,11 +22,11 @@ describe("profile lines", () => {
 });
 
 describe.skipIf(!HAS_SHARED)("interpreter hooks", () => {
-  it("dispatch wraps each kernel call in MOTE_PROFILE_BEGIN/END(at); keys map to the steps' ops", () => {
+  it("dispatch wraps each kernel call in MOTE_PROFILE_STEP_BEGIN/END(at); keys map to the steps' ops", () => {
     const graph = loadModel(sharedFile("models", "ad01_int8.tflite"));
     const r = generateInterpreter(graph);
     const c = emitCLibrary(r.program)["model.c"];
-    expect(c).toMatch(/MOTE_PROFILE_BEGIN\(at\);\s*\n\s*mote_\w+\([^;]*\);\s*\n\s*MOTE_PROFILE_END\(at\);/);
+    expect(c).toMatch(/MOTE_PROFILE_STEP_BEGIN\(at\);\s*\n\s*mote_\w+\([^;]*\);\s*\n\s*MOTE_PROFILE_STEP_END\(at\);/);
     expect(c).toContain("#define MOTE_PROFILE_BEGIN(op) ((void)0)");
     const keys = keyToOp(r, "interpreter");
     expect(keys.size).toBe(r.image[3]);

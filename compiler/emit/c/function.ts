@@ -159,7 +159,7 @@ function emitStmts(list: Stmt[], ind: string, out: string[]): void {
         out.push(`${ind}${e2s(s.e)};`);
         break;
       case "profile":
-        out.push(`${ind}MOTE_PROFILE_${s.edge === "begin" ? "BEGIN" : "END"}(${stripParens(emitExpr(s.key))});`);
+        out.push(`${ind}MOTE_PROFILE_STEP_${s.edge === "begin" ? "BEGIN" : "END"}(${stripParens(emitExpr(s.key))});`);
         break;
     }
   }
