@@ -16,6 +16,7 @@ import { KERNELS_DIR, loadProgram } from "./frontend/program.ts";
 import { reachable, specialize } from "./specialize/specialize.ts";
 import { ALIGN, DEFAULT_PLAN, PLANNERS, lowerBound, type Buffer, type Placement } from "./plan/planner.ts";
 import { orderGraph } from "./plan/order.ts";
+import { applyInPlace, type InPlaceResult, type Membership } from "./memory/inplace.ts";
 import { fail } from "./diagnostics.ts";
 import { GenericCalls } from "./unspecialized.ts";
 
@@ -35,6 +36,11 @@ export interface CodegenOptions {
    * the same straight line calling the generic kernels with constant records (compiler/unspecialized.ts).
    */
   specialize?: boolean;
+  /**
+   * Codegen mode only: in-place execution and fusion (compiler/memory/inplace.ts). Default: on,
+   * except with the naive plan (the no-reuse baseline).
+   */
+  inPlace?: boolean;
 }
 
 export interface CodegenResult {
@@ -42,7 +48,15 @@ export interface CodegenResult {
   lowered: LoweredOp[];
   buffers: Buffer[];
   placement: Placement;
+  /**
+   * The layer-wise lower bound of plain planning: the most bytes live at one step when every
+   * tensor has its own buffer (in the chosen op order). In-place execution can go below it.
+   */
   lowerBoundBytes: number;
+  /** The most bytes live at one step of the buffers actually planned (groups when in place). */
+  plannedBoundBytes?: number;
+  /** In-place and fusion decisions (compiler/memory/inplace.ts), one line each; empty if off. */
+  inPlaceNotes?: string[];
   macs: number;
 }
 
@@ -80,8 +94,12 @@ function cName(s: string): string {
   return s.replace(/[^A-Za-z0-9_]/g, "_");
 }
 
-/** Buffers (arena tensors and scratch) with their lifetimes over steps. */
-export function collectBuffers(graph: Graph, lowered: LoweredOp[]): Buffer[] {
+/**
+ * Buffers (arena tensors and scratch) with their lifetimes over steps. With `groups`
+ * (compiler/memory/inplace.ts), tensors that share memory become one buffer `g<root>` spanning
+ * their members (placeMembers then gives each member its offset).
+ */
+export function collectBuffers(graph: Graph, lowered: LoweredOp[], groups?: Map<number, Membership>): Buffer[] {
   const first = new Map<number, number>();
   const last = new Map<number, number>();
   const touch = (t: number, step: number): void => {
@@ -94,28 +112,71 @@ export function collectBuffers(graph: Graph, lowered: LoweredOp[]): Buffer[] {
   let step = 0;
   for (const t of graph.inputs) touch(t, 0);
   for (const { op, calls } of lowered) {
+    const written = new Set<number>();
     for (const call of calls) {
       for (const a of call.args) {
-        if (a.kind === "tensor") touch(a.tensor, step);
+        if (a.kind === "tensor") { touch(a.tensor, step); written.add(a.tensor); }
         if (a.kind === "scratch") buffers.push({ id: `s${step}`, bytes: a.bytes, first: step, last: step });
       }
       step++;
     }
-    for (const t of op.outputs) touch(t, Math.max(0, step - 1));
+    // An output no call writes (a fused op's intermediate, an alias) takes no memory here.
+    for (const t of op.outputs) if (written.has(t)) touch(t, Math.max(0, step - 1));
   }
   const end = Math.max(0, step - 1);
   for (const t of graph.outputs) touch(t, end);
-  for (const [t, f] of first) buffers.push({ id: `t${t}`, bytes: tensorBytes(graph.tensors[t]), first: f, last: last.get(t)! });
+  const grouped = new Map<number, Buffer>();
+  for (const [t, f] of first) {
+    const m = groups?.get(t);
+    const bytes = tensorBytes(graph.tensors[t]);
+    if (!m) {
+      buffers.push({ id: `t${t}`, bytes, first: f, last: last.get(t)! });
+      continue;
+    }
+    const g = grouped.get(m.root) ?? { id: `g${m.root}`, bytes: 0, first: f, last: last.get(t)! };
+    g.bytes = Math.max(g.bytes, m.offset + bytes);
+    g.first = Math.min(g.first, f);
+    g.last = Math.max(g.last, last.get(t)!);
+    grouped.set(m.root, g);
+  }
+  buffers.push(...grouped.values());
   return buffers;
+}
+
+/**
+ * In-place execution with and without groups that grow (compiler/memory/inplace.ts), keeping the
+ * variant with the smaller layer-wise bound; none at all when neither beats plain planning.
+ */
+function bestInPlace(graph: Graph, lowered: LoweredOp[], plainBound: number): InPlaceResult | undefined {
+  let best: { r: InPlaceResult; bound: number } | undefined;
+  for (const allowGrowth of [true, false]) {
+    const r = applyInPlace(graph, lowered, { allowGrowth });
+    const bound = lowerBound(collectBuffers(graph, r.lowered, r.groups));
+    if (!best || bound < best.bound) best = { r, bound };
+  }
+  return best && best.bound <= plainBound ? best.r : undefined;
+}
+
+/** Adds `t<i>` offsets for every grouped tensor: its group's offset plus its place in the group. */
+export function placeMembers(placement: Placement, groups: Map<number, Membership>): void {
+  for (const [t, m] of groups) {
+    const base = placement.offsets.get(`g${m.root}`);
+    if (base !== undefined) placement.offsets.set(`t${t}`, base + m.offset);
+  }
 }
 
 export function generate(graph: Graph, opts: CodegenOptions = {}): CodegenResult {
   graph = orderGraph(graph); // lowest-peak topological order (compiler/plan/order.ts)
-  const lowered = lowerGraph(graph);
-  const buffers = collectBuffers(graph, lowered);
+  const plainLowered = lowerGraph(graph);
+  // The layer-wise bound of plain planning (every tensor its own buffer), what in-place beats.
+  const plainBound = lowerBound(collectBuffers(graph, plainLowered));
+  const inPlace = (opts.inPlace ?? (opts.plan !== "naive")) ? bestInPlace(graph, plainLowered, plainBound) : undefined;
+  const lowered = inPlace?.lowered ?? plainLowered;
+  const buffers = collectBuffers(graph, lowered, inPlace?.groups);
   const planner = PLANNERS[opts.plan ?? DEFAULT_PLAN];
   if (!planner) fail(5002, "planning", `unknown plan '${opts.plan}' (plans: ${Object.keys(PLANNERS).join(", ")})`);
   const placement = planner(buffers, ALIGN);
+  if (inPlace) placeMembers(placement, inPlace.groups);
 
   const stems = [...new Set(lowered.flatMap((l) => l.calls.map((c) => c.kernel)))];
   const kernels = loadProgram(stems.map((s) => path.join(KERNELS_DIR, `${s}.ts`)));
@@ -141,6 +202,14 @@ export function generate(graph: Graph, opts: CodegenOptions = {}): CodegenResult
   let stepIndex = 0;
   let macs = 0;
   for (const { op, calls } of lowered) {
+    if (calls.length === 0 && steps.length > 0) {
+      // An alias (in-place RESHAPE): its output's bytes exist once the previous step is done.
+      const prev = steps[steps.length - 1];
+      for (const t of op.outputs) {
+        const offset = placement.offsets.get(`t${t}`);
+        if (t >= 0 && offset !== undefined) (prev.produces ??= []).push({ tensor: t, offset, bytes: tensorBytes(graph.tensors[t]) });
+      }
+    }
     for (const call of calls) {
       const args: StepArg[] = call.args.map((a, i): StepArg => {
         switch (a.kind) {
@@ -206,5 +275,8 @@ export function generate(graph: Graph, opts: CodegenOptions = {}): CodegenResult
     inputs: io(graph.inputs),
     outputs: io(graph.outputs),
   };
-  return { program, lowered, buffers, placement, lowerBoundBytes: lowerBound(buffers), macs };
+  return {
+    program, lowered, buffers, placement, macs,
+    lowerBoundBytes: plainBound, plannedBoundBytes: lowerBound(buffers), inPlaceNotes: inPlace?.notes ?? [],
+  };
 }

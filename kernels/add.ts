@@ -53,27 +53,25 @@ const HALF_Q31: i32 = 1073741824;
  * Input rescale: MultiplyByQuantizedMultiplierSmallerThanOneExp((v + offset) << leftShift, m,
  * shift). The input with the larger scale always has the multiplier 0.5 (2^30, shift 0); then,
  * as the shifted value is even (leftShift >= 1), the doubling high multiply is exactly a halving
- * and the rescale is one shift by leftShift - 1 (a branch on record fields: specialization keeps
- * one of the two).
+ * and the rescale is one shift by leftShift - 1 (with constant arguments after specialization the
+ * branch folds away). Shared with the residual ADD fused into CONV_2D (kernels/conv_2d.ts).
  */
-function scaleInput1(p: AddParams, x: i32): i32 {
+export function addRescale(x: i32, offset: i32, leftShift: i32, multiplier: i32, shift: i32): i32 {
   let scaled: i32 = 0;
-  if (p.input1Multiplier === HALF_Q31 && p.input1Shift === 0 && p.leftShift >= 1) {
-    scaled = (x + p.input1Offset) << (p.leftShift - 1);
+  if (multiplier === HALF_Q31 && shift === 0 && leftShift >= 1) {
+    scaled = (x + offset) << (leftShift - 1);
   } else {
-    scaled = mbqm((x + p.input1Offset) << p.leftShift, p.input1Multiplier, p.input1Shift);
+    scaled = mbqm((x + offset) << leftShift, multiplier, shift);
   }
   return scaled;
 }
 
+function scaleInput1(p: AddParams, x: i32): i32 {
+  return addRescale(x, p.input1Offset, p.leftShift, p.input1Multiplier, p.input1Shift);
+}
+
 function scaleInput2(p: AddParams, y: i32): i32 {
-  let scaled: i32 = 0;
-  if (p.input2Multiplier === HALF_Q31 && p.input2Shift === 0 && p.leftShift >= 1) {
-    scaled = (y + p.input2Offset) << (p.leftShift - 1);
-  } else {
-    scaled = mbqm((y + p.input2Offset) << p.leftShift, p.input2Multiplier, p.input2Shift);
-  }
-  return scaled;
+  return addRescale(y, p.input2Offset, p.leftShift, p.input2Multiplier, p.input2Shift);
 }
 
 /** One output element from two input elements. */

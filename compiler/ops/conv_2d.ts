@@ -69,6 +69,12 @@ export function lowerConv2d(graph: Graph, op: Op): KernelCall[] {
     outputOffset: outQ.zeroPoint,
     actMin: act.min, actMax: act.max,
     hasBias: bias !== undefined ? 1 : 0,
+    // Variants the memory pass (compiler/memory/inplace.ts) may switch on.
+    inPlace: 0,
+    fuseAdd: 0,
+    addLeftShift: 0, addSkipOffset: 0, addSkipMultiplier: 0, addSkipShift: 0,
+    addConvOffset: 0, addConvMultiplier: 0, addConvShift: 0,
+    addOutputOffset: 0, addOutputMultiplier: 0, addOutputShift: 0, addActMin: -128, addActMax: 127,
   };
   const args: KernelArg[] = [
     { kind: "tensor", tensor: input.index },
@@ -76,6 +82,8 @@ export function lowerConv2d(graph: Graph, op: Op): KernelCall[] {
     { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 },
     { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
     { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
+    { kind: "tensor", tensor: -1 }, // skip: set when a residual ADD is fused
+    { kind: "scratch", bytes: 0, elem: "i8" }, // pixel: inC bytes when in place
     { kind: "tensor", tensor: output.index },
   ];
   const macs = batches * outH * outW * outC * filterH * filterW * filterInC;

@@ -70,6 +70,7 @@ export function lowerDepthwiseConv2d(graph: Graph, op: Op): KernelCall[] {
     outputOffset: outQ.zeroPoint,
     actMin: act.min, actMax: act.max,
     hasBias: bias !== undefined ? 1 : 0,
+    inPlace: 0, // compiler/memory/inplace.ts may switch it on
   };
   const args: KernelArg[] = [
     { kind: "tensor", tensor: input.index },
@@ -77,6 +78,7 @@ export function lowerDepthwiseConv2d(graph: Graph, op: Op): KernelCall[] {
     { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 },
     { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
     { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
+    { kind: "scratch", bytes: 0, elem: "i8" }, // plane: inH * inW bytes when in place
     { kind: "tensor", tensor: output.index },
   ];
   const macs = batches * outH * outW * outC * filterH * filterW;

@@ -84,7 +84,20 @@ export function specialize(module: KModule, fnName: string, values: Record<strin
     out.push(foldFunction({ ...fn, name: target, params, body }));
   };
   visit(fnName, newName);
-  return out;
+  // Folding may have removed calls (a branch on the record that is never taken): drop the
+  // specialized callees nothing calls any more.
+  const byName = new Map(out.map((f) => [f.name, f]));
+  const live = new Set<string>([newName]);
+  const stack = [newName];
+  while (stack.length > 0) {
+    for (const c of calleesOf(byName.get(stack.pop()!)!)) {
+      if (byName.has(c) && !live.has(c)) {
+        live.add(c);
+        stack.push(c);
+      }
+    }
+  }
+  return out.filter((f) => live.has(f.name));
 }
 
 /** Every function reachable from `roots` in `functions` (roots included). */

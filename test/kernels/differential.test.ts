@@ -68,7 +68,13 @@ describe("the generated C is specialized", () => {
   // The definition (not the prototype): the signature line ending in "{", up to the closing "}".
   const definition = new RegExp(`^static void ${kernelName}\\([^;]*\\) \\{$`, "m").exec(modelC);
   const start = definition ? definition.index : -1;
-  const body = start < 0 ? "" : modelC.slice(start, modelC.indexOf("\n}\n", start) + 3);
+  // The entry and the helpers specialized with it (e.g. finish_<kernelName>, its epilogue).
+  const bodyOf = (name: string): string => {
+    const m = new RegExp(`^static \\w+ ${name}\\([^;]*\\) \\{$`, "m").exec(modelC);
+    return m ? modelC.slice(m.index, modelC.indexOf("\n}\n", m.index) + 3) : "";
+  };
+  const helpers = [...modelC.matchAll(new RegExp(`^static \\w+ (\\w+_${kernelName})\\(`, "gm"))].map((m) => m[1]);
+  const body = start < 0 ? "" : [kernelName, ...new Set(helpers)].map(bodyOf).join("\n");
 
   it("has one specialized conv function and no record", () => {
     expect(program.steps).toHaveLength(1);
