@@ -2,14 +2,17 @@
  * @fileoverview mote profile (compiler/profile/profile.ts): the firmware's "layer" lines parse,
  * the interpreter's dispatch carries the profiling hooks in C (and only under MOTE_PROFILE), and
  * on ad01_int8 in QEMU, codegen and interpreter builds alike, every layer is timed and the layer
- * sum is within 1% of the plain build's whole-inference count.
+ * sum is within 1% of the plain build's whole-inference count; `mote profile` prints the table,
+ * and a bad option or a board without firmware is a one-line user error.
  */
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { generateInterpreter } from "../../compiler/interp/codegen.ts";
 import { emitCLibrary } from "../../compiler/emit/c/model.ts";
 import { keyToOp, parseLayerLines, profileModel } from "../../compiler/profile/profile.ts";
-import { HAS_SHARED, sharedFile } from "../support/shared.ts";
+import { HAS_SHARED, REPO, sharedFile } from "../support/shared.ts";
 import { skipWithoutTools } from "../toolchain/toolchain-available.ts";
 
 const noQemu = skipWithoutTools("profile", ["arm-none-eabi-gcc", "arm-none-eabi-readelf", "qemu-system-arm"]);
@@ -52,4 +55,25 @@ describe.skipIf(!HAS_SHARED || noQemu)("mote profile in QEMU (ad01_int8)", () =>
       expect(r.layers.reduce((s, l) => s + l.share, 0)).toBeCloseTo(100, 6);
     }, 120_000);
   }
+});
+
+describe.skipIf(!HAS_SHARED || noQemu)("mote profile command", () => {
+  const mote = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO, "bin", "mote.js"), "profile", ...args], { encoding: "utf8", timeout: 120_000 });
+  const model = HAS_SHARED ? sharedFile("models", "ad01_int8.tflite") : "";
+  it("prints the per-layer table, the top layers and the sum against the whole count", () => {
+    const r = mote(model, "--top", "2");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ +9 +FULLY_CONNECTED +\d+ +[\d.]+% +81920 +0\.\d{3}$/m);
+    expect(r.stdout).toMatch(/^top 2 layers: op \d+ FULLY_CONNECTED [\d.]+%, op \d+ FULLY_CONNECTED [\d.]+%$/m);
+    expect(r.stdout).toMatch(/^sum vs whole +[+-]0\.\d\d%$/m);
+  }, 120_000);
+  it.each([
+    [["--top", "0"], /--top takes a positive integer/],
+    [["--board", "stm32f746g-disco"], /MOTE5007/],
+  ])("rejects %s with one line", (args, pattern) => {
+    const r = mote(model, ...args);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(pattern);
+  }, 120_000);
 });
