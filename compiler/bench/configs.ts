@@ -5,7 +5,8 @@
  *  1. interpreter: runtime/interpreter.ts reads a model image and dispatches to generic kernels;
  *  2. codegen: a straight line of calls in mote_invoke() instead of the interpreter loop, still
  *     the generic kernels with their records as constants (--specialize off);
- *  3. codegen+plan: the memory scheduler (the default plan) instead of the naive plan;
+ *  3. codegen+plan: the memory scheduler (the default plan, in-place execution) instead of the
+ *     naive plan;
  *  4. codegen+plan+specialize: kernels specialized per layer (the full Mote, all defaults).
  * The first two use the naive plan so that step 3 is the only one that changes the arena.
  */
@@ -31,7 +32,7 @@ export const CONFIGS: readonly BenchConfig[] = [
   },
   {
     name: "codegen+plan",
-    changes: "the memory scheduler (default plan) instead of the naive plan",
+    changes: "the memory scheduler (the default plan, with in-place execution and fusion) instead of the naive plan",
     options: { mode: "codegen", specialize: false },
   },
   {
