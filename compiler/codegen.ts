@@ -133,10 +133,12 @@ export function collectBuffers(graph: Graph, lowered: LoweredOp[], groups?: Map<
       buffers.push({ id: `t${t}`, bytes, first: f, last: last.get(t)! });
       continue;
     }
-    const g = grouped.get(m.root) ?? { id: `g${m.root}`, bytes: 0, first: f, last: last.get(t)! };
+    const g = grouped.get(m.root) ?? { id: `g${m.root}`, bytes: 0, first: f, last: last.get(t)!, segments: [] };
     g.bytes = Math.max(g.bytes, m.offset + bytes);
     g.first = Math.min(g.first, f);
     g.last = Math.max(g.last, last.get(t)!);
+    // Each member occupies its own part of the group only while it lives (a staircase).
+    g.segments!.push({ first: f, last: last.get(t)!, lo: m.offset, hi: m.offset + bytes });
     grouped.set(m.root, g);
   }
   buffers.push(...grouped.values());

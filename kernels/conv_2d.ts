@@ -8,8 +8,10 @@
  * memory pass (compiler/memory/inplace.ts) may switch on two variants, both chosen by record
  * fields so specialization keeps only the code a layer runs:
  *  - `inPlace` (1x1, stride 1, one group): pixel by pixel, the input pixel is first copied to
- *    `pixel` (inC bytes), so the output may overwrite the input (TinyEngine's in-place pointwise
- *    convolution; a wider output needs the input placed at the end of the shared buffer);
+ *    `pixel` (inC bytes), so the output may start where the input starts and overwrite it
+ *    (TinyEngine's in-place pointwise convolution). 1 goes forward (outC <= inC: an output
+ *    pixel only covers input pixels already read); 2 goes backward, for a wider output (an
+ *    output pixel only covers its own and later input pixels, already read);
  *  - `fuseAdd`: a residual ADD (TFLite's ADD arithmetic, kernels/add.ts) of `skip` and the
  *    convolution's int8 result is written instead of that result, so the convolution's output
  *    tensor never exists; `output` may be `skip` itself (each element is read before it is
@@ -53,7 +55,7 @@ export interface Conv2dParams {
   actMin: i32;
   actMax: i32;
   hasBias: i32;
-  /** 1: 1x1 pointwise in place through the `pixel` buffer (see the file comment). */
+  /** 1 / 2: 1x1 pointwise in place through `pixel`, forward / backward (see the file comment). */
   inPlace: i32;
   /** 1: a residual ADD with `skip` follows the convolution (see the file comment). */
   fuseAdd: i32;
@@ -105,7 +107,11 @@ function pointwiseInPlace(
   output: Int8Array,
 ): void {
   const pixels: i32 = p.batches * p.outH * p.outW;
-  for (let n: i32 = 0; n < pixels; n++) {
+  for (let k: i32 = 0; k < pixels; k++) {
+    let n: i32 = k;
+    if (p.inPlace === 2) {
+      n = pixels - 1 - k;
+    }
     const inBase: i32 = n * p.inC;
     for (let ic: i32 = 0; ic < p.inC; ic++) {
       pixel[ic] = input[inBase + ic];

@@ -16,14 +16,16 @@
  *     - DEPTHWISE_CONV_2D (depth multiplier 1, output no larger): output over the input with a
  *       per-channel plane buffer (TinyEngine, Lin et al. 2020, "MCUNet", in-place depthwise);
  *     - 1x1 CONV_2D, stride 1: output over the input with a per-pixel buffer; a wider output
- *       puts the input at the end of the shared region so no unread pixel is overwritten;
+ *       is computed from the last pixel backward so no unread pixel is overwritten;
  *     - a fused CONV_2D + ADD writes over its skip input when the skip input dies there.
  * The TypeScript runner does not use this pass (every tensor its own array), so the reference
  * checks the in-place kernels on every other target.
  *
  * Invariants: members of a group are never live with conflicting contents: a tensor joins a
  * group only at the op where every earlier member is read for the last time (or, for an alias,
- * holds the same bytes). Group offsets are normalized so the smallest member offset is 0.
+ * holds the same bytes). Every member starts at the same offset as the tensor it overwrites,
+ * so members' offsets are 0 unless `join` is given another one. The planner sees a group as a
+ * staircase (compiler/plan/planner.ts): each member's bytes only while it lives.
  */
 import { isConstant, tensorBytes, type Graph } from "../ir/graph.ts";
 import type { LoweredOp } from "../ops/index.ts";
@@ -131,8 +133,11 @@ export function applyInPlace(graph: Graph, original: LoweredOp[], options: InPla
     if (call.kernel === "conv_2d" && call.params.fuseAdd === 1) {
       const skip = tensorArg(call, CONV.skip);
       const output = tensorArg(call, CONV.output);
-      // The skip input's last reader was the (now empty) ADD right after this op.
-      if (arenaTensor(skip) && diesAt(skip, k + 1) && tensorBytes(graph.tensors[skip]) === tensorBytes(graph.tensors[output])) {
+      const input = tensorArg(call, CONV.input);
+      // The skip input's last reader was the (now empty) ADD right after this op. Writing over it
+      // is safe only when it is not also the convolution's input (whose pixels are read again).
+      if (arenaTensor(skip) && rootOf(skip) !== rootOf(input) && diesAt(skip, k + 1) &&
+          tensorBytes(graph.tensors[skip]) === tensorBytes(graph.tensors[output])) {
         join(output, skip, offsetOf(skip));
         notes.push(`${label}: fused ADD writes over its skip input t${skip}`);
       }
@@ -159,21 +164,24 @@ export function applyInPlace(graph: Graph, original: LoweredOp[], options: InPla
         p.padH === 0 && p.padW === 0 && p.filterInC === p.inC && p.outH === p.inH && p.outW === p.inW;
       const grow = tensorBytes(graph.tensors[output]) - tensorBytes(graph.tensors[input]);
       if (pointwise && arenaTensor(input) && diesAt(input, k) && (allowGrowth || grow <= 0)) {
-        p.inPlace = 1;
+        p.inPlace = grow > 0 ? 2 : 1;
         call.args[CONV.pixel] = { kind: "scratch", bytes: p.inC, elem: "i8" };
-        join(output, input, offsetOf(input) - Math.max(0, grow));
-        notes.push(`${label}: 1x1 in place over t${input} (pixel buffer ${p.inC} B${grow > 0 ? `, input at the end of the ${tensorBytes(graph.tensors[output])} B region` : ""})`);
+        join(output, input, offsetOf(input));
+        notes.push(`${label}: 1x1 in place over t${input} (pixel buffer ${p.inC} B${grow > 0 ? ", backward: the output is wider" : ""})`);
       }
       return;
     }
     if (ELEMENTWISE.has(op.opcode)) {
       const output = op.outputs[0];
       if (!arenaTensor(output)) return;
-      for (const a of call.args.slice(0, -1)) {
-        if (a.kind !== "tensor" || !arenaTensor(a.tensor) || a.tensor === output) continue;
-        if (tensorBytes(graph.tensors[a.tensor]) !== tensorBytes(graph.tensors[output]) || !diesAt(a.tensor, k)) continue;
-        join(output, a.tensor, offsetOf(a.tensor));
-        notes.push(`${label}: in place over t${a.tensor}`);
+      const inputs = call.args.slice(0, -1).flatMap((a) => (a.kind === "tensor" && arenaTensor(a.tensor) ? [a.tensor] : []));
+      const bytes = (t: number) => tensorBytes(graph.tensors[t]);
+      for (const x of inputs) {
+        if (x === output || bytes(x) !== bytes(output) || !diesAt(x, k)) continue;
+        // A broadcast operand in the same memory would be read at other indices after a write.
+        if (inputs.some((y) => y !== x && rootOf(y) === rootOf(x) && bytes(y) !== bytes(x))) continue;
+        join(output, x, offsetOf(x));
+        notes.push(`${label}: in place over t${x}`);
         break;
       }
     }

@@ -20,6 +20,12 @@
  * rounded up to `align`. lowerBound(buffers, align) therefore counts each buffer as
  * alignUp(bytes, align): live buffers at aligned, disjoint offsets each take that much, so it is
  * still a bound that no plan can beat, and the planners are compared with it on equal terms.
+ *
+ * Staircase buffers: a buffer may list `segments`, parts of it that are live over fewer steps
+ * (tensors sharing memory in place, compiler/memory/inplace.ts: an 18 KB tensor that a widening
+ * convolution turns into a 36 KB one in the same place occupies the 36 KB only from that step
+ * on). Conflicts, overlaps() and lowerBound() look at segments; the planners place a staircase
+ * with one base offset, first fit against the segments of the buffers placed before it.
  */
 export interface Buffer {
   /** Caller's id (e.g. "t12" for tensor 12, "s3" for the scratch of step 3). */
@@ -27,6 +33,75 @@ export interface Buffer {
   bytes: number;
   first: number;
   last: number;
+  /** Bytes [lo, hi) of the buffer are live over steps [first, last]; absent = all of it always. */
+  segments?: Segment[];
+}
+
+export interface Segment {
+  first: number;
+  last: number;
+  lo: number;
+  hi: number;
+}
+
+/** The buffer's segments (one covering all of it when it has none). */
+export function segmentsOf(b: Buffer): Segment[] {
+  return b.segments ?? [{ first: b.first, last: b.last, lo: 0, hi: b.bytes }];
+}
+
+function segmentsMeet(a: Segment, b: Segment): boolean {
+  return a.first <= b.last && b.first <= a.last && a.hi > a.lo && b.hi > b.lo;
+}
+
+/** True when some part of `a` and some part of `b` are live at the same step. */
+export function buffersConflict(a: Buffer, b: Buffer): boolean {
+  if (!a.segments && !b.segments) return lifetimesIntersect(a, b) && a.bytes > 0 && b.bytes > 0;
+  for (const sa of segmentsOf(a)) for (const sb of segmentsOf(b)) if (segmentsMeet(sa, sb)) return true;
+  return false;
+}
+
+/**
+ * Bytes a buffer surely occupies at step s: aligned size for a plain buffer (see the header); for
+ * a staircase the union of its live segments, unaligned (another buffer may fill a gap between
+ * or beside segments, so neither the span nor alignment padding is certain).
+ */
+function footprintAt(b: Buffer, s: number, align: number): number {
+  if (!b.segments) return b.first <= s && s <= b.last ? alignUp(b.bytes, align) : 0;
+  const live = b.segments.filter((g) => g.first <= s && s <= g.last && g.hi > g.lo).sort((x, y) => x.lo - y.lo);
+  let total = 0;
+  let end = -Infinity;
+  for (const g of live) {
+    total += Math.max(0, g.hi - Math.max(g.lo, end));
+    end = Math.max(end, g.hi);
+  }
+  return total;
+}
+
+/**
+ * Lowest `align`-aligned offset x >= 0 for `b` at which none of its segments overlaps a segment
+ * of a placed buffer live at the same step. Segment pairs forbid the open interval
+ * (oj + sj.lo - si.hi, oj + sj.hi - si.lo) of x.
+ */
+function staircaseFit(b: Buffer, placed: { b: Buffer; offset: number }[], align: number): number {
+  const forbidden: [number, number][] = [];
+  for (const p of placed) {
+    for (const sj of segmentsOf(p.b)) {
+      for (const si of segmentsOf(b)) {
+        if (segmentsMeet(si, sj)) forbidden.push([p.offset + sj.lo - si.hi, p.offset + sj.hi - si.lo]);
+      }
+    }
+  }
+  let x = 0;
+  for (let moved = true; moved;) {
+    moved = false;
+    for (const [a, c] of forbidden) {
+      if (a < x && x < c) {
+        x = alignUp(c, align);
+        moved = true;
+      }
+    }
+  }
+  return x;
 }
 
 export interface Placement {
@@ -52,10 +127,14 @@ export function overlaps(buffers: Buffer[], p: Placement): boolean {
     for (let j = i + 1; j < buffers.length; j++) {
       const a = buffers[i];
       const b = buffers[j];
-      if (a.bytes === 0 || b.bytes === 0 || !lifetimesIntersect(a, b)) continue;
+      if (a.bytes === 0 || b.bytes === 0 || !buffersConflict(a, b)) continue;
       const oa = p.offsets.get(a.id)!;
       const ob = p.offsets.get(b.id)!;
-      if (oa < ob + b.bytes && ob < oa + a.bytes) return true;
+      for (const sa of segmentsOf(a)) {
+        for (const sb of segmentsOf(b)) {
+          if (segmentsMeet(sa, sb) && oa + sa.lo < ob + sb.hi && ob + sb.lo < oa + sa.hi) return true;
+        }
+      }
     }
   }
   return false;
@@ -66,11 +145,11 @@ export function overlaps(buffers: Buffer[], p: Placement): boolean {
  * plan of these buffers with `align`-aligned offsets can be smaller. `align` 1 gives raw bytes.
  */
 export function lowerBound(buffers: Buffer[], align: number = ALIGN): number {
-  const steps = new Set(buffers.map((b) => b.first));
+  const steps = new Set(buffers.flatMap((b) => segmentsOf(b).map((g) => g.first)));
   let best = 0;
   for (const s of steps) {
     let sum = 0;
-    for (const b of buffers) if (b.first <= s && s <= b.last) sum += alignUp(b.bytes, align);
+    for (const b of buffers) sum += footprintAt(b, s, align);
     best = Math.max(best, sum);
   }
   return best;
@@ -91,13 +170,15 @@ interface Problem {
   size: number[];
   conflicts: number[][];
   align: number;
+  /** Some buffer has segments: fits go through staircaseFit. */
+  stairs: boolean;
 }
 
 function problemOf(buffers: Buffer[], align: number): Problem {
   const bufs = buffers.filter((b) => b.bytes > 0);
   const size = bufs.map((b) => alignUp(b.bytes, align));
-  const conflicts = bufs.map((a, i) => bufs.flatMap((b, j) => (i !== j && lifetimesIntersect(a, b) ? [j] : [])));
-  return { bufs, size, conflicts, align };
+  const conflicts = bufs.map((a, i) => bufs.flatMap((b, j) => (i !== j && buffersConflict(a, b) ? [j] : [])));
+  return { bufs, size, conflicts, align, stairs: bufs.some((b) => b.segments !== undefined) };
 }
 
 /**
@@ -106,6 +187,10 @@ function problemOf(buffers: Buffer[], align: number): Problem {
  * holds it, else the top.
  */
 function fitOffset(pr: Problem, i: number, offset: Int32Array | number[], best: boolean): number {
+  if (pr.stairs) {
+    const placed = pr.conflicts[i].filter((j) => offset[j] >= 0).map((j) => ({ b: pr.bufs[j], offset: offset[j] }));
+    return staircaseFit(pr.bufs[i], placed, pr.align);
+  }
   const obstacles: [number, number][] = [];
   for (const j of pr.conflicts[i]) if (offset[j] >= 0) obstacles.push([offset[j], offset[j] + pr.size[j]]);
   obstacles.sort((x, y) => x[0] - y[0]);
@@ -190,6 +275,7 @@ function branchAndBound(pr: Problem, lb: number, rank: number[], incumbent: { of
   let work = 0;
   const firstFit = (i: number): number => {
     work += placedSorted.length + 1;
+    if (pr.stairs) return fitOffset(pr, i, offset, false);
     const need = pr.size[i];
     let cur = 0;
     for (const j of placedSorted) {
@@ -274,14 +360,19 @@ export const greedyPlanner: Planner = (buffers, align) => {
   const placed: { b: Buffer; offset: number }[] = [];
   const offsets = new Map<string, number>();
   let arena = 0;
+  const stairs = buffers.some((b) => b.segments !== undefined);
   for (const b of order) {
     const conflicts = placed
-      .filter((p) => lifetimesIntersect(p.b, b) && p.b.bytes > 0)
+      .filter((p) => buffersConflict(p.b, b))
       .sort((x, y) => x.offset - y.offset);
     let offset = 0;
-    for (const c of conflicts) {
-      if (offset + b.bytes <= c.offset) break;
-      offset = Math.max(offset, alignUp(c.offset + c.b.bytes, align));
+    if (stairs) {
+      offset = staircaseFit(b, conflicts, align);
+    } else {
+      for (const c of conflicts) {
+        if (offset + b.bytes <= c.offset) break;
+        offset = Math.max(offset, alignUp(c.offset + c.b.bytes, align));
+      }
     }
     placed.push({ b, offset });
     offsets.set(b.id, offset);

@@ -138,7 +138,7 @@ describe("in-place variants give the out-of-place bytes when the output overwrit
     expect(Array.from(shared.subarray(0, want.length))).toEqual(Array.from(want));
   });
 
-  it("pointwise, narrowing and widening (input at the end of the shared buffer)", () => {
+  it("pointwise, narrowing (forward) and widening (backward), the input at the start of the shared buffer", () => {
     for (const [inC, outC] of [[6, 4], [4, 6], [5, 5]]) {
       const pixels = 9;
       const p = convParams({ inH: 3, inW: 3, outH: 3, outW: 3, inC, outC, filterInC: inC, filtersPerGroup: outC, inputOffset: -3, outputOffset: 4 });
@@ -147,9 +147,8 @@ describe("in-place variants give the out-of-place bytes when the output overwrit
       const want = new Int8Array(pixels * outC);
       conv2d(p, input, ...args, NONE8, NONE8, want);
       const shared = new Int8Array(Math.max(pixels * inC, pixels * outC));
-      const at = shared.length - pixels * inC;
-      shared.set(input, at);
-      conv2d({ ...p, inPlace: 1 }, shared.subarray(at), ...args, NONE8, new Int8Array(inC), shared);
+      shared.set(input, 0);
+      conv2d({ ...p, inPlace: outC > inC ? 2 : 1 }, shared, ...args, NONE8, new Int8Array(inC), shared);
       expect(Array.from(shared.subarray(0, want.length)), `${inC} -> ${outC}`).toEqual(Array.from(want));
     }
   });
