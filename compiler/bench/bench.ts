@@ -29,7 +29,7 @@ import { codegenFor, runModel } from "../run/targets.ts";
 import { DEFAULT_BOARD, loadBoard } from "../toolchain/boards.ts";
 import { mapFileFor } from "../toolchain/firmware.ts";
 import { librarySources } from "../toolchain/host.ts";
-import { ANCHOR_CONFIGS, CONFIGS } from "./configs.ts";
+import { ANCHOR_CONFIGS, CONFIGS, type BenchConfig } from "./configs.ts";
 
 /** Where the shared models, golden data and anchors are: $MOTE_SHARED or ../shared. */
 export const SHARED_DIR = process.env.MOTE_SHARED ?? path.resolve(REPO_ROOT, "../shared");
@@ -72,6 +72,8 @@ export interface BenchResults {
 export interface BenchOptions {
   /** Model names (in SHARED_DIR/models) or paths to .tflite files; default BENCH_MODELS. */
   models?: string[];
+  /** Configurations to run, in order (default: CONFIGS, the ablation). */
+  configs?: readonly BenchConfig[];
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -137,7 +139,7 @@ function anchorRow(model: string, config: string, a: AnchorFigures): BenchRow {
   };
 }
 
-async function measure(m: ModelFiles, config: (typeof CONFIGS)[number], log: (l: string) => void): Promise<BenchRow> {
+async function measure(m: ModelFiles, config: BenchConfig, log: (l: string) => void): Promise<BenchRow> {
   const graph = loadModel(m.file);
   checkInt8(graph);
   const opts = { ...config.options, board: DEFAULT_BOARD };
@@ -185,11 +187,12 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResults> {
   const log = opts.log ?? (() => {});
   const models = (opts.models && opts.models.length > 0 ? opts.models : BENCH_MODELS).map(modelFiles);
   const anchors = loadAnchors();
+  const configs = opts.configs ?? CONFIGS;
   const rows: BenchRow[] = [];
-  const total = models.length * CONFIGS.length;
+  const total = models.length * configs.length;
   let n = 0;
   for (const m of models) {
-    for (const config of CONFIGS) {
+    for (const config of configs) {
       n++;
       log(`[${n}/${total}] ${m.name} ${config.name}: build, run golden input_${MEASURED_INPUT} and check ${m.inputs.length} golden outputs on qemu`);
       rows.push(await measure(m, config, log));
@@ -202,7 +205,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResults> {
   return {
     board: DEFAULT_BOARD,
     measured_input: MEASURED_INPUT,
-    configs: [...CONFIGS.map((c) => ({ name: c.name, changes: c.changes })), ...ANCHOR_CONFIGS.map((c) => ({ name: c.name, changes: c.changes }))],
+    configs: [...configs.map((c) => ({ name: c.name, changes: c.changes })), ...ANCHOR_CONFIGS.map((c) => ({ name: c.name, changes: c.changes }))],
     anchors_method: anchors?.method ?? null,
     rows,
   };

@@ -10,6 +10,7 @@
  *  4. codegen+plan+specialize: kernels specialized per layer (the full Mote, all defaults).
  * The first two use the naive plan so that step 3 is the only one that changes the arena.
  */
+import { fail } from "../diagnostics.ts";
 import type { RunOptions } from "../run/targets.ts";
 
 export interface BenchConfig {
@@ -23,7 +24,8 @@ export const CONFIGS: readonly BenchConfig[] = [
   {
     name: "interpreter",
     changes: "baseline: generic runtime (--mode interpreter) reading a model image at run time, naive plan",
-    options: { mode: "interpreter", plan: "naive" },
+    // specialize: false says what the interpreter's kernels are (generic); the mode ignores it.
+    options: { mode: "interpreter", plan: "naive", specialize: false },
   },
   {
     name: "codegen",
@@ -49,3 +51,27 @@ export const ANCHOR_CONFIGS = [
 ] as const;
 
 export const CONFIG_NAMES = [...CONFIGS.map((c) => c.name), ...ANCHOR_CONFIGS.map((c) => c.name)];
+
+/** The configurations named `names` (CONFIGS order kept); MOTE5002 on an unknown name. */
+export function selectConfigs(names: readonly string[]): BenchConfig[] {
+  for (const n of names) {
+    if (!CONFIGS.some((c) => c.name === n)) fail(5002, "bench", `unknown configuration '${n}' (configurations: ${CONFIGS.map((c) => c.name).join(", ")})`);
+  }
+  return CONFIGS.filter((c) => names.includes(c.name));
+}
+
+/**
+ * One configuration from the ablation switches (`mote bench --mode/--plan/--specialize`), named
+ * after them, e.g. "codegen --plan greedy --specialize off". Unset switches take the defaults.
+ */
+export function customConfig(s: { mode?: "codegen" | "interpreter"; plan?: string; specialize?: boolean }): BenchConfig {
+  const mode = s.mode ?? "codegen";
+  const parts: string[] = [mode];
+  if (s.plan !== undefined) parts.push(`--plan ${s.plan}`);
+  if (mode === "codegen" && s.specialize !== undefined) parts.push(`--specialize ${s.specialize ? "on" : "off"}`);
+  return {
+    name: parts.join(" "),
+    changes: `custom configuration from the command line (${parts.join(" ")}; other switches at their defaults)`,
+    options: { mode, ...(s.plan !== undefined ? { plan: s.plan } : {}), ...(mode === "codegen" ? { specialize: s.specialize ?? true } : {}) },
+  };
+}

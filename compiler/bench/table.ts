@@ -8,6 +8,7 @@
  * "vs TFLM+CMSIS-NN" with anchors.json's tflm_cmsis_nn row of the same model.
  */
 import type { BenchResults, BenchRow } from "./bench.ts";
+import { CONFIGS } from "./configs.ts";
 
 export const TABLE_HEADER =
   "| model | config | instructions | vs previous config | vs TFLM+CMSIS-NN | arena | stack | peak SRAM | flash | MACs | MACs/instr | bit-exact |";
@@ -50,8 +51,9 @@ export function renderLegend(results: BenchResults): string {
   return results.configs.map((c) => `- \`${c.name}\`: ${c.changes}`).join("\n");
 }
 
-/** bench/out/results.md. */
+/** bench/out/results.md (the summary and "one thing per step" only for a whole ablation). */
 export function renderResultsMd(results: BenchResults): string {
+  const ablation = CONFIGS.every((c) => results.configs.some((x) => x.name === c.name));
   return [
     "# Mote bench",
     "",
@@ -59,11 +61,10 @@ export function renderResultsMd(results: BenchResults): string {
       "bytes are the model library's alone (firmware harness excluded): peak SRAM = .data + .bss (arena included) + stack high-water mark; " +
       "flash = .text + .rodata + .data. Speed-ups are instruction ratios (other / this row: above 1 = fewer instructions).",
     "",
-    renderSummary(results),
-    "",
+    ...(ablation ? [renderSummary(results), ""] : []),
     renderTable(results),
     "",
-    "Configurations (each changes one thing from the one before):",
+    ablation ? "Configurations (each changes one thing from the one before):" : "Configurations:",
     "",
     renderLegend(results),
     "",

@@ -1,5 +1,7 @@
 /**
- * @fileoverview `mote bench [MODEL...] [--out DIR]`: runs compiler/bench/bench.ts (progress on
+ * @fileoverview `mote bench [MODEL...] [--out DIR] [--config NAME]... [--mode M] [--plan P] [--specialize on|off]`:
+ * runs compiler/bench/bench.ts over the ablation's configurations, a subset of them (--config),
+ * or one custom configuration built from the ablation switches (progress on
  * stderr), writes DIR/results.json and DIR/results.md, prints the table on stdout, then writes
  * DIR/report.html (compiler/bench/html.ts: plots, per-layer profiles in DIR/profiles/ unless
  * --no-profile, memory timelines). Exits 1
@@ -10,16 +12,28 @@ import * as path from "node:path";
 import { fail } from "../diagnostics.ts";
 import { failures, runBench } from "../bench/bench.ts";
 import { renderResultsMd } from "../bench/table.ts";
+import { CONFIGS, customConfig, selectConfigs } from "../bench/configs.ts";
 import { writeBenchReport } from "../bench/html.ts";
 
 export interface BenchFlags {
   out: string;
+  /** --config (repeatable): a subset of the ablation's configurations. */
+  config?: string[];
+  /** Ablation switches: when any is given, one custom configuration instead of the ablation. */
+  mode?: "codegen" | "interpreter";
+  plan?: string;
+  specialize?: "on" | "off";
   /** false with --no-profile: report.html without new per-layer profiles. */
   profile?: boolean;
 }
 
 export async function benchCommand(models: string[], flags: BenchFlags): Promise<void> {
-  const results = await runBench({ models, log: (l) => process.stderr.write(`${l}\n`) });
+  const custom = flags.mode !== undefined || flags.plan !== undefined || flags.specialize !== undefined;
+  if (custom && flags.config && flags.config.length > 0) fail(5002, "bench", "give either --config or the switches --mode/--plan/--specialize, not both");
+  const configs = custom
+    ? [customConfig({ mode: flags.mode, plan: flags.plan, specialize: flags.specialize === undefined ? undefined : flags.specialize === "on" })]
+    : flags.config && flags.config.length > 0 ? selectConfigs(flags.config) : CONFIGS;
+  const results = await runBench({ models, configs, log: (l) => process.stderr.write(`${l}\n`) });
   const out = path.resolve(flags.out);
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, "results.json"), `${JSON.stringify(results, null, 1)}\n`);

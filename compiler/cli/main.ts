@@ -14,6 +14,7 @@ import { compileCommand } from "./compile.ts";
 import { runCommand } from "./run.ts";
 import { profileCommand } from "./profile.ts";
 import { benchCommand } from "./bench.ts";
+import { CONFIGS } from "../bench/configs.ts";
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -66,6 +67,10 @@ program
   .argument("[models...]", "model names in ../shared/models (or $MOTE_SHARED/models) or .tflite paths with golden data (default: the five shared models)")
   .option("--out <dir>", "output directory", "bench/out")
   .option("--no-profile", "report.html without per-layer profiles (skips the profiling builds in QEMU)")
+  .option("--config <name>", `run only this configuration of the ablation (repeatable): ${CONFIGS.map((c) => c.name).join(", ")}`, collect, [])
+  .addOption(new Option("--mode <mode>", "ablation switch: bench one custom configuration in this mode instead").choices([...MODES]))
+  .addOption(new Option("--plan <name>", "ablation switch: bench one custom configuration with this planner instead").choices(Object.keys(PLANNERS)))
+  .addOption(new Option("--specialize <on|off>", "ablation switch: bench one custom configuration with or without specialization instead").choices(["on", "off"]))
   .action(async (models: string[], opts) => benchCommand(models, opts));
 
 program

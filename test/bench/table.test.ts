@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { failures, type BenchResults, type BenchRow } from "../../compiler/bench/bench.ts";
-import { CONFIGS } from "../../compiler/bench/configs.ts";
+import { CONFIGS, customConfig, selectConfigs } from "../../compiler/bench/configs.ts";
 import { renderTable, tableLines } from "../../compiler/bench/table.ts";
 import { BEGIN, END, updateDoc } from "../../scripts/gen-results-doc.ts";
 
@@ -54,5 +54,29 @@ describe("bench table", () => {
     expect(out).toContain(tableLines(results)[3]);
     expect(updateDoc(out, results)).toBe(out);
     expect(() => updateDoc("# no markers\n", results)).toThrow(/bench:begin/);
+  });
+});
+
+describe("bench configurations", () => {
+  it("selects ablation configurations by name and rejects unknown ones", () => {
+    expect(selectConfigs(["codegen+plan+specialize", "interpreter"]).map((c) => c.name)).toEqual(["interpreter", "codegen+plan+specialize"]);
+    expect(() => selectConfigs(["nope"])).toThrow(/unknown configuration 'nope'/);
+  });
+
+  it("builds one custom configuration from the ablation switches", () => {
+    const c = customConfig({ plan: "greedy", specialize: false });
+    expect(c.name).toBe("codegen --plan greedy --specialize off");
+    expect(c.options).toEqual({ mode: "codegen", plan: "greedy", specialize: false });
+    expect(customConfig({ mode: "interpreter", specialize: false }).options).toEqual({ mode: "interpreter" });
+  });
+
+  it("changes one thing per step of the ablation", () => {
+    const keys = (o: object) => JSON.stringify({ mode: "codegen", plan: "default", specialize: true, ...o });
+    const diffs = CONFIGS.slice(1).map((c, i) => {
+      const a = JSON.parse(keys(CONFIGS[i].options)) as Record<string, unknown>;
+      const b = JSON.parse(keys(c.options)) as Record<string, unknown>;
+      return Object.keys(b).filter((k) => a[k] !== b[k]);
+    });
+    expect(diffs).toEqual([["mode"], ["plan"], ["specialize"]]);
   });
 });
