@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     );
   }
   console.log(
-    `\nFirmware: arena ${report.arena_bytes} B + .data ${report.data_bytes} B + .bss ${report.bss_bytes - report.arena_bytes} B (plus the measured stack) of SRAM; flash ${report.flash_bytes} B.`,
+    `\nPeak SRAM ${report.peak_sram_bytes} B (arena ${report.arena_bytes} B, other statics ${report.data_bytes + report.bss_bytes - report.arena_bytes} B, stack ${report.stack_bytes} B); flash ${report.flash_bytes} B.`,
   );
   console.log(`The C library is in ${path.relative(process.cwd(), out)}/ (model.h, model.c, mote_intrinsics.h); report: ${path.relative(process.cwd(), out)}/report.md`);
   console.log('(The "no" clip is heard as "go": TFLite Micro hears it the same way.)');
