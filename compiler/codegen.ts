@@ -9,7 +9,7 @@
  */
 import { isConstant, tensorBytes, type Graph, type Tensor } from "./ir/graph.ts";
 import type { KFunction, Scalar } from "./ir/kir.ts";
-import type { ConstantData, InvokeStep, ModelProgram, StepArg } from "./ir/program.ts";
+import type { ConstantData, InvokeStep, IoTensor, ModelProgram, StepArg } from "./ir/program.ts";
 import { lowerGraph, type LoweredOp } from "./ops/index.ts";
 import * as path from "node:path";
 import { KERNELS_DIR, loadProgram } from "./frontend/program.ts";
@@ -159,6 +159,16 @@ function bestInPlace(graph: Graph, lowered: LoweredOp[], plainBound: number): In
   return best && best.bound <= plainBound ? best.r : undefined;
 }
 
+/** Arena place of each model input or output tensor in `list`; an error for a constant or unused one. */
+export function ioTensors(graph: Graph, placement: Placement, list: number[]): IoTensor[] {
+  return list.map((t) => {
+    const tensor = graph.tensors[t];
+    const offset = placement.offsets.get(`t${t}`);
+    if (offset === undefined) fail(1009, `model input/output tensor ${t} (${tensor.name}) is constant or unused`);
+    return { name: tensor.name, offset, bytes: tensorBytes(tensor), tensor: t };
+  });
+}
+
 /** Adds `t<i>` offsets for every grouped tensor: its group's offset plus its place in the group. */
 export function placeMembers(placement: Placement, groups: Map<number, Membership>): void {
   for (const [t, m] of groups) {
@@ -258,13 +268,7 @@ export function generate(graph: Graph, opts: CodegenOptions = {}): CodegenResult
     }
   }
 
-  const io = (list: number[]) =>
-    list.map((t) => {
-      const tensor = graph.tensors[t];
-      const offset = placement.offsets.get(`t${t}`);
-      if (offset === undefined) fail(1009, `model input/output tensor ${t} (${tensor.name}) is constant or unused`);
-      return { name: tensor.name, offset, bytes: tensorBytes(tensor), tensor: t };
-    });
+  const io = (list: number[]) => ioTensors(graph, placement, list);
 
   const program: ModelProgram = {
     name: graph.name,

@@ -11,8 +11,8 @@
  */
 import * as path from "node:path";
 import { fail } from "../diagnostics.ts";
-import { collectBuffers, type CodegenOptions, type CodegenResult } from "../codegen.ts";
-import { tensorBytes, type Graph } from "../ir/graph.ts";
+import { collectBuffers, ioTensors, type CodegenOptions, type CodegenResult } from "../codegen.ts";
+import type { Graph } from "../ir/graph.ts";
 import type { KFunction, RecordType } from "../ir/kir.ts";
 import type { ModelProgram } from "../ir/program.ts";
 import { lowerGraph } from "../ops/index.ts";
@@ -76,13 +76,7 @@ export function generateInterpreter(graph: Graph, opts: CodegenOptions = {}): In
   }
   const recordNames = new Set(functions.flatMap((f) => f.params.flatMap((p) => (p.type.kind === "record" ? [p.type.name] : []))));
 
-  const io = (list: number[]) =>
-    list.map((t) => {
-      const tensor = graph.tensors[t];
-      const offset = placement.offsets.get(`t${t}`);
-      if (offset === undefined) fail(1009, `model input/output tensor ${t} (${tensor.name}) is constant or unused`);
-      return { name: tensor.name, offset, bytes: tensorBytes(tensor), tensor: t };
-    });
+  const io = (list: number[]) => ioTensors(graph, placement, list);
 
   const program: ModelProgram = {
     name: graph.name,

@@ -8,17 +8,8 @@
  */
 import type { Graph, Op, Tensor } from "../ir/graph.ts";
 import type { ArgMaxParams } from "../../kernels/arg_max.ts";
-import { inputTensor, opError, outputTensor, product, requireConstant, requireDType } from "./operands.ts";
+import { inputTensor, int32Values, opError, outputTensor, product, requireConstant, requireDType } from "./operands.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
-
-/** Little-endian int32 values of a constant tensor. */
-function int32Values(t: Tensor): number[] {
-  const data = t.data ?? new Uint8Array(0);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const out: number[] = [];
-  for (let i = 0; i + 4 <= data.byteLength; i += 4) out.push(view.getInt32(i, true));
-  return out;
-}
 
 export function lowerArgMax(graph: Graph, op: Op): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");

@@ -137,6 +137,14 @@ export function constInt32s(graph: Graph, op: Op, t: Tensor, role: string, count
   if (count !== undefined && n !== count) {
     opError(graph, op, `${role} tensor ${t.index} (${t.name}) has ${n} values (shape [${t.shape.join(", ")}]); expected ${count}`);
   }
+  return int32Values(t);
+}
+
+/** The little-endian int32 values of a constant tensor's data (unchecked; see constInt32s). */
+export function int32Values(t: Tensor): number[] {
+  const data = t.data ?? new Uint8Array(0);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  return Array.from({ length: n }, (_, i) => view.getInt32(4 * i, true));
+  const out: number[] = [];
+  for (let i = 0; i + 4 <= data.byteLength; i += 4) out.push(view.getInt32(i, true));
+  return out;
 }

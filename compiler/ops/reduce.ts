@@ -14,19 +14,10 @@
 import type { Graph, Op, Tensor } from "../ir/graph.ts";
 import type { ReduceParams } from "../../kernels/reduce.ts";
 import {
-  boolOption, inputTensor, opError, outputTensor, product, requireConstant, requireDType, tensorQuant,
+  boolOption, inputTensor, int32Values, opError, outputTensor, product, requireConstant, requireDType, tensorQuant,
 } from "./operands.ts";
 import { quantizeMultiplier } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
-
-/** Little-endian int32 values of a constant tensor. */
-function int32Values(t: Tensor): number[] {
-  const data = t.data ?? new Uint8Array(0);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const out: number[] = [];
-  for (let i = 0; i + 4 <= data.byteLength; i += 4) out.push(view.getInt32(i, true));
-  return out;
-}
 
 /**
  * The MEAN multiplier of QuantizedMeanOrSum: 1/count folded into (multiplier, shift), in int64

@@ -12,19 +12,10 @@
 import type { Graph, Op, Tensor } from "../ir/graph.ts";
 import type { ResizeNearestNeighborParams } from "../../kernels/resize_nearest_neighbor.ts";
 import {
-  boolOption, inputTensor, opError, outputTensor, requireConstant, requireDType, requireRank,
+  boolOption, inputTensor, int32Values, opError, outputTensor, requireConstant, requireDType, requireRank,
 } from "./operands.ts";
 import { roundHalfAwayFromZero } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
-
-/** Little-endian int32 values of a constant tensor. */
-function int32Values(t: Tensor): number[] {
-  const data = t.data ?? new Uint8Array(0);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const out: number[] = [];
-  for (let i = 0; i + 4 <= data.byteLength; i += 4) out.push(view.getInt32(i, true));
-  return out;
-}
 
 /** TFLite's GetNearestNeighbor, float32 steps written with Math.fround. */
 export function nearestSource(value: number, inSize: number, outSize: number, alignCorners: boolean, halfPixelCenters: boolean): number {
