@@ -59,8 +59,12 @@ describe("lowerGraph", () => {
       outH: 3, outW: 3, outC: 4, padH: 1, padW: 1, strideH: 2, inputOffset: 3, outputOffset: 5,
       actMin: 5, actMax: 127, hasBias: 0, filtersPerGroup: 4, filterInC: 2,
     });
-    expect(c.args.map((a) => a.kind)).toEqual(["tensor", "tensor", "tensor", "const", "const", "tensor"]);
+    // input, filter, bias, multipliers, shifts, skip (fused ADD), pixel (in place), output
+    expect(c.args.map((a) => a.kind)).toEqual(["tensor", "tensor", "tensor", "const", "const", "tensor", "scratch", "tensor"]);
     expect(c.args[2]).toEqual({ kind: "tensor", tensor: -1 });
+    expect(c.args[5]).toEqual({ kind: "tensor", tensor: -1 });
+    expect(c.args[6]).toEqual({ kind: "scratch", bytes: 0, elem: "i8" });
+    expect(c.params).toMatchObject({ inPlace: 0, fuseAdd: 0 });
     // 0.5 * s / 0.25 = 0.02, 0.04, 0.06, 0.08 -> 0.64*2^-5, 0.64*2^-4, 0.96*2^-4, 0.64*2^-3
     expect(c.args[3]).toMatchObject({ elem: "i32", data: [1374389535, 1374389535, 2061584302, 1374389535] });
     expect(c.args[4]).toMatchObject({ elem: "i32", data: [-5, -4, -4, -3] });
