@@ -151,8 +151,10 @@ export function collectBuffers(graph: Graph, lowered: LoweredOp[], groups?: Map<
  */
 function bestInPlace(graph: Graph, lowered: LoweredOp[], plainBound: number): InPlaceResult | undefined {
   let best: { r: InPlaceResult; bound: number } | undefined;
-  for (const allowGrowth of [true, false]) {
-    const r = applyInPlace(graph, lowered, { allowGrowth });
+  // Simplest first: a later variant must be strictly smaller to be kept.
+  const variants = [{ allowGrowth: true, rows: false }, { allowGrowth: true, rows: true }, { allowGrowth: false, rows: false }, { allowGrowth: false, rows: true }];
+  for (const v of variants) {
+    const r = applyInPlace(graph, lowered, v);
     const bound = lowerBound(collectBuffers(graph, r.lowered, r.groups));
     if (!best || bound < best.bound) best = { r, bound };
   }

@@ -11,7 +11,10 @@
  *    `pixel` (inC bytes), so the output may start where the input starts and overwrite it
  *    (TinyEngine's in-place pointwise convolution). 1 goes forward (outC <= inC: an output
  *    pixel only covers input pixels already read); 2 goes backward, for a wider output (an
- *    output pixel only covers its own and later input pixels, already read);
+ *    output pixel only covers its own and later input pixels, already read); 3, for any
+ *    kernel size and stride (batch 1), computes each output row into `pixel` (outW * outC
+ *    bytes) and copies it out once done, so the output may overwrite input rows that no later
+ *    output row reads (compiler/memory/inplace.ts places the output so that holds);
  *  - `fuseAdd`: a residual ADD (TFLite's ADD arithmetic, kernels/add.ts) of `skip` and the
  *    convolution's int8 result is written instead of that result, so the convolution's output
  *    tensor never exists; `output` may be `skip` itself (each element is read before it is
@@ -20,7 +23,8 @@
  * Array order: input [batches, inH, inW, inC], filter [outC, filterH, filterW, filterInC], bias
  * [outC] (not read when hasBias is 0; may be empty/NULL), multipliers [outC], shifts [outC]
  * (positive = left), skip [batches, outH, outW, outC] (read only when fuseAdd is 1), pixel
- * [inC] (scratch, used only when inPlace is 1), output [batches, outH, outW, outC]. Taps outside
+ * (scratch: inC bytes for inPlace 1 and 2, outW * outC for 3), output [batches, outH, outW,
+ * outC]. Taps outside
  * the image are skipped (equivalent to padding with the input zero point). The i32 accumulator
  * wraps.
  */
@@ -55,7 +59,7 @@ export interface Conv2dParams {
   actMin: i32;
   actMax: i32;
   hasBias: i32;
-  /** 1 / 2: 1x1 pointwise in place through `pixel`, forward / backward (see the file comment). */
+  /** 1 / 2: 1x1 in place through `pixel`, forward / backward; 3: row by row (see the file comment). */
   inPlace: i32;
   /** 1: a residual ADD with `skip` follows the convolution (see the file comment). */
   fuseAdd: i32;
@@ -139,7 +143,7 @@ export function conv2d(
   pixel: Int8Array,
   output: Int8Array,
 ): void {
-  if (p.inPlace !== 0) {
+  if (p.inPlace === 1 || p.inPlace === 2) {
     pointwiseInPlace(p, input, filter, bias, multipliers, shifts, skip, pixel, output);
   } else {
     for (let b: i32 = 0; b < p.batches; b++) {
@@ -169,7 +173,18 @@ export function conv2d(
                 }
               }
             }
-            output[outBase + oc] = finish(p, acc, oc, bias, multipliers, shifts, skip, outBase + oc);
+            const v: i32 = finish(p, acc, oc, bias, multipliers, shifts, skip, outBase + oc);
+            if (p.inPlace === 3) {
+              pixel[ox * p.outC + oc] = v;
+            } else {
+              output[outBase + oc] = v;
+            }
+          }
+        }
+        if (p.inPlace === 3) {
+          const rowBase: i32 = (b * p.outH + oy) * p.outW * p.outC;
+          for (let i: i32 = 0; i < p.outW * p.outC; i++) {
+            output[rowBase + i] = pixel[i];
           }
         }
       }

@@ -17,6 +17,9 @@
  *       per-channel plane buffer (TinyEngine, Lin et al. 2020, "MCUNet", in-place depthwise);
  *     - 1x1 CONV_2D, stride 1: output over the input with a per-pixel buffer; a wider output
  *       is computed from the last pixel backward so no unread pixel is overwritten;
+ *     - any other CONV_2D (batch 1): output over the input row by row through a row buffer,
+ *       the output starting early enough that a finished row never covers an input row still
+ *       to be read (vww's first layer: 27 KB in, 18 KB out, in 27 KB);
  *     - a fused CONV_2D + ADD writes over its skip input when the skip input dies there.
  * The TypeScript runner does not use this pass (every tensor its own array), so the reference
  * checks the in-place kernels on every other target.
@@ -74,10 +77,16 @@ export interface InPlaceOptions {
    * both and keeps the smaller plan.
    */
   allowGrowth?: boolean;
+  /**
+   * Let any other CONV_2D (batch 1) write over its input row by row through a row buffer, with
+   * its output placed so that a finished output row never covers an input row a later one reads.
+   */
+  rows?: boolean;
 }
 
 export function applyInPlace(graph: Graph, original: LoweredOp[], options: InPlaceOptions = {}): InPlaceResult {
   const allowGrowth = options.allowGrowth ?? true;
+  const rows = options.rows ?? true;
   const lowered: LoweredOp[] = original.map((l) => ({ op: l.op, calls: l.calls.map(cloneCall) }));
   const notes: string[] = [];
   const isOutput = new Set(graph.outputs);
@@ -168,6 +177,19 @@ export function applyInPlace(graph: Graph, original: LoweredOp[], options: InPla
         call.args[CONV.pixel] = { kind: "scratch", bytes: p.inC, elem: "i8" };
         join(output, input, offsetOf(input));
         notes.push(`${label}: 1x1 in place over t${input} (pixel buffer ${p.inC} B${grow > 0 ? ", backward: the output is wider" : ""})`);
+        return;
+      }
+      if (rows && p.batches === 1 && arenaTensor(input) && diesAt(input, k)) {
+        // Output row oy is copied out once computed; rows from firstRow(oy + 1) on are still read.
+        const inRow = p.inW * p.inC;
+        const outRow = p.outW * p.outC;
+        const firstRow = (r: number) => Math.max(0, r * p.strideH - p.padH);
+        let delta = 0;
+        for (let oy = 0; oy + 1 < p.outH; oy++) delta = Math.min(delta, inRow * firstRow(oy + 1) - outRow * (oy + 1));
+        p.inPlace = 3;
+        call.args[CONV.pixel] = { kind: "scratch", bytes: outRow, elem: "i8" };
+        join(output, input, offsetOf(input) + delta);
+        notes.push(`${label}: in place over t${input} row by row (row buffer ${outRow} B, output ${-delta} B before the input)`);
       }
       return;
     }

@@ -153,6 +153,22 @@ describe("in-place variants give the out-of-place bytes when the output overwrit
     }
   });
 
+  it("row by row, the output starting before the input where later rows still need it", () => {
+    // 3x3 stride 1 SAME, 6 -> 9 channels on 5x4: the output rows are wider than the input's.
+    const p = convParams({ inH: 5, inW: 4, outH: 5, outW: 4, inC: 6, outC: 9, filterH: 3, filterW: 3, filterInC: 6, filtersPerGroup: 9, padH: 1, padW: 1, inputOffset: 2 });
+    const input = bytes(5 * 4 * 6, 11);
+    const args = [bytes(9 * 9 * 6, 12), new Int32Array(0), mults(9), shifts(9)] as const;
+    const want = new Int8Array(5 * 4 * 9);
+    conv2d(p, input, ...args, NONE8, NONE8, want);
+    // compiler/memory/inplace.ts's rule: delta = min over oy of inRow * firstRow(oy + 1) - outRow * (oy + 1).
+    let delta = 0;
+    for (let oy = 0; oy + 1 < 5; oy++) delta = Math.min(delta, 24 * Math.max(0, oy + 1 - 1) - 36 * (oy + 1));
+    const shared = new Int8Array(Math.max(-delta + input.length, want.length));
+    shared.set(input, -delta);
+    conv2d({ ...p, inPlace: 3 }, shared.subarray(-delta), ...args, NONE8, new Int8Array(4 * 9), shared);
+    expect(Array.from(shared.subarray(0, want.length))).toEqual(Array.from(want));
+  });
+
   it("a fused residual ADD equals ADD after the convolution, written over the skip input", () => {
     const p = convParams({ inH: 2, inW: 2, outH: 2, outW: 2, inC: 3, outC: 2, filterInC: 3, filtersPerGroup: 2, inputOffset: 1 });
     const input = bytes(12, 3);

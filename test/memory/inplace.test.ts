@@ -165,6 +165,7 @@ describe("random convolution chains share memory and stay exact", () => {
     expect(notes.some((n) => n.includes("1x1 in place") && n.includes("backward"))).toBe(true);
     expect(notes.some((n) => n.includes("1x1 in place") && !n.includes("backward"))).toBe(true);
     expect(notes.some((n) => n.includes("fused with"))).toBe(true);
+    expect(notes.some((n) => n.includes("row by row"))).toBe(true);
   });
 });
 
