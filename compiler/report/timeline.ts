@@ -2,7 +2,8 @@
  * @fileoverview The memory timeline of a planned arena as an SVG string (vega-lite compiled to
  * vega, rendered in Node with a headless View: renderer "none" + toSVG, no DOM or canvas).
  *
- * Each buffer of the CodegenResult is one rectangle: x = its step range [first, last + 1)
+ * Each buffer of the CodegenResult is one rectangle (a staircase buffer, tensors sharing memory
+ * in place, one per part): x = its step range [first, last + 1)
  * (steps are kernel calls in execution order), y = its arena range [offset, offset + bytes),
  * labelled by tensor name ("t12 conv/Relu"; "t12+ ..." for a group of tensors sharing memory in
  * place, named by its root; "scratch sN" for scratch). Horizontal rules mark the arena size, the lower
@@ -45,15 +46,21 @@ export function timelineRows(r: CodegenResult, graph?: Graph): TimelineRow[] {
     const tensor = /^([tg])(\d+)$/.exec(b.id);
     const name = tensor ? shortName(graph?.tensors[Number(tensor[2])]?.name) : undefined;
     const tag = tensor ? `t${tensor[2]}${tensor[1] === "g" ? "+" : ""}` : "";
-    rows.push({
-      id: b.id,
-      label: tensor ? (name ? `${tag} ${name}` : tag) : `scratch ${b.id}`,
-      kind: tensor ? "tensor" : "scratch",
-      first: b.first,
-      end: b.last + 1,
-      offset,
-      top: offset + b.bytes,
-      bytes: b.bytes,
+    const label = tensor ? (name ? `${tag} ${name}` : tag) : `scratch ${b.id}`;
+    // A staircase (tensors sharing memory in place) is drawn part by part, each while it lives.
+    const parts = b.segments ?? [{ first: b.first, last: b.last, lo: 0, hi: b.bytes }];
+    parts.forEach((g, k) => {
+      if (g.hi <= g.lo) return;
+      rows.push({
+        id: b.segments ? `${b.id}.${k}` : b.id,
+        label: k === 0 ? label : "",
+        kind: tensor ? "tensor" : "scratch",
+        first: g.first,
+        end: g.last + 1,
+        offset: offset + g.lo,
+        top: offset + g.hi,
+        bytes: g.hi - g.lo,
+      });
     });
   }
   return rows;
