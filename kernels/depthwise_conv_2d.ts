@@ -16,6 +16,10 @@
  * (positive = left), plane [inH * inW] (scratch, used only in place), output [batches, outH,
  * outW, outC] with outC = inC * depthMultiplier and output channel = inChannel *
  * depthMultiplier + m. Out-of-image taps are skipped.
+ *
+ * Speed: output pixels whose taps are all inside the image (computed from the record, so
+ * specialization folds the ranges) take a path without bounds checks, with a written-out 3x3
+ * case; border pixels check every tap.
  */
 import type { i32 } from "./types.ts";
 import { mbqm } from "./intrinsics.ts";
@@ -43,6 +47,12 @@ export interface DepthwiseConv2dParams {
   outputOffset: i32;
   actMin: i32;
   actMax: i32;
+  /**
+   * 0: no bias (`bias` not read). 1: `bias` is the model's bias; in-image taps add inputOffset to
+   * the input, out-of-image taps are skipped. 2: `bias` (made at compile time) holds bias[oc] +
+   * inputOffset * sum of channel oc's filter taps, so in-image taps multiply raw inputs and
+   * out-of-image taps add filter * -inputOffset (exact: the i32 sum wraps either way).
+   */
   hasBias: i32;
   /** 1: channel by channel through `plane`, so the output may overwrite the input. */
   inPlace: i32;
@@ -61,6 +71,76 @@ function finish(p: DepthwiseConv2dParams, acc: i32, oc: i32, bias: Int32Array, m
   return v;
 }
 
+/** First output coordinate whose taps start inside the image (origin = o * stride - pad >= 0). */
+function interiorStart(pad: i32, stride: i32): i32 {
+  return ((pad + stride - 1) / stride) | 0;
+}
+
+/** One past the last output coordinate whose last tap is inside the image, within [0, outSize]. */
+function interiorEnd(pad: i32, stride: i32, dilation: i32, filterSize: i32, inSize: i32, outSize: i32): i32 {
+  const n: i32 = inSize - 1 + pad - dilation * (filterSize - 1);
+  if (n < 0) {
+    return 0;
+  }
+  return Math.min(((n / stride) | 0) + 1, outSize);
+}
+
+/**
+ * Sum of channel oc's taps for an output pixel whose taps are all inside the image. `at` indexes
+ * the top-left tap in `src`; `step` is the distance between horizontally adjacent pixels and
+ * `row` between vertically adjacent ones. Inputs get `xOff` added (0 when folded into the bias).
+ */
+function tapsInside(
+  p: DepthwiseConv2dParams, src: Int8Array, at: i32, step: i32, row: i32, filter: Int8Array, oc: i32, xOff: i32,
+): i32 {
+  let acc: i32 = 0;
+  if (p.filterH === 3 && p.filterW === 3 && p.dilationH === 1 && p.dilationW === 1) {
+    const c: i32 = p.outC;
+    acc = (acc + filter[oc] * (src[at] + xOff)) | 0;
+    acc = (acc + filter[c + oc] * (src[at + step] + xOff)) | 0;
+    acc = (acc + filter[2 * c + oc] * (src[at + 2 * step] + xOff)) | 0;
+    acc = (acc + filter[3 * c + oc] * (src[at + row] + xOff)) | 0;
+    acc = (acc + filter[4 * c + oc] * (src[at + row + step] + xOff)) | 0;
+    acc = (acc + filter[5 * c + oc] * (src[at + row + 2 * step] + xOff)) | 0;
+    acc = (acc + filter[6 * c + oc] * (src[at + 2 * row] + xOff)) | 0;
+    acc = (acc + filter[7 * c + oc] * (src[at + 2 * row + step] + xOff)) | 0;
+    acc = (acc + filter[8 * c + oc] * (src[at + 2 * row + 2 * step] + xOff)) | 0;
+  } else {
+    for (let fy: i32 = 0; fy < p.filterH; fy++) {
+      const rowAt: i32 = at + fy * p.dilationH * row;
+      for (let fx: i32 = 0; fx < p.filterW; fx++) {
+        const fVal: i32 = filter[(fy * p.filterW + fx) * p.outC + oc];
+        acc = (acc + fVal * (src[rowAt + fx * p.dilationW * step] + xOff)) | 0;
+      }
+    }
+  }
+  return acc;
+}
+
+/**
+ * Sum of channel oc's taps for a border output pixel: `at` indexes image pixel (0, 0) in `src`.
+ * In-image taps add `xOff` to the input; out-of-image taps contribute filter * `padVal`.
+ */
+function tapsClipped(
+  p: DepthwiseConv2dParams, src: Int8Array, at: i32, step: i32, filter: Int8Array, oc: i32, xOff: i32, padVal: i32,
+  inYOrigin: i32, inXOrigin: i32,
+): i32 {
+  let acc: i32 = 0;
+  for (let fy: i32 = 0; fy < p.filterH; fy++) {
+    const inY: i32 = inYOrigin + p.dilationH * fy;
+    for (let fx: i32 = 0; fx < p.filterW; fx++) {
+      const inX: i32 = inXOrigin + p.dilationW * fx;
+      const fVal: i32 = filter[(fy * p.filterW + fx) * p.outC + oc];
+      if (inY < 0 || inY >= p.inH || inX < 0 || inX >= p.inW) {
+        acc = (acc + fVal * padVal) | 0;
+      } else {
+        acc = (acc + fVal * (src[at + (inY * p.inW + inX) * step] + xOff)) | 0;
+      }
+    }
+  }
+  return acc;
+}
+
 /** Depth multiplier 1, channel by channel through `plane` (see the file comment). */
 function depthwiseInPlace(
   p: DepthwiseConv2dParams,
@@ -71,7 +151,13 @@ function depthwiseInPlace(
   shifts: Int32Array,
   plane: Int8Array,
   output: Int8Array,
+  xOff: i32,
+  padVal: i32,
 ): void {
+  const yLo: i32 = interiorStart(p.padH, p.strideH);
+  const yHi: i32 = interiorEnd(p.padH, p.strideH, p.dilationH, p.filterH, p.inH, p.outH);
+  const xLo: i32 = interiorStart(p.padW, p.strideW);
+  const xHi: i32 = interiorEnd(p.padW, p.strideW, p.dilationW, p.filterW, p.inW, p.outW);
   for (let c: i32 = 0; c < p.inC; c++) {
     for (let b: i32 = 0; b < p.batches; b++) {
       const inPlane: i32 = b * p.inH * p.inW;
@@ -80,22 +166,14 @@ function depthwiseInPlace(
       }
       for (let oy: i32 = 0; oy < p.outH; oy++) {
         const inYOrigin: i32 = oy * p.strideH - p.padH;
+        const rowInside: boolean = oy >= yLo && oy < yHi;
         for (let ox: i32 = 0; ox < p.outW; ox++) {
           const inXOrigin: i32 = ox * p.strideW - p.padW;
           let acc: i32 = 0;
-          for (let fy: i32 = 0; fy < p.filterH; fy++) {
-            const inY: i32 = inYOrigin + p.dilationH * fy;
-            if (inY < 0 || inY >= p.inH) {
-              continue;
-            }
-            for (let fx: i32 = 0; fx < p.filterW; fx++) {
-              const inX: i32 = inXOrigin + p.dilationW * fx;
-              if (inX < 0 || inX >= p.inW) {
-                continue;
-              }
-              const fVal: i32 = filter[(fy * p.filterW + fx) * p.outC + c];
-              acc = (acc + fVal * (plane[inY * p.inW + inX] + p.inputOffset)) | 0;
-            }
+          if (rowInside && ox >= xLo && ox < xHi) {
+            acc = tapsInside(p, plane, inYOrigin * p.inW + inXOrigin, 1, p.inW, filter, c, xOff);
+          } else {
+            acc = tapsClipped(p, plane, 0, 1, filter, c, xOff, padVal, inYOrigin, inXOrigin);
           }
           output[((b * p.outH + oy) * p.outW + ox) * p.outC + c] = finish(p, acc, c, bias, multipliers, shifts);
         }
@@ -114,35 +192,44 @@ export function depthwiseConv2d(
   plane: Int8Array,
   output: Int8Array,
 ): void {
+  let xOff: i32 = p.inputOffset;
+  let padVal: i32 = 0;
+  if (p.hasBias === 2) {
+    xOff = 0;
+    padVal = -p.inputOffset;
+  }
   if (p.inPlace !== 0) {
-    depthwiseInPlace(p, input, filter, bias, multipliers, shifts, plane, output);
+    depthwiseInPlace(p, input, filter, bias, multipliers, shifts, plane, output, xOff, padVal);
   } else {
+    const yLo: i32 = interiorStart(p.padH, p.strideH);
+    const yHi: i32 = interiorEnd(p.padH, p.strideH, p.dilationH, p.filterH, p.inH, p.outH);
+    const xLo: i32 = interiorStart(p.padW, p.strideW);
+    const xHi: i32 = interiorEnd(p.padW, p.strideW, p.dilationW, p.filterW, p.inW, p.outW);
+    const row: i32 = p.inW * p.inC;
     for (let b: i32 = 0; b < p.batches; b++) {
+      const inImage: i32 = b * p.inH * row;
       for (let oy: i32 = 0; oy < p.outH; oy++) {
         const inYOrigin: i32 = oy * p.strideH - p.padH;
+        const rowInside: boolean = oy >= yLo && oy < yHi;
         for (let ox: i32 = 0; ox < p.outW; ox++) {
           const inXOrigin: i32 = ox * p.strideW - p.padW;
           const outBase: i32 = ((b * p.outH + oy) * p.outW + ox) * p.outC;
-          for (let ic: i32 = 0; ic < p.inC; ic++) {
-            for (let m: i32 = 0; m < p.depthMultiplier; m++) {
-              const oc: i32 = ic * p.depthMultiplier + m;
-              let acc: i32 = 0;
-              for (let fy: i32 = 0; fy < p.filterH; fy++) {
-                const inY: i32 = inYOrigin + p.dilationH * fy;
-                if (inY < 0 || inY >= p.inH) {
-                  continue;
-                }
-                for (let fx: i32 = 0; fx < p.filterW; fx++) {
-                  const inX: i32 = inXOrigin + p.dilationW * fx;
-                  if (inX < 0 || inX >= p.inW) {
-                    continue;
-                  }
-                  const inVal: i32 = input[((b * p.inH + inY) * p.inW + inX) * p.inC + ic];
-                  const fVal: i32 = filter[(fy * p.filterW + fx) * p.outC + oc];
-                  acc = (acc + fVal * (inVal + p.inputOffset)) | 0;
-                }
+          if (rowInside && ox >= xLo && ox < xHi) {
+            const at: i32 = inImage + inYOrigin * row + inXOrigin * p.inC;
+            for (let ic: i32 = 0; ic < p.inC; ic++) {
+              for (let m: i32 = 0; m < p.depthMultiplier; m++) {
+                const oc: i32 = ic * p.depthMultiplier + m;
+                const acc: i32 = tapsInside(p, input, at + ic, p.inC, row, filter, oc, xOff);
+                output[outBase + oc] = finish(p, acc, oc, bias, multipliers, shifts);
               }
-              output[outBase + oc] = finish(p, acc, oc, bias, multipliers, shifts);
+            }
+          } else {
+            for (let ic: i32 = 0; ic < p.inC; ic++) {
+              for (let m: i32 = 0; m < p.depthMultiplier; m++) {
+                const oc: i32 = ic * p.depthMultiplier + m;
+                const acc: i32 = tapsClipped(p, input, inImage + ic, p.inC, filter, oc, xOff, padVal, inYOrigin, inXOrigin);
+                output[outBase + oc] = finish(p, acc, oc, bias, multipliers, shifts);
+              }
             }
           }
         }

@@ -11,7 +11,10 @@
  * Array order: input [batches, accumDepth], filter [outputDepth, accumDepth], bias
  * [outputDepth] (not read when hasBias is 0; may be empty/NULL), multipliers [outputDepth],
  * shifts [outputDepth] (TFLite convention: positive = left shift), output [batches, outputDepth].
- * The i32 accumulator wraps (as the C int32 accumulator does in practice).
+ * The i32 accumulator wraps (as the C int32 accumulator does in practice). With hasBias 2 the
+ * input offset is folded into a compile-time bias (sum f*(x + off) = sum f*x + off * sum f, exact
+ * in wrapping i32). Output channels go four at a time (one input load per four MACs), then one
+ * at a time for the rest.
  */
 import type { i32 } from "./types.ts";
 import { mbqm } from "./intrinsics.ts";
@@ -28,7 +31,26 @@ export interface FullyConnectedParams {
   outputOffset: i32;
   actMin: i32;
   actMax: i32;
+  /**
+   * 0: no bias (`bias` not read). 1: `bias` is the model's bias; the loop adds inputOffset to
+   * every input. 2: `bias` (made at compile time) holds bias[oc] + inputOffset * sum_k
+   * (filter[oc][k] + filterOffset), so the loop multiplies raw inputs (exact: the i32 sum wraps
+   * either way).
+   */
   hasBias: i32;
+}
+
+/** Bias, requantization and activation of output channel `oc`'s accumulator. */
+function finish(p: FullyConnectedParams, acc: i32, oc: i32, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array): i32 {
+  let v: i32 = acc;
+  if (p.hasBias !== 0) {
+    v = (v + bias[oc]) | 0;
+  }
+  v = mbqm(v, multipliers[oc], shifts[oc]);
+  v = (v + p.outputOffset) | 0;
+  v = Math.max(v, p.actMin);
+  v = Math.min(v, p.actMax);
+  return v;
 }
 
 export function fullyConnected(
@@ -40,22 +62,45 @@ export function fullyConnected(
   shifts: Int32Array,
   output: Int8Array,
 ): void {
+  let xOff: i32 = p.inputOffset;
+  if (p.hasBias === 2) {
+    xOff = 0;
+  }
   for (let b: i32 = 0; b < p.batches; b++) {
     const inBase: i32 = b * p.accumDepth;
-    for (let oc: i32 = 0; oc < p.outputDepth; oc++) {
+    const outBase: i32 = b * p.outputDepth;
+    let oc: i32 = 0;
+    // Four output channels per pass: each input byte is loaded once for four filter rows.
+    while (oc + 4 <= p.outputDepth) {
+      const f0: i32 = oc * p.accumDepth;
+      const f1: i32 = f0 + p.accumDepth;
+      const f2: i32 = f1 + p.accumDepth;
+      const f3: i32 = f2 + p.accumDepth;
+      let acc0: i32 = 0;
+      let acc1: i32 = 0;
+      let acc2: i32 = 0;
+      let acc3: i32 = 0;
+      for (let d: i32 = 0; d < p.accumDepth; d++) {
+        const x: i32 = input[inBase + d] + xOff;
+        acc0 = (acc0 + (filter[f0 + d] + p.filterOffset) * x) | 0;
+        acc1 = (acc1 + (filter[f1 + d] + p.filterOffset) * x) | 0;
+        acc2 = (acc2 + (filter[f2 + d] + p.filterOffset) * x) | 0;
+        acc3 = (acc3 + (filter[f3 + d] + p.filterOffset) * x) | 0;
+      }
+      output[outBase + oc] = finish(p, acc0, oc, bias, multipliers, shifts);
+      output[outBase + oc + 1] = finish(p, acc1, oc + 1, bias, multipliers, shifts);
+      output[outBase + oc + 2] = finish(p, acc2, oc + 2, bias, multipliers, shifts);
+      output[outBase + oc + 3] = finish(p, acc3, oc + 3, bias, multipliers, shifts);
+      oc += 4;
+    }
+    while (oc < p.outputDepth) {
       const fBase: i32 = oc * p.accumDepth;
       let acc: i32 = 0;
       for (let d: i32 = 0; d < p.accumDepth; d++) {
-        acc = (acc + (filter[fBase + d] + p.filterOffset) * (input[inBase + d] + p.inputOffset)) | 0;
+        acc = (acc + (filter[fBase + d] + p.filterOffset) * (input[inBase + d] + xOff)) | 0;
       }
-      if (p.hasBias !== 0) {
-        acc = (acc + bias[oc]) | 0;
-      }
-      acc = mbqm(acc, multipliers[oc], shifts[oc]);
-      acc = (acc + p.outputOffset) | 0;
-      acc = Math.max(acc, p.actMin);
-      acc = Math.min(acc, p.actMax);
-      output[b * p.outputDepth + oc] = acc;
+      output[outBase + oc] = finish(p, acc, oc, bias, multipliers, shifts);
+      oc++;
     }
   }
 }

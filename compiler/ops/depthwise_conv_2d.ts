@@ -4,7 +4,7 @@
  * CalculateOpDataDepthwiseConv at compile time. The depth multiplier is taken from the shapes
  * (output depth / input depth), which is what a consistent model's option says.
  */
-import type { Graph, Op } from "../ir/graph.ts";
+import { isConstant, type Graph, type Op } from "../ir/graph.ts";
 import type { DepthwiseConv2dParams } from "../../kernels/depthwise_conv_2d.ts";
 import { activationRange } from "./activation.ts";
 import {
@@ -72,10 +72,19 @@ export function lowerDepthwiseConv2d(graph: Graph, op: Op): KernelCall[] {
     hasBias: bias !== undefined ? 1 : 0,
     inPlace: 0, // compiler/memory/inplace.ts may switch it on
   };
+  // Fold the input offset into a compile-time bias (hasBias 2, kernel header): needs a constant bias, if any.
+  let biasArg: KernelArg = { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 };
+  if (params.inputOffset !== 0 && (bias === undefined || isConstant(bias))) {
+    biasArg = {
+      kind: "const", name: `op${op.index}_bias_folded`, elem: "i32",
+      data: depthwiseFoldedBias(filter.data!, bias?.data, filterH * filterW, outC, params.inputOffset),
+    };
+    params.hasBias = 2;
+  }
   const args: KernelArg[] = [
     { kind: "tensor", tensor: input.index },
     { kind: "tensor", tensor: filter.index },
-    { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 },
+    biasArg,
     { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
     { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
     { kind: "scratch", bytes: 0, elem: "i8" }, // plane: inH * inW bytes when in place
@@ -83,6 +92,24 @@ export function lowerDepthwiseConv2d(graph: Graph, op: Op): KernelCall[] {
   ];
   const macs = batches * outH * outW * outC * filterH * filterW;
   return [{ kernel: "depthwise_conv_2d", fn: "depthwiseConv2d", params: { ...params }, args, macs }];
+}
+
+/**
+ * bias[oc] + inputOffset * sum of channel oc's taps, wrapping in i32 as the kernel's accumulator
+ * does. filter: int8 [taps, outC] bytes; bias: int32 LE bytes (absent: 0).
+ */
+export function depthwiseFoldedBias(
+  filter: Uint8Array, bias: Uint8Array | undefined, taps: number, outC: number, inputOffset: number,
+): number[] {
+  const f = new Int8Array(filter.buffer, filter.byteOffset, taps * outC);
+  const b = bias !== undefined ? new DataView(bias.buffer, bias.byteOffset, outC * 4) : undefined;
+  const out: number[] = [];
+  for (let oc = 0; oc < outC; oc++) {
+    let sum = 0;
+    for (let t = 0; t < taps; t++) sum += f[t * outC + oc];
+    out.push(((b !== undefined ? b.getInt32(oc * 4, true) : 0) + Math.imul(inputOffset, sum)) | 0);
+  }
+  return out;
 }
 
 export const OPCODES: Record<string, LowerOp> = { DEPTHWISE_CONV_2D: lowerDepthwiseConv2d };

@@ -7,7 +7,7 @@
  * so the kernel has one path. Batches are every output dimension but the last (keep_num_dims
  * and rank-3 inputs included).
  */
-import type { Graph, Op } from "../ir/graph.ts";
+import { isConstant, type Graph, type Op } from "../ir/graph.ts";
 import type { FullyConnectedParams } from "../../kernels/fully_connected.ts";
 import { activationRange } from "./activation.ts";
 import {
@@ -67,15 +67,42 @@ export function lowerFullyConnected(graph: Graph, op: Op): KernelCall[] {
     actMin: act.min, actMax: act.max,
     hasBias: bias !== undefined ? 1 : 0,
   };
+  // Fold the input offset into a compile-time bias (kernel header): needs a constant bias, if any.
+  let biasArg: KernelArg = { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 };
+  if (params.inputOffset !== 0 && (bias === undefined || isConstant(bias))) {
+    biasArg = {
+      kind: "const", name: `op${op.index}_bias_folded`, elem: "i32",
+      data: foldedBias(filter.data!, bias?.data, units, accumDepth, params.inputOffset, params.filterOffset),
+    };
+    params.hasBias = 2;
+  }
   const args: KernelArg[] = [
     { kind: "tensor", tensor: input.index },
     { kind: "tensor", tensor: filter.index },
-    { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 },
+    biasArg,
     { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
     { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
     { kind: "tensor", tensor: output.index },
   ];
   return [{ kernel: "fully_connected", fn: "fullyConnected", params: { ...params }, args, macs: batches * units * accumDepth }];
+}
+
+/**
+ * bias[oc] + inputOffset * sum_k (filter[oc][k] + filterOffset) per output channel, wrapping in
+ * i32 as the kernel's accumulator does. filter: int8 [units, depth] bytes; bias: int32 LE bytes.
+ */
+export function foldedBias(
+  filter: Uint8Array, bias: Uint8Array | undefined, units: number, depth: number, inputOffset: number, filterOffset: number,
+): number[] {
+  const f = new Int8Array(filter.buffer, filter.byteOffset, units * depth);
+  const b = bias !== undefined ? new DataView(bias.buffer, bias.byteOffset, units * 4) : undefined;
+  const out: number[] = [];
+  for (let oc = 0; oc < units; oc++) {
+    let sum = 0;
+    for (let k = 0; k < depth; k++) sum = (sum + f[oc * depth + k] + filterOffset) | 0;
+    out.push(((b !== undefined ? b.getInt32(oc * 4, true) : 0) + Math.imul(inputOffset, sum)) | 0);
+  }
+  return out;
 }
 
 export const OPCODES: Record<string, LowerOp> = { FULLY_CONNECTED: lowerFullyConnected };
