@@ -2,7 +2,9 @@
  * @fileoverview Lowers DEPTHWISE_CONV_2D (int8, per-channel weights on axis 3, optional int32
  * bias) to one call of kernels/depthwise_conv_2d.ts, doing TFLite Micro's
  * CalculateOpDataDepthwiseConv at compile time. The depth multiplier is taken from the shapes
- * (output depth / input depth), which is what a consistent model's option says.
+ * (output depth / input depth), which is what a consistent model's option says. With a non-zero
+ * input offset and a constant (or no) bias, the bias argument becomes `op<N>_bias_folded`
+ * (depthwiseFoldedBias) and hasBias 2 (kernel header).
  */
 import { isConstant, type Graph, type Op } from "../ir/graph.ts";
 import type { DepthwiseConv2dParams } from "../../kernels/depthwise_conv_2d.ts";

@@ -5,7 +5,8 @@
  * double(in)*double(w[c])/double(out) per unit; per-tensor weights get TFLM's
  * GetQuantizedConvolutionMultipler (float32 product, then double division), repeated per unit
  * so the kernel has one path. Batches are every output dimension but the last (keep_num_dims
- * and rank-3 inputs included).
+ * and rank-3 inputs included). With a non-zero input offset and a constant (or no) bias, the
+ * bias argument becomes `op<N>_bias_folded` (foldedBias) and hasBias 2 (kernel header).
  */
 import { isConstant, type Graph, type Op } from "../ir/graph.ts";
 import type { FullyConnectedParams } from "../../kernels/fully_connected.ts";
