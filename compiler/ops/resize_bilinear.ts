@@ -9,11 +9,10 @@
  * (TFLM would read outside it for extreme upscales). Quantization is not compared (TFLM
  * interpolates the int8 values as they are).
  */
-import type { Graph, Op, Tensor } from "../ir/graph.ts";
+import type { Graph, Op } from "../ir/graph.ts";
 import type { ResizeBilinearParams } from "../../kernels/resize_bilinear.ts";
-import {
-  boolOption, inputTensor, int32Values, opError, outputTensor, requireConstant, requireDType, requireRank,
-} from "./operands.ts";
+import { opError } from "./operands.ts";
+import { resizeOperands } from "./resize.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 
 /** ResizeBilinearInteger's 10-bit scale for one axis. */
@@ -29,26 +28,7 @@ function lastLowerNeighbour(outSize: number, s10: number, halfPixel: boolean): n
 }
 
 export function lowerResizeBilinear(graph: Graph, op: Op): KernelCall[] {
-  const input = inputTensor(graph, op, 0, "input");
-  const size = inputTensor(graph, op, 1, "size");
-  const output = outputTensor(graph, op, 0, "output");
-  requireDType(graph, op, input, "input", "int8");
-  requireDType(graph, op, output, "output", "int8");
-  requireRank(graph, op, input, "input", 4);
-  requireRank(graph, op, output, "output", 4);
-  requireDType(graph, op, size, "size", "int32");
-  requireConstant(graph, op, size, "size");
-  const sizes = int32Values(size);
-  if (size.shape.length !== 1 || sizes.length !== 2) opError(graph, op, `size tensor has shape [${size.shape.join(", ")}]; expected [2] (new height, new width)`);
-  const [batches, inH, inW, channels] = input.shape;
-  const [outH, outW] = sizes;
-  if (outH <= 0 || outW <= 0) opError(graph, op, `size [${outH}, ${outW}] must be positive`);
-  const expected = [batches, outH, outW, channels];
-  if (output.shape.some((d, i) => d !== expected[i])) {
-    opError(graph, op, `output shape [${output.shape.join(", ")}] does not match input [${input.shape.join(", ")}] resized to ${outH}x${outW}`);
-  }
-  const alignCorners = boolOption(op, "alignCorners");
-  const halfPixelCenters = boolOption(op, "halfPixelCenters");
+  const { input, output, batches, inH, inW, channels, outH, outW, alignCorners, halfPixelCenters } = resizeOperands(graph, op);
   if (alignCorners && halfPixelCenters) {
     opError(graph, op, "half_pixel_centers and align_corners are both set; TFLite Micro allows at most one of them");
   }

@@ -9,12 +9,11 @@
  * with align_corners, floor otherwise; clamp to in-1, and to 0 with half_pixel_centers. Values
  * are copied bytes, so quantization is not compared (TFLM does not either).
  */
-import type { Graph, Op, Tensor } from "../ir/graph.ts";
+import type { Graph, Op } from "../ir/graph.ts";
 import type { ResizeNearestNeighborParams } from "../../kernels/resize_nearest_neighbor.ts";
-import {
-  boolOption, inputTensor, int32Values, opError, outputTensor, requireConstant, requireDType, requireRank,
-} from "./operands.ts";
+import { opError } from "./operands.ts";
 import { roundHalfAwayFromZero } from "./quant.ts";
+import { resizeOperands } from "./resize.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 
 /** TFLite's GetNearestNeighbor, float32 steps written with Math.fround. */
@@ -30,26 +29,7 @@ export function nearestSource(value: number, inSize: number, outSize: number, al
 }
 
 export function lowerResizeNearestNeighbor(graph: Graph, op: Op): KernelCall[] {
-  const input = inputTensor(graph, op, 0, "input");
-  const size = inputTensor(graph, op, 1, "size");
-  const output = outputTensor(graph, op, 0, "output");
-  requireDType(graph, op, input, "input", "int8");
-  requireDType(graph, op, output, "output", "int8");
-  requireRank(graph, op, input, "input", 4);
-  requireRank(graph, op, output, "output", 4);
-  requireDType(graph, op, size, "size", "int32");
-  requireConstant(graph, op, size, "size");
-  const sizes = int32Values(size);
-  if (size.shape.length !== 1 || sizes.length !== 2) opError(graph, op, `size tensor has shape [${size.shape.join(", ")}]; expected [2] (new height, new width)`);
-  const [batches, inH, inW, channels] = input.shape;
-  const [outH, outW] = sizes;
-  if (outH <= 0 || outW <= 0) opError(graph, op, `size [${outH}, ${outW}] must be positive`);
-  const expected = [batches, outH, outW, channels];
-  if (output.shape.some((d, i) => d !== expected[i])) {
-    opError(graph, op, `output shape [${output.shape.join(", ")}] does not match input [${input.shape.join(", ")}] resized to ${outH}x${outW}`);
-  }
-  const alignCorners = boolOption(op, "alignCorners");
-  const halfPixelCenters = boolOption(op, "halfPixelCenters");
+  const { input, output, batches, inH, inW, channels, outH, outW, alignCorners, halfPixelCenters } = resizeOperands(graph, op);
   const srcY = Array.from({ length: outH }, (_, y) => nearestSource(y, inH, outH, alignCorners, halfPixelCenters));
   const srcX = Array.from({ length: outW }, (_, x) => nearestSource(x, inW, outW, alignCorners, halfPixelCenters));
   if ([...srcY, ...srcX].some((v) => v < 0)) opError(graph, op, "a source index is negative (unsupported size and options)");
