@@ -27,7 +27,7 @@ export const OPERATOR_NOTES: Record<string, string> = {};
 const OPS_DIR = path.dirname(fileURLToPath(import.meta.url));
 for (const file of fs.readdirSync(OPS_DIR).sort()) {
   if (!file.endsWith(".ts") || file === "index.ts") continue;
-  const mod = (await import(`./${file}`)) as { OPCODES?: Record<string, LowerOp>; NOTES?: Record<string, string> };
+  const mod = (await import(/* @vite-ignore */ `./${file}`)) as { OPCODES?: Record<string, LowerOp>; NOTES?: Record<string, string> };
   if (mod.OPCODES) Object.assign(LOWERINGS, mod.OPCODES);
   if (mod.NOTES) Object.assign(OPERATOR_NOTES, mod.NOTES);
 }
