@@ -27,6 +27,12 @@
  * outC]. Taps outside
  * the image are skipped (equivalent to padding with the input zero point). The i32 accumulator
  * wraps.
+ *
+ * Speed: output pixels whose taps are all inside the image (ranges computed from the record, so
+ * specialization folds them) take a path without bounds checks; with dilation 1 and one group a
+ * filter row's taps are one contiguous run of filterW * inC bytes in both input and filter.
+ * Border pixels check every tap. Output channels go four at a time (one input load per four
+ * MACs), then one at a time for the rest of each group.
  */
 import type { i32 } from "./types.ts";
 import { mbqm } from "./intrinsics.ts";
@@ -58,6 +64,12 @@ export interface Conv2dParams {
   outputOffset: i32;
   actMin: i32;
   actMax: i32;
+  /**
+   * 0: no bias (`bias` not read). 1: `bias` is the model's bias; in-image taps add inputOffset to
+   * the input, out-of-image taps are skipped. 2: `bias` (made at compile time) holds bias[oc] +
+   * inputOffset * sum of output channel oc's filter, so in-image taps multiply raw inputs and
+   * out-of-image taps add filter * -inputOffset (exact: the i32 sum wraps either way).
+   */
   hasBias: i32;
   /** 1 / 2: 1x1 in place through `pixel`, forward / backward; 3: row by row (see the file comment). */
   inPlace: i32;
@@ -98,6 +110,84 @@ function finish(p: Conv2dParams, acc: i32, oc: i32, bias: Int32Array, multiplier
   return v;
 }
 
+/** finish() of output channel oc at output pixel (outBase, ox), stored in `output` or in the row buffer `pixel`. */
+function put(
+  p: Conv2dParams, acc: i32, oc: i32, ox: i32, outBase: i32, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array,
+  skip: Int8Array, pixel: Int8Array, output: Int8Array,
+): void {
+  const v: i32 = finish(p, acc, oc, bias, multipliers, shifts, skip, outBase + oc);
+  if (p.inPlace === 3) {
+    pixel[ox * p.outC + oc] = v;
+  } else {
+    output[outBase + oc] = v;
+  }
+}
+
+/** First output coordinate whose taps start inside the image (origin = o * stride - pad >= 0). */
+function interiorStart(pad: i32, stride: i32): i32 {
+  return ((pad + stride - 1) / stride) | 0;
+}
+
+/** One past the last output coordinate whose last tap is inside the image, within [0, outSize]. */
+function interiorEnd(pad: i32, stride: i32, dilation: i32, filterSize: i32, inSize: i32, outSize: i32): i32 {
+  const n: i32 = inSize - 1 + pad - dilation * (filterSize - 1);
+  if (n < 0) {
+    return 0;
+  }
+  return Math.min(((n / stride) | 0) + 1, outSize);
+}
+
+/**
+ * Accumulator of one output channel whose filter starts at f0. Interior pixels: `at` indexes the
+ * top-left tap (group's first channel). Border pixels: `at` indexes the group's first channel of
+ * image pixel (0, 0) of this batch; out-of-image taps add filter * -inputOffset with hasBias 2.
+ */
+function taps1(
+  p: Conv2dParams, input: Int8Array, filter: Int8Array, f0: i32, inside: boolean, at: i32,
+  inYOrigin: i32, inXOrigin: i32,
+): i32 {
+  const row: i32 = p.inW * p.inC;
+  const xOff: i32 = p.hasBias === 2 ? 0 : p.inputOffset;
+  const padVal: i32 = p.hasBias === 2 ? -p.inputOffset : 0;
+  const contiguous: boolean = p.dilationW === 1 && p.filterInC === p.inC;
+  const span: i32 = contiguous ? p.filterW * p.inC : p.filterInC;
+  const spans: i32 = contiguous ? 1 : p.filterW;
+  let acc: i32 = 0;
+  if (inside) {
+    for (let fy: i32 = 0; fy < p.filterH; fy++) {
+      const rowAt: i32 = at + fy * p.dilationH * row;
+      const fRow: i32 = f0 + fy * p.filterW * p.filterInC;
+      for (let s: i32 = 0; s < spans; s++) {
+        const inAt: i32 = rowAt + s * p.dilationW * p.inC;
+        const fAt: i32 = fRow + s * p.filterInC;
+        for (let k: i32 = 0; k < span; k++) {
+          acc = (acc + filter[fAt + k] * (input[inAt + k] + xOff)) | 0;
+        }
+      }
+    }
+  } else {
+    for (let fy: i32 = 0; fy < p.filterH; fy++) {
+      const inY: i32 = inYOrigin + p.dilationH * fy;
+      const rowIn: boolean = inY >= 0 && inY < p.inH;
+      for (let fx: i32 = 0; fx < p.filterW; fx++) {
+        const inX: i32 = inXOrigin + p.dilationW * fx;
+        const fAt: i32 = f0 + (fy * p.filterW + fx) * p.filterInC;
+        if (rowIn && inX >= 0 && inX < p.inW) {
+          const inAt: i32 = at + inY * row + inX * p.inC;
+          for (let ic: i32 = 0; ic < p.filterInC; ic++) {
+            acc = (acc + filter[fAt + ic] * (input[inAt + ic] + xOff)) | 0;
+          }
+        } else if (padVal !== 0) {
+          for (let ic: i32 = 0; ic < p.filterInC; ic++) {
+            acc = (acc + filter[fAt + ic] * padVal) | 0;
+          }
+        }
+      }
+    }
+  }
+  return acc;
+}
+
 /** 1x1, stride 1, one group, pixel by pixel through `pixel`: the output may overwrite the input. */
 function pointwiseInPlace(
   p: Conv2dParams,
@@ -109,6 +199,7 @@ function pointwiseInPlace(
   skip: Int8Array,
   pixel: Int8Array,
   output: Int8Array,
+  xOff: i32,
 ): void {
   const pixels: i32 = p.batches * p.outH * p.outW;
   for (let k: i32 = 0; k < pixels; k++) {
@@ -121,13 +212,37 @@ function pointwiseInPlace(
       pixel[ic] = input[inBase + ic];
     }
     const outBase: i32 = n * p.outC;
-    for (let oc: i32 = 0; oc < p.outC; oc++) {
+    let oc: i32 = 0;
+    while (oc + 4 <= p.outC) {
+      const f0: i32 = oc * p.inC;
+      const f1: i32 = f0 + p.inC;
+      const f2: i32 = f1 + p.inC;
+      const f3: i32 = f2 + p.inC;
+      let acc0: i32 = 0;
+      let acc1: i32 = 0;
+      let acc2: i32 = 0;
+      let acc3: i32 = 0;
+      for (let ic: i32 = 0; ic < p.inC; ic++) {
+        const x: i32 = pixel[ic] + xOff;
+        acc0 = (acc0 + filter[f0 + ic] * x) | 0;
+        acc1 = (acc1 + filter[f1 + ic] * x) | 0;
+        acc2 = (acc2 + filter[f2 + ic] * x) | 0;
+        acc3 = (acc3 + filter[f3 + ic] * x) | 0;
+      }
+      output[outBase + oc] = finish(p, acc0, oc, bias, multipliers, shifts, skip, outBase + oc);
+      output[outBase + oc + 1] = finish(p, acc1, oc + 1, bias, multipliers, shifts, skip, outBase + oc + 1);
+      output[outBase + oc + 2] = finish(p, acc2, oc + 2, bias, multipliers, shifts, skip, outBase + oc + 2);
+      output[outBase + oc + 3] = finish(p, acc3, oc + 3, bias, multipliers, shifts, skip, outBase + oc + 3);
+      oc += 4;
+    }
+    while (oc < p.outC) {
       const fBase: i32 = oc * p.inC;
       let acc: i32 = 0;
       for (let ic: i32 = 0; ic < p.inC; ic++) {
-        acc = (acc + filter[fBase + ic] * (pixel[ic] + p.inputOffset)) | 0;
+        acc = (acc + filter[fBase + ic] * (pixel[ic] + xOff)) | 0;
       }
       output[outBase + oc] = finish(p, acc, oc, bias, multipliers, shifts, skip, outBase + oc);
+      oc++;
     }
   }
 }
@@ -143,41 +258,99 @@ export function conv2d(
   pixel: Int8Array,
   output: Int8Array,
 ): void {
+  // Ternaries on record fields, so specialization folds them to constants.
+  const xOff: i32 = p.hasBias === 2 ? 0 : p.inputOffset;
+  const padVal: i32 = p.hasBias === 2 ? -p.inputOffset : 0;
   if (p.inPlace === 1 || p.inPlace === 2) {
-    pointwiseInPlace(p, input, filter, bias, multipliers, shifts, skip, pixel, output);
+    pointwiseInPlace(p, input, filter, bias, multipliers, shifts, skip, pixel, output, xOff);
   } else {
+    const yLo: i32 = interiorStart(p.padH, p.strideH);
+    const yHi: i32 = interiorEnd(p.padH, p.strideH, p.dilationH, p.filterH, p.inH, p.outH);
+    const xLo: i32 = interiorStart(p.padW, p.strideW);
+    const xHi: i32 = interiorEnd(p.padW, p.strideW, p.dilationW, p.filterW, p.inW, p.outW);
+    const row: i32 = p.inW * p.inC;
+    const fSize: i32 = p.filterH * p.filterW * p.filterInC;
+    const groups: i32 = (p.inC / p.filterInC) | 0;
+    // A filter row's taps: `spans` runs of `span` bytes (one run when they are contiguous in the input).
+    const contiguous: boolean = p.dilationW === 1 && p.filterInC === p.inC;
+    const span: i32 = contiguous ? p.filterW * p.inC : p.filterInC;
+    const spans: i32 = contiguous ? 1 : p.filterW;
     for (let b: i32 = 0; b < p.batches; b++) {
+      const inImage: i32 = b * p.inH * row;
       for (let oy: i32 = 0; oy < p.outH; oy++) {
         const inYOrigin: i32 = oy * p.strideH - p.padH;
+        const rowInside: boolean = oy >= yLo && oy < yHi;
         for (let ox: i32 = 0; ox < p.outW; ox++) {
           const inXOrigin: i32 = ox * p.strideW - p.padW;
           const outBase: i32 = ((b * p.outH + oy) * p.outW + ox) * p.outC;
-          for (let oc: i32 = 0; oc < p.outC; oc++) {
-            const group: i32 = (oc / p.filtersPerGroup) | 0;
-            const inCBase: i32 = group * p.filterInC;
-            let acc: i32 = 0;
-            for (let fy: i32 = 0; fy < p.filterH; fy++) {
-              const inY: i32 = inYOrigin + p.dilationH * fy;
-              if (inY < 0 || inY >= p.inH) {
-                continue;
-              }
-              for (let fx: i32 = 0; fx < p.filterW; fx++) {
-                const inX: i32 = inXOrigin + p.dilationW * fx;
-                if (inX < 0 || inX >= p.inW) {
-                  continue;
-                }
-                const inBase: i32 = ((b * p.inH + inY) * p.inW + inX) * p.inC + inCBase;
-                const fBase: i32 = ((oc * p.filterH + fy) * p.filterW + fx) * p.filterInC;
-                for (let ic: i32 = 0; ic < p.filterInC; ic++) {
-                  acc = (acc + filter[fBase + ic] * (input[inBase + ic] + p.inputOffset)) | 0;
-                }
-              }
+          const inside: boolean = rowInside && ox >= xLo && ox < xHi;
+          for (let g: i32 = 0; g < groups; g++) {
+            const inCBase: i32 = g * p.filterInC;
+            let at: i32 = inImage + inCBase;
+            if (inside) {
+              at = at + inYOrigin * row + inXOrigin * p.inC;
             }
-            const v: i32 = finish(p, acc, oc, bias, multipliers, shifts, skip, outBase + oc);
-            if (p.inPlace === 3) {
-              pixel[ox * p.outC + oc] = v;
-            } else {
-              output[outBase + oc] = v;
+            const ocEnd: i32 = groups === 1 ? p.outC : (g + 1) * p.filtersPerGroup;
+            let oc: i32 = groups === 1 ? 0 : g * p.filtersPerGroup;
+            while (oc + 4 <= ocEnd) {
+              const f0: i32 = oc * fSize;
+              let acc0: i32 = 0;
+              let acc1: i32 = 0;
+              let acc2: i32 = 0;
+              let acc3: i32 = 0;
+              if (inside) {
+                for (let fy: i32 = 0; fy < p.filterH; fy++) {
+                  const rowAt: i32 = at + fy * p.dilationH * row;
+                  const fRow: i32 = f0 + fy * p.filterW * p.filterInC;
+                  for (let s: i32 = 0; s < spans; s++) {
+                    const inAt: i32 = rowAt + s * p.dilationW * p.inC;
+                    const fAt: i32 = fRow + s * p.filterInC;
+                    for (let k: i32 = 0; k < span; k++) {
+                      const x: i32 = input[inAt + k] + xOff;
+                      acc0 = (acc0 + filter[fAt + k] * x) | 0;
+                      acc1 = (acc1 + filter[fAt + fSize + k] * x) | 0;
+                      acc2 = (acc2 + filter[fAt + 2 * fSize + k] * x) | 0;
+                      acc3 = (acc3 + filter[fAt + 3 * fSize + k] * x) | 0;
+                    }
+                  }
+                }
+              } else {
+                for (let fy: i32 = 0; fy < p.filterH; fy++) {
+                  const inY: i32 = inYOrigin + p.dilationH * fy;
+                  const rowIn: boolean = inY >= 0 && inY < p.inH;
+                  for (let fx: i32 = 0; fx < p.filterW; fx++) {
+                    const inX: i32 = inXOrigin + p.dilationW * fx;
+                    const fAt: i32 = f0 + (fy * p.filterW + fx) * p.filterInC;
+                    if (rowIn && inX >= 0 && inX < p.inW) {
+                      const inAt: i32 = at + inY * row + inX * p.inC;
+                      for (let ic: i32 = 0; ic < p.filterInC; ic++) {
+                        const x: i32 = input[inAt + ic] + xOff;
+                        acc0 = (acc0 + filter[fAt + ic] * x) | 0;
+                        acc1 = (acc1 + filter[fAt + fSize + ic] * x) | 0;
+                        acc2 = (acc2 + filter[fAt + 2 * fSize + ic] * x) | 0;
+                        acc3 = (acc3 + filter[fAt + 3 * fSize + ic] * x) | 0;
+                      }
+                    } else if (padVal !== 0) {
+                      for (let ic: i32 = 0; ic < p.filterInC; ic++) {
+                        acc0 = (acc0 + filter[fAt + ic] * padVal) | 0;
+                        acc1 = (acc1 + filter[fAt + fSize + ic] * padVal) | 0;
+                        acc2 = (acc2 + filter[fAt + 2 * fSize + ic] * padVal) | 0;
+                        acc3 = (acc3 + filter[fAt + 3 * fSize + ic] * padVal) | 0;
+                      }
+                    }
+                  }
+                }
+              }
+              put(p, acc0, oc, ox, outBase, bias, multipliers, shifts, skip, pixel, output);
+              put(p, acc1, oc + 1, ox, outBase, bias, multipliers, shifts, skip, pixel, output);
+              put(p, acc2, oc + 2, ox, outBase, bias, multipliers, shifts, skip, pixel, output);
+              put(p, acc3, oc + 3, ox, outBase, bias, multipliers, shifts, skip, pixel, output);
+              oc += 4;
+            }
+            while (oc < ocEnd) {
+              const acc: i32 = taps1(p, input, filter, oc * fSize, inside, at, inYOrigin, inXOrigin);
+              put(p, acc, oc, ox, outBase, bias, multipliers, shifts, skip, pixel, output);
+              oc++;
             }
           }
         }

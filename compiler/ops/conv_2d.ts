@@ -2,9 +2,11 @@
  * @fileoverview Lowers CONV_2D (int8 activations, int8 per-channel or per-tensor weights,
  * optional int32 bias) to one call of kernels/conv_2d.ts, doing TFLite Micro's ConvPrepare /
  * CalculateOpDataConv at compile time: padding from ComputePaddingHeightWidth, one multiplier and
- * shift per output channel (channel axis 0), activation clamp, offsets.
+ * shift per output channel (channel axis 0), activation clamp, offsets. With a non-zero input
+ * offset and a constant (or no) bias, the bias argument becomes `op<N>_bias_folded`
+ * (convFoldedBias) and hasBias 2 (kernel header).
  */
-import type { Graph, Op } from "../ir/graph.ts";
+import { isConstant, type Graph, type Op } from "../ir/graph.ts";
 import type { Conv2dParams } from "../../kernels/conv_2d.ts";
 import { activationRange } from "./activation.ts";
 import {
@@ -76,10 +78,19 @@ export function lowerConv2d(graph: Graph, op: Op): KernelCall[] {
     addConvOffset: 0, addConvMultiplier: 0, addConvShift: 0,
     addOutputOffset: 0, addOutputMultiplier: 0, addOutputShift: 0, addActMin: -128, addActMax: 127,
   };
+  // Fold the input offset into a compile-time bias (hasBias 2, kernel header): needs a constant bias, if any.
+  let biasArg: KernelArg = { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 };
+  if (params.inputOffset !== 0 && (bias === undefined || isConstant(bias))) {
+    biasArg = {
+      kind: "const", name: `op${op.index}_bias_folded`, elem: "i32",
+      data: convFoldedBias(filter.data!, bias?.data, filterH * filterW * filterInC, outC, params.inputOffset),
+    };
+    params.hasBias = 2;
+  }
   const args: KernelArg[] = [
     { kind: "tensor", tensor: input.index },
     { kind: "tensor", tensor: filter.index },
-    { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 },
+    biasArg,
     { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
     { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
     { kind: "tensor", tensor: -1 }, // skip: set when a residual ADD is fused
@@ -88,6 +99,24 @@ export function lowerConv2d(graph: Graph, op: Op): KernelCall[] {
   ];
   const macs = batches * outH * outW * outC * filterH * filterW * filterInC;
   return [{ kernel: "conv_2d", fn: "conv2d", params: { ...params }, args, macs }];
+}
+
+/**
+ * bias[oc] + inputOffset * sum of output channel oc's filter, wrapping in i32 as the kernel's
+ * accumulator does. filter: int8 [outC, size] bytes (OHWI); bias: int32 LE bytes (absent: 0).
+ */
+export function convFoldedBias(
+  filter: Uint8Array, bias: Uint8Array | undefined, size: number, outC: number, inputOffset: number,
+): number[] {
+  const f = new Int8Array(filter.buffer, filter.byteOffset, size * outC);
+  const b = bias !== undefined ? new DataView(bias.buffer, bias.byteOffset, outC * 4) : undefined;
+  const out: number[] = [];
+  for (let oc = 0; oc < outC; oc++) {
+    let sum = 0;
+    for (let t = 0; t < size; t++) sum += f[oc * size + t];
+    out.push(((b !== undefined ? b.getInt32(oc * 4, true) : 0) + Math.imul(inputOffset, sum)) | 0);
+  }
+  return out;
 }
 
 export const OPCODES: Record<string, LowerOp> = { CONV_2D: lowerConv2d };
