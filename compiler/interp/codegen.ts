@@ -84,6 +84,10 @@ export function generateInterpreter(graph: Graph, opts: CodegenOptions = {}): In
     constants: [{ name: IMAGE_CONSTANT, elem: "i32", values: image }],
     functions,
     records: [...recordNames].sort().map((n) => module.records.get(n)!),
+    // Kernels are separate functions the dispatch calls, as in TFLite Micro (registered function
+    // pointers): gcc must not inline or clone them into dispatch, where it would see no constants
+    // anyway but would compile them differently from build to build (profiling builds included).
+    noIpa: kernels.map((k) => k.entry.name),
     steps: [{
       fn: interpret.name,
       args: [{ k: "const", name: IMAGE_CONSTANT, elem: "i32" }, { k: "arena", offset: 0, elem: "i8" }],

@@ -26,7 +26,7 @@ function convGraph(ops: Op[] = [op(0, "CONV_2D", [0, 1, -1], [2], { padding: "SA
     tensors: [
       tensor(0, [1, 5, 5, 2]),
       tensor(1, [4, 3, 3, 2], {
-        data: new Uint8Array(72),
+        data: Uint8Array.from({ length: 72 }, (_, i) => (i * 37) & 0xff),
         quant: { scale: [0.01, 0.02, 0.03, 0.04], zeroPoint: [0, 0, 0, 0], quantizedDimension: 0 },
       }),
       tensor(2, [1, 3, 3, 4], { quant: { scale: [0.25], zeroPoint: [5], quantizedDimension: 0 } }),
@@ -57,11 +57,16 @@ describe("lowerGraph", () => {
     expect(c.fn).toBe("conv2d");
     expect(c.params).toMatchObject({
       outH: 3, outW: 3, outC: 4, padH: 1, padW: 1, strideH: 2, inputOffset: 3, outputOffset: 5,
-      actMin: 5, actMax: 127, hasBias: 0, filtersPerGroup: 4, filterInC: 2,
+      actMin: 5, actMax: 127, filtersPerGroup: 4, filterInC: 2,
     });
+    // No bias, but a nonzero input offset: the offset is folded into a compile-time bias
+    // (hasBias 2): bias'[oc] = inputOffset * sum of filter oc's weights.
+    expect(c.params.hasBias).toBe(2);
+    const filter = new Int8Array(convGraph().tensors[1].data!.buffer.slice(0));
+    const sums = [0, 1, 2, 3].map((oc) => filter.slice(oc * 18, oc * 18 + 18).reduce((a, b) => a + b, 0));
     // input, filter, bias, multipliers, shifts, skip (fused ADD), pixel (in place), output
-    expect(c.args.map((a) => a.kind)).toEqual(["tensor", "tensor", "tensor", "const", "const", "tensor", "scratch", "tensor"]);
-    expect(c.args[2]).toEqual({ kind: "tensor", tensor: -1 });
+    expect(c.args.map((a) => a.kind)).toEqual(["tensor", "tensor", "const", "const", "const", "tensor", "scratch", "tensor"]);
+    expect(c.args[2]).toMatchObject({ elem: "i32", data: sums.map((s) => 3 * s) });
     expect(c.args[5]).toEqual({ kind: "tensor", tensor: -1 });
     expect(c.args[6]).toEqual({ kind: "scratch", bytes: 0, elem: "i8" });
     expect(c.params).toMatchObject({ inPlace: 0, fuseAdd: 0 });
