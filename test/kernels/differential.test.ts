@@ -16,15 +16,12 @@ import { emitCLibrary } from "../../compiler/emit/c/model.ts";
 import { codegenFor } from "../../compiler/run/targets.ts";
 import { OP_NAMES, SPEC_ARBITRARIES, syntheticGraph, type ConvSpec, type OpSpec } from "../support/synthetic.ts";
 import { skipWithoutTools } from "../toolchain/toolchain-available.ts";
-import { expectTargetsAgree, propertyParams } from "./differential/agree.ts";
+import { expectTargetsAgree, propertyParams, seedOf } from "./differential/agree.ts";
 
 /** MOTE_DIFF_SCALE=10 explores ten times as many cases (same seeds, so a superset). */
 const SCALE = Math.max(1, Number(process.env.MOTE_DIFF_SCALE ?? 1) || 1);
 const WASM_RUNS = 80 * SCALE;
 const HOST_RUNS = 25 * SCALE;
-/** A fixed seed per op (and per suite) so every run draws the same cases. */
-const seedOf = (op: string, salt: number): number =>
-  [...op].reduce((h, ch) => Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0, 2166136261 ^ salt) & 0x7fffffff;
 
 const noHost = skipWithoutTools("differential (host C)", ["gcc"]);
 

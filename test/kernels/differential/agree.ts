@@ -8,6 +8,9 @@
  * target must reproduce its bytes exactly.
  */
 import fc from "fast-check";
+import { expect } from "vitest";
+import { MoteError } from "../../../compiler/diagnostics.ts";
+import { lowerGraph } from "../../../compiler/ops/index.ts";
 import { runModel, type Target } from "../../../compiler/run/targets.ts";
 import type { Graph } from "../../../compiler/ir/graph.ts";
 import { syntheticGraph, syntheticInput, type Fill, type OpSpec } from "../../support/synthetic.ts";
@@ -91,4 +94,36 @@ export async function expectGraphAgree(label: string, graph: Graph, inputs: Uint
       );
     });
   });
+}
+
+/** A fixed seed per op name and salt (FNV-1a), so every run draws the same cases. */
+export function seedOf(op: string, salt: number): number {
+  return [...op].reduce((h, ch) => Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0, 2166136261 ^ salt) & 0x7fffffff;
+}
+
+/**
+ * fast-check parameters for specs with a `fill` field: fixed seed, N runs, and two examples
+ * drawn from `arb` with all -128 and all 127 inputs (propertyParams for synthetic.ts specs).
+ */
+export function extremeParams<S extends { fill: string }>(arb: fc.Arbitrary<S>, seed: number, numRuns: number): fc.Parameters<[S]> {
+  const [a, b] = fc.sample(arb, { seed: seed ^ 0x7e57, numRuns: 2 });
+  return { seed, numRuns, examples: [[{ ...a, fill: "min" }], [{ ...b, fill: "max" }]] };
+}
+
+/** The MoteError that lowering `graph` raises; fails the test when it lowers or throws otherwise. */
+export function loweringError(graph: Graph): MoteError {
+  try {
+    lowerGraph(graph);
+  } catch (e) {
+    if (e instanceof MoteError) return e;
+    throw e;
+  }
+  throw new Error("expected a MoteError");
+}
+
+/** Lowering `graph` fails with the op error 3001 and a message matching `pattern`. */
+export function expectLowerError(graph: Graph, pattern: RegExp): void {
+  const err = loweringError(graph);
+  expect(err.code).toBe(3001);
+  expect(err.message).toMatch(pattern);
 }

@@ -12,13 +12,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MoteError } from "../../../compiler/diagnostics.ts";
 import type { Graph, Op, Tensor } from "../../../compiler/ir/graph.ts";
 import { lowerGraph } from "../../../compiler/ops/index.ts";
 import { runModel } from "../../../compiler/run/targets.ts";
 import { GraphBuilder, int8Bytes, perTensor, prng, type Activation, type Fill } from "../../support/synthetic.ts";
 import { skipWithoutTools } from "../../toolchain/toolchain-available.ts";
-import { expectGraphAgree } from "./agree.ts";
+import { expectGraphAgree, seedOf, extremeParams, expectLowerError } from "./agree.ts";
 
 type EwOp = "ADD" | "SUB" | "MUL" | "MAXIMUM" | "MINIMUM";
 const OPS: readonly EwOp[] = ["ADD", "SUB", "MUL", "MAXIMUM", "MINIMUM"];
@@ -43,8 +42,6 @@ interface EwSpec {
 const SCALE = Math.max(1, Number(process.env.MOTE_DIFF_SCALE ?? 1) || 1);
 const WASM_RUNS = 40 * SCALE;
 const HOST_RUNS = 6 * SCALE;
-const seedOf = (op: string, salt: number): number =>
-  [...op].reduce((h, ch) => Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0, 2166136261 ^ salt) & 0x7fffffff;
 
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 
@@ -197,19 +194,13 @@ async function check(spec: EwSpec, targets: readonly ("ts" | "wasm" | "host")[])
   }
 }
 
-/** fast-check parameters: fixed seed, N runs, and two examples with all -128 / all 127 inputs. */
-function params(arb: fc.Arbitrary<EwSpec>, seed: number, numRuns: number): fc.Parameters<[EwSpec]> {
-  const [x, y] = fc.sample(arb, { seed: seed ^ 0x7e57, numRuns: 2 });
-  return { seed, numRuns, examples: [[{ ...x, fill: "min" }], [{ ...y, fill: "max" }]] };
-}
-
 const noHost = skipWithoutTools("elementwise differential (host C)", ["gcc"]);
 
 describe("elementwise differential: TS == WASM", () => {
   for (const op of OPS) {
     it(`${op}: ${WASM_RUNS} random graphs`, async () => {
       const arb = specArb(op);
-      await fc.assert(fc.asyncProperty(arb, (spec) => check(spec, ["ts", "wasm"])), params(arb, seedOf(op, 11), WASM_RUNS));
+      await fc.assert(fc.asyncProperty(arb, (spec) => check(spec, ["ts", "wasm"])), extremeParams(arb, seedOf(op, 11), WASM_RUNS));
     }, 120_000 * SCALE);
   }
 });
@@ -218,7 +209,7 @@ describe.skipIf(noHost)("elementwise differential: TS == WASM == host C", { conc
   for (const op of OPS) {
     it(`${op}: ${HOST_RUNS} random graphs`, async () => {
       const arb = specArb(op);
-      await fc.assert(fc.asyncProperty(arb, (spec) => check(spec, ["ts", "wasm", "host"])), params(arb, seedOf(op, 12), HOST_RUNS));
+      await fc.assert(fc.asyncProperty(arb, (spec) => check(spec, ["ts", "wasm", "host"])), extremeParams(arb, seedOf(op, 12), HOST_RUNS));
     }, 180_000 * SCALE);
   }
 });
@@ -233,18 +224,6 @@ function t(index: number, shape: number[], extra: Partial<Tensor> = {}): Tensor 
 function oneOp(opcode: string, tensors: Tensor[], options: Op["options"] = {}): Graph {
   const op: Op = { index: 0, opcode, version: 1, inputs: [0, 1], outputs: [2], options };
   return { name: "bad", tensors, ops: [op], inputs: [0, 1], outputs: [2] };
-}
-
-function expectLowerError(graph: Graph, pattern: RegExp): void {
-  let err: unknown;
-  try {
-    lowerGraph(graph);
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(MoteError);
-  expect((err as MoteError).code).toBe(3001);
-  expect((err as MoteError).message).toMatch(pattern);
 }
 
 describe("elementwise lowering errors (3001)", () => {

@@ -14,19 +14,16 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MoteError } from "../../../compiler/diagnostics.ts";
 import type { Graph, Op, Tensor } from "../../../compiler/ir/graph.ts";
-import { lowerGraph } from "../../../compiler/ops/index.ts";
 import { foldMeanCount } from "../../../compiler/ops/reduce.ts";
 import { quantizeMultiplier } from "../../../compiler/ops/quant.ts";
 import { runModel, type Target } from "../../../compiler/run/targets.ts";
 import { mbqm } from "../../../kernels/intrinsics.ts";
 import { GraphBuilder, int8Bytes, perTensor, prng, type Fill } from "../../support/synthetic.ts";
 import { skipWithoutTools } from "../../toolchain/toolchain-available.ts";
-import { expectGraphAgree } from "./agree.ts";
+import { expectGraphAgree, seedOf, extremeParams, loweringError } from "./agree.ts";
 
 const WASM_RUNS = 40;
 const HOST_RUNS = 5;
-const seedOf = (op: string, salt: number): number =>
-  [...op].reduce((h, ch) => Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0, 2166136261 ^ salt) & 0x7fffffff;
 const noHost = skipWithoutTools("pool/reduce/resize differential (host C)", ["gcc"]);
 
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
@@ -247,19 +244,13 @@ const ARBS: Record<Spec["op"], fc.Arbitrary<Spec>> = {
 };
 const OPS = Object.keys(ARBS) as Spec["op"][];
 
-/** fast-check parameters: fixed seed, N runs, and two examples with all -128 / all 127 inputs. */
-function params(arb: fc.Arbitrary<Spec>, seed: number, numRuns: number): fc.Parameters<[Spec]> {
-  const [a, b] = fc.sample(arb, { seed: seed ^ 0x7e57, numRuns: 2 });
-  return { seed, numRuns, examples: [[{ ...a, fill: "min" }], [{ ...b, fill: "max" }]] };
-}
-
 const agree = (spec: Spec, targets: readonly Target[]): Promise<void> =>
   expectGraphAgree(JSON.stringify(spec), buildGraph(spec), [inputBytes(spec)], targets);
 
 describe("pool/reduce/resize differential: TS == WASM", () => {
   for (const op of OPS) {
     it(`${op}: ${WASM_RUNS} random graphs`, async () => {
-      await fc.assert(fc.asyncProperty(ARBS[op], (spec) => agree(spec, ["ts", "wasm"])), params(ARBS[op], seedOf(op, 1), WASM_RUNS));
+      await fc.assert(fc.asyncProperty(ARBS[op], (spec) => agree(spec, ["ts", "wasm"])), extremeParams(ARBS[op], seedOf(op, 1), WASM_RUNS));
     }, 120_000);
   }
 });
@@ -269,7 +260,7 @@ describe.skipIf(noHost)("pool/reduce/resize differential: TS == WASM == host C",
     it(`${op}: ${HOST_RUNS} random graphs`, async () => {
       await fc.assert(
         fc.asyncProperty(ARBS[op], (spec) => agree(spec, ["ts", "wasm", "host"])),
-        params(ARBS[op], seedOf(op, 2), HOST_RUNS),
+        extremeParams(ARBS[op], seedOf(op, 2), HOST_RUNS),
       );
     }, 180_000);
   }
@@ -346,7 +337,7 @@ describe("MEAN / SUM / ARG_MAX: TS kernels == TFLite Micro's loops", () => {
           const want = spec.op === "ARG_MAX" ? tflmArgMax(spec, input) : tflmMeanOrSum(spec as ReduceSpec, input);
           expect(Array.from(got), JSON.stringify(spec)).toEqual(Array.from(new Uint8Array(want.buffer)));
         }),
-        params(ARBS[op], seedOf(op, 3), 100),
+        extremeParams(ARBS[op], seedOf(op, 3), 100),
       );
     }, 60_000);
   }
@@ -358,13 +349,7 @@ describe("MEAN / SUM / ARG_MAX: TS kernels == TFLite Micro's loops", () => {
 function errorOf(spec: Spec, edit: (g: Graph) => void = () => {}): MoteError {
   const g = buildGraph(spec);
   edit(g);
-  try {
-    lowerGraph(g);
-  } catch (e) {
-    if (e instanceof MoteError) return e;
-    throw e;
-  }
-  throw new Error("expected a MoteError");
+  return loweringError(g);
 }
 
 const base: Base = { seed: 1, fill: "random", scale: 0.05, zeroPoint: 3 };

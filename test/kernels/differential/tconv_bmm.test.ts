@@ -11,13 +11,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MoteError } from "../../../compiler/diagnostics.ts";
 import type { Graph, Op, Tensor } from "../../../compiler/ir/graph.ts";
 import { lowerGraph } from "../../../compiler/ops/index.ts";
 import type { Target } from "../../../compiler/run/targets.ts";
 import { GraphBuilder, int32Bytes, int8Bytes, perTensor, prng, type Fill } from "../../support/synthetic.ts";
 import { skipWithoutTools } from "../../toolchain/toolchain-available.ts";
-import { expectGraphAgree } from "./agree.ts";
+import { expectGraphAgree, loweringError } from "./agree.ts";
 
 const SCALE = Math.max(1, Number(process.env.MOTE_DIFF_SCALE ?? 1) || 1);
 const WASM_RUNS = 40 * SCALE;
@@ -244,16 +243,6 @@ describe.skipIf(noHost)("differential tconv/bmm: TS == WASM == host C", { concur
 // ---------------------------------------------------------------------------------------------
 // Lowering errors
 
-function errorOf(graph: Graph): MoteError {
-  try {
-    lowerGraph(graph);
-  } catch (e) {
-    if (e instanceof MoteError) return e;
-    throw e;
-  }
-  throw new Error("expected a MoteError");
-}
-
 function edit(g: Graph, f: (t: Tensor[], op: Op) => void): Graph {
   const tensors = g.tensors.map((t) => ({ ...t }));
   const op = { ...g.ops[0], inputs: [...g.ops[0].inputs], options: { ...g.ops[0].options } };
@@ -291,7 +280,7 @@ describe("TRANSPOSE_CONV / BATCH_MATMUL lowering errors (3001)", () => {
   ];
   for (const [name, graph, message] of cases) {
     it(name, () => {
-      const e = errorOf(graph);
+      const e = loweringError(graph);
       expect(e.code).toBe(3001);
       expect(e.message).toMatch(message);
     });
