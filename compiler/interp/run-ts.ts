@@ -4,34 +4,20 @@
  * The reference for `--mode interpreter` on the C and WASM targets, which compile the same
  * interpreter source.
  */
-import * as path from "node:path";
 import { fail } from "../diagnostics.ts";
 import type { Graph } from "../ir/graph.ts";
 import type { CodegenOptions } from "../codegen.ts";
-import { KERNELS_DIR } from "../frontend/program.ts";
+import { kernelFunction } from "../run/ts.ts";
 import { installDispatch, type DispatchEntry } from "../../runtime/dispatch.ts";
 import { interpret, imageStatus } from "../../runtime/interpreter.ts";
 import { generateInterpreter } from "./codegen.ts";
-import { kernelId } from "./registry.ts";
-
-const modules = new Map<string, Record<string, unknown>>();
-
-async function kernelModule(stem: string): Promise<Record<string, unknown>> {
-  let m = modules.get(stem);
-  if (!m) {
-    m = (await import(path.join(KERNELS_DIR, `${stem}.ts`))) as Record<string, unknown>;
-    modules.set(stem, m);
-  }
-  return m;
-}
 
 export async function runInterpreterTs(graph: Graph, inputs: Uint8Array[], opts: CodegenOptions = {}): Promise<Uint8Array[]> {
   const { program, image, kernels } = generateInterpreter(graph, opts);
   const records = new Map(program.records.map((r) => [r.name, r.fields]));
   const table = new Map<number, DispatchEntry>();
   for (const k of kernels) {
-    const fn = (await kernelModule(k.kernel))[k.fn];
-    if (typeof fn !== "function") throw new Error(`interpreter: no kernel ${k.kernel}.${k.fn}`);
+    const fn = kernelFunction(k.kernel, k.fn);
     const rec = k.entry.params[0].type;
     table.set(k.id, {
       fn: fn as DispatchEntry["fn"],

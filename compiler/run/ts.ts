@@ -12,7 +12,7 @@
 import { fail } from "../diagnostics.ts";
 import { isConstant, tensorBytes, type DType, type Graph, type Tensor } from "../ir/graph.ts";
 import { lowerGraph } from "../ops/index.ts";
-import type { KernelArg, KernelCall } from "../ops/types.ts";
+import type { KernelArg } from "../ops/types.ts";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -63,11 +63,11 @@ function scratchArray(arg: Extract<KernelArg, { kind: "scratch" }>): TypedArray 
   }
 }
 
-function kernelFunction(call: KernelCall): KernelFn {
-  const mod = KERNEL_MODULES[call.kernel];
-  const fn = mod?.[call.fn];
-  if (typeof fn !== "function") throw new Error(`runTs: no kernel ${call.kernel}.${call.fn}`);
-  return fn as KernelFn;
+/** The TypeScript function `fn` of kernels/<kernel>.ts (every kernel file is loaded above). */
+export function kernelFunction(kernel: string, fn: string): KernelFn {
+  const f = KERNEL_MODULES[kernel]?.[fn];
+  if (typeof f !== "function") throw new Error(`runTs: no kernel ${kernel}.${fn}`);
+  return f as KernelFn;
 }
 
 /**
@@ -120,7 +120,7 @@ export function runTs(graph: Graph, inputs: Uint8Array[], opts: RunTsOptions = {
           case "scratch": return scratchArray(arg);
         }
       });
-      kernelFunction(call)(call.params, ...arrays);
+      kernelFunction(call.kernel, call.fn)(call.params, ...arrays);
     }
     if (opts.onTensor) {
       for (const idx of op.outputs) {
