@@ -149,16 +149,17 @@ export function collectBuffers(graph: Graph, lowered: LoweredOp[], groups?: Map<
  * In-place execution with and without groups that grow (compiler/memory/inplace.ts), keeping the
  * variant with the smaller layer-wise bound; none at all when neither beats plain planning.
  */
-function bestInPlace(graph: Graph, lowered: LoweredOp[], plainBound: number): InPlaceResult | undefined {
-  let best: { r: InPlaceResult; bound: number } | undefined;
+function bestInPlace(graph: Graph, lowered: LoweredOp[], plainBound: number): { r: InPlaceResult; buffers: Buffer[] } | undefined {
+  let best: { r: InPlaceResult; buffers: Buffer[]; bound: number } | undefined;
   // Simplest first: a later variant must be strictly smaller to be kept.
   const variants = [{ allowGrowth: true, rows: false }, { allowGrowth: true, rows: true }, { allowGrowth: false, rows: false }, { allowGrowth: false, rows: true }];
   for (const v of variants) {
     const r = applyInPlace(graph, lowered, v);
-    const bound = lowerBound(collectBuffers(graph, r.lowered, r.groups));
-    if (!best || bound < best.bound) best = { r, bound };
+    const buffers = collectBuffers(graph, r.lowered, r.groups);
+    const bound = lowerBound(buffers);
+    if (!best || bound < best.bound) best = { r, buffers, bound };
   }
-  return best && best.bound <= plainBound ? best.r : undefined;
+  return best && best.bound <= plainBound ? best : undefined;
 }
 
 /** Arena place of each model input or output tensor in `list`; an error for a constant or unused one. */
@@ -183,10 +184,12 @@ export function generate(graph: Graph, opts: CodegenOptions = {}): CodegenResult
   graph = orderGraph(graph); // lowest-peak topological order (compiler/plan/order.ts)
   const plainLowered = lowerGraph(graph);
   // The layer-wise bound of plain planning (every tensor its own buffer), what in-place beats.
-  const plainBound = lowerBound(collectBuffers(graph, plainLowered));
-  const inPlace = (opts.inPlace ?? (opts.plan !== "naive")) ? bestInPlace(graph, plainLowered, plainBound) : undefined;
+  const plainBuffers = collectBuffers(graph, plainLowered);
+  const plainBound = lowerBound(plainBuffers);
+  const best = (opts.inPlace ?? (opts.plan !== "naive")) ? bestInPlace(graph, plainLowered, plainBound) : undefined;
+  const inPlace = best?.r;
   const lowered = inPlace?.lowered ?? plainLowered;
-  const buffers = collectBuffers(graph, lowered, inPlace?.groups);
+  const buffers = best?.buffers ?? plainBuffers;
   const planner = PLANNERS[opts.plan ?? DEFAULT_PLAN];
   if (!planner) fail(5002, "planning", `unknown plan '${opts.plan}' (plans: ${Object.keys(PLANNERS).join(", ")})`);
   const placement = planner(buffers, ALIGN);
