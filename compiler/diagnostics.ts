@@ -26,7 +26,7 @@ export const DIAGNOSTICS = {
   1008: { message: "unsupported operator{0}: {1}. Supported: {2}" },
   1009: { message: "invalid model: {0}" },
 
-  // 2xxx: kernel-subset check (compiler/frontend/). Each has a wrong example and the fix in docs/subset.md.
+  // 2xxx: kernel-subset check (compiler/subset/). Each has a wrong example and the fix in docs/subset.md.
   2001: { message: "class declarations are not in the kernel subset", hint: "write plain functions that take a params record" },
   2002: { message: "closures, arrow functions and nested functions are not allowed", hint: "declare a top-level function and call it" },
   2003: { message: "strings are not allowed in kernels", hint: "use integer codes in the params record" },

@@ -4,8 +4,8 @@
  * of the model image at word `at`.
  *
  * Not subset code, like kernels/intrinsics.ts: the compiler never lowers this file. For C and
- * WASM it generates the same function as KIR (compiler/interp/dispatch.ts) for the kernels a
- * build includes. Here the table is installed by the caller (compiler/interp/run-ts.ts) before
+ * WASM it generates the same function as KIR (compiler/build/interpreter/dispatch.ts) for the kernels a
+ * build includes. Here the table is installed by the caller (compiler/run/interpreter.ts) before
  * `interpret` runs. Argument kinds: 0 absent, 1 arena byte offset, 2 image byte offset.
  */
 import type { i32 } from "./types.ts";
@@ -24,7 +24,7 @@ export interface DispatchEntry {
 
 let table: ReadonlyMap<number, DispatchEntry> = new Map();
 
-/** Sets the kernels `dispatch` can call, by kernel id (compiler/interp/registry.ts). */
+/** Sets the kernels `dispatch` can call, by kernel id (compiler/build/interpreter/registry.ts). */
 export function installDispatch(entries: ReadonlyMap<number, DispatchEntry>): void {
   table = entries;
 }

@@ -1,5 +1,5 @@
 /**
- * @fileoverview The interpreter: runs a model image (compiler/interp/image.ts describes the
+ * @fileoverview The interpreter: runs a model image (compiler/build/interpreter/image.ts describes the
  * format) step by step, as TFLite Micro's MicroInterpreter runs a flatbuffer: read the step table
  * at run time and dispatch each step to a generic (unspecialized) kernel.
  *

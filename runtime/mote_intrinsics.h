@@ -2,7 +2,7 @@
  * @fileoverview Mote fixed-point intrinsics in C: the C twin of kernels/intrinsics.ts.
  *
  * Generated kernel C includes this header and calls mote_<name>() wherever a kernel calls an
- * intrinsic (the mapping is compiler/intrinsics.ts). Every function is `static inline`, takes
+ * intrinsic (the mapping is compiler/ir/intrinsics.ts). Every function is `static inline`, takes
  * and returns int32_t, and must give bit for bit the same result as the TypeScript reference
  * and the WASM version (compiler/emit/wasm/intrinsics.ts); test/intrinsics/ checks that on the
  * host. Semantics: TFLite Micro 90b983c2 common.{h,cc} (double rounding) and gemmlowp

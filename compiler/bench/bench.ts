@@ -21,11 +21,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fail } from "../diagnostics.ts";
-import { REPO_ROOT } from "../frontend/program.ts";
+import { REPO_ROOT } from "../paths.ts";
 import { loadModel } from "../import/tflite/import.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
 import { librarySizes } from "../report/linker-map.ts";
-import { codegenFor, runModel } from "../run/targets.ts";
+import { buildFor } from "../pipeline.ts";
+import { runModel } from "../run/targets.ts";
 import { DEFAULT_BOARD, loadBoard } from "../toolchain/boards.ts";
 import { mapFileFor } from "../toolchain/firmware.ts";
 import { librarySources } from "../toolchain/host.ts";
@@ -143,7 +144,7 @@ async function measure(m: ModelFiles, config: BenchConfig, log: (l: string) => v
   const graph = loadModel(m.file);
   checkInt8(graph);
   const opts = { ...config.options, board: DEFAULT_BOARD };
-  const r = codegenFor(graph, opts);
+  const r = buildFor(graph, opts);
   const input = (k: number) => read(path.join(m.golden, `input_${k}.bin`));
   const expected = (k: number) => read(path.join(m.golden, `output_${k}.bin`));
 

@@ -23,7 +23,7 @@ import { compile, type TopLevelSpec } from "vega-lite";
 import { SHARED_DIR, type BenchResults, type BenchRow } from "./bench.ts";
 import { CONFIGS, CONFIG_NAMES } from "./configs.ts";
 import { loadModel } from "../import/tflite/import.ts";
-import { codegenFor } from "../run/targets.ts";
+import { buildFor } from "../pipeline.ts";
 import { memoryTimelineSvg } from "../report/timeline.ts";
 import { profileModel, type ProfileReport } from "../profile/profile.ts";
 
@@ -312,7 +312,7 @@ export async function writeBenchReport(dir: string, opts: BenchReportOptions = {
       fs.writeFileSync(out, `${JSON.stringify({ model: m, config, profile } satisfies ProfileEntry, null, 1)}\n`);
     }
     const full = CONFIGS.find((x) => x.name === TIMELINE_CONFIG)!;
-    timelines.push({ model: m, svg: await memoryTimelineSvg(codegenFor(graph, full.options), { graph, title: `${m}: arena over time` }) });
+    timelines.push({ model: m, svg: await memoryTimelineSvg(buildFor(graph, full.options), { graph, title: `${m}: arena over time` }) });
   }
   const html = await renderReportHtml({ results, profiles: readProfiles(dir), timelines });
   const file = path.join(dir, REPORT_FILE);

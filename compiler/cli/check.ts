@@ -2,8 +2,8 @@
  * @fileoverview `mote check FILE.ts...`: prints every subset diagnostic as
  * `file:line:col: error MOTE2xxx: message (hint)`; exit 1 when there is any.
  */
-import { checkFiles } from "../frontend/program.ts";
-import { formatSubsetDiagnostic } from "../frontend/source.ts";
+import { checkFiles } from "../subset/program.ts";
+import { formatSubsetDiagnostic } from "../subset/source.ts";
 
 export function checkCommand(files: string[]): void {
   const diags = checkFiles(files);

@@ -3,7 +3,7 @@
  * report (report.json for programs, report.md for people, memory-timeline.svg linked from it).
  *
  * Steps, each announced on stderr: import and check the model, lower + plan + specialize
- * (compiler/codegen.ts), check the plan against the board's memories (arena + the board's
+ * (compiler/build/straight.ts), check the plan against the board's memories (arena + the board's
  * reserved stack vs RAM, weights vs flash: works with --no-firmware), write model.h/model.c and
  * the timeline, then with firmware: build the ELF and its map, read the library's own section
  * sizes from the map, run it once in QEMU on an all-zero-point input for the painted stack and
@@ -15,9 +15,9 @@ import * as path from "node:path";
 import { fail } from "../diagnostics.ts";
 import { loadModel } from "../import/tflite/import.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
-import { type Mode } from "../codegen.ts";
+import { type Mode } from "../build/index.ts";
 import { tensorBytes, type Graph } from "../ir/graph.ts";
-import { codegenFor } from "../run/targets.ts";
+import { buildFor } from "../pipeline.ts";
 import { writeCLibrary } from "../emit/c/model.ts";
 import { buildFirmware, mapFileFor, runQemu } from "../toolchain/firmware.ts";
 import { loadBoard, type Board } from "../toolchain/boards.ts";
@@ -86,7 +86,7 @@ export async function compileCommand(model: string, flags: CompileFlags): Promis
   step(mode === "interpreter"
     ? `lowering ${graph.ops.length} ops, planning the arena (${flags.plan}), writing the model image for the interpreter`
     : `lowering ${graph.ops.length} ops, planning the arena (${flags.plan}), ${flags.specialize === "off" ? "generic kernels (--specialize off)" : "specializing kernels"}`);
-  const r = codegenFor(graph, { plan: flags.plan, mode, specialize: flags.specialize !== "off" });
+  const r = buildFor(graph, { plan: flags.plan, mode, specialize: flags.specialize !== "off" });
   const layers = layerRows(graph, r, mode);
   // Before building anything: arena + the board's reserved stack vs RAM, weights vs flash.
   checkFit(board, graph, r, {

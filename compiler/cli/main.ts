@@ -8,7 +8,7 @@ import { MoteError } from "../diagnostics.ts";
 import { TARGETS } from "../run/targets.ts";
 import { listBoards, DEFAULT_BOARD } from "../toolchain/boards.ts";
 import { DEFAULT_PLAN, PLANNERS } from "../plan/planner.ts";
-import { MODES } from "../codegen.ts";
+import { MODES } from "../build/index.ts";
 import { checkCommand } from "./check.ts";
 import { compileCommand } from "./compile.ts";
 import { runCommand } from "./run.ts";

@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Mode } from "../codegen.ts";
+import type { Mode } from "../build/index.ts";
 import { fail } from "../diagnostics.ts";
 import { loadModel } from "../import/tflite/import.ts";
 import { checkInt8 } from "../import/tflite/check.ts";

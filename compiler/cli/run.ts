@@ -3,7 +3,7 @@
  * one inference; on qemu also prints `instructions: N` (the guide's SysTick count).
  */
 import * as fs from "node:fs";
-import type { Mode } from "../codegen.ts";
+import type { Mode } from "../build/index.ts";
 import { fail } from "../diagnostics.ts";
 import { loadModel } from "../import/tflite/import.ts";
 import { checkInt8 } from "../import/tflite/check.ts";

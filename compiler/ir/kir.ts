@@ -1,7 +1,7 @@
 /**
  * @fileoverview KIR, the kernel IR: subset TypeScript after checking, before emission.
  *
- * compiler/frontend/ builds KIR from kernels/*.ts; compiler/specialize/ rewrites it (folds a
+ * compiler/subset/ builds KIR from kernels/*.ts; compiler/specialize/ rewrites it (folds a
  * constant record into a function, resolves branches); compiler/emit/c and compiler/emit/wasm
  * spell it. Emitters never compute semantics: every expression carries its type, narrow loads
  * and stores say their element type, and integer division is explicit.
@@ -54,7 +54,7 @@ export type Expr =
 /**
  * Call arguments: a scalar expression, or an array/record parameter passed through by name.
  * The last two exist only in code the compiler generates (the interpreter's dispatch function,
- * compiler/interp/dispatch.ts), never in subset source:
+ * compiler/build/interpreter/dispatch.ts), never in subset source:
  *  - `view`: an array of `elem` starting `byteOffset` bytes into array parameter `arena` when
  *    `inArena` is true, else into array parameter `image` (a tensor in the arena or constant data
  *    in the model image);
@@ -80,7 +80,7 @@ export type Stmt =
   | { k: "return"; value: Expr | null }
   | { k: "expr"; e: Expr }
   /**
-   * Only in generated code (the interpreter's dispatch, compiler/interp/dispatch.ts): a
+   * Only in generated code (the interpreter's dispatch, compiler/build/interpreter/dispatch.ts): a
    * per-layer profiling hook with an i32 `key`. C spells MOTE_PROFILE_BEGIN/END(key), which
    * compile away unless MOTE_PROFILE is defined; WASM emits nothing. No effect on semantics.
    */

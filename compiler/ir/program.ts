@@ -1,7 +1,7 @@
 /**
  * @fileoverview A whole compiled model, ready to spell in C or WASM.
  *
- * compiler/codegen.ts builds a `ModelProgram` from a graph, its kernel calls and the arena plan;
+ * compiler/build/straight.ts builds a `ModelProgram` from a graph, its kernel calls and the arena plan;
  * compiler/emit/c/model.ts and compiler/emit/wasm/model.ts turn the same program into a C
  * library or a WASM module. Everything is resolved: arena offsets are numbers, constant data is
  * bytes, kernel functions are (specialized) KIR.

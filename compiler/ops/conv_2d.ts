@@ -71,7 +71,7 @@ export function lowerConv2d(graph: Graph, op: Op): KernelCall[] {
     outputOffset: outQ.zeroPoint,
     actMin: act.min, actMax: act.max,
     hasBias: bias !== undefined ? 1 : 0,
-    // Variants the memory pass (compiler/memory/inplace.ts) may switch on.
+    // Variants the memory pass (compiler/plan/inplace.ts) may switch on.
     inPlace: 0,
     fuseAdd: 0,
     addLeftShift: 0, addSkipOffset: 0, addSkipMultiplier: 0, addSkipShift: 0,

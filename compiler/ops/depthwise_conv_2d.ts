@@ -72,7 +72,7 @@ export function lowerDepthwiseConv2d(graph: Graph, op: Op): KernelCall[] {
     outputOffset: outQ.zeroPoint,
     actMin: act.min, actMax: act.max,
     hasBias: bias !== undefined ? 1 : 0,
-    inPlace: 0, // compiler/memory/inplace.ts may switch it on
+    inPlace: 0, // compiler/plan/inplace.ts may switch it on
   };
   // Fold the input offset into a compile-time bias (hasBias 2, kernel header): needs a constant bias, if any.
   let biasArg: KernelArg = { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 };

@@ -2,7 +2,7 @@
  * @fileoverview Operator order: among the topological orders of a graph, pick one whose peak of
  * live activation bytes is lowest, so the planner has less to fit.
  *
- * Liveness follows collectBuffers() (compiler/codegen.ts) at op granularity: a non-constant
+ * Liveness follows collectBuffers() (compiler/plan/lifetimes.ts) at op granularity: a non-constant
  * tensor is live from the op that produces it (graph inputs and unproduced tensors: from the
  * start) through its last consumer (graph outputs: to the end); while an op runs, its inputs and
  * its outputs are live. Bytes are rounded up to ALIGN as in lowerBound(). Scratch buffers and

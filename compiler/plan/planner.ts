@@ -22,7 +22,7 @@
  * still a bound that no plan can beat, and the planners are compared with it on equal terms.
  *
  * Staircase buffers: a buffer may list `segments`, parts of it that are live over fewer steps
- * (tensors sharing memory in place, compiler/memory/inplace.ts: an 18 KB tensor that a widening
+ * (tensors sharing memory in place, compiler/plan/inplace.ts: an 18 KB tensor that a widening
  * convolution turns into a 36 KB one in the same place occupies the 36 KB only from that step
  * on). Conflicts, overlaps() and lowerBound() look at segments; the planners place a staircase
  * with one base offset, first fit against the segments of the buffers placed before it.

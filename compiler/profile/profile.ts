@@ -7,7 +7,7 @@
  * -DMOTE_PROFILE, whose hooks (boards/qemu-mps2-an500/profile.c) read SysTick around every layer
  * and print "layer <key>: <instructions>". Keys: codegen mode, the graph op index (model.c's
  * MOTE_PROFILE_BEGIN(op)); interpreter mode, the word index of the step in the model image (the
- * dispatch's hooks, compiler/interp/dispatch.ts), mapped back here to the step's graph op.
+ * dispatch's hooks, compiler/build/interpreter/dispatch.ts), mapped back here to the step's graph op.
  * Negative keys are wrappers (interpreter mode's single `interpret()` step) and are not layers.
  *
  * Invariants: each layer's MACs are the sum of its kernel calls' `macs` (compiler/ops); the
@@ -21,9 +21,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Graph } from "../ir/graph.ts";
 import { tensorBytes } from "../ir/graph.ts";
-import type { Mode } from "../codegen.ts";
-import type { InterpreterResult } from "../interp/codegen.ts";
-import { codegenFor } from "../run/targets.ts";
+import type { Mode } from "../build/index.ts";
+import type { InterpreterResult } from "../build/interpreter/program.ts";
+import { buildFor } from "../pipeline.ts";
 import { writeCLibrary } from "../emit/c/model.ts";
 import { buildFirmware, runQemu } from "../toolchain/firmware.ts";
 import { DEFAULT_BOARD } from "../toolchain/boards.ts";
@@ -95,7 +95,7 @@ export function parseLayerLines(text: string): Map<number, number> {
  * interpreter keys are step word indices, walked from the image header (word 3 step count, word 4
  * first step; a step is 3 words plus 2 per argument) in the order buildImage wrote the calls.
  */
-export function keyToOp(result: ReturnType<typeof codegenFor>, mode: Mode): Map<number, number> {
+export function keyToOp(result: ReturnType<typeof buildFor>, mode: Mode): Map<number, number> {
   const map = new Map<number, number>();
   if (mode !== "interpreter") {
     for (const s of result.program.steps) if (s.opIndex >= 0) map.set(s.opIndex, s.opIndex);
@@ -121,7 +121,7 @@ function work(): string {
   return workDir;
 }
 
-async function runFirmware(result: ReturnType<typeof codegenFor>, board: string, cflags: string[], inputs: Uint8Array[]) {
+async function runFirmware(result: ReturnType<typeof buildFor>, board: string, cflags: string[], inputs: Uint8Array[]) {
   const dir = path.join(work(), crypto.randomBytes(6).toString("hex"));
   writeCLibrary(result.program, dir);
   const elf = path.join(dir, "firmware.elf");
@@ -133,7 +133,7 @@ async function runFirmware(result: ReturnType<typeof codegenFor>, board: string,
 export async function profileModel(graph: Graph, opts: ProfileOptions = {}): Promise<ProfileReport> {
   const mode: Mode = opts.mode ?? "codegen";
   const board = opts.board ?? DEFAULT_BOARD;
-  const result = codegenFor(graph, { mode, plan: opts.plan, specialize: opts.specialize });
+  const result = buildFor(graph, { mode, plan: opts.plan, specialize: opts.specialize });
   const inputs = opts.inputs ?? graph.inputs.map((t) => new Uint8Array(tensorBytes(graph.tensors[t])));
 
   const plain = await runFirmware(result, board, [], inputs);

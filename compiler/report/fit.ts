@@ -15,7 +15,7 @@
  * opcode); for flash it is the op with the most constant bytes.
  */
 import { fail } from "../diagnostics.ts";
-import type { CodegenResult } from "../codegen.ts";
+import type { BuildResult } from "../build/index.ts";
 import { isConstant, tensorBytes, type Graph } from "../ir/graph.ts";
 import type { Board, BoardMemory } from "../toolchain/boards.ts";
 
@@ -51,8 +51,8 @@ export interface PeakStep {
   liveBytes: number;
 }
 
-/** Buffer bytes live at each step (kernel call), from the CodegenResult's buffer lifetimes. */
-export function liveBytesPerStep(r: CodegenResult): number[] {
+/** Buffer bytes live at each step (kernel call), from the BuildResult's buffer lifetimes. */
+export function liveBytesPerStep(r: BuildResult): number[] {
   const steps = r.lowered.reduce((n, l) => n + l.calls.length, 0);
   const live = new Array<number>(steps).fill(0);
   for (const b of r.buffers) for (let s = b.first; s <= b.last && s < steps; s++) live[s]! += b.bytes;
@@ -60,7 +60,7 @@ export function liveBytesPerStep(r: CodegenResult): number[] {
 }
 
 /** The step with the most live bytes (the first such), with its op. */
-export function peakStep(r: CodegenResult): PeakStep {
+export function peakStep(r: BuildResult): PeakStep {
   const live = liveBytesPerStep(r);
   let step = 0;
   live.forEach((bytes, s) => {
@@ -75,7 +75,7 @@ export function peakStep(r: CodegenResult): PeakStep {
 }
 
 /** The op whose constant inputs (weights, biases) take the most bytes. */
-export function heaviestOp(graph: Graph, r: CodegenResult): { op: number; opcode: string; bytes: number } {
+export function heaviestOp(graph: Graph, r: BuildResult): { op: number; opcode: string; bytes: number } {
   let best = { op: 0, opcode: "none", bytes: -1 };
   for (const { op } of r.lowered) {
     const bytes = op.inputs
@@ -99,7 +99,7 @@ export interface MemoryNeeds {
 }
 
 /** MOTE4001 unless `needs` fit `board`'s largest contiguous RAM and flash ranges. */
-export function checkFit(board: Board, graph: Graph, r: CodegenResult, needs: MemoryNeeds): void {
+export function checkFit(board: Board, graph: Graph, r: BuildResult, needs: MemoryNeeds): void {
   const ram = contiguousRanges(board, "ram")[0];
   const flash = contiguousRanges(board, "flash")[0];
   if (!ram || !flash) return fail(5008, `${board.dir}/board.json`, "needs at least one ram and one flash memory");

@@ -5,7 +5,7 @@
  * be comparable with TFLite Micro's figures in ../shared/anchors.json:
  *  - arena_bytes: the planned arena (MOTE_ARENA_BYTES; `mote_arena` in model.c's .bss);
  *  - lower_bound_bytes: the most bytes live at one step for this op order, every tensor its own
- *    buffer (CodegenResult.lowerBoundBytes; in-place execution can beat it);
+ *    buffer (BuildResult.lowerBoundBytes; in-place execution can beat it);
  *  - planned_bound_bytes: the same over the buffers actually planned, when codegen reports it;
  *  - data_bytes / bss_bytes / text_bytes / rodata_bytes: the model library alone (model.c and
  *    any other library .c, plus the libc/libgcc members they pulled in), from the linker map
@@ -20,7 +20,7 @@
  * Without firmware (--no-firmware, or a board that has none) the measured fields are null.
  */
 import { tensorBytes, type Graph } from "../ir/graph.ts";
-import type { CodegenResult, Mode } from "../codegen.ts";
+import type { BuildResult, Mode } from "../build/index.ts";
 import type { FirmwareSizes } from "../toolchain/firmware.ts";
 import { peakStep } from "./fit.ts";
 
@@ -45,7 +45,7 @@ export interface LayerRow {
 }
 
 /** One row per kernel call, in execution order (the step indices buffer lifetimes use). */
-export function layerRows(graph: Graph, r: CodegenResult, mode: Mode): LayerRow[] {
+export function layerRows(graph: Graph, r: BuildResult, mode: Mode): LayerRow[] {
   const rows: LayerRow[] = [];
   for (const { op, calls } of r.lowered) {
     calls.forEach((c, k) => {
@@ -63,7 +63,7 @@ export function layerRows(graph: Graph, r: CodegenResult, mode: Mode): LayerRow[
   return rows;
 }
 
-export function constantBytes(r: CodegenResult): number {
+export function constantBytes(r: BuildResult): number {
   const size = { i8: 1, u8: 1, bool: 1, i16: 2, u16: 2, i32: 4, f32: 4 } as const;
   return r.program.constants.reduce((n, c) => n + c.values.length * size[c.elem], 0);
 }
@@ -80,7 +80,7 @@ export interface Measured {
 
 export interface ReportInput {
   graph: Graph;
-  r: CodegenResult;
+  r: BuildResult;
   board: string;
   mode: Mode;
   plan: string;
@@ -91,7 +91,7 @@ export interface ReportInput {
 }
 
 /** The most bytes live at one step of the buffers actually planned, when codegen reports it (in place). */
-function plannedBound(r: CodegenResult): number | null {
+function plannedBound(r: BuildResult): number | null {
   const v = (r as { plannedBoundBytes?: unknown }).plannedBoundBytes;
   return typeof v === "number" ? v : null;
 }

@@ -2,20 +2,20 @@
  * @fileoverview The memory timeline of a planned arena as an SVG string (vega-lite compiled to
  * vega, rendered in Node with a headless View: renderer "none" + toSVG, no DOM or canvas).
  *
- * Each buffer of the CodegenResult is one rectangle (a staircase buffer, tensors sharing memory
+ * Each buffer of the BuildResult is one rectangle (a staircase buffer, tensors sharing memory
  * in place, one per part): x = its step range [first, last + 1)
  * (steps are kernel calls in execution order), y = its arena range [offset, offset + bytes),
  * labelled by tensor name ("t12 conv/Relu"; "t12+ ..." for a group of tensors sharing memory in
  * place, named by its root; "scratch sN" for scratch). Horizontal rules mark the arena size, the lower
  * bound (the most bytes live at one step) and, when codegen reports it, the planned bound. Zero-byte buffers and buffers the placement
  * does not know are left out. Used by `mote compile` (memory-timeline.svg next to report.md)
- * and meant for the bench HTML report: only CodegenResult's buffers, placement and
+ * and meant for the bench HTML report: only BuildResult's buffers, placement and
  * lowerBoundBytes are read.
  */
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 
-import type { CodegenResult } from "../codegen.ts";
+import type { BuildResult } from "../build/index.ts";
 import type { Graph } from "../ir/graph.ts";
 
 export interface TimelineRow {
@@ -37,7 +37,7 @@ function shortName(name: string | undefined): string | undefined {
 }
 
 /** One row per placed, non-empty buffer. `graph` (optional) gives tensor names. */
-export function timelineRows(r: CodegenResult, graph?: Graph): TimelineRow[] {
+export function timelineRows(r: BuildResult, graph?: Graph): TimelineRow[] {
   const rows: TimelineRow[] = [];
   for (const b of r.buffers) {
     const offset = r.placement.offsets.get(b.id);
@@ -75,7 +75,7 @@ export interface TimelineOptions {
 }
 
 /** The vega-lite spec of the timeline (exported for the bench HTML, which may embed it). */
-export function timelineSpec(r: CodegenResult, options: TimelineOptions = {}): TopLevelSpec {
+export function timelineSpec(r: BuildResult, options: TimelineOptions = {}): TopLevelSpec {
   const rows = timelineRows(r, options.graph);
   const lines = [
     { index: 0, what: `arena ${r.placement.arenaBytes} B`, bytes: r.placement.arenaBytes },
@@ -154,7 +154,7 @@ export function timelineSpec(r: CodegenResult, options: TimelineOptions = {}): T
 }
 
 /** Renders the timeline to a standalone SVG document string. */
-export async function memoryTimelineSvg(r: CodegenResult, options: TimelineOptions = {}): Promise<string> {
+export async function memoryTimelineSvg(r: BuildResult, options: TimelineOptions = {}): Promise<string> {
   const { spec } = compile(timelineSpec(r, options));
   const view = new vega.View(vega.parse(spec), { renderer: "none" });
   try {

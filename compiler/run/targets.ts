@@ -5,16 +5,16 @@
  *
  * `mote run` and the golden tests come through here, so every target is exercised the same way.
  * Built C libraries and executables are cached per (model bytes, options) in a temp directory
- * for the life of the process, so many inputs cost one build.
+ * for the life of the process, so many inputs cost one build (programs are cached by the build
+ * layer, compiler/build/index.ts).
  */
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Graph } from "../ir/graph.ts";
-import { generate, MODES, type CodegenOptions, type CodegenResult } from "../codegen.ts";
-import { generateInterpreter } from "../interp/codegen.ts";
-import { runInterpreterTs } from "../interp/run-ts.ts";
+import { graphKey, type BuildOptions } from "../build/index.ts";
+import { buildFor } from "../pipeline.ts";
+import { runInterpreterTs } from "./interpreter.ts";
 import { writeCLibrary } from "../emit/c/model.ts";
 import { buildHost, runHost } from "../toolchain/host.ts";
 import { buildFirmware, runQemu, type FirmwareSizes } from "../toolchain/firmware.ts";
@@ -26,7 +26,7 @@ import { fail } from "../diagnostics.ts";
 export const TARGETS = ["ts", "wasm", "host", "qemu"] as const;
 export type Target = (typeof TARGETS)[number];
 
-export interface RunOptions extends CodegenOptions {
+export interface RunOptions extends BuildOptions {
   board?: string;
   /** Host/qemu builds: extra C flags (e.g. -DMOTE_TRACE). */
   extraCflags?: string[];
@@ -41,7 +41,6 @@ export interface RunResult {
   elf?: string;
 }
 
-const codegenCache = new Map<string, CodegenResult>();
 const buildCache = new Map<string, Promise<{ path: string; sizes?: FirmwareSizes }>>();
 let workDir: string | undefined;
 
@@ -53,36 +52,13 @@ function work(): string {
   return workDir;
 }
 
-function graphKey(graph: Graph, opts: RunOptions): string {
-  const h = crypto.createHash("sha256");
-  h.update(JSON.stringify({ name: graph.name, ops: graph.ops, inputs: graph.inputs, outputs: graph.outputs, opts }));
-  for (const t of graph.tensors) {
-    h.update(JSON.stringify({ s: t.shape, d: t.dtype, q: t.quant }));
-    if (t.data) h.update(t.data);
-  }
-  return h.digest("hex").slice(0, 16);
-}
-
-/** Codegen for `graph`, cached per graph content and options. */
-export function codegenFor(graph: Graph, opts: RunOptions = {}): CodegenResult {
-  const key = graphKey(graph, { plan: opts.plan, mode: opts.mode, specialize: opts.specialize });
-  let r = codegenCache.get(key);
-  if (!r) {
-    const mode = opts.mode ?? "codegen";
-    if (!(MODES as readonly string[]).includes(mode)) fail(5002, "compile", `unknown mode '${mode}' (modes: ${MODES.join(", ")})`);
-    r = mode === "interpreter" ? generateInterpreter(graph, { plan: opts.plan }) : generate(graph, { plan: opts.plan, specialize: opts.specialize });
-    codegenCache.set(key, r);
-  }
-  return r;
-}
-
 async function built(graph: Graph, target: "host" | "qemu", opts: RunOptions): Promise<{ path: string; sizes?: FirmwareSizes }> {
   const key = `${target}-${graphKey(graph, opts)}`;
   let p = buildCache.get(key);
   if (!p) {
     p = (async () => {
       const dir = path.join(work(), key);
-      writeCLibrary(codegenFor(graph, opts).program, dir);
+      writeCLibrary(buildFor(graph, opts).program, dir);
       if (target === "host") {
         const exe = path.join(dir, "model_host");
         await buildHost(dir, exe, { extraCflags: opts.extraCflags });
@@ -113,7 +89,7 @@ export async function runModel(graph: Graph, inputs: Uint8Array[], target: Targe
     {
       // binaryen takes seconds to load: only the wasm target pays for it.
       const { runWasm } = await import("../emit/wasm/run.ts");
-      return { outputs: await runWasm(codegenFor(graph, opts).program, inputs) };
+      return { outputs: await runWasm(buildFor(graph, opts).program, inputs) };
     }
     case "host": {
       const b = await built(graph, "host", opts);

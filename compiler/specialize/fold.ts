@@ -8,8 +8,8 @@
  * WASM emitters print; gcc and binaryen do the rest.
  */
 import type { Expr, KFunction, Stmt } from "../ir/kir.ts";
-import { INTRINSICS } from "../intrinsics.ts";
-import { forEachExpr, forEachStmt } from "../frontend/program.ts";
+import { INTRINSICS } from "../ir/intrinsics.ts";
+import { forEachExpr, forEachStmt } from "../ir/walk.ts";
 
 const BUILTINS: Record<string, (...a: number[]) => number> = {
   imul: Math.imul,

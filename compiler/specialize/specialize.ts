@@ -9,7 +9,7 @@
  * style), made unique with a counter; equal (kernel, record) pairs share one function.
  */
 import type { Arg, Expr, KFunction, KModule, Stmt } from "../ir/kir.ts";
-import { calleesOf } from "../frontend/program.ts";
+import { calleesOf } from "../ir/walk.ts";
 import { foldFunction } from "./fold.ts";
 
 function substExpr(e: Expr, record: string, values: Record<string, number>, rename: Map<string, string>): Expr {

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 import { fail } from "../diagnostics.ts";
-import { BOARDS_DIR } from "./paths.ts";
+import { BOARDS_DIR } from "../paths.ts";
 
 /** The board used when none is named: QEMU's mps2-an500 (Cortex-M7). */
 export const DEFAULT_BOARD = "qemu-mps2-an500";

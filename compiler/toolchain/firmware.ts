@@ -23,7 +23,7 @@ import { fail } from "../diagnostics.ts";
 import { type Board, DEFAULT_BOARD, loadBoard } from "./boards.ts";
 import { runProcess, summarizeCompilerErrors } from "./exec.ts";
 import { librarySources } from "./host.ts";
-import { BOARDS_DIR, RUNTIME_DIR } from "./paths.ts";
+import { BOARDS_DIR, RUNTIME_DIR } from "../paths.ts";
 import { makeRunDir, readOutputs, removeRunDir, writeInputs } from "./tensor-files.ts";
 import { findTool } from "./tools.ts";
 

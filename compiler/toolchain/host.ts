@@ -12,7 +12,7 @@ import path from "node:path";
 
 import { fail } from "../diagnostics.ts";
 import { runProcess, summarizeCompilerErrors } from "./exec.ts";
-import { HOST_HARNESS_DIR, RUNTIME_DIR } from "./paths.ts";
+import { HOST_HARNESS_DIR, RUNTIME_DIR } from "../paths.ts";
 import { makeRunDir, readOutputs, removeRunDir, writeInputs } from "./tensor-files.ts";
 import { findTool } from "./tools.ts";
 

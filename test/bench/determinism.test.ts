@@ -4,7 +4,7 @@
  * Mote, golden input_3) count the same instructions and the same stack.
  */
 import { describe, expect, it } from "vitest";
-import { generate } from "../../compiler/codegen.ts";
+import { buildFresh } from "../../compiler/pipeline.ts";
 import { emitCLibrary } from "../../compiler/emit/c/model.ts";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { runModel } from "../../compiler/run/targets.ts";
@@ -16,8 +16,8 @@ const noQemu = skipWithoutTools("bench determinism", ["arm-none-eabi-gcc", "arm-
 describe.skipIf(!HAS_SHARED)("bench determinism (ad01_int8)", () => {
   it("generates the same model.c twice, in both --specialize settings", () => {
     for (const specialize of [true, false]) {
-      const a = emitCLibrary(generate(loadModel(sharedFile("models", "ad01_int8.tflite")), { specialize }).program)["model.c"];
-      const b = emitCLibrary(generate(loadModel(sharedFile("models", "ad01_int8.tflite")), { specialize }).program)["model.c"];
+      const a = emitCLibrary(buildFresh(loadModel(sharedFile("models", "ad01_int8.tflite")), { specialize }).program)["model.c"];
+      const b = emitCLibrary(buildFresh(loadModel(sharedFile("models", "ad01_int8.tflite")), { specialize }).program)["model.c"];
       expect(a === b, `model.c differs between two generations (specialize ${specialize})`).toBe(true);
     }
   });

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BenchResults } from "../../compiler/bench/bench.ts";
 import { readProfiles, renderReportHtml, type TimelineEntry } from "../../compiler/bench/html.ts";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
-import { codegenFor } from "../../compiler/run/targets.ts";
+import { buildFor } from "../../compiler/pipeline.ts";
 import { memoryTimelineSvg } from "../../compiler/report/timeline.ts";
 import { HAS_SHARED, sharedFile } from "../support/shared.ts";
 
@@ -33,7 +33,7 @@ beforeAll(async () => {
   const timelines: TimelineEntry[] = [];
   if (HAS_SHARED) {
     const graph = loadModel(sharedFile("models", "ad01_int8.tflite"));
-    timelines.push({ model: "ad01_int8", svg: await memoryTimelineSvg(codegenFor(graph), { graph }) });
+    timelines.push({ model: "ad01_int8", svg: await memoryTimelineSvg(buildFor(graph), { graph }) });
   }
   html = await renderReportHtml({ results, profiles, timelines });
   plots = 3 + timelines.length; // instructions, peak SRAM, ad01's layers (+ its timeline)

@@ -7,9 +7,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { emitCLibrary } from "../../compiler/emit/c/model.ts";
-import { generateInterpreter } from "../../compiler/interp/codegen.ts";
-import { HEADER_WORDS, IMAGE_MAGIC, IMAGE_VERSION } from "../../compiler/interp/image.ts";
-import { kernelIds } from "../../compiler/interp/registry.ts";
+import { buildInterpreter } from "../../compiler/pipeline.ts";
+import { HEADER_WORDS, IMAGE_MAGIC, IMAGE_VERSION } from "../../compiler/build/interpreter/image.ts";
+import { kernelIds } from "../../compiler/build/interpreter/registry.ts";
 import { runModel } from "../../compiler/run/targets.ts";
 import { imageStatus } from "../../runtime/interpreter.ts";
 import { SPEC_ARBITRARIES, syntheticGraph, syntheticInput, type ConvSpec, type OpSpec } from "../support/synthetic.ts";
@@ -23,7 +23,7 @@ const conv: ConvSpec = {
 };
 
 describe("model image", () => {
-  const r = generateInterpreter(syntheticGraph(conv));
+  const r = buildInterpreter(syntheticGraph(conv));
 
   it("has a header the interpreter checks", () => {
     const img = r.image;

@@ -10,7 +10,7 @@
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { INTRINSICS } from "../../compiler/intrinsics.ts";
+import { INTRINSICS } from "../../compiler/ir/intrinsics.ts";
 import { argsArb, type Case, EDGES, hasGcc, INT32_MAX, INT32_MIN, ORACLE, runC, SHIFT_ARGS, ubsanFlags, wasmIntrinsics } from "./harness.ts";
 
 const SEED = Number(process.env.MOTE_FC_SEED ?? 20240611);

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { INTRINSICS } from "../../compiler/intrinsics.ts";
+import { INTRINSICS } from "../../compiler/ir/intrinsics.ts";
 import { ARM_FLAGS, argsArb, type Case, EDGES, hasArmGcc, hasQemu, headerPath, runQemu } from "./harness.ts";
 
 if (!hasArmGcc) console.warn("arm-none-eabi-gcc not found: skipping the Cortex-M7 intrinsics tests");

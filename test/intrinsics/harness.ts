@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import binaryen from "binaryen";
 import fc from "fast-check";
 import { addWasmIntrinsics } from "../../compiler/emit/wasm/intrinsics.ts";
-import { INTRINSICS } from "../../compiler/intrinsics.ts";
+import { INTRINSICS } from "../../compiler/ir/intrinsics.ts";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const headerPath = path.join(repoRoot, "runtime/mote_intrinsics.h");

@@ -1,5 +1,5 @@
 /**
- * @fileoverview The intrinsic registry (compiler/intrinsics.ts) is complete and consistent with
+ * @fileoverview The intrinsic registry (compiler/ir/intrinsics.ts) is complete and consistent with
  * its three implementations: every function exported by kernels/intrinsics.ts is registered
  * with the right arity, the C header defines every `c` name with that many int32_t parameters,
  * addWasmIntrinsics defines every `wasm` name as (i32 x arity) -> i32, and docs/intrinsics.md
@@ -11,7 +11,7 @@ import binaryen from "binaryen";
 import { describe, expect, it } from "vitest";
 import * as ref from "../../kernels/intrinsics.ts";
 import { addWasmIntrinsics } from "../../compiler/emit/wasm/intrinsics.ts";
-import { INTRINSICS } from "../../compiler/intrinsics.ts";
+import { INTRINSICS } from "../../compiler/ir/intrinsics.ts";
 import { headerPath, repoRoot } from "./harness.ts";
 
 describe("intrinsic registry", () => {

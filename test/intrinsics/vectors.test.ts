@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import * as ref from "../../kernels/intrinsics.ts";
-import { INTRINSICS } from "../../compiler/intrinsics.ts";
+import { INTRINSICS } from "../../compiler/ir/intrinsics.ts";
 import { type Case, hasGcc, INT32_MAX, INT32_MIN, ORACLE, runC, ubsanFlags, wasmIntrinsics } from "./harness.ts";
 
 const P30 = 1 << 30;

@@ -13,7 +13,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { emitCLibrary } from "../../compiler/emit/c/model.ts";
-import { codegenFor } from "../../compiler/run/targets.ts";
+import { buildFor } from "../../compiler/pipeline.ts";
 import { OP_NAMES, SPEC_ARBITRARIES, syntheticGraph, type ConvSpec, type OpSpec } from "../support/synthetic.ts";
 import { skipWithoutTools } from "../toolchain/toolchain-available.ts";
 import { expectTargetsAgree, propertyParams, seedOf } from "./differential/agree.ts";
@@ -59,7 +59,7 @@ describe("the generated C is specialized", () => {
     strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, padding: "SAME",
   };
   const graph = syntheticGraph(spec);
-  const { program } = codegenFor(graph);
+  const { program } = buildFor(graph);
   const modelC = emitCLibrary(program)["model.c"];
   const kernelName = program.steps[0].fn;
   // The definition (not the prototype): the signature line ending in "{", up to the closing "}".

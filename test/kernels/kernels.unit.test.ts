@@ -160,7 +160,7 @@ describe("in-place variants give the out-of-place bytes when the output overwrit
     const args = [bytes(9 * 9 * 6, 12), new Int32Array(0), mults(9), shifts(9)] as const;
     const want = new Int8Array(5 * 4 * 9);
     conv2d(p, input, ...args, NONE8, NONE8, want);
-    // compiler/memory/inplace.ts's rule: delta = min over oy of inRow * firstRow(oy + 1) - outRow * (oy + 1).
+    // compiler/plan/inplace.ts's rule: delta = min over oy of inRow * firstRow(oy + 1) - outRow * (oy + 1).
     let delta = 0;
     for (let oy = 0; oy + 1 < 5; oy++) delta = Math.min(delta, 24 * Math.max(0, oy + 1 - 1) - 36 * (oy + 1));
     const shared = new Int8Array(Math.max(-delta + input.length, want.length));

@@ -1,5 +1,5 @@
 /**
- * @fileoverview In-place execution (compiler/memory/inplace.ts) and the staircase buffers it
+ * @fileoverview In-place execution (compiler/plan/inplace.ts) and the staircase buffers it
  * hands the planners:
  *  - planners on random staircase buffers never let two live parts overlap, checked byte by
  *    byte by an oracle independent of overlaps(), and never beat lowerBound();
@@ -11,7 +11,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { generate } from "../../compiler/codegen.ts";
+import { buildFresh } from "../../compiler/pipeline.ts";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import type { Graph, Op, Tensor } from "../../compiler/ir/graph.ts";
 import { ALIGN, PLANNERS, lowerBound, overlaps, segmentsOf, type Buffer, type Placement } from "../../compiler/plan/planner.ts";
@@ -160,7 +160,7 @@ describe("random convolution chains share memory and stay exact", () => {
   it.skipIf(noHost)("ts == wasm == host C", () => run(["ts", "wasm", "host"], 6, 8), 120_000);
 
   it("the chains do take the in-place paths", () => {
-    const notes = fc.sample(chainArb, { seed: 5, numRuns: 40 }).flatMap((s) => generate(chainGraph(s)).inPlaceNotes ?? []);
+    const notes = fc.sample(chainArb, { seed: 5, numRuns: 40 }).flatMap((s) => buildFresh(chainGraph(s)).inPlaceNotes ?? []);
     expect(notes.some((n) => n.includes("DEPTHWISE_CONV_2D: in place"))).toBe(true);
     expect(notes.some((n) => n.includes("1x1 in place") && n.includes("backward"))).toBe(true);
     expect(notes.some((n) => n.includes("1x1 in place") && !n.includes("backward"))).toBe(true);
@@ -172,7 +172,7 @@ describe("random convolution chains share memory and stay exact", () => {
 describe.skipIf(!HAS_SHARED)("shared models: in place goes below the plain layer-wise bound", () => {
   for (const model of ["ad01_int8", "kws_ref_model", "vww_96_int8", "pretrainedResnet_quant", "str_ww_ref_model"]) {
     it(model, () => {
-      const r = generate(loadModel(sharedFile("models", `${model}.tflite`)));
+      const r = buildFresh(loadModel(sharedFile("models", `${model}.tflite`)));
       expect(overlaps(r.buffers, r.placement)).toBe(false);
       console.log(`${model}: arena ${r.placement.arenaBytes} B, plain bound ${r.lowerBoundBytes} B, planned bound ${r.plannedBoundBytes} B`);
       if (model === "ad01_int8") expect(r.placement.arenaBytes).toBeLessThanOrEqual(r.lowerBoundBytes);

@@ -13,7 +13,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { collectBuffers } from "../../compiler/codegen.ts";
+import { collectBuffers } from "../../compiler/plan/lifetimes.ts";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import type { Graph, Op, Tensor } from "../../compiler/ir/graph.ts";
 import { lowerGraph } from "../../compiler/ops/index.ts";

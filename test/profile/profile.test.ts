@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
-import { generateInterpreter } from "../../compiler/interp/codegen.ts";
+import { buildInterpreter } from "../../compiler/pipeline.ts";
 import { emitCLibrary } from "../../compiler/emit/c/model.ts";
 import { keyToOp, parseLayerLines, profileModel } from "../../compiler/profile/profile.ts";
 import { HAS_SHARED, REPO, sharedFile } from "../support/shared.ts";
@@ -27,7 +27,7 @@ describe("profile lines", () => {
 describe.skipIf(!HAS_SHARED)("interpreter hooks", () => {
   it("dispatch wraps each kernel call in MOTE_PROFILE_STEP_BEGIN/END(at); keys map to the steps' ops", () => {
     const graph = loadModel(sharedFile("models", "ad01_int8.tflite"));
-    const r = generateInterpreter(graph);
+    const r = buildInterpreter(graph);
     const c = emitCLibrary(r.program)["model.c"];
     expect(c).toMatch(/MOTE_PROFILE_STEP_BEGIN\(at\);\s*\n\s*mote_\w+\([^;]*\);\s*\n\s*MOTE_PROFILE_STEP_END\(at\);/);
     expect(c).toContain("#define MOTE_PROFILE_BEGIN(op) ((void)0)");

@@ -1,6 +1,6 @@
 /**
  * @fileoverview `--specialize off` (codegen mode, generic kernels called with constant records,
- * compiler/unspecialized.ts) is bit-exact with TFLite Micro: golden inputs 0..3 of ad01_int8 and
+ * compiler/build/generic.ts) is bit-exact with TFLite Micro: golden inputs 0..3 of ad01_int8 and
  * kws_ref_model on ts, wasm and host C (ts runs the kernels directly whatever the setting; it is
  * here so all three targets are checked in both settings), and the generic kernels are emitted
  * MOTE_NOIPA. qemu in this setting is covered by the bench (compiler/bench/), which fails on any
@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
-import { codegenFor, runModel } from "../../compiler/run/targets.ts";
+import { buildFor } from "../../compiler/pipeline.ts";
+import { runModel } from "../../compiler/run/targets.ts";
 import { emitCLibrary } from "../../compiler/emit/c/model.ts";
 import { HAS_SHARED, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
 
@@ -19,7 +20,7 @@ describe.skipIf(!HAS_SHARED)("--specialize off: golden outputs", () => {
   for (const model of MODELS) {
     it(`${model}: steps call generic kernels with record constants`, () => {
       const graph = loadModel(sharedFile("models", `${model}.tflite`));
-      const { program } = codegenFor(graph, { specialize: false });
+      const { program } = buildFor(graph, { specialize: false });
       expect(program.records.length).toBeGreaterThan(0);
       for (const s of program.steps) {
         expect(s.args[0].k, s.label).toBe("record");
@@ -29,7 +30,7 @@ describe.skipIf(!HAS_SHARED)("--specialize off: golden outputs", () => {
       expect(program.noIpa).toEqual([...new Set(program.steps.map((s) => s.fn))].sort());
       const modelC = emitCLibrary(program)["model.c"];
       for (const fn of program.noIpa!) expect(modelC).toMatch(new RegExp(`static MOTE_NOIPA void ${fn}\\(`));
-      const specialized = codegenFor(graph, { specialize: true }).program;
+      const specialized = buildFor(graph, { specialize: true }).program;
       expect(specialized.noIpa).toBeUndefined();
       expect(specialized.steps.every((s) => s.args.every((a) => a.k !== "record"))).toBe(true);
     });

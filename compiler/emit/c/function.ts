@@ -7,8 +7,8 @@
  * parameters (common after specialization) are cast to void so `-Wall -Wextra -Werror` holds.
  */
 import type { Arg, Expr, KFunction, RecordType, Scalar, Stmt, ValueType } from "../../ir/kir.ts";
-import { INTRINSICS } from "../../intrinsics.ts";
-import { forEachExpr } from "../../frontend/program.ts";
+import { INTRINSICS } from "../../ir/intrinsics.ts";
+import { forEachExpr } from "../../ir/walk.ts";
 
 export const C_TYPES: Record<Scalar, string> = {
   i8: "int8_t",

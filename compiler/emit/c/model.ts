@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ModelProgram, StepArg } from "../../ir/program.ts";
 import { C_TYPES, cSignature, emitFunction, emitRecordStruct, recordStructName } from "./function.ts";
-import { REPO_ROOT } from "../../frontend/program.ts";
+import { REPO_ROOT } from "../../paths.ts";
 
 export const INTRINSICS_HEADER = path.join(REPO_ROOT, "runtime", "mote_intrinsics.h");
 

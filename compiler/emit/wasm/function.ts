@@ -5,7 +5,7 @@
  * or f32; array parameters are the i32 byte address of element 0; record parameters are the i32
  * address of the record's fields (i32 each, field k at byte offset 4*k). imul/min/max/abs are
  * spelled inline; every other intrinsic is a call of the internal function named by its
- * registry entry's `wasm` field (compiler/intrinsics.ts), which ./intrinsics.ts defines.
+ * registry entry's `wasm` field (compiler/ir/intrinsics.ts), which ./intrinsics.ts defines.
  *
  * Semantics are C's (and the TS reference's) on i32: add/sub/mul wrap, div/rem truncate (div_s,
  * rem_s), shift counts are masked to 0..31, comparisons yield 0/1, `land`/`lor` and `select`
@@ -15,7 +15,7 @@
  */
 import type { Arg, BinaryOp, Expr, KFunction, RecordType, Scalar, Stmt, UnaryOp, ValueType } from "../../ir/kir.ts";
 import { scalarBytes } from "../../ir/kir.ts";
-import { INTRINSICS } from "../../intrinsics.ts";
+import { INTRINSICS } from "../../ir/intrinsics.ts";
 import type { I32BinaryOp, F32BinaryOp, WasmExpr, WasmModule, WasmType } from "./module.ts";
 
 /** WASM type carrying a value or storage type (bool and narrow integers ride in i32). */

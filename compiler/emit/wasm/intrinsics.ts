@@ -2,7 +2,7 @@
  * @fileoverview WASM versions of the fixed-point intrinsics, built with binaryen's API.
  *
  * addWasmIntrinsics(m) adds one internal function `mote_<name>` per entry of
- * compiler/intrinsics.ts (the name is IntrinsicInfo.wasm); the WASM emitter lowers an intrinsic
+ * compiler/ir/intrinsics.ts (the name is IntrinsicInfo.wasm); the WASM emitter lowers an intrinsic
  * call to `m.call(info.wasm, args, binaryen.i32)` and binaryen's inliner removes the call.
  * Each body is the same integer recipe as runtime/mote_intrinsics.h (64-bit products in i64),
  * so the three implementations (with kernels/intrinsics.ts) agree bit for bit; test/intrinsics/

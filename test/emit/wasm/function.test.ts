@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from "vitest";
 import fc from "fast-check";
 import type { BinaryOp, RecordType } from "../../../compiler/ir/kir.ts";
 import * as ref from "../../../kernels/intrinsics.ts";
-import { INTRINSICS } from "../../../compiler/intrinsics.ts";
+import { INTRINSICS } from "../../../compiler/ir/intrinsics.ts";
 import {
   arr, array, bin, call, expr, field, flt, fn, forRange, if_, instantiate, int, intr, ld, let_, MODES, record,
   ret, scalar, sel, set, st, v, val,

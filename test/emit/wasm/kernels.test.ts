@@ -1,11 +1,11 @@
 /**
  * @fileoverview Integration: real subset kernels (kernels/*.ts, lowered to KIR by
- * compiler/frontend/) run as WASM through a hand-assembled ModelProgram, compared byte for byte
+ * compiler/subset/) run as WASM through a hand-assembled ModelProgram, compared byte for byte
  * with the same kernels called directly in TypeScript. FULLY_CONNECTED (with a bias, and with the
  * bias absent: a null argument) feeds SOFTMAX, which exercises the fixed-point helper calls.
  */
 import { describe, expect, it } from "vitest";
-import { loadKernels } from "../../../compiler/frontend/program.ts";
+import { loadKernels } from "../../../compiler/subset/program.ts";
 import type { ModelProgram } from "../../../compiler/ir/program.ts";
 import { runWasm } from "../../../compiler/emit/wasm/run.ts";
 import { fullyConnected, type FullyConnectedParams } from "../../../kernels/fully_connected.ts";

@@ -33,6 +33,8 @@
 import { isConstant, tensorBytes, type Graph } from "../ir/graph.ts";
 import type { LoweredOp } from "../ops/index.ts";
 import type { KernelCall } from "../ops/types.ts";
+import { lowerBound, type Buffer } from "./planner.ts";
+import { collectBuffers } from "./lifetimes.ts";
 
 /** Where a tensor lives: inside the group of `root`, `offset` bytes from the group's start. */
 export interface Membership {
@@ -247,4 +249,21 @@ function fuseResidualAdds(graph: Graph, lowered: LoweredOp[], lastUse: Map<numbe
     add.calls = [];
     notes.push(`op ${conv.op.index} CONV_2D: fused with op ${add.op.index} ADD (t${convOut} is never stored)`);
   }
+}
+
+/**
+ * In-place execution with and without groups that grow (this file), keeping the
+ * variant with the smaller layer-wise bound; none at all when neither beats plain planning.
+ */
+export function bestInPlace(graph: Graph, lowered: LoweredOp[], plainBound: number): { r: InPlaceResult; buffers: Buffer[] } | undefined {
+  let best: { r: InPlaceResult; buffers: Buffer[]; bound: number } | undefined;
+  // Simplest first: a later variant must be strictly smaller to be kept.
+  const variants = [{ allowGrowth: true, rows: false }, { allowGrowth: true, rows: true }, { allowGrowth: false, rows: false }, { allowGrowth: false, rows: true }];
+  for (const v of variants) {
+    const r = applyInPlace(graph, lowered, v);
+    const buffers = collectBuffers(graph, r.lowered, r.groups);
+    const bound = lowerBound(buffers);
+    if (!best || bound < best.bound) best = { r, buffers, bound };
+  }
+  return best && best.bound <= plainBound ? best : undefined;
 }

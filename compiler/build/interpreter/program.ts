@@ -2,48 +2,49 @@
  * @fileoverview Interpreter mode (`--mode interpreter`): a graph becomes a model image plus a
  * generic runtime instead of specialized straight-line code.
  *
- * The ModelProgram it returns holds one constant (the image, compiler/interp/image.ts), the
+ * The ModelProgram it returns holds one constant (the image, compiler/build/interpreter/image.ts), the
  * interpreter (runtime/interpreter.ts), a generated dispatch over the kernels the model uses
- * (compiler/interp/dispatch.ts) and those kernels unspecialized: every shape, stride and
+ * (compiler/build/interpreter/dispatch.ts) and those kernels unspecialized: every shape, stride and
  * quantization constant is read from the image at run time, as in TFLite Micro. `mote_invoke()`
  * is a single call of `interpret(image, arena)`. The arena is planned at compile time by the
  * same planners (TFLM plans at init; the result is the same kind of offsets).
  */
 import * as path from "node:path";
-import { fail } from "../diagnostics.ts";
-import { collectBuffers, ioTensors, type CodegenOptions, type CodegenResult } from "../codegen.ts";
-import type { Graph } from "../ir/graph.ts";
-import type { KFunction, RecordType } from "../ir/kir.ts";
-import type { ModelProgram } from "../ir/program.ts";
-import { lowerGraph } from "../ops/index.ts";
-import { ALIGN, DEFAULT_PLAN, PLANNERS, lowerBound } from "../plan/planner.ts";
-import { orderGraph } from "../plan/order.ts";
-import { forEachExpr, KERNELS_DIR, loadProgram, markWrittenArrays, REPO_ROOT } from "../frontend/program.ts";
-import { reachable } from "../specialize/specialize.ts";
+import type { Graph } from "../../ir/graph.ts";
+import type { KFunction, RecordType } from "../../ir/kir.ts";
+import type { KernelLoader } from "../../ir/kernels.ts";
+import type { ModelProgram } from "../../ir/program.ts";
+import { forEachExpr, markWrittenArrays } from "../../ir/walk.ts";
+import { lowerGraph } from "../../ops/index.ts";
+import { kernelFile, RUNTIME_DIR } from "../../paths.ts";
+import { lowerBound } from "../../plan/planner.ts";
+import { collectBuffers } from "../../plan/lifetimes.ts";
+import { orderGraph } from "../../plan/order.ts";
+import { reachable } from "../../specialize/specialize.ts";
+import { ioTensors } from "../tensors.ts";
+import { planArena, type BuildOptions, type BuildResult } from "../types.ts";
 import { buildDispatch } from "./dispatch.ts";
 import { buildImage } from "./image.ts";
 import { kernelId } from "./registry.ts";
 
-export const INTERPRETER_FILE = path.join(REPO_ROOT, "runtime", "interpreter.ts");
+export const INTERPRETER_FILE = path.join(RUNTIME_DIR, "interpreter.ts");
 export const IMAGE_CONSTANT = "mote_model_image";
 
-export interface InterpreterResult extends CodegenResult {
+export interface InterpreterResult extends BuildResult {
   image: Int32Array;
   /** The kernels this build dispatches to, by id, with their generic KIR entry functions. */
   kernels: { id: number; kernel: string; fn: string; entry: KFunction }[];
 }
 
-export function generateInterpreter(graph: Graph, opts: CodegenOptions = {}): InterpreterResult {
+export function generateInterpreter(graph: Graph, opts: BuildOptions, loadKernels: KernelLoader): InterpreterResult {
   graph = orderGraph(graph); // lowest-peak topological order (compiler/plan/order.ts)
   const lowered = lowerGraph(graph);
   const buffers = collectBuffers(graph, lowered);
-  const planner = PLANNERS[opts.plan ?? DEFAULT_PLAN];
-  if (!planner) fail(5002, "planning", `unknown plan '${opts.plan}' (plans: ${Object.keys(PLANNERS).join(", ")})`);
-  const placement = planner(buffers, ALIGN);
+  const placement = planArena(buffers, opts.plan);
 
   const calls = lowered.flatMap((l) => l.calls);
   const stems = [...new Set(calls.map((c) => c.kernel))].sort();
-  const prog = loadProgram([INTERPRETER_FILE, ...stems.map((s) => path.join(KERNELS_DIR, `${s}.ts`))]);
+  const prog = loadKernels([INTERPRETER_FILE, ...stems.map(kernelFile)]);
   const { module } = prog;
   const entry = (kernel: string, fn: string): KFunction => {
     const f = module.functions.get(prog.kirName(kernel, fn));

@@ -1,12 +1,12 @@
 /**
- * @fileoverview Semantics of lowering subset TypeScript to KIR (compiler/frontend/lower.ts,
- * compiler/frontend/program.ts), and of specialization with a constant record plus folding
+ * @fileoverview Semantics of lowering subset TypeScript to KIR (compiler/subset/lower.ts,
+ * compiler/subset/program.ts), and of specialization with a constant record plus folding
  * (compiler/specialize/). Each test lowers a small kernel written into a temporary directory and
  * inspects the KIR: the shapes the C and WASM emitters rely on.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import type { Expr, KFunction, Stmt } from "../../compiler/ir/kir.ts";
-import { forEachExpr, forEachStmt } from "../../compiler/frontend/program.ts";
+import { forEachExpr, forEachStmt } from "../../compiler/ir/walk.ts";
 import { specialize } from "../../compiler/specialize/specialize.ts";
 import { KernelDir } from "./kernel-dir.ts";
 

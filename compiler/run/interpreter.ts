@@ -6,14 +6,14 @@
  */
 import { fail } from "../diagnostics.ts";
 import type { Graph } from "../ir/graph.ts";
-import type { CodegenOptions } from "../codegen.ts";
-import { kernelFunction } from "../run/ts.ts";
+import type { BuildOptions } from "../build/index.ts";
+import { buildInterpreter } from "../pipeline.ts";
+import { kernelFunction } from "./ts.ts";
 import { installDispatch, type DispatchEntry } from "../../runtime/dispatch.ts";
 import { interpret, imageStatus } from "../../runtime/interpreter.ts";
-import { generateInterpreter } from "./codegen.ts";
 
-export async function runInterpreterTs(graph: Graph, inputs: Uint8Array[], opts: CodegenOptions = {}): Promise<Uint8Array[]> {
-  const { program, image, kernels } = generateInterpreter(graph, opts);
+export async function runInterpreterTs(graph: Graph, inputs: Uint8Array[], opts: BuildOptions = {}): Promise<Uint8Array[]> {
+  const { program, image, kernels } = buildInterpreter(graph, opts);
   const records = new Map(program.records.map((r) => [r.name, r.fields]));
   const table = new Map<number, DispatchEntry>();
   for (const k of kernels) {

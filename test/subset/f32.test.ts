@@ -1,5 +1,5 @@
 /**
- * @fileoverview The subset's f32 division and f32 -> i32 truncation (compiler/frontend/lower.ts,
+ * @fileoverview The subset's f32 division and f32 -> i32 truncation (compiler/subset/lower.ts,
  * folded by compiler/specialize/fold.ts), added for QUANTIZE float32 -> int8: `Math.fround(a / b)`
  * of two f32 values is an f32 division, `Math.trunc(x)` of an f32 converts toward zero to i32,
  * and everything near them stays rejected with its code. That TS, C and WASM agree bit for bit on
@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import type { Expr, KFunction } from "../../compiler/ir/kir.ts";
-import { forEachStmt } from "../../compiler/frontend/program.ts";
+import { forEachStmt } from "../../compiler/ir/walk.ts";
 import { specialize } from "../../compiler/specialize/specialize.ts";
 import { KernelDir } from "./kernel-dir.ts";
 

@@ -1,7 +1,7 @@
 /**
  * @fileoverview `--specialize off`: straight-line code that calls the GENERIC kernels.
  *
- * compiler/codegen.ts still writes one `mote_invoke()` step per kernel call, with the same
+ * compiler/build/straight.ts still writes one `mote_invoke()` step per kernel call, with the same
  * arena plan, but instead of specializing a kernel for each record it calls the kernel's
  * unspecialized entry function and passes the record as a constant (`mote_r<k>`, an i32 array
  * in flash holding the fields in the record type's declaration order, the layout the C struct
@@ -12,12 +12,12 @@
  * identical records share one constant; every function of the program is renamed `mote_<name>`
  * (as in interpreter mode), so a generic kernel's source name cannot clash with the C library.
  */
-import type { KernelProgram } from "./frontend/program.ts";
-import { forEachExpr } from "./frontend/program.ts";
-import type { KFunction, RecordType } from "./ir/kir.ts";
-import type { ConstantData, StepArg } from "./ir/program.ts";
-import type { KernelCall } from "./ops/types.ts";
-import { reachable } from "./specialize/specialize.ts";
+import type { KernelLibrary } from "../ir/kernels.ts";
+import { forEachExpr } from "../ir/walk.ts";
+import type { KFunction, RecordType } from "../ir/kir.ts";
+import type { ConstantData, StepArg } from "../ir/program.ts";
+import type { KernelCall } from "../ops/types.ts";
+import { reachable } from "../specialize/specialize.ts";
 
 const PREFIX = "mote_";
 
@@ -27,7 +27,7 @@ export class GenericCalls {
   private finished: KFunction[] | undefined;
 
   /** `constants` is the program's constant list: record constants are appended to it. */
-  constructor(private readonly kernels: KernelProgram, private readonly constants: ConstantData[]) {}
+  constructor(private readonly kernels: KernelLibrary, private readonly constants: ConstantData[]) {}
 
   /**
    * One step calling kernel entry `entryName` (KIR name) for `call`: puts the record constant

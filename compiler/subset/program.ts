@@ -2,24 +2,24 @@
  * @fileoverview The kernel program: every subset file reachable from some entry files, lowered
  * to one KModule, with all subset diagnostics.
  *
- * `loadKernels()` is what the code generator uses (it throws on any diagnostic); `checkFiles()`
+ * `loadProgram()` is the KernelLoader (compiler/ir/kernels.ts) the build layer receives (it
+ * throws on any diagnostic); `checkFiles()`
  * is what `mote check` uses (it returns them all). After lowering, a whole-program pass rejects
  * recursion and marks which array parameters are written (so C can declare the rest const).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
-import type { KFunction, KModule, ParamType, RecordType, Stmt, Expr } from "../ir/kir.ts";
+import type { KModule, ParamType, RecordType } from "../ir/kir.ts";
+import type { KernelLibrary } from "../ir/kernels.ts";
+import { calleesOf, markWrittenArrays } from "../ir/walk.ts";
 import { MoteError } from "../diagnostics.ts";
+import { kernelFile } from "../paths.ts";
 import { lowerFunction, paramTypeOf, type CalleeInfo, type LowerEnv } from "./lower.ts";
 import { DiagnosticSink, formatSubsetDiagnostic, parseKernelFile, type KernelFile, type SubsetDiagnostic } from "./source.ts";
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const KERNELS_DIR = path.join(REPO_ROOT, "kernels");
-
 /**
  * Files the subset compiler never lowers: type aliases, the intrinsic references and the
- * interpreter's dispatch reference (runtime/dispatch.ts; compiler/interp/dispatch.ts generates
+ * interpreter's dispatch reference (runtime/dispatch.ts; compiler/build/interpreter/dispatch.ts generates
  * the function per build, under the KIR name `dispatch`).
  */
 const NOT_LOWERED = new Set(["types", "intrinsics", "dispatch"]);
@@ -34,12 +34,9 @@ export const DISPATCH_SIGNATURE: CalleeInfo = {
   ret: "void",
 };
 
-export interface KernelProgram {
-  module: KModule;
+export interface KernelProgram extends KernelLibrary {
   diagnostics: SubsetDiagnostic[];
   files: Map<string, KernelFile>;
-  /** KIR name of function `fn` of file `stem`. */
-  kirName: (stem: string, fn: string) => string;
 }
 
 /** KIR names: a function's own name, prefixed by its file stem only when two files share it. */
@@ -135,7 +132,7 @@ export function loadProgram(files: string[]): KernelProgram {
 
 /** The KIR module of kernels/<stem>.ts for each stem (see loadProgram). */
 export function loadKernels(stems: string[]): KModule {
-  return loadProgram(stems.map((s) => path.join(KERNELS_DIR, `${s}.ts`))).module;
+  return loadProgram(stems.map(kernelFile)).module;
 }
 
 /** `mote check`: diagnostics for the given files (and what they import). */
@@ -147,56 +144,6 @@ export function checkFiles(files: string[]): SubsetDiagnostic[] {
 }
 
 // ---- whole-program passes ---------------------------------------------------------------------
-
-export function forEachExpr(stmts: Stmt[], visit: (e: Expr) => void): void {
-  const ex = (e: Expr | null): void => {
-    if (!e) return;
-    visit(e);
-    switch (e.k) {
-      case "load": ex(e.index); break;
-      case "unary": case "convert": ex(e.a); break;
-      case "binary": ex(e.a); ex(e.b); break;
-      case "select": ex(e.cond); ex(e.a); ex(e.b); break;
-      case "call":
-        for (const a of e.args) {
-          if (a.k === "value") ex(a.e);
-          if (a.k === "view") { ex(a.inArena); ex(a.byteOffset); }
-          if (a.k === "recordAt") ex(a.wordIndex);
-        }
-        break;
-      case "intrinsic": for (const a of e.args) ex(a); break;
-    }
-  };
-  const st = (list: Stmt[]): void => {
-    for (const s of list) {
-      switch (s.k) {
-        case "let": ex(s.init); break;
-        case "assign": ex(s.value); break;
-        case "store": ex(s.index); ex(s.value); break;
-        case "if": ex(s.cond); st(s.then); st(s.else); break;
-        case "for": st(s.init); ex(s.cond); st(s.step); st(s.body); break;
-        case "return": ex(s.value); break;
-        case "expr": ex(s.e); break;
-        case "profile": ex(s.key); break;
-      }
-    }
-  };
-  st(stmts);
-}
-
-export function forEachStmt(stmts: Stmt[], visit: (s: Stmt) => void): void {
-  for (const s of stmts) {
-    visit(s);
-    if (s.k === "if") { forEachStmt(s.then, visit); forEachStmt(s.else, visit); }
-    if (s.k === "for") { forEachStmt(s.init, visit); forEachStmt(s.step, visit); forEachStmt(s.body, visit); }
-  }
-}
-
-export function calleesOf(fn: KFunction): Set<string> {
-  const out = new Set<string>();
-  forEachExpr(fn.body, (e) => { if (e.k === "call") out.add(e.fn); });
-  return out;
-}
 
 function findRecursion(module: KModule, files: Map<string, KernelFile>): SubsetDiagnostic[] {
   const out: SubsetDiagnostic[] = [];
@@ -221,29 +168,3 @@ function findRecursion(module: KModule, files: Map<string, KernelFile>): SubsetD
   return out;
 }
 
-/** Marks array parameters stored to, directly or through a callee, as `written`. */
-export function markWrittenArrays(module: KModule): void {
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const fn of module.functions.values()) {
-      const written = new Set<string>();
-      forEachStmt(fn.body, (s) => { if (s.k === "store") written.add(s.array); });
-      forEachExpr(fn.body, (e) => {
-        if (e.k !== "call") return;
-        const callee = module.functions.get(e.fn);
-        e.args.forEach((a, i) => {
-          if (!callee?.params[i]?.written) return;
-          if (a.k === "array") written.add(a.name);
-          if (a.k === "view") written.add(a.arena); // the image is constant: only the arena is written
-        });
-      });
-      for (const p of fn.params) {
-        if (p.type.kind === "array" && written.has(p.name) && !p.written) {
-          p.written = true;
-          changed = true;
-        }
-      }
-    }
-  }
-}

@@ -1,13 +1,13 @@
 /**
  * @fileoverview Test helper: writes small kernel files into a temporary directory next to copies
  * of kernels/types.ts and kernels/intrinsics.ts, and lowers or checks them with the real
- * frontend (compiler/frontend/program.ts). Used by test/frontend/*.test.ts.
+ * frontend (compiler/subset/program.ts). Used by test/frontend/*.test.ts.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { buildProgram, type KernelProgram } from "../../compiler/frontend/program.ts";
-import { makeKernelDir } from "../../compiler/frontend/examples.ts";
-import { formatSubsetDiagnostic } from "../../compiler/frontend/source.ts";
+import { buildProgram, type KernelProgram } from "../../compiler/subset/program.ts";
+import { makeKernelDir } from "../../compiler/subset/examples.ts";
+import { formatSubsetDiagnostic } from "../../compiler/subset/source.ts";
 
 export class KernelDir {
   readonly dir = makeKernelDir();

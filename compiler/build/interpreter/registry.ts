@@ -3,14 +3,14 @@
  * exported function whose first parameter is a params record), numbered from 1 in sorted
  * `stem.fn` order.
  *
- * A model image (compiler/interp/image.ts) names kernels by these ids, as a TFLite flatbuffer
+ * A model image (compiler/build/interpreter/image.ts) names kernels by these ids, as a TFLite flatbuffer
  * names builtin operators by code. Ids are stable for one version of Mote's kernels/ directory;
  * the image header's version guards the format, not the kernel set, so rebuild images when
  * kernels are added (they are rebuilt on every compile).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { KERNELS_DIR } from "../frontend/program.ts";
+import { KERNELS_DIR } from "../../paths.ts";
 
 const ENTRY = /^export function (\w+)\(\s*\w+\s*:\s*\w+Params\b/gm;
 

@@ -1,5 +1,5 @@
 /**
- * @fileoverview The subset checker against its example table (compiler/frontend/examples.ts):
+ * @fileoverview The subset checker against its example table (compiler/subset/examples.ts):
  * every wrong kernel gets its code first, at the stated line:col, with the table's hint; every
  * fix checks clean and type-checks with tsc --strict; the table covers every 2xxx code of
  * compiler/diagnostics.ts. Also: kernels/ checks clean, the diagnostic line format, several
@@ -10,9 +10,10 @@ import * as path from "node:path";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 import { DIAGNOSTICS, MoteError } from "../../compiler/diagnostics.ts";
-import { checkKernelSource, SUBSET_EXAMPLES } from "../../compiler/frontend/examples.ts";
-import { checkFiles, KERNELS_DIR, REPO_ROOT } from "../../compiler/frontend/program.ts";
-import { formatSubsetDiagnostic, type SubsetDiagnostic } from "../../compiler/frontend/source.ts";
+import { checkKernelSource, SUBSET_EXAMPLES } from "../../compiler/subset/examples.ts";
+import { checkFiles } from "../../compiler/subset/program.ts";
+import { KERNELS_DIR, REPO_ROOT } from "../../compiler/paths.ts";
+import { formatSubsetDiagnostic, type SubsetDiagnostic } from "../../compiler/subset/source.ts";
 import { KernelDir } from "./kernel-dir.ts";
 
 const kd = new KernelDir();

@@ -11,7 +11,7 @@
  * Invariant: every entry takes and returns i32 values; names are `mote_<name>` on both targets.
  * Math.imul/min/max/abs are not intrinsics here: the frontend lowers those itself.
  */
-import * as ref from "../kernels/intrinsics.ts";
+import * as ref from "../../kernels/intrinsics.ts";
 
 export interface IntrinsicInfo {
   name: string;

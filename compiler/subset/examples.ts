@@ -13,7 +13,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { checkFiles, KERNELS_DIR } from "./program.ts";
+import { checkFiles } from "./program.ts";
+import { KERNELS_DIR } from "../paths.ts";
 import type { SubsetDiagnostic } from "./source.ts";
 
 export interface SubsetExample {

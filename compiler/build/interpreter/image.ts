@@ -6,7 +6,7 @@
  *   header   0 magic 0x45544F4D ("MOTE"), 1 version (1), 2 arena bytes, 3 step count,
  *            4 word index of the first step, 5 image bytes, 6 input count, 7 output count
  *   io       per input then per output: arena byte offset, bytes
- *   steps    per kernel call: kernel id (compiler/interp/registry.ts), array argument count,
+ *   steps    per kernel call: kernel id (compiler/build/interpreter/registry.ts), array argument count,
  *            word index of the record, then per array argument: kind (0 absent, 1 arena,
  *            2 image), byte offset
  *   records  each call's params record, its fields in the kernel's declaration order
@@ -17,11 +17,11 @@
  * so the interpreter and the generic kernels are the same for every model that uses the same
  * kernels.
  */
-import { isConstant, tensorBytes, type Graph } from "../ir/graph.ts";
-import type { RecordType } from "../ir/kir.ts";
-import { scalarBytes } from "../ir/kir.ts";
-import type { LoweredOp } from "../ops/index.ts";
-import type { Placement } from "../plan/planner.ts";
+import { isConstant, tensorBytes, type Graph } from "../../ir/graph.ts";
+import type { RecordType } from "../../ir/kir.ts";
+import { scalarBytes } from "../../ir/kir.ts";
+import type { LoweredOp } from "../../ops/index.ts";
+import type { Placement } from "../../plan/planner.ts";
 import { kernelId } from "./registry.ts";
 
 export const IMAGE_MAGIC = 0x45544f4d;

@@ -6,15 +6,15 @@
  * codes) and replaced by a placeholder, so one run lists every problem. Types follow C: narrow
  * loads promote to i32, comparisons are bool, f32 operations must sit inside Math.fround.
  * Shadowed locals are renamed so KIR names are unique per function. Neighbours:
- * compiler/frontend/source.ts (files, top level), compiler/frontend/program.ts (whole program).
+ * compiler/subset/source.ts (files, top level), compiler/subset/program.ts (whole program).
  */
 import { ts } from "ts-morph";
 import type { Arg, BinaryOp, Expr, KFunction, Param, ParamType, Scalar, Stmt, ValueType } from "../ir/kir.ts";
 import { valueTypeOf } from "../ir/kir.ts";
-import { INTRINSICS } from "../intrinsics.ts";
+import { INTRINSICS } from "../ir/intrinsics.ts";
 import { ARRAY_TYPES, DiagnosticSink, maxIntegerLiteral, SCALAR_ALIASES, type KernelFile } from "./source.ts";
 
-/** What a call target resolves to, supplied by compiler/frontend/program.ts. */
+/** What a call target resolves to, supplied by compiler/subset/program.ts. */
 export interface CalleeInfo {
   kirName: string;
   params: ParamType[];

@@ -1,10 +1,10 @@
 /**
  * @fileoverview Kernel source files: parsing, top-level declarations and subset diagnostics.
  *
- * compiler/frontend/program.ts loads kernel files through `parseKernelFile`, which records each
+ * compiler/subset/program.ts loads kernel files through `parseKernelFile`, which records each
  * file's imports, interfaces (params records), functions and integer constants, and reports
  * top-level constructs outside the subset. Function bodies are lowered in
- * compiler/frontend/lower.ts. Parsing uses the TypeScript compiler that ships with ts-morph.
+ * compiler/subset/lower.ts. Parsing uses the TypeScript compiler that ships with ts-morph.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

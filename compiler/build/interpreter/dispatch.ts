@@ -10,7 +10,7 @@
  * profiling build times each step; compiler/profile/ maps `at` back to the step's graph op. The entry functions are the generic (unspecialized) kernels: their record is read
  * at run time.
  */
-import type { Arg, Expr, KFunction, Stmt } from "../ir/kir.ts";
+import type { Arg, Expr, KFunction, Stmt } from "../../ir/kir.ts";
 import { ARG_ARENA } from "./image.ts";
 
 const i32 = (value: number): Expr => ({ k: "const", type: "i32", value });
@@ -63,6 +63,6 @@ export function buildDispatch(entries: { id: number; fn: KFunction }[]): KFuncti
     ],
     ret: "void",
     body,
-    source: "compiler/interp/dispatch.ts (generated)",
+    source: "compiler/build/interpreter/dispatch.ts (generated)",
   };
 }

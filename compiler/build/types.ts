@@ -1,0 +1,56 @@
+/**
+ * @fileoverview The build layer's contract: the options of a build (mode, plan, specialization,
+ * in-place) and what every mode returns (BuildResult: the ModelProgram plus the plan and the
+ * figures reports need).
+ */
+import type { LoweredOp } from "../ops/index.ts";
+import type { ModelProgram } from "../ir/program.ts";
+import { ALIGN, DEFAULT_PLAN, PLANNERS, type Buffer, type Placement } from "../plan/planner.ts";
+import { fail } from "../diagnostics.ts";
+
+export const MODES = ["codegen", "interpreter"] as const;
+export type Mode = (typeof MODES)[number];
+
+export interface BuildOptions {
+  /** Memory planner name (compiler/plan/planner.ts PLANNERS). */
+  plan?: string;
+  /**
+   * codegen (default): specialized straight-line code; interpreter: a model image read at run
+   * time by runtime/interpreter.ts and generic kernels (compiler/build/interpreter/).
+   */
+  mode?: Mode;
+  /**
+   * Codegen mode only. true (default): one specialized function per (kernel, record); false:
+   * the same straight line calling the generic kernels with constant records (compiler/build/generic.ts).
+   */
+  specialize?: boolean;
+  /**
+   * Codegen mode only: in-place execution and fusion (compiler/plan/inplace.ts). Default: on,
+   * except with the naive plan (the no-reuse baseline).
+   */
+  inPlace?: boolean;
+}
+
+export interface BuildResult {
+  program: ModelProgram;
+  lowered: LoweredOp[];
+  buffers: Buffer[];
+  placement: Placement;
+  /**
+   * The layer-wise lower bound of plain planning: the most bytes live at one step when every
+   * tensor has its own buffer (in the chosen op order). In-place execution can go below it.
+   */
+  lowerBoundBytes: number;
+  /** The most bytes live at one step of the buffers actually planned (groups when in place). */
+  plannedBoundBytes?: number;
+  /** In-place and fusion decisions (compiler/plan/inplace.ts), one line each; empty if off. */
+  inPlaceNotes?: string[];
+  macs: number;
+}
+
+/** Places `buffers` with the planner named `plan` (default DEFAULT_PLAN); a user error for an unknown name. */
+export function planArena(buffers: Buffer[], plan: string | undefined): Placement {
+  const planner = PLANNERS[plan ?? DEFAULT_PLAN];
+  if (!planner) fail(5002, "planning", `unknown plan '${plan}' (plans: ${Object.keys(PLANNERS).join(", ")})`);
+  return planner(buffers, ALIGN);
+}
