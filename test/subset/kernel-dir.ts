@@ -1,10 +1,13 @@
 /**
  * @fileoverview Test helper: writes small kernel files into a temporary directory next to copies
  * of kernels/types.ts and kernels/intrinsics.ts, and lowers or checks them with the real
- * frontend (compiler/subset/program.ts). Used by test/frontend/*.test.ts.
+ * subset front end (compiler/subset/program.ts), plus small KIR queries. Used by test/subset/ and
+ * test/specialize/.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { Expr, KFunction, Stmt } from "../../compiler/ir/kir.ts";
+import { forEachExpr, forEachStmt } from "../../compiler/ir/walk.ts";
 import { buildProgram, type KernelProgram } from "../../compiler/subset/program.ts";
 import { makeKernelDir } from "../../compiler/subset/examples.ts";
 import { formatSubsetDiagnostic } from "../../compiler/subset/source.ts";
@@ -36,4 +39,21 @@ export class KernelDir {
   remove(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The imports a test kernel starts with. */
+export const KERNEL_HEAD = `import type { i8, i16, i32, u8, u16 } from "./types.ts";\nimport { sat8, toI8 } from "./intrinsics.ts";\n`;
+
+/** Every statement of kind `k` in `f`, nested ones included. */
+export function stmts(f: KFunction, k: Stmt["k"]): Stmt[] {
+  const out: Stmt[] = [];
+  forEachStmt(f.body, (s) => { if (s.k === k) out.push(s); });
+  return out;
+}
+
+/** Every expression of kind `k` in `body`, nested ones included. */
+export function exprs(body: Stmt[], k: Expr["k"]): Expr[] {
+  const out: Expr[] = [];
+  forEachExpr(body, (e) => { if (e.k === k) out.push(e); });
+  return out;
 }

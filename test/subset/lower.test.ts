@@ -1,14 +1,13 @@
 /**
  * @fileoverview Semantics of lowering subset TypeScript to KIR (compiler/subset/lower.ts,
- * compiler/subset/program.ts), and of specialization with a constant record plus folding
- * (compiler/specialize/). Each test lowers a small kernel written into a temporary directory and
- * inspects the KIR: the shapes the C and WASM emitters rely on.
+ * compiler/subset/program.ts). Each test lowers a small kernel written into a temporary directory
+ * and inspects the KIR: the shapes the C and WASM emitters rely on. Specialization of the same
+ * kind of kernels is in test/specialize/specialize.test.ts.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import type { Expr, KFunction, Stmt } from "../../compiler/ir/kir.ts";
-import { forEachExpr, forEachStmt } from "../../compiler/ir/walk.ts";
-import { specialize } from "../../compiler/specialize/specialize.ts";
-import { KernelDir } from "./kernel-dir.ts";
+import { forEachStmt } from "../../compiler/ir/walk.ts";
+import { exprs, KERNEL_HEAD, KernelDir, stmts } from "./kernel-dir.ts";
 
 const kd = new KernelDir();
 afterAll(() => kd.remove());
@@ -33,19 +32,7 @@ function returned(f: KFunction): Expr {
   return v;
 }
 
-function stmts(f: KFunction, k: Stmt["k"]): Stmt[] {
-  const out: Stmt[] = [];
-  forEachStmt(f.body, (s) => { if (s.k === k) out.push(s); });
-  return out;
-}
-
-function exprs(body: Stmt[], k: Expr["k"]): Expr[] {
-  const out: Expr[] = [];
-  forEachExpr(body, (e) => { if (e.k === k) out.push(e); });
-  return out;
-}
-
-const HEAD = `import type { i8, i16, i32, u8, u16 } from "./types.ts";\nimport { sat8, toI8 } from "./intrinsics.ts";\n`;
+const HEAD = KERNEL_HEAD;
 const v = (name: string): Expr => ({ k: "var", name, type: "i32" });
 
 describe("lowering expressions", () => {
@@ -243,124 +230,5 @@ export function k(out: Int32Array): void {
     const stem = [...fns.keys()].find((n) => n.endsWith("_helper") && !n.startsWith("dup"))!;
     expect([...fns.keys()].sort()).toEqual(["dup_helper", "k", "onlyHere", stem].sort());
     expect(exprs(fns.get("k")!.body, "call").map((e) => e.k === "call" && e.fn)).toEqual([stem, "dup_helper", "onlyHere"]);
-  });
-});
-
-describe("specialization and folding", () => {
-  const KERNEL = `${HEAD}export interface KP {
-  mode: i32;
-  n: i32;
-  scale: i32;
-  bias: i32;
-}
-function addBias(p: KP, out: Int32Array): void {
-  for (let i: i32 = 0; i < p.n; i++) out[i] = (out[i] + p.bias) | 0;
-}
-function square(x: i32): i32 {
-  return x * x;
-}
-export function k(p: KP, a: Int32Array, out: Int32Array): void {
-  const s: i32 = p.scale * 2;
-  let unused: i32 = p.n + 1;
-  let neverRead: i32 = 0;
-  neverRead = p.scale;
-  if (p.mode === 1) {
-    for (let i: i32 = 0; i < p.n; i++) out[i] = a[i] * s;
-  } else {
-    for (let i: i32 = 0; i < p.n; i++) out[i] = square(a[i]) + s;
-  }
-  if (p.bias !== 0) addBias(p, out);
-}
-`;
-  const module = kd.lower({ "spec.ts": KERNEL }).module;
-  const original = JSON.stringify(module.functions.get("k"));
-
-  /** The specialized entry (specialize() also returns the callees that took the record). */
-  const entry = (fns: KFunction[], name: string): KFunction => {
-    const f = fns.find((x) => x.name === name);
-    if (!f) throw new Error(`${name} not among ${fns.map((x) => x.name).join(", ")}`);
-    return f;
-  };
-
-  it("resolves a branch on a record field, propagates constants and drops unused locals", () => {
-    const f = entry(specialize(module, "k", { mode: 1, n: 4, scale: 3, bias: 0 }, "k_mode1"), "k_mode1");
-    expect(f.params.map((p) => p.name)).toEqual(["a", "out"]);
-    expect(stmts(f, "if")).toEqual([]);
-    expect(exprs(f.body, "field")).toEqual([]);
-    expect(exprs(f.body, "call")).toEqual([]);
-    expect(stmts(f, "let").map((s) => s.k === "let" && s.name)).toEqual(["i"]);
-    expect(f.body).toHaveLength(1);
-    const loop = f.body[0] as Extract<Stmt, { k: "for" }>;
-    expect(loop.cond).toEqual({ k: "binary", op: "lt", a: v("i"), b: { k: "const", type: "i32", value: 4 }, type: "bool" });
-    expect(loop.body).toEqual([{
-      k: "store", array: "out", elem: "i32", index: v("i"),
-      value: { k: "binary", op: "mul", a: { k: "load", array: "a", elem: "i32", index: v("i"), type: "i32" }, b: { k: "const", type: "i32", value: 6 }, type: "i32" },
-    }]);
-  });
-
-  it("takes the other branch, and specializes callees that receive the record", () => {
-    const fns = specialize(module, "k", { mode: 0, n: 8, scale: 1, bias: 5 }, "k_b");
-    expect(fns.map((f) => f.name).sort()).toEqual(["addBias_k_b", "k_b"]);
-    const k = fns.find((f) => f.name === "k_b")!;
-    const calls = exprs(k.body, "call").map((e) => e.k === "call" && [e.fn, e.args.length]);
-    // square takes no record: called as is. addBias took the record: specialized, record dropped.
-    expect(calls).toEqual([["square", 1], ["addBias_k_b", 1]]);
-    const store = stmts(k, "store")[0] as Extract<Stmt, { k: "store" }>;
-    expect(store.value).toMatchObject({ op: "add", b: { k: "const", value: 2 } });
-    const bias = fns.find((f) => f.name === "addBias_k_b")!;
-    expect(bias.params.map((p) => p.name)).toEqual(["out"]);
-    expect(exprs(bias.body, "intrinsic")[0]).toMatchObject({ name: "wadd", args: [expect.anything(), { k: "const", value: 5 }] });
-  });
-
-  it("drops a loop whose condition folds to false, with its init", () => {
-    const m = kd.lower({
-      "loop.ts": `${HEAD}export interface LP {
-  enabled: i32;
-  n: i32;
-}
-export function k(p: LP, out: Int32Array): void {
-  for (let i: i32 = 0; p.enabled !== 0 && i < p.n; i++) out[i] = 1;
-  let j: i32 = 0;
-  while (p.enabled === 1) {
-    out[j] = 2;
-    j++;
-  }
-}
-`,
-    }).module;
-    expect(entry(specialize(m, "k", { enabled: 0, n: 9 }, "k_off"), "k_off").body).toEqual([]);
-  });
-
-  // Known gap in compiler/specialize/fold.ts: a counted loop is dropped only when its condition
-  // is constant, and \`i < 0\` is not (i is reassigned in the step). The C compiler removes it.
-  // When fold learns to test the first iteration, this starts passing: remove \`.fails\`.
-  it.fails("drops a counted loop that runs zero times (for i = 0; i < 0)", () => {
-    const f = entry(specialize(module, "k", { mode: 1, n: 0, scale: 3, bias: 0 }, "k_empty"), "k_empty");
-    expect(f.body).toEqual([]);
-  });
-
-  it("folds intrinsic calls on constants through their TypeScript reference", () => {
-    const m = kd.lower({
-      "fold.ts": `${HEAD}import { mbqm } from "./intrinsics.ts";
-export interface QP {
-  x: i32;
-  mult: i32;
-  shift: i32;
-}
-export function k(p: QP, out: Int32Array): void {
-  out[0] = mbqm(p.x, p.mult, p.shift);
-  out[1] = Math.max((p.x - 300) | 0, -128);
-  out[2] = toI8(p.x);
-}
-`,
-    }).module;
-    const f = entry(specialize(m, "k", { x: 1000, mult: 1 << 30, shift: -1 }, "k_q"), "k_q");
-    const values = stmts(f, "store").map((s) => s.k === "store" && s.value);
-    // 1000 * 0.5 (multiplier 2^30 is 0.5 in Q31) / 2 (shift -1) = 250; max(700, -128); 1000 wrapped to int8 = -24.
-    expect(values).toEqual([250, 700, -24].map((value) => ({ k: "const", type: "i32", value })));
-  });
-
-  it("leaves the unspecialized module untouched", () => {
-    expect(JSON.stringify(module.functions.get("k"))).toBe(original);
   });
 });

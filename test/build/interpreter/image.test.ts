@@ -6,13 +6,13 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { emitCLibrary } from "../../compiler/emit/c/model.ts";
-import { buildInterpreter } from "../../compiler/pipeline.ts";
-import { HEADER_WORDS, IMAGE_MAGIC, IMAGE_VERSION } from "../../compiler/build/interpreter/image.ts";
-import { kernelIds } from "../../compiler/build/interpreter/registry.ts";
-import { runModel } from "../../compiler/run/targets.ts";
-import { imageStatus } from "../../runtime/interpreter.ts";
-import { SPEC_ARBITRARIES, syntheticGraph, syntheticInput, type ConvSpec, type OpSpec } from "../support/synthetic.ts";
+import { emitCLibrary } from "../../../compiler/emit/c/model.ts";
+import { buildInterpreter } from "../../../compiler/pipeline.ts";
+import { HEADER_WORDS, IMAGE_MAGIC, IMAGE_VERSION } from "../../../compiler/build/interpreter/image.ts";
+import { kernelIds } from "../../../compiler/build/interpreter/registry.ts";
+import { runModel } from "../../../compiler/run/targets.ts";
+import { imageStatus } from "../../../runtime/interpreter.ts";
+import { SPEC_ARBITRARIES, syntheticGraph, syntheticInput, type ConvSpec, type OpSpec } from "../../support/synthetic.ts";
 
 const conv: ConvSpec = {
   op: "CONV_2D", seed: 3, inputScale: 0.5, inputZeroPoint: -3, inputFill: "random",
