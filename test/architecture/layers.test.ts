@@ -33,7 +33,7 @@ const NO_TS_MORPH = ["ir", "specialize", "plan", "build", "emit"];
 
 const MAX_LINES = 600;
 /** Files known to be over MAX_LINES, each with the change that removes it (the list only shrinks). */
-const OVER_LIMIT_PENDING = new Set(["compiler/subset/examples.ts"]); // -> test/fixtures/subset/
+const OVER_LIMIT_PENDING = new Set<string>([]);
 
 function sources(dir: string): string[] {
   const out: string[] = [];

@@ -1,69 +1,111 @@
 /**
- * @fileoverview The subset checker against its example table (compiler/subset/examples.ts):
- * every wrong kernel gets its code first, at the stated line:col, with the table's hint; every
- * fix checks clean and type-checks with tsc --strict; the table covers every 2xxx code of
- * compiler/diagnostics.ts. Also: kernels/ checks clean, the diagnostic line format, several
- * violations in one file, and the checker's fixes for literal ranges and error cascades.
+ * @fileoverview The subset checker against its wrong/fix fixtures (test/fixtures/subset/, read by
+ * test/subset/fixtures.ts): the folder has exactly one pair per 2xxx code of
+ * compiler/diagnostics.ts and nothing else (a stray, orphaned or misnamed file fails with its
+ * name); every wrong file gets its code first, at index.json's line:col, with the table's hint;
+ * every fix checks clean; every fix type-checks with tsc --strict, and so does every wrong file
+ * not named `.tsc-error.wrong.ts`. Also: kernels/ checks clean, the diagnostic line format,
+ * several violations in one file, and the checker's fixes for literal ranges and error cascades.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 import { DIAGNOSTICS, MoteError } from "../../compiler/diagnostics.ts";
-import { checkKernelSource, SUBSET_EXAMPLES } from "../../compiler/subset/examples.ts";
 import { checkFiles } from "../../compiler/subset/program.ts";
 import { KERNELS_DIR, REPO_ROOT } from "../../compiler/paths.ts";
 import { formatSubsetDiagnostic, type SubsetDiagnostic } from "../../compiler/subset/source.ts";
+import { checkFixture, readSubsetFixtures, SUBSET_FIXTURES_DIR, subsetCodes } from "./fixtures.ts";
 import { KernelDir } from "./kernel-dir.ts";
 
 const kd = new KernelDir();
 afterAll(() => kd.remove());
 
 function check(source: string, name = "kernel.ts"): SubsetDiagnostic[] {
-  return checkKernelSource(source, name, kd.dir);
+  return kd.check(source, name);
 }
 
-const subsetCodes = Object.keys(DIAGNOSTICS).map(Number).filter((c) => c >= 2000 && c < 3000);
+const { fixtures, problems } = readSubsetFixtures();
 
-describe("example table", () => {
-  it("has exactly one example per 2xxx code, in code order", () => {
-    const codes = SUBSET_EXAMPLES.map((e) => e.code);
-    expect(codes).toEqual([...subsetCodes].sort((a, b) => a - b));
+describe("fixtures (test/fixtures/subset/)", () => {
+  it("are well formed: one wrong/fix pair per 2xxx code and index.json entry, nothing else", () => {
+    expect(problems).toEqual([]);
+    expect(fixtures.map((f) => f.code)).toEqual(subsetCodes());
   });
 
-  for (const ex of SUBSET_EXAMPLES) {
-    it(`MOTE${ex.code} (${ex.title}): wrong reports it first at ${ex.line}:${ex.col}, fix is clean`, () => {
-      const wrong = check(ex.wrong, `wrong_${ex.code}.ts`);
-      expect(wrong.length, "the wrong example must be rejected").toBeGreaterThan(0);
+  for (const fx of fixtures) {
+    const wrongName = path.basename(fx.wrongFile);
+    it(`MOTE${fx.code} (${fx.title}): ${wrongName} reports it first at ${fx.line}:${fx.col}, the fix is clean`, () => {
+      const wrong = checkFixture(fx.wrongFile);
+      expect(wrong.length, `${wrongName} must be rejected`).toBeGreaterThan(0);
       const first = wrong[0];
-      expect({ code: first.code, line: first.line, col: first.col }).toEqual({ code: ex.code, line: ex.line, col: ex.col });
-      expect(first.file).toBe(`wrong_${ex.code}.ts`);
+      expect({ code: first.code, line: first.line, col: first.col }, `first diagnostic of ${wrongName}`)
+        .toEqual({ code: fx.code, line: fx.line, col: fx.col });
+      expect(first.file).toBe(wrongName);
       expect(first.hint).toBeTruthy();
-      expect(first.hint).toBe((DIAGNOSTICS as Record<number, { hint?: string }>)[ex.code].hint);
+      expect(first.hint).toBe((DIAGNOSTICS as Record<number, { hint?: string }>)[fx.code].hint);
       // The message is the table's template with its {n} filled in.
-      const template = (DIAGNOSTICS as Record<number, { message: string }>)[ex.code].message;
+      const template = (DIAGNOSTICS as Record<number, { message: string }>)[fx.code].message;
       const pattern = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{\d+\\?\}/g, ".+")}$`);
       expect(first.message).toMatch(pattern);
 
-      const fix = check(ex.fix, `fix_${ex.code}.ts`);
-      expect(fix.map(formatSubsetDiagnostic)).toEqual([]);
+      expect(checkFixture(fx.fixFile).map(formatSubsetDiagnostic)).toEqual([]);
     });
   }
 });
 
-describe("examples under tsc --strict", () => {
-  it("every fix type-checks, and every wrong one does unless marked tscError", () => {
-    const dir = path.join(kd.dir, "tsc");
-    fs.mkdirSync(dir);
-    for (const f of ["types.ts", "intrinsics.ts"]) fs.copyFileSync(path.join(KERNELS_DIR, f), path.join(dir, f));
-    const files: string[] = [];
-    for (const ex of SUBSET_EXAMPLES) {
-      for (const kind of ["wrong", "fix"] as const) {
-        const f = path.join(dir, `${kind}_${ex.code}.ts`);
-        fs.writeFileSync(f, ex[kind]);
-        files.push(f);
-      }
+describe("the fixture reader", () => {
+  /** A copy of the fixture folder changed by `edit`, and the problems the reader finds in it. */
+  function problemsAfter(edit: (dir: string) => void): string[] {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mote-subset-fixtures-"));
+    try {
+      for (const f of fs.readdirSync(SUBSET_FIXTURES_DIR)) fs.copyFileSync(path.join(SUBSET_FIXTURES_DIR, f), path.join(dir, f));
+      edit(dir);
+      return readSubsetFixtures(dir).problems;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it("names an orphaned wrong or fix file", () => {
+    expect(problemsAfter((d) => fs.rmSync(path.join(d, "2001-classes.fix.ts"))))
+      .toEqual(["MOTE2001: expected 2001-classes.fix.ts, found none"]);
+    expect(problemsAfter((d) => fs.rmSync(path.join(d, "2015-var.wrong.ts"))))
+      .toEqual(["MOTE2015: expected one 2015-var.wrong.ts or 2015-var.tsc-error.wrong.ts, found none"]);
+  });
+
+  it("names a fixture of an unknown code, a misnamed file and a second wrong file", () => {
+    expect(problemsAfter((d) => fs.writeFileSync(path.join(d, "2999-nothing.wrong.ts"), "")))
+      .toEqual(["2999-nothing.wrong.ts: MOTE2999 is not a subset code of compiler/diagnostics.ts"]);
+    expect(problemsAfter((d) => fs.writeFileSync(path.join(d, "2001_classes.ts"), "")))
+      .toEqual(["2001_classes.ts: not a fixture name (NNNN-slug.wrong.ts, NNNN-slug.tsc-error.wrong.ts or NNNN-slug.fix.ts)"]);
+    expect(problemsAfter((d) => fs.writeFileSync(path.join(d, "2001-class.wrong.ts"), "")))
+      .toEqual(['2001-class.wrong.ts: the file names of MOTE2001 ("Classes") start with 2001-classes']);
+    expect(problemsAfter((d) => fs.writeFileSync(path.join(d, "2001-classes.tsc-error.wrong.ts"), "")))
+      .toEqual(["MOTE2001: expected one 2001-classes.wrong.ts or 2001-classes.tsc-error.wrong.ts, found 2001-classes.tsc-error.wrong.ts, 2001-classes.wrong.ts"]);
+  });
+
+  it("names a malformed or missing index.json entry", () => {
+    const editIndex = (f: (index: Record<string, unknown>) => void) => (d: string): void => {
+      const file = path.join(d, "index.json");
+      const index = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+      f(index);
+      fs.writeFileSync(file, JSON.stringify(index));
+    };
+    expect(problemsAfter(editIndex((i) => { i["2001"] = { title: "Classes", line: 0, col: 1 }; })))
+      .toEqual([
+        'index.json: entry "2001" must be "NNNN": { "title": "...", "line": N, "col": N }, got {"title":"Classes","line":0,"col":1}',
+        'MOTE2001: index.json has no entry "2001"',
+      ]);
+    expect(problemsAfter(editIndex((i) => { i["2031"] = { title: "Next", line: 1, col: 1 }; })))
+      .toEqual(['index.json: entry "2031" is not a subset code of compiler/diagnostics.ts']);
+  });
+});
+
+describe("fixtures under tsc --strict", () => {
+  it("every fix type-checks, and every wrong one does unless named .tsc-error.wrong.ts", () => {
+    const files = fixtures.flatMap((f) => [f.wrongFile, f.fixFile]);
     const options: ts.CompilerOptions = {
       strict: true,
       noEmit: true,
@@ -76,11 +118,17 @@ describe("examples under tsc --strict", () => {
       typeRoots: [path.join(REPO_ROOT, "node_modules/@types")],
     };
     const program = ts.createProgram(files, options);
-    const failing = new Set(
-      ts.getPreEmitDiagnostics(program).map((d) => path.basename(d.file?.fileName ?? "(global)", ".ts")),
-    );
-    const expected = SUBSET_EXAMPLES.filter((e) => e.tscError).map((e) => `wrong_${e.code}`);
+    const failing = new Set(ts.getPreEmitDiagnostics(program).map((d) => path.basename(d.file?.fileName ?? "(global)")));
+    const expected = fixtures.filter((f) => f.tscError).map((f) => path.basename(f.wrongFile));
     expect([...failing].sort()).toEqual(expected.sort());
+  });
+
+  it("tsconfig.json leaves out exactly the .tsc-error.wrong.ts files, so `tsc -p .` checks the rest", () => {
+    const { config } = ts.readConfigFile(path.join(REPO_ROOT, "tsconfig.json"), ts.sys.readFile);
+    const parsed = ts.parseJsonConfigFileContent(config, ts.sys, REPO_ROOT);
+    const inProject = new Set(parsed.fileNames.map((f) => path.resolve(f)));
+    const left = fixtures.flatMap((f) => [f.wrongFile, f.fixFile]).filter((f) => !inProject.has(f)).map((f) => path.basename(f));
+    expect(left.sort()).toEqual(fixtures.filter((f) => f.tscError).map((f) => path.basename(f.wrongFile)).sort());
   });
 });
 
@@ -98,9 +146,9 @@ describe("kernels/", () => {
 
 describe("diagnostic format", () => {
   it("is file:line:col: error MOTE2xxx: message (hint)", () => {
-    const ex = SUBSET_EXAMPLES.find((e) => e.code === 2007)!;
-    const [line] = check(ex.wrong, "eq.ts").map(formatSubsetDiagnostic);
-    expect(line).toBe(`eq.ts:${ex.line}:${ex.col}: error MOTE2007: loose equality '==' (use === or !==)`);
+    const fx = fixtures.find((f) => f.code === 2007)!;
+    const [line] = checkFixture(fx.wrongFile, "eq.ts").map(formatSubsetDiagnostic);
+    expect(line).toBe(`eq.ts:${fx.line}:${fx.col}: error MOTE2007: loose equality '==' (use === or !==)`);
   });
 
   it("leaves out the parentheses when there is no hint", () => {
@@ -109,8 +157,8 @@ describe("diagnostic format", () => {
   });
 
   it("every reported line has the shape", () => {
-    for (const ex of SUBSET_EXAMPLES) {
-      for (const d of check(ex.wrong, `shape_${ex.code}.ts`)) {
+    for (const fx of fixtures) {
+      for (const d of checkFixture(fx.wrongFile, `shape_${fx.code}.ts`)) {
         expect(formatSubsetDiagnostic(d)).toMatch(/^shape_\d+\.ts:\d+:\d+: error MOTE2\d{3}: .+( \(.+\))?$/);
       }
     }

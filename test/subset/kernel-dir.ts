@@ -1,16 +1,25 @@
 /**
  * @fileoverview Test helper: writes small kernel files into a temporary directory next to copies
- * of kernels/types.ts and kernels/intrinsics.ts, and lowers or checks them with the real
- * subset front end (compiler/subset/program.ts), plus small KIR queries. Used by test/subset/ and
- * test/specialize/.
+ * of kernels/types.ts and kernels/intrinsics.ts (so their imports resolve as in kernels/), and
+ * checks or lowers them with the real subset front end (compiler/subset/program.ts), plus small
+ * KIR queries. Used by test/subset/ and test/specialize/. The wrong/fix fixtures of
+ * test/fixtures/subset/ need no copy: they are checked in place (test/subset/fixtures.ts).
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import type { Expr, KFunction, Stmt } from "../../compiler/ir/kir.ts";
 import { forEachExpr, forEachStmt } from "../../compiler/ir/walk.ts";
-import { buildProgram, type KernelProgram } from "../../compiler/subset/program.ts";
-import { makeKernelDir } from "../../compiler/subset/examples.ts";
-import { formatSubsetDiagnostic } from "../../compiler/subset/source.ts";
+import { KERNELS_DIR } from "../../compiler/paths.ts";
+import { buildProgram, checkFiles, type KernelProgram } from "../../compiler/subset/program.ts";
+import { formatSubsetDiagnostic, type SubsetDiagnostic } from "../../compiler/subset/source.ts";
+
+/** A fresh temporary directory holding copies of kernels/types.ts and kernels/intrinsics.ts. */
+function makeKernelDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mote-subset-"));
+  for (const f of ["types.ts", "intrinsics.ts"]) fs.copyFileSync(path.join(KERNELS_DIR, f), path.join(dir, f));
+  return dir;
+}
 
 export class KernelDir {
   readonly dir = makeKernelDir();
@@ -19,6 +28,14 @@ export class KernelDir {
     const file = path.join(this.dir, name);
     fs.writeFileSync(file, source);
     return file;
+  }
+
+  /**
+   * Writes `source` as `name` and runs the subset checker on it (as `mote check` does);
+   * diagnostics name files by their base name, independent of where the directory is.
+   */
+  check(source: string, name = "kernel.ts"): SubsetDiagnostic[] {
+    return checkFiles([this.write(name, source)]).map((d) => ({ ...d, file: path.basename(d.file) }));
   }
 
   /** Writes `files` and builds the program from the first one (and what it imports). */
