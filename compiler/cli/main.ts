@@ -5,6 +5,7 @@
  */
 import { Command, Option } from "commander";
 import { MoteError } from "../diagnostics.ts";
+import { MOTE_VERSION } from "../paths.ts";
 import { TARGETS } from "../run/targets.ts";
 import { listBoards, DEFAULT_BOARD } from "../toolchain/boards.ts";
 import { DEFAULT_PLAN, PLANNERS } from "../plan/planner.ts";
@@ -24,7 +25,7 @@ const program = new Command();
 program
   .name("mote")
   .description("Compile int8 TFLite models to static-memory C for Cortex-M7, and run them on QEMU, the host or as WASM.")
-  .version("0.1.0")
+  .version(MOTE_VERSION)
   .showHelpAfterError("(run with --help for usage)");
 
 const planOption = () =>

@@ -11,14 +11,14 @@ import { runProcess } from "../../compiler/toolchain/exec.ts";
 import { CONFIG_NAMES, CONFIGS } from "../../compiler/bench/configs.ts";
 import type { BenchResults } from "../../compiler/bench/bench.ts";
 import { TABLE_HEADER } from "../../compiler/bench/table.ts";
-import { HAS_SHARED, REPO } from "../support/shared.ts";
-import { skipWithoutTools } from "../toolchain/toolchain-available.ts";
+import { REPO, needShared, needTarget } from "../support/shared.ts";
 
-const noQemu = skipWithoutTools("bench", ["arm-none-eabi-gcc", "arm-none-eabi-readelf", "qemu-system-arm"]);
+const ad01 = needShared("models/ad01_int8.tflite", "golden/ad01_int8", "anchors.json");
+const qemu = needTarget("qemu");
 const NUMBERS = ["instructions", "arena_bytes", "stack_bytes", "text_bytes", "rodata_bytes", "data_bytes", "bss_bytes",
   "peak_sram_bytes", "flash_bytes", "macs", "macs_per_instruction"] as const;
 
-describe.skipIf(!HAS_SHARED || noQemu)("mote bench ad01_int8", () => {
+describe.skipIf(ad01.skip || qemu.skip)("mote bench ad01_int8", () => {
   it("writes results.json and results.md, every configuration bit-exact", async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "mote-bench-"));
     const r = await runProcess("node", [path.join(REPO, "bin", "mote.js"), "bench", "ad01_int8", "--out", out], { cwd: REPO, timeoutMs: 600_000 });

@@ -8,12 +8,12 @@ import { buildFresh } from "../../compiler/pipeline.ts";
 import { emitCLibrary } from "../../compiler/emit/c/model.ts";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { runModel } from "../../compiler/run/targets.ts";
-import { HAS_SHARED, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
-import { skipWithoutTools } from "../toolchain/toolchain-available.ts";
+import { needModels, needTarget, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
 
-const noQemu = skipWithoutTools("bench determinism", ["arm-none-eabi-gcc", "arm-none-eabi-readelf", "qemu-system-arm"]);
+const ad01 = needModels("ad01_int8");
+const qemu = needTarget("qemu");
 
-describe.skipIf(!HAS_SHARED)("bench determinism (ad01_int8)", () => {
+describe.skipIf(ad01.skip)("bench determinism (ad01_int8)", () => {
   it("generates the same model.c twice, in both --specialize settings", () => {
     for (const specialize of [true, false]) {
       const a = emitCLibrary(buildFresh(loadModel(sharedFile("models", "ad01_int8.tflite")), { specialize }).program)["model.c"];
@@ -22,7 +22,7 @@ describe.skipIf(!HAS_SHARED)("bench determinism (ad01_int8)", () => {
     }
   });
 
-  it.skipIf(noQemu)("counts the same instructions and stack in two QEMU runs", async () => {
+  it.skipIf(qemu.skip)("counts the same instructions and stack in two QEMU runs", async () => {
     const graph = loadModel(sharedFile("models", "ad01_int8.tflite"));
     const input = readBytes(sharedFile("golden", "ad01_int8", "input_3.bin"));
     const first = await runModel(graph, [input], "qemu");

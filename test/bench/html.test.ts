@@ -17,12 +17,12 @@ import { readProfiles, renderReportHtml, type TimelineEntry } from "../../compil
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { buildFor } from "../../compiler/pipeline.ts";
 import { memoryTimelineSvg } from "../../compiler/report/timeline.ts";
-import { HAS_SHARED, sharedFile } from "../support/shared.ts";
+import { CHROMIUM, needShared, needTools, sharedFile } from "../support/shared.ts";
 
 const FIXTURE = path.resolve(import.meta.dirname, "../fixtures/bench");
-const CHROMIUM = "/usr/bin/chromium";
-const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
-if (!HAS_CHROMIUM) console.warn(`[bench html] ${CHROMIUM} is absent: the headless browser test is skipped (scripts/setup.sh installs chromium)`);
+const browser = needTools("chromium");
+// With the model the report also carries ad01's memory timeline (and one more plot).
+const ad01 = needShared("models/ad01_int8.tflite");
 
 const results = JSON.parse(fs.readFileSync(path.join(FIXTURE, "results.json"), "utf8")) as BenchResults;
 const profiles = readProfiles(FIXTURE);
@@ -31,7 +31,7 @@ let html = "";
 let plots = 0;
 beforeAll(async () => {
   const timelines: TimelineEntry[] = [];
-  if (HAS_SHARED) {
+  if (ad01.ok) {
     const graph = loadModel(sharedFile("models", "ad01_int8.tflite"));
     timelines.push({ model: "ad01_int8", svg: await memoryTimelineSvg(buildFor(graph), { graph }) });
   }
@@ -65,7 +65,7 @@ describe("bench report HTML", () => {
   });
 });
 
-describe.skipIf(!HAS_CHROMIUM)("bench report in headless Chromium", () => {
+describe.skipIf(browser.skip)("bench report in headless Chromium", () => {
   let dir = "";
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "mote-html-"));

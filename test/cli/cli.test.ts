@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildModel, oneOpModel } from "../import/tflite-builder.ts";
-import { HAS_SHARED, REPO, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
+import { REPO, needShared, needTarget, needTools, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mote-cli-"));
 
@@ -35,10 +35,15 @@ describe("mote --help", () => {
   });
 });
 
-describe.skipIf(!HAS_SHARED)("mote run", () => {
-  const model = HAS_SHARED ? sharedFile("models", "kws_ref_model.tflite") : "";
-  const input = HAS_SHARED ? sharedFile("golden", "kws_ref_model", "input_5.bin") : "";
-  it.each(["ts", "wasm", "host", "qemu"])("writes the golden output on --target %s", (target) => {
+const kws = needShared("models/kws_ref_model.tflite", "golden/kws_ref_model");
+const host = needTarget("host");
+const qemu = needTarget("qemu");
+
+describe.skipIf(kws.skip)("mote run", () => {
+  const model = sharedFile("models", "kws_ref_model.tflite");
+  const input = sharedFile("golden", "kws_ref_model", "input_5.bin");
+  const targets = ["ts", "wasm", ...(host.ok ? ["host"] : []), ...(qemu.ok ? ["qemu"] : [])];
+  it.each(targets)("writes the golden output on --target %s", (target) => {
     const out = path.join(tmp, `out-${target}.bin`);
     const r = mote("run", model, "--input", input, "--output", out, "--target", target);
     expect(r.status, r.stderr).toBe(0);
@@ -46,7 +51,7 @@ describe.skipIf(!HAS_SHARED)("mote run", () => {
     if (target === "qemu") expect(r.stdout).toMatch(/^instructions: \d+$/m);
   });
 
-  it("defaults to qemu and prints the instruction count", () => {
+  it.skipIf(qemu.skip)("defaults to qemu and prints the instruction count", () => {
     const r = mote("run", model, "--input", input, "--output", path.join(tmp, "o.bin"));
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^instructions: \d+$/m);
@@ -59,8 +64,11 @@ describe.skipIf(!HAS_SHARED)("mote run", () => {
   });
 });
 
-describe.skipIf(!HAS_SHARED)("mote compile", () => {
-  it("writes model.h, model.c, firmware.elf and a report", () => {
+const compileModels = needShared("models/ad01_int8.tflite", "models/vww_96_int8.tflite");
+const firmwareTools = needTools("arm-none-eabi-gcc", "arm-none-eabi-readelf", "arm-none-eabi-nm", "qemu-system-arm");
+
+describe.skipIf(compileModels.skip)("mote compile", () => {
+  it.skipIf(firmwareTools.skip)("writes model.h, model.c, firmware.elf and a report", () => {
     const out = path.join(tmp, "compiled");
     const r = mote("compile", sharedFile("models", "ad01_int8.tflite"), "--out", out);
     expect(r.status, r.stderr).toBe(0);
@@ -81,9 +89,9 @@ describe.skipIf(!HAS_SHARED)("mote compile", () => {
   });
 });
 
-describe.skipIf(!HAS_SHARED)("bad model files", () => {
-  const original = HAS_SHARED ? readBytes(sharedFile("models", "kws_ref_model.tflite")) : new Uint8Array();
-  const input = HAS_SHARED ? sharedFile("golden", "kws_ref_model", "input_0.bin") : "";
+describe.skipIf(kws.skip)("bad model files", () => {
+  const original = kws.ok ? readBytes(sharedFile("models", "kws_ref_model.tflite")) : new Uint8Array();
+  const input = sharedFile("golden", "kws_ref_model", "input_0.bin");
   const runOn = (bytes: Uint8Array, name: string) => {
     const file = path.join(tmp, name);
     fs.writeFileSync(file, bytes);

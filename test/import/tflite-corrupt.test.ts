@@ -11,7 +11,8 @@ import { describe, expect, it } from "vitest";
 import { MoteError } from "../../compiler/diagnostics.ts";
 import { importTflite } from "../../compiler/import/tflite/import.ts";
 import { DTYPE_BYTES, type Graph } from "../../compiler/ir/graph.ts";
-import { HAVE_SHARED, MODEL_NAMES, modelPath, moteError } from "./shared-data.ts";
+import { MODEL_NAMES, needShared, sharedFile } from "../support/shared.ts";
+import { moteError } from "./mote-error.ts";
 
 /** Minimal independent flatbuffer walking, to find positions worth corrupting. */
 const u32 = (b: Uint8Array, p: number): number => new DataView(b.buffer, b.byteOffset).getUint32(p, true);
@@ -94,8 +95,10 @@ describe("files that are not TFLite models", () => {
   });
 });
 
-describe.skipIf(!HAVE_SHARED)("damaged shared models", () => {
-  const models = HAVE_SHARED ? MODEL_NAMES.map((n) => [n, new Uint8Array(readFileSync(modelPath(n)))] as const) : [];
+const shared = needShared(...MODEL_NAMES.map((n) => `models/${n}.tflite`));
+
+describe.skipIf(shared.skip)("damaged shared models", () => {
+  const models = shared.ok ? MODEL_NAMES.map((n) => [n, new Uint8Array(readFileSync(sharedFile("models", `${n}.tflite`)))] as const) : [];
 
   it.each(models)("%s truncated at k/16 of its length gives 1002/1003", (_, bytes) => {
     for (let k = 1; k <= 15; k++) {

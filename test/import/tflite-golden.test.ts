@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { checkInt8 } from "../../compiler/import/tflite/check.ts";
 import type { Graph, Tensor } from "../../compiler/ir/graph.ts";
-import { HAVE_SHARED, MODEL_NAMES, modelPath, SHARED } from "./shared-data.ts";
+import { MODEL_NAMES, needShared, sharedFile } from "../support/shared.ts";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
@@ -46,12 +46,14 @@ function typedValues(t: Tensor): number[] {
   }
 }
 
-describe.skipIf(!HAVE_SHARED)("importTflite on the shared reference models", () => {
+const models = needShared(...MODEL_NAMES.flatMap((n) => [`models/${n}.tflite`, `golden/${n}/meta.json`, `golden/${n}/layers/tensors.json`]));
+
+describe.skipIf(models.skip)("importTflite on the shared reference models", () => {
   for (const name of MODEL_NAMES) {
     it(`${name} matches meta.json and layers/tensors.json`, () => {
-      const g: Graph = loadModel(modelPath(name));
-      const meta = readJson(path.join(SHARED, "golden", name, "meta.json"));
-      const layers = readJson(path.join(SHARED, "golden", name, "layers", "tensors.json"));
+      const g: Graph = loadModel(sharedFile("models", `${name}.tflite`));
+      const meta = readJson(sharedFile("golden", name, "meta.json"));
+      const layers = readJson(sharedFile("golden", name, "layers", "tensors.json"));
 
       expect(g.name).toBe(`${name}.tflite`);
       expect(g.ops.length).toBe(meta.num_operators);
@@ -88,7 +90,7 @@ describe.skipIf(!HAVE_SHARED)("importTflite on the shared reference models", () 
       // Constant bytes equal the dumped constant tensors.
       for (const lt of layers.tensors) {
         if (!lt.is_constant) continue;
-        const dumped = readFileSync(path.join(SHARED, "golden", name, "layers", lt.file));
+        const dumped = readFileSync(sharedFile("golden", name, "layers", lt.file));
         expect(Buffer.from(g.tensors[lt.index]!.data!).equals(dumped), `tensor ${lt.index} bytes`).toBe(true);
       }
       expect(() => checkInt8(g)).not.toThrow();
@@ -96,12 +98,11 @@ describe.skipIf(!HAVE_SHARED)("importTflite on the shared reference models", () 
   }
 });
 
-const opsDir = path.join(SHARED, "golden-ops");
-const opCases = HAVE_SHARED && existsSync(opsDir)
-  ? readdirSync(opsDir).filter((c) => existsSync(path.join(opsDir, c, "model.tflite"))).sort()
-  : [];
+const goldenOps = needShared("golden-ops");
+const opsDir = sharedFile("golden-ops");
+const opCases = goldenOps.ok ? readdirSync(opsDir).filter((c) => existsSync(path.join(opsDir, c, "model.tflite"))).sort() : [];
 
-describe.skipIf(opCases.length === 0)("importTflite on every golden-ops case", () => {
+describe.skipIf(goldenOps.skip)("importTflite on every golden-ops case", () => {
   it("finds the suite", () => expect(opCases.length).toBeGreaterThanOrEqual(100));
 
   it.each(opCases)("%s matches meta.json", (c) => {

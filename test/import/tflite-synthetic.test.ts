@@ -13,7 +13,7 @@ import { checkInt8 } from "../../compiler/import/tflite/check.ts";
 import { builtinOpName, importTflite, loadModel } from "../../compiler/import/tflite/import.ts";
 import type { Graph } from "../../compiler/ir/graph.ts";
 import { buildModel, type ModelSpec, oneOpModel, optionsTable } from "./tflite-builder.ts";
-import { moteError } from "./shared-data.ts";
+import { moteError } from "./mote-error.ts";
 
 const load = (spec: ModelSpec): Graph => importTflite(buildModel(spec), "synthetic.tflite");
 

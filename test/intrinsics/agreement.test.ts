@@ -11,7 +11,10 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { INTRINSICS } from "../../compiler/ir/intrinsics.ts";
-import { argsArb, type Case, EDGES, hasGcc, INT32_MAX, INT32_MIN, ORACLE, runC, SHIFT_ARGS, ubsanFlags, wasmIntrinsics } from "./harness.ts";
+import { needTools } from "../support/shared.ts";
+import { argsArb, type Case, EDGES, INT32_MAX, INT32_MIN, ORACLE, runC, SHIFT_ARGS, ubsanFlags, wasmIntrinsics } from "./harness.ts";
+
+const gcc = needTools("gcc");
 
 const SEED = Number(process.env.MOTE_FC_SEED ?? 20240611);
 const NAMES = [...INTRINSICS.keys()];
@@ -68,7 +71,7 @@ describe("intrinsics: TypeScript == WASM", () => {
   }
 });
 
-describe.skipIf(!hasGcc)("intrinsics: TypeScript == C (host gcc)", () => {
+describe.skipIf(gcc.skip)("intrinsics: TypeScript == C (host gcc)", () => {
   let cases: Case[] = [];
   beforeAll(() => {
     cases = NAMES.flatMap((n) => casesFor(n, 3000));
@@ -85,7 +88,7 @@ describe.skipIf(!hasGcc)("intrinsics: TypeScript == C (host gcc)", () => {
     compare(runC(cases));
   });
 
-  it.skipIf(ubsanFlags.length === 0)("gcc -O1 -fsanitize=undefined: no undefined behaviour, same results", () => {
-    compare(runC(cases, [...ubsanFlags, "-O1"]));
+  it.skipIf(gcc.skip || ubsanFlags().length === 0)("gcc -O1 -fsanitize=undefined: no undefined behaviour, same results", () => {
+    compare(runC(cases, [...ubsanFlags(), "-O1"]));
   });
 });

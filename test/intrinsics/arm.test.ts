@@ -11,10 +11,11 @@ import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { INTRINSICS } from "../../compiler/ir/intrinsics.ts";
-import { ARM_FLAGS, argsArb, type Case, EDGES, hasArmGcc, hasQemu, headerPath, runQemu } from "./harness.ts";
+import { needTools } from "../support/shared.ts";
+import { ARM_FLAGS, argsArb, type Case, EDGES, headerPath, runQemu } from "./harness.ts";
 
-if (!hasArmGcc) console.warn("arm-none-eabi-gcc not found: skipping the Cortex-M7 intrinsics tests");
-else if (!hasQemu) console.warn("qemu-system-arm not found: skipping the Cortex-M7 intrinsics run");
+const armGcc = needTools("arm-none-eabi-gcc");
+const qemu = needTools("qemu-system-arm");
 
 /** One exported function per intrinsic, so nothing is folded away. */
 function tinyProgram(): string {
@@ -26,7 +27,7 @@ function tinyProgram(): string {
   return [`#include "${headerPath}"`, ...fns].join("\n") + "\n";
 }
 
-describe.skipIf(!hasArmGcc)("intrinsics on Cortex-M7 (arm-none-eabi-gcc)", () => {
+describe.skipIf(armGcc.skip)("intrinsics on Cortex-M7 (arm-none-eabi-gcc)", () => {
   it("header compiles with -Wall -Wextra -Werror, with SSAT for the clamps", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "mote-intrinsics-arm-"));
     try {
@@ -44,7 +45,7 @@ describe.skipIf(!hasArmGcc)("intrinsics on Cortex-M7 (arm-none-eabi-gcc)", () =>
     }
   });
 
-  it.skipIf(!hasQemu)("results on QEMU mps2-an500 equal the TypeScript reference", () => {
+  it.skipIf(qemu.skip)("results on QEMU mps2-an500 equal the TypeScript reference", () => {
     const cases: Case[] = [];
     for (const [name, info] of INTRINSICS) {
       for (const args of fc.sample(argsArb(name), { numRuns: 400, seed: 7 + name.length })) cases.push({ name, args });

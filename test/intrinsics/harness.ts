@@ -119,13 +119,6 @@ export function argsArb(name: string): fc.Arbitrary<number[]> {
 
 export interface Case { name: string; args: number[] }
 
-function hasTool(cmd: string): boolean {
-  try { execFileSync(cmd, ["--version"], { stdio: "ignore" }); return true; } catch { return false; }
-}
-export const hasGcc = hasTool("gcc");
-export const hasArmGcc = hasTool("arm-none-eabi-gcc");
-export const hasQemu = hasTool("qemu-system-arm");
-
 /** The Cortex-M7 flags the brief fixes for firmware builds. */
 export const ARM_FLAGS = ["-mcpu=cortex-m7", "-mthumb", "-mfpu=fpv5-d16", "-mfloat-abi=hard",
   "-O2", "-Wall", "-Wextra", "-Werror"];
@@ -243,12 +236,14 @@ export function runQemu(cases: readonly Case[]): number[] {
   }
 }
 
-/** gcc flags for UBSan (trap on the first undefined operation), or none if it cannot link. */
-export const ubsanFlags: string[] = (() => {
-  if (!hasGcc) return [];
+let ubsan: string[] | undefined;
+/** gcc flags for UBSan (trap on the first undefined operation), or none if it cannot link. Call it in a test, not at collect time. */
+export function ubsanFlags(): string[] {
+  if (ubsan) return ubsan;
   const flags = ["-fsanitize=undefined", "-fno-sanitize-recover=all"];
-  try { runC([{ name: "mulLo", args: [1, 1] }], flags); return flags; } catch { return []; }
-})();
+  try { runC([{ name: "mulLo", args: [1, 1] }], flags); ubsan = flags; } catch { ubsan = []; }
+  return ubsan;
+}
 
 // ---------------------------------------------------------------------------------------------
 // WASM

@@ -9,7 +9,10 @@
 import { describe, expect, it } from "vitest";
 import * as ref from "../../kernels/intrinsics.ts";
 import { INTRINSICS } from "../../compiler/ir/intrinsics.ts";
-import { type Case, hasGcc, INT32_MAX, INT32_MIN, ORACLE, runC, ubsanFlags, wasmIntrinsics } from "./harness.ts";
+import { needTools } from "../support/shared.ts";
+import { type Case, INT32_MAX, INT32_MIN, ORACLE, runC, ubsanFlags, wasmIntrinsics } from "./harness.ts";
+
+const gcc = needTools("gcc");
 
 const P30 = 1 << 30;
 
@@ -115,8 +118,8 @@ describe("intrinsic hand-checked vectors", () => {
     });
   }
 
-  it.skipIf(!hasGcc)("C header (host gcc -O2, UBSan when available)", () => {
-    const got = runC(cases, ubsanFlags);
+  it.skipIf(gcc.skip)("C header (host gcc -O2, UBSan when available)", () => {
+    const got = runC(cases, ubsanFlags());
     got.forEach((v, i) => expect(v, label(i)).toBe(expected[i]));
   });
 });

@@ -15,7 +15,7 @@ import { describe, expect, it } from "vitest";
 import { emitCLibrary } from "../../compiler/emit/c/model.ts";
 import { buildFor } from "../../compiler/pipeline.ts";
 import { OP_NAMES, SPEC_ARBITRARIES, syntheticGraph, type ConvSpec, type OpSpec } from "../support/synthetic.ts";
-import { skipWithoutTools } from "../toolchain/toolchain-available.ts";
+import { needTarget } from "../support/shared.ts";
 import { expectTargetsAgree, propertyParams, seedOf } from "./differential/agree.ts";
 
 /** MOTE_DIFF_SCALE=10 explores ten times as many cases (same seeds, so a superset). */
@@ -23,7 +23,7 @@ const SCALE = Math.max(1, Number(process.env.MOTE_DIFF_SCALE ?? 1) || 1);
 const WASM_RUNS = 80 * SCALE;
 const HOST_RUNS = 25 * SCALE;
 
-const noHost = skipWithoutTools("differential (host C)", ["gcc"]);
+const host = needTarget("host");
 
 describe("differential: TS == WASM", () => {
   for (const op of OP_NAMES) {
@@ -37,7 +37,7 @@ describe("differential: TS == WASM", () => {
   }
 });
 
-describe.skipIf(noHost)("differential: TS == WASM == host C", { concurrent: true }, () => {
+describe.skipIf(host.skip)("differential: TS == WASM == host C", { concurrent: true }, () => {
   for (const op of OP_NAMES) {
     it(`${op}: ${HOST_RUNS} random graphs`, async () => {
       const arb = SPEC_ARBITRARIES[op] as fc.Arbitrary<OpSpec>;

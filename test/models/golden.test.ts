@@ -6,17 +6,20 @@
 import { describe, expect, it } from "vitest";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { runModel, TARGETS } from "../../compiler/run/targets.ts";
-import { HAS_SHARED, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
+import { needModels, needTarget, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
 
 const MODELS = ["ad01_int8", "kws_ref_model", "vww_96_int8", "str_ww_ref_model", "pretrainedResnet_quant"];
 const SAMPLES = [0, 1, 2, 3, 4, 5, 6, 7];
 
-describe.skipIf(!HAS_SHARED)("golden outputs", () => {
+const data = Object.fromEntries(MODELS.map((m) => [m, needModels(m)]));
+const tools = Object.fromEntries(TARGETS.map((t) => [t, needTarget(t)]));
+
+describe("golden outputs", () => {
   for (const model of MODELS) {
-    describe(model, () => {
-      const graph = HAS_SHARED ? loadModel(sharedFile("models", `${model}.tflite`)) : undefined;
+    describe.skipIf(data[model].skip)(model, () => {
+      const graph = data[model].ok ? loadModel(sharedFile("models", `${model}.tflite`)) : undefined;
       for (const target of TARGETS) {
-        it(`matches TFLite Micro on every golden input (${target})`, async () => {
+        it.skipIf(tools[target].skip)(`matches TFLite Micro on every golden input (${target})`, async () => {
           const mismatches: number[] = [];
           for (const k of SAMPLES) {
             const input = readBytes(sharedFile("golden", model, `input_${k}.bin`));

@@ -3,11 +3,14 @@
  * runs in `npm run test:full`).
  */
 import { describe, it } from "vitest";
-import { HAS_SHARED } from "../support/shared.ts";
+import { needShared, needTarget } from "../support/shared.ts";
 import { expectCaseMatches, goldenOpsCases } from "../support/golden_ops.ts";
 
-describe.skipIf(!HAS_SHARED)("golden-ops conformance (qemu)", () => {
-  for (const c of goldenOpsCases().filter((x) => x.supported)) {
+const ops = needShared("golden-ops");
+const qemu = needTarget("qemu");
+
+describe.skipIf(ops.skip || qemu.skip)("golden-ops conformance (qemu)", () => {
+  for (const c of ops.ok ? goldenOpsCases().filter((x) => x.supported) : []) {
     it.concurrent(c.name, async () => expectCaseMatches(c, "qemu"));
   }
 });

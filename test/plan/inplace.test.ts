@@ -15,10 +15,9 @@ import { buildFresh } from "../../compiler/pipeline.ts";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import type { Graph, Op, Tensor } from "../../compiler/ir/graph.ts";
 import { ALIGN, PLANNERS, lowerBound, overlaps, segmentsOf, type Buffer, type Placement } from "../../compiler/plan/planner.ts";
-import { HAS_SHARED, sharedFile } from "../support/shared.ts";
+import { MODEL_NAMES, needShared, needTarget, sharedFile } from "../support/shared.ts";
 import { GraphBuilder, int32Bytes, int8Bytes, perTensor, prng } from "../support/synthetic.ts";
 import { expectGraphAgree } from "../kernels/differential/agree.ts";
-import { skipWithoutTools } from "../toolchain/toolchain-available.ts";
 
 /** Byte-level oracle: does any arena byte belong to two live segments at one step? */
 function doubleBooked(buffers: Buffer[], p: Placement): string | undefined {
@@ -146,7 +145,7 @@ function chainGraph(spec: ChainSpec): Graph {
   return { name: "chain", tensors: b.tensors, ops, inputs: [input], outputs: [cur] };
 }
 
-const noHost = skipWithoutTools("in-place chains (host C)", ["gcc"]);
+const host = needTarget("host");
 
 describe("random convolution chains share memory and stay exact", () => {
   const run = (targets: ("ts" | "wasm" | "host")[], seed: number, numRuns: number) =>
@@ -157,7 +156,7 @@ describe("random convolution chains share memory and stay exact", () => {
     }), { seed, numRuns });
 
   it("ts == wasm", () => run(["ts", "wasm"], 5, 40), 120_000);
-  it.skipIf(noHost)("ts == wasm == host C", () => run(["ts", "wasm", "host"], 6, 8), 120_000);
+  it.skipIf(host.skip)("ts == wasm == host C", () => run(["ts", "wasm", "host"], 6, 8), 120_000);
 
   it("the chains do take the in-place paths", () => {
     const notes = fc.sample(chainArb, { seed: 5, numRuns: 40 }).flatMap((s) => buildFresh(chainGraph(s)).inPlaceNotes ?? []);
@@ -169,8 +168,10 @@ describe("random convolution chains share memory and stay exact", () => {
   });
 });
 
-describe.skipIf(!HAS_SHARED)("shared models: in place goes below the plain layer-wise bound", () => {
-  for (const model of ["ad01_int8", "kws_ref_model", "vww_96_int8", "pretrainedResnet_quant", "str_ww_ref_model"]) {
+const models = needShared(...MODEL_NAMES.map((m) => `models/${m}.tflite`));
+
+describe.skipIf(models.skip)("shared models: in place goes below the plain layer-wise bound", () => {
+  for (const model of MODEL_NAMES) {
     it(model, () => {
       const r = buildFresh(loadModel(sharedFile("models", `${model}.tflite`)));
       expect(overlaps(r.buffers, r.placement)).toBe(false);

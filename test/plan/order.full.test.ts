@@ -8,13 +8,16 @@ import { describe, expect, it } from "vitest";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import type { Graph } from "../../compiler/ir/graph.ts";
 import { runModel, TARGETS } from "../../compiler/run/targets.ts";
-import { HAS_SHARED, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
+import { needModels, needTarget, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
 
-describe.skipIf(!HAS_SHARED)("pretrainedResnet_quant in another op order", () => {
-  const g = HAS_SHARED ? loadModel(sharedFile("models", "pretrainedResnet_quant.tflite")) : undefined;
+const resnet = needModels("pretrainedResnet_quant");
+const tools = Object.fromEntries(TARGETS.map((t) => [t, needTarget(t)]));
+
+describe.skipIf(resnet.skip)("pretrainedResnet_quant in another op order", () => {
+  const g = resnet.ok ? loadModel(sharedFile("models", "pretrainedResnet_quant.tflite")) : undefined;
   const order = [0, 1, 2, 3, 6, 4, 5, 7, 10, 8, 9, 11, 12, 13, 14, 15];
   for (const target of TARGETS) {
-    it(`matches TFLite Micro on every golden input (${target})`, async () => {
+    it.skipIf(tools[target].skip)(`matches TFLite Micro on every golden input (${target})`, async () => {
       expect(g!.ops.map((o) => o.index)).toEqual([...Array(16).keys()]);
       expect(g!.ops[6].inputs[0]).toBe(g!.ops[3].outputs[0]); // op 6 reads block 1's sum, like op 4
       const permuted: Graph = { ...g!, ops: order.map((i) => g!.ops[i]) };

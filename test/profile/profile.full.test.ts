@@ -7,13 +7,13 @@ import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { formatProfile, profileModel } from "../../compiler/profile/profile.ts";
-import { HAS_SHARED, sharedFile } from "../support/shared.ts";
-import { skipWithoutTools } from "../toolchain/toolchain-available.ts";
+import { needShared, needTarget, sharedFile } from "../support/shared.ts";
 
-const noQemu = skipWithoutTools("profile (full)", ["arm-none-eabi-gcc", "arm-none-eabi-readelf", "qemu-system-arm"]);
 const MODELS = ["kws_ref_model", "vww_96_int8", "pretrainedResnet_quant", "ad01_int8", "str_ww_ref_model"];
+const models = needShared(...MODELS.map((m) => `models/${m}.tflite`));
+const qemu = needTarget("qemu");
 
-describe.skipIf(!HAS_SHARED || noQemu)("mote profile, every shared model", () => {
+describe.skipIf(models.skip || qemu.skip)("mote profile, every shared model", () => {
   for (const model of MODELS) {
     for (const mode of ["codegen", "interpreter"] as const) {
       it(`${model} ${mode}: layer sum within 1% of the whole count`, async () => {

@@ -12,10 +12,10 @@ import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { buildInterpreter } from "../../compiler/pipeline.ts";
 import { emitCLibrary } from "../../compiler/emit/c/model.ts";
 import { keyToOp, parseLayerLines, profileModel } from "../../compiler/profile/profile.ts";
-import { HAS_SHARED, REPO, sharedFile } from "../support/shared.ts";
-import { skipWithoutTools } from "../toolchain/toolchain-available.ts";
+import { REPO, needShared, needTarget, sharedFile } from "../support/shared.ts";
 
-const noQemu = skipWithoutTools("profile", ["arm-none-eabi-gcc", "arm-none-eabi-readelf", "qemu-system-arm"]);
+const ad01 = needShared("models/ad01_int8.tflite");
+const qemu = needTarget("qemu");
 
 describe("profile lines", () => {
   it("parses layer lines, summing repeated keys, ignoring the rest", () => {
@@ -24,7 +24,7 @@ describe("profile lines", () => {
   });
 });
 
-describe.skipIf(!HAS_SHARED)("interpreter hooks", () => {
+describe.skipIf(ad01.skip)("interpreter hooks", () => {
   it("dispatch wraps each kernel call in MOTE_PROFILE_STEP_BEGIN/END(at); keys map to the steps' ops", () => {
     const graph = loadModel(sharedFile("models", "ad01_int8.tflite"));
     const r = buildInterpreter(graph);
@@ -37,7 +37,7 @@ describe.skipIf(!HAS_SHARED)("interpreter hooks", () => {
   });
 });
 
-describe.skipIf(!HAS_SHARED || noQemu)("mote profile in QEMU (ad01_int8)", () => {
+describe.skipIf(ad01.skip || qemu.skip)("mote profile in QEMU (ad01_int8)", () => {
   for (const mode of ["codegen", "interpreter"] as const) {
     it(`${mode}: every layer timed, layer sum within 1% of the whole count`, async () => {
       const graph = loadModel(sharedFile("models", "ad01_int8.tflite"));
@@ -57,9 +57,9 @@ describe.skipIf(!HAS_SHARED || noQemu)("mote profile in QEMU (ad01_int8)", () =>
   }
 });
 
-describe.skipIf(!HAS_SHARED || noQemu)("mote profile command", () => {
+describe.skipIf(ad01.skip || qemu.skip)("mote profile command", () => {
   const mote = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO, "bin", "mote.js"), "profile", ...args], { encoding: "utf8", timeout: 120_000 });
-  const model = HAS_SHARED ? sharedFile("models", "ad01_int8.tflite") : "";
+  const model = sharedFile("models", "ad01_int8.tflite");
   it("prints the per-layer table, the top layers and the sum against the whole count", () => {
     const r = mote(model, "--top", "2");
     expect(r.status, r.stderr).toBe(0);

@@ -11,14 +11,14 @@ import { describe, expect, it } from "vitest";
 import { compileCommand } from "../../compiler/cli/compile.ts";
 import { DEFAULT_PLAN } from "../../compiler/plan/planner.ts";
 import { DEFAULT_BOARD } from "../../compiler/toolchain/boards.ts";
-import { HAS_SHARED, sharedFile } from "../support/shared.ts";
-import { skipWithoutTools } from "../toolchain/toolchain-available.ts";
+import { needShared, needTools, sharedFile } from "../support/shared.ts";
 
 const MODELS = ["ad01_int8", "kws_ref_model", "vww_96_int8", "pretrainedResnet_quant", "str_ww_ref_model"];
-const noTools = skipWithoutTools("peak SRAM vs TFLM", ["arm-none-eabi-gcc", "qemu-system-arm"]);
+const tools = needTools("arm-none-eabi-gcc", "arm-none-eabi-readelf", "arm-none-eabi-nm", "qemu-system-arm");
+const data = needShared("anchors.json", ...MODELS.map((m) => `models/${m}.tflite`));
 
-describe.skipIf(noTools || !HAS_SHARED)("peak SRAM <= 0.6x TFLM + CMSIS-NN", () => {
-  const anchors = HAS_SHARED ? JSON.parse(fs.readFileSync(sharedFile("anchors.json"), "utf8")) : { models: {} };
+describe.skipIf(tools.skip || data.skip)("peak SRAM <= 0.6x TFLM + CMSIS-NN", () => {
+  const anchors = data.ok ? JSON.parse(fs.readFileSync(sharedFile("anchors.json"), "utf8")) : { models: {} };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mote-peak-"));
   for (const model of MODELS) {
     it(model, async () => {

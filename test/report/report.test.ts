@@ -24,8 +24,7 @@ import { DEFAULT_BOARD, loadBoard } from "../../compiler/toolchain/boards.ts";
 import { contiguousRanges } from "../../compiler/report/fit.ts";
 import { parseLinkerMap, symbolSizes } from "../../compiler/report/linker-map.ts";
 import { buildModel, oneOpModel } from "../import/tflite-builder.ts";
-import { HAS_SHARED, sharedFile } from "../support/shared.ts";
-import { skipWithoutTools } from "../toolchain/toolchain-available.ts";
+import { needModels, needTools, sharedFile } from "../support/shared.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mote-report-"));
 
@@ -140,11 +139,11 @@ describe("fit check", () => {
   });
 });
 
-const noTools = skipWithoutTools("report", ["arm-none-eabi-gcc", "arm-none-eabi-nm", "qemu-system-arm"]);
-if (!HAS_SHARED) console.warn("[report] ../shared absent: the ad01_int8 report test is skipped");
+const firmwareTools = needTools("arm-none-eabi-gcc", "arm-none-eabi-readelf", "arm-none-eabi-nm", "qemu-system-arm");
+const ad01 = needModels("ad01_int8");
 
-describe.skipIf(noTools || !HAS_SHARED)("report.json of a firmware build (ad01_int8)", () => {
-  const model = HAS_SHARED ? sharedFile("models", "ad01_int8.tflite") : "";
+describe.skipIf(firmwareTools.skip || ad01.skip)("report.json of a firmware build (ad01_int8)", () => {
+  const model = sharedFile("models", "ad01_int8.tflite");
   const out = path.join(tmp, "ad01");
   let report: Promise<Record<string, any>> | undefined;
   const compiled = () => (report ??= compileHere(model, out));

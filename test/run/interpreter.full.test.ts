@@ -6,15 +6,18 @@
 import { describe, expect, it } from "vitest";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { runModel, TARGETS } from "../../compiler/run/targets.ts";
-import { HAS_SHARED, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
+import { needModels, needTarget, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
 
 export const INTERPRETER_MODELS = ["ad01_int8", "kws_ref_model", "vww_96_int8", "pretrainedResnet_quant", "str_ww_ref_model"];
 const SAMPLES = [0, 1, 2, 3, 4, 5, 6, 7];
 
-describe.skipIf(!HAS_SHARED)("interpreter mode: golden outputs on every target", () => {
+const data = needModels(...INTERPRETER_MODELS);
+const tools = Object.fromEntries(TARGETS.map((t) => [t, needTarget(t)]));
+
+describe.skipIf(data.skip)("interpreter mode: golden outputs on every target", () => {
   for (const model of INTERPRETER_MODELS) {
     for (const target of TARGETS) {
-      it.concurrent(`${model} on ${target}`, async () => {
+      it.skipIf(tools[target].skip).concurrent(`${model} on ${target}`, async () => {
         const graph = loadModel(sharedFile("models", `${model}.tflite`));
         const mismatches: number[] = [];
         for (const k of SAMPLES) {

@@ -6,9 +6,8 @@
  * (so beta and the float32 scales are the model's own), cross-checked against a graph built by
  * hand from meta.json; the kernel runs as TypeScript (the reference semantics).
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { Graph, Op, Tensor } from "../../compiler/ir/graph.ts";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
@@ -16,11 +15,9 @@ import { lowerSoftmax } from "../../compiler/ops/softmax.ts";
 import type { KernelCall } from "../../compiler/ops/types.ts";
 import { softmax, type SoftmaxParams } from "../../kernels/softmax.ts";
 import { softmaxRow } from "./gemmlowp-model.ts";
+import { needShared, sharedFile } from "../support/shared.ts";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const shared = process.env.MOTE_SHARED ?? path.resolve(repoRoot, "../shared");
-const haveShared = existsSync(path.join(shared, "golden-ops"));
-if (!haveShared) console.warn(`[test/softmax] ${shared}/golden-ops not found: skipping golden SOFTMAX tests`);
+const goldenOps = needShared("golden-ops");
 
 interface MetaTensor {
   index: number;
@@ -76,17 +73,17 @@ function runModel(call: KernelCall, input: Int8Array): Int8Array {
   return out;
 }
 
-const cases = haveShared
-  ? readdirSync(path.join(shared, "golden-ops")).filter((d) => d.startsWith("softmax_")).sort()
+const cases = goldenOps.ok
+  ? readdirSync(sharedFile("golden-ops")).filter((d) => d.startsWith("softmax_")).sort()
   : [];
 
-describe.skipIf(!haveShared)("golden-ops SOFTMAX cases", () => {
+describe.skipIf(goldenOps.skip)("golden-ops SOFTMAX cases", () => {
   it("finds the softmax cases", () => {
     expect(cases.length).toBeGreaterThanOrEqual(5);
   });
 
   for (const name of cases) {
-    const dir = path.join(shared, "golden-ops", name);
+    const dir = sharedFile("golden-ops", name);
     it(`${name}: byte-exact for k = 0, 1, 2`, () => {
       const meta = JSON.parse(readFileSync(path.join(dir, "meta.json"), "utf8"));
       expect(meta.op).toBe("SOFTMAX");
@@ -109,12 +106,11 @@ describe.skipIf(!haveShared)("golden-ops SOFTMAX cases", () => {
   }
 });
 
-const kwsLayers = path.join(shared, "golden", "kws_ref_model", "layers");
-const kwsModel = path.join(shared, "models", "kws_ref_model.tflite");
-const haveKws = existsSync(kwsLayers) && existsSync(kwsModel);
-if (!haveKws) console.warn(`[test/softmax] ${kwsLayers} not found: skipping kws_ref_model SOFTMAX test`);
+const kws = needShared("golden/kws_ref_model/layers", "models/kws_ref_model.tflite");
+const kwsLayers = sharedFile("golden", "kws_ref_model", "layers");
+const kwsModel = sharedFile("models", "kws_ref_model.tflite");
 
-describe.skipIf(!haveKws)("kws_ref_model final SOFTMAX", () => {
+describe.skipIf(kws.skip)("kws_ref_model final SOFTMAX", () => {
   it("reproduces tensor 34 from tensor 33", () => {
     const graph = loadModel(kwsModel);
     const op = graph.ops.find((o) => o.opcode === "SOFTMAX");

@@ -11,12 +11,15 @@ import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { buildFor } from "../../compiler/pipeline.ts";
 import { runModel } from "../../compiler/run/targets.ts";
 import { emitCLibrary } from "../../compiler/emit/c/model.ts";
-import { HAS_SHARED, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
+import { needModels, needTarget, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
 
 const MODELS = ["ad01_int8", "kws_ref_model"];
 const SAMPLES = [0, 1, 2, 3];
 
-describe.skipIf(!HAS_SHARED)("--specialize off: golden outputs", () => {
+const data = needModels(...MODELS);
+const host = needTarget("host");
+
+describe.skipIf(data.skip)("--specialize off: golden outputs", () => {
   for (const model of MODELS) {
     it(`${model}: steps call generic kernels with record constants`, () => {
       const graph = loadModel(sharedFile("models", `${model}.tflite`));
@@ -35,7 +38,7 @@ describe.skipIf(!HAS_SHARED)("--specialize off: golden outputs", () => {
       expect(specialized.steps.every((s) => s.args.every((a) => a.k !== "record"))).toBe(true);
     });
     for (const target of ["ts", "wasm", "host"] as const) {
-      it(`${model} on ${target}`, async () => {
+      it.skipIf(target === "host" && host.skip)(`${model} on ${target}`, async () => {
         const graph = loadModel(sharedFile("models", `${model}.tflite`));
         const mismatches: number[] = [];
         for (const k of SAMPLES) {

@@ -13,7 +13,8 @@
  * zero point 0 on axis 0 (CONV_2D, FULLY_CONNECTED) or 3 (DEPTHWISE_CONV_2D) or per-tensor, bias
  * is int32 with scale in*w[c], SOFTMAX output is scale 1/256 zero point -128, AVERAGE_POOL_2D
  * output quantization equals the input's. Scales are float32 values. Tensors stay small (at most
- * a few thousand elements) so the TS reference is quick. Used by test/kernels/differential.test.ts.
+ * a few thousand elements) so the TS reference is quick. Used by test/kernels/differential.test.ts;
+ * `withActivation` appends a RELU or SOFTMAX (the two-op graphs of test/emit/snapshots.test.ts).
  */
 import fc from "fast-check";
 import type { Graph, Op, OpOptions, Tensor } from "../../compiler/ir/graph.ts";
@@ -297,6 +298,19 @@ export function syntheticGraph(spec: OpSpec): Graph {
   const output = b.add("output", "int8", outShape, outQuant);
   const op: Op = { index: 0, opcode: spec.op, version: 1, inputs, outputs: [output], options };
   return { name: `synthetic_${spec.op.toLowerCase()}`, tensors: b.tensors, ops: [op], inputs: [input], outputs: [output] };
+}
+
+/**
+ * `graph` (a one-op synthetic graph) followed by an activation on its output, which becomes the
+ * graph's output: RELU keeps the quantization, SOFTMAX (beta 1) takes scale 1/256, zero point -128.
+ */
+export function withActivation(graph: Graph, opcode: "RELU" | "SOFTMAX"): Graph {
+  const prev = graph.tensors[graph.outputs[0]];
+  const index = graph.tensors.length;
+  const quant = opcode === "SOFTMAX" ? perTensor(1 / 256, -128) : prev.quant;
+  const output: Tensor = { index, name: `${opcode.toLowerCase()}_output`, dtype: "int8", shape: [...prev.shape], quant, isVariable: false };
+  const op: Op = { index: graph.ops.length, opcode, version: 1, inputs: [prev.index], outputs: [index], options: opcode === "SOFTMAX" ? { beta: 1 } : {} };
+  return { ...graph, name: `${graph.name}_${opcode.toLowerCase()}`, tensors: [...graph.tensors, output], ops: [...graph.ops, op], outputs: [index] };
 }
 
 /** Elements in the spec's output tensor. */

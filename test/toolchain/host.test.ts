@@ -12,9 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { MoteError } from "../../compiler/diagnostics.ts";
 import { buildHost, runHost } from "../../compiler/toolchain/host.ts";
-import { buildDir, fixture, skipWithoutTools } from "./toolchain-available.ts";
+import { buildDir, fixture } from "../support/fixtures.ts";
+import { needTarget } from "../support/shared.ts";
 
-const skip = skipWithoutTools("host toolchain", ["gcc"]);
+const skip = needTarget("host").skip;
 
 describe.skipIf(skip)("host build and run", () => {
   let dir = "";

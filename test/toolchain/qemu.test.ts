@@ -10,9 +10,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { buildFirmware, type FirmwareSizes, harnessSizes, mapFileFor, runQemu } from "../../compiler/toolchain/firmware.ts";
-import { buildDir, fixture, skipWithoutTools } from "./toolchain-available.ts";
+import { buildDir, fixture } from "../support/fixtures.ts";
+import { needTarget } from "../support/shared.ts";
 
-const skip = skipWithoutTools("qemu toolchain", ["arm-none-eabi-gcc", "arm-none-eabi-readelf", "qemu-system-arm"]);
+const skip = needTarget("qemu").skip;
 const BOARD = "qemu-mps2-an500";
 const word = (value: number): Uint8Array => new Uint8Array(Uint32Array.of(value).buffer);
 

@@ -11,9 +11,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { buildFirmware, runQemu } from "../../compiler/toolchain/firmware.ts";
-import { buildDir, fixture, skipWithoutTools } from "./toolchain-available.ts";
+import { buildDir, fixture } from "../support/fixtures.ts";
+import { needTarget } from "../support/shared.ts";
 
-const skip = skipWithoutTools("timing", ["arm-none-eabi-gcc", "arm-none-eabi-readelf", "qemu-system-arm"]);
+const skip = needTarget("qemu").skip;
 const RESOLUTION = 40;
 /** Upper bound on the instructions SysTick_Handler executes per wrap (it is 5 at -O2). */
 const HANDLER_INSTRUCTIONS = 8;

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ModelProgram, StepArg } from "../../ir/program.ts";
 import { C_TYPES, cSignature, emitFunction, emitRecordStruct, recordStructName } from "./function.ts";
-import { REPO_ROOT } from "../../paths.ts";
+import { MOTE_VERSION, REPO_ROOT } from "../../paths.ts";
 
 export const INTRINSICS_HEADER = path.join(REPO_ROOT, "runtime", "mote_intrinsics.h");
 
@@ -22,7 +22,7 @@ export interface CLibrary {
 function header(program: ModelProgram, flashBytes: number): string[] {
   return [
     "/* GENERATED FILE. DO NOT EDIT. */",
-    `/* Mote ${process.env.npm_package_version ?? "0.1.0"}: model ${program.name} */`,
+    `/* Mote ${MOTE_VERSION}: model ${program.name} */`,
     `/* arena: ${program.arenaBytes} bytes (SRAM), constants: ${flashBytes} bytes (flash) */`,
   ];
 }

@@ -8,7 +8,8 @@
  * function.ts) with array/record arguments resolved to absolute addresses (null -> 0).
  *
  * Exports: `memory`, `invoke`, and immutable i32 globals `arena_base`, `input_<k>`, `output_<k>`
- * (absolute addresses of the k-th input/output tensor). run.ts instantiates the result in Node.
+ * (absolute addresses of the k-th input/output tensor). run.ts instantiates the result in Node;
+ * `wasmText` gives the same module in binaryen's text format (test/fixtures/snapshots hold it).
  */
 import type { ConstantData, ModelProgram, StepArg } from "../../ir/program.ts";
 import type { KFunction, RecordType } from "../../ir/kir.ts";
@@ -111,8 +112,11 @@ function emitInvoke(mod: WasmModule, program: ModelProgram, functions: Map<strin
   mod.exportFunction("__mote_invoke", "invoke");
 }
 
-/** Builds, validates and optimizes the WASM module for `program`. Throws Error on invalid KIR. */
-export function buildWasm(program: ModelProgram): WasmBuild {
+/**
+ * Builds, validates and optimizes the WASM module for `program`, hands it to `use` and disposes
+ * it. Throws Error on invalid KIR.
+ */
+function withModule<T>(program: ModelProgram, use: (mod: WasmModule, layout: Layout) => T): T {
   const layout = layOut(program);
   const functions = new Map(program.functions.map((f) => [f.name, f]));
   const records = new Map<string, RecordType>(program.records.map((r) => [r.name, r]));
@@ -122,22 +126,30 @@ export function buildWasm(program: ModelProgram): WasmBuild {
     mod.addIntrinsics();
     for (const fn of program.functions) emitFunction(mod, fn, records);
     emitInvoke(mod, program, functions, layout);
-    const inputAddresses = program.inputs.map((t) => layout.arenaBase + t.offset);
-    const outputAddresses = program.outputs.map((t) => layout.arenaBase + t.offset);
     mod.exportI32Global("arena_base", layout.arenaBase);
-    inputAddresses.forEach((a, k) => mod.exportI32Global(`input_${k}`, a));
-    outputAddresses.forEach((a, k) => mod.exportI32Global(`output_${k}`, a));
+    program.inputs.forEach((t, k) => mod.exportI32Global(`input_${k}`, layout.arenaBase + t.offset));
+    program.outputs.forEach((t, k) => mod.exportI32Global(`output_${k}`, layout.arenaBase + t.offset));
     if (!mod.validate()) throw new Error(`wasm emitter: binaryen rejected the module for ${program.name}`);
     mod.optimize(OPTIMIZE_LEVEL);
-    return {
-      bytes: new Uint8Array(mod.emitBinary()),
-      arenaBase: layout.arenaBase,
-      constantAddresses: layout.constantAddresses,
-      inputAddresses,
-      outputAddresses,
-      memoryBytes: layout.pages * PAGE_BYTES,
-    };
+    return use(mod, layout);
   } finally {
     mod.dispose();
   }
+}
+
+/** The WASM module for `program` (bytes plus its memory layout). Throws Error on invalid KIR. */
+export function buildWasm(program: ModelProgram): WasmBuild {
+  return withModule(program, (mod, layout) => ({
+    bytes: new Uint8Array(mod.emitBinary()),
+    arenaBase: layout.arenaBase,
+    constantAddresses: layout.constantAddresses,
+    inputAddresses: program.inputs.map((t) => layout.arenaBase + t.offset),
+    outputAddresses: program.outputs.map((t) => layout.arenaBase + t.offset),
+    memoryBytes: layout.pages * PAGE_BYTES,
+  }));
+}
+
+/** The same module as buildWasm's, in binaryen's text format (what the snapshot fixtures hold). */
+export function wasmText(program: ModelProgram): string {
+  return withModule(program, (mod) => mod.emitText());
 }

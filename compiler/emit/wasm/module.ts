@@ -271,6 +271,7 @@ export class WasmModule {
     return this.m.emitBinary();
   }
 
+  /** The module in binaryen's text format (deterministic for a given module). */
   emitText(): string {
     return this.m.emitText();
   }

@@ -17,7 +17,7 @@ import { describe, expect, it } from "vitest";
 import type { Graph, Op, Tensor } from "../../../compiler/ir/graph.ts";
 import { runModel } from "../../../compiler/run/targets.ts";
 import { GraphBuilder, int8Bytes, perTensor, prng, type Fill } from "../../support/synthetic.ts";
-import { skipWithoutTools } from "../../toolchain/toolchain-available.ts";
+import { needTarget } from "../../support/shared.ts";
 import { expectGraphAgree, seedOf, extremeParams, expectLowerError } from "./agree.ts";
 
 type ActOp =
@@ -200,7 +200,7 @@ async function check(spec: ActSpec, targets: readonly ("ts" | "wasm" | "host")[]
   }
 }
 
-const noHost = skipWithoutTools("activations differential (host C)", ["gcc"]);
+const host = needTarget("host");
 
 describe("activations differential: TS == WASM", () => {
   for (const op of OPS) {
@@ -211,7 +211,7 @@ describe("activations differential: TS == WASM", () => {
   }
 });
 
-describe.skipIf(noHost)("activations differential: TS == WASM == host C", { concurrent: true }, () => {
+describe.skipIf(host.skip)("activations differential: TS == WASM == host C", { concurrent: true }, () => {
   for (const op of OPS) {
     it(`${op}: ${HOST_RUNS} random graphs`, async () => {
       const arb = specArb(op);

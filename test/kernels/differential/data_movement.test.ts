@@ -19,13 +19,13 @@ import type { Graph, Op } from "../../../compiler/ir/graph.ts";
 import { lowerGraph } from "../../../compiler/ops/index.ts";
 import { runModel, type Target } from "../../../compiler/run/targets.ts";
 import { GraphBuilder, int8Bytes, perTensor, prng, type Fill } from "../../support/synthetic.ts";
-import { skipWithoutTools } from "../../toolchain/toolchain-available.ts";
+import { needTarget } from "../../support/shared.ts";
 import { expectGraphAgree, firstDifference } from "./agree.ts";
 
 const SCALE = Math.max(1, Number(process.env.MOTE_DIFF_SCALE ?? 1) || 1);
 const WASM_RUNS = 40 * SCALE;
 const HOST_RUNS = 6 * SCALE;
-const noHost = skipWithoutTools("differential data movement (host C)", ["gcc"]);
+const host = needTarget("host");
 
 const product = (d: readonly number[]): number => d.reduce((a, b) => a * b, 1);
 const int32Data = (values: number[]): Uint8Array => new Uint8Array(Int32Array.from(values).buffer);
@@ -404,7 +404,7 @@ describe("differential data movement: TS == oracle == WASM", () => {
   }
 });
 
-describe.skipIf(noHost)("differential data movement: TS == WASM == host C", { concurrent: true }, () => {
+describe.skipIf(host.skip)("differential data movement: TS == WASM == host C", { concurrent: true }, () => {
   for (const c of CASES) {
     it(`${c.name}: ${HOST_RUNS} random graphs`, () => property(c, c.seed + 1, HOST_RUNS, ["ts", "wasm", "host"]), 120_000 * SCALE);
   }

@@ -16,7 +16,7 @@ import type { Graph, Op, Tensor } from "../../../compiler/ir/graph.ts";
 import { lowerGraph } from "../../../compiler/ops/index.ts";
 import { runModel } from "../../../compiler/run/targets.ts";
 import { GraphBuilder, int8Bytes, perTensor, prng, type Activation, type Fill } from "../../support/synthetic.ts";
-import { skipWithoutTools } from "../../toolchain/toolchain-available.ts";
+import { needTarget } from "../../support/shared.ts";
 import { expectGraphAgree, seedOf, extremeParams, expectLowerError } from "./agree.ts";
 
 type EwOp = "ADD" | "SUB" | "MUL" | "MAXIMUM" | "MINIMUM";
@@ -194,7 +194,7 @@ async function check(spec: EwSpec, targets: readonly ("ts" | "wasm" | "host")[])
   }
 }
 
-const noHost = skipWithoutTools("elementwise differential (host C)", ["gcc"]);
+const host = needTarget("host");
 
 describe("elementwise differential: TS == WASM", () => {
   for (const op of OPS) {
@@ -205,7 +205,7 @@ describe("elementwise differential: TS == WASM", () => {
   }
 });
 
-describe.skipIf(noHost)("elementwise differential: TS == WASM == host C", { concurrent: true }, () => {
+describe.skipIf(host.skip)("elementwise differential: TS == WASM == host C", { concurrent: true }, () => {
   for (const op of OPS) {
     it(`${op}: ${HOST_RUNS} random graphs`, async () => {
       const arb = specArb(op);

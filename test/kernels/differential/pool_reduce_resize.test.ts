@@ -19,12 +19,12 @@ import { quantizeMultiplier } from "../../../compiler/ops/quant.ts";
 import { runModel, type Target } from "../../../compiler/run/targets.ts";
 import { mbqm } from "../../../kernels/intrinsics.ts";
 import { GraphBuilder, int8Bytes, perTensor, prng, type Fill } from "../../support/synthetic.ts";
-import { skipWithoutTools } from "../../toolchain/toolchain-available.ts";
+import { needTarget } from "../../support/shared.ts";
 import { expectGraphAgree, seedOf, extremeParams, loweringError } from "./agree.ts";
 
 const WASM_RUNS = 40;
 const HOST_RUNS = 5;
-const noHost = skipWithoutTools("pool/reduce/resize differential (host C)", ["gcc"]);
+const host = needTarget("host");
 
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 
@@ -255,7 +255,7 @@ describe("pool/reduce/resize differential: TS == WASM", () => {
   }
 });
 
-describe.skipIf(noHost)("pool/reduce/resize differential: TS == WASM == host C", { concurrent: true }, () => {
+describe.skipIf(host.skip)("pool/reduce/resize differential: TS == WASM == host C", { concurrent: true }, () => {
   for (const op of OPS) {
     it(`${op}: ${HOST_RUNS} random graphs`, async () => {
       await fc.assert(

@@ -15,13 +15,13 @@ import type { Graph, Op, Tensor } from "../../../compiler/ir/graph.ts";
 import { lowerGraph } from "../../../compiler/ops/index.ts";
 import type { Target } from "../../../compiler/run/targets.ts";
 import { GraphBuilder, int32Bytes, int8Bytes, perTensor, prng, type Fill } from "../../support/synthetic.ts";
-import { skipWithoutTools } from "../../toolchain/toolchain-available.ts";
+import { needTarget } from "../../support/shared.ts";
 import { expectGraphAgree, loweringError } from "./agree.ts";
 
 const SCALE = Math.max(1, Number(process.env.MOTE_DIFF_SCALE ?? 1) || 1);
 const WASM_RUNS = 40 * SCALE;
 const HOST_RUNS = 6 * SCALE;
-const noHost = skipWithoutTools("differential tconv/bmm (host C)", ["gcc"]);
+const host = needTarget("host");
 
 type Activation = "NONE" | "RELU" | "RELU6" | "RELU_N1_TO_1";
 const product = (d: readonly number[]): number => d.reduce((a, b) => a * b, 1);
@@ -234,7 +234,7 @@ describe("differential tconv/bmm: TS == WASM", () => {
   }
 });
 
-describe.skipIf(noHost)("differential tconv/bmm: TS == WASM == host C", { concurrent: true }, () => {
+describe.skipIf(host.skip)("differential tconv/bmm: TS == WASM == host C", { concurrent: true }, () => {
   for (const c of CASES) {
     it(`${c.name}: ${HOST_RUNS} random graphs`, () => property(c, c.seed + 1, HOST_RUNS, ["ts", "wasm", "host"]), 120_000 * SCALE);
   }
