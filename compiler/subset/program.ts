@@ -7,12 +7,11 @@
  * is what `mote check` uses (it returns them all). After lowering, a whole-program pass rejects
  * recursion and marks which array parameters are written (so C can declare the rest const).
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { KModule, ParamType, RecordType } from "../ir/kir.ts";
 import type { KernelLibrary } from "../ir/kernels.ts";
 import { calleesOf, markWrittenArrays } from "../ir/walk.ts";
-import { MoteError } from "../diagnostics.ts";
+import { fail } from "../diagnostics.ts";
 import { kernelFile } from "../paths.ts";
 import { lowerFunction, paramTypeOf, type CalleeInfo, type LowerEnv } from "./lower.ts";
 import { DiagnosticSink, formatSubsetDiagnostic, parseKernelFile, type KernelFile, type SubsetDiagnostic } from "./source.ts";
@@ -117,15 +116,14 @@ export function buildProgram(entryFiles: string[]): KernelProgram {
 }
 
 /**
- * Lowers `files` (and what they import) for code generation; any subset violation is a
- * MoteError listing them. Look kernel entries up with `kirName(stem, fn)`: a function name that
+ * Lowers `files` (and what they import) for code generation; any subset violation is
+ * MOTE2902 listing them all on one line (`mote check` prints one per line). Look kernel entries up with `kirName(stem, fn)`: a function name that
  * two files share gets its file's stem as a prefix.
  */
 export function loadProgram(files: string[]): KernelProgram {
   const prog = buildProgram(files);
   if (prog.diagnostics.length > 0) {
-    const lines = prog.diagnostics.map(formatSubsetDiagnostic);
-    throw new MoteError(prog.diagnostics[0].code, `kernel source is outside the subset:\n${lines.join("\n")}`);
+    fail(2902, prog.diagnostics.map(formatSubsetDiagnostic).join("; "));
   }
   return prog;
 }
@@ -135,11 +133,8 @@ export function loadKernels(stems: string[]): KModule {
   return loadProgram(stems.map(kernelFile)).module;
 }
 
-/** `mote check`: diagnostics for the given files (and what they import). */
+/** `mote check`: diagnostics for the given files (and what they import); MOTE2901 for a file it cannot read. */
 export function checkFiles(files: string[]): SubsetDiagnostic[] {
-  for (const f of files) {
-    if (!fs.existsSync(f)) throw new MoteError(1001, `cannot read ${f}: no such file`);
-  }
   return buildProgram(files).diagnostics;
 }
 

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
-import { DIAGNOSTICS, MoteError } from "../../compiler/diagnostics.ts";
+import { DIAGNOSTICS, isSubsetCode, MoteError } from "../../compiler/diagnostics.ts";
 import { checkKernelSource, SUBSET_EXAMPLES } from "../../compiler/subset/examples.ts";
 import { checkFiles } from "../../compiler/subset/program.ts";
 import { KERNELS_DIR, REPO_ROOT } from "../../compiler/paths.ts";
@@ -23,10 +23,10 @@ function check(source: string, name = "kernel.ts"): SubsetDiagnostic[] {
   return checkKernelSource(source, name, kd.dir);
 }
 
-const subsetCodes = Object.keys(DIAGNOSTICS).map(Number).filter((c) => c >= 2000 && c < 3000);
+const subsetCodes = Object.keys(DIAGNOSTICS).map(Number).filter(isSubsetCode);
 
 describe("example table", () => {
-  it("has exactly one example per 2xxx code, in code order", () => {
+  it("has exactly one example per subset code (2001-2899), in code order", () => {
     const codes = SUBSET_EXAMPLES.map((e) => e.code);
     expect(codes).toEqual([...subsetCodes].sort((a, b) => a - b));
   });
@@ -91,8 +91,16 @@ describe("kernels/", () => {
     expect(checkFiles(files).map(formatSubsetDiagnostic)).toEqual([]);
   });
 
-  it("a missing file is a user error, not a crash", () => {
-    expect(() => checkFiles([path.join(kd.dir, "nope.ts")])).toThrow(MoteError);
+  it("a missing file is a user error (MOTE2901), not a crash", () => {
+    let error: unknown;
+    try {
+      checkFiles([path.join(kd.dir, "nope.ts")]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(MoteError);
+    expect((error as MoteError).code).toBe(2901);
+    expect((error as MoteError).message).toMatch(/^cannot read kernel file .*nope\.ts: no such file$/);
   });
 });
 
