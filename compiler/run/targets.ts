@@ -114,7 +114,7 @@ export async function traceHost(graph: Graph, inputs: Uint8Array[], opts: RunOpt
   const dir = fs.mkdtempSync(path.join(work(), "trace-"));
   inputs.forEach((bytes, k) => fs.writeFileSync(path.join(dir, `input_${k}.bin`), bytes));
   const r = await runProcess(b.path, [dir], { timeoutMs: 60_000 });
-  if (r.code !== 0) fail(5002, "traced host program", r.stderr.trim());
+  if (r.code !== 0) fail(5011, `${path.basename(b.path)} (traced)`, r.stderr.trim().split("\n").join(" | "));
   const out = new Map<number, Uint8Array>();
   for (const f of fs.readdirSync(dir)) {
     const m = /^tensor_(\d+)\.bin$/.exec(f);

@@ -43,7 +43,7 @@ export async function runWasm(program: ModelProgram, inputs: Uint8Array[]): Prom
   });
   if (inputs.length > program.inputs.length) {
     const k = program.inputs.length;
-    fail(5005, k, 0, "-", `the model has ${k} input${k === 1 ? "" : "s"}`, inputs[k].length);
+    fail(6006, k, inputs.length);
   }
   const { module, build } = await compiledWasm(program);
   const instance = await WebAssembly.instantiate(module, {});
