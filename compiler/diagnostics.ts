@@ -115,7 +115,17 @@ export type DiagnosticCode = keyof typeof DIAGNOSTICS;
  * so an old message can still be looked up, and are never reused for another meaning.
  */
 export const RESERVED: Partial<Record<DiagnosticCode, string>> = {
-  5002: "retired: its sites now have their own codes (toolchain and run failures 5009-5015, options and command line 6xxx)",
+  5002: "retired for specific codes (toolchain and run failures 5009-5015, options and the command line 6xxx)",
+};
+
+/** The ranges of the header, by thousands digit (docs/errors.md is grouped by them). */
+export const CODE_RANGES: Record<number, string> = {
+  1: "model import (the .tflite file)",
+  2: "kernel source (2001-2899: constructs outside the subset, with examples in docs/subset.md; 29xx: kernel files)",
+  3: "specialization and op lowering",
+  4: "memory planning and fit",
+  5: "emission, toolchains, boards, running a built model",
+  6: "options and the command line",
 };
 
 /** Constructs outside the kernel subset (2001-2899): each has an example in docs/subset.md. */
