@@ -94,6 +94,8 @@ export const DIAGNOSTICS = {
   5013: { message: "cannot read the linker map {0}: {1}", hint: "use the firmware.map that mote compile writes beside firmware.elf, from the same build" },
   5014: { message: "no C files in the model library {0}", hint: "write the library there first: mote compile MODEL --no-firmware --out {0}" },
   5015: { message: "bench outputs differ from golden: {0}", hint: "the results are still written; rerun the model with mote run --target ts and --target qemu on the failing input to find which target differs, and report it" },
+  5016: { message: "model image step {0} names kernel id {1}, which this build does not contain", hint: "rebuild the image and the program together (mote compile --mode interpreter); kernel ids are listed in compiler/build/interpreter/kernel-ids.ts" },
+  5017: { message: "the model image is invalid: {0}", hint: "rebuild it with this version of Mote (mote compile --mode interpreter); a hand-edited or damaged image is rejected before any step runs" },
 
   // 6xxx: options and the command line
   6001: { message: "invalid command line: {0}", hint: "run mote --help, or mote <command> --help, for the usage" },

@@ -18,8 +18,8 @@ import { DiagnosticSink, formatSubsetDiagnostic, parseKernelFile, type KernelFil
 
 /**
  * Files the subset compiler never lowers: type aliases, the intrinsic references and the
- * interpreter's dispatch reference (runtime/dispatch.ts; compiler/build/interpreter/dispatch.ts generates
- * the function per build, under the KIR name `dispatch`).
+ * interpreter's dispatch reference (runtime/dispatch.ts; compiler/build/interpreter/dispatch.ts
+ * generates its two functions per build, under the KIR names `dispatch` and `hasKernel`).
  */
 const NOT_LOWERED = new Set(["types", "intrinsics", "dispatch"]);
 
@@ -32,6 +32,16 @@ export const DISPATCH_SIGNATURE: CalleeInfo = {
   ],
   ret: "void",
 };
+
+/** Signature of the interpreter's hasKernel(kernel): is this kernel id in the build? */
+export const HAS_KERNEL_SIGNATURE: CalleeInfo = {
+  kirName: "hasKernel",
+  params: [{ kind: "scalar", type: "i32" }],
+  ret: "bool",
+};
+
+/** The generated functions runtime/dispatch.ts stands for, by exported name. */
+const DISPATCH_FUNCTIONS = new Map([["dispatch", DISPATCH_SIGNATURE], ["hasKernel", HAS_KERNEL_SIGNATURE]]);
 
 export interface KernelProgram extends KernelLibrary {
   diagnostics: SubsetDiagnostic[];
@@ -81,7 +91,7 @@ export function buildProgram(entryFiles: string[]): KernelProgram {
       resolveCall: (name) => {
         if (kf.functions.has(name)) return signatures.get(kirName(kf.stem, name));
         const imp = kf.imports.get(name);
-        if (imp?.kind === "kernel" && path.basename(imp.file) === "dispatch.ts" && imp.name === "dispatch") return DISPATCH_SIGNATURE;
+        if (imp?.kind === "kernel" && path.basename(imp.file) === "dispatch.ts" && DISPATCH_FUNCTIONS.has(imp.name)) return DISPATCH_FUNCTIONS.get(imp.name);
         if (imp?.kind === "kernel") return signatures.get(kirName(path.basename(imp.file, ".ts"), imp.name));
         return undefined;
       },

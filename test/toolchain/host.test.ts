@@ -55,8 +55,8 @@ describe.skipIf(skip)("host build and run", () => {
   it("a compile error is error 5009 with the compiler's message", async () => {
     const lib = path.join(dir, "broken");
     mkdirSync(lib);
-    writeFileSync(path.join(lib, "model.h"), "#include <stddef.h>\n#define MOTE_NUM_INPUTS 1\n#define MOTE_NUM_OUTPUTS 1\nvoid *mote_input(int);\nsize_t mote_input_bytes(int);\nconst void *mote_output(int);\nsize_t mote_output_bytes(int);\nvoid mote_invoke(void);\n");
-    writeFileSync(path.join(lib, "model.c"), "#include \"model.h\"\nvoid mote_invoke(void) { int unused; }\n");
+    writeFileSync(path.join(lib, "model.h"), "#include <stddef.h>\n#define MOTE_NUM_INPUTS 1\n#define MOTE_NUM_OUTPUTS 1\nvoid *mote_input(int);\nsize_t mote_input_bytes(int);\nconst void *mote_output(int);\nsize_t mote_output_bytes(int);\nint mote_invoke(void);\n");
+    writeFileSync(path.join(lib, "model.c"), "#include \"model.h\"\nint mote_invoke(void) { int unused; return 0; }\n");
     const build = buildHost(lib, path.join(dir, "broken-exe"));
     await expect(build).rejects.toMatchObject({ code: 5009, message: expect.stringMatching(/unused variable .unused./) });
   });
