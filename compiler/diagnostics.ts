@@ -1,10 +1,21 @@
 /**
  * @fileoverview Every error Mote reports to a user, in one table with stable codes.
  *
- * Ranges by phase: 1xxx model import, 2xxx kernel-subset check, 3xxx specialization and op
- * lowering, 4xxx memory planning, 5xxx emission, toolchains and boards. A code never changes
- * meaning once released; docs/subset.md and tests quote them. Raise errors only through
- * `fail(code, ...args)` (a user error: exit status 1, one line) so the text lives here.
+ * Ranges by phase:
+ *   1xxx  model import (the .tflite file)
+ *   2xxx  kernel source: 2001-2899 constructs outside the subset (each with a wrong example and
+ *         its fix in docs/subset.md, compiler/subset/examples.ts), 29xx kernel files as a whole
+ *   3xxx  specialization and op lowering
+ *   4xxx  memory planning and fit
+ *   5xxx  emission, toolchains, boards, running a built model (host, QEMU, WASM, model image)
+ *   6xxx  options and the command line: bad flag values, wrong counts of files, unreadable
+ *         input files (the same codes when the options come through the API)
+ * A code never changes meaning once released, and is never renumbered or reused; docs/subset.md
+ * and tests quote them. Raise errors only through `fail(code, ...args)` (a user error: exit
+ * status 1, one line) so the text lives here; `diagnostic()` builds one without throwing (the
+ * CLI's translation of commander's parse errors). test/diagnostics.test.ts checks that nothing
+ * else constructs a MoteError and that every code is raised somewhere (or listed in RESERVED).
+ * Internal errors (impossible states: bugs) stay plain `throw new Error(...)`.
  */
 
 export interface DiagnosticInfo {
@@ -16,15 +27,15 @@ export interface DiagnosticInfo {
 
 export const DIAGNOSTICS = {
   // 1xxx: model import
-  1001: { message: "cannot read model file {0}: {1}" },
+  1001: { message: "cannot read model file {0}: {1}", hint: "pass the path of an int8 .tflite file" },
   1002: { message: "{0} is not a TFLite flatbuffer: {1}", hint: "pass an int8 .tflite file (identifier TFL3)" },
   1003: { message: "model file is truncated or corrupt: {0}", hint: "re-export the model; the file may be cut short or damaged" },
-  1004: { message: "model has {0} subgraphs; Mote compiles models with exactly one subgraph" },
-  1005: { message: "unsupported tensor type {0} for tensor {1} ({2})" },
+  1004: { message: "model has {0} subgraphs; Mote compiles models with exactly one subgraph", hint: "export the model without control flow (IF/WHILE/CALL_ONCE), so that it has one subgraph" },
+  1005: { message: "unsupported tensor type {0} for tensor {1} ({2})", hint: "Mote runs int8, uint8, int16 and int32 tensors: quantize the model to int8 (full-integer post-training quantization)" },
   1006: { message: "model is not int8-quantized: {0}", hint: "quantize the model to int8 (full-integer post-training quantization) before compiling" },
-  1007: { message: "model uses an unknown operator code {0} at op index {1}" },
-  1008: { message: "unsupported operator{0}: {1}. Supported: {2}" },
-  1009: { message: "invalid model: {0}" },
+  1007: { message: "model uses an unknown operator code {0} at op index {1}", hint: "the file is damaged or comes from a newer TFLite schema: re-export it with the builtin operators" },
+  1008: { message: "unsupported operator{0}: {1}. Supported: {2}", hint: "docs/operators.md lists each supported operator and its limits; replace the others in the model" },
+  1009: { message: "invalid model: {0}", hint: "re-export the model; the message names the part Mote cannot use" },
 
   // 2xxx: kernel-subset check (compiler/subset/). Each has a wrong example and the fix in docs/subset.md.
   2001: { message: "class declarations are not in the kernel subset", hint: "write plain functions that take a params record" },
@@ -57,25 +68,72 @@ export const DIAGNOSTICS = {
   2028: { message: "record {1} has no field '{0}'", hint: "fix its spelling, or add the field to the params interface and have op lowering fill it" },
   2029: { message: "function '{0}' must declare its return type", hint: "add ': void' or ': i32'" },
   2030: { message: "cannot assign to '{0}'", hint: "only local variables, scalar parameters and array elements can be assigned" },
+  // 29xx: kernel files as a whole (not subset constructs: no example in docs/subset.md)
+  2901: { message: "cannot read kernel file {0}: {1}", hint: "pass the path of a kernel .ts file (kernels/*.ts); a kernel's imports must exist next to it" },
+  2902: { message: "kernel source is outside the subset: {0}", hint: "fix each one; mote check FILE.ts lists them with their codes, and docs/subset.md has a wrong example and its fix for every code" },
 
   // 3xxx: specialization and op lowering
-  3001: { message: "op {0} ({1}) at index {2}: {3}" },
+  3001: { message: "op {0} ({1}) at index {2}: {3}", hint: "docs/operators.md lists what each operator supports; change that layer of the model" },
 
   // 4xxx: memory planning
   4001: { message: "model does not fit {0}: {1} needs {2} bytes, {3} available ({4} bytes short); peak at op {5} ({6})" },
 
   // 5xxx: emission, toolchains, boards
   5001: { message: "{0} not found", hint: "install it: {1}" },
-  5002: { message: "{0} failed: {1}" },
-  5003: { message: "unknown board {0}. Boards: {1}" },
-  5004: { message: "unknown target {0}. Targets: ts, wasm, host, qemu" },
-  5005: { message: "input {0}: expected {1} bytes for tensor {2} ({3}), got {4}" },
-  5006: { message: "firmware did not finish: {0}" },
+  5002: { message: "{0} failed: {1}" }, // retired: split into 5009-5015 and 6xxx; see RESERVED
+  5003: { message: "unknown board {0}. Boards: {1}", hint: "pass --board with one of the listed boards (each is a folder of boards/ with a board.json)" },
+  5004: { message: "unknown target {0}. Targets: ts, wasm, host, qemu", hint: "pass --target with one of the listed targets (qemu is the default)" },
+  5005: { message: "input {0}: expected {1} bytes for tensor {2} ({3}), got {4}", hint: "pass the raw bytes of the tensor, one byte per int8 element in the tensor's layout" },
+  5006: { message: "firmware did not finish: {0}", hint: "the firmware's own error line is quoted; raise the board's stackBytes for a stack overflow, or pass a longer timeout" },
   5007: { message: "board {0} has no firmware support yet (description only)", hint: "use --board {1}, optionally with {0}'s memory limits" },
-  5008: { message: "invalid board description {0}: {1}" },
+  5008: { message: "invalid board description {0}: {1}", hint: "fix that board.json; boards/qemu-mps2-an500/board.json shows every field" },
+  5009: { message: "gcc failed to build the host program: {0}", hint: "the full log is {1}; generated C builds with -Wall -Wextra -Werror, so unless the library was edited by hand this is a Mote bug: please report it with the log" },
+  5010: { message: "arm-none-eabi-gcc failed to build the firmware for {0}: {1}", hint: "the full log is {2}; check the board's sources and linker script in boards/{0}/, and report generated-code errors as a Mote bug" },
+  5011: { message: "host program {0} failed: {1}", hint: "rebuild it (mote run --target host rebuilds on every run); if it persists, run the program by hand on a directory holding input_<i>.bin and report the output" },
+  5012: { message: "{0} failed on {1}: {2}", hint: "{1} must be an ARM ELF that mote compile built; reinstall the ARM toolchain (apt-get install binutils-arm-none-eabi) if the tool itself fails" },
+  5013: { message: "cannot read the linker map {0}: {1}", hint: "use the firmware.map that mote compile writes beside firmware.elf, from the same build" },
+  5014: { message: "no C files in the model library {0}", hint: "write the library there first: mote compile MODEL --no-firmware --out {0}" },
+  5015: { message: "bench outputs differ from golden: {0}", hint: "the results are still written; rerun the model with mote run --target ts and --target qemu on the failing input to find which target differs, and report it" },
+  5016: { message: "model image step {0} names kernel id {1}, which this build does not contain", hint: "rebuild the image and the program together (mote compile --mode interpreter); kernel ids are listed in compiler/build/interpreter/kernel-ids.ts" },
+  5017: { message: "the model image is invalid: {0}", hint: "rebuild it with this version of Mote (mote compile --mode interpreter); a hand-edited or damaged image is rejected before any step runs" },
+
+  // 6xxx: options and the command line
+  6001: { message: "invalid command line: {0}", hint: "run mote --help, or mote <command> --help, for the usage" },
+  6002: { message: "unknown mode '{0}'. Modes: {1}", hint: "pass --mode codegen (the default) or --mode interpreter" },
+  6003: { message: "unknown plan '{0}'. Plans: {1}", hint: "pass --plan with one of the listed planners, or leave it out for the default" },
+  6004: { message: "unknown bench configuration '{0}'. Configurations: {1}", hint: "pass --config with one of the listed names, or leave it out to run all of them" },
+  6005: { message: "{0} takes {1}, got '{2}'", hint: "fix the value of {0} (mote <command> --help lists every option)" },
+  6006: { message: "wrong number of inputs: the model has {0}, {1} given", hint: "pass one input per model input, in the model's order (mote run: --input FILE once per input)" },
+  6007: { message: "wrong number of outputs: the model has {0}, {1} --output file(s) given", hint: "pass --output FILE once per model output, in the model's order" },
+  6008: { message: "{0} and {1} cannot be combined", hint: "{2}" },
+  6009: { message: "cannot read input file {0}: {1}", hint: "pass a file of raw input tensor bytes (int8: one byte per element, in the tensor's layout)" },
+  6010: { message: "no golden data for model {0}: {1} is missing", hint: "the bench checks every output against ../shared/golden/<model>/input_<i>.bin and output_<i>.bin; set MOTE_SHARED to move ../shared" },
 } satisfies Record<number, DiagnosticInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS;
+
+/**
+ * Codes in the table that nothing raises any more, each with the reason. They stay in the table
+ * so an old message can still be looked up, and are never reused for another meaning.
+ */
+export const RESERVED: Partial<Record<DiagnosticCode, string>> = {
+  5002: "retired for specific codes (toolchain and run failures 5009-5015, options and the command line 6xxx)",
+};
+
+/** The ranges of the header, by thousands digit (docs/errors.md is grouped by them). */
+export const CODE_RANGES: Record<number, string> = {
+  1: "model import (the .tflite file)",
+  2: "kernel source (2001-2899: constructs outside the subset, with examples in docs/subset.md; 29xx: kernel files)",
+  3: "specialization and op lowering",
+  4: "memory planning and fit",
+  5: "emission, toolchains, boards, running a built model",
+  6: "options and the command line",
+};
+
+/** Constructs outside the kernel subset (2001-2899): each has an example in docs/subset.md. */
+export function isSubsetCode(code: number): boolean {
+  return code > 2000 && code < 2900;
+}
 
 /** A user error: bad input, missing tool, model that does not fit. The CLI exits 1 on it. */
 export class MoteError extends Error {
@@ -99,10 +157,15 @@ export function formatDiagnostic(code: DiagnosticCode, args: readonly unknown[])
   return info.message.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)]));
 }
 
-/** Throws the user error `code` with its message filled from `args`. */
-export function fail(code: DiagnosticCode, ...args: unknown[]): never {
+/** The user error `code` with its message and hint filled from `args` (see fail). */
+export function diagnostic(code: DiagnosticCode, ...args: unknown[]): MoteError {
   const info: DiagnosticInfo = DIAGNOSTICS[code];
   let hint = info.hint;
   if (hint) hint = hint.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)]));
-  throw new MoteError(code, formatDiagnostic(code, args), hint);
+  return new MoteError(code, formatDiagnostic(code, args), hint);
+}
+
+/** Throws the user error `code` with its message filled from `args`. */
+export function fail(code: DiagnosticCode, ...args: unknown[]): never {
+  throw diagnostic(code, ...args);
 }

@@ -1,7 +1,9 @@
 /**
  * @fileoverview The TypeScript reference of the interpreter's `dispatch` (runtime/interpreter.ts):
  * calls the generic kernel with id `kernel`, its record and array arguments read from the step
- * of the model image at word `at`.
+ * of the model image at word `at`; and of `hasKernel`, which says whether the build contains a
+ * kernel id (the interpreter's image check rejects any other before a step runs, so `dispatch`
+ * only ever sees ids `hasKernel` accepts).
  *
  * Not subset code, like kernels/intrinsics.ts: the compiler never lowers this file. For C and
  * WASM it generates the same function as KIR (compiler/build/interpreter/dispatch.ts) for the kernels a
@@ -42,9 +44,15 @@ function view(elem: Elem, bytes: Uint8Array, offset: number): TypedArray {
   }
 }
 
+/** True when this build contains the kernel with id `kernel`. */
+export function hasKernel(kernel: i32): boolean {
+  return table.has(kernel);
+}
+
 export function dispatch(kernel: i32, image: Int32Array, at: i32, arena: Int8Array): void {
   const entry = table.get(kernel);
-  if (entry === undefined) throw new Error(`interpreter: kernel id ${kernel} is not in this build`);
+  // Unreachable: imageStatus rejected every step whose kernel hasKernel does not accept.
+  if (entry === undefined) throw new Error(`interpreter: dispatch reached kernel id ${kernel}, which this build does not contain`);
   const record: Record<string, number> = {};
   const rec = image[at + 2];
   entry.fields.forEach((f, k) => { record[f] = image[rec + k]; });

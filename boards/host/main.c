@@ -3,7 +3,9 @@
  *
  * Usage: ./prog DIR. Reads DIR/input_<i>.bin into mote_input(i) for every model input (the
  * file must hold exactly mote_input_bytes(i) bytes), calls mote_invoke() once and writes
- * DIR/output_<i>.bin. Any problem prints one "error: ..." line on stderr and exits with 1.
+ * DIR/output_<i>.bin. Any problem prints one "error: ..." line on stderr and exits with 1; a
+ * nonzero mote_invoke() status is "error: mote_invoke() returned status N" (the runner,
+ * compiler/toolchain/host.ts, says what N means for the model).
  * Built by compiler/toolchain/host.ts with gcc -std=c11 -Wall -Wextra -Werror; the firmware
  * counterpart is boards/qemu-mps2-an500/main.c.
  */
@@ -87,7 +89,11 @@ int main(int argc, char **argv)
   trace_dir = argv[1];
 #endif
   for (int i = 0; i < MOTE_NUM_INPUTS; i++) read_input(argv[1], i);
-  mote_invoke();
+  int status = mote_invoke();
+  if (status != 0) {
+    fprintf(stderr, "error: mote_invoke() returned status %d\n", status);
+    return 1;
+  }
   for (int i = 0; i < MOTE_NUM_OUTPUTS; i++) write_output(argv[1], i);
   return 0;
 }

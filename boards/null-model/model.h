@@ -18,6 +18,6 @@ void *mote_input(int index);
 size_t mote_input_bytes(int index);
 const void *mote_output(int index);
 size_t mote_output_bytes(int index);
-void mote_invoke(void);
+int mote_invoke(void);
 
 #endif

@@ -6,7 +6,9 @@
  * mote_input_bytes(i)), paints the free stack, times exactly one mote_invoke() with SysTick,
  * writes output_<i>.bin, prints "instructions: N" and "stack: N" lines (and, built with
  * -DMOTE_PROFILE, one "layer <key>: N" line per layer from profile.c) and exits with status 0.
- * Any failure prints one "error: ..." line and exits with status 1.
+ * Any failure prints one "error: ..." line and exits with status 1; a nonzero mote_invoke()
+ * status is "error: mote_invoke() returned status N" (compiler/toolchain/firmware.ts hands N to
+ * the runner, which says what it means for the model).
  *
  * Stack measure: every word between __stack_bottom (link.ld) and main's stack pointer is set
  * to MOTE_STACK_PAINT before timing (the painting loop keeps everything in registers and no
@@ -112,9 +114,16 @@ int main(void)
 
   mote_timer_start();
   uint64_t start = mote_ticks_now();
-  mote_invoke();
+  int status = mote_invoke();
   uint64_t end = mote_ticks_now();
   mote_timer_stop(); /* no SysTick frames on the stack while it is scanned */
+  if (status != 0) {
+    sh_write0("error: mote_invoke() returned status ");
+    if (status < 0) sh_write0("-");
+    mote_log_number((uint64_t)(status < 0 ? -(int64_t)status : (int64_t)status));
+    sh_write0("\n");
+    return 1;
+  }
 
   const volatile uint32_t *lowest = __stack_bottom;
   while (lowest < painted_top && *lowest == MOTE_STACK_PAINT) lowest++;

@@ -98,7 +98,7 @@ function modelFiles(spec: string): ModelFiles {
       return m && fs.existsSync(path.join(golden, `output_${m[1]}.bin`)) ? [Number(m[1])] : [];
     }).sort((a, b) => a - b)
     : [];
-  if (!inputs.includes(MEASURED_INPUT)) fail(1001, path.join(golden, `input_${MEASURED_INPUT}.bin`), "the bench needs the model's golden inputs and outputs (../shared/golden/<model>/)");
+  if (!inputs.includes(MEASURED_INPUT)) fail(6010, name, path.join(golden, `input_${MEASURED_INPUT}.bin`));
   return { name, file, golden, inputs };
 }
 

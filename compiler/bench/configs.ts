@@ -52,10 +52,10 @@ export const ANCHOR_CONFIGS = [
 
 export const CONFIG_NAMES = [...CONFIGS.map((c) => c.name), ...ANCHOR_CONFIGS.map((c) => c.name)];
 
-/** The configurations named `names` (CONFIGS order kept); MOTE5002 on an unknown name. */
+/** The configurations named `names` (CONFIGS order kept); MOTE6004 on an unknown name. */
 export function selectConfigs(names: readonly string[]): BenchConfig[] {
   for (const n of names) {
-    if (!CONFIGS.some((c) => c.name === n)) fail(5002, "bench", `unknown configuration '${n}' (configurations: ${CONFIGS.map((c) => c.name).join(", ")})`);
+    if (!CONFIGS.some((c) => c.name === n)) fail(6004, n, CONFIGS.map((c) => c.name).join(", "));
   }
   return CONFIGS.filter((c) => names.includes(c.name));
 }

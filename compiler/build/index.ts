@@ -34,7 +34,7 @@ export function graphKey(graph: Graph, opts: object): string {
 /** Builds `graph` in the mode `opts.mode` names (default codegen). Not cached. */
 export function build(graph: Graph, opts: BuildOptions, loadKernels: KernelLoader): BuildResult {
   const mode = opts.mode ?? "codegen";
-  if (!(MODES as readonly string[]).includes(mode)) fail(5002, "compile", `unknown mode '${mode}' (modes: ${MODES.join(", ")})`);
+  if (!(MODES as readonly string[]).includes(mode)) fail(6002, mode, MODES.join(", "));
   return mode === "interpreter"
     ? generateInterpreter(graph, { plan: opts.plan }, loadKernels)
     : generate(graph, { plan: opts.plan, specialize: opts.specialize, inPlace: opts.inPlace }, loadKernels);

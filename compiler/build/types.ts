@@ -51,6 +51,6 @@ export interface BuildResult {
 /** Places `buffers` with the planner named `plan` (default DEFAULT_PLAN); a user error for an unknown name. */
 export function planArena(buffers: Buffer[], plan: string | undefined): Placement {
   const planner = PLANNERS[plan ?? DEFAULT_PLAN];
-  if (!planner) fail(5002, "planning", `unknown plan '${plan}' (plans: ${Object.keys(PLANNERS).join(", ")})`);
+  if (!planner) fail(6003, plan, Object.keys(PLANNERS).join(", "));
   return planner(buffers, ALIGN);
 }

@@ -5,7 +5,7 @@
  * stderr), writes DIR/results.json and DIR/results.md, prints the table on stdout, then writes
  * DIR/report.html (compiler/bench/html.ts: plots, per-layer profiles in DIR/profiles/ unless
  * --no-profile, memory timelines). Exits 1
- * (MOTE5002) when any configuration's output differs from golden, after writing the results.
+ * (MOTE5015) when any configuration's output differs from golden, after writing the results.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -29,7 +29,9 @@ export interface BenchFlags {
 
 export async function benchCommand(models: string[], flags: BenchFlags): Promise<void> {
   const custom = flags.mode !== undefined || flags.plan !== undefined || flags.specialize !== undefined;
-  if (custom && flags.config && flags.config.length > 0) fail(5002, "bench", "give either --config or the switches --mode/--plan/--specialize, not both");
+  if (custom && flags.config && flags.config.length > 0) {
+    fail(6008, "--config", "--mode/--plan/--specialize", "give either --config (configurations of the ablation) or the switches (one custom configuration), not both");
+  }
   const configs = custom
     ? [customConfig({ mode: flags.mode, plan: flags.plan, specialize: flags.specialize === undefined ? undefined : flags.specialize === "on" })]
     : flags.config && flags.config.length > 0 ? selectConfigs(flags.config) : CONFIGS;
@@ -45,5 +47,5 @@ export async function benchCommand(models: string[], flags: BenchFlags): Promise
   const report = await writeBenchReport(out, { profile: flags.profile, modelFiles, log: (l) => process.stderr.write(`${l}\n`) });
   process.stderr.write(`wrote ${path.join(flags.out, path.basename(report))}\n`);
   const bad = failures(results);
-  if (bad.length > 0) fail(5002, "bench (bit-exactness with golden)", bad.join("; "));
+  if (bad.length > 0) fail(5015, bad.join("; "));
 }

@@ -18,6 +18,8 @@ import { checkInt8 } from "../import/tflite/check.ts";
 import { type Mode } from "../build/index.ts";
 import { tensorBytes, type Graph } from "../ir/graph.ts";
 import { buildFor } from "../pipeline.ts";
+import type { ModelProgram } from "../ir/program.ts";
+import { failInvokeStatus } from "../build/interpreter/status.ts";
 import { writeCLibrary } from "../emit/c/model.ts";
 import { buildFirmware, mapFileFor, runQemu } from "../toolchain/firmware.ts";
 import { loadBoard, type Board } from "../toolchain/boards.ts";
@@ -59,7 +61,7 @@ function zeroPointInputs(graph: Graph): Uint8Array[] {
 }
 
 /** Builds the firmware, reads the library's sizes from the map and runs it once in QEMU. */
-async function measure(graph: Graph, board: Board, out: string, flags: CompileFlags): Promise<Measured | undefined> {
+async function measure(graph: Graph, program: ModelProgram, board: Board, out: string, flags: CompileFlags): Promise<Measured | undefined> {
   if (!board.firmware) fail(5007, board.name, "qemu-mps2-an500");
   step(`building firmware for ${board.name} with arm-none-eabi-gcc`);
   const elf = path.join(out, "firmware.elf");
@@ -73,7 +75,10 @@ async function measure(graph: Graph, board: Board, out: string, flags: CompileFl
     return undefined;
   }
   step(`running it once in QEMU (${board.qemuMachine ?? "mps2-an500"}) on an all-zero-point input to measure the stack`);
-  const run = await runQemu(elf, zeroPointInputs(graph), graph.outputs.length, board.qemuMachine ? { machine: board.qemuMachine } : {});
+  const run = await runQemu(elf, zeroPointInputs(graph), graph.outputs.length, {
+    ...(board.qemuMachine ? { machine: board.qemuMachine } : {}),
+    invokeStatus: (status) => failInvokeStatus(program, status),
+  });
   return { library, firmware, stackBytes: run.stackBytes, instructions: run.instructions };
 }
 
@@ -102,7 +107,7 @@ export async function compileCommand(model: string, flags: CompileFlags): Promis
   step(`wrote ${path.join(flags.out, "model.h")}, model.c, mote_intrinsics.h (${r.program.functions.length} functions, arena ${r.placement.arenaBytes} bytes)`);
   fs.writeFileSync(path.join(out, TIMELINE_FILE), await memoryTimelineSvg(r, { graph, title: `${graph.name}: arena over time (${flags.plan})` }));
 
-  const measured = flags.firmware ? await measure(graph, board, out, flags) : undefined;
+  const measured = flags.firmware ? await measure(graph, r.program, board, out, flags) : undefined;
   if (measured) {
     // With the library's real statics and the measured stack.
     checkFit(board, graph, r, {

@@ -2,9 +2,14 @@
  * @fileoverview The `mote` command line: parses arguments (commander) and dispatches to one
  * module per command in compiler/cli/. Exit status: 0 success, 1 user error (a MoteError, printed
  * as one line), 2 internal error (a bug: printed with its stack).
+ *
+ * Option values with a fixed set (--mode, --plan, --target, --board, --specialize, --config) are
+ * checked by parsers that raise the table's code for that option (6xxx, 5003, 5004); commander's
+ * own parse errors (unknown option, missing argument, ...) become MOTE6001. Commander prints
+ * nothing itself, so every user error is the one line of its MoteError.
  */
-import { Command, Option } from "commander";
-import { MoteError } from "../diagnostics.ts";
+import { Command, CommanderError, Option } from "commander";
+import { diagnostic, fail, MoteError } from "../diagnostics.ts";
 import { MOTE_VERSION } from "../paths.ts";
 import { TARGETS } from "../run/targets.ts";
 import { listBoards, DEFAULT_BOARD } from "../toolchain/boards.ts";
@@ -21,31 +26,46 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/**
+ * `option` takes one of `values` (listed in --help); any other value is the user error `bad`
+ * raises. `repeat` collects repeated values into a list.
+ */
+function oneOf(option: Option, values: readonly string[], bad: (value: string) => never, repeat = false): Option {
+  return option.choices(values).argParser((value: string, previous: unknown) => {
+    if (!values.includes(value)) bad(value);
+    return repeat ? [...((previous as string[] | undefined) ?? []), value] : value;
+  });
+}
+
+const SWITCH = ["on", "off"];
+const planOption = (description = "memory planner") =>
+  oneOf(new Option("--plan <name>", description), Object.keys(PLANNERS), (v) => fail(6003, v, Object.keys(PLANNERS).join(", ")));
+const modeOption = (description = "codegen: specialized straight-line code; interpreter: generic kernels reading a model image at run time (the TFLM-like baseline)") =>
+  oneOf(new Option("--mode <mode>", description), MODES, (v) => fail(6002, v, MODES.join(", ")));
+const specializeOption = (description = "codegen mode: kernels specialized per layer (on) or the generic kernels with constant records (off)") =>
+  oneOf(new Option("--specialize <on|off>", description), SWITCH, (v) => fail(6005, "--specialize", "on or off", v));
+const boardOption = (description: string) =>
+  oneOf(new Option("--board <name>", description), listBoards(), (v) => fail(5003, v, listBoards().join(", ")));
+
 const program = new Command();
+// Before the subcommands exist: they inherit both settings.
+program
+  .exitOverride()
+  .configureOutput({ outputError: () => {} });
 program
   .name("mote")
   .description("Compile int8 TFLite models to static-memory C for Cortex-M7, and run them on QEMU, the host or as WASM.")
-  .version(MOTE_VERSION)
-  .showHelpAfterError("(run with --help for usage)");
-
-const planOption = () =>
-  new Option("--plan <name>", "memory planner").choices(Object.keys(PLANNERS)).default(DEFAULT_PLAN);
-const modeOption = () =>
-  new Option("--mode <mode>", "codegen: specialized straight-line code; interpreter: generic kernels reading a model image at run time (the TFLM-like baseline)")
-    .choices([...MODES]).default("codegen");
-const specializeOption = () =>
-  new Option("--specialize <on|off>", "codegen mode: kernels specialized per layer (on) or the generic kernels with constant records (off)")
-    .choices(["on", "off"]).default("on");
+  .version(MOTE_VERSION);
 
 program
   .command("compile")
   .description("compile MODEL to a C library (model.h, model.c), firmware for a board and a report")
   .argument("<model>", "int8 .tflite model")
   .option("--out <dir>", "output directory", "out")
-  .addOption(new Option("--board <name>", "target board").choices(listBoards()).default(DEFAULT_BOARD))
-  .addOption(planOption())
-  .addOption(modeOption())
-  .addOption(specializeOption())
+  .addOption(boardOption("target board").default(DEFAULT_BOARD))
+  .addOption(planOption().default(DEFAULT_PLAN))
+  .addOption(modeOption().default("codegen"))
+  .addOption(specializeOption().default("on"))
   .option("--no-firmware", "only write the C library and the report (no arm-none-eabi-gcc needed)")
   .action(async (model: string, opts) => compileCommand(model, opts));
 
@@ -53,13 +73,13 @@ program
   .command("run")
   .description("run one inference of MODEL and write the output tensor(s)")
   .argument("<model>", "int8 .tflite model")
-  .requiredOption("--input <file>", "raw input tensor bytes (once per model input, in order)", collect, [])
-  .requiredOption("--output <file>", "where to write output tensor bytes (once per model output, in order)", collect, [])
-  .addOption(new Option("--target <target>", "where to run it").choices([...TARGETS]).default("qemu"))
-  .addOption(new Option("--board <name>", "board for --target qemu").choices(listBoards()).default(DEFAULT_BOARD))
-  .addOption(planOption())
-  .addOption(modeOption())
-  .addOption(specializeOption())
+  .option("--input <file>", "raw input tensor bytes (required: once per model input, in order)", collect, [])
+  .option("--output <file>", "where to write output tensor bytes (required: once per model output, in order)", collect, [])
+  .addOption(oneOf(new Option("--target <target>", "where to run it"), TARGETS, (v) => fail(5004, v)).default("qemu"))
+  .addOption(boardOption("board for --target qemu").default(DEFAULT_BOARD))
+  .addOption(planOption().default(DEFAULT_PLAN))
+  .addOption(modeOption().default("codegen"))
+  .addOption(specializeOption().default("on"))
   .action(async (model: string, opts) => runCommand(model, opts));
 
 program
@@ -68,10 +88,11 @@ program
   .argument("[models...]", "model names in ../shared/models (or $MOTE_SHARED/models) or .tflite paths with golden data (default: the five shared models)")
   .option("--out <dir>", "output directory", "bench/out")
   .option("--no-profile", "report.html without per-layer profiles (skips the profiling builds in QEMU)")
-  .option("--config <name>", `run only this configuration of the ablation (repeatable): ${CONFIGS.map((c) => c.name).join(", ")}`, collect, [])
-  .addOption(new Option("--mode <mode>", "ablation switch: bench one custom configuration in this mode instead").choices([...MODES]))
-  .addOption(new Option("--plan <name>", "ablation switch: bench one custom configuration with this planner instead").choices(Object.keys(PLANNERS)))
-  .addOption(new Option("--specialize <on|off>", "ablation switch: bench one custom configuration with or without specialization instead").choices(["on", "off"]))
+  .addOption(oneOf(new Option("--config <name>", "run only this configuration of the ablation (repeatable)"), CONFIGS.map((c) => c.name),
+    (v) => fail(6004, v, CONFIGS.map((c) => c.name).join(", ")), true).default([]))
+  .addOption(modeOption("ablation switch: bench one custom configuration in this mode instead"))
+  .addOption(planOption("ablation switch: bench one custom configuration with this planner instead"))
+  .addOption(specializeOption("ablation switch: bench one custom configuration with or without specialization instead"))
   .action(async (models: string[], opts) => benchCommand(models, opts));
 
 program
@@ -79,10 +100,10 @@ program
   .description("per-layer instructions, MACs and MACs/instruction of one inference in QEMU (a -DMOTE_PROFILE build), top layers, and the layer sum against the whole count")
   .argument("<model>", "int8 .tflite model")
   .option("--input <file>", "raw input tensor bytes (once per model input; default all-zero bytes)", collect, [])
-  .addOption(new Option("--board <name>", "board (simulated in QEMU)").choices(listBoards()).default(DEFAULT_BOARD))
-  .addOption(planOption())
-  .addOption(modeOption())
-  .addOption(new Option("--specialize <on|off>", "codegen mode: specialized kernels (on) or generic kernels with constant records (off)").choices(["on", "off"]).default("on"))
+  .addOption(boardOption("board (simulated in QEMU)").default(DEFAULT_BOARD))
+  .addOption(planOption().default(DEFAULT_PLAN))
+  .addOption(modeOption().default("codegen"))
+  .addOption(specializeOption("codegen mode: specialized kernels (on) or generic kernels with constant records (off)").default("on"))
   .option("--top <n>", "how many top layers to list", "5")
   .option("--json", "print the report as JSON")
   .option("--out <file>", "write the report to a file instead of stdout")
@@ -94,9 +115,17 @@ program
   .argument("<files...>", "kernel .ts files")
   .action(async (files: string[]) => checkCommand(files));
 
+/** Commander's parse errors as MOTE6001; help and version (exit status 0) pass through. */
+function userError(e: unknown): unknown {
+  if (!(e instanceof CommanderError)) return e;
+  if (e.exitCode === 0 || e.code === "commander.help") process.exit(e.exitCode);
+  return diagnostic(6001, e.message.replace(/^error: /, "").split("\n").join(" "));
+}
+
 try {
   await program.parseAsync(process.argv);
-} catch (e) {
+} catch (thrown) {
+  const e = userError(thrown);
   if (e instanceof MoteError) {
     process.stderr.write(`${e.oneLine()}\n`);
     process.exit(1);

@@ -12,6 +12,7 @@ import { loadModel } from "../import/tflite/import.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
 import { lowerGraph } from "../ops/index.ts";
 import { formatProfile, profileModel } from "../profile/profile.ts";
+import { readInput } from "./run.ts";
 
 export interface ProfileFlags {
   input: string[];
@@ -29,21 +30,13 @@ export async function profileCommand(model: string, flags: ProfileFlags): Promis
   checkInt8(graph);
   lowerGraph(graph); // unsupported ops are reported first
   if (flags.input.length > 0 && flags.input.length !== graph.inputs.length) {
-    fail(5005, "count", `${graph.inputs.length} --input file(s)`, "-", "the model's inputs", flags.input.length);
+    fail(6006, graph.inputs.length, `${flags.input.length} --input file(s)`);
   }
-  const inputs = flags.input.length > 0
-    ? flags.input.map((f) => {
-      try {
-        return new Uint8Array(fs.readFileSync(f));
-      } catch (e) {
-        return fail(1001, f, (e as NodeJS.ErrnoException).code ?? String(e));
-      }
-    })
-    : undefined;
+  const inputs = flags.input.length > 0 ? flags.input.map(readInput) : undefined;
   const top = Number(flags.top);
-  if (!Number.isInteger(top) || top < 1) fail(5002, "profile", `--top takes a positive integer, got '${flags.top}'`);
+  if (!Number.isInteger(top) || top < 1) fail(6005, "--top", "a positive integer", flags.top);
   if (flags.specialize !== undefined && flags.specialize !== "on" && flags.specialize !== "off") {
-    fail(5002, "profile", `--specialize takes on or off, got '${flags.specialize}'`);
+    fail(6005, "--specialize", "on or off", flags.specialize);
   }
   const report = await profileModel(graph, {
     mode: flags.mode, plan: flags.plan, board: flags.board, inputs, top,

@@ -21,11 +21,13 @@ export interface RunFlags {
   specialize?: "on" | "off";
 }
 
-function readInput(file: string): Uint8Array {
+/** The raw bytes of an --input file; MOTE6009 when it cannot be read. */
+export function readInput(file: string): Uint8Array {
   try {
     return new Uint8Array(fs.readFileSync(file));
   } catch (e) {
-    return fail(1001, file, (e as NodeJS.ErrnoException).code ?? String(e));
+    const code = (e as NodeJS.ErrnoException).code;
+    return fail(6009, file, code === "ENOENT" ? "no such file" : (code ?? String(e)));
   }
 }
 
@@ -34,11 +36,9 @@ export async function runCommand(model: string, flags: RunFlags): Promise<void> 
   checkInt8(graph);
   lowerGraph(graph); // unsupported ops are reported before anything about inputs
   if (flags.input.length !== graph.inputs.length) {
-    fail(5005, "count", `${graph.inputs.length} --input file(s)`, "-", "the model's inputs", flags.input.length);
+    fail(6006, graph.inputs.length, `${flags.input.length} --input file(s)`);
   }
-  if (flags.output.length !== graph.outputs.length) {
-    fail(5002, "run", `the model has ${graph.outputs.length} output(s); pass --output once per output (got ${flags.output.length})`);
-  }
+  if (flags.output.length !== graph.outputs.length) fail(6007, graph.outputs.length, flags.output.length);
   const inputs = flags.input.map(readInput);
   const result = await runModel(graph, inputs, flags.target, { board: flags.board, plan: flags.plan, mode: flags.mode, specialize: flags.specialize !== "off" });
   result.outputs.forEach((bytes, k) => fs.writeFileSync(flags.output[k], bytes));

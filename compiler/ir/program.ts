@@ -40,6 +40,12 @@ export interface InvokeStep {
   produces?: { tensor: number; offset: number; bytes: number }[];
   /** Multiply-accumulates of this step (for reports). */
   macs?: number;
+  /**
+   * `fn` returns an i32 status (the interpreter's `interpret`): nonzero ends the invocation,
+   * which returns it (C: `mote_invoke()`'s result, WASM: `invoke`'s), and the later steps do not
+   * run. Absent: the step cannot fail, and its result, if any, is dropped.
+   */
+  status?: boolean;
 }
 
 export interface IoTensor {

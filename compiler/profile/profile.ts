@@ -23,6 +23,7 @@ import type { Graph } from "../ir/graph.ts";
 import { tensorBytes } from "../ir/graph.ts";
 import type { Mode } from "../build/index.ts";
 import type { InterpreterResult } from "../build/interpreter/program.ts";
+import { failInvokeStatus } from "../build/interpreter/status.ts";
 import { buildFor } from "../pipeline.ts";
 import { writeCLibrary } from "../emit/c/model.ts";
 import { buildFirmware, runQemu } from "../toolchain/firmware.ts";
@@ -126,7 +127,10 @@ async function runFirmware(result: ReturnType<typeof buildFor>, board: string, c
   writeCLibrary(result.program, dir);
   const elf = path.join(dir, "firmware.elf");
   await buildFirmware(dir, board, elf, { extraCflags: cflags });
-  return runQemu(elf, inputs, result.program.outputs.length, { timeoutMs: 300_000 });
+  return runQemu(elf, inputs, result.program.outputs.length, {
+    timeoutMs: 300_000,
+    invokeStatus: (status) => failInvokeStatus(result.program, status),
+  });
 }
 
 /** Profiles one inference of `graph` in QEMU (two builds: plain and -DMOTE_PROFILE). */

@@ -7,7 +7,7 @@
  * board's firmware sources (board.json) followed by the library's .c files (librarySources):
  * the map's first `LOAD` lines of plain objects are in that order, and the last
  * `librarySourceCount` of them are the library. The object that holds `mote_invoke` must be one
- * of them (checked, MOTE5002 otherwise).
+ * of them (checked, MOTE5013 otherwise).
  *
  * The library's bytes are the input sections of its objects, plus the archive members (libc,
  * libgcc) that ld pulled in first for a library object or for such a member ("Archive member
@@ -117,14 +117,15 @@ export function librarySizesFromMap(
   classes: Map<string, SectionClass>,
   boardSourceCount: number,
   librarySourceCount: number,
+  mapFile = "firmware.map",
 ): LibrarySizes {
   if (map.objects.length !== boardSourceCount + librarySourceCount) {
-    fail(5002, "reading the linker map", `expected ${boardSourceCount + librarySourceCount} objects, found ${map.objects.length}`);
+    fail(5013, mapFile, `expected ${boardSourceCount} board and ${librarySourceCount} library objects, found ${map.objects.length}`);
   }
   const library = new Set(map.objects.slice(boardSourceCount));
   const invoke = map.sections.find((s) => s.input === ".text.mote_invoke");
   if (!invoke || !library.has(invoke.file)) {
-    fail(5002, "reading the linker map", "mote_invoke is not in a model library object");
+    fail(5013, mapFile, "mote_invoke is not in a model library object");
   }
   for (let grew = true; grew; ) {
     grew = false;
@@ -146,15 +147,15 @@ export function librarySizesFromMap(
 /** The model library's text/rodata/data/bss in `elf` (its map beside it, <elf minus .elf>.map). */
 export async function librarySizes(elf: string, mapFile: string, boardSourceCount: number, librarySourceCount: number): Promise<LibrarySizes> {
   const readelf = await runProcess(findTool("arm-none-eabi-readelf"), ["-S", "-W", elf]);
-  if (readelf.code !== 0) fail(5002, "arm-none-eabi-readelf", readelf.stderr.trim());
+  if (readelf.code !== 0) fail(5012, "arm-none-eabi-readelf", elf, readelf.stderr.trim());
   const map = parseLinkerMap(readFileSync(mapFile, "utf8"));
-  return librarySizesFromMap(map, classifyOutputSections(readelf.stdout), boardSourceCount, librarySourceCount);
+  return librarySizesFromMap(map, classifyOutputSections(readelf.stdout), boardSourceCount, librarySourceCount, mapFile);
 }
 
 /** Size in bytes of each symbol named `name` in `elf` (`nm -S`; local statics included). */
 export async function symbolSizes(elf: string, name: string): Promise<number[]> {
   const nm = await runProcess(findTool("arm-none-eabi-nm"), ["-S", elf]);
-  if (nm.code !== 0) fail(5002, "arm-none-eabi-nm", nm.stderr.trim());
+  if (nm.code !== 0) fail(5012, "arm-none-eabi-nm", elf, nm.stderr.trim());
   const sizes: number[] = [];
   for (const line of nm.stdout.split("\n")) {
     const m = /^[0-9a-f]+ ([0-9a-f]+) \S (\S+)$/.exec(line.trim());

@@ -2,21 +2,28 @@
  * @fileoverview Interpreter mode on the TypeScript target: runs runtime/interpreter.ts as
  * TypeScript over the model image, with runtime/dispatch.ts calling the kernels of kernels/*.ts.
  * The reference for `--mode interpreter` on the C and WASM targets, which compile the same
- * interpreter source.
+ * interpreter source. A nonzero status from `interpret` (the image check rejected the image; no
+ * step ran) is the same user error as on the other targets (compiler/build/interpreter/status.ts).
  */
 import { fail } from "../diagnostics.ts";
 import type { Graph } from "../ir/graph.ts";
 import type { BuildOptions } from "../build/index.ts";
+import type { InterpreterResult } from "../build/interpreter/program.ts";
+import { failImageStatus } from "../build/interpreter/status.ts";
 import { buildInterpreter } from "../pipeline.ts";
 import { kernelFunction } from "./ts.ts";
 import { installDispatch, type DispatchEntry } from "../../runtime/dispatch.ts";
-import { interpret, imageStatus } from "../../runtime/interpreter.ts";
+import { interpret } from "../../runtime/interpreter.ts";
 
 export async function runInterpreterTs(graph: Graph, inputs: Uint8Array[], opts: BuildOptions = {}): Promise<Uint8Array[]> {
-  const { program, image, kernels } = buildInterpreter(graph, opts);
-  const records = new Map(program.records.map((r) => [r.name, r.fields]));
+  return runImageTs(buildInterpreter(graph, opts), inputs);
+}
+
+/** The kernels of an interpreter build as runtime/dispatch.ts's table (installDispatch). */
+export function dispatchTable(build: InterpreterResult): Map<number, DispatchEntry> {
+  const records = new Map(build.program.records.map((r) => [r.name, r.fields]));
   const table = new Map<number, DispatchEntry>();
-  for (const k of kernels) {
+  for (const k of build.kernels) {
     const fn = kernelFunction(k.kernel, k.fn);
     const rec = k.entry.params[0].type;
     table.set(k.id, {
@@ -25,8 +32,13 @@ export async function runInterpreterTs(graph: Graph, inputs: Uint8Array[], opts:
       elems: k.entry.params.slice(1).map((p) => (p.type.kind === "array" ? p.type.elem : "i8")),
     });
   }
-  if (imageStatus(image) !== 0) throw new Error(`interpreter: the model image is invalid (status ${imageStatus(image)})`);
+  return table;
+}
 
+/** Runs the image of an interpreter build (as built, or edited by a test) as TypeScript. */
+export async function runImageTs(build: InterpreterResult, inputs: Uint8Array[]): Promise<Uint8Array[]> {
+  const { program, image } = build;
+  const table = dispatchTable(build);
   const arena = new Int8Array(Math.max(program.arenaBytes, 16));
   const arenaBytes = new Uint8Array(arena.buffer);
   program.inputs.forEach((t, k) => {
@@ -35,6 +47,7 @@ export async function runInterpreterTs(graph: Graph, inputs: Uint8Array[], opts:
     arenaBytes.set(given, t.offset);
   });
   installDispatch(table);
-  interpret(image, arena);
+  const status = interpret(image, arena);
+  if (status !== 0) failImageStatus(status, image);
   return program.outputs.map((t) => arenaBytes.slice(t.offset, t.offset + t.bytes));
 }

@@ -4,19 +4,23 @@
  * simulated Cortex-M7, with its instruction count).
  *
  * `mote run` and the golden tests come through here, so every target is exercised the same way.
- * Built C libraries and executables are cached per (model bytes, options) in a temp directory
- * for the life of the process, so many inputs cost one build (programs are cached by the build
- * layer, compiler/build/index.ts).
+ * Built C libraries and executables are cached per (program, target, board, C flags) in a temp
+ * directory for the life of the process, so many inputs cost one build (programs are cached per
+ * graph content and options by the build layer, compiler/build/index.ts). A nonzero status from
+ * `mote_invoke()` (an interpreter image rejected before it runs) is the program's user error on
+ * every target (compiler/build/interpreter/status.ts).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Graph } from "../ir/graph.ts";
-import { graphKey, type BuildOptions } from "../build/index.ts";
+import type { ModelProgram } from "../ir/program.ts";
+import type { BuildOptions } from "../build/index.ts";
+import { failInvokeStatus } from "../build/interpreter/status.ts";
 import { buildFor } from "../pipeline.ts";
 import { runInterpreterTs } from "./interpreter.ts";
 import { writeCLibrary } from "../emit/c/model.ts";
-import { buildHost, runHost } from "../toolchain/host.ts";
+import { buildHost, invokeStatusOf, runHost } from "../toolchain/host.ts";
 import { buildFirmware, runQemu, type FirmwareSizes } from "../toolchain/firmware.ts";
 import { DEFAULT_BOARD } from "../toolchain/boards.ts";
 import { runProcess } from "../toolchain/exec.ts";
@@ -41,7 +45,13 @@ export interface RunResult {
   elf?: string;
 }
 
-const buildCache = new Map<string, Promise<{ path: string; sizes?: FirmwareSizes }>>();
+interface Built {
+  path: string;
+  sizes?: FirmwareSizes;
+}
+
+const buildCache = new WeakMap<ModelProgram, Map<string, Promise<Built>>>();
+let builds = 0;
 let workDir: string | undefined;
 
 function work(): string {
@@ -52,13 +62,15 @@ function work(): string {
   return workDir;
 }
 
-async function built(graph: Graph, target: "host" | "qemu", opts: RunOptions): Promise<{ path: string; sizes?: FirmwareSizes }> {
-  const key = `${target}-${graphKey(graph, opts)}`;
-  let p = buildCache.get(key);
+async function built(program: ModelProgram, target: "host" | "qemu", opts: RunOptions): Promise<Built> {
+  const key = JSON.stringify([target, opts.board ?? DEFAULT_BOARD, opts.extraCflags ?? []]);
+  let perProgram = buildCache.get(program);
+  if (!perProgram) buildCache.set(program, (perProgram = new Map()));
+  let p = perProgram.get(key);
   if (!p) {
     p = (async () => {
-      const dir = path.join(work(), key);
-      writeCLibrary(buildFor(graph, opts).program, dir);
+      const dir = path.join(work(), `${target}-${++builds}`);
+      writeCLibrary(program, dir);
       if (target === "host") {
         const exe = path.join(dir, "model_host");
         await buildHost(dir, exe, { extraCflags: opts.extraCflags });
@@ -68,8 +80,8 @@ async function built(graph: Graph, target: "host" | "qemu", opts: RunOptions): P
       const sizes = await buildFirmware(dir, opts.board ?? DEFAULT_BOARD, elf, { extraCflags: opts.extraCflags });
       return { path: elf, sizes };
     })();
-    buildCache.set(key, p);
-    p.catch(() => buildCache.delete(key));
+    perProgram.set(key, p);
+    p.catch(() => perProgram.delete(key));
   }
   return p;
 }
@@ -86,22 +98,35 @@ export async function runModel(graph: Graph, inputs: Uint8Array[], target: Targe
       if (opts.mode === "interpreter") return { outputs: await runInterpreterTs(graph, inputs, { plan: opts.plan }) };
       return { outputs: runTs(graph, inputs) };
     case "wasm":
-    {
-      // binaryen takes seconds to load: only the wasm target pays for it.
-      const { runWasm } = await import("../emit/wasm/run.ts");
-      return { outputs: await runWasm(buildFor(graph, opts).program, inputs) };
-    }
-    case "host": {
-      const b = await built(graph, "host", opts);
-      return { outputs: await runHost(b.path, inputs, graph.outputs.length) };
-    }
-    case "qemu": {
-      const b = await built(graph, "qemu", opts);
-      const r = await runQemu(b.path, inputs, graph.outputs.length);
-      return { outputs: r.outputs, instructions: r.instructions, stackBytes: r.stackBytes, sizes: b.sizes, elf: b.path };
-    }
+    case "host":
+    case "qemu":
+      return runProgram(buildFor(graph, opts).program, inputs, target, opts);
     default:
       return fail(5004, target);
+  }
+}
+
+/**
+ * Runs one inference of an already built `program` on wasm, host or qemu (runModel builds it
+ * from a graph; tests may pass an edited one). `inputs[k]` is the raw bytes of input k.
+ */
+export async function runProgram(program: ModelProgram, inputs: Uint8Array[], target: "wasm" | "host" | "qemu", opts: RunOptions = {}): Promise<RunResult> {
+  const invokeStatus = (status: number): never => failInvokeStatus(program, status);
+  switch (target) {
+    case "wasm": {
+      // binaryen takes seconds to load: only the wasm target pays for it.
+      const { runWasm } = await import("../emit/wasm/run.ts");
+      return { outputs: await runWasm(program, inputs) };
+    }
+    case "host": {
+      const b = await built(program, "host", opts);
+      return { outputs: await runHost(b.path, inputs, program.outputs.length, { invokeStatus }) };
+    }
+    case "qemu": {
+      const b = await built(program, "qemu", opts);
+      const r = await runQemu(b.path, inputs, program.outputs.length, { invokeStatus });
+      return { outputs: r.outputs, instructions: r.instructions, stackBytes: r.stackBytes, sizes: b.sizes, elf: b.path };
+    }
   }
 }
 
@@ -110,11 +135,16 @@ export async function runModel(graph: Graph, inputs: Uint8Array[], target: Targe
  * every tensor each layer produced (by graph tensor index), as it was right after that layer.
  */
 export async function traceHost(graph: Graph, inputs: Uint8Array[], opts: RunOptions = {}): Promise<Map<number, Uint8Array>> {
-  const b = await built(graph, "host", { ...opts, extraCflags: [...(opts.extraCflags ?? []), "-DMOTE_TRACE"] });
+  const program = buildFor(graph, opts).program;
+  const b = await built(program, "host", { ...opts, extraCflags: [...(opts.extraCflags ?? []), "-DMOTE_TRACE"] });
   const dir = fs.mkdtempSync(path.join(work(), "trace-"));
   inputs.forEach((bytes, k) => fs.writeFileSync(path.join(dir, `input_${k}.bin`), bytes));
   const r = await runProcess(b.path, [dir], { timeoutMs: 60_000 });
-  if (r.code !== 0) fail(5002, "traced host program", r.stderr.trim());
+  if (r.code !== 0) {
+    const status = invokeStatusOf(r.stderr);
+    if (status !== undefined) failInvokeStatus(program, status);
+    fail(5011, `${path.basename(b.path)} (traced)`, r.stderr.trim().split("\n").join(" | "));
+  }
   const out = new Map<number, Uint8Array>();
   for (const f of fs.readdirSync(dir)) {
     const m = /^tensor_(\d+)\.bin$/.exec(f);

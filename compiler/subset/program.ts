@@ -7,20 +7,19 @@
  * is what `mote check` uses (it returns them all). After lowering, a whole-program pass rejects
  * recursion and marks which array parameters are written (so C can declare the rest const).
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { KModule, ParamType, RecordType } from "../ir/kir.ts";
 import type { KernelLibrary } from "../ir/kernels.ts";
 import { calleesOf, markWrittenArrays } from "../ir/walk.ts";
-import { MoteError } from "../diagnostics.ts";
+import { fail } from "../diagnostics.ts";
 import { kernelFile } from "../paths.ts";
 import { lowerFunction, paramTypeOf, type CalleeInfo, type LowerEnv } from "./lower.ts";
 import { DiagnosticSink, formatSubsetDiagnostic, parseKernelFile, type KernelFile, type SubsetDiagnostic } from "./source.ts";
 
 /**
  * Files the subset compiler never lowers: type aliases, the intrinsic references and the
- * interpreter's dispatch reference (runtime/dispatch.ts; compiler/build/interpreter/dispatch.ts generates
- * the function per build, under the KIR name `dispatch`).
+ * interpreter's dispatch reference (runtime/dispatch.ts; compiler/build/interpreter/dispatch.ts
+ * generates its two functions per build, under the KIR names `dispatch` and `hasKernel`).
  */
 const NOT_LOWERED = new Set(["types", "intrinsics", "dispatch"]);
 
@@ -33,6 +32,16 @@ export const DISPATCH_SIGNATURE: CalleeInfo = {
   ],
   ret: "void",
 };
+
+/** Signature of the interpreter's hasKernel(kernel): is this kernel id in the build? */
+export const HAS_KERNEL_SIGNATURE: CalleeInfo = {
+  kirName: "hasKernel",
+  params: [{ kind: "scalar", type: "i32" }],
+  ret: "bool",
+};
+
+/** The generated functions runtime/dispatch.ts stands for, by exported name. */
+const DISPATCH_FUNCTIONS = new Map([["dispatch", DISPATCH_SIGNATURE], ["hasKernel", HAS_KERNEL_SIGNATURE]]);
 
 export interface KernelProgram extends KernelLibrary {
   diagnostics: SubsetDiagnostic[];
@@ -82,7 +91,7 @@ export function buildProgram(entryFiles: string[]): KernelProgram {
       resolveCall: (name) => {
         if (kf.functions.has(name)) return signatures.get(kirName(kf.stem, name));
         const imp = kf.imports.get(name);
-        if (imp?.kind === "kernel" && path.basename(imp.file) === "dispatch.ts" && imp.name === "dispatch") return DISPATCH_SIGNATURE;
+        if (imp?.kind === "kernel" && path.basename(imp.file) === "dispatch.ts" && DISPATCH_FUNCTIONS.has(imp.name)) return DISPATCH_FUNCTIONS.get(imp.name);
         if (imp?.kind === "kernel") return signatures.get(kirName(path.basename(imp.file, ".ts"), imp.name));
         return undefined;
       },
@@ -117,15 +126,14 @@ export function buildProgram(entryFiles: string[]): KernelProgram {
 }
 
 /**
- * Lowers `files` (and what they import) for code generation; any subset violation is a
- * MoteError listing them. Look kernel entries up with `kirName(stem, fn)`: a function name that
+ * Lowers `files` (and what they import) for code generation; any subset violation is
+ * MOTE2902 listing them all on one line (`mote check` prints one per line). Look kernel entries up with `kirName(stem, fn)`: a function name that
  * two files share gets its file's stem as a prefix.
  */
 export function loadProgram(files: string[]): KernelProgram {
   const prog = buildProgram(files);
   if (prog.diagnostics.length > 0) {
-    const lines = prog.diagnostics.map(formatSubsetDiagnostic);
-    throw new MoteError(prog.diagnostics[0].code, `kernel source is outside the subset:\n${lines.join("\n")}`);
+    fail(2902, prog.diagnostics.map(formatSubsetDiagnostic).join("; "));
   }
   return prog;
 }
@@ -135,11 +143,8 @@ export function loadKernels(stems: string[]): KModule {
   return loadProgram(stems.map(kernelFile)).module;
 }
 
-/** `mote check`: diagnostics for the given files (and what they import). */
+/** `mote check`: diagnostics for the given files (and what they import); MOTE2901 for a file it cannot read. */
 export function checkFiles(files: string[]): SubsetDiagnostic[] {
-  for (const f of files) {
-    if (!fs.existsSync(f)) throw new MoteError(1001, `cannot read ${f}: no such file`);
-  }
   return buildProgram(files).diagnostics;
 }
 

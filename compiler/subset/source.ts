@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ts } from "ts-morph";
-import { DIAGNOSTICS, formatDiagnostic, type DiagnosticCode } from "../diagnostics.ts";
+import { DIAGNOSTICS, fail, formatDiagnostic, type DiagnosticCode } from "../diagnostics.ts";
 
 /** One subset violation, with where it is and what to write instead. */
 export interface SubsetDiagnostic {
@@ -94,9 +94,19 @@ function outOfRangeLiteral(e: ts.Node): ts.Node | undefined {
   return ts.forEachChild(e, outOfRangeLiteral);
 }
 
+/** The text of a kernel file; MOTE2901 when it cannot be read. */
+function readKernelText(absPath: string, displayPath: string): string {
+  try {
+    return fs.readFileSync(absPath, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return fail(2901, displayPath, code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (code ?? String(e)));
+  }
+}
+
 /** Parses one kernel file and its top level. `displayPath` is what diagnostics print. */
 export function parseKernelFile(absPath: string, displayPath: string): KernelFile {
-  const text = fs.readFileSync(absPath, "utf8");
+  const text = readKernelText(absPath, displayPath);
   const sf = ts.createSourceFile(absPath, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const sink = new DiagnosticSink(sf, displayPath);
   const file: KernelFile = {

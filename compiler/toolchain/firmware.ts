@@ -7,13 +7,14 @@
  * memcpy/memset, -nostartfiles, --gc-sections, the board's linker script and stack size. It
  * writes <elf>.map (and <elf>.log, the full compiler output) beside the ELF and returns the
  * section sizes from the ELF's section headers. There is no _sbrk, so a model that calls
- * malloc fails to link (MOTE5002 says so).
+ * malloc fails to link (MOTE5010 says so).
  *
  * runQemu runs the ELF under `qemu-system-arm -M mps2-an500 -icount shift=0` with
  * semihosting in a temporary directory holding input_<i>.bin and reads back output_<i>.bin
  * plus the "instructions: N" / "stack: N" lines the harness prints (boards/qemu-mps2-an500/
  * main.c). QEMU 7.2 writes the semihosting console to stderr; both streams are collected.
- * A timeout, non-zero exit or missing result is MOTE5006 with the firmware's error line.
+ * A timeout, non-zero exit or missing result is MOTE5006 with the firmware's error line; a
+ * nonzero mote_invoke() status goes to the caller's `invokeStatus` first (as in host.ts).
  */
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -22,7 +23,7 @@ import path from "node:path";
 import { fail } from "../diagnostics.ts";
 import { type Board, DEFAULT_BOARD, loadBoard } from "./boards.ts";
 import { runProcess, summarizeCompilerErrors } from "./exec.ts";
-import { librarySources } from "./host.ts";
+import { invokeStatusOf, librarySources } from "./host.ts";
 import { BOARDS_DIR, RUNTIME_DIR } from "../paths.ts";
 import { makeRunDir, readOutputs, removeRunDir, writeInputs } from "./tensor-files.ts";
 import { findTool } from "./tools.ts";
@@ -104,7 +105,7 @@ export async function buildFirmware(
     const malloc = /undefined reference to `_sbrk'/.test(result.stderr)
       ? "the code calls malloc or another heap function, but Mote firmware has no heap (undefined _sbrk) | "
       : "";
-    fail(5002, `arm-none-eabi-gcc (firmware for ${spec.name})`, `${malloc}${summarizeCompilerErrors(result.stderr)} (full log: ${elf}.log)`);
+    fail(5010, spec.name, `${malloc}${summarizeCompilerErrors(result.stderr)}`, `${elf}.log`);
   }
   return readSectionSizes(elf);
 }
@@ -134,7 +135,7 @@ export async function harnessSizes(board: string | Board): Promise<FirmwareSizes
 export async function readSectionSizes(elf: string): Promise<FirmwareSizes> {
   const readelf = findTool("arm-none-eabi-readelf");
   const result = await runProcess(readelf, ["-S", "-W", elf]);
-  if (result.code !== 0) fail(5002, "arm-none-eabi-readelf", result.stderr.trim());
+  if (result.code !== 0) fail(5012, "arm-none-eabi-readelf", elf, result.stderr.trim());
   return classifySections(result.stdout);
 }
 
@@ -170,6 +171,8 @@ export interface QemuRunOptions {
   timeoutMs?: number;
   /** QEMU machine (default mps2-an500). */
   machine?: string;
+  /** Raises the user error for a nonzero mote_invoke() status (HostRunOptions.invokeStatus). */
+  invokeStatus?: (status: number) => never;
 }
 
 export interface QemuRunResult {
@@ -225,6 +228,8 @@ export async function runQemu(
       fail(5006, `no exit after ${timeoutMs} ms (the firmware hangs, or needs a longer timeout)`);
     }
     if (result.code !== 0) {
+      const status = invokeStatusOf(text);
+      if (status !== undefined && options.invokeStatus) options.invokeStatus(status);
       fail(5006, failureReason(text, `qemu-system-arm exited with status ${result.code ?? result.signal}`));
     }
     const instructions = reportedNumber(text, "instructions");

@@ -2,9 +2,12 @@
  * @fileoverview Builds and runs a generated model library on the build machine: buildHost
  * compiles the library's C files with boards/host/main.c using gcc (-O2 -std=c11 -Wall -Wextra
  * -Werror; include path: library, runtime/, boards/host/), runHost executes the program on
- * inputs in a temporary directory and returns the outputs. A failing compile or run is
- * MOTE5002 with the compiler's or program's error lines; the full compiler log is written
- * next to the executable as <exe>.log. The QEMU counterpart is firmware.ts.
+ * inputs in a temporary directory and returns the outputs. A failing compile is MOTE5009 with
+ * the compiler's error lines (the full log is written next to the executable as <exe>.log), a
+ * failing run MOTE5011 with the program's; a nonzero status from mote_invoke() (the harness's
+ * `error: mote_invoke() returned status N` line) goes to the caller's `invokeStatus`, which
+ * says what the status means for its program (compiler/run/targets.ts). The QEMU counterpart is
+ * firmware.ts.
  */
 import { readdirSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -25,7 +28,7 @@ export function librarySources(libDir: string): string[] {
     .filter((name) => name.endsWith(".c"))
     .sort()
     .map((name) => path.join(libDir, name));
-  if (sources.length === 0) return fail(5002, "build", `no .c files in the model library ${libDir}`);
+  if (sources.length === 0) return fail(5014, libDir);
   return sources;
 }
 
@@ -56,13 +59,24 @@ export async function buildHost(libDir: string, outExe: string, options: HostBui
   const log = `${gcc} ${args.join(" ")}\n${result.stdout}${result.stderr}`;
   await writeFile(`${exe}.log`, log);
   if (result.code !== 0) {
-    fail(5002, "gcc (host build)", `${summarizeCompilerErrors(result.stderr)} (full log: ${exe}.log)`);
+    fail(5009, summarizeCompilerErrors(result.stderr), `${exe}.log`);
   }
 }
 
 export interface HostRunOptions {
   /** Kill the program after this long (default 60 s). */
   timeoutMs?: number;
+  /**
+   * Raises the user error for a nonzero mote_invoke() status (see invokeStatusOf). Without it
+   * such a run is MOTE5011 quoting the harness.
+   */
+  invokeStatus?: (status: number) => never;
+}
+
+/** The status in a harness's `error: mote_invoke() returned status N` line, if there is one. */
+export function invokeStatusOf(text: string): number | undefined {
+  const m = /^error: mote_invoke\(\) returned status (-?\d+)$/m.exec(text);
+  return m ? Number(m[1]) : undefined;
 }
 
 /** Runs a host executable built by buildHost on `inputs`; returns its `numOutputs` outputs. */
@@ -78,13 +92,15 @@ export async function runHost(
     const timeoutMs = options.timeoutMs ?? 60_000;
     const result = await runProcess(path.resolve(exe), [dir], { timeoutMs });
     const program = `host program ${path.basename(exe)}`;
-    if (result.timedOut) fail(5002, program, `timed out after ${timeoutMs} ms`);
+    if (result.timedOut) fail(5011, program, `timed out after ${timeoutMs} ms`);
     if (result.code !== 0) {
+      const status = invokeStatusOf(result.stderr);
+      if (status !== undefined && options.invokeStatus) options.invokeStatus(status);
       const reason = result.stderr.trim() || `killed by ${result.signal ?? "a signal"}`;
-      fail(5002, program, `${reason.split("\n").join(" | ")} (exit status ${result.code ?? result.signal})`);
+      fail(5011, program, `${reason.split("\n").join(" | ")} (exit status ${result.code ?? result.signal})`);
     }
     const outputs = await readOutputs(dir, numOutputs);
-    if (!Array.isArray(outputs)) fail(5002, program, `it did not write output_${outputs.missing}.bin`);
+    if (!Array.isArray(outputs)) fail(5011, program, `it did not write output_${outputs.missing}.bin`);
     return outputs;
   } finally {
     await removeRunDir(dir);

@@ -60,7 +60,7 @@ describe("bench table", () => {
 describe("bench configurations", () => {
   it("selects ablation configurations by name and rejects unknown ones", () => {
     expect(selectConfigs(["codegen+plan+specialize", "interpreter"]).map((c) => c.name)).toEqual(["interpreter", "codegen+plan+specialize"]);
-    expect(() => selectConfigs(["nope"])).toThrow(/unknown configuration 'nope'/);
+    expect(() => selectConfigs(["nope"])).toThrow(/unknown bench configuration 'nope'/);
   });
 
   it("builds one custom configuration from the ablation switches", () => {

@@ -132,6 +132,36 @@ describe.skipIf(kws.skip)("bad model files", () => {
   });
 });
 
+describe("usage errors: exit 1, one line, a 6xxx code (or the option's own code)", () => {
+  const relu = path.join(tmp, "relu.tflite");
+  fs.writeFileSync(relu, buildModel(oneOpModel({ deprecated: 19, code: 19 }))); // RELU, int8 [1, 4]
+  const input = path.join(tmp, "relu-in.bin");
+  fs.writeFileSync(input, new Uint8Array(4));
+  const out = path.join(tmp, "relu-out.bin");
+
+  it.each([
+    ["--mode fast", ["run", relu, "--input", input, "--output", out, "--mode", "fast"], /^error MOTE6002: unknown mode 'fast'\. Modes: codegen, interpreter \(/],
+    ["--plan best", ["run", relu, "--input", input, "--output", out, "--plan", "best"], /^error MOTE6003: unknown plan 'best'\. Plans: naive, greedy, search/],
+    ["--target gpu", ["run", relu, "--input", input, "--output", out, "--target", "gpu"], /^error MOTE5004: unknown target gpu/],
+    ["bench --config fastest", ["bench", "--config", "fastest"], /^error MOTE6004: unknown bench configuration 'fastest'/],
+    ["bench --config with --plan", ["bench", "--config", "codegen", "--plan", "greedy"], /^error MOTE6008: --config and --mode\/--plan\/--specialize cannot be combined/],
+    ["no --output", ["run", relu, "--input", input, "--target", "ts"], /^error MOTE6007: wrong number of outputs: the model has 1, 0 --output file\(s\) given \(pass --output FILE/],
+    ["two --input for one input", ["run", relu, "--input", input, "--input", input, "--output", out, "--target", "ts"], /^error MOTE6006: wrong number of inputs: the model has 1, 2 --input file\(s\) given/],
+    ["an --input that does not exist", ["run", relu, "--input", path.join(tmp, "absent.bin"), "--output", out, "--target", "ts"], /^error MOTE6009: cannot read input file .*absent\.bin: no such file/],
+    ["profile --top 0", ["profile", relu, "--top", "0"], /^error MOTE6005: --top takes a positive integer, got '0'/],
+    ["an unknown option", ["run", relu, "--frobnicate"], /^error MOTE6001: invalid command line: unknown option '--frobnicate'/],
+    ["check of a missing file", ["check", path.join(tmp, "absent.ts")], /^error MOTE2901: cannot read kernel file .*absent\.ts: no such file/],
+  ])("%s", (_, args, pattern) => {
+    expectUserError(mote(...(args as string[])), pattern as RegExp);
+  });
+
+  it("a correct command line on the same model runs", () => {
+    const r = mote("run", relu, "--input", input, "--output", out, "--target", "ts");
+    expect(r.status, r.stderr).toBe(0);
+    expect(fs.readFileSync(out)).toHaveLength(4);
+  });
+});
+
 describe("mote check", () => {
   it("accepts every kernel in kernels/", () => {
     const files = fs.readdirSync(path.join(REPO, "kernels")).filter((f) => f.endsWith(".ts") && f !== "types.ts" && f !== "intrinsics.ts");

@@ -13,7 +13,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DIAGNOSTICS } from "../../compiler/diagnostics.ts";
+import { DIAGNOSTICS, isSubsetCode } from "../../compiler/diagnostics.ts";
 import { REPO_ROOT } from "../../compiler/paths.ts";
 import { checkFiles } from "../../compiler/subset/program.ts";
 import type { SubsetDiagnostic } from "../../compiler/subset/source.ts";
@@ -48,7 +48,7 @@ export function slugOf(title: string): string {
 
 /** The subset codes (2xxx) of compiler/diagnostics.ts, ascending. */
 export function subsetCodes(): number[] {
-  return Object.keys(DIAGNOSTICS).map(Number).filter((c) => c >= 2000 && c < 3000).sort((a, b) => a - b);
+  return Object.keys(DIAGNOSTICS).map(Number).filter(isSubsetCode).sort((a, b) => a - b);
 }
 
 interface IndexEntry { title: string; line: number; col: number }

@@ -35,9 +35,10 @@ describe.skipIf(skip)("host build and run", () => {
     expect(Array.from(new Int8Array(out1!.buffer))).toEqual([101, -99, 1, 127, -1]);
   });
 
-  it("wrong-size input is error 5002 quoting the harness", async () => {
+  it("wrong-size input is error 5011 quoting the harness", async () => {
     const run = runHost(exe, [new Uint8Array(16), new Uint8Array(4)], 2);
     await expect(run).rejects.toThrow(MoteError);
+    await expect(run).rejects.toMatchObject({ code: 5011 });
     await expect(run).rejects.toThrow(/input_1\.bin has the wrong size: expected 5 bytes, found 4/);
   });
 
@@ -52,12 +53,12 @@ describe.skipIf(skip)("host build and run", () => {
     await expect(run(exe, [])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/usage/) });
   });
 
-  it("a compile error is error 5002 with the compiler's message", async () => {
+  it("a compile error is error 5009 with the compiler's message", async () => {
     const lib = path.join(dir, "broken");
     mkdirSync(lib);
-    writeFileSync(path.join(lib, "model.h"), "#include <stddef.h>\n#define MOTE_NUM_INPUTS 1\n#define MOTE_NUM_OUTPUTS 1\nvoid *mote_input(int);\nsize_t mote_input_bytes(int);\nconst void *mote_output(int);\nsize_t mote_output_bytes(int);\nvoid mote_invoke(void);\n");
-    writeFileSync(path.join(lib, "model.c"), "#include \"model.h\"\nvoid mote_invoke(void) { int unused; }\n");
+    writeFileSync(path.join(lib, "model.h"), "#include <stddef.h>\n#define MOTE_NUM_INPUTS 1\n#define MOTE_NUM_OUTPUTS 1\nvoid *mote_input(int);\nsize_t mote_input_bytes(int);\nconst void *mote_output(int);\nsize_t mote_output_bytes(int);\nint mote_invoke(void);\n");
+    writeFileSync(path.join(lib, "model.c"), "#include \"model.h\"\nint mote_invoke(void) { int unused; return 0; }\n");
     const build = buildHost(lib, path.join(dir, "broken-exe"));
-    await expect(build).rejects.toMatchObject({ code: 5002, message: expect.stringMatching(/unused variable .unused./) });
+    await expect(build).rejects.toMatchObject({ code: 5009, message: expect.stringMatching(/unused variable .unused./) });
   });
 });

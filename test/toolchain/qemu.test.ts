@@ -83,7 +83,7 @@ describe.skipIf(skip)("firmware build and QEMU run", () => {
 
   it("a model calling malloc fails to link: firmware has no heap", async () => {
     const build = buildFirmware(fixture("toolchain/malloc"), BOARD, path.join(dir, "malloc.elf"));
-    await expect(build).rejects.toMatchObject({ code: 5002, message: expect.stringMatching(/malloc.*no heap/) });
+    await expect(build).rejects.toMatchObject({ code: 5010, message: expect.stringMatching(/malloc.*no heap/) });
   });
 
   it("a fault in the model is error 5006 naming the HardFault", async () => {

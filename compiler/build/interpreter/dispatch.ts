@@ -1,7 +1,9 @@
 /**
- * @fileoverview Generates the interpreter's `dispatch(kernel, image, at, arena)` as KIR for the
- * kernels one build includes (as TFLite Micro's op resolver registers only the ops a model
- * uses). runtime/dispatch.ts is its TypeScript reference; runtime/interpreter.ts calls it.
+ * @fileoverview Generates the interpreter's `dispatch(kernel, image, at, arena)` and
+ * `hasKernel(kernel)` as KIR for the kernels one build includes (as TFLite Micro's op resolver
+ * registers only the ops a model uses). runtime/dispatch.ts is their TypeScript reference;
+ * runtime/interpreter.ts calls them: `hasKernel` in its image check, which rejects an image
+ * naming any other id before a step runs, so `dispatch` never meets an unknown id.
  *
  * For each kernel: `if (kernel === id) { entry(record at image[at + 2], array j at the byte
  * offset image[at + 4 + 2j] of the arena when image[at + 3 + 2j] is 1, else of the image);
@@ -20,6 +22,22 @@ const word = (offset: number): Expr => ({
   index: { k: "binary", op: "add", a: at, b: i32(offset), type: "i32" },
 });
 const eq = (a: Expr, b: Expr): Expr => ({ k: "binary", op: "eq", a, b, type: "bool" });
+
+/** `hasKernel(kernel)`: true exactly for the ids of `ids`. */
+export function buildHasKernel(ids: number[]): KFunction {
+  const kernel: Expr = { k: "var", name: "kernel", type: "i32" };
+  const known: Expr = ids
+    .map((id) => eq(kernel, i32(id)))
+    .reduce<Expr | undefined>((any, e) => (any ? { k: "binary", op: "lor", a: any, b: e, type: "bool" } : e), undefined)
+    ?? { k: "const", type: "bool", value: 0 };
+  return {
+    name: "hasKernel",
+    params: [{ name: "kernel", type: { kind: "scalar", type: "i32" } }],
+    ret: "bool",
+    body: [{ k: "return", value: known }],
+    source: "compiler/build/interpreter/dispatch.ts (generated)",
+  };
+}
 
 export function buildDispatch(entries: { id: number; fn: KFunction }[]): KFunction {
   const body: Stmt[] = entries.map(({ id, fn }): Stmt => {

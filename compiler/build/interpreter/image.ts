@@ -24,6 +24,8 @@ import type { LoweredOp } from "../../ops/index.ts";
 import type { Placement } from "../../plan/planner.ts";
 import { kernelId } from "./registry.ts";
 
+/** The ModelProgram constant that holds the image (interpreter mode). */
+export const IMAGE_CONSTANT = "mote_model_image";
 export const IMAGE_MAGIC = 0x45544f4d;
 export const IMAGE_VERSION = 1;
 export const HEADER_WORDS = 8;

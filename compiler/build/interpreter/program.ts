@@ -6,8 +6,9 @@
  * interpreter (runtime/interpreter.ts), a generated dispatch over the kernels the model uses
  * (compiler/build/interpreter/dispatch.ts) and those kernels unspecialized: every shape, stride and
  * quantization constant is read from the image at run time, as in TFLite Micro. `mote_invoke()`
- * is a single call of `interpret(image, arena)`. The arena is planned at compile time by the
- * same planners (TFLM plans at init; the result is the same kind of offsets).
+ * is a single call of `interpret(image, arena)` and returns its status (0, or the image check's
+ * reason for rejecting the image: compiler/build/interpreter/status.ts). The arena is planned at
+ * compile time by the same planners (TFLM plans at init; the result is the same kind of offsets).
  */
 import * as path from "node:path";
 import type { Graph } from "../../ir/graph.ts";
@@ -23,12 +24,12 @@ import { orderGraph } from "../../plan/order.ts";
 import { reachable } from "../../specialize/specialize.ts";
 import { ioTensors } from "../tensors.ts";
 import { planArena, type BuildOptions, type BuildResult } from "../types.ts";
-import { buildDispatch } from "./dispatch.ts";
-import { buildImage } from "./image.ts";
+import { buildDispatch, buildHasKernel } from "./dispatch.ts";
+import { buildImage, IMAGE_CONSTANT } from "./image.ts";
 import { kernelId } from "./registry.ts";
 
 export const INTERPRETER_FILE = path.join(RUNTIME_DIR, "interpreter.ts");
-export const IMAGE_CONSTANT = "mote_model_image";
+export { IMAGE_CONSTANT } from "./image.ts";
 
 export interface InterpreterResult extends BuildResult {
   image: Int32Array;
@@ -65,6 +66,8 @@ export function generateInterpreter(graph: Graph, opts: BuildOptions, loadKernel
   const kernels = [...used.values()].sort((a, b) => a.id - b.id);
   const dispatch = buildDispatch(kernels.map((k) => ({ id: k.id, fn: k.entry })));
   module.functions.set(dispatch.name, dispatch);
+  const hasKernel = buildHasKernel(kernels.map((k) => k.id));
+  module.functions.set(hasKernel.name, hasKernel);
   markWrittenArrays(module);
   const interpret = module.functions.get(prog.kirName("interpreter", "interpret"))!;
   const functions = reachable([interpret], module);
@@ -94,6 +97,7 @@ export function generateInterpreter(graph: Graph, opts: BuildOptions, loadKernel
       args: [{ k: "const", name: IMAGE_CONSTANT, elem: "i32" }, { k: "arena", offset: 0, elem: "i8" }],
       label: `interpreter: ${calls.length} kernel calls read from the model image`,
       opIndex: -1,
+      status: true,
       macs: calls.reduce((n, c) => n + c.macs, 0),
     }],
     inputs: io(graph.inputs),

@@ -1,38 +1,32 @@
 /**
- * @fileoverview Kernel ids of the interpreter: every kernel entry function in kernels/*.ts (an
- * exported function whose first parameter is a params record), numbered from 1 in sorted
- * `stem.fn` order.
+ * @fileoverview Kernel ids of the interpreter, read from the table in kernel-ids.ts (stable:
+ * adding a kernel never renumbers the others).
  *
- * A model image (compiler/build/interpreter/image.ts) names kernels by these ids, as a TFLite flatbuffer
- * names builtin operators by code. Ids are stable for one version of Mote's kernels/ directory;
- * the image header's version guards the format, not the kernel set, so rebuild images when
- * kernels are added (they are rebuilt on every compile).
+ * A model image (compiler/build/interpreter/image.ts) names kernels by these ids, as a TFLite
+ * flatbuffer names builtin operators by code. A build contains only the kernels its model uses;
+ * an image naming any other id is rejected before it runs (runtime/interpreter.ts `imageStatus`,
+ * MOTE5016 through compiler/build/interpreter/status.ts).
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { KERNELS_DIR } from "../../paths.ts";
-
-const ENTRY = /^export function (\w+)\(\s*\w+\s*:\s*\w+Params\b/gm;
+import { KERNEL_IDS, RETIRED_KERNEL_IDS } from "./kernel-ids.ts";
 
 let cached: ReadonlyMap<string, number> | undefined;
 
 /** `stem.fn` -> kernel id, for every entry function in kernels/. */
 export function kernelIds(): ReadonlyMap<string, number> {
-  if (cached) return cached;
-  const keys: string[] = [];
-  for (const file of fs.readdirSync(KERNELS_DIR).sort()) {
-    if (!file.endsWith(".ts")) continue;
-    const source = fs.readFileSync(path.join(KERNELS_DIR, file), "utf8");
-    for (const m of source.matchAll(ENTRY)) keys.push(`${file.slice(0, -3)}.${m[1]}`);
-  }
-  keys.sort();
-  cached = new Map(keys.map((k, i) => [k, i + 1]));
+  cached ??= new Map(Object.entries(KERNEL_IDS));
   return cached;
 }
 
-/** The id of kernels/<stem>.ts's entry `fn`; an internal error if it is not an entry function. */
+/** The id a new entry function gets: one more than every id given or retired. */
+export function nextKernelId(): number {
+  return Math.max(0, ...Object.values(KERNEL_IDS), ...Object.keys(RETIRED_KERNEL_IDS).map(Number)) + 1;
+}
+
+/** The id of kernels/<stem>.ts's entry `fn`; an internal error if the table lacks it. */
 export function kernelId(stem: string, fn: string): number {
   const id = kernelIds().get(`${stem}.${fn}`);
-  if (id === undefined) throw new Error(`interpreter: ${stem}.${fn} is not a kernel entry function (export function ${fn}(p: XParams, ...))`);
+  if (id === undefined) {
+    throw new Error(`interpreter: kernels/${stem}.ts ${fn} has no kernel id: add "${stem}.${fn}": ${nextKernelId()} to compiler/build/interpreter/kernel-ids.ts`);
+  }
   return id;
 }

@@ -2,7 +2,8 @@
  * @fileoverview A ModelProgram spelled as a C library: model.h (the API) and model.c.
  *
  * model.c holds the constant data (flash), one static arena (.bss), the kernel functions the
- * program needs (specialized or generic) and `mote_invoke()`, a straight line of calls. The
+ * program needs (specialized or generic) and `mote_invoke()`, a straight line of calls that
+ * returns 0, or the nonzero status of a step that can fail (InvokeStep.status). The
  * API is the same for every board and for the host, so the library drops into any Makefile,
  * CMake or IDE project together with runtime/mote_intrinsics.h. No malloc, no stdio.
  */
@@ -57,8 +58,12 @@ function emitModelH(program: ModelProgram): string {
     "/** Output tensor `index`, valid after mote_invoke() until the next call. */",
     "const void *mote_output(int index);",
     "size_t mote_output_bytes(int index);",
-    "/** Runs one inference. Uses only the static arena; no allocation. */",
-    "void mote_invoke(void);",
+    "/**",
+    " * Runs one inference. Uses only the static arena; no allocation. Returns 0, or nonzero when",
+    " * the model cannot run (interpreter mode: its image is rejected before any layer runs; the",
+    " * outputs are then not written). Codegen mode always returns 0.",
+    " */",
+    "int mote_invoke(void);",
     "",
     "#ifdef __cplusplus",
     "}",
@@ -178,15 +183,17 @@ function emitModelC(program: ModelProgram): string {
   io("input", program.inputs);
   io("output", program.outputs);
 
-  out.push("void mote_invoke(void) {");
-  for (const s of program.steps) {
+  out.push("int mote_invoke(void) {");
+  program.steps.forEach((s, k) => {
+    const call = `${s.fn}(${s.args.map(argExpr).join(", ")})`;
     out.push(`  /* ${s.label.replace(/\*\//g, "* /")} */`);
     out.push(`  MOTE_PROFILE_BEGIN(${s.opIndex});`);
-    out.push(`  ${s.fn}(${s.args.map(argExpr).join(", ")});`);
+    out.push(s.status ? `  const int32_t status${k} = ${call};` : `  ${call};`);
     out.push(`  MOTE_PROFILE_END(${s.opIndex});`);
+    if (s.status) out.push(`  if (status${k} != 0) return (int)status${k};`);
     for (const p of s.produces ?? []) out.push(`  MOTE_TRACE_TENSOR(${s.opIndex}, ${p.tensor}, ${p.offset}, ${p.bytes});`);
-  }
-  out.push("}", "");
+  });
+  out.push("  return 0;", "}", "");
   return out.join("\n");
 }
 

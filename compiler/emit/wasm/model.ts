@@ -5,7 +5,9 @@
  * ever the "absent array" null), then every constant as an active data segment at a 16-aligned
  * address, in program order, then the arena at the next 16-aligned address. The exported
  * function `invoke` performs `program.steps` in order, each a call of its KIR function (emitted by
- * function.ts) with array/record arguments resolved to absolute addresses (null -> 0).
+ * function.ts) with array/record arguments resolved to absolute addresses (null -> 0), and
+ * returns an i32 as `mote_invoke()` does: 0, or the nonzero status of a step that can fail
+ * (InvokeStep.status), which ends it.
  *
  * Exports: `memory`, `invoke`, and immutable i32 globals `arena_base`, `input_<k>`, `output_<k>`
  * (absolute addresses of the k-th input/output tensor). run.ts instantiates the result in Node;
@@ -105,10 +107,18 @@ function emitInvoke(mod: WasmModule, program: ModelProgram, functions: Map<strin
     }
     const args = step.args.map((a) => mod.i32Const(stepArgAddress(a, layout)));
     const call = mod.call(fn.name, args, fn.ret === "void" ? "none" : fn.ret === "f32" ? "f32" : "i32");
+    if (step.status) {
+      if (fn.ret !== "i32") throw new Error(`wasm emitter: status step "${step.label}" calls ${fn.name}, which returns ${fn.ret}, not i32`);
+      // local 0 holds the status: if (status != 0) return status;
+      return mod.block(null, [
+        mod.localSet(0, call),
+        mod.if(mod.localGet(0, "i32"), mod.return(mod.localGet(0, "i32"))),
+      ]);
+    }
     return fn.ret === "void" ? call : mod.drop(call);
   });
   // Internal name kept out of the KIR namespace (a kernel could be called `invoke`).
-  mod.addFunction("__mote_invoke", [], "none", [], mod.block(null, calls.length > 0 ? calls : [mod.nop()]));
+  mod.addFunction("__mote_invoke", [], "i32", ["i32"], mod.block(null, [...calls, mod.i32Const(0)], "i32"));
   mod.exportFunction("__mote_invoke", "invoke");
 }
 

@@ -4,9 +4,12 @@
  * model.ts builds the module; this file compiles it once per program object (WeakMap cache),
  * instantiates a fresh instance per run (so every run starts from the same memory image: data
  * segments loaded, arena zeroed), copies the inputs to their arena addresses, calls `invoke` and
- * returns copies of the output tensors' bytes. Wrong input sizes are user errors (MOTE5005).
+ * returns copies of the output tensors' bytes. Wrong input sizes are user errors (MOTE5005), and
+ * so is a nonzero status from `invoke` (an interpreter program whose image is rejected:
+ * compiler/build/interpreter/status.ts, MOTE5016/5017).
  */
 import { fail } from "../../diagnostics.ts";
+import { failInvokeStatus } from "../../build/interpreter/status.ts";
 import type { ModelProgram } from "../../ir/program.ts";
 import { buildWasm, type WasmBuild } from "./model.ts";
 
@@ -43,15 +46,16 @@ export async function runWasm(program: ModelProgram, inputs: Uint8Array[]): Prom
   });
   if (inputs.length > program.inputs.length) {
     const k = program.inputs.length;
-    fail(5005, k, 0, "-", `the model has ${k} input${k === 1 ? "" : "s"}`, inputs[k].length);
+    fail(6006, k, inputs.length);
   }
   const { module, build } = await compiledWasm(program);
   const instance = await WebAssembly.instantiate(module, {});
   const memory = instance.exports.memory as WebAssembly.Memory;
-  const invoke = instance.exports.invoke as () => void;
+  const invoke = instance.exports.invoke as () => number;
   const heap = new Uint8Array(memory.buffer);
   program.inputs.forEach((t, k) => heap.set(inputs[k], build.inputAddresses[k]));
-  invoke();
+  const status = invoke();
+  if (status !== 0) failInvokeStatus(program, status);
   const after = new Uint8Array(memory.buffer);
   return program.outputs.map((t, k) => after.slice(build.outputAddresses[k], build.outputAddresses[k] + t.bytes));
 }

@@ -11,6 +11,8 @@ import { buildInterpreter } from "../../../compiler/pipeline.ts";
 import { HEADER_WORDS, IMAGE_MAGIC, IMAGE_VERSION } from "../../../compiler/build/interpreter/image.ts";
 import { kernelIds } from "../../../compiler/build/interpreter/registry.ts";
 import { runModel } from "../../../compiler/run/targets.ts";
+import { dispatchTable } from "../../../compiler/run/interpreter.ts";
+import { installDispatch } from "../../../runtime/dispatch.ts";
 import { imageStatus } from "../../../runtime/interpreter.ts";
 import { SPEC_ARBITRARIES, syntheticGraph, syntheticInput, type ConvSpec, type OpSpec } from "../../support/synthetic.ts";
 
@@ -24,6 +26,7 @@ const conv: ConvSpec = {
 
 describe("model image", () => {
   const r = buildInterpreter(syntheticGraph(conv));
+  installDispatch(dispatchTable(r)); // imageStatus asks hasKernel about every step's kernel
 
   it("has a header the interpreter checks", () => {
     const img = r.image;
@@ -62,8 +65,10 @@ describe("model image", () => {
     const c = emitCLibrary(r.program)["model.c"];
     expect(c).toMatch(/struct mote_Conv2dParams \{/);
     expect(c).toMatch(/p->inH/);
-    expect(c).toMatch(/static void mote_interpret\(/);
+    expect(c).toMatch(/static int32_t mote_interpret\(/);
     expect(c).toMatch(/static void mote_dispatch\(/);
+    expect(c).toMatch(/static int mote_hasKernel\(int32_t kernel\) \{\n  return \(kernel == 6\);\n\}/);
+    expect(c).toMatch(/^int mote_invoke\(void\) \{$/m);
     expect(c).not.toMatch(/depthwiseConv2d/);
     expect(r.program.steps).toHaveLength(1);
   });

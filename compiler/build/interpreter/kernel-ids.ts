@@ -1,0 +1,54 @@
+/**
+ * @fileoverview The interpreter's kernel ids: one stable number per kernel entry function, as
+ * TFLite numbers its builtin operators. A model image (compiler/build/interpreter/image.ts) names
+ * the kernel of each step by this id, and the generated dispatch (dispatch.ts) and the
+ * interpreter's image check (runtime/interpreter.ts `imageStatus`) reject an id the build does
+ * not contain.
+ *
+ * Rules (test/build/interpreter/kernel-ids.test.ts enforces them against kernels/):
+ *  - every entry function (`export function x(p: XParams, ...)` in kernels/<stem>.ts, matched by
+ *    KERNEL_ENTRY) has an id, keyed `stem.x`;
+ *  - a new entry takes the next free id: one more than the largest id here or in RETIRED;
+ *  - an id is never changed or reused: when an entry goes away, move its line to RETIRED.
+ * Ids 1-30 are the numbering the directory scan gave before this table existed, so images built
+ * then still name the same kernels.
+ */
+
+/** An entry function of a kernel file: exported, first parameter a params record. */
+export const KERNEL_ENTRY = /^export function (\w+)\(\s*\w+\s*:\s*\w+Params\b/gm;
+
+export const KERNEL_IDS: Readonly<Record<string, number>> = {
+  "add.add": 1,
+  "arg_max.argMax": 2,
+  "average_pool_2d.averagePool2d": 3,
+  "batch_matmul.batchMatmul": 4,
+  "concatenation.concatenation": 5,
+  "conv_2d.conv2d": 6,
+  "depthwise_conv_2d.depthwiseConv2d": 7,
+  "dequantize.dequantize": 8,
+  "elu.elu": 9,
+  "fully_connected.fullyConnected": 10,
+  "hard_swish.hardSwish": 11,
+  "leaky_relu.leakyRelu": 12,
+  "logistic.logistic": 13,
+  "max_pool_2d.maxPool2d": 14,
+  "maximum_minimum.maximumMinimum": 15,
+  "mul.mul": 16,
+  "pad.pad": 17,
+  "prelu.prelu": 18,
+  "quantize.quantize": 19,
+  "reduce.reduceMeanSum": 20,
+  "relu.relu": 21,
+  "reshape.reshape": 22,
+  "resize_bilinear.resizeBilinear": 23,
+  "resize_nearest_neighbor.resizeNearestNeighbor": 24,
+  "softmax.softmax": 25,
+  "split.split": 26,
+  "strided_slice.stridedSlice": 27,
+  "tanh.tanhInt8": 28,
+  "transpose.transpose": 29,
+  "transpose_conv.transposeConv": 30,
+};
+
+/** Ids of entries that no longer exist, with the entry each named. Never reused. */
+export const RETIRED_KERNEL_IDS: Readonly<Record<number, string>> = {};
