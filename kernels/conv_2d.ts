@@ -37,6 +37,8 @@
 import type { i32 } from "./types.ts";
 import { mbqm } from "./intrinsics.ts";
 import { addRescale } from "./add.ts";
+import { requantize, toOutput } from "./common/requantize.ts";
+import { interiorEnd, interiorStart } from "./common/window.ts";
 
 export interface Conv2dParams {
   batches: i32;
@@ -90,16 +92,10 @@ export interface Conv2dParams {
   addActMax: i32;
 }
 
-/** Bias, requantization, activation and the optional fused ADD of output element `at`. */
+/** Bias, requantization, activation (kernels/common/requantize.ts) and the optional fused ADD of output element `at`. */
 function finish(p: Conv2dParams, acc: i32, oc: i32, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array, skip: Int8Array, at: i32): i32 {
-  let v: i32 = acc;
-  if (p.hasBias !== 0) {
-    v = (v + bias[oc]) | 0;
-  }
-  v = mbqm(v, multipliers[oc], shifts[oc]);
-  v = (v + p.outputOffset) | 0;
-  v = Math.max(v, p.actMin);
-  v = Math.min(v, p.actMax);
+  let v: i32 = requantize(acc, oc, p.hasBias, bias, multipliers, shifts);
+  v = toOutput(v, p.outputOffset, p.actMin, p.actMax);
   if (p.fuseAdd !== 0) {
     const s1: i32 = addRescale(skip[at], p.addSkipOffset, p.addLeftShift, p.addSkipMultiplier, p.addSkipShift);
     const s2: i32 = addRescale(v, p.addConvOffset, p.addLeftShift, p.addConvMultiplier, p.addConvShift);
@@ -121,20 +117,6 @@ function put(
   } else {
     output[outBase + oc] = v;
   }
-}
-
-/** First output coordinate whose taps start inside the image (origin = o * stride - pad >= 0). */
-function interiorStart(pad: i32, stride: i32): i32 {
-  return ((pad + stride - 1) / stride) | 0;
-}
-
-/** One past the last output coordinate whose last tap is inside the image, within [0, outSize]. */
-function interiorEnd(pad: i32, stride: i32, dilation: i32, filterSize: i32, inSize: i32, outSize: i32): i32 {
-  const n: i32 = inSize - 1 + pad - dilation * (filterSize - 1);
-  if (n < 0) {
-    return 0;
-  }
-  return Math.min(((n / stride) | 0) + 1, outSize);
 }
 
 /**

@@ -22,7 +22,8 @@
  * case; border pixels check every tap.
  */
 import type { i32 } from "./types.ts";
-import { mbqm } from "./intrinsics.ts";
+import { requantize, toOutput } from "./common/requantize.ts";
+import { interiorEnd, interiorStart } from "./common/window.ts";
 
 export interface DepthwiseConv2dParams {
   batches: i32;
@@ -58,31 +59,10 @@ export interface DepthwiseConv2dParams {
   inPlace: i32;
 }
 
-/** Bias, requantization and activation of output channel `oc`'s accumulator. */
+/** Bias, requantization and activation of output channel `oc`'s accumulator (kernels/common/requantize.ts). */
 function finish(p: DepthwiseConv2dParams, acc: i32, oc: i32, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array): i32 {
-  let v: i32 = acc;
-  if (p.hasBias !== 0) {
-    v = (v + bias[oc]) | 0;
-  }
-  v = mbqm(v, multipliers[oc], shifts[oc]);
-  v = (v + p.outputOffset) | 0;
-  v = Math.max(v, p.actMin);
-  v = Math.min(v, p.actMax);
-  return v;
-}
-
-/** First output coordinate whose taps start inside the image (origin = o * stride - pad >= 0). */
-function interiorStart(pad: i32, stride: i32): i32 {
-  return ((pad + stride - 1) / stride) | 0;
-}
-
-/** One past the last output coordinate whose last tap is inside the image, within [0, outSize]. */
-function interiorEnd(pad: i32, stride: i32, dilation: i32, filterSize: i32, inSize: i32, outSize: i32): i32 {
-  const n: i32 = inSize - 1 + pad - dilation * (filterSize - 1);
-  if (n < 0) {
-    return 0;
-  }
-  return Math.min(((n / stride) | 0) + 1, outSize);
+  const v: i32 = requantize(acc, oc, p.hasBias, bias, multipliers, shifts);
+  return toOutput(v, p.outputOffset, p.actMin, p.actMax);
 }
 
 /**

@@ -17,7 +17,7 @@
  * at a time for the rest.
  */
 import type { i32 } from "./types.ts";
-import { mbqm } from "./intrinsics.ts";
+import { requantize, toOutput } from "./common/requantize.ts";
 
 export interface FullyConnectedParams {
   batches: i32;
@@ -40,17 +40,10 @@ export interface FullyConnectedParams {
   hasBias: i32;
 }
 
-/** Bias, requantization and activation of output channel `oc`'s accumulator. */
+/** Bias, requantization and activation of output channel `oc`'s accumulator (kernels/common/requantize.ts). */
 function finish(p: FullyConnectedParams, acc: i32, oc: i32, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array): i32 {
-  let v: i32 = acc;
-  if (p.hasBias !== 0) {
-    v = (v + bias[oc]) | 0;
-  }
-  v = mbqm(v, multipliers[oc], shifts[oc]);
-  v = (v + p.outputOffset) | 0;
-  v = Math.max(v, p.actMin);
-  v = Math.min(v, p.actMax);
-  return v;
+  const v: i32 = requantize(acc, oc, p.hasBias, bias, multipliers, shifts);
+  return toOutput(v, p.outputOffset, p.actMin, p.actMax);
 }
 
 export function fullyConnected(
