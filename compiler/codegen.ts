@@ -38,9 +38,15 @@ export interface CodegenOptions {
   specialize?: boolean;
   /**
    * Codegen mode only: in-place execution and fusion (compiler/memory/inplace.ts). Default: on,
-   * except with the naive plan (the no-reuse baseline).
+   * except with the naive plan (the no-reuse baseline) and with `reference`.
    */
   inPlace?: boolean;
+  /**
+   * Test infrastructure (compiler/ops/types.ts LowerOptions): lower CONV_2D, DEPTHWISE_CONV_2D and
+   * FULLY_CONNECTED to their plain reference kernels. Implies no in-place execution or fusion:
+   * the reference kernels have no such variants.
+   */
+  reference?: boolean;
 }
 
 export interface CodegenResult {
@@ -182,11 +188,11 @@ export function placeMembers(placement: Placement, groups: Map<number, Membershi
 
 export function generate(graph: Graph, opts: CodegenOptions = {}): CodegenResult {
   graph = orderGraph(graph); // lowest-peak topological order (compiler/plan/order.ts)
-  const plainLowered = lowerGraph(graph);
+  const plainLowered = lowerGraph(graph, { reference: opts.reference });
   // The layer-wise bound of plain planning (every tensor its own buffer), what in-place beats.
   const plainBuffers = collectBuffers(graph, plainLowered);
   const plainBound = lowerBound(plainBuffers);
-  const best = (opts.inPlace ?? (opts.plan !== "naive")) ? bestInPlace(graph, plainLowered, plainBound) : undefined;
+  const best = !opts.reference && (opts.inPlace ?? (opts.plan !== "naive")) ? bestInPlace(graph, plainLowered, plainBound) : undefined;
   const inPlace = best?.r;
   const lowered = inPlace?.lowered ?? plainLowered;
   const buffers = best?.buffers ?? plainBuffers;

@@ -35,7 +35,7 @@ export interface InterpreterResult extends CodegenResult {
 
 export function generateInterpreter(graph: Graph, opts: CodegenOptions = {}): InterpreterResult {
   graph = orderGraph(graph); // lowest-peak topological order (compiler/plan/order.ts)
-  const lowered = lowerGraph(graph);
+  const lowered = lowerGraph(graph, { reference: opts.reference });
   const buffers = collectBuffers(graph, lowered);
   const planner = PLANNERS[opts.plan ?? DEFAULT_PLAN];
   if (!planner) fail(5002, "planning", `unknown plan '${opts.plan}' (plans: ${Object.keys(PLANNERS).join(", ")})`);

@@ -65,12 +65,13 @@ function graphKey(graph: Graph, opts: RunOptions): string {
 
 /** Codegen for `graph`, cached per graph content and options. */
 export function codegenFor(graph: Graph, opts: RunOptions = {}): CodegenResult {
-  const key = graphKey(graph, { plan: opts.plan, mode: opts.mode, specialize: opts.specialize });
+  const key = graphKey(graph, { plan: opts.plan, mode: opts.mode, specialize: opts.specialize, reference: opts.reference });
   let r = codegenCache.get(key);
   if (!r) {
     const mode = opts.mode ?? "codegen";
     if (!(MODES as readonly string[]).includes(mode)) fail(5002, "compile", `unknown mode '${mode}' (modes: ${MODES.join(", ")})`);
-    r = mode === "interpreter" ? generateInterpreter(graph, { plan: opts.plan }) : generate(graph, { plan: opts.plan, specialize: opts.specialize });
+    const reference = opts.reference;
+    r = mode === "interpreter" ? generateInterpreter(graph, { plan: opts.plan, reference }) : generate(graph, { plan: opts.plan, specialize: opts.specialize, reference });
     codegenCache.set(key, r);
   }
   return r;
@@ -107,8 +108,8 @@ export async function runModel(graph: Graph, inputs: Uint8Array[], target: Targe
   });
   switch (target) {
     case "ts":
-      if (opts.mode === "interpreter") return { outputs: await runInterpreterTs(graph, inputs, { plan: opts.plan }) };
-      return { outputs: runTs(graph, inputs) };
+      if (opts.mode === "interpreter") return { outputs: await runInterpreterTs(graph, inputs, { plan: opts.plan, reference: opts.reference }) };
+      return { outputs: runTs(graph, inputs, { reference: opts.reference }) };
     case "wasm":
     {
       // binaryen takes seconds to load: only the wasm target pays for it.
