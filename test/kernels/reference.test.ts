@@ -18,14 +18,16 @@
  * - In-place and fusion: compiler/memory/inplace.ts picks those variants only in codegen mode
  *   (wasm, host), so small graphs are built where each one triggers (asserted on
  *   `codegenFor(graph).inPlaceNotes`) and compared with the reference on ts.
- * - The reference kernels themselves compile and agree on wasm and host.
+ * - The reference kernels themselves compile and agree on wasm and host, and give TFLite
+ *   Micro's golden bytes on the five shared models (ts).
  *
  * Seeds are fixed; a failure prints the spec as JSON. Host C costs one gcc build per graph, so it
  * gets ~15 cases per op (run concurrently).
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Graph, Op, Tensor } from "../../compiler/ir/graph.ts";
+import { loadModel } from "../../compiler/import/tflite/import.ts";
+import type { Graph, Op } from "../../compiler/ir/graph.ts";
 import { lowerGraph } from "../../compiler/ops/index.ts";
 import { codegenFor, runModel, type Target } from "../../compiler/run/targets.ts";
 import { interiorEnd, interiorStart } from "../../kernels/common/window.ts";
@@ -34,6 +36,7 @@ import {
   perTensor, prng, syntheticGraph, syntheticInputs, withBiasModes,
   type BiasMode, type ConvSpec, type DepthwiseSpec, type FullyConnectedSpec,
 } from "../support/synthetic.ts";
+import { HAS_SHARED, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
 import { skipWithoutTools } from "../toolchain/toolchain-available.ts";
 import { firstDifference, propertyParams, seedOf } from "./differential/agree.ts";
 
@@ -330,5 +333,15 @@ describe("fast in-place and fused kernels == reference", () => {
     it.skipIf(noHost)(`${variant}: fast on host == reference, 3 random graphs`, async () => {
       await fc.assert(fc.asyncProperty(arb, check(["host"])), { seed: seedOf(variant, 22), numRuns: 3 });
     }, 120_000);
+  }
+});
+
+describe.skipIf(!HAS_SHARED)("the reference kernels give TFLite Micro's golden output", () => {
+  for (const model of ["ad01_int8", "kws_ref_model", "vww_96_int8", "pretrainedResnet_quant", "str_ww_ref_model"]) {
+    it(`${model}, input_3, ts`, async () => {
+      const graph = loadModel(sharedFile("models", `${model}.tflite`));
+      const { outputs } = await runModel(graph, [readBytes(sharedFile("golden", model, "input_3.bin"))], "ts", { reference: true });
+      expect(sameBytes(outputs[0], readBytes(sharedFile("golden", model, "output_3.bin")))).toBe(true);
+    }, 60_000);
   }
 });
