@@ -1,7 +1,7 @@
 /**
  * @fileoverview Kernel ids of the interpreter: every kernel entry function in kernels/*.ts (an
  * exported function whose first parameter is a params record), numbered from 1 in sorted
- * `stem.fn` order.
+ * `stem.fn` order, the reference kernels (`...Reference`) last.
  *
  * A model image (compiler/interp/image.ts) names kernels by these ids, as a TFLite flatbuffer
  * names builtin operators by code. Ids are stable for one version of Mote's kernels/ directory;
@@ -25,7 +25,10 @@ export function kernelIds(): ReadonlyMap<string, number> {
     const source = fs.readFileSync(path.join(KERNELS_DIR, file), "utf8");
     for (const m of source.matchAll(ENTRY)) keys.push(`${file.slice(0, -3)}.${m[1]}`);
   }
-  keys.sort();
+  // The reference kernels (`xReference`, test infrastructure) come after the rest, so adding them
+  // renumbered no kernel that models use (the dispatch jump table stays as it was).
+  const isReference = (k: string) => k.endsWith("Reference");
+  keys.sort((a, b) => Number(isReference(a)) - Number(isReference(b)) || (a < b ? -1 : a > b ? 1 : 0));
   cached = new Map(keys.map((k, i) => [k, i + 1]));
   return cached;
 }
