@@ -3,40 +3,48 @@
  * (reference_integer_ops::ConvPerChannel): NHWC input/output, OHWI filter, stride, dilation,
  * explicit padding offsets, grouped convolution (input depth a multiple of the filter's).
  *
- * Written in the kernel subset (docs/subset.md). compiler/ops/conv_2d.ts does TFLite's
- * Prepare at compile time (padding, multipliers, activation range) and fills the record; the
- * memory pass (compiler/memory/inplace.ts) may switch on two variants, both chosen by record
- * fields so specialization keeps only the code a layer runs:
- *  - `inPlace` (1x1, stride 1, one group): pixel by pixel, the input pixel is first copied to
- *    `pixel` (inC bytes), so the output may start where the input starts and overwrite it
- *    (TinyEngine's in-place pointwise convolution). 1 goes forward (outC <= inC: an output
- *    pixel only covers input pixels already read); 2 goes backward, for a wider output (an
- *    output pixel only covers its own and later input pixels, already read); 3, for any
- *    kernel size and stride (batch 1), computes each output row into `pixel` (outW * outC
- *    bytes) and copies it out once done, so the output may overwrite input rows that no later
- *    output row reads (compiler/memory/inplace.ts places the output so that holds);
- *  - `fuseAdd`: a residual ADD (TFLite's ADD arithmetic, kernels/add.ts) of `skip` and the
- *    convolution's int8 result is written instead of that result, so the convolution's output
- *    tensor never exists; `output` may be `skip` itself (each element is read before it is
- *    written).
+ * Written in the kernel subset (docs/subset.md). Two entry functions with the same arrays:
+ *  - `conv2dReference`, right below the record: the plain TFLM loop, one output element at a
+ *    time. It is the specification the fast entry is tested against (test/kernels/
+ *    reference.test.ts) and runs on every target when lowering is given `{ reference: true }`.
+ *    It lives here, not in a separate file, so the fast entry and the names of the generated
+ *    functions stay exactly as they were (the lowering still calls `conv2d` by default).
+ *  - `conv2d`, the fast entry every model uses. compiler/ops/conv_2d.ts does TFLite's Prepare
+ *    at compile time (padding, multipliers, activation range) and fills the record; it may fold
+ *    the input offset into the bias (hasBias 2). The memory pass (compiler/plan/inplace.ts)
+ *    may switch on two variants, both chosen by record fields so specialization keeps only the
+ *    code a layer runs:
+ *     - `inPlace` (1x1, stride 1, one group): pixel by pixel, the input pixel is first copied to
+ *       `pixel` (inC bytes), so the output may start where the input starts and overwrite it
+ *       (TinyEngine's in-place pointwise convolution). 1 goes forward (outC <= inC: an output
+ *       pixel only covers input pixels already read); 2 goes backward, for a wider output (an
+ *       output pixel only covers its own and later input pixels, already read); 3, for any
+ *       kernel size and stride (batch 1), computes each output row into `pixel` (outW * outC
+ *       bytes) and copies it out once done, so the output may overwrite input rows that no later
+ *       output row reads (compiler/plan/inplace.ts places the output so that holds);
+ *     - `fuseAdd`: a residual ADD (TFLite's ADD arithmetic, kernels/add.ts) of `skip` and the
+ *       convolution's int8 result is written instead of that result, so the convolution's output
+ *       tensor never exists; `output` may be `skip` itself (each element is read before it is
+ *       written).
  *
  * Array order: input [batches, inH, inW, inC], filter [outC, filterH, filterW, filterInC], bias
  * [outC] (not read when hasBias is 0; may be empty/NULL), multipliers [outC], shifts [outC]
  * (positive = left), skip [batches, outH, outW, outC] (read only when fuseAdd is 1), pixel
  * (scratch: inC bytes for inPlace 1 and 2, outW * outC for 3), output [batches, outH, outW,
- * outC]. Taps outside
- * the image are skipped (equivalent to padding with the input zero point). The i32 accumulator
- * wraps.
+ * outC]. Taps outside the image are skipped (equivalent to padding with the input zero point).
+ * The i32 accumulator wraps.
  *
- * Speed: output pixels whose taps are all inside the image (ranges computed from the record, so
- * specialization folds them) take a path without bounds checks; with dilation 1 and one group a
- * filter row's taps are one contiguous run of filterW * inC bytes in both input and filter.
- * Border pixels check every tap. Output channels go four at a time (one input load per four
- * MACs), then one at a time for the rest of each group.
+ * Speed (conv2d): output pixels whose taps are all inside the image (kernels/common/window.ts,
+ * from the record, so specialization folds them) take a path without bounds checks; with
+ * dilation 1 and one group a filter row's taps are one contiguous run of filterW * inC bytes in
+ * both input and filter. Border pixels check every tap. Output channels go four at a time (one
+ * input load per four MACs), then one at a time for the rest of each group.
  */
 import type { i32 } from "./types.ts";
 import { mbqm } from "./intrinsics.ts";
 import { addRescale } from "./add.ts";
+import { requantize, toOutput } from "./common/requantize.ts";
+import { interiorEnd, interiorStart } from "./common/window.ts";
 
 export interface Conv2dParams {
   batches: i32;
@@ -90,16 +98,58 @@ export interface Conv2dParams {
   addActMax: i32;
 }
 
-/** Bias, requantization, activation and the optional fused ADD of output element `at`. */
-function finish(p: Conv2dParams, acc: i32, oc: i32, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array, skip: Int8Array, at: i32): i32 {
-  let v: i32 = acc;
-  if (p.hasBias !== 0) {
-    v = (v + bias[oc]) | 0;
+/**
+ * The reference: TFLite Micro's reference_integer_ops::ConvPerChannel, one output element at a
+ * time. Taps outside the image are skipped; every other tap adds filter * (input + inputOffset);
+ * then bias, requantization and clamp (kernels/common/requantize.ts). Same arrays as conv2d, of
+ * which it reads input, filter, bias, multipliers and shifts and writes output. It takes only
+ * hasBias 0 or 1 (never the folded 2) and ignores inPlace and fuseAdd: lowering with
+ * `{ reference: true }` (compiler/ops/conv_2d.ts) calls it that way.
+ */
+export function conv2dReference(
+  p: Conv2dParams,
+  input: Int8Array,
+  filter: Int8Array,
+  bias: Int32Array,
+  multipliers: Int32Array,
+  shifts: Int32Array,
+  skip: Int8Array,
+  pixel: Int8Array,
+  output: Int8Array,
+): void {
+  for (let b: i32 = 0; b < p.batches; b++) {
+    for (let oy: i32 = 0; oy < p.outH; oy++) {
+      const inYOrigin: i32 = oy * p.strideH - p.padH;
+      for (let ox: i32 = 0; ox < p.outW; ox++) {
+        const inXOrigin: i32 = ox * p.strideW - p.padW;
+        for (let oc: i32 = 0; oc < p.outC; oc++) {
+          const group: i32 = (oc / p.filtersPerGroup) | 0;
+          let acc: i32 = 0;
+          for (let fy: i32 = 0; fy < p.filterH; fy++) {
+            const inY: i32 = inYOrigin + p.dilationH * fy;
+            for (let fx: i32 = 0; fx < p.filterW; fx++) {
+              const inX: i32 = inXOrigin + p.dilationW * fx;
+              if (inY >= 0 && inY < p.inH && inX >= 0 && inX < p.inW) {
+                for (let ic: i32 = 0; ic < p.filterInC; ic++) {
+                  const x: i32 = input[((b * p.inH + inY) * p.inW + inX) * p.inC + group * p.filterInC + ic];
+                  const f: i32 = filter[((oc * p.filterH + fy) * p.filterW + fx) * p.filterInC + ic];
+                  acc = (acc + f * (x + p.inputOffset)) | 0;
+                }
+              }
+            }
+          }
+          output[((b * p.outH + oy) * p.outW + ox) * p.outC + oc] =
+            toOutput(requantize(acc, oc, p.hasBias, bias, multipliers, shifts), p.outputOffset, p.actMin, p.actMax);
+        }
+      }
+    }
   }
-  v = mbqm(v, multipliers[oc], shifts[oc]);
-  v = (v + p.outputOffset) | 0;
-  v = Math.max(v, p.actMin);
-  v = Math.min(v, p.actMax);
+}
+
+/** Bias, requantization, activation (kernels/common/requantize.ts) and the optional fused ADD of output element `at`. */
+function finish(p: Conv2dParams, acc: i32, oc: i32, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array, skip: Int8Array, at: i32): i32 {
+  let v: i32 = requantize(acc, oc, p.hasBias, bias, multipliers, shifts);
+  v = toOutput(v, p.outputOffset, p.actMin, p.actMax);
   if (p.fuseAdd !== 0) {
     const s1: i32 = addRescale(skip[at], p.addSkipOffset, p.addLeftShift, p.addSkipMultiplier, p.addSkipShift);
     const s2: i32 = addRescale(v, p.addConvOffset, p.addLeftShift, p.addConvMultiplier, p.addConvShift);
@@ -121,20 +171,6 @@ function put(
   } else {
     output[outBase + oc] = v;
   }
-}
-
-/** First output coordinate whose taps start inside the image (origin = o * stride - pad >= 0). */
-function interiorStart(pad: i32, stride: i32): i32 {
-  return ((pad + stride - 1) / stride) | 0;
-}
-
-/** One past the last output coordinate whose last tap is inside the image, within [0, outSize]. */
-function interiorEnd(pad: i32, stride: i32, dilation: i32, filterSize: i32, inSize: i32, outSize: i32): i32 {
-  const n: i32 = inSize - 1 + pad - dilation * (filterSize - 1);
-  if (n < 0) {
-    return 0;
-  }
-  return Math.min(((n / stride) | 0) + 1, outSize);
 }
 
 /**

@@ -3,13 +3,18 @@
  * Micro's reference semantics (reference_integer_ops::DepthwiseConvPerChannel): NHWC, filter
  * [1, filterH, filterW, inC * depthMultiplier], stride, dilation, padding offsets.
  *
- * Written in the kernel subset (docs/subset.md). compiler/ops/depthwise_conv_2d.ts fills
- * the record at compile time. With `inPlace` (set by compiler/memory/inplace.ts; depth multiplier
- * 1 and an output no larger than the input) the output may overwrite the input: channel by
- * channel, the channel's input plane is first copied to `plane` (inH * inW bytes), then its
- * outputs are written. An output element of channel c lands on an input element of channel c
- * (same channel, an earlier or equal pixel), already copied (TinyEngine's in-place depthwise
- * convolution).
+ * Written in the kernel subset (docs/subset.md). Two entry functions with the same arrays:
+ *  - `depthwiseConv2dReference`, right below the record: the plain TFLM loop, one output element
+ *    at a time; the specification the fast entry is tested against (test/kernels/
+ *    reference.test.ts), run on every target when lowering is given `{ reference: true }`. It
+ *    lives in this file so the fast entry and its generated code stay exactly as they were.
+ *  - `depthwiseConv2d`, the fast entry models use. compiler/ops/depthwise_conv_2d.ts fills the
+ *    record at compile time (and may fold the input offset into the bias: hasBias 2). With
+ *    `inPlace` (set by compiler/plan/inplace.ts; depth multiplier 1 and an output no larger
+ *    than the input) the output may overwrite the input: channel by channel, the channel's input
+ *    plane is first copied to `plane` (inH * inW bytes), then its outputs are written. An output
+ *    element of channel c lands on an input element of channel c (same channel, an earlier or
+ *    equal pixel), already copied (TinyEngine's in-place depthwise convolution).
  *
  * Array order: input [batches, inH, inW, inC], filter [1, filterH, filterW, outC], bias [outC]
  * (not read when hasBias is 0; may be empty/NULL), multipliers [outC], shifts [outC]
@@ -17,12 +22,13 @@
  * outW, outC] with outC = inC * depthMultiplier and output channel = inChannel *
  * depthMultiplier + m. Out-of-image taps are skipped.
  *
- * Speed: output pixels whose taps are all inside the image (computed from the record, so
- * specialization folds the ranges) take a path without bounds checks, with a written-out 3x3
- * case; border pixels check every tap.
+ * Speed (depthwiseConv2d): output pixels whose taps are all inside the image
+ * (kernels/common/window.ts, from the record, so specialization folds the ranges) take a path
+ * without bounds checks, with a written-out 3x3 case; border pixels check every tap.
  */
 import type { i32 } from "./types.ts";
-import { mbqm } from "./intrinsics.ts";
+import { requantize, toOutput } from "./common/requantize.ts";
+import { interiorEnd, interiorStart } from "./common/window.ts";
 
 export interface DepthwiseConv2dParams {
   batches: i32;
@@ -58,31 +64,57 @@ export interface DepthwiseConv2dParams {
   inPlace: i32;
 }
 
-/** Bias, requantization and activation of output channel `oc`'s accumulator. */
+/**
+ * The reference: TFLite Micro's reference_integer_ops::DepthwiseConvPerChannel, one output
+ * element at a time. Taps outside the image are skipped; every other tap adds
+ * filter * (input + inputOffset); then bias, requantization and clamp
+ * (kernels/common/requantize.ts). Same arrays as depthwiseConv2d (`plane` is not read). It takes
+ * only hasBias 0 or 1 (never the folded 2) and ignores inPlace: lowering with
+ * `{ reference: true }` (compiler/ops/depthwise_conv_2d.ts) calls it that way.
+ */
+export function depthwiseConv2dReference(
+  p: DepthwiseConv2dParams,
+  input: Int8Array,
+  filter: Int8Array,
+  bias: Int32Array,
+  multipliers: Int32Array,
+  shifts: Int32Array,
+  plane: Int8Array,
+  output: Int8Array,
+): void {
+  for (let b: i32 = 0; b < p.batches; b++) {
+    for (let oy: i32 = 0; oy < p.outH; oy++) {
+      const inYOrigin: i32 = oy * p.strideH - p.padH;
+      for (let ox: i32 = 0; ox < p.outW; ox++) {
+        const inXOrigin: i32 = ox * p.strideW - p.padW;
+        for (let ic: i32 = 0; ic < p.inC; ic++) {
+          for (let m: i32 = 0; m < p.depthMultiplier; m++) {
+            const oc: i32 = ic * p.depthMultiplier + m;
+            let acc: i32 = 0;
+            for (let fy: i32 = 0; fy < p.filterH; fy++) {
+              const inY: i32 = inYOrigin + p.dilationH * fy;
+              for (let fx: i32 = 0; fx < p.filterW; fx++) {
+                const inX: i32 = inXOrigin + p.dilationW * fx;
+                if (inY >= 0 && inY < p.inH && inX >= 0 && inX < p.inW) {
+                  const x: i32 = input[((b * p.inH + inY) * p.inW + inX) * p.inC + ic];
+                  const f: i32 = filter[(fy * p.filterW + fx) * p.outC + oc];
+                  acc = (acc + f * (x + p.inputOffset)) | 0;
+                }
+              }
+            }
+            output[((b * p.outH + oy) * p.outW + ox) * p.outC + oc] =
+              toOutput(requantize(acc, oc, p.hasBias, bias, multipliers, shifts), p.outputOffset, p.actMin, p.actMax);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Bias, requantization and activation of output channel `oc`'s accumulator (kernels/common/requantize.ts). */
 function finish(p: DepthwiseConv2dParams, acc: i32, oc: i32, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array): i32 {
-  let v: i32 = acc;
-  if (p.hasBias !== 0) {
-    v = (v + bias[oc]) | 0;
-  }
-  v = mbqm(v, multipliers[oc], shifts[oc]);
-  v = (v + p.outputOffset) | 0;
-  v = Math.max(v, p.actMin);
-  v = Math.min(v, p.actMax);
-  return v;
-}
-
-/** First output coordinate whose taps start inside the image (origin = o * stride - pad >= 0). */
-function interiorStart(pad: i32, stride: i32): i32 {
-  return ((pad + stride - 1) / stride) | 0;
-}
-
-/** One past the last output coordinate whose last tap is inside the image, within [0, outSize]. */
-function interiorEnd(pad: i32, stride: i32, dilation: i32, filterSize: i32, inSize: i32, outSize: i32): i32 {
-  const n: i32 = inSize - 1 + pad - dilation * (filterSize - 1);
-  if (n < 0) {
-    return 0;
-  }
-  return Math.min(((n / stride) | 0) + 1, outSize);
+  const v: i32 = requantize(acc, oc, p.hasBias, bias, multipliers, shifts);
+  return toOutput(v, p.outputOffset, p.actMin, p.actMax);
 }
 
 /**

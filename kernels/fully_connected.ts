@@ -6,18 +6,24 @@
  * Written in the kernel subset (docs/subset.md): it runs as-is under Node and is lowered
  * to C and WASM. compiler/ops/fully_connected.ts computes the record and the per-channel
  * multiplier/shift arrays at compile time; per-tensor weights arrive as the same arrays with the
- * one multiplier repeated, so the kernel has a single path.
+ * one multiplier repeated, so the kernels have a single path. Two entry functions with the same
+ * arrays:
+ *  - `fullyConnectedReference`, right below the record: the plain TFLM loop, one output element
+ *    at a time; the specification the fast entry is tested against (test/kernels/
+ *    reference.test.ts), run on every target when lowering is given `{ reference: true }`. It
+ *    lives in this file so the fast entry and its generated code stay exactly as they were.
+ *  - `fullyConnected`, the fast entry models use: output channels go four at a time (one input
+ *    load per four MACs), then one at a time for the rest. With hasBias 2 the input offset is
+ *    folded into a compile-time bias (sum f*(x + off) = sum f*x + off * sum f, exact in
+ *    wrapping i32).
  *
  * Array order: input [batches, accumDepth], filter [outputDepth, accumDepth], bias
  * [outputDepth] (not read when hasBias is 0; may be empty/NULL), multipliers [outputDepth],
  * shifts [outputDepth] (TFLite convention: positive = left shift), output [batches, outputDepth].
- * The i32 accumulator wraps (as the C int32 accumulator does in practice). With hasBias 2 the
- * input offset is folded into a compile-time bias (sum f*(x + off) = sum f*x + off * sum f, exact
- * in wrapping i32). Output channels go four at a time (one input load per four MACs), then one
- * at a time for the rest.
+ * The i32 accumulator wraps (as the C int32 accumulator does in practice).
  */
 import type { i32 } from "./types.ts";
-import { mbqm } from "./intrinsics.ts";
+import { requantize, toOutput } from "./common/requantize.ts";
 
 export interface FullyConnectedParams {
   batches: i32;
@@ -40,17 +46,41 @@ export interface FullyConnectedParams {
   hasBias: i32;
 }
 
-/** Bias, requantization and activation of output channel `oc`'s accumulator. */
-function finish(p: FullyConnectedParams, acc: i32, oc: i32, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array): i32 {
-  let v: i32 = acc;
-  if (p.hasBias !== 0) {
-    v = (v + bias[oc]) | 0;
+/**
+ * The reference: TFLite Micro's reference_integer_ops::FullyConnected (per-tensor weights, with
+ * filterOffset) and FullyConnectedPerChannel (filterOffset 0), one output element at a time:
+ * acc += (filter + filterOffset) * (input + inputOffset), then bias, requantization and clamp
+ * (kernels/common/requantize.ts). Same arrays as fullyConnected. It takes only hasBias 0 or 1
+ * (never the folded 2): lowering with `{ reference: true }` (compiler/ops/fully_connected.ts)
+ * calls it that way.
+ */
+export function fullyConnectedReference(
+  p: FullyConnectedParams,
+  input: Int8Array,
+  filter: Int8Array,
+  bias: Int32Array,
+  multipliers: Int32Array,
+  shifts: Int32Array,
+  output: Int8Array,
+): void {
+  for (let b: i32 = 0; b < p.batches; b++) {
+    for (let oc: i32 = 0; oc < p.outputDepth; oc++) {
+      let acc: i32 = 0;
+      for (let d: i32 = 0; d < p.accumDepth; d++) {
+        const x: i32 = input[b * p.accumDepth + d];
+        const f: i32 = filter[oc * p.accumDepth + d];
+        acc = (acc + (f + p.filterOffset) * (x + p.inputOffset)) | 0;
+      }
+      output[b * p.outputDepth + oc] =
+        toOutput(requantize(acc, oc, p.hasBias, bias, multipliers, shifts), p.outputOffset, p.actMin, p.actMax);
+    }
   }
-  v = mbqm(v, multipliers[oc], shifts[oc]);
-  v = (v + p.outputOffset) | 0;
-  v = Math.max(v, p.actMin);
-  v = Math.min(v, p.actMax);
-  return v;
+}
+
+/** Bias, requantization and activation of output channel `oc`'s accumulator (kernels/common/requantize.ts). */
+function finish(p: FullyConnectedParams, acc: i32, oc: i32, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array): i32 {
+  const v: i32 = requantize(acc, oc, p.hasBias, bias, multipliers, shifts);
+  return toOutput(v, p.outputOffset, p.actMin, p.actMax);
 }
 
 export function fullyConnected(

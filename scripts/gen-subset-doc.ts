@@ -38,7 +38,9 @@ $ mote check kernels/compact.ts
 - **Imports.** Machine types from \`"./types.ts"\` (\`import type { i8, i32 } from "./types.ts";\`),
   intrinsics from \`"./intrinsics.ts"\`, and functions from other kernel files
   (\`import { expOnNegativeValues } from "./fixedpoint.ts";\`). Named imports only, always a relative
-  path with the \`.ts\` extension; nothing from npm or \`node:\` (MOTE2018).
+  path with the \`.ts\` extension; nothing from npm or \`node:\` (MOTE2018). Helpers shared by
+  several kernels live in \`kernels/common/\` (they import \`"../types.ts"\`); they take scalars,
+  not a record, and C always inlines them so each caller's constants fold them.
 - **Top level.** Only these:
   - \`export interface XParams { field: i32; ... }\`: a params record; every field is \`i32\`;
   - function declarations with annotated parameters and return type

@@ -36,15 +36,15 @@ export function build(graph: Graph, opts: BuildOptions, loadKernels: KernelLoade
   const mode = opts.mode ?? "codegen";
   if (!(MODES as readonly string[]).includes(mode)) fail(6002, mode, MODES.join(", "));
   return mode === "interpreter"
-    ? generateInterpreter(graph, { plan: opts.plan }, loadKernels)
-    : generate(graph, { plan: opts.plan, specialize: opts.specialize, inPlace: opts.inPlace }, loadKernels);
+    ? generateInterpreter(graph, { plan: opts.plan, reference: opts.reference }, loadKernels)
+    : generate(graph, { plan: opts.plan, specialize: opts.specialize, inPlace: opts.inPlace, reference: opts.reference }, loadKernels);
 }
 
 const cache = new Map<string, BuildResult>();
 
 /** build(), cached per graph content and the options that change the program. */
 export function buildCached(graph: Graph, opts: BuildOptions, loadKernels: KernelLoader): BuildResult {
-  const key = graphKey(graph, { plan: opts.plan, mode: opts.mode, specialize: opts.specialize, inPlace: opts.inPlace });
+  const key = graphKey(graph, { plan: opts.plan, mode: opts.mode, specialize: opts.specialize, inPlace: opts.inPlace, reference: opts.reference });
   let r = cache.get(key);
   if (!r) {
     r = build(graph, opts, loadKernels);

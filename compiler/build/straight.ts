@@ -30,11 +30,11 @@ function cName(s: string): string {
 
 export function generate(graph: Graph, opts: BuildOptions, loadKernels: KernelLoader): BuildResult {
   graph = orderGraph(graph); // lowest-peak topological order (compiler/plan/order.ts)
-  const plainLowered = lowerGraph(graph);
+  const plainLowered = lowerGraph(graph, { reference: opts.reference });
   // The layer-wise bound of plain planning (every tensor its own buffer), what in-place beats.
   const plainBuffers = collectBuffers(graph, plainLowered);
   const plainBound = lowerBound(plainBuffers);
-  const best = (opts.inPlace ?? (opts.plan !== "naive")) ? bestInPlace(graph, plainLowered, plainBound) : undefined;
+  const best = !opts.reference && (opts.inPlace ?? (opts.plan !== "naive")) ? bestInPlace(graph, plainLowered, plainBound) : undefined;
   const inPlace = best?.r;
   const lowered = inPlace?.lowered ?? plainLowered;
   const buffers = best?.buffers ?? plainBuffers;

@@ -26,9 +26,15 @@ export interface BuildOptions {
   specialize?: boolean;
   /**
    * Codegen mode only: in-place execution and fusion (compiler/plan/inplace.ts). Default: on,
-   * except with the naive plan (the no-reuse baseline).
+   * except with the naive plan (the no-reuse baseline) and with `reference`.
    */
   inPlace?: boolean;
+  /**
+   * Test infrastructure (compiler/ops/types.ts LowerOptions): lower CONV_2D, DEPTHWISE_CONV_2D and
+   * FULLY_CONNECTED to their plain reference kernels. Implies no in-place execution or fusion:
+   * the reference kernels have no such variants.
+   */
+  reference?: boolean;
 }
 
 export interface BuildResult {

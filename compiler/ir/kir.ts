@@ -100,6 +100,11 @@ export interface KFunction {
   body: Stmt[];
   /** Source file and line, for comments in generated code and diagnostics. */
   source: string;
+  /**
+   * A shared helper of kernels/common/ (record-free): C always inlines it, so each caller's
+   * constants fold it as if it were written there.
+   */
+  inline?: boolean;
 }
 
 export interface RecordType {

@@ -4,7 +4,8 @@
  * CalculateOpDataConv at compile time: padding from ComputePaddingHeightWidth, one multiplier and
  * shift per output channel (channel axis 0), activation clamp, offsets. With a non-zero input
  * offset and a constant (or no) bias, the bias argument becomes `op<N>_bias_folded`
- * (convFoldedBias) and hasBias 2 (kernel header).
+ * (convFoldedBias) and hasBias 2 (kernel header). With `{ reference: true }` (LowerOptions) it
+ * calls conv2dReference with the model's bias instead.
  */
 import { isConstant, type Graph, type Op } from "../ir/graph.ts";
 import type { Conv2dParams } from "../../kernels/conv_2d.ts";
@@ -15,9 +16,9 @@ import {
 } from "./operands.ts";
 import { computePaddingHeightWidth } from "./padding.ts";
 import { perChannelMultipliers } from "./quant.ts";
-import type { KernelArg, KernelCall, LowerOp } from "./types.ts";
+import type { KernelArg, KernelCall, LowerOp, LowerOptions } from "./types.ts";
 
-export function lowerConv2d(graph: Graph, op: Op): KernelCall[] {
+export function lowerConv2d(graph: Graph, op: Op, opts: LowerOptions = {}): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
   const filter = inputTensor(graph, op, 1, "filter");
   const bias = optionalInput(graph, op, 2);
@@ -78,9 +79,10 @@ export function lowerConv2d(graph: Graph, op: Op): KernelCall[] {
     addConvOffset: 0, addConvMultiplier: 0, addConvShift: 0,
     addOutputOffset: 0, addOutputMultiplier: 0, addOutputShift: 0, addActMin: -128, addActMax: 127,
   };
-  // Fold the input offset into a compile-time bias (hasBias 2, kernel header): needs a constant bias, if any.
+  // Fold the input offset into a compile-time bias (hasBias 2, kernel header): needs a constant
+  // bias, if any. Never for the reference kernel (opts.reference), which takes the model's bias.
   let biasArg: KernelArg = { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 };
-  if (params.inputOffset !== 0 && (bias === undefined || isConstant(bias))) {
+  if (!opts.reference && params.inputOffset !== 0 && (bias === undefined || isConstant(bias))) {
     biasArg = {
       kind: "const", name: `op${op.index}_bias_folded`, elem: "i32",
       data: convFoldedBias(filter.data!, bias?.data, filterH * filterW * filterInC, outC, params.inputOffset),
@@ -98,7 +100,7 @@ export function lowerConv2d(graph: Graph, op: Op): KernelCall[] {
     { kind: "tensor", tensor: output.index },
   ];
   const macs = batches * outH * outW * outC * filterH * filterW * filterInC;
-  return [{ kernel: "conv_2d", fn: "conv2d", params: { ...params }, args, macs }];
+  return [{ kernel: "conv_2d", fn: opts.reference ? "conv2dReference" : "conv2d", params: { ...params }, args, macs }];
 }
 
 /**

@@ -4,7 +4,8 @@
  * CalculateOpDataDepthwiseConv at compile time. The depth multiplier is taken from the shapes
  * (output depth / input depth), which is what a consistent model's option says. With a non-zero
  * input offset and a constant (or no) bias, the bias argument becomes `op<N>_bias_folded`
- * (depthwiseFoldedBias) and hasBias 2 (kernel header).
+ * (depthwiseFoldedBias) and hasBias 2 (kernel header). With `{ reference: true }` (LowerOptions)
+ * it calls depthwiseConv2dReference with the model's bias instead.
  */
 import { isConstant, type Graph, type Op } from "../ir/graph.ts";
 import type { DepthwiseConv2dParams } from "../../kernels/depthwise_conv_2d.ts";
@@ -15,9 +16,9 @@ import {
 } from "./operands.ts";
 import { computePaddingHeightWidth } from "./padding.ts";
 import { perChannelMultipliers } from "./quant.ts";
-import type { KernelArg, KernelCall, LowerOp } from "./types.ts";
+import type { KernelArg, KernelCall, LowerOp, LowerOptions } from "./types.ts";
 
-export function lowerDepthwiseConv2d(graph: Graph, op: Op): KernelCall[] {
+export function lowerDepthwiseConv2d(graph: Graph, op: Op, opts: LowerOptions = {}): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
   const filter = inputTensor(graph, op, 1, "filter");
   const bias = optionalInput(graph, op, 2);
@@ -74,9 +75,10 @@ export function lowerDepthwiseConv2d(graph: Graph, op: Op): KernelCall[] {
     hasBias: bias !== undefined ? 1 : 0,
     inPlace: 0, // compiler/plan/inplace.ts may switch it on
   };
-  // Fold the input offset into a compile-time bias (hasBias 2, kernel header): needs a constant bias, if any.
+  // Fold the input offset into a compile-time bias (hasBias 2, kernel header): needs a constant
+  // bias, if any. Never for the reference kernel (opts.reference), which takes the model's bias.
   let biasArg: KernelArg = { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 };
-  if (params.inputOffset !== 0 && (bias === undefined || isConstant(bias))) {
+  if (!opts.reference && params.inputOffset !== 0 && (bias === undefined || isConstant(bias))) {
     biasArg = {
       kind: "const", name: `op${op.index}_bias_folded`, elem: "i32",
       data: depthwiseFoldedBias(filter.data!, bias?.data, filterH * filterW, outC, params.inputOffset),
@@ -93,7 +95,7 @@ export function lowerDepthwiseConv2d(graph: Graph, op: Op): KernelCall[] {
     { kind: "tensor", tensor: output.index },
   ];
   const macs = batches * outH * outW * outC * filterH * filterW;
-  return [{ kernel: "depthwise_conv_2d", fn: "depthwiseConv2d", params: { ...params }, args, macs }];
+  return [{ kernel: "depthwise_conv_2d", fn: opts.reference ? "depthwiseConv2dReference" : "depthwiseConv2d", params: { ...params }, args, macs }];
 }
 
 /**

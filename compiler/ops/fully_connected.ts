@@ -6,7 +6,8 @@
  * GetQuantizedConvolutionMultipler (float32 product, then double division), repeated per unit
  * so the kernel has one path. Batches are every output dimension but the last (keep_num_dims
  * and rank-3 inputs included). With a non-zero input offset and a constant (or no) bias, the
- * bias argument becomes `op<N>_bias_folded` (foldedBias) and hasBias 2 (kernel header).
+ * bias argument becomes `op<N>_bias_folded` (foldedBias) and hasBias 2 (kernel header). With
+ * `{ reference: true }` (LowerOptions) it calls fullyConnectedReference with the model's bias.
  */
 import { isConstant, type Graph, type Op } from "../ir/graph.ts";
 import type { FullyConnectedParams } from "../../kernels/fully_connected.ts";
@@ -16,9 +17,9 @@ import {
   requireConstant, requireDType, tensorQuant,
 } from "./operands.ts";
 import { perChannelMultipliers, perTensorConvScale, quantizeMultiplier } from "./quant.ts";
-import type { KernelArg, KernelCall, LowerOp } from "./types.ts";
+import type { KernelArg, KernelCall, LowerOp, LowerOptions } from "./types.ts";
 
-export function lowerFullyConnected(graph: Graph, op: Op): KernelCall[] {
+export function lowerFullyConnected(graph: Graph, op: Op, opts: LowerOptions = {}): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
   const filter = inputTensor(graph, op, 1, "weights");
   const bias = optionalInput(graph, op, 2);
@@ -69,8 +70,9 @@ export function lowerFullyConnected(graph: Graph, op: Op): KernelCall[] {
     hasBias: bias !== undefined ? 1 : 0,
   };
   // Fold the input offset into a compile-time bias (kernel header): needs a constant bias, if any.
+  // Never for the reference kernel (opts.reference), which takes the model's bias.
   let biasArg: KernelArg = { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 };
-  if (params.inputOffset !== 0 && (bias === undefined || isConstant(bias))) {
+  if (!opts.reference && params.inputOffset !== 0 && (bias === undefined || isConstant(bias))) {
     biasArg = {
       kind: "const", name: `op${op.index}_bias_folded`, elem: "i32",
       data: foldedBias(filter.data!, bias?.data, units, accumDepth, params.inputOffset, params.filterOffset),
@@ -85,7 +87,8 @@ export function lowerFullyConnected(graph: Graph, op: Op): KernelCall[] {
     { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
     { kind: "tensor", tensor: output.index },
   ];
-  return [{ kernel: "fully_connected", fn: "fullyConnected", params: { ...params }, args, macs: batches * units * accumDepth }];
+  const fn = opts.reference ? "fullyConnectedReference" : "fullyConnected";
+  return [{ kernel: "fully_connected", fn, params: { ...params }, args, macs: batches * units * accumDepth }];
 }
 
 /**

@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { fail } from "../diagnostics.ts";
 import type { Graph, Op } from "../ir/graph.ts";
-import type { KernelCall, LowerOp } from "./types.ts";
+import type { KernelCall, LowerOp, LowerOptions } from "./types.ts";
 
 /** Opcode -> its lowering, filled from the op files below. */
 export const LOWERINGS: Record<string, LowerOp> = {};
@@ -44,9 +44,10 @@ export interface LoweredOp {
 
 /**
  * Lowers every op. Fails with 1008 naming all unsupported ops before lowering any, then with
- * the first lowering error (3001) if an op's operands or options are not supported.
+ * the first lowering error (3001) if an op's operands or options are not supported. `opts`
+ * reaches every op lowering (`reference`: the plain reference kernels, see LowerOptions).
  */
-export function lowerGraph(graph: Graph): LoweredOp[] {
+export function lowerGraph(graph: Graph, opts: LowerOptions = {}): LoweredOp[] {
   const unsupported = graph.ops.filter((op) => !Object.hasOwn(LOWERINGS, op.opcode));
   if (unsupported.length > 0) {
     fail(
@@ -56,5 +57,5 @@ export function lowerGraph(graph: Graph): LoweredOp[] {
       supportedOps().join(", "),
     );
   }
-  return graph.ops.map((op) => ({ op, calls: LOWERINGS[op.opcode](graph, op) }));
+  return graph.ops.map((op) => ({ op, calls: LOWERINGS[op.opcode](graph, op, opts) }));
 }

@@ -30,5 +30,16 @@ export interface KernelCall {
   macs: number;
 }
 
+/** How to lower (lowerGraph's options; an op lowering may ignore them). */
+export interface LowerOptions {
+  /**
+   * Test infrastructure: CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED call their plain TFLM-shaped
+   * kernels (`conv2dReference`, ... in kernels/) with the model's bias (hasBias 0/1, no folding)
+   * instead of the fast entries, on every target. test/kernels/reference.test.ts checks the fast
+   * kernels against them.
+   */
+  reference?: boolean;
+}
+
 /** Lowers one op to the kernel calls that execute it (RESHAPE may lower to a copy). */
-export type LowerOp = (graph: Graph, op: Op) => KernelCall[];
+export type LowerOp = (graph: Graph, op: Op, opts?: LowerOptions) => KernelCall[];

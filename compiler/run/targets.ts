@@ -95,8 +95,8 @@ export async function runModel(graph: Graph, inputs: Uint8Array[], target: Targe
   });
   switch (target) {
     case "ts":
-      if (opts.mode === "interpreter") return { outputs: await runInterpreterTs(graph, inputs, { plan: opts.plan }) };
-      return { outputs: runTs(graph, inputs) };
+      if (opts.mode === "interpreter") return { outputs: await runInterpreterTs(graph, inputs, { plan: opts.plan, reference: opts.reference }) };
+      return { outputs: runTs(graph, inputs, { reference: opts.reference }) };
     case "wasm":
     case "host":
     case "qemu":

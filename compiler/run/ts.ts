@@ -30,6 +30,8 @@ for (const file of fs.readdirSync(KERNELS_DIR).sort()) {
 export interface RunTsOptions {
   /** Called after each op with each of its output tensors (a copy of the bytes). */
   onTensor?: (index: number, bytes: Uint8Array) => void;
+  /** The plain reference kernels for CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED (ops/types.ts LowerOptions). */
+  reference?: boolean;
 }
 
 /** A typed view of `bytes` for a graph dtype (bytes must be aligned for the element size). */
@@ -75,7 +77,7 @@ export function kernelFunction(kernel: string, fn: string): KernelFn {
  * layout); returns the raw bytes of every graph output, in the graph's output order.
  */
 export function runTs(graph: Graph, inputs: Uint8Array[], opts: RunTsOptions = {}): Uint8Array[] {
-  const lowered = lowerGraph(graph);
+  const lowered = lowerGraph(graph, { reference: opts.reference });
 
   // Storage: one aligned buffer per tensor (constants copied so every view is aligned).
   const storage = new Map<number, Uint8Array>();

@@ -116,6 +116,7 @@ export function buildProgram(entryFiles: string[]): KernelProgram {
     const env = envs.get(kf)!;
     for (const [name, decl] of kf.functions) {
       const fn = lowerFunction(decl, kirName(kf.stem, name), env);
+      if (path.basename(path.dirname(kf.path)) === "common") fn.inline = true; // kernels/common/ (KFunction.inline)
       module.functions.set(fn.name, fn);
     }
     diagnostics.push(...kf.diagnostics, ...env.sink.list);

@@ -162,7 +162,8 @@ function readImport(file: KernelFile, st: ts.ImportDeclaration, sink: Diagnostic
   const spec = (st.moduleSpecifier as ts.StringLiteral).text;
   const base = path.basename(spec).replace(/\.(ts|js)$/, "");
   let kind: ImportKind;
-  if (!spec.startsWith("./")) {
+  // Relative paths only: "./x.ts", or "../x.ts" from a subfolder such as kernels/common/.
+  if (!spec.startsWith("./") && !spec.startsWith("../")) {
     sink.report(2018, st.moduleSpecifier, spec);
     return;
   }

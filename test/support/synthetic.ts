@@ -13,7 +13,8 @@
  * zero point 0 on axis 0 (CONV_2D, FULLY_CONNECTED) or 3 (DEPTHWISE_CONV_2D) or per-tensor, bias
  * is int32 with scale in*w[c], SOFTMAX output is scale 1/256 zero point -128, AVERAGE_POOL_2D
  * output quantization equals the input's. Scales are float32 values. Tensors stay small (at most
- * a few thousand elements) so the TS reference is quick. Used by test/kernels/differential.test.ts;
+ * a few thousand elements) so the TS reference is quick. Used by test/kernels/differential.test.ts
+ * and test/kernels/reference.test.ts (which also draws the bias mode: `withBiasModes`);
  * `withActivation` appends a RELU or SOFTMAX (the two-op graphs of test/emit/snapshots.test.ts).
  */
 import fc from "fast-check";
@@ -43,6 +44,11 @@ interface Quantized extends Common {
   hasBias: boolean;
   /** Bias values are uniform in [-biasRange, biasRange]. */
   biasRange: number;
+  /**
+   * The bias is a second graph input (syntheticInputs gives its bytes) instead of a constant, so
+   * lowering cannot fold the input offset into it. Absent: constant.
+   */
+  biasInput?: boolean;
 }
 
 interface Windowed {
@@ -205,6 +211,17 @@ export function syntheticInput(spec: OpSpec): Uint8Array {
   return int8Bytes(product(inputShape(spec)), spec.inputFill, spec.inputZeroPoint, next);
 }
 
+/** Bytes of every graph input: the input, then the bias when it is an input (`biasInput`). */
+export function syntheticInputs(spec: OpSpec): Uint8Array[] {
+  const inputs = [syntheticInput(spec)];
+  if ("biasInput" in spec && spec.biasInput && spec.hasBias) {
+    const g = syntheticGraph({ ...spec, biasInput: false });
+    const bias = g.tensors[g.ops[0].inputs[2]];
+    inputs.push(bias.data!.slice());
+  }
+  return inputs;
+}
+
 function quantizedConstants(
   b: GraphBuilder,
   spec: Quantized,
@@ -297,7 +314,12 @@ export function syntheticGraph(spec: OpSpec): Graph {
   }
   const output = b.add("output", "int8", outShape, outQuant);
   const op: Op = { index: 0, opcode: spec.op, version: 1, inputs, outputs: [output], options };
-  return { name: `synthetic_${spec.op.toLowerCase()}`, tensors: b.tensors, ops: [op], inputs: [input], outputs: [output] };
+  const graphInputs = [input];
+  if ("biasInput" in spec && spec.biasInput && inputs[2] >= 0) {
+    b.tensors[inputs[2]].data = undefined; // a graph input: its bytes come from syntheticInputs
+    graphInputs.push(inputs[2]);
+  }
+  return { name: `synthetic_${spec.op.toLowerCase()}`, tensors: b.tensors, ops: [op], inputs: graphInputs, outputs: [output] };
 }
 
 /**
@@ -518,6 +540,36 @@ export const softmaxSpecArb: fc.Arbitrary<SoftmaxSpec> = fc
     while (product(shape) > 4000 && shape.length > 1) shape.shift();
     return { op: "SOFTMAX", ...common, inputScale: Math.fround(common.inputScale * 4), shape, beta };
   });
+
+/**
+ * How a weighted op (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED) gets its bias, and so which
+ * kernel path the lowering picks (kernel headers, `hasBias`): "none" and "bias" have input zero
+ * point 0 (hasBias 0 and 1, nothing to fold); "folded" and "folded+bias" a non-zero one, so the
+ * input offset is folded into a compile-time bias (hasBias 2) with and without a model bias;
+ * "input" a non-zero one with the bias a graph input, which cannot be folded (hasBias 1 with an
+ * input offset: the TFLM-shaped fast path).
+ */
+export type BiasMode = "none" | "bias" | "folded" | "folded+bias" | "input";
+export const BIAS_MODES: readonly BiasMode[] = ["none", "bias", "folded", "folded+bias", "input"];
+
+/** `spec` with its bias and input zero point set for `mode` (`zeroPoint`: the non-zero one to use if the spec's is 0). */
+export function withBiasMode<S extends ConvSpec | DepthwiseSpec | FullyConnectedSpec>(spec: S, mode: BiasMode, zeroPoint: number): S {
+  const nonZero = spec.inputZeroPoint !== 0 ? spec.inputZeroPoint : zeroPoint;
+  return {
+    ...spec,
+    hasBias: mode === "bias" || mode === "folded+bias" || mode === "input",
+    biasInput: mode === "input",
+    inputZeroPoint: mode === "none" || mode === "bias" ? 0 : nonZero,
+  };
+}
+
+/** `arb` with a bias mode drawn from `modes` (default: all, equally often; withBiasMode). */
+export function withBiasModes<S extends ConvSpec | DepthwiseSpec | FullyConnectedSpec>(
+  arb: fc.Arbitrary<S>, modes: readonly BiasMode[] = BIAS_MODES,
+): fc.Arbitrary<S> {
+  const nonZeroPoint = fc.integer({ min: -128, max: 126 }).map((z) => (z >= 0 ? z + 1 : z));
+  return fc.tuple(arb, fc.constantFrom(...modes), nonZeroPoint).map(([s, mode, zp]) => withBiasMode(s, mode, zp));
+}
 
 /** Every op's spec arbitrary, by opcode. */
 export const SPEC_ARBITRARIES: { [K in OpName]: fc.Arbitrary<Extract<OpSpec, { op: K }>> } = {

@@ -48,6 +48,10 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "tanh.tanhInt8": 28,
   "transpose.transpose": 29,
   "transpose_conv.transposeConv": 30,
+  // The plain reference kernels (test infrastructure: LowerOptions.reference).
+  "conv_2d.conv2dReference": 31,
+  "depthwise_conv_2d.depthwiseConv2dReference": 32,
+  "fully_connected.fullyConnectedReference": 33,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */

@@ -39,7 +39,7 @@ export interface InterpreterResult extends BuildResult {
 
 export function generateInterpreter(graph: Graph, opts: BuildOptions, loadKernels: KernelLoader): InterpreterResult {
   graph = orderGraph(graph); // lowest-peak topological order (compiler/plan/order.ts)
-  const lowered = lowerGraph(graph);
+  const lowered = lowerGraph(graph, { reference: opts.reference });
   const buffers = collectBuffers(graph, lowered);
   const placement = planArena(buffers, opts.plan);
 

@@ -165,7 +165,9 @@ function emitModelC(program: ModelProgram): string {
     );
   }
   // Callees before callers: emit in reverse discovery order with prototypes first.
-  for (const fn of program.functions) out.push(`static ${noIpa.has(fn.name) ? "MOTE_NOIPA " : ""}${cSignature(fn)};`);
+  // Shared helpers (KFunction.inline) take mote_intrinsics.h's MOTE_INLINE (static inline, always_inline).
+  const decl = (fn: (typeof program.functions)[number]): string => (noIpa.has(fn.name) ? "static MOTE_NOIPA " : fn.inline ? "MOTE_INLINE " : "static ");
+  for (const fn of program.functions) out.push(`${decl(fn)}${cSignature(fn)};`);
   out.push("");
   for (const fn of program.functions) out.push(emitFunction(fn), "");
 

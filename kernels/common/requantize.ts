@@ -1,0 +1,36 @@
+/**
+ * @fileoverview The end of every int8 multiply-accumulate kernel (CONV_2D, DEPTHWISE_CONV_2D,
+ * FULLY_CONNECTED), as in TFLite Micro's reference_integer_ops: add the bias, requantize the i32
+ * accumulator with the channel's fixed-point multiplier and shift (`requantize`), then add the
+ * output zero point and clamp to the activation range (`toOutput`). A kernel's finish step is
+ * `toOutput(requantize(acc, ...), ...)`.
+ *
+ * Written in the kernel subset (docs/subset.md). The helpers take scalars, not a record, so every
+ * op shares them; the C emitter always inlines kernels/common/ functions (KFunction.inline), so a
+ * caller's constants fold them as if they were written in place. They are two functions, not
+ * one, so that the output offset and range are read after the multiply, as each kernel read them
+ * before they were shared: the generic C (interpreter, --specialize off) stays the same.
+ */
+import type { i32 } from "../types.ts";
+import { mbqm } from "../intrinsics.ts";
+
+/**
+ * (acc + bias[oc] when hasBias is not 0) times multipliers[oc] * 2^shifts[oc] (TFLite's
+ * MultiplyByQuantizedMultiplier: positive shift = left). The bias sum wraps in i32 as the
+ * accumulator does.
+ */
+export function requantize(acc: i32, oc: i32, hasBias: i32, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array): i32 {
+  let v: i32 = acc;
+  if (hasBias !== 0) {
+    v = (v + bias[oc]) | 0;
+  }
+  return mbqm(v, multipliers[oc], shifts[oc]);
+}
+
+/** A requantized value + the output zero point, clamped to the activation range [actMin, actMax]. */
+export function toOutput(v: i32, outputOffset: i32, actMin: i32, actMax: i32): i32 {
+  let out: i32 = (v + outputOffset) | 0;
+  out = Math.max(out, actMin);
+  out = Math.min(out, actMax);
+  return out;
+}
