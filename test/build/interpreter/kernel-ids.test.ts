@@ -55,8 +55,8 @@ describe("kernel ids", () => {
 
   it("the registry reads the table, and names the next free id for an entry without one", () => {
     expect(kernelId("conv_2d", "conv2d")).toBe(KERNEL_IDS["conv_2d.conv2d"]);
-    expect(() => kernelId("conv_2d", "conv2dReference")).toThrow(
-      new RegExp(`add "conv_2d\\.conv2dReference": ${nextKernelId()} to compiler/build/interpreter/kernel-ids\\.ts`),
+    expect(() => kernelId("conv_2d", "conv2dWithoutId")).toThrow(
+      new RegExp(`add "conv_2d\\.conv2dWithoutId": ${nextKernelId()} to compiler/build/interpreter/kernel-ids\\.ts`),
     );
   });
 });
