@@ -9,7 +9,10 @@
  * module). test/intrinsics/ checks all three implementations agree bit for bit.
  *
  * Invariant: every entry takes and returns i32 values; names are `mote_<name>` on both targets.
- * Math.imul/min/max/abs are not intrinsics here: the frontend lowers those itself.
+ * Math.imul/min/max/abs and the wrapping `(a + b) | 0` / `(a - b) | 0` are not intrinsics of this
+ * kind: the front end emits them as KIR `intrinsic` expressions named in BUILTINS, and each
+ * emitter spells them inline. Both tables together are every name an `intrinsic` may carry
+ * (compiler/ir/verify.ts checks it).
  */
 import * as ref from "../../kernels/intrinsics.ts";
 
@@ -47,3 +50,24 @@ const ENTRIES: readonly IntrinsicInfo[] = [
 ];
 
 export const INTRINSICS: ReadonlyMap<string, IntrinsicInfo> = new Map(ENTRIES.map((e) => [e.name, e]));
+
+/** The front end's own `intrinsic` names (compiler/subset/lower-expr.ts): i32 only, spelled inline. */
+export interface BuiltinInfo {
+  name: string;
+  arity: number;
+  /** Its value on i32 arguments (for constant folding). */
+  ts: (...a: number[]) => number;
+  /** Where the front end produces it. */
+  from: string;
+}
+
+const BUILTIN_ENTRIES: readonly BuiltinInfo[] = [
+  { name: "imul", arity: 2, ts: Math.imul, from: "Math.imul(a, b), (a * b) | 0" },
+  { name: "min", arity: 2, ts: Math.min, from: "Math.min(a, b)" },
+  { name: "max", arity: 2, ts: Math.max, from: "Math.max(a, b)" },
+  { name: "abs", arity: 1, ts: (a) => Math.abs(a) | 0, from: "Math.abs(a)" },
+  { name: "wadd", arity: 2, ts: (a, b) => (a + b) | 0, from: "(a + b) | 0" },
+  { name: "wsub", arity: 2, ts: (a, b) => (a - b) | 0, from: "(a - b) | 0" },
+];
+
+export const BUILTINS: ReadonlyMap<string, BuiltinInfo> = new Map(BUILTIN_ENTRIES.map((e) => [e.name, e]));
