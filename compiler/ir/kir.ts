@@ -100,6 +100,12 @@ export interface KFunction {
   body: Stmt[];
   /** Source file and line, for comments in generated code and diagnostics. */
   source: string;
+  /**
+   * True for a function the compiler builds itself rather than lowering it from subset source
+   * (the interpreter's dispatch): only such a function may hold `profile` statements and `view`
+   * or `recordAt` call arguments.
+   */
+  generated?: boolean;
 }
 
 export interface RecordType {

@@ -21,6 +21,9 @@ const word = (offset: number): Expr => ({
 });
 const eq = (a: Expr, b: Expr): Expr => ({ k: "binary", op: "eq", a, b, type: "bool" });
 
+/** The KIR name runtime/interpreter.ts calls (DISPATCH_SIGNATURE in compiler/subset/program.ts). */
+export const DISPATCH_NAME = "dispatch";
+
 export function buildDispatch(entries: { id: number; fn: KFunction }[]): KFunction {
   const body: Stmt[] = entries.map(({ id, fn }): Stmt => {
     let j = 0;
@@ -54,7 +57,7 @@ export function buildDispatch(entries: { id: number; fn: KFunction }[]): KFuncti
     };
   });
   return {
-    name: "dispatch",
+    name: DISPATCH_NAME,
     params: [
       { name: "kernel", type: { kind: "scalar", type: "i32" } },
       { name: "image", type: { kind: "array", elem: "i32" } },
@@ -64,5 +67,6 @@ export function buildDispatch(entries: { id: number; fn: KFunction }[]): KFuncti
     ret: "void",
     body,
     source: "compiler/build/interpreter/dispatch.ts (generated)",
+    generated: true,
   };
 }
