@@ -29,6 +29,12 @@ export interface BuildOptions {
    * except with the naive plan (the no-reuse baseline).
    */
   inPlace?: boolean;
+  /**
+   * Run the KIR verifier (compiler/ir/verify.ts) after every pass: on the lowered kernels, on
+   * each specialized function before and after folding, and on the final program. Default:
+   * see compiler/build/index.ts `verifying()`. Verification never changes the program.
+   */
+  verify?: boolean;
 }
 
 export interface BuildResult {
