@@ -15,6 +15,7 @@
  * (compiler/ir/verify.ts checks it).
  */
 import * as ref from "../../kernels/intrinsics.ts";
+import type { Scalar } from "./kir.ts";
 
 export interface IntrinsicInfo {
   name: string;
@@ -27,10 +28,12 @@ export interface IntrinsicInfo {
   /** Name of the WASM function addWasmIntrinsics() defines. */
   wasm: string;
   doc: string;
+  /** A narrow type every result fits (sat8, toI8: i8), so it may be stored in a local of that type. */
+  fits?: Scalar;
 }
 
-function entry(name: string, ts: (...a: number[]) => number, doc: string): IntrinsicInfo {
-  return { name, arity: ts.length, ret: "i32", ts, c: `mote_${name}`, wasm: `mote_${name}`, doc };
+function entry(name: string, ts: (...a: number[]) => number, doc: string, fits?: Scalar): IntrinsicInfo {
+  return { name, arity: ts.length, ret: "i32", ts, c: `mote_${name}`, wasm: `mote_${name}`, doc, ...(fits ? { fits } : {}) };
 }
 
 const ENTRIES: readonly IntrinsicInfo[] = [
@@ -40,10 +43,10 @@ const ENTRIES: readonly IntrinsicInfo[] = [
     "rdbpot(x, exponent): x/2^exponent rounded half away from zero, exponent 0..31 (gemmlowp RoundingDivideByPOT)"),
   entry("mbqm", ref.mbqm,
     "mbqm(x, multiplier, shift): TFLite MultiplyByQuantizedMultiplier, double rounding, shift -31..31"),
-  entry("sat8", ref.sat8, "sat8(x): clamp to [-128, 127]"),
-  entry("sat16", ref.sat16, "sat16(x): clamp to [-32768, 32767]"),
-  entry("toI8", ref.toI8, "toI8(x): wrapping narrow to int8, sign-extended"),
-  entry("toI16", ref.toI16, "toI16(x): wrapping narrow to int16, sign-extended"),
+  entry("sat8", ref.sat8, "sat8(x): clamp to [-128, 127]", "i8"),
+  entry("sat16", ref.sat16, "sat16(x): clamp to [-32768, 32767]", "i16"),
+  entry("toI8", ref.toI8, "toI8(x): wrapping narrow to int8, sign-extended", "i8"),
+  entry("toI16", ref.toI16, "toI16(x): wrapping narrow to int16, sign-extended", "i16"),
   entry("mulHi", ref.mulHi, "mulHi(a, b): high 32 bits of the signed 64-bit product"),
   entry("mulLo", ref.mulLo, "mulLo(a, b): low 32 bits of the signed 64-bit product"),
   entry("satLsh", ref.satLsh, "satLsh(x, n): x*2^n saturated to int32, n 0..31"),

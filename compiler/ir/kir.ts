@@ -123,6 +123,27 @@ export function valueTypeOf(s: Scalar): ValueType {
   return s === "f32" ? "f32" : s === "bool" ? "bool" : "i32";
 }
 
+/** The value range of each integer storage type (f32 has none). */
+export const SCALAR_RANGE: Readonly<Partial<Record<Scalar, readonly [number, number]>>> = {
+  i8: [-128, 127], u8: [0, 255], i16: [-32768, 32767], u16: [0, 65535], i32: [-(2 ** 31), 2 ** 31 - 1], bool: [0, 1],
+};
+
+/**
+ * Narrow storage types of scalars: TypeScript keeps a value stored in an i8 local or parameter
+ * unwrapped where C converts it, so a value stored there must already fit (typed arrays wrap
+ * in both languages, so array elements need not).
+ */
+export function isNarrow(t: Scalar): boolean {
+  return t === "i8" || t === "i16" || t === "u8" || t === "u16";
+}
+
+/** True when every value of storage type `from` fits storage type `to`. */
+export function fitsIn(from: Scalar, to: Scalar): boolean {
+  const a = SCALAR_RANGE[from];
+  const b = SCALAR_RANGE[to];
+  return from === to || (!!a && !!b && a[0] >= b[0] && a[1] <= b[1]);
+}
+
 /** Bytes per element of an array of `s`. */
 export function scalarBytes(s: Scalar): number {
   switch (s) {

@@ -143,6 +143,23 @@ describe("KIR verifier: functions", () => {
     expectRule(kernel([store("k", i32(0), i32(0))]), "param-kind", "'k' is not an array parameter");
   });
 
+  it("a value that may not fit a narrow local, parameter or return type is error", () => {
+    const i8Let = (init: Expr): Stmt => ({ k: "let", name: "q", type: "i8", init });
+    expectRule(kernel([i8Let(v("acc"))]), "narrow", "let 'q': acc may not fit i8");
+    expectRule(kernel([i8Let(i32(200))]), "narrow", "let 'q': 200 may not fit i8");
+    expectRule(kernel([i8Let(i32(0)), assign("q", { k: "intrinsic", name: "sat16", args: [v("acc")], type: "i32" })]), "narrow", "assignment to 'q': sat16(acc) may not fit i8");
+    // What fits: constants in range, loads, sat8/toI8, variables of a type that fits.
+    const fits = [i8Let(load("x", i32(0))), { k: "let", name: "h", type: "i16", init: v("q") } as Stmt,
+      assign("q", { k: "intrinsic", name: "toI8", args: [v("acc")], type: "i32" }), assign("q", i32(-128))];
+    expect(kernel(fits)).not.toThrow();
+    const g: KFunction = { ...fn("g", [{ k: "return", value: v("a") }]), params: [{ name: "a", type: { kind: "scalar", type: "i16" } }], ret: "i16" };
+    const callG = (e: Expr) => fn("conv2d_0", [let_("t", call("g", [{ k: "value", e }], "i32"))]);
+    expectRule(() => verifyModule(moduleOf(callG(i32(40000)), g)), "narrow", "argument 1 of g: 40000 may not fit i16");
+    expect(() => verifyModule(moduleOf(callG(load("x", i32(0))), g))).not.toThrow();
+    const r = { ...g, params: [{ name: "a", type: { kind: "scalar", type: "i32" } } as Param] };
+    expectRule(() => verifyModule(moduleOf(r)), "narrow", "return value: a may not fit i16");
+  });
+
   it("a return that does not match the return type is error", () => {
     expectRule(kernel([{ k: "return", value: i32(1) }]), "return", "void function returns 1");
     const m = moduleOf(fn("r", [{ k: "return", value: bool(1) }], { ret: "i8" }));

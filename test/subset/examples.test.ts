@@ -206,6 +206,14 @@ export function f(x: number, a: Int32Array): void {
     expect(codes(wrap("  let s: i16 = a[0];\n  a[1] = s;"))).toEqual([2012]);
     expect(codes(wrap("  let s: i16 = b[0];\n  a[1] = s;"))).toEqual([]);
     expect(codes(wrap("  let s: i16 = 1;\n  s += 1;\n  a[1] = s;"))).toEqual([2012]);
+    // A narrow local that fits may be copied into another.
+    expect(codes(wrap("  const s: i16 = b[0];\n  let t: i16 = s;\n  t = s;\n  a[1] = t;"))).toEqual([]);
+  });
+
+  it("rejects narrowing into a narrow parameter unless it is explicit (TypeScript would pass it unwrapped)", () => {
+    const g = "function g(x: i16): i32 {\n  return x;\n}\n";
+    expect(codes(wrap("  a[0] = g(40000);\n  a[1] = g(a[2]);", g))).toEqual([2012, 2012]);
+    expect(codes(wrap("  const s: i16 = b[0];\n  a[0] = g(-5) + g(b[1]) + g(s);", g))).toEqual([]);
   });
 
   it("rejects a conditional whose branches are void calls", () => {
