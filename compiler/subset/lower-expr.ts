@@ -258,8 +258,8 @@ export class ExpressionLowerer {
           return { k: "const", type: "i32", value: v };
         }
         const a = this.expr(e.operand);
-        if (a.type === "bool") return this.err(2027, e, "negating a boolean");
         if (a.type === "f32") return this.err(2010, e);
+        if (a.type !== "i32") return this.err(2027, e, `negating ${a.type === "bool" ? "a boolean" : "a void call"}`);
         return { k: "unary", op: "neg", a, type: "i32" };
       }
       case ts.SyntaxKind.TildeToken:
@@ -312,6 +312,10 @@ export class ExpressionLowerer {
     }
     const a = this.expr(e.left);
     const b = this.expr(e.right);
+    if (a.type === "void" || b.type === "void") {
+      this.err(2027, e, "a void call has no value");
+      return COMPARISONS.has(op) ? { k: "const", type: "bool", value: 0 } : ZERO; // no 2014 cascade
+    }
     if (a.type !== b.type) return this.err(a.type === "f32" || b.type === "f32" ? 2010 : 2027, e, `${a.type} ${e.operatorToken.getText(this.env.file.sf)} ${b.type}`);
     if (COMPARISONS.has(op)) {
       if (a.type === "bool" && op !== "eq" && op !== "ne") return this.err(2027, e, "ordering booleans");

@@ -1,8 +1,8 @@
 /**
  * @fileoverview The subset checker against its example table (compiler/subset/examples.ts):
  * every wrong kernel gets its code first, at the stated line:col, with the table's hint; every
- * fix checks clean and type-checks with tsc --strict; the table covers every 2xxx code of
- * compiler/diagnostics.ts. Also: kernels/ checks clean, the diagnostic line format, several
+ * fix checks clean, lowers to KIR the verifier accepts and type-checks with tsc --strict; the
+ * table covers every 2xxx code of compiler/diagnostics.ts. Also: kernels/ checks clean, the diagnostic line format, several
  * violations in one file, and the checker's fixes for literal ranges and error cascades.
  */
 import * as fs from "node:fs";
@@ -47,6 +47,7 @@ describe("example table", () => {
 
       const fix = check(ex.fix, `fix_${ex.code}.ts`);
       expect(fix.map(formatSubsetDiagnostic)).toEqual([]);
+      kd.lower({ [`fix_${ex.code}.ts`]: ex.fix }); // its KIR verifies (compiler/ir/verify.ts)
     });
   }
 });
@@ -214,6 +215,14 @@ export function f(x: number, a: Int32Array): void {
     const g = "function g(x: i16): i32 {\n  return x;\n}\n";
     expect(codes(wrap("  a[0] = g(40000);\n  a[1] = g(a[2]);", g))).toEqual([2012, 2012]);
     expect(codes(wrap("  const s: i16 = b[0];\n  a[0] = g(-5) + g(b[1]) + g(s);", g))).toEqual([]);
+  });
+
+  it("rejects a void call used as a value in arithmetic or a comparison", () => {
+    const f = "function f(a: Int32Array): void {\n  a[0] = 1;\n}\n";
+    const messages = (body: string): string[] => check(wrap(body, f), "void.ts").map((d) => `${d.code} ${d.message}`);
+    expect(messages("  a[0] = -f(a);")).toEqual(["2027 mismatched types: negating a void call"]);
+    expect(messages("  a[0] = f(a) === f(a) ? 1 : 0;")).toEqual(["2027 mismatched types: a void call has no value"]);
+    expect(messages("  a[0] = a[1] + f(a);")).toEqual(["2027 mismatched types: a void call has no value"]);
   });
 
   it("rejects a conditional whose branches are void calls", () => {
