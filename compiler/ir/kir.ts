@@ -6,12 +6,16 @@
  * spell it. Emitters never compute semantics: every expression carries its type, narrow loads
  * and stores say their element type, and integer division is explicit.
  *
- * Invariants (compiler/ir/verify.ts checks them):
- * - local names are unique within a function (the frontend renames shadowed ones);
+ * Invariants (compiler/ir/verify.ts checks these and the rest of its RULES after every pass
+ * when a build verifies; the tests always do):
+ * - local names are unique within a function (the frontend renames shadowed ones), and every
+ *   `var` names a scalar parameter or a `let` earlier in an enclosing scope;
  * - expression types are "i32", "f32" or "bool" (narrow types exist only in storage: array
- *   elements and declared locals/params, whose reads are i32);
+ *   elements and declared locals/params, whose reads are i32), and each agrees with its operands;
+ * - a value stored in a narrow local or parameter fits it (TypeScript would keep it unwrapped);
  * - a `Record` parameter appears only as the object of `field` expressions or as a call argument
- *   to a function taking the same record type.
+ *   to a function taking the same record type;
+ * - `profile` statements and `view`/`recordAt` arguments appear only in generated functions.
  */
 
 /** Storage types: what a variable, parameter or array element is declared as. */
