@@ -25,12 +25,10 @@ export interface VerifyContext {
   later?: ReadonlySet<string>;
 }
 
-
 /** Verifies one function; throws the first VerifyError. */
 export function verifyFunction(fn: KFunction, ctx: VerifyContext): void {
   new FunctionVerifier(fn, ctx).run();
 }
-
 
 /** A message built only when a check fails. */
 type Msg = () => string;
