@@ -28,21 +28,24 @@ const MODES: [string, BuildOptions][] = [
   ["interpreter", { mode: "interpreter" }],
 ];
 
-function expectVerified(file: string): void {
-  const graph = loadModel(file);
-  for (const [, opts] of MODES) build(graph, { ...opts, verify: true }, loadKernels);
+/** One test per mode: `file` builds with verification on. */
+function verifiesInEveryMode(name: string, file: string): void {
+  const graph = HAS_SHARED ? loadModel(file) : undefined;
+  for (const [mode, opts] of MODES) {
+    it(`${name} (${mode}) verifies after every pass`, () => {
+      build(graph!, { ...opts, verify: true }, loadKernels);
+    });
+  }
 }
 
-describe.skipIf(!HAS_SHARED)("KIR verifier on the shared models (all modes)", () => {
-  for (const model of MODELS) {
-    it(`${model} verifies after every pass`, () => expectVerified(sharedFile("models", `${model}.tflite`)));
-  }
+describe.skipIf(!HAS_SHARED)("KIR verifier on the shared models", () => {
+  for (const model of MODELS) verifiesInEveryMode(model, sharedFile("models", `${model}.tflite`));
 });
 
-describe.skipIf(!HAS_SHARED)("KIR verifier on the golden-ops cases (all modes)", () => {
+describe.skipIf(!HAS_SHARED)("KIR verifier on the golden-ops cases", () => {
   const cases = goldenOpsCases().filter((c) => c.supported);
   it("there are cases", () => expect(cases.length).toBeGreaterThan(50));
-  for (const c of cases) it(`${c.name} verifies after every pass`, () => expectVerified(`${c.dir}/model.tflite`));
+  for (const c of cases) verifiesInEveryMode(c.name, `${c.dir}/model.tflite`);
 });
 
 describe("KIR verifier on every kernel file", () => {
@@ -109,6 +112,20 @@ describe("KIR verifier checkpoints", () => {
       .toMatch(/^KIR verify \[array-bounds\] \w+: store \w+\[-1\]: constant index -1 < 0 \(after fold conv_2d_0\)$/);
     // Without verification the same build goes through: nothing else looks.
     expect(() => build(graph, { verify: false }, loader)).not.toThrow();
+  });
+
+  it("verifies the final program", () => {
+    // A constant index far past every array the steps pass: fine in each function, not in the program.
+    const loader = corrupting((fn, _rec, out) => {
+      const arr = fn.params.find((p) => p.type.kind === "array" && !p.written && p.type.elem === "i8");
+      if (!arr) return;
+      const value: Expr = { k: "load", array: arr.name, elem: "i8", index: { k: "const", type: "i32", value: 1 << 20 }, type: "i32" };
+      fn.body.unshift({ k: "store", array: out, elem: "i8", index: { k: "const", type: "i32", value: 0 }, value });
+    });
+    expect(errorOf(() => build(graph, { verify: true }, loader)))
+      .toMatch(/^KIR verify \[array-bounds\] step 0 \(op 0 CONV_2D\) -> conv_2d_0: argument \d \(\w+\) for '\w+': constant index 1048576 .* \(after build \(codegen\)\)$/);
+    expect(errorOf(() => build(graph, { verify: true, specialize: false }, loader)))
+      .toMatch(/^KIR verify \[array-bounds\] step 0 .* \(after build \(codegen, specialize off\)\)$/);
   });
 
   it("is switched by BuildOptions.verify, else MOTE_VERIFY=1", () => {
