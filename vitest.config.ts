@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Every build in the tests runs the KIR verifier after each pass (compiler/build/index.ts);
+    // MOTE_VERIFY=0 in the environment turns it off.
+    env: { MOTE_VERIFY: process.env.MOTE_VERIFY ?? "1" },
   },
 });

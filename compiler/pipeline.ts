@@ -6,8 +6,9 @@
  */
 import type { Graph } from "./ir/graph.ts";
 import type { KernelLoader } from "./ir/kernels.ts";
-import { build, buildCached, type BuildOptions, type BuildResult } from "./build/index.ts";
-import { generateInterpreter, type InterpreterResult } from "./build/interpreter/program.ts";
+import {
+  build, buildCached, buildInterpreter as buildInterpreterWith, type BuildOptions, type BuildResult, type InterpreterResult,
+} from "./build/index.ts";
 import { loadProgram } from "./subset/program.ts";
 
 /** The subset front end as the build layer's kernel loader. */
@@ -25,5 +26,5 @@ export function buildFresh(graph: Graph, opts: BuildOptions = {}): BuildResult {
 
 /** Interpreter mode, with its image and kernel table (uncached). */
 export function buildInterpreter(graph: Graph, opts: BuildOptions = {}): InterpreterResult {
-  return generateInterpreter(graph, opts, loadKernels);
+  return buildInterpreterWith(graph, opts, loadKernels);
 }

@@ -70,9 +70,10 @@ $ mote check kernels/compact.ts
   there is an initializer, whose type (i32, f32 or boolean) it then takes.
 - **Promotion.** Reading an element of a narrow array (\`Int8Array\`, ...) or a narrow variable
   gives an \`i32\`, as in C. Storing into a narrow array element wraps, as typed arrays and C do.
-  A narrow **variable** (\`let x: i8\`) accepts only a constant in range, an element of an array of
-  that type, or an explicit conversion: \`toI8\`/\`sat8\` (\`toI16\`/\`sat16\` for \`i16\`); compound
-  assignment to it is never allowed (MOTE2012). Mixed \`i32\`/\`f32\`/\`boolean\` operands need an
+  A narrow **variable** or **parameter** (\`let x: i8\`, \`x: i8\`) accepts only a constant in range,
+  an element of an array or a variable whose type fits (an \`i8\` in an \`i16\`), or an explicit
+  conversion: \`toI8\`/\`sat8\` (\`toI16\`/\`sat16\` for \`i16\`); compound assignment to it is
+  never allowed (MOTE2012). Mixed \`i32\`/\`f32\`/\`boolean\` operands need an
   explicit conversion (MOTE2027, MOTE2010).
 
 ## Integer semantics

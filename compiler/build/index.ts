@@ -9,16 +9,23 @@
  *
  * The kernels arrive through a KernelLoader (compiler/ir/kernels.ts), so this layer never loads
  * the subset front end itself; compiler/pipeline.ts passes the real one.
+ *
+ * Verification (compiler/ir/verify.ts) is switched here and nowhere else: `verifying()` decides,
+ * the loader is wrapped to verify the lowered kernels, specialization verifies each function
+ * before and after folding, and the finished program of every mode is verified last.
  */
 import * as crypto from "node:crypto";
 import type { Graph } from "../ir/graph.ts";
 import type { KernelLoader } from "../ir/kernels.ts";
 import { fail } from "../diagnostics.ts";
 import { generate } from "./straight.ts";
-import { generateInterpreter } from "./interpreter/program.ts";
+import { verifyModule, verifyProgram } from "../ir/verify.ts";
+import { DISPATCH_NAME } from "./interpreter/dispatch.ts";
+import { generateInterpreter, type InterpreterResult } from "./interpreter/program.ts";
 import { MODES, type BuildOptions, type BuildResult } from "./types.ts";
 
 export { MODES, type BuildOptions, type BuildResult, type Mode } from "./types.ts";
+export type { InterpreterResult } from "./interpreter/program.ts";
 
 /** A short content hash of `graph` and `opts`: equal keys build equal programs. */
 export function graphKey(graph: Graph, opts: object): string {
@@ -31,24 +38,53 @@ export function graphKey(graph: Graph, opts: object): string {
   return h.digest("hex").slice(0, 16);
 }
 
+/** Whether a build verifies its passes: `opts.verify`, else the MOTE_VERIFY environment switch. */
+export function verifying(opts: BuildOptions): boolean {
+  return opts.verify ?? process.env.MOTE_VERIFY === "1";
+}
+
+/** `loadKernels`, verifying each module it returns (the interpreter's dispatch comes later). */
+function verifiedLoader(loadKernels: KernelLoader): KernelLoader {
+  return (files) => {
+    const lib = loadKernels(files);
+    verifyModule(lib.module, { stage: "lower", later: new Set([DISPATCH_NAME]) });
+    return lib;
+  };
+}
+
 /** Builds `graph` in the mode `opts.mode` names (default codegen). Not cached. */
 export function build(graph: Graph, opts: BuildOptions, loadKernels: KernelLoader): BuildResult {
   const mode = opts.mode ?? "codegen";
   if (!(MODES as readonly string[]).includes(mode)) fail(6002, mode, MODES.join(", "));
-  return mode === "interpreter"
-    ? generateInterpreter(graph, { plan: opts.plan, reference: opts.reference }, loadKernels)
-    : generate(graph, { plan: opts.plan, specialize: opts.specialize, inPlace: opts.inPlace, reference: opts.reference }, loadKernels);
+  if (mode === "interpreter") return buildInterpreter(graph, opts, loadKernels);
+  const verify = verifying(opts);
+  const r = generate(graph, { plan: opts.plan, specialize: opts.specialize, inPlace: opts.inPlace, reference: opts.reference, verify },
+    verify ? verifiedLoader(loadKernels) : loadKernels);
+  if (verify) verifyProgram(r.program, opts.specialize === false ? "build (codegen, specialize off)" : "build (codegen)");
+  return r;
 }
 
-const cache = new Map<string, BuildResult>();
+/** Interpreter mode, with its image and kernel table (not cached). */
+export function buildInterpreter(graph: Graph, opts: BuildOptions, loadKernels: KernelLoader): InterpreterResult {
+  const verify = verifying(opts);
+  const r = generateInterpreter(graph, { plan: opts.plan, reference: opts.reference }, verify ? verifiedLoader(loadKernels) : loadKernels);
+  if (verify) verifyProgram(r.program, "build (interpreter)");
+  return r;
+}
 
-/** build(), cached per graph content and the options that change the program. */
+const cache = new Map<string, { result: BuildResult; verified: boolean }>();
+
+/**
+ * build(), cached per graph content and the options that change the program (verification
+ * does not: a build that must be verified replaces a cached one that was not).
+ */
 export function buildCached(graph: Graph, opts: BuildOptions, loadKernels: KernelLoader): BuildResult {
   const key = graphKey(graph, { plan: opts.plan, mode: opts.mode, specialize: opts.specialize, inPlace: opts.inPlace, reference: opts.reference });
-  let r = cache.get(key);
-  if (!r) {
-    r = build(graph, opts, loadKernels);
-    cache.set(key, r);
+  const verify = verifying(opts);
+  let hit = cache.get(key);
+  if (!hit || (verify && !hit.verified)) {
+    hit = { result: build(graph, { ...opts, verify }, loadKernels), verified: verify };
+    cache.set(key, hit);
   }
-  return r;
+  return hit.result;
 }

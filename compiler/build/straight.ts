@@ -101,7 +101,7 @@ export function generate(graph: Graph, opts: BuildOptions, loadKernels: KernelLo
         counters.set(call.kernel, n + 1);
         fname = `${call.kernel}_${n}`;
         specialized.set(key, fname);
-        roots.push(...specialize(module, entryName, call.params, fname));
+        roots.push(...specialize(module, entryName, call.params, fname, { verify: opts.verify }));
       }
       const produces = op.outputs
         .filter((t) => t >= 0 && placement.offsets.has(`t${t}`))

@@ -35,6 +35,12 @@ export interface BuildOptions {
    * the reference kernels have no such variants.
    */
   reference?: boolean;
+  /**
+   * Run the KIR verifier (compiler/ir/verify.ts) after every pass: on the lowered kernels, on
+   * each specialized function before and after folding, and on the final program. Default:
+   * see compiler/build/index.ts `verifying()`. Verification never changes the program.
+   */
+  verify?: boolean;
 }
 
 export interface BuildResult {

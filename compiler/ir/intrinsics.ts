@@ -9,9 +9,13 @@
  * module). test/intrinsics/ checks all three implementations agree bit for bit.
  *
  * Invariant: every entry takes and returns i32 values; names are `mote_<name>` on both targets.
- * Math.imul/min/max/abs are not intrinsics here: the frontend lowers those itself.
+ * Math.imul/min/max/abs and the wrapping `(a + b) | 0` / `(a - b) | 0` are not intrinsics of this
+ * kind: the front end emits them as KIR `intrinsic` expressions named in BUILTINS, and each
+ * emitter spells them inline. Both tables together are every name an `intrinsic` may carry
+ * (compiler/ir/verify.ts checks it).
  */
 import * as ref from "../../kernels/intrinsics.ts";
+import type { Scalar } from "./kir.ts";
 
 export interface IntrinsicInfo {
   name: string;
@@ -24,10 +28,12 @@ export interface IntrinsicInfo {
   /** Name of the WASM function addWasmIntrinsics() defines. */
   wasm: string;
   doc: string;
+  /** A narrow type every result fits (sat8, toI8: i8), so it may be stored in a local of that type. */
+  fits?: Scalar;
 }
 
-function entry(name: string, ts: (...a: number[]) => number, doc: string): IntrinsicInfo {
-  return { name, arity: ts.length, ret: "i32", ts, c: `mote_${name}`, wasm: `mote_${name}`, doc };
+function entry(name: string, ts: (...a: number[]) => number, doc: string, fits?: Scalar): IntrinsicInfo {
+  return { name, arity: ts.length, ret: "i32", ts, c: `mote_${name}`, wasm: `mote_${name}`, doc, ...(fits ? { fits } : {}) };
 }
 
 const ENTRIES: readonly IntrinsicInfo[] = [
@@ -37,13 +43,34 @@ const ENTRIES: readonly IntrinsicInfo[] = [
     "rdbpot(x, exponent): x/2^exponent rounded half away from zero, exponent 0..31 (gemmlowp RoundingDivideByPOT)"),
   entry("mbqm", ref.mbqm,
     "mbqm(x, multiplier, shift): TFLite MultiplyByQuantizedMultiplier, double rounding, shift -31..31"),
-  entry("sat8", ref.sat8, "sat8(x): clamp to [-128, 127]"),
-  entry("sat16", ref.sat16, "sat16(x): clamp to [-32768, 32767]"),
-  entry("toI8", ref.toI8, "toI8(x): wrapping narrow to int8, sign-extended"),
-  entry("toI16", ref.toI16, "toI16(x): wrapping narrow to int16, sign-extended"),
+  entry("sat8", ref.sat8, "sat8(x): clamp to [-128, 127]", "i8"),
+  entry("sat16", ref.sat16, "sat16(x): clamp to [-32768, 32767]", "i16"),
+  entry("toI8", ref.toI8, "toI8(x): wrapping narrow to int8, sign-extended", "i8"),
+  entry("toI16", ref.toI16, "toI16(x): wrapping narrow to int16, sign-extended", "i16"),
   entry("mulHi", ref.mulHi, "mulHi(a, b): high 32 bits of the signed 64-bit product"),
   entry("mulLo", ref.mulLo, "mulLo(a, b): low 32 bits of the signed 64-bit product"),
   entry("satLsh", ref.satLsh, "satLsh(x, n): x*2^n saturated to int32, n 0..31"),
 ];
 
 export const INTRINSICS: ReadonlyMap<string, IntrinsicInfo> = new Map(ENTRIES.map((e) => [e.name, e]));
+
+/** The front end's own `intrinsic` names (compiler/subset/lower-expr.ts): i32 only, spelled inline. */
+export interface BuiltinInfo {
+  name: string;
+  arity: number;
+  /** Its value on i32 arguments (for constant folding). */
+  ts: (...a: number[]) => number;
+  /** Where the front end produces it. */
+  from: string;
+}
+
+const BUILTIN_ENTRIES: readonly BuiltinInfo[] = [
+  { name: "imul", arity: 2, ts: Math.imul, from: "Math.imul(a, b), (a * b) | 0" },
+  { name: "min", arity: 2, ts: Math.min, from: "Math.min(a, b)" },
+  { name: "max", arity: 2, ts: Math.max, from: "Math.max(a, b)" },
+  { name: "abs", arity: 1, ts: (a) => Math.abs(a) | 0, from: "Math.abs(a)" },
+  { name: "wadd", arity: 2, ts: (a, b) => (a + b) | 0, from: "(a + b) | 0" },
+  { name: "wsub", arity: 2, ts: (a, b) => (a - b) | 0, from: "(a - b) | 0" },
+];
+
+export const BUILTINS: ReadonlyMap<string, BuiltinInfo> = new Map(BUILTIN_ENTRIES.map((e) => [e.name, e]));

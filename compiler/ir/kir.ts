@@ -6,12 +6,16 @@
  * spell it. Emitters never compute semantics: every expression carries its type, narrow loads
  * and stores say their element type, and integer division is explicit.
  *
- * Invariants (compiler/ir/verify.ts checks them):
- * - local names are unique within a function (the frontend renames shadowed ones);
+ * Invariants (compiler/ir/verify.ts checks these and the rest of its RULES after every pass
+ * when a build verifies; the tests always do):
+ * - local names are unique within a function (the frontend renames shadowed ones), and every
+ *   `var` names a scalar parameter or a `let` earlier in an enclosing scope;
  * - expression types are "i32", "f32" or "bool" (narrow types exist only in storage: array
- *   elements and declared locals/params, whose reads are i32);
+ *   elements and declared locals/params, whose reads are i32), and each agrees with its operands;
+ * - a value stored in a narrow local or parameter fits it (TypeScript would keep it unwrapped);
  * - a `Record` parameter appears only as the object of `field` expressions or as a call argument
- *   to a function taking the same record type.
+ *   to a function taking the same record type;
+ * - `profile` statements and `view`/`recordAt` arguments appear only in generated functions.
  */
 
 /** Storage types: what a variable, parameter or array element is declared as. */
@@ -105,6 +109,12 @@ export interface KFunction {
    * constants fold it as if it were written there.
    */
   inline?: boolean;
+  /**
+   * True for a function the compiler builds itself rather than lowering it from subset source
+   * (the interpreter's dispatch): only such a function may hold `profile` statements and `view`
+   * or `recordAt` call arguments.
+   */
+  generated?: boolean;
 }
 
 export interface RecordType {
@@ -120,6 +130,27 @@ export interface KModule {
 
 export function valueTypeOf(s: Scalar): ValueType {
   return s === "f32" ? "f32" : s === "bool" ? "bool" : "i32";
+}
+
+/** The value range of each integer storage type (f32 has none). */
+export const SCALAR_RANGE: Readonly<Partial<Record<Scalar, readonly [number, number]>>> = {
+  i8: [-128, 127], u8: [0, 255], i16: [-32768, 32767], u16: [0, 65535], i32: [-(2 ** 31), 2 ** 31 - 1], bool: [0, 1],
+};
+
+/**
+ * Narrow storage types of scalars: TypeScript keeps a value stored in an i8 local or parameter
+ * unwrapped where C converts it, so a value stored there must already fit (typed arrays wrap
+ * in both languages, so array elements need not).
+ */
+export function isNarrow(t: Scalar): boolean {
+  return t === "i8" || t === "i16" || t === "u8" || t === "u16";
+}
+
+/** True when every value of storage type `from` fits storage type `to`. */
+export function fitsIn(from: Scalar, to: Scalar): boolean {
+  const a = SCALAR_RANGE[from];
+  const b = SCALAR_RANGE[to];
+  return from === to || (!!a && !!b && a[0] >= b[0] && a[1] <= b[1]);
 }
 
 /** Bytes per element of an array of `s`. */

@@ -8,17 +8,8 @@
  * WASM emitters print; gcc and binaryen do the rest.
  */
 import type { Expr, KFunction, Stmt } from "../ir/kir.ts";
-import { INTRINSICS } from "../ir/intrinsics.ts";
+import { BUILTINS, INTRINSICS } from "../ir/intrinsics.ts";
 import { forEachExpr, forEachStmt } from "../ir/walk.ts";
-
-const BUILTINS: Record<string, (...a: number[]) => number> = {
-  imul: Math.imul,
-  min: Math.min,
-  max: Math.max,
-  abs: (a) => Math.abs(a) | 0,
-  wadd: (a, b) => (a + b) | 0,
-  wsub: (a, b) => (a - b) | 0,
-};
 
 function isConst(e: Expr): e is Extract<Expr, { k: "const" }> {
   return e.k === "const";
@@ -129,7 +120,7 @@ export function foldExpr(e: Expr, consts: Map<string, Expr>): Expr {
     case "intrinsic": {
       const args = e.args.map((x) => foldExpr(x, consts));
       if (args.every(isConst)) {
-        const f = BUILTINS[e.name] ?? INTRINSICS.get(e.name)?.ts;
+        const f = BUILTINS.get(e.name)?.ts ?? INTRINSICS.get(e.name)?.ts;
         if (f) return c(f(...args.map((x) => (x as { value: number }).value)) | 0);
       }
       return { ...e, args };

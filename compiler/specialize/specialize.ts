@@ -9,6 +9,7 @@
  * style), made unique with a counter; equal (kernel, record) pairs share one function.
  */
 import type { Arg, Expr, KFunction, KModule, Stmt } from "../ir/kir.ts";
+import { verifyFunction } from "../ir/verify.ts";
 import { calleesOf } from "../ir/walk.ts";
 import { foldFunction } from "./fold.ts";
 
@@ -57,12 +58,26 @@ function substStmts(list: Stmt[], record: string, values: Record<string, number>
 }
 
 /**
- * Specializes `fnName` for `values` under the name `newName`. Returns the new functions (entry
- * first; callees that took the record follow, named `<callee>_<newName>`).
+ * Specializes `fnName` for `values` under the name `newName`. Returns the new functions (callees
+ * that took the record are named `<callee>_<newName>` and come before their callers). With
+ * `opts.verify`, each function is verified (compiler/ir/verify.ts) after substitution and
+ * after folding.
  */
-export function specialize(module: KModule, fnName: string, values: Record<string, number>, newName: string): KFunction[] {
+export function specialize(
+  module: KModule, fnName: string, values: Record<string, number>, newName: string, opts: { verify?: boolean } = {},
+): KFunction[] {
   const out: KFunction[] = [];
   const done = new Map<string, string>();
+  const check = (fn: KFunction, stage: string): KFunction => {
+    if (opts.verify) {
+      verifyFunction(fn, {
+        callee: (n) => out.find((f) => f.name === n) ?? module.functions.get(n),
+        record: (n) => module.records.get(n),
+        stage: `${stage} ${newName}`,
+      });
+    }
+    return fn;
+  };
   const visit = (name: string, target: string): void => {
     const fn = module.functions.get(name);
     if (!fn) throw new Error(`unknown kernel function ${name}`);
@@ -81,7 +96,7 @@ export function specialize(module: KModule, fnName: string, values: Record<strin
     }
     const body = recParam ? substStmts(fn.body, recParam.name, values, rename) : fn.body;
     const params = fn.params.filter((p) => p !== recParam).map((p) => ({ ...p }));
-    out.push(foldFunction({ ...fn, name: target, params, body }));
+    out.push(check(foldFunction(check({ ...fn, name: target, params, body }, "specialize")), "fold"));
   };
   visit(fnName, newName);
   // Folding may have removed calls (a branch on the record that is never taken): drop the

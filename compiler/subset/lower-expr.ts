@@ -9,7 +9,8 @@
  */
 import { ts } from "ts-morph";
 import type { Arg, BinaryOp, Expr, ParamType, Scalar } from "../ir/kir.ts";
-import { valueTypeOf } from "../ir/kir.ts";
+import { isNarrow, valueTypeOf } from "../ir/kir.ts";
+import { fitsStorage } from "../ir/verify.ts";
 import { INTRINSICS } from "../ir/intrinsics.ts";
 import { ARRAY_TYPES, DiagnosticSink, maxIntegerLiteral, SCALAR_ALIASES, type KernelFile } from "./source.ts";
 
@@ -33,13 +34,6 @@ export type Binding =
   | { kind: "scalar"; kname: string; type: Scalar }
   | { kind: "array"; kname: string; elem: Scalar }
   | { kind: "record"; kname: string; record: string; fields: string[] };
-
-export const NARROW_OK: Record<string, string[]> = {
-  i8: ["toI8", "sat8"],
-  i16: ["toI16", "sat16", "toI8", "sat8"],
-  u8: [],
-  u16: [],
-};
 
 export const BIN_OPS: Partial<Record<ts.SyntaxKind, BinaryOp>> = {
   [ts.SyntaxKind.PlusToken]: "add",
@@ -150,18 +144,17 @@ export class ExpressionLowerer {
       this.err(vt === "f32" || v.type === "f32" ? 2010 : 2027, node, `${v.type} assigned to ${t}`);
       return;
     }
-    if (t in NARROW_OK && !this.fitsNarrow(t, v)) this.err(2012, node, t);
+    if (isNarrow(t) && !this.fitsNarrow(t, v)) this.err(2012, node, t);
   }
 
+  /** compiler/ir/verify.ts `fitsStorage`, with the declared types of this function's scalars. */
   protected fitsNarrow(t: Scalar, v: Expr): boolean {
-    if (v.k === "const") {
-      const lim = { i8: [-128, 127], i16: [-32768, 32767], u8: [0, 255], u16: [0, 65535] }[t as "i8"];
-      return v.value >= lim[0] && v.value <= lim[1];
-    }
-    if (v.k === "intrinsic") return NARROW_OK[t].includes(v.name);
-    if (v.k === "load") return v.elem === t || (t === "i16" && (v.elem === "i8" || v.elem === "u8"));
-    if (v.k === "var") return false;
-    return false;
+    return fitsStorage(t, v, (kname) => {
+      for (const scope of this.scopes) {
+        for (const b of scope.values()) if (b.kind === "scalar" && b.kname === kname) return b.type;
+      }
+      return undefined;
+    });
   }
 
   protected arrayOf(e: ts.Expression): { kname: string; elem: Scalar } | undefined {
@@ -265,8 +258,8 @@ export class ExpressionLowerer {
           return { k: "const", type: "i32", value: v };
         }
         const a = this.expr(e.operand);
-        if (a.type === "bool") return this.err(2027, e, "negating a boolean");
         if (a.type === "f32") return this.err(2010, e);
+        if (a.type !== "i32") return this.err(2027, e, `negating ${a.type === "bool" ? "a boolean" : "a void call"}`);
         return { k: "unary", op: "neg", a, type: "i32" };
       }
       case ts.SyntaxKind.TildeToken:
@@ -319,6 +312,10 @@ export class ExpressionLowerer {
     }
     const a = this.expr(e.left);
     const b = this.expr(e.right);
+    if (a.type === "void" || b.type === "void") {
+      this.err(2027, e, "a void call has no value");
+      return COMPARISONS.has(op) ? { k: "const", type: "bool", value: 0 } : ZERO; // no 2014 cascade
+    }
     if (a.type !== b.type) return this.err(a.type === "f32" || b.type === "f32" ? 2010 : 2027, e, `${a.type} ${e.operatorToken.getText(this.env.file.sf)} ${b.type}`);
     if (COMPARISONS.has(op)) {
       if (a.type === "bool" && op !== "eq" && op !== "ne") return this.err(2027, e, "ordering booleans");
@@ -387,6 +384,8 @@ export class ExpressionLowerer {
       if (pt.kind === "scalar") {
         const v = this.expr(a);
         if (v.type !== valueTypeOf(pt.type)) this.err(2027, a, `argument ${i + 1} of ${name} is ${v.type}, expected ${pt.type}`);
+        // A narrow parameter holds its value unwrapped in TypeScript but converted in C: it must fit.
+        else if (isNarrow(pt.type) && !this.fitsNarrow(pt.type, v)) this.err(2012, a, pt.type);
         kargs.push({ k: "value", e: v });
         return;
       }

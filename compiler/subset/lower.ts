@@ -11,8 +11,8 @@
  */
 import { ts } from "ts-morph";
 import type { BinaryOp, Expr, KFunction, Param, Scalar, Stmt } from "../ir/kir.ts";
-import { valueTypeOf } from "../ir/kir.ts";
-import { COMPOUND, ExpressionLowerer, NARROW_OK, paramTypeOf, type LowerEnv } from "./lower-expr.ts";
+import { isNarrow, valueTypeOf } from "../ir/kir.ts";
+import { COMPOUND, ExpressionLowerer, paramTypeOf, type LowerEnv } from "./lower-expr.ts";
 
 export { paramTypeOf, type CalleeInfo, type LowerEnv } from "./lower-expr.ts";
 
@@ -225,7 +225,7 @@ class FunctionLowerer extends ExpressionLowerer {
       }
       const cur: Expr = { k: "var", name: b.kname, type: valueTypeOf(b.type) };
       const v = value(cur);
-      if (op && b.type in NARROW_OK) this.err(2012, target, b.type);
+      if (op && isNarrow(b.type)) this.err(2012, target, b.type);
       else this.checkAssignable(b.type, v, rhs.pos < 0 ? target : rhs);
       out.push({ k: "assign", name: b.kname, value: v });
       return;

@@ -50,7 +50,7 @@ export function k(p: KP, a: Int32Array, out: Int32Array): void {
   };
 
   it("resolves a branch on a record field, propagates constants and drops unused locals", () => {
-    const f = entry(specialize(module, "k", { mode: 1, n: 4, scale: 3, bias: 0 }, "k_mode1"), "k_mode1");
+    const f = entry(specialize(module, "k", { mode: 1, n: 4, scale: 3, bias: 0 }, "k_mode1", { verify: true }), "k_mode1");
     expect(f.params.map((p) => p.name)).toEqual(["a", "out"]);
     expect(stmts(f, "if")).toEqual([]);
     expect(exprs(f.body, "field")).toEqual([]);
@@ -66,7 +66,7 @@ export function k(p: KP, a: Int32Array, out: Int32Array): void {
   });
 
   it("takes the other branch, and specializes callees that receive the record", () => {
-    const fns = specialize(module, "k", { mode: 0, n: 8, scale: 1, bias: 5 }, "k_b");
+    const fns = specialize(module, "k", { mode: 0, n: 8, scale: 1, bias: 5 }, "k_b", { verify: true });
     expect(fns.map((f) => f.name).sort()).toEqual(["addBias_k_b", "k_b"]);
     const k = fns.find((f) => f.name === "k_b")!;
     const calls = exprs(k.body, "call").map((e) => e.k === "call" && [e.fn, e.args.length]);
@@ -95,14 +95,14 @@ export function k(p: LP, out: Int32Array): void {
 }
 `,
     }).module;
-    expect(entry(specialize(m, "k", { enabled: 0, n: 9 }, "k_off"), "k_off").body).toEqual([]);
+    expect(entry(specialize(m, "k", { enabled: 0, n: 9 }, "k_off", { verify: true }), "k_off").body).toEqual([]);
   });
 
   // Known gap in compiler/specialize/fold.ts: a counted loop is dropped only when its condition
   // is constant, and \`i < 0\` is not (i is reassigned in the step). The C compiler removes it.
   // When fold learns to test the first iteration, this starts passing: remove \`.fails\`.
   it.fails("drops a counted loop that runs zero times (for i = 0; i < 0)", () => {
-    const f = entry(specialize(module, "k", { mode: 1, n: 0, scale: 3, bias: 0 }, "k_empty"), "k_empty");
+    const f = entry(specialize(module, "k", { mode: 1, n: 0, scale: 3, bias: 0 }, "k_empty", { verify: true }), "k_empty");
     expect(f.body).toEqual([]);
   });
 
@@ -121,7 +121,7 @@ export function k(p: QP, out: Int32Array): void {
 }
 `,
     }).module;
-    const f = entry(specialize(m, "k", { x: 1000, mult: 1 << 30, shift: -1 }, "k_q"), "k_q");
+    const f = entry(specialize(m, "k", { x: 1000, mult: 1 << 30, shift: -1 }, "k_q", { verify: true }), "k_q");
     const values = stmts(f, "store").map((s) => s.k === "store" && s.value);
     // 1000 * 0.5 (multiplier 2^30 is 0.5 in Q31) / 2 (shift -1) = 250; max(700, -128); 1000 wrapped to int8 = -24.
     expect(values).toEqual([250, 700, -24].map((value) => ({ k: "const", type: "i32", value })));

@@ -3,7 +3,7 @@
  * test/subset/fixtures.ts): the folder has exactly one pair per 2xxx code of
  * compiler/diagnostics.ts and nothing else (a stray, orphaned or misnamed file fails with its
  * name); every wrong file gets its code first, at index.json's line:col, with the table's hint;
- * every fix checks clean; every fix type-checks with tsc --strict, and so does every wrong file
+ * every fix checks clean and lowers to KIR the verifier accepts; every fix type-checks with tsc --strict, and so does every wrong file
  * not named `.tsc-error.wrong.ts`. Also: kernels/ checks clean, the diagnostic line format,
  * several violations in one file, and the checker's fixes for literal ranges and error cascades.
  */
@@ -51,6 +51,7 @@ describe("fixtures (test/fixtures/subset/)", () => {
       expect(first.message).toMatch(pattern);
 
       expect(checkFixture(fx.fixFile).map(formatSubsetDiagnostic)).toEqual([]);
+      kd.lower({ [path.basename(fx.fixFile)]: fs.readFileSync(fx.fixFile, "utf8") }); // its KIR verifies (compiler/ir/verify.ts)
     });
   }
 });
@@ -255,6 +256,22 @@ export function f(x: number, a: Int32Array): void {
     expect(codes(wrap("  let s: i16 = a[0];\n  a[1] = s;"))).toEqual([2012]);
     expect(codes(wrap("  let s: i16 = b[0];\n  a[1] = s;"))).toEqual([]);
     expect(codes(wrap("  let s: i16 = 1;\n  s += 1;\n  a[1] = s;"))).toEqual([2012]);
+    // A narrow local that fits may be copied into another.
+    expect(codes(wrap("  const s: i16 = b[0];\n  let t: i16 = s;\n  t = s;\n  a[1] = t;"))).toEqual([]);
+  });
+
+  it("rejects narrowing into a narrow parameter unless it is explicit (TypeScript would pass it unwrapped)", () => {
+    const g = "function g(x: i16): i32 {\n  return x;\n}\n";
+    expect(codes(wrap("  a[0] = g(40000);\n  a[1] = g(a[2]);", g))).toEqual([2012, 2012]);
+    expect(codes(wrap("  const s: i16 = b[0];\n  a[0] = g(-5) + g(b[1]) + g(s);", g))).toEqual([]);
+  });
+
+  it("rejects a void call used as a value in arithmetic or a comparison", () => {
+    const f = "function f(a: Int32Array): void {\n  a[0] = 1;\n}\n";
+    const messages = (body: string): string[] => check(wrap(body, f), "void.ts").map((d) => `${d.code} ${d.message}`);
+    expect(messages("  a[0] = -f(a);")).toEqual(["2027 mismatched types: negating a void call"]);
+    expect(messages("  a[0] = f(a) === f(a) ? 1 : 0;")).toEqual(["2027 mismatched types: a void call has no value"]);
+    expect(messages("  a[0] = a[1] + f(a);")).toEqual(["2027 mismatched types: a void call has no value"]);
   });
 
   it("rejects a conditional whose branches are void calls", () => {

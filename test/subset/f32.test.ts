@@ -72,7 +72,7 @@ describe("f32 division and truncation in the subset", () => {
         `}\n`,
     );
     const module = { functions: fns } as Parameters<typeof specialize>[0];
-    const [spec] = specialize(module, "k", { n: 10 }, "k10");
+    const [spec] = specialize(module, "k", { n: 10 }, "k10", { verify: true });
     const stored: Expr[] = [];
     forEachStmt(spec.body, (s) => { if (s.k === "store") stored.push(s.value); });
     expect(stored[0]).toMatchObject({ k: "const", type: "i32", value: 3 });

@@ -2,13 +2,14 @@
  * @fileoverview Test helper: writes small kernel files into a temporary directory next to copies
  * of kernels/types.ts and kernels/intrinsics.ts (so their imports resolve as in kernels/), and
  * checks or lowers them with the real subset front end (compiler/subset/program.ts), plus small
- * KIR queries. Used by test/subset/ and test/specialize/. The wrong/fix fixtures of
+ * KIR queries; `lower()` also runs the KIR verifier on what it lowered. Used by test/subset/ and test/specialize/. The wrong/fix fixtures of
  * test/fixtures/subset/ need no copy: they are checked in place (test/subset/fixtures.ts).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Expr, KFunction, Stmt } from "../../compiler/ir/kir.ts";
+import { verifyModule } from "../../compiler/ir/verify.ts";
 import { forEachExpr, forEachStmt } from "../../compiler/ir/walk.ts";
 import { KERNELS_DIR } from "../../compiler/paths.ts";
 import { buildProgram, checkFiles, type KernelProgram } from "../../compiler/subset/program.ts";
@@ -44,12 +45,16 @@ export class KernelDir {
     return buildProgram([paths[0]]);
   }
 
-  /** Like build(), but fails the test with the formatted diagnostics when there are any. */
+  /**
+   * Like build(), but fails the test with the formatted diagnostics when there are any, or when
+   * the KIR does not verify (compiler/ir/verify.ts).
+   */
   lower(files: Record<string, string>): KernelProgram {
     const prog = this.build(files);
     if (prog.diagnostics.length > 0) {
       throw new Error(`unexpected diagnostics:\n${prog.diagnostics.map(formatSubsetDiagnostic).join("\n")}`);
     }
+    verifyModule(prog.module, { stage: "lower" });
     return prog;
   }
 

@@ -39,6 +39,9 @@ export function buildHasKernel(ids: number[]): KFunction {
   };
 }
 
+/** The KIR name runtime/interpreter.ts calls (DISPATCH_SIGNATURE in compiler/subset/program.ts). */
+export const DISPATCH_NAME = "dispatch";
+
 export function buildDispatch(entries: { id: number; fn: KFunction }[]): KFunction {
   const body: Stmt[] = entries.map(({ id, fn }): Stmt => {
     let j = 0;
@@ -72,7 +75,7 @@ export function buildDispatch(entries: { id: number; fn: KFunction }[]): KFuncti
     };
   });
   return {
-    name: "dispatch",
+    name: DISPATCH_NAME,
     params: [
       { name: "kernel", type: { kind: "scalar", type: "i32" } },
       { name: "image", type: { kind: "array", elem: "i32" } },
@@ -82,5 +85,6 @@ export function buildDispatch(entries: { id: number; fn: KFunction }[]): KFuncti
     ret: "void",
     body,
     source: "compiler/build/interpreter/dispatch.ts (generated)",
+    generated: true,
   };
 }
