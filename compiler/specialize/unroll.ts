@@ -17,8 +17,9 @@
  * MAX_UNROLLED_STATEMENTS (64; statements, nested ones included, see statementCount), becomes one
  * copy of its body per iteration with `i` replaced by that iteration's constant; an outer `i` is
  * then assigned its exit value. Locals declared in the body (nested loops' variables included)
- * keep their names in the first copy and get fresh ones (`x_u1`, `x_u2`, ...) in the others, so
- * local names stay unique per function (a KIR invariant). A loop that runs once becomes its body
+ * keep their names in the first copy and get fresh ones naming the iteration (`x_fx1`, `x_fx2`
+ * for fx = 1, 2; `_m1` for -1; a counter suffix if taken) in the others, so local names stay
+ * unique per function (a KIR invariant). A loop that runs once becomes its body
  * at any body size; a loop that never runs vanishes. A longer counted loop stays, but its exit
  * value is known after it, so the kernels' "four output channels at a time, then the rest" leaves
  * no remainder loop when the count is a multiple of four (gcc 12 -O2 warns, with -Werror, about
@@ -268,7 +269,8 @@ class Unroller {
     const locals = declaredLocals(body);
     return values.slice(0, trips).flatMap((value, k) => {
       const rename = new Map<string, string>();
-      if (k > 0) for (const l of locals) rename.set(l, this.fresh(`${l}_u${k}`));
+      const tag = `${name}${value < 0 ? `m${-value}` : value}`;
+      if (k > 0) for (const l of locals) rename.set(l, this.fresh(`${l}_${tag}`));
       return rewriteStmts(body, name, value, rename);
     });
   }

@@ -166,7 +166,7 @@ describe("unrolling during specialization", () => {
     expect(stmts(f, "store")).toHaveLength(n);
     if (n === 0) expect(f.body).toEqual([]);
     // The induction variable is gone; each copy's local has its own name.
-    expect(letNames(f).sort()).toEqual(Array.from({ length: n }, (_, k) => (k === 0 ? "t" : `t_u${k}`)).sort());
+    expect(letNames(f).sort()).toEqual(Array.from({ length: n }, (_, k) => (k === 0 ? "t" : `t_i${k}`)).sort());
     const indices = stmts(f, "store").map((s) => (s as Extract<Stmt, { k: "store" }>).index);
     expect(indices).toEqual(Array.from({ length: n }, (_, k) => ({ k: "const", type: "i32", value: k })));
   });
