@@ -146,6 +146,15 @@ The record's fields are the layer's constants. When a model is compiled, Mote re
 unused locals (compiler/specialize/). Algorithm choices (a 1x1 convolution as a GEMM, a 3x3
 depthwise fast path) are therefore written as ordinary \`if\`s on record fields: specialization is
 what picks them, at no cost at run time.
+
+Loops whose trip count the record fixes are unrolled when they are small
+(compiler/specialize/unroll.ts): a counted loop (\`for (let i = 0; i < p.filterW; i++)\`, or a
+\`while\` on a local with a known start whose last statement is \`k += c\`) that runs at most **8**
+times, with trip count x body statements (nested ones included) at most **64**, and whose body
+neither assigns its variable nor \`break\`s or \`continue\`s, becomes one copy of its body per
+iteration with the variable replaced by a constant. A loop that runs once becomes its body at any
+size, one that never runs disappears. Filter taps can therefore stay plain loops over
+\`p.filterH\` and \`p.filterW\`: a 3x3 layer gets nine straight-line taps.
 `;
 
 function fence(lang: string, body: string): string {

@@ -4,14 +4,16 @@
  *
  * Every `p.field` is replaced by its value, callees that receive the record are specialized
  * with it too, and compiler/specialize/fold.ts then folds constants, resolves branches on them
- * (this is how algorithm choices written as ordinary branches get picked) and drops dead code.
+ * (this is how algorithm choices written as ordinary branches get picked) and drops dead code,
+ * and compiler/specialize/unroll.ts unrolls loops with a small constant trip count (folding
+ * again after each round).
  * Names are mangled from the kernel name and a short description of the record (TinyEngine
  * style), made unique with a counter; equal (kernel, record) pairs share one function.
  */
 import type { Arg, Expr, KFunction, KModule, Stmt } from "../ir/kir.ts";
 import { verifyFunction } from "../ir/verify.ts";
 import { calleesOf } from "../ir/walk.ts";
-import { foldFunction } from "./fold.ts";
+import { unrollAndFold } from "./unroll.ts";
 
 function substExpr(e: Expr, record: string, values: Record<string, number>, rename: Map<string, string>): Expr {
   const sub = (x: Expr): Expr => substExpr(x, record, values, rename);
@@ -96,7 +98,7 @@ export function specialize(
     }
     const body = recParam ? substStmts(fn.body, recParam.name, values, rename) : fn.body;
     const params = fn.params.filter((p) => p !== recParam).map((p) => ({ ...p }));
-    out.push(check(foldFunction(check({ ...fn, name: target, params, body }, "specialize")), "fold"));
+    out.push(check(unrollAndFold(check({ ...fn, name: target, params, body }, "specialize")), "unroll and fold"));
   };
   visit(fnName, newName);
   // Folding may have removed calls (a branch on the record that is never taken): drop the
