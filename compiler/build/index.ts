@@ -20,7 +20,7 @@ import type { KernelLoader } from "../ir/kernels.ts";
 import { fail } from "../diagnostics.ts";
 import { generate } from "./straight.ts";
 import { verifyModule, verifyProgram } from "../ir/verify.ts";
-import { DISPATCH_NAME } from "./interpreter/dispatch.ts";
+import { GENERATED_LATER } from "./interpreter/dispatch.ts";
 import { generateInterpreter, type InterpreterResult } from "./interpreter/program.ts";
 import { MODES, type BuildOptions, type BuildResult } from "./types.ts";
 
@@ -43,11 +43,11 @@ export function verifying(opts: BuildOptions): boolean {
   return opts.verify ?? process.env.MOTE_VERIFY === "1";
 }
 
-/** `loadKernels`, verifying each module it returns (the interpreter's dispatch comes later). */
+/** `loadKernels`, verifying each module it returns (the interpreter's dispatch and hasKernel come later). */
 function verifiedLoader(loadKernels: KernelLoader): KernelLoader {
   return (files) => {
     const lib = loadKernels(files);
-    verifyModule(lib.module, { stage: "lower", later: new Set([DISPATCH_NAME]) });
+    verifyModule(lib.module, { stage: "lower", later: GENERATED_LATER });
     return lib;
   };
 }

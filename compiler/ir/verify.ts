@@ -2,7 +2,7 @@
  * @fileoverview The KIR verifier: checks the invariants compiler/ir/kir.ts and
  * compiler/ir/program.ts state, on one function, a lowered module or a whole ModelProgram, and
  * throws a VerifyError that names the rule, the function and the offending node, e.g.
- * `KIR verify [declared-before-use] conv2d_0: 'acc' read before its let (after fold)`.
+ * `KIR verify [declared-before-use] conv2d_0: 'acc' read before its let (after unroll and fold conv_2d_0)`.
  *
  * This file is the verifier's entry (import from here): it checks modules and programs (steps,
  * constants, I/O) itself; ./verify-function.ts checks one function; ./verify-rules.ts holds

@@ -14,7 +14,7 @@ import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { build, verifying, type BuildOptions } from "../../compiler/build/index.ts";
 import { loadKernels } from "../../compiler/pipeline.ts";
 import { VerifyError, verifyModule } from "../../compiler/ir/verify.ts";
-import { DISPATCH_NAME } from "../../compiler/build/interpreter/dispatch.ts";
+import { GENERATED_LATER } from "../../compiler/build/interpreter/dispatch.ts";
 import { INTERPRETER_FILE } from "../../compiler/build/interpreter/program.ts";
 import { KERNELS_DIR, kernelFile } from "../../compiler/paths.ts";
 import { goldenOpsCases } from "../support/golden_ops.ts";
@@ -56,7 +56,7 @@ describe("KIR verifier on every kernel file", () => {
     const stems = fs.readdirSync(KERNELS_DIR).filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -3));
     expect(stems.length).toBeGreaterThan(25);
     const lib = loadKernels([INTERPRETER_FILE, ...stems.map(kernelFile)]);
-    verifyModule(lib.module, { stage: "lower", later: new Set([DISPATCH_NAME]) });
+    verifyModule(lib.module, { stage: "lower", later: GENERATED_LATER });
     expect(lib.module.functions.size).toBeGreaterThan(50);
   });
 });
@@ -112,7 +112,7 @@ describe("KIR verifier checkpoints", () => {
       fn.body.unshift({ k: "store", array: out, elem: "i8", index, value: { k: "const", type: "i32", value: 0 } });
     });
     expect(errorOf(() => build(graph, { verify: true }, loader)))
-      .toMatch(/^KIR verify \[array-bounds\] \w+: store \w+\[-1\]: constant index -1 < 0 \(after fold conv_2d_0\)$/);
+      .toMatch(/^KIR verify \[array-bounds\] \w+: store \w+\[-1\]: constant index -1 < 0 \(after unroll and fold conv_2d_0\)$/);
     // Without verification the same build goes through: nothing else looks.
     expect(() => build(graph, { verify: false }, loader)).not.toThrow();
   });

@@ -31,7 +31,7 @@ export function buildHasKernel(ids: number[]): KFunction {
     .reduce<Expr | undefined>((any, e) => (any ? { k: "binary", op: "lor", a: any, b: e, type: "bool" } : e), undefined)
     ?? { k: "const", type: "bool", value: 0 };
   return {
-    name: "hasKernel",
+    name: HAS_KERNEL_NAME,
     params: [{ name: "kernel", type: { kind: "scalar", type: "i32" } }],
     ret: "bool",
     body: [{ k: "return", value: known }],
@@ -41,6 +41,10 @@ export function buildHasKernel(ids: number[]): KFunction {
 
 /** The KIR name runtime/interpreter.ts calls (DISPATCH_SIGNATURE in compiler/subset/program.ts). */
 export const DISPATCH_NAME = "dispatch";
+/** The KIR name of the image check's kernel test (HAS_KERNEL_SIGNATURE in compiler/subset/program.ts). */
+export const HAS_KERNEL_NAME = "hasKernel";
+/** Functions this file generates per build, after the subset front end lowered their callers. */
+export const GENERATED_LATER: ReadonlySet<string> = new Set([DISPATCH_NAME, HAS_KERNEL_NAME]);
 
 export function buildDispatch(entries: { id: number; fn: KFunction }[]): KFunction {
   const body: Stmt[] = entries.map(({ id, fn }): Stmt => {
