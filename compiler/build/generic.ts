@@ -16,7 +16,7 @@ import type { KernelLibrary } from "../ir/kernels.ts";
 import { forEachExpr } from "../ir/walk.ts";
 import type { KFunction, RecordType } from "../ir/kir.ts";
 import type { ConstantData, StepArg } from "../ir/program.ts";
-import type { KernelCall } from "../ops/types.ts";
+import type { KernelCall } from "../ir/calls.ts";
 import { reachable } from "../specialize/specialize.ts";
 
 const PREFIX = "mote_";

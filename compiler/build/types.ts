@@ -3,7 +3,7 @@
  * in-place) and what every mode returns (BuildResult: the ModelProgram plus the plan and the
  * figures reports need).
  */
-import type { LoweredOp } from "../ops/index.ts";
+import type { LoweredOp } from "../ir/calls.ts";
 import type { ModelProgram } from "../ir/program.ts";
 import { ALIGN, DEFAULT_PLAN, PLANNERS, type Buffer, type Placement } from "../plan/planner.ts";
 import { fail } from "../diagnostics.ts";

@@ -14,8 +14,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { fail } from "../diagnostics.ts";
-import type { Graph, Op } from "../ir/graph.ts";
-import type { KernelCall, LowerOp, LowerOptions } from "./types.ts";
+import type { Graph } from "../ir/graph.ts";
+import type { LoweredOp } from "../ir/calls.ts";
+import type { LowerOp, LowerOptions } from "./types.ts";
 
 /** Opcode -> its lowering, filled from the op files below. */
 export const LOWERINGS: Record<string, LowerOp> = {};
@@ -37,10 +38,7 @@ export function supportedOps(): string[] {
   return Object.keys(LOWERINGS).sort();
 }
 
-export interface LoweredOp {
-  op: Op;
-  calls: KernelCall[];
-}
+export type { LoweredOp } from "../ir/calls.ts";
 
 /**
  * Lowers every op. Fails with 1008 naming all unsupported ops before lowering any, then with

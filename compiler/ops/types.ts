@@ -1,34 +1,12 @@
 /**
- * @fileoverview The contract between op lowering and every backend.
- *
- * Lowering an op (compiler/ops/<op>.ts) does the TFLite "Prepare" step at compile time (in
- * double precision, as TFLite Micro does at init): it computes one constant parameter record
- * and names the arrays the kernel reads and writes. The TypeScript runner, the C emitter and the
- * WASM emitter all consume the same `KernelCall`, so no backend derives quantization, padding or
- * offsets on its own.
+ * @fileoverview The op lowering's own types: the signature of one op's lowering (LowerOp) and
+ * its options. What a lowering produces, the KernelCall every backend consumes, is a hand-off
+ * type of the bottom layer (compiler/ir/calls.ts), re-exported here for the op files.
  */
 import type { Graph, Op } from "../ir/graph.ts";
+import type { KernelCall } from "../ir/calls.ts";
 
-/** One array argument of a kernel call, in the kernel function's parameter order (after the record). */
-export type KernelArg =
-  /** A graph tensor: constant (flash) when it has data, otherwise an arena buffer. */
-  | { kind: "tensor"; tensor: number }
-  /** Compile-time constant data made by lowering (per-channel multipliers, shifts, zero bias...). */
-  | { kind: "const"; name: string; elem: "i8" | "i16" | "i32" | "u8" | "f32"; data: number[] }
-  /** Scratch memory in the arena, live only during this call (e.g. im2col). */
-  | { kind: "scratch"; bytes: number; elem: "i8" | "i16" | "i32" };
-
-export interface KernelCall {
-  /** Kernel module stem in kernels/, e.g. "fully_connected" for kernels/fully_connected.ts. */
-  kernel: string;
-  /** Exported function name in that module. */
-  fn: string;
-  /** The constant parameter record (every field an integer that fits in i32). */
-  params: Record<string, number>;
-  args: KernelArg[];
-  /** Multiply-accumulates this call performs (for reports); 0 when not meaningful. */
-  macs: number;
-}
+export type { KernelArg, KernelCall } from "../ir/calls.ts";
 
 /** How to lower (lowerGraph's options; an op lowering may ignore them). */
 export interface LowerOptions {

@@ -31,8 +31,8 @@
  * staircase (compiler/plan/planner.ts): each member's bytes only while it lives.
  */
 import { isConstant, tensorBytes, type Graph } from "../ir/graph.ts";
-import type { LoweredOp } from "../ops/index.ts";
-import type { KernelCall } from "../ops/types.ts";
+import type { LoweredOp } from "../ir/calls.ts";
+import type { KernelCall } from "../ir/calls.ts";
 import { lowerBound, type Buffer } from "./planner.ts";
 import { collectBuffers } from "./lifetimes.ts";
 

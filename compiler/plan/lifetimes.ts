@@ -5,7 +5,7 @@
  * kernel call.
  */
 import { isConstant, tensorBytes, type Graph } from "../ir/graph.ts";
-import type { LoweredOp } from "../ops/index.ts";
+import type { LoweredOp } from "../ir/calls.ts";
 import type { Buffer, Placement } from "./planner.ts";
 import type { Membership } from "./inplace.ts";
 

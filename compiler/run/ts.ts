@@ -12,7 +12,7 @@
 import { fail } from "../diagnostics.ts";
 import { isConstant, tensorBytes, type DType, type Graph, type Tensor } from "../ir/graph.ts";
 import { lowerGraph } from "../ops/index.ts";
-import type { KernelArg } from "../ops/types.ts";
+import type { KernelArg } from "../ir/calls.ts";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";

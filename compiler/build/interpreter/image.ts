@@ -20,7 +20,7 @@
 import { isConstant, tensorBytes, type Graph } from "../../ir/graph.ts";
 import type { RecordType } from "../../ir/kir.ts";
 import { scalarBytes } from "../../ir/kir.ts";
-import type { LoweredOp } from "../../ops/index.ts";
+import type { LoweredOp } from "../../ir/calls.ts";
 import type { Placement } from "../../plan/planner.ts";
 import { kernelId } from "./registry.ts";
 
