@@ -10,7 +10,7 @@
  * Written in the kernel subset (docs/subset.md); compiler/ops/add.ts computes the multipliers
  * in double at compile time and compiler/ops/broadcast.ts the loops. `broadcast` 0 is the fast
  * path for same-shape operands (one flat loop); otherwise four nested loops over the output with
- * per-input strides (0 along a broadcast dimension). Array order: input1, input2, output.
+ * per-input strides (0 along a broadcast dimension). Arrays: ADD_SLOTS in compiler/ops/add.ts.
  */
 import type { i32 } from "./types.ts";
 import { mbqm } from "./intrinsics.ts";

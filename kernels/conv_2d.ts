@@ -27,11 +27,11 @@
  *       tensor never exists; `output` may be `skip` itself (each element is read before it is
  *       written).
  *
- * Array order: input [batches, inH, inW, inC], filter [outC, filterH, filterW, filterInC], bias
- * [outC] (not read when hasBias is 0; may be empty/NULL), multipliers [outC], shifts [outC]
- * (positive = left), skip [batches, outH, outW, outC] (read only when fuseAdd is 1), pixel
- * (scratch: inC bytes for inPlace 1 and 2, outW * outC for 3), output [batches, outH, outW,
- * outC]. Taps outside the image are skipped (equivalent to padding with the input zero point).
+ * Arrays (their order is CONV_2D_SLOTS in compiler/ops/conv_2d.ts, checked against the signature
+ * by test/ops/contracts.test.ts): input [batches, inH, inW, inC], filter [outC, filterH, filterW,
+ * filterInC], bias [outC] (not read when hasBias is 0; may be empty/NULL), multipliers and shifts
+ * [outC] (positive = left), skip [batches, outH, outW, outC] (read only when fuseAdd is 1), pixel
+ * (scratch: inC bytes for inPlace 1 and 2, outW * outC for 3), output [batches, outH, outW, outC]. Taps outside the image are skipped (equivalent to padding with the input zero point).
  * The i32 accumulator wraps.
  *
  * Speed (conv2d): output pixels whose taps are all inside the image (kernels/common/window.ts,

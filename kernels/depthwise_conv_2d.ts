@@ -16,7 +16,8 @@
  *    element of channel c lands on an input element of channel c (same channel, an earlier or
  *    equal pixel), already copied (TinyEngine's in-place depthwise convolution).
  *
- * Array order: input [batches, inH, inW, inC], filter [1, filterH, filterW, outC], bias [outC]
+ * Arrays (their order is DEPTHWISE_CONV_2D_SLOTS in compiler/ops/depthwise_conv_2d.ts, checked
+ * by test/ops/contracts.test.ts): input [batches, inH, inW, inC], filter [1, filterH, filterW, outC], bias [outC]
  * (not read when hasBias is 0; may be empty/NULL), multipliers [outC], shifts [outC]
  * (positive = left), plane [inH * inW] (scratch, used only in place), output [batches, outH,
  * outW, outC] with outC = inC * depthMultiplier and output channel = inChannel *

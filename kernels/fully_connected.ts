@@ -17,7 +17,8 @@
  *    folded into a compile-time bias (sum f*(x + off) = sum f*x + off * sum f, exact in
  *    wrapping i32).
  *
- * Array order: input [batches, accumDepth], filter [outputDepth, accumDepth], bias
+ * Arrays (their order is FULLY_CONNECTED_SLOTS in compiler/ops/fully_connected.ts, checked by
+ * test/ops/contracts.test.ts): input [batches, accumDepth], filter [outputDepth, accumDepth], bias
  * [outputDepth] (not read when hasBias is 0; may be empty/NULL), multipliers [outputDepth],
  * shifts [outputDepth] (TFLite convention: positive = left shift), output [batches, outputDepth].
  * The i32 accumulator wraps (as the C int32 accumulator does in practice).

@@ -15,7 +15,13 @@ import { activationRange } from "./activation.ts";
 import { planBroadcast } from "./broadcast.ts";
 import { activationOption, inputTensor, opError, outputTensor, requireDType, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier, type QuantizedMultiplier } from "./quant.ts";
+import { kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+
+/** kernels/add.ts's array parameters, in order. */
+export const ADD_SLOTS = ["input1", "input2", "output"] as const;
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "add", fn: "add", slots: ADD_SLOTS }];
 
 /** TFLite's left shift for int8 ADD/SUB inputs (15 for int16, which Mote does not support). */
 const LEFT_SHIFT = 20;
@@ -83,17 +89,11 @@ function lowerAddSub(graph: Graph, op: Op, subtract: boolean): KernelCall[] {
     actMin: act.min,
     actMax: act.max,
   };
-  return [{
-    kernel: "add",
-    fn: "add",
-    params: { ...params },
-    args: [
-      { kind: "tensor", tensor: input1.index },
-      { kind: "tensor", tensor: input2.index },
-      { kind: "tensor", tensor: output.index },
-    ],
-    macs: 0,
-  }];
+  return [kernelCall("add", "add", ADD_SLOTS, params, {
+    input1: { kind: "tensor", tensor: input1.index },
+    input2: { kind: "tensor", tensor: input2.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
 
 export const lowerAdd: LowerOp = (graph, op) => lowerAddSub(graph, op, false);

@@ -16,7 +16,16 @@ import {
 } from "./operands.ts";
 import { computePaddingHeightWidth } from "./padding.ts";
 import { perChannelMultipliers } from "./quant.ts";
+import { kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelArg, KernelCall, LowerOp, LowerOptions } from "./types.ts";
+
+/** kernels/conv_2d.ts's array parameters, in order (both entries take the same). */
+export const CONV_2D_SLOTS = ["input", "filter", "bias", "multipliers", "shifts", "skip", "pixel", "output"] as const;
+
+export const CONTRACTS: KernelContract[] = [
+  { kernel: "conv_2d", fn: "conv2d", slots: CONV_2D_SLOTS },
+  { kernel: "conv_2d", fn: "conv2dReference", slots: CONV_2D_SLOTS },
+];
 
 export function lowerConv2d(graph: Graph, op: Op, opts: LowerOptions = {}): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
@@ -89,18 +98,17 @@ export function lowerConv2d(graph: Graph, op: Op, opts: LowerOptions = {}): Kern
     };
     params.hasBias = 2;
   }
-  const args: KernelArg[] = [
-    { kind: "tensor", tensor: input.index },
-    { kind: "tensor", tensor: filter.index },
-    biasArg,
-    { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
-    { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
-    { kind: "tensor", tensor: -1 }, // skip: set when a residual ADD is fused
-    { kind: "scratch", bytes: 0, elem: "i8" }, // pixel: inC bytes when in place
-    { kind: "tensor", tensor: output.index },
-  ];
   const macs = batches * outH * outW * outC * filterH * filterW * filterInC;
-  return [{ kernel: "conv_2d", fn: opts.reference ? "conv2dReference" : "conv2d", params: { ...params }, args, macs }];
+  return [kernelCall("conv_2d", opts.reference ? "conv2dReference" : "conv2d", CONV_2D_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    filter: { kind: "tensor", tensor: filter.index },
+    bias: biasArg,
+    multipliers: { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
+    shifts: { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
+    skip: { kind: "tensor", tensor: -1 }, // set when a residual ADD is fused
+    pixel: { kind: "scratch", bytes: 0, elem: "i8" }, // inC bytes (1x1) or a row when in place
+    output: { kind: "tensor", tensor: output.index },
+  }, macs)];
 }
 
 /**

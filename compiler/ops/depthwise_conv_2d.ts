@@ -16,7 +16,16 @@ import {
 } from "./operands.ts";
 import { computePaddingHeightWidth } from "./padding.ts";
 import { perChannelMultipliers } from "./quant.ts";
+import { kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelArg, KernelCall, LowerOp, LowerOptions } from "./types.ts";
+
+/** kernels/depthwise_conv_2d.ts's array parameters, in order (both entries take the same). */
+export const DEPTHWISE_CONV_2D_SLOTS = ["input", "filter", "bias", "multipliers", "shifts", "plane", "output"] as const;
+
+export const CONTRACTS: KernelContract[] = [
+  { kernel: "depthwise_conv_2d", fn: "depthwiseConv2d", slots: DEPTHWISE_CONV_2D_SLOTS },
+  { kernel: "depthwise_conv_2d", fn: "depthwiseConv2dReference", slots: DEPTHWISE_CONV_2D_SLOTS },
+];
 
 export function lowerDepthwiseConv2d(graph: Graph, op: Op, opts: LowerOptions = {}): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
@@ -85,17 +94,17 @@ export function lowerDepthwiseConv2d(graph: Graph, op: Op, opts: LowerOptions = 
     };
     params.hasBias = 2;
   }
-  const args: KernelArg[] = [
-    { kind: "tensor", tensor: input.index },
-    { kind: "tensor", tensor: filter.index },
-    biasArg,
-    { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
-    { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
-    { kind: "scratch", bytes: 0, elem: "i8" }, // plane: inH * inW bytes when in place
-    { kind: "tensor", tensor: output.index },
-  ];
   const macs = batches * outH * outW * outC * filterH * filterW;
-  return [{ kernel: "depthwise_conv_2d", fn: opts.reference ? "depthwiseConv2dReference" : "depthwiseConv2d", params: { ...params }, args, macs }];
+  const fn = opts.reference ? "depthwiseConv2dReference" : "depthwiseConv2d";
+  return [kernelCall("depthwise_conv_2d", fn, DEPTHWISE_CONV_2D_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    filter: { kind: "tensor", tensor: filter.index },
+    bias: biasArg,
+    multipliers: { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
+    shifts: { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
+    plane: { kind: "scratch", bytes: 0, elem: "i8" }, // inH * inW bytes when in place
+    output: { kind: "tensor", tensor: output.index },
+  }, macs)];
 }
 
 /**

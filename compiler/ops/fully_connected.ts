@@ -17,7 +17,16 @@ import {
   requireConstant, requireDType, tensorQuant,
 } from "./operands.ts";
 import { perChannelMultipliers, perTensorConvScale, quantizeMultiplier } from "./quant.ts";
+import { kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelArg, KernelCall, LowerOp, LowerOptions } from "./types.ts";
+
+/** kernels/fully_connected.ts's array parameters, in order (both entries take the same). */
+export const FULLY_CONNECTED_SLOTS = ["input", "filter", "bias", "multipliers", "shifts", "output"] as const;
+
+export const CONTRACTS: KernelContract[] = [
+  { kernel: "fully_connected", fn: "fullyConnected", slots: FULLY_CONNECTED_SLOTS },
+  { kernel: "fully_connected", fn: "fullyConnectedReference", slots: FULLY_CONNECTED_SLOTS },
+];
 
 export function lowerFullyConnected(graph: Graph, op: Op, opts: LowerOptions = {}): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
@@ -79,16 +88,15 @@ export function lowerFullyConnected(graph: Graph, op: Op, opts: LowerOptions = {
     };
     params.hasBias = 2;
   }
-  const args: KernelArg[] = [
-    { kind: "tensor", tensor: input.index },
-    { kind: "tensor", tensor: filter.index },
-    biasArg,
-    { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
-    { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
-    { kind: "tensor", tensor: output.index },
-  ];
   const fn = opts.reference ? "fullyConnectedReference" : "fullyConnected";
-  return [{ kernel: "fully_connected", fn, params: { ...params }, args, macs: batches * units * accumDepth }];
+  return [kernelCall("fully_connected", fn, FULLY_CONNECTED_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    filter: { kind: "tensor", tensor: filter.index },
+    bias: biasArg,
+    multipliers: { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
+    shifts: { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
+    output: { kind: "tensor", tensor: output.index },
+  }, batches * units * accumDepth)];
 }
 
 /**

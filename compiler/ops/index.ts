@@ -8,7 +8,9 @@
  * directory that exports `OPCODES: Record<string, LowerOp>` (found at load time, so op files
  * never edit this one). An op file may also export `NOTES: Record<string, string>`: per opcode, one
  * sentence on the variants it supports and its limits; docs/operators.md is generated from them
- * (scripts/gen-operators-doc.ts).
+ * (scripts/gen-operators-doc.ts). `CONTRACTS` lists the kernel entries it calls with their argument
+ * slots (compiler/ops/contract.ts); an op file without it still builds positional calls
+ * (KernelCall.slots absent), which only the by-name accessors refuse.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -16,10 +18,13 @@ import { fileURLToPath } from "node:url";
 import { fail } from "../diagnostics.ts";
 import type { Graph } from "../ir/graph.ts";
 import type { LoweredOp } from "../ir/calls.ts";
-import type { LowerOp, LowerOptions } from "./types.ts";
+import type { KernelContract, LowerOp, LowerOptions } from "./types.ts";
 
 /** Opcode -> its lowering, filled from the op files below. */
 export const LOWERINGS: Record<string, LowerOp> = {};
+
+/** Every kernel entry the op files call, with its argument slots (op files' CONTRACTS exports). */
+export const KERNEL_CONTRACTS: KernelContract[] = [];
 
 /** Per opcode: what variants its lowering supports (from op files' NOTES exports). */
 export const OPERATOR_NOTES: Record<string, string> = {};
@@ -28,9 +33,12 @@ export const OPERATOR_NOTES: Record<string, string> = {};
 const OPS_DIR = path.dirname(fileURLToPath(import.meta.url));
 for (const file of fs.readdirSync(OPS_DIR).sort()) {
   if (!file.endsWith(".ts") || file === "index.ts") continue;
-  const mod = (await import(/* @vite-ignore */ `./${file}`)) as { OPCODES?: Record<string, LowerOp>; NOTES?: Record<string, string> };
+  const mod = (await import(/* @vite-ignore */ `./${file}`)) as {
+    OPCODES?: Record<string, LowerOp>; NOTES?: Record<string, string>; CONTRACTS?: KernelContract[];
+  };
   if (mod.OPCODES) Object.assign(LOWERINGS, mod.OPCODES);
   if (mod.NOTES) Object.assign(OPERATOR_NOTES, mod.NOTES);
+  if (mod.CONTRACTS) KERNEL_CONTRACTS.push(...mod.CONTRACTS);
 }
 
 /** Opcode names Mote can lower, sorted. */

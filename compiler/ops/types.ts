@@ -7,6 +7,7 @@ import type { Graph, Op } from "../ir/graph.ts";
 import type { KernelCall } from "../ir/calls.ts";
 
 export type { KernelArg, KernelCall } from "../ir/calls.ts";
+export type { KernelContract } from "./contract.ts";
 
 /** How to lower (lowerGraph's options; an op lowering may ignore them). */
 export interface LowerOptions {

@@ -32,7 +32,7 @@
  */
 import { isConstant, tensorBytes, type Graph } from "../ir/graph.ts";
 import type { LoweredOp } from "../ir/calls.ts";
-import type { KernelCall } from "../ir/calls.ts";
+import { setArg, tensorOf, type KernelCall } from "../ir/calls.ts";
 import { lowerBound, type Buffer } from "./planner.ts";
 import { collectBuffers } from "./lifetimes.ts";
 
@@ -68,9 +68,6 @@ function tensorArg(call: KernelCall, i: number): number {
   return a?.kind === "tensor" ? a.tensor : -1;
 }
 
-/** Index of the argument slot named by the kernel's array order (see the kernel file headers). */
-const CONV = { input: 0, skip: 5, pixel: 6, output: 7 };
-const DEPTHWISE = { input: 0, plane: 5, output: 6 };
 
 export interface InPlaceOptions {
   /**
@@ -142,9 +139,9 @@ export function applyInPlace(graph: Graph, original: LoweredOp[], options: InPla
     if (l.calls.length !== 1) return;
     const call = l.calls[0];
     if (call.kernel === "conv_2d" && call.params.fuseAdd === 1) {
-      const skip = tensorArg(call, CONV.skip);
-      const output = tensorArg(call, CONV.output);
-      const input = tensorArg(call, CONV.input);
+      const skip = tensorOf(call, "skip");
+      const output = tensorOf(call, "output");
+      const input = tensorOf(call, "input");
       // The skip input's last reader was the (now empty) ADD right after this op. Writing over it
       // is safe only when it is not also the convolution's input (whose pixels are read again).
       if (arenaTensor(skip) && rootOf(skip) !== rootOf(input) && diesAt(skip, k + 1) &&
@@ -156,12 +153,12 @@ export function applyInPlace(graph: Graph, original: LoweredOp[], options: InPla
     }
     if (call.kernel === "depthwise_conv_2d") {
       const p = call.params;
-      const input = tensorArg(call, DEPTHWISE.input);
-      const output = tensorArg(call, DEPTHWISE.output);
+      const input = tensorOf(call, "input");
+      const output = tensorOf(call, "output");
       if (p.depthMultiplier === 1 && arenaTensor(input) && diesAt(input, k) &&
           tensorBytes(graph.tensors[output]) <= tensorBytes(graph.tensors[input])) {
         p.inPlace = 1;
-        call.args[DEPTHWISE.plane] = { kind: "scratch", bytes: p.inH * p.inW, elem: "i8" };
+        setArg(call, "plane", { kind: "scratch", bytes: p.inH * p.inW, elem: "i8" });
         join(output, input, offsetOf(input));
         notes.push(`${label}: in place over t${input} (plane buffer ${p.inH * p.inW} B)`);
       }
@@ -169,14 +166,14 @@ export function applyInPlace(graph: Graph, original: LoweredOp[], options: InPla
     }
     if (call.kernel === "conv_2d") {
       const p = call.params;
-      const input = tensorArg(call, CONV.input);
-      const output = tensorArg(call, CONV.output);
+      const input = tensorOf(call, "input");
+      const output = tensorOf(call, "output");
       const pointwise = p.filterH === 1 && p.filterW === 1 && p.strideH === 1 && p.strideW === 1 &&
         p.padH === 0 && p.padW === 0 && p.filterInC === p.inC && p.outH === p.inH && p.outW === p.inW;
       const grow = tensorBytes(graph.tensors[output]) - tensorBytes(graph.tensors[input]);
       if (pointwise && arenaTensor(input) && diesAt(input, k) && (allowGrowth || grow <= 0)) {
         p.inPlace = grow > 0 ? 2 : 1;
-        call.args[CONV.pixel] = { kind: "scratch", bytes: p.inC, elem: "i8" };
+        setArg(call, "pixel", { kind: "scratch", bytes: p.inC, elem: "i8" });
         join(output, input, offsetOf(input));
         notes.push(`${label}: 1x1 in place over t${input} (pixel buffer ${p.inC} B${grow > 0 ? ", backward: the output is wider" : ""})`);
         return;
@@ -189,7 +186,7 @@ export function applyInPlace(graph: Graph, original: LoweredOp[], options: InPla
         let delta = 0;
         for (let oy = 0; oy + 1 < p.outH; oy++) delta = Math.min(delta, inRow * firstRow(oy + 1) - outRow * (oy + 1));
         p.inPlace = 3;
-        call.args[CONV.pixel] = { kind: "scratch", bytes: outRow, elem: "i8" };
+        setArg(call, "pixel", { kind: "scratch", bytes: outRow, elem: "i8" });
         join(output, input, offsetOf(input) + delta);
         notes.push(`${label}: in place over t${input} row by row (row buffer ${outRow} B, output ${-delta} B before the input)`);
       }
@@ -225,14 +222,14 @@ function fuseResidualAdds(graph: Graph, lowered: LoweredOp[], lastUse: Map<numbe
     const a = add.calls[0];
     const c = conv.calls[0];
     if (a.kernel !== "add" || a.params.broadcast !== 0 || a.params.subtract !== 0 || c.params.fuseAdd !== 0) continue;
-    const convOut = tensorArg(c, CONV.output);
-    const in1 = tensorArg(a, 0);
-    const in2 = tensorArg(a, 1);
+    const convOut = tensorOf(c, "output");
+    const in1 = tensorOf(a, "input1");
+    const in2 = tensorOf(a, "input2");
     const convIsFirst = in1 === convOut;
     if (!convIsFirst && in2 !== convOut) continue;
     const skip = convIsFirst ? in2 : in1;
     if (skip < 0 || skip === convOut || isConstant(graph.tensors[skip]) || lastUse.get(convOut) !== k) continue;
-    const out = tensorArg(a, 2);
+    const out = tensorOf(a, "output");
     if (tensorBytes(graph.tensors[skip]) !== tensorBytes(graph.tensors[convOut]) || tensorBytes(graph.tensors[out]) !== tensorBytes(graph.tensors[convOut])) continue;
     const ap = a.params;
     const [skipN, convN] = convIsFirst ? ["input2", "input1"] : ["input1", "input2"];
@@ -244,8 +241,8 @@ function fuseResidualAdds(graph: Graph, lowered: LoweredOp[], lastUse: Map<numbe
       addOutputOffset: ap.outputOffset, addOutputMultiplier: ap.outputMultiplier, addOutputShift: ap.outputShift,
       addActMin: ap.actMin, addActMax: ap.actMax,
     });
-    c.args[CONV.skip] = { kind: "tensor", tensor: skip };
-    c.args[CONV.output] = { kind: "tensor", tensor: out };
+    setArg(c, "skip", { kind: "tensor", tensor: skip });
+    setArg(c, "output", { kind: "tensor", tensor: out });
     add.calls = [];
     notes.push(`op ${conv.op.index} CONV_2D: fused with op ${add.op.index} ADD (t${convOut} is never stored)`);
   }
