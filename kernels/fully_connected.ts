@@ -26,6 +26,11 @@
 import type { i32 } from "./types.ts";
 import { requantize, toOutput } from "./common/requantize.ts";
 
+/** `hasBias` values: no bias (`bias` not read), the model's bias, the bias with the input offset folded in. */
+export const BIAS_NONE: i32 = 0;
+export const BIAS_MODEL: i32 = 1;
+export const BIAS_FOLDED: i32 = 2;
+
 export interface FullyConnectedParams {
   batches: i32;
   accumDepth: i32;
@@ -94,7 +99,7 @@ export function fullyConnected(
   output: Int8Array,
 ): void {
   let xOff: i32 = p.inputOffset;
-  if (p.hasBias === 2) {
+  if (p.hasBias === BIAS_FOLDED) {
     xOff = 0;
   }
   for (let b: i32 = 0; b < p.batches; b++) {

@@ -10,7 +10,7 @@
  * every ratio in float32 and only then widens to double. Both are reproduced here.
  */
 import type { Graph, Op } from "../ir/graph.ts";
-import type { AddParams } from "../../kernels/add.ts";
+import { SUBTRACT_INPUT2, SUBTRACT_NONE, type AddParams } from "../../kernels/add.ts";
 import { activationRange } from "./activation.ts";
 import { planBroadcast } from "./broadcast.ts";
 import { activationOption, inputTensor, opError, outputTensor, requireDType, tensorQuant } from "./operands.ts";
@@ -74,7 +74,7 @@ function lowerAddSub(graph: Graph, op: Op, subtract: boolean): KernelCall[] {
   const act = activationRange(activation, qo.scale, qo.zeroPoint);
 
   const params: AddParams = {
-    subtract: subtract ? 1 : 0,
+    subtract: subtract ? SUBTRACT_INPUT2 : SUBTRACT_NONE,
     ...loops,
     leftShift: LEFT_SHIFT,
     input1Offset: -q1.zeroPoint,

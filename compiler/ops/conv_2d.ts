@@ -4,11 +4,13 @@
  * CalculateOpDataConv at compile time: padding from ComputePaddingHeightWidth, one multiplier and
  * shift per output channel (channel axis 0), activation clamp, offsets. With a non-zero input
  * offset and a constant (or no) bias, the bias argument becomes `op<N>_bias_folded`
- * (convFoldedBias) and hasBias 2 (kernel header). With `{ reference: true }` (LowerOptions) it
+ * (convFoldedBias) and hasBias BIAS_FOLDED (kernel header). With `{ reference: true }` (LowerOptions) it
  * calls conv2dReference with the model's bias instead.
  */
 import { isConstant, type Graph, type Op } from "../ir/graph.ts";
-import type { Conv2dParams } from "../../kernels/conv_2d.ts";
+import {
+  BIAS_FOLDED, BIAS_MODEL, BIAS_NONE, FUSE_NONE, INPLACE_NONE, type Conv2dParams,
+} from "../../kernels/conv_2d.ts";
 import { activationRange } from "./activation.ts";
 import {
   activationOption, filterScales, inputTensor, opError, optionalInput, outputTensor, paddingOption,
@@ -80,15 +82,15 @@ export function lowerConv2d(graph: Graph, op: Op, opts: LowerOptions = {}): Kern
     inputOffset: -inQ.zeroPoint,
     outputOffset: outQ.zeroPoint,
     actMin: act.min, actMax: act.max,
-    hasBias: bias !== undefined ? 1 : 0,
+    hasBias: bias !== undefined ? BIAS_MODEL : BIAS_NONE,
     // Variants the memory pass (compiler/plan/inplace.ts) may switch on.
-    inPlace: 0,
-    fuseAdd: 0,
+    inPlace: INPLACE_NONE,
+    fuseAdd: FUSE_NONE,
     addLeftShift: 0, addSkipOffset: 0, addSkipMultiplier: 0, addSkipShift: 0,
     addConvOffset: 0, addConvMultiplier: 0, addConvShift: 0,
     addOutputOffset: 0, addOutputMultiplier: 0, addOutputShift: 0, addActMin: -128, addActMax: 127,
   };
-  // Fold the input offset into a compile-time bias (hasBias 2, kernel header): needs a constant
+  // Fold the input offset into a compile-time bias (BIAS_FOLDED, kernel header): needs a constant
   // bias, if any. Never for the reference kernel (opts.reference), which takes the model's bias.
   let biasArg: KernelArg = { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 };
   if (!opts.reference && params.inputOffset !== 0 && (bias === undefined || isConstant(bias))) {
@@ -96,7 +98,7 @@ export function lowerConv2d(graph: Graph, op: Op, opts: LowerOptions = {}): Kern
       kind: "const", name: `op${op.index}_bias_folded`, elem: "i32",
       data: convFoldedBias(filter.data!, bias?.data, filterH * filterW * filterInC, outC, params.inputOffset),
     };
-    params.hasBias = 2;
+    params.hasBias = BIAS_FOLDED;
   }
   const macs = batches * outH * outW * outC * filterH * filterW * filterInC;
   return [kernelCall("conv_2d", opts.reference ? "conv2dReference" : "conv2d", CONV_2D_SLOTS, params, {

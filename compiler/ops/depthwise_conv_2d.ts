@@ -4,11 +4,13 @@
  * CalculateOpDataDepthwiseConv at compile time. The depth multiplier is taken from the shapes
  * (output depth / input depth), which is what a consistent model's option says. With a non-zero
  * input offset and a constant (or no) bias, the bias argument becomes `op<N>_bias_folded`
- * (depthwiseFoldedBias) and hasBias 2 (kernel header). With `{ reference: true }` (LowerOptions)
+ * (depthwiseFoldedBias) and hasBias BIAS_FOLDED (kernel header). With `{ reference: true }` (LowerOptions)
  * it calls depthwiseConv2dReference with the model's bias instead.
  */
 import { isConstant, type Graph, type Op } from "../ir/graph.ts";
-import type { DepthwiseConv2dParams } from "../../kernels/depthwise_conv_2d.ts";
+import {
+  BIAS_FOLDED, BIAS_MODEL, BIAS_NONE, INPLACE_NONE, type DepthwiseConv2dParams,
+} from "../../kernels/depthwise_conv_2d.ts";
 import { activationRange } from "./activation.ts";
 import {
   activationOption, filterScales, inputTensor, opError, optionalInput, outputTensor, paddingOption,
@@ -81,10 +83,10 @@ export function lowerDepthwiseConv2d(graph: Graph, op: Op, opts: LowerOptions = 
     inputOffset: -inQ.zeroPoint,
     outputOffset: outQ.zeroPoint,
     actMin: act.min, actMax: act.max,
-    hasBias: bias !== undefined ? 1 : 0,
-    inPlace: 0, // compiler/plan/inplace.ts may switch it on
+    hasBias: bias !== undefined ? BIAS_MODEL : BIAS_NONE,
+    inPlace: INPLACE_NONE, // compiler/plan/inplace.ts may switch it on
   };
-  // Fold the input offset into a compile-time bias (hasBias 2, kernel header): needs a constant
+  // Fold the input offset into a compile-time bias (BIAS_FOLDED, kernel header): needs a constant
   // bias, if any. Never for the reference kernel (opts.reference), which takes the model's bias.
   let biasArg: KernelArg = { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 };
   if (!opts.reference && params.inputOffset !== 0 && (bias === undefined || isConstant(bias))) {
@@ -92,7 +94,7 @@ export function lowerDepthwiseConv2d(graph: Graph, op: Op, opts: LowerOptions = 
       kind: "const", name: `op${op.index}_bias_folded`, elem: "i32",
       data: depthwiseFoldedBias(filter.data!, bias?.data, filterH * filterW, outC, params.inputOffset),
     };
-    params.hasBias = 2;
+    params.hasBias = BIAS_FOLDED;
   }
   const macs = batches * outH * outW * outC * filterH * filterW;
   const fn = opts.reference ? "depthwiseConv2dReference" : "depthwiseConv2d";

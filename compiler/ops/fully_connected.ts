@@ -6,11 +6,11 @@
  * GetQuantizedConvolutionMultipler (float32 product, then double division), repeated per unit
  * so the kernel has one path. Batches are every output dimension but the last (keep_num_dims
  * and rank-3 inputs included). With a non-zero input offset and a constant (or no) bias, the
- * bias argument becomes `op<N>_bias_folded` (foldedBias) and hasBias 2 (kernel header). With
+ * bias argument becomes `op<N>_bias_folded` (foldedBias) and hasBias BIAS_FOLDED (kernel header). With
  * `{ reference: true }` (LowerOptions) it calls fullyConnectedReference with the model's bias.
  */
 import { isConstant, type Graph, type Op } from "../ir/graph.ts";
-import type { FullyConnectedParams } from "../../kernels/fully_connected.ts";
+import { BIAS_FOLDED, BIAS_MODEL, BIAS_NONE, type FullyConnectedParams } from "../../kernels/fully_connected.ts";
 import { activationRange } from "./activation.ts";
 import {
   activationOption, filterScales, inputTensor, intOption, opError, optionalInput, outputTensor, product,
@@ -76,7 +76,7 @@ export function lowerFullyConnected(graph: Graph, op: Op, opts: LowerOptions = {
     filterOffset: -filterZeroPoint,
     outputOffset: outQ.zeroPoint,
     actMin: act.min, actMax: act.max,
-    hasBias: bias !== undefined ? 1 : 0,
+    hasBias: bias !== undefined ? BIAS_MODEL : BIAS_NONE,
   };
   // Fold the input offset into a compile-time bias (kernel header): needs a constant bias, if any.
   // Never for the reference kernel (opts.reference), which takes the model's bias.
@@ -86,7 +86,7 @@ export function lowerFullyConnected(graph: Graph, op: Op, opts: LowerOptions = {
       kind: "const", name: `op${op.index}_bias_folded`, elem: "i32",
       data: foldedBias(filter.data!, bias?.data, units, accumDepth, params.inputOffset, params.filterOffset),
     };
-    params.hasBias = 2;
+    params.hasBias = BIAS_FOLDED;
   }
   const fn = opts.reference ? "fullyConnectedReference" : "fullyConnected";
   return [kernelCall("fully_connected", fn, FULLY_CONNECTED_SLOTS, params, {

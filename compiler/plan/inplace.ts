@@ -35,6 +35,11 @@ import type { LoweredOp } from "../ir/calls.ts";
 import { setArg, tensorOf, type KernelCall } from "../ir/calls.ts";
 import { lowerBound, type Buffer } from "./planner.ts";
 import { collectBuffers } from "./lifetimes.ts";
+import { BROADCAST_NONE, SUBTRACT_NONE } from "../../kernels/add.ts";
+import {
+  FUSE_ADD, FUSE_NONE, INPLACE_PIXEL_BACKWARD, INPLACE_PIXEL_FORWARD, INPLACE_ROWS,
+} from "../../kernels/conv_2d.ts";
+import { INPLACE_PLANE } from "../../kernels/depthwise_conv_2d.ts";
 
 /** Where a tensor lives: inside the group of `root`, `offset` bytes from the group's start. */
 export interface Membership {
@@ -138,7 +143,7 @@ export function applyInPlace(graph: Graph, original: LoweredOp[], options: InPla
     }
     if (l.calls.length !== 1) return;
     const call = l.calls[0];
-    if (call.kernel === "conv_2d" && call.params.fuseAdd === 1) {
+    if (call.kernel === "conv_2d" && call.params.fuseAdd === FUSE_ADD) {
       const skip = tensorOf(call, "skip");
       const output = tensorOf(call, "output");
       const input = tensorOf(call, "input");
@@ -157,7 +162,7 @@ export function applyInPlace(graph: Graph, original: LoweredOp[], options: InPla
       const output = tensorOf(call, "output");
       if (p.depthMultiplier === 1 && arenaTensor(input) && diesAt(input, k) &&
           tensorBytes(graph.tensors[output]) <= tensorBytes(graph.tensors[input])) {
-        p.inPlace = 1;
+        p.inPlace = INPLACE_PLANE;
         setArg(call, "plane", { kind: "scratch", bytes: p.inH * p.inW, elem: "i8" });
         join(output, input, offsetOf(input));
         notes.push(`${label}: in place over t${input} (plane buffer ${p.inH * p.inW} B)`);
@@ -172,7 +177,7 @@ export function applyInPlace(graph: Graph, original: LoweredOp[], options: InPla
         p.padH === 0 && p.padW === 0 && p.filterInC === p.inC && p.outH === p.inH && p.outW === p.inW;
       const grow = tensorBytes(graph.tensors[output]) - tensorBytes(graph.tensors[input]);
       if (pointwise && arenaTensor(input) && diesAt(input, k) && (allowGrowth || grow <= 0)) {
-        p.inPlace = grow > 0 ? 2 : 1;
+        p.inPlace = grow > 0 ? INPLACE_PIXEL_BACKWARD : INPLACE_PIXEL_FORWARD;
         setArg(call, "pixel", { kind: "scratch", bytes: p.inC, elem: "i8" });
         join(output, input, offsetOf(input));
         notes.push(`${label}: 1x1 in place over t${input} (pixel buffer ${p.inC} B${grow > 0 ? ", backward: the output is wider" : ""})`);
@@ -185,7 +190,7 @@ export function applyInPlace(graph: Graph, original: LoweredOp[], options: InPla
         const firstRow = (r: number) => Math.max(0, r * p.strideH - p.padH);
         let delta = 0;
         for (let oy = 0; oy + 1 < p.outH; oy++) delta = Math.min(delta, inRow * firstRow(oy + 1) - outRow * (oy + 1));
-        p.inPlace = 3;
+        p.inPlace = INPLACE_ROWS;
         setArg(call, "pixel", { kind: "scratch", bytes: outRow, elem: "i8" });
         join(output, input, offsetOf(input) + delta);
         notes.push(`${label}: in place over t${input} row by row (row buffer ${outRow} B, output ${-delta} B before the input)`);
@@ -221,7 +226,7 @@ function fuseResidualAdds(graph: Graph, lowered: LoweredOp[], lastUse: Map<numbe
     if (add.op.opcode !== "ADD" || add.calls.length !== 1 || conv.op.opcode !== "CONV_2D" || conv.calls.length !== 1) continue;
     const a = add.calls[0];
     const c = conv.calls[0];
-    if (a.kernel !== "add" || a.params.broadcast !== 0 || a.params.subtract !== 0 || c.params.fuseAdd !== 0) continue;
+    if (a.kernel !== "add" || a.params.broadcast !== BROADCAST_NONE || a.params.subtract !== SUBTRACT_NONE || c.params.fuseAdd !== FUSE_NONE) continue;
     const convOut = tensorOf(c, "output");
     const in1 = tensorOf(a, "input1");
     const in2 = tensorOf(a, "input2");
@@ -234,7 +239,7 @@ function fuseResidualAdds(graph: Graph, lowered: LoweredOp[], lastUse: Map<numbe
     const ap = a.params;
     const [skipN, convN] = convIsFirst ? ["input2", "input1"] : ["input1", "input2"];
     Object.assign(c.params, {
-      fuseAdd: 1,
+      fuseAdd: FUSE_ADD,
       addLeftShift: ap.leftShift,
       addSkipOffset: ap[`${skipN}Offset`], addSkipMultiplier: ap[`${skipN}Multiplier`], addSkipShift: ap[`${skipN}Shift`],
       addConvOffset: ap[`${convN}Offset`], addConvMultiplier: ap[`${convN}Multiplier`], addConvShift: ap[`${convN}Shift`],
