@@ -17,6 +17,8 @@ import { activationOption, inputTensor, opError, outputTensor, requireDType, ten
 import { quantizeMultiplier, type QuantizedMultiplier } from "./quant.ts";
 import { kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
 
 /** kernels/add.ts's array parameters, in order. */
 export const ADD_SLOTS = ["input1", "input2", "output"] as const;
@@ -100,6 +102,9 @@ export const lowerAdd: LowerOp = (graph, op) => lowerAddSub(graph, op, false);
 export const lowerSub: LowerOp = (graph, op) => lowerAddSub(graph, op, true);
 
 export const OPCODES: Record<string, LowerOp> = { ADD: lowerAdd, SUB: lowerSub };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { ADD: elementwiseInPlace, SUB: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   ADD:

@@ -5,11 +5,14 @@
  * (output depth / input depth), which is what a consistent model's option says. With a non-zero
  * input offset and a constant (or no) bias, the bias argument becomes `op<N>_bias_folded`
  * (depthwiseFoldedBias) and hasBias BIAS_FOLDED (kernel header). With `{ reference: true }` (LowerOptions)
- * it calls depthwiseConv2dReference with the model's bias instead.
+ * it calls depthwiseConv2dReference with the model's bias instead. Its in-place decision is
+ * IN_PLACE (compiler/ir/hooks.ts).
  */
 import { isConstant, type Graph, type Op } from "../ir/graph.ts";
+import { setArg, tensorOf } from "../ir/calls.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
 import {
-  BIAS_FOLDED, BIAS_MODEL, BIAS_NONE, INPLACE_NONE, type DepthwiseConv2dParams,
+  BIAS_FOLDED, BIAS_MODEL, BIAS_NONE, INPLACE_NONE, INPLACE_PLANE, type DepthwiseConv2dParams,
 } from "../../kernels/depthwise_conv_2d.ts";
 import { activationRange } from "./activation.ts";
 import {
@@ -127,7 +130,26 @@ export function depthwiseFoldedBias(
   return out;
 }
 
+/**
+ * In place (compiler/ir/hooks.ts): with depth multiplier 1 and an output no larger than the
+ * input, the output goes over a dying input through a per-channel plane buffer (TinyEngine, Lin
+ * et al. 2020, "MCUNet", in-place depthwise).
+ */
+export const depthwiseInPlace: InPlaceHook = (ctx) => {
+  const { call } = ctx;
+  const p = call.params;
+  const input = tensorOf(call, "input");
+  const output = tensorOf(call, "output");
+  if (p.depthMultiplier === 1 && ctx.arenaTensor(input) && ctx.dies(input) && ctx.bytes(output) <= ctx.bytes(input)) {
+    p.inPlace = INPLACE_PLANE;
+    setArg(call, "plane", { kind: "scratch", bytes: p.inH * p.inW, elem: "i8" });
+    ctx.share(output, input, 0, `in place over t${input} (plane buffer ${p.inH * p.inW} B)`);
+  }
+};
+
 export const OPCODES: Record<string, LowerOp> = { DEPTHWISE_CONV_2D: lowerDepthwiseConv2d };
+
+export const IN_PLACE: Record<string, InPlaceHook> = { DEPTHWISE_CONV_2D: depthwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   DEPTHWISE_CONV_2D: "int8 NHWC, int8 weights per channel (axis 3) or per tensor, optional int32 bias; any kernel size, stride, dilation and depth multiplier, SAME or VALID padding, batch > 1, fused NONE/RELU/RELU6/RELU_N1_TO_1.",

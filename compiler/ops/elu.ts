@@ -16,6 +16,8 @@ import { tensorQuant } from "./operands.ts";
 import { roundHalfAwayFromZero } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import { unaryOperands } from "./unary.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
 
 const f = Math.fround;
 
@@ -54,6 +56,9 @@ export function lowerElu(graph: Graph, op: Op): KernelCall[] {
 }
 
 export const OPCODES: Record<string, LowerOp> = { ELU: lowerElu };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { ELU: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   ELU: "int8, per-tensor (alpha 1), through a 256-entry table built at compile time with TFLite Micro's float32 steps; int16 and float32 are not supported.",

@@ -12,6 +12,8 @@ import { opError, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import { unaryOperands } from "./unary.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
 
 /** TFLite's DownScaleInt32ToInt16Multiplier: a Q31 multiplier (>= 0) rounded to Q15. */
 export function downScaleInt32ToInt16Multiplier(multiplier: number): number {
@@ -53,6 +55,9 @@ export function lowerHardSwish(graph: Graph, op: Op): KernelCall[] {
 }
 
 export const OPCODES: Record<string, LowerOp> = { HARD_SWISH: lowerHardSwish };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { HARD_SWISH: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   HARD_SWISH:

@@ -12,6 +12,8 @@ import { opError, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier, type QuantizedMultiplier } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import { unaryOperands } from "./unary.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
 
 export function lowerLeakyRelu(graph: Graph, op: Op): KernelCall[] {
   const { input, output, size } = unaryOperands(graph, op, ["int8"], ["int8"]);
@@ -51,6 +53,9 @@ export function lowerLeakyRelu(graph: Graph, op: Op): KernelCall[] {
 }
 
 export const OPCODES: Record<string, LowerOp> = { LEAKY_RELU: lowerLeakyRelu };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { LEAKY_RELU: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   LEAKY_RELU: "int8, per-tensor, any alpha (also negative or > 1); requantizes both branches to the output (int16 is not supported).",

@@ -14,6 +14,8 @@ import { opError, tensorQuant } from "./operands.ts";
 import { frexp, roundHalfAwayFromZero } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import { unaryOperands } from "./unary.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
 
 /** TFLite's kInputIntegerBits for int8 LOGISTIC and TANH: the input is scaled into Q4.27. */
 const INPUT_INTEGER_BITS = 4;
@@ -61,6 +63,9 @@ export function lowerLogistic(graph: Graph, op: Op): KernelCall[] {
 }
 
 export const OPCODES: Record<string, LowerOp> = { LOGISTIC: lowerLogistic };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { LOGISTIC: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   LOGISTIC:

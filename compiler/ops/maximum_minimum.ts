@@ -10,6 +10,8 @@ import type { MaximumMinimumParams } from "../../kernels/maximum_minimum.ts";
 import { planBroadcast } from "./broadcast.ts";
 import { inputTensor, opError, outputTensor, requireDType, tensorQuant } from "./operands.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
 
 function lowerMaximumMinimum(graph: Graph, op: Op, minimum: boolean): KernelCall[] {
   const input1 = inputTensor(graph, op, 0, "input1");
@@ -48,6 +50,9 @@ export const lowerMaximum: LowerOp = (graph, op) => lowerMaximumMinimum(graph, o
 export const lowerMinimum: LowerOp = (graph, op) => lowerMaximumMinimum(graph, op, true);
 
 export const OPCODES: Record<string, LowerOp> = { MAXIMUM: lowerMaximum, MINIMUM: lowerMinimum };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { MAXIMUM: elementwiseInPlace, MINIMUM: elementwiseInPlace };
 
 const NOTE =
   "int8 with both inputs and the output sharing one per-tensor quantization (raw int8 comparison, as TFLite Micro), runtime or constant operands, broadcasting of any shapes that reduce to 4 loops (all shapes up to rank 4, scalars, two-sided); same-shape operands take a flat fast path.";

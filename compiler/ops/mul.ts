@@ -11,6 +11,8 @@ import { planBroadcast } from "./broadcast.ts";
 import { activationOption, inputTensor, opError, outputTensor, requireDType, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
 
 export function lowerMul(graph: Graph, op: Op): KernelCall[] {
   const input1 = inputTensor(graph, op, 0, "input1");
@@ -60,6 +62,9 @@ export function lowerMul(graph: Graph, op: Op): KernelCall[] {
 }
 
 export const OPCODES: Record<string, LowerOp> = { MUL: lowerMul };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { MUL: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   MUL:

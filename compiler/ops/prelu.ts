@@ -12,6 +12,8 @@ import { planBroadcast } from "./broadcast.ts";
 import { inputTensor, opError, outputTensor, requireDType, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier, type QuantizedMultiplier } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
 
 export function lowerPrelu(graph: Graph, op: Op): KernelCall[] {
   if (op.inputs.length !== 2 || op.outputs.length !== 1) {
@@ -59,6 +61,9 @@ export function lowerPrelu(graph: Graph, op: Op): KernelCall[] {
 }
 
 export const OPCODES: Record<string, LowerOp> = { PRELU: lowerPrelu };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { PRELU: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   PRELU:

@@ -15,6 +15,8 @@ import { opError, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import { unaryOperands } from "./unary.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
 
 export function lowerQuantize(graph: Graph, op: Op): KernelCall[] {
   const { input, output, size } = unaryOperands(graph, op, ["float32", "int8"], ["int8"]);
@@ -51,6 +53,9 @@ export function lowerQuantize(graph: Graph, op: Op): KernelCall[] {
 }
 
 export const OPCODES: Record<string, LowerOp> = { QUANTIZE: lowerQuantize };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { QUANTIZE: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   QUANTIZE:

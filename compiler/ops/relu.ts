@@ -15,6 +15,8 @@ import { opError, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier, roundHalfAwayFromZero } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import { unaryOperands } from "./unary.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
 
 function reluCall(graph: Graph, op: Op, input: number, output: number, params: ReluParams): KernelCall[] {
   return [{
@@ -54,6 +56,9 @@ export function lowerRelu6(graph: Graph, op: Op): KernelCall[] {
 }
 
 export const OPCODES: Record<string, LowerOp> = { RELU: lowerRelu, RELU6: lowerRelu6 };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { RELU: elementwiseInPlace, RELU6: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   RELU: "int8, per-tensor; requantizes to the output's scale and zero point, then clamps at the output's zero point (int16 is not supported).",

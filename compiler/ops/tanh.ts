@@ -11,6 +11,8 @@ import { inputScaling } from "./logistic.ts";
 import { tensorQuant } from "./operands.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import { unaryOperands } from "./unary.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
 
 export function lowerTanh(graph: Graph, op: Op): KernelCall[] {
   const { input, output, size } = unaryOperands(graph, op, ["int8"], ["int8"]);
@@ -26,6 +28,9 @@ export function lowerTanh(graph: Graph, op: Op): KernelCall[] {
 }
 
 export const OPCODES: Record<string, LowerOp> = { TANH: lowerTanh };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { TANH: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   TANH:
