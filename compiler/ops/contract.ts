@@ -37,3 +37,6 @@ export function kernelCall<S extends readonly string[], P extends object>(
   });
   return { kernel, fn, params: { ...params } as Record<string, number>, args, slots, macs };
 }
+
+/** The array parameters of every kernel entry that reads one input and writes one output. */
+export const INPUT_OUTPUT_SLOTS = ["input", "output"] as const;

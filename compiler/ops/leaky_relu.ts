@@ -14,6 +14,7 @@ import type { KernelCall, LowerOp } from "./types.ts";
 import { unaryOperands } from "./unary.ts";
 import type { InPlaceHook } from "../ir/hooks.ts";
 import { elementwiseInPlace } from "./inplace.ts";
+import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 export function lowerLeakyRelu(graph: Graph, op: Op): KernelCall[] {
   const { input, output, size } = unaryOperands(graph, op, ["int8"], ["int8"]);
@@ -43,14 +44,13 @@ export function lowerLeakyRelu(graph: Graph, op: Op): KernelCall[] {
     alphaShift: alpha.shift,
     alphaNegative: alpha.multiplier < 0 ? 1 : 0,
   };
-  return [{
-    kernel: "leaky_relu",
-    fn: "leakyRelu",
-    params: { ...params },
-    args: [{ kind: "tensor", tensor: input.index }, { kind: "tensor", tensor: output.index }],
-    macs: 0,
-  }];
+  return [kernelCall("leaky_relu", "leakyRelu", INPUT_OUTPUT_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "leaky_relu", fn: "leakyRelu", slots: INPUT_OUTPUT_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { LEAKY_RELU: lowerLeakyRelu };
 
