@@ -40,3 +40,6 @@ export function kernelCall<S extends readonly string[], P extends object>(
 
 /** The array parameters of every kernel entry that reads one input and writes one output. */
 export const INPUT_OUTPUT_SLOTS = ["input", "output"] as const;
+
+/** The array parameters of every two-operand element-wise kernel entry (MUL, MAXIMUM, ...). */
+export const BINARY_SLOTS = ["input1", "input2", "output"] as const;

@@ -18,6 +18,10 @@ import type { KernelCall, LowerOp } from "./types.ts";
 import { unaryOperands } from "./unary.ts";
 import type { InPlaceHook } from "../ir/hooks.ts";
 import { elementwiseInPlace } from "./inplace.ts";
+import { kernelCall, type KernelContract } from "./contract.ts";
+
+/** kernels/elu.ts's array parameters, in order. */
+export const ELU_SLOTS = ["input", "table", "output"] as const;
 
 const f = Math.fround;
 
@@ -42,18 +46,14 @@ export function lowerElu(graph: Graph, op: Op): KernelCall[] {
   const inQ = tensorQuant(graph, op, input, "input");
   const outQ = tensorQuant(graph, op, output, "output");
   const params: EluParams = { size };
-  return [{
-    kernel: "elu",
-    fn: "elu",
-    params: { ...params },
-    args: [
-      { kind: "tensor", tensor: input.index },
-      { kind: "const", name: `op${op.index}_table`, elem: "i8", data: eluTable(inQ.scale, inQ.zeroPoint, outQ.scale, outQ.zeroPoint) },
-      { kind: "tensor", tensor: output.index },
-    ],
-    macs: 0,
-  }];
+  return [kernelCall("elu", "elu", ELU_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    table: { kind: "const", name: `op${op.index}_table`, elem: "i8", data: eluTable(inQ.scale, inQ.zeroPoint, outQ.scale, outQ.zeroPoint) },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "elu", fn: "elu", slots: ELU_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { ELU: lowerElu };
 

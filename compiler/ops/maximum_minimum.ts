@@ -12,6 +12,7 @@ import { inputTensor, opError, outputTensor, requireDType, tensorQuant } from ".
 import type { KernelCall, LowerOp } from "./types.ts";
 import type { InPlaceHook } from "../ir/hooks.ts";
 import { elementwiseInPlace } from "./inplace.ts";
+import { BINARY_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 function lowerMaximumMinimum(graph: Graph, op: Op, minimum: boolean): KernelCall[] {
   const input1 = inputTensor(graph, op, 0, "input1");
@@ -33,21 +34,17 @@ function lowerMaximumMinimum(graph: Graph, op: Op, minimum: boolean): KernelCall
   }
   const loops = planBroadcast(graph, op, input1, input2, output);
   const params: MaximumMinimumParams = { minimum: minimum ? 1 : 0, ...loops };
-  return [{
-    kernel: "maximum_minimum",
-    fn: "maximumMinimum",
-    params: { ...params },
-    args: [
-      { kind: "tensor", tensor: input1.index },
-      { kind: "tensor", tensor: input2.index },
-      { kind: "tensor", tensor: output.index },
-    ],
-    macs: 0,
-  }];
+  return [kernelCall("maximum_minimum", "maximumMinimum", BINARY_SLOTS, params, {
+    input1: { kind: "tensor", tensor: input1.index },
+    input2: { kind: "tensor", tensor: input2.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
 
 export const lowerMaximum: LowerOp = (graph, op) => lowerMaximumMinimum(graph, op, false);
 export const lowerMinimum: LowerOp = (graph, op) => lowerMaximumMinimum(graph, op, true);
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "maximum_minimum", fn: "maximumMinimum", slots: BINARY_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { MAXIMUM: lowerMaximum, MINIMUM: lowerMinimum };
 

@@ -17,15 +17,13 @@ import type { KernelCall, LowerOp } from "./types.ts";
 import { unaryOperands } from "./unary.ts";
 import type { InPlaceHook } from "../ir/hooks.ts";
 import { elementwiseInPlace } from "./inplace.ts";
+import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 function reluCall(graph: Graph, op: Op, input: number, output: number, params: ReluParams): KernelCall[] {
-  return [{
-    kernel: "relu",
-    fn: "relu",
-    params: { ...params },
-    args: [{ kind: "tensor", tensor: input }, { kind: "tensor", tensor: output }],
-    macs: 0,
-  }];
+  return [kernelCall("relu", "relu", INPUT_OUTPUT_SLOTS, params, {
+    input: { kind: "tensor", tensor: input },
+    output: { kind: "tensor", tensor: output },
+  }, 0)];
 }
 
 export function lowerRelu(graph: Graph, op: Op): KernelCall[] {
@@ -54,6 +52,8 @@ export function lowerRelu6(graph: Graph, op: Op): KernelCall[] {
     multiplier: 0, shift: 0, actMin: inQ.zeroPoint, actMax: six,
   });
 }
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "relu", fn: "relu", slots: INPUT_OUTPUT_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { RELU: lowerRelu, RELU6: lowerRelu6 };
 

@@ -2,7 +2,8 @@
  * @fileoverview The kernel-call contract (compiler/ops/contract.ts): every contract an op file
  * exports names the kernel entry's array parameters, in order, as the subset front end reads
  * them from kernels/<stem>.ts; the record type of the entry has every field the lowering fills;
- * and calls built by the lowerings carry the slots of their contract.
+ * and calls built by the lowerings (sample graphs, every golden-ops model) carry the slots of
+ * their contract.
  */
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -11,6 +12,9 @@ import { argOf, setArg, tensorOf, type KernelCall } from "../../compiler/ir/call
 import { kernelCall } from "../../compiler/ops/contract.ts";
 import { KERNEL_CONTRACTS, lowerGraph } from "../../compiler/ops/index.ts";
 import { loadKernels } from "../../compiler/pipeline.ts";
+import { loadModel } from "../../compiler/import/tflite/import.ts";
+import { needShared } from "../support/shared.ts";
+import { goldenOpsCases } from "../support/golden_ops.ts";
 import { GraphBuilder, perTensor, syntheticGraph, type ConvSpec, type DepthwiseSpec, type FullyConnectedSpec } from "../support/synthetic.ts";
 
 const KERNELS = path.resolve(import.meta.dirname, "../../kernels");
@@ -98,6 +102,24 @@ describe("kernel-call contracts", () => {
       });
     }
   }
+});
+
+const goldenOps = needShared("golden-ops");
+
+describe.skipIf(goldenOps.skip)("every op file builds its calls by name (golden-ops models, fast and reference)", () => {
+  it("each call records the slots of a registered contract", () => {
+    const bad: string[] = [];
+    for (const c of goldenOps.ok ? goldenOpsCases().filter((g) => g.supported) : []) {
+      const graph = loadModel(path.join(c.dir, "model.tflite"));
+      for (const reference of [false, true]) {
+        for (const call of lowerGraph(graph, { reference }).flatMap((l) => l.calls)) {
+          const contract = KERNEL_CONTRACTS.find((k) => k.kernel === call.kernel && k.fn === call.fn);
+          if (!contract || call.slots !== contract.slots) bad.push(`${c.name}: ${call.kernel}.${call.fn}`);
+        }
+      }
+    }
+    expect([...new Set(bad)]).toEqual([]);
+  });
 });
 
 describe("kernelCall and the accessors", () => {
