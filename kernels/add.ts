@@ -10,13 +10,20 @@
  * Written in the kernel subset (docs/subset.md); compiler/ops/add.ts computes the multipliers
  * in double at compile time and compiler/ops/broadcast.ts the loops. `broadcast` 0 is the fast
  * path for same-shape operands (one flat loop); otherwise four nested loops over the output with
- * per-input strides (0 along a broadcast dimension). Array order: input1, input2, output.
+ * per-input strides (0 along a broadcast dimension). Arrays: ADD_SLOTS in compiler/ops/add.ts.
  */
 import type { i32 } from "./types.ts";
 import { mbqm } from "./intrinsics.ts";
 
+/** `subtract` values: ADD (input1 + input2), SUB (input1 - input2). */
+export const SUBTRACT_NONE: i32 = 0;
+export const SUBTRACT_INPUT2: i32 = 1;
+/** `broadcast` values (compiler/ops/broadcast.ts): same shapes, one flat loop; four strided loops. */
+export const BROADCAST_NONE: i32 = 0;
+export const BROADCAST_LOOPS: i32 = 1;
+
 export interface AddParams {
-  /** 1 for SUB (input1 - input2), 0 for ADD. */
+  /** SUBTRACT_INPUT2 for SUB, SUBTRACT_NONE for ADD. */
   subtract: i32;
   broadcast: i32;
   size: i32;
@@ -79,7 +86,7 @@ function addElement(p: AddParams, x: i32, y: i32): i32 {
   const scaled1: i32 = scaleInput1(p, x);
   const scaled2: i32 = scaleInput2(p, y);
   let raw: i32 = 0;
-  if (p.subtract !== 0) {
+  if (p.subtract !== SUBTRACT_NONE) {
     raw = scaled1 - scaled2;
   } else {
     raw = scaled1 + scaled2;
@@ -91,7 +98,7 @@ function addElement(p: AddParams, x: i32, y: i32): i32 {
 }
 
 export function add(p: AddParams, input1: Int8Array, input2: Int8Array, output: Int8Array): void {
-  if (p.broadcast === 0) {
+  if (p.broadcast === BROADCAST_NONE) {
     for (let i: i32 = 0; i < p.size; i++) {
       output[i] = addElement(p, input1[i], input2[i]);
     }

@@ -11,7 +11,7 @@
  *    functions stay exactly as they were (the lowering still calls `conv2d` by default).
  *  - `conv2d`, the fast entry every model uses. compiler/ops/conv_2d.ts does TFLite's Prepare
  *    at compile time (padding, multipliers, activation range) and fills the record; it may fold
- *    the input offset into the bias (hasBias 2). The memory pass (compiler/plan/inplace.ts)
+ *    the input offset into the bias (BIAS_FOLDED). The memory pass (compiler/plan/inplace.ts)
  *    may switch on two variants, both chosen by record fields so specialization keeps only the
  *    code a layer runs:
  *     - `inPlace` (1x1, stride 1, one group): pixel by pixel, the input pixel is first copied to
@@ -27,11 +27,11 @@
  *       tensor never exists; `output` may be `skip` itself (each element is read before it is
  *       written).
  *
- * Array order: input [batches, inH, inW, inC], filter [outC, filterH, filterW, filterInC], bias
- * [outC] (not read when hasBias is 0; may be empty/NULL), multipliers [outC], shifts [outC]
- * (positive = left), skip [batches, outH, outW, outC] (read only when fuseAdd is 1), pixel
- * (scratch: inC bytes for inPlace 1 and 2, outW * outC for 3), output [batches, outH, outW,
- * outC]. Taps outside the image are skipped (equivalent to padding with the input zero point).
+ * Arrays (their order is CONV_2D_SLOTS in compiler/ops/conv_2d.ts, checked against the signature
+ * by test/ops/contracts.test.ts): input [batches, inH, inW, inC], filter [outC, filterH, filterW,
+ * filterInC], bias [outC] (not read when hasBias is 0; may be empty/NULL), multipliers and shifts
+ * [outC] (positive = left), skip [batches, outH, outW, outC] (read only when fuseAdd is 1), pixel
+ * (scratch: inC bytes for inPlace 1 and 2, outW * outC for 3), output [batches, outH, outW, outC]. Taps outside the image are skipped (equivalent to padding with the input zero point).
  * The i32 accumulator wraps.
  *
  * Speed (conv2d): output pixels whose taps are all inside the image (kernels/common/window.ts,
@@ -45,6 +45,19 @@ import { mbqm } from "./intrinsics.ts";
 import { addRescale } from "./add.ts";
 import { requantize, toOutput } from "./common/requantize.ts";
 import { interiorEnd, interiorStart } from "./common/window.ts";
+
+/** `hasBias` values: no bias (`bias` not read), the model's bias, the bias with the input offset folded in. */
+export const BIAS_NONE: i32 = 0;
+export const BIAS_MODEL: i32 = 1;
+export const BIAS_FOLDED: i32 = 2;
+/** `inPlace` values (see the file comment): off, 1x1 pixel by pixel forward / backward, row by row. */
+export const INPLACE_NONE: i32 = 0;
+export const INPLACE_PIXEL_FORWARD: i32 = 1;
+export const INPLACE_PIXEL_BACKWARD: i32 = 2;
+export const INPLACE_ROWS: i32 = 3;
+/** `fuseAdd` values: no fusion; a residual ADD with `skip` (the add* fields) follows. */
+export const FUSE_NONE: i32 = 0;
+export const FUSE_ADD: i32 = 1;
 
 export interface Conv2dParams {
   batches: i32;
@@ -150,7 +163,7 @@ export function conv2dReference(
 function finish(p: Conv2dParams, acc: i32, oc: i32, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array, skip: Int8Array, at: i32): i32 {
   let v: i32 = requantize(acc, oc, p.hasBias, bias, multipliers, shifts);
   v = toOutput(v, p.outputOffset, p.actMin, p.actMax);
-  if (p.fuseAdd !== 0) {
+  if (p.fuseAdd !== FUSE_NONE) {
     const s1: i32 = addRescale(skip[at], p.addSkipOffset, p.addLeftShift, p.addSkipMultiplier, p.addSkipShift);
     const s2: i32 = addRescale(v, p.addConvOffset, p.addLeftShift, p.addConvMultiplier, p.addConvShift);
     v = mbqm(s1 + s2, p.addOutputMultiplier, p.addOutputShift) + p.addOutputOffset;
@@ -166,7 +179,7 @@ function put(
   skip: Int8Array, pixel: Int8Array, output: Int8Array,
 ): void {
   const v: i32 = finish(p, acc, oc, bias, multipliers, shifts, skip, outBase + oc);
-  if (p.inPlace === 3) {
+  if (p.inPlace === INPLACE_ROWS) {
     pixel[ox * p.outC + oc] = v;
   } else {
     output[outBase + oc] = v;
@@ -183,8 +196,8 @@ function taps1(
   inYOrigin: i32, inXOrigin: i32,
 ): i32 {
   const row: i32 = p.inW * p.inC;
-  const xOff: i32 = p.hasBias === 2 ? 0 : p.inputOffset;
-  const padVal: i32 = p.hasBias === 2 ? -p.inputOffset : 0;
+  const xOff: i32 = p.hasBias === BIAS_FOLDED ? 0 : p.inputOffset;
+  const padVal: i32 = p.hasBias === BIAS_FOLDED ? -p.inputOffset : 0;
   const contiguous: boolean = p.dilationW === 1 && p.filterInC === p.inC;
   const span: i32 = contiguous ? p.filterW * p.inC : p.filterInC;
   const spans: i32 = contiguous ? 1 : p.filterW;
@@ -240,7 +253,7 @@ function pointwiseInPlace(
   const pixels: i32 = p.batches * p.outH * p.outW;
   for (let k: i32 = 0; k < pixels; k++) {
     let n: i32 = k;
-    if (p.inPlace === 2) {
+    if (p.inPlace === INPLACE_PIXEL_BACKWARD) {
       n = pixels - 1 - k;
     }
     const inBase: i32 = n * p.inC;
@@ -295,9 +308,9 @@ export function conv2d(
   output: Int8Array,
 ): void {
   // Ternaries on record fields, so specialization folds them to constants.
-  const xOff: i32 = p.hasBias === 2 ? 0 : p.inputOffset;
-  const padVal: i32 = p.hasBias === 2 ? -p.inputOffset : 0;
-  if (p.inPlace === 1 || p.inPlace === 2) {
+  const xOff: i32 = p.hasBias === BIAS_FOLDED ? 0 : p.inputOffset;
+  const padVal: i32 = p.hasBias === BIAS_FOLDED ? -p.inputOffset : 0;
+  if (p.inPlace === INPLACE_PIXEL_FORWARD || p.inPlace === INPLACE_PIXEL_BACKWARD) {
     pointwiseInPlace(p, input, filter, bias, multipliers, shifts, skip, pixel, output, xOff);
   } else {
     const yLo: i32 = interiorStart(p.padH, p.strideH);
@@ -390,7 +403,7 @@ export function conv2d(
             }
           }
         }
-        if (p.inPlace === 3) {
+        if (p.inPlace === INPLACE_ROWS) {
           const rowBase: i32 = (b * p.outH + oy) * p.outW * p.outC;
           for (let i: i32 = 0; i < p.outW * p.outC; i++) {
             output[rowBase + i] = pixel[i];

@@ -16,7 +16,8 @@
  *    element of channel c lands on an input element of channel c (same channel, an earlier or
  *    equal pixel), already copied (TinyEngine's in-place depthwise convolution).
  *
- * Array order: input [batches, inH, inW, inC], filter [1, filterH, filterW, outC], bias [outC]
+ * Arrays (their order is DEPTHWISE_CONV_2D_SLOTS in compiler/ops/depthwise_conv_2d.ts, checked
+ * by test/ops/contracts.test.ts): input [batches, inH, inW, inC], filter [1, filterH, filterW, outC], bias [outC]
  * (not read when hasBias is 0; may be empty/NULL), multipliers [outC], shifts [outC]
  * (positive = left), plane [inH * inW] (scratch, used only in place), output [batches, outH,
  * outW, outC] with outC = inC * depthMultiplier and output channel = inChannel *
@@ -29,6 +30,14 @@
 import type { i32 } from "./types.ts";
 import { requantize, toOutput } from "./common/requantize.ts";
 import { interiorEnd, interiorStart } from "./common/window.ts";
+
+/** `hasBias` values: no bias (`bias` not read), the model's bias, the bias with the input offset folded in. */
+export const BIAS_NONE: i32 = 0;
+export const BIAS_MODEL: i32 = 1;
+export const BIAS_FOLDED: i32 = 2;
+/** `inPlace` values: off; channel by channel over the input through `plane` (see the file comment). */
+export const INPLACE_NONE: i32 = 0;
+export const INPLACE_PLANE: i32 = 1;
 
 export interface DepthwiseConv2dParams {
   batches: i32;
@@ -226,11 +235,11 @@ export function depthwiseConv2d(
 ): void {
   let xOff: i32 = p.inputOffset;
   let padVal: i32 = 0;
-  if (p.hasBias === 2) {
+  if (p.hasBias === BIAS_FOLDED) {
     xOff = 0;
     padVal = -p.inputOffset;
   }
-  if (p.inPlace !== 0) {
+  if (p.inPlace !== INPLACE_NONE) {
     depthwiseInPlace(p, input, filter, bias, multipliers, shifts, plane, output, xOff, padVal);
   } else {
     const yLo: i32 = interiorStart(p.padH, p.strideH);

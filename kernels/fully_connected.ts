@@ -17,13 +17,19 @@
  *    folded into a compile-time bias (sum f*(x + off) = sum f*x + off * sum f, exact in
  *    wrapping i32).
  *
- * Array order: input [batches, accumDepth], filter [outputDepth, accumDepth], bias
+ * Arrays (their order is FULLY_CONNECTED_SLOTS in compiler/ops/fully_connected.ts, checked by
+ * test/ops/contracts.test.ts): input [batches, accumDepth], filter [outputDepth, accumDepth], bias
  * [outputDepth] (not read when hasBias is 0; may be empty/NULL), multipliers [outputDepth],
  * shifts [outputDepth] (TFLite convention: positive = left shift), output [batches, outputDepth].
  * The i32 accumulator wraps (as the C int32 accumulator does in practice).
  */
 import type { i32 } from "./types.ts";
 import { requantize, toOutput } from "./common/requantize.ts";
+
+/** `hasBias` values: no bias (`bias` not read), the model's bias, the bias with the input offset folded in. */
+export const BIAS_NONE: i32 = 0;
+export const BIAS_MODEL: i32 = 1;
+export const BIAS_FOLDED: i32 = 2;
 
 export interface FullyConnectedParams {
   batches: i32;
@@ -93,7 +99,7 @@ export function fullyConnected(
   output: Int8Array,
 ): void {
   let xOff: i32 = p.inputOffset;
-  if (p.hasBias === 2) {
+  if (p.hasBias === BIAS_FOLDED) {
     xOff = 0;
   }
   for (let b: i32 = 0; b < p.batches; b++) {

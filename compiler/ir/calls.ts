@@ -7,6 +7,12 @@
  * and names the arrays the kernel reads and writes. The planner, the build layer, the
  * TypeScript runner and both emitters consume the same `KernelCall`, so no backend derives
  * quantization, padding or offsets on its own.
+ *
+ * The array arguments are positional (emitters and runners pass them in order) but named once:
+ * an op file exports each kernel entry's ordered slot names (`CONV_2D_SLOTS`, checked against
+ * the kernel's parameter names by test/ops/contracts.test.ts) and builds the call with
+ * `kernelCall` (compiler/ops/contract.ts), which records them as `KernelCall.slots`. Later passes
+ * read and replace arguments by name (`argOf`, `tensorOf`, `setArg`), never by index.
  */
 import type { Op } from "./graph.ts";
 
@@ -27,6 +33,12 @@ export interface KernelCall {
   /** The constant parameter record (every field an integer that fits in i32). */
   params: Record<string, number>;
   args: KernelArg[];
+  /**
+   * The kernel's array parameter names, one per `args` entry, in order. Absent only for calls an
+   * op file still builds positionally (the fallback): such a call works everywhere except
+   * through `argOf`/`setArg`, which then fail.
+   */
+  slots?: readonly string[];
   /** Multiply-accumulates this call performs (for reports); 0 when not meaningful. */
   macs: number;
 }
@@ -35,4 +47,26 @@ export interface KernelCall {
 export interface LoweredOp {
   op: Op;
   calls: KernelCall[];
+}
+
+function slotIndex(call: KernelCall, name: string): number {
+  const i = call.slots?.indexOf(name) ?? -1;
+  if (i < 0) throw new Error(`internal: ${call.kernel}.${call.fn} has no argument slot '${name}' (slots: ${call.slots?.join(", ") ?? "none recorded"})`);
+  return i;
+}
+
+/** The argument in slot `name` (an internal Error when the call has no such slot). */
+export function argOf(call: KernelCall, name: string): KernelArg {
+  return call.args[slotIndex(call, name)];
+}
+
+/** The tensor index in slot `name`, or -1 when that argument is not a graph tensor. */
+export function tensorOf(call: KernelCall, name: string): number {
+  const a = argOf(call, name);
+  return a.kind === "tensor" ? a.tensor : -1;
+}
+
+/** Replaces the argument in slot `name`. */
+export function setArg(call: KernelCall, name: string, arg: KernelArg): void {
+  call.args[slotIndex(call, name)] = arg;
 }

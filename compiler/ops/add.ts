@@ -10,12 +10,20 @@
  * every ratio in float32 and only then widens to double. Both are reproduced here.
  */
 import type { Graph, Op } from "../ir/graph.ts";
-import type { AddParams } from "../../kernels/add.ts";
+import { SUBTRACT_INPUT2, SUBTRACT_NONE, type AddParams } from "../../kernels/add.ts";
 import { activationRange } from "./activation.ts";
 import { planBroadcast } from "./broadcast.ts";
 import { activationOption, inputTensor, opError, outputTensor, requireDType, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier, type QuantizedMultiplier } from "./quant.ts";
+import { kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
+
+/** kernels/add.ts's array parameters, in order. */
+export const ADD_SLOTS = ["input1", "input2", "output"] as const;
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "add", fn: "add", slots: ADD_SLOTS }];
 
 /** TFLite's left shift for int8 ADD/SUB inputs (15 for int16, which Mote does not support). */
 const LEFT_SHIFT = 20;
@@ -68,7 +76,7 @@ function lowerAddSub(graph: Graph, op: Op, subtract: boolean): KernelCall[] {
   const act = activationRange(activation, qo.scale, qo.zeroPoint);
 
   const params: AddParams = {
-    subtract: subtract ? 1 : 0,
+    subtract: subtract ? SUBTRACT_INPUT2 : SUBTRACT_NONE,
     ...loops,
     leftShift: LEFT_SHIFT,
     input1Offset: -q1.zeroPoint,
@@ -83,23 +91,20 @@ function lowerAddSub(graph: Graph, op: Op, subtract: boolean): KernelCall[] {
     actMin: act.min,
     actMax: act.max,
   };
-  return [{
-    kernel: "add",
-    fn: "add",
-    params: { ...params },
-    args: [
-      { kind: "tensor", tensor: input1.index },
-      { kind: "tensor", tensor: input2.index },
-      { kind: "tensor", tensor: output.index },
-    ],
-    macs: 0,
-  }];
+  return [kernelCall("add", "add", ADD_SLOTS, params, {
+    input1: { kind: "tensor", tensor: input1.index },
+    input2: { kind: "tensor", tensor: input2.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
 
 export const lowerAdd: LowerOp = (graph, op) => lowerAddSub(graph, op, false);
 export const lowerSub: LowerOp = (graph, op) => lowerAddSub(graph, op, true);
 
 export const OPCODES: Record<string, LowerOp> = { ADD: lowerAdd, SUB: lowerSub };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { ADD: elementwiseInPlace, SUB: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   ADD:

@@ -10,6 +10,7 @@ import type { Graph, Op, Tensor } from "../ir/graph.ts";
 import type { ArgMaxParams } from "../../kernels/arg_max.ts";
 import { inputTensor, int32Values, opError, outputTensor, product, requireConstant, requireDType } from "./operands.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 export function lowerArgMax(graph: Graph, op: Op): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
@@ -41,14 +42,13 @@ export function lowerArgMax(graph: Graph, op: Op): KernelCall[] {
     axisSize,
     inner: product(input.shape.slice(axis + 1)),
   };
-  return [{
-    kernel: "arg_max",
-    fn: "argMax",
-    params: { ...params },
-    args: [{ kind: "tensor", tensor: input.index }, { kind: "tensor", tensor: output.index }],
-    macs: 0,
-  }];
+  return [kernelCall("arg_max", "argMax", INPUT_OUTPUT_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "arg_max", fn: "argMax", slots: INPUT_OUTPUT_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { ARG_MAX: lowerArgMax };
 

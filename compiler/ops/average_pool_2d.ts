@@ -8,19 +8,19 @@ import type { Graph, Op } from "../ir/graph.ts";
 import { opError } from "./operands.ts";
 import { poolingPrepare } from "./pooling.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 export function lowerAveragePool2d(graph: Graph, op: Op): KernelCall[] {
   const { params, input, output } = poolingPrepare(graph, op);
   // Every output position must see at least one input tap (TFLM fails at run time otherwise).
   if (params.padH >= params.filterH || params.padW >= params.filterW) opError(graph, op, "a pooling window lies entirely in the padding");
-  return [{
-    kernel: "average_pool_2d",
-    fn: "averagePool2d",
-    params: { ...params },
-    args: [{ kind: "tensor", tensor: input.index }, { kind: "tensor", tensor: output.index }],
-    macs: 0,
-  }];
+  return [kernelCall("average_pool_2d", "averagePool2d", INPUT_OUTPUT_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "average_pool_2d", fn: "averagePool2d", slots: INPUT_OUTPUT_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { AVERAGE_POOL_2D: lowerAveragePool2d };
 

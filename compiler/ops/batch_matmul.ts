@@ -17,7 +17,11 @@ import type { Graph, Op } from "../ir/graph.ts";
 import type { BatchMatmulParams } from "../../kernels/batch_matmul.ts";
 import { boolOption, inputTensor, opError, outputTensor, product, requireDType, tensorQuant } from "./operands.ts";
 import { perTensorConvScale, quantizeMultiplier } from "./quant.ts";
-import type { KernelArg, KernelCall, LowerOp } from "./types.ts";
+import type { KernelCall, LowerOp } from "./types.ts";
+import { kernelCall, type KernelContract } from "./contract.ts";
+
+/** kernels/batch_matmul.ts's array parameters, in order. */
+export const BATCH_MATMUL_SLOTS = ["lhs", "rhs", "output"] as const;
 
 const shapeText = (s: readonly number[]): string => `[${s.join(", ")}]`;
 
@@ -100,14 +104,15 @@ export function lowerBatchMatmul(graph: Graph, op: Op): KernelCall[] {
     actMin: -128,
     actMax: 127,
   };
-  const args: KernelArg[] = [
-    { kind: "tensor", tensor: lhs.index },
-    { kind: "tensor", tensor: rhs.index },
-    { kind: "tensor", tensor: output.index },
-  ];
   const macs = product(outBatch) * rows * depth * cols;
-  return [{ kernel: "batch_matmul", fn: "batchMatmul", params: { ...params }, args, macs }];
+  return [kernelCall("batch_matmul", "batchMatmul", BATCH_MATMUL_SLOTS, params, {
+    lhs: { kind: "tensor", tensor: lhs.index },
+    rhs: { kind: "tensor", tensor: rhs.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, macs)];
 }
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "batch_matmul", fn: "batchMatmul", slots: BATCH_MATMUL_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { BATCH_MATMUL: lowerBatchMatmul };
 

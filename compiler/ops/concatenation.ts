@@ -9,6 +9,7 @@ import type { Graph, Op } from "../ir/graph.ts";
 import type { ConcatenationParams } from "../../kernels/concatenation.ts";
 import { inputTensor, intOption, opError, outputTensor, product, requireDType, tensorQuant } from "./operands.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 const MAX_INPUTS = 10;
 const MAX_RANK = 6;
@@ -56,15 +57,14 @@ function lowerConcatenation(graph: Graph, op: Op): KernelCall[] {
     const copy = t.shape[axis] * inner;
     const params: ConcatenationParams = { outer, copy, outStride, outOffset };
     outOffset += copy;
-    return {
-      kernel: "concatenation",
-      fn: "concatenation",
-      params: { ...params },
-      args: [{ kind: "tensor", tensor: t.index }, { kind: "tensor", tensor: output.index }],
-      macs: 0,
-    };
+    return kernelCall("concatenation", "concatenation", INPUT_OUTPUT_SLOTS, params, {
+      input: { kind: "tensor", tensor: t.index },
+      output: { kind: "tensor", tensor: output.index },
+    }, 0);
   });
 }
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "concatenation", fn: "concatenation", slots: INPUT_OUTPUT_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { CONCATENATION: lowerConcatenation };
 

@@ -4,11 +4,18 @@
  * CalculateOpDataConv at compile time: padding from ComputePaddingHeightWidth, one multiplier and
  * shift per output channel (channel axis 0), activation clamp, offsets. With a non-zero input
  * offset and a constant (or no) bias, the bias argument becomes `op<N>_bias_folded`
- * (convFoldedBias) and hasBias 2 (kernel header). With `{ reference: true }` (LowerOptions) it
- * calls conv2dReference with the model's bias instead.
+ * (convFoldedBias) and hasBias BIAS_FOLDED (kernel header). With `{ reference: true }` (LowerOptions) it
+ * calls conv2dReference with the model's bias instead. It also owns conv's in-place decisions
+ * and the fusion of a residual ADD (IN_PLACE, FUSE: compiler/ir/hooks.ts).
  */
-import { isConstant, type Graph, type Op } from "../ir/graph.ts";
-import type { Conv2dParams } from "../../kernels/conv_2d.ts";
+import { isConstant, tensorBytes, type Graph, type Op } from "../ir/graph.ts";
+import { setArg, tensorOf } from "../ir/calls.ts";
+import type { FuseHook, InPlaceHook } from "../ir/hooks.ts";
+import { BROADCAST_NONE, SUBTRACT_NONE } from "../../kernels/add.ts";
+import {
+  BIAS_FOLDED, BIAS_MODEL, BIAS_NONE, FUSE_ADD, FUSE_NONE, INPLACE_NONE, INPLACE_PIXEL_BACKWARD, INPLACE_PIXEL_FORWARD,
+  INPLACE_ROWS, type Conv2dParams,
+} from "../../kernels/conv_2d.ts";
 import { activationRange } from "./activation.ts";
 import {
   activationOption, filterScales, inputTensor, opError, optionalInput, outputTensor, paddingOption,
@@ -16,7 +23,16 @@ import {
 } from "./operands.ts";
 import { computePaddingHeightWidth } from "./padding.ts";
 import { perChannelMultipliers } from "./quant.ts";
+import { kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelArg, KernelCall, LowerOp, LowerOptions } from "./types.ts";
+
+/** kernels/conv_2d.ts's array parameters, in order (both entries take the same). */
+export const CONV_2D_SLOTS = ["input", "filter", "bias", "multipliers", "shifts", "skip", "pixel", "output"] as const;
+
+export const CONTRACTS: KernelContract[] = [
+  { kernel: "conv_2d", fn: "conv2d", slots: CONV_2D_SLOTS },
+  { kernel: "conv_2d", fn: "conv2dReference", slots: CONV_2D_SLOTS },
+];
 
 export function lowerConv2d(graph: Graph, op: Op, opts: LowerOptions = {}): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
@@ -71,15 +87,15 @@ export function lowerConv2d(graph: Graph, op: Op, opts: LowerOptions = {}): Kern
     inputOffset: -inQ.zeroPoint,
     outputOffset: outQ.zeroPoint,
     actMin: act.min, actMax: act.max,
-    hasBias: bias !== undefined ? 1 : 0,
+    hasBias: bias !== undefined ? BIAS_MODEL : BIAS_NONE,
     // Variants the memory pass (compiler/plan/inplace.ts) may switch on.
-    inPlace: 0,
-    fuseAdd: 0,
+    inPlace: INPLACE_NONE,
+    fuseAdd: FUSE_NONE,
     addLeftShift: 0, addSkipOffset: 0, addSkipMultiplier: 0, addSkipShift: 0,
     addConvOffset: 0, addConvMultiplier: 0, addConvShift: 0,
     addOutputOffset: 0, addOutputMultiplier: 0, addOutputShift: 0, addActMin: -128, addActMax: 127,
   };
-  // Fold the input offset into a compile-time bias (hasBias 2, kernel header): needs a constant
+  // Fold the input offset into a compile-time bias (BIAS_FOLDED, kernel header): needs a constant
   // bias, if any. Never for the reference kernel (opts.reference), which takes the model's bias.
   let biasArg: KernelArg = { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 };
   if (!opts.reference && params.inputOffset !== 0 && (bias === undefined || isConstant(bias))) {
@@ -87,20 +103,19 @@ export function lowerConv2d(graph: Graph, op: Op, opts: LowerOptions = {}): Kern
       kind: "const", name: `op${op.index}_bias_folded`, elem: "i32",
       data: convFoldedBias(filter.data!, bias?.data, filterH * filterW * filterInC, outC, params.inputOffset),
     };
-    params.hasBias = 2;
+    params.hasBias = BIAS_FOLDED;
   }
-  const args: KernelArg[] = [
-    { kind: "tensor", tensor: input.index },
-    { kind: "tensor", tensor: filter.index },
-    biasArg,
-    { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
-    { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
-    { kind: "tensor", tensor: -1 }, // skip: set when a residual ADD is fused
-    { kind: "scratch", bytes: 0, elem: "i8" }, // pixel: inC bytes when in place
-    { kind: "tensor", tensor: output.index },
-  ];
   const macs = batches * outH * outW * outC * filterH * filterW * filterInC;
-  return [{ kernel: "conv_2d", fn: opts.reference ? "conv2dReference" : "conv2d", params: { ...params }, args, macs }];
+  return [kernelCall("conv_2d", opts.reference ? "conv2dReference" : "conv2d", CONV_2D_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    filter: { kind: "tensor", tensor: filter.index },
+    bias: biasArg,
+    multipliers: { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
+    shifts: { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
+    skip: { kind: "tensor", tensor: -1 }, // set when a residual ADD is fused
+    pixel: { kind: "scratch", bytes: 0, elem: "i8" }, // inC bytes (1x1) or a row when in place
+    output: { kind: "tensor", tensor: output.index },
+  }, macs)];
 }
 
 /**
@@ -121,7 +136,98 @@ export function convFoldedBias(
   return out;
 }
 
+/**
+ * In place (compiler/ir/hooks.ts): a fused convolution writes over its skip input when that
+ * dies there (and is not also the convolution's input, whose pixels are read again); a 1x1,
+ * stride 1 convolution writes over its input through a pixel buffer (backward when the output is
+ * wider, only if the variant allows growth); any other (batch 1) row by row through a row
+ * buffer, the output placed early enough that a finished row never covers an input row a later
+ * output row reads (vww's first layer: 27 KB in, 18 KB out, in 27 KB).
+ */
+export const conv2dInPlace: InPlaceHook = (ctx) => {
+  const { call } = ctx;
+  const p = call.params;
+  const input = tensorOf(call, "input");
+  const output = tensorOf(call, "output");
+  if (p.fuseAdd === FUSE_ADD) {
+    // The skip input's last reader was the (now empty) ADD right after this op.
+    const skip = tensorOf(call, "skip");
+    if (ctx.arenaTensor(skip) && !ctx.sameMemory(skip, input) && ctx.dies(skip, ctx.position + 1) && ctx.bytes(skip) === ctx.bytes(output)) {
+      ctx.share(output, skip, 0, `fused ADD writes over its skip input t${skip}`);
+    }
+    return;
+  }
+  if (!ctx.arenaTensor(input) || !ctx.dies(input)) return;
+  const pointwise = p.filterH === 1 && p.filterW === 1 && p.strideH === 1 && p.strideW === 1 &&
+    p.padH === 0 && p.padW === 0 && p.filterInC === p.inC && p.outH === p.inH && p.outW === p.inW;
+  const grow = ctx.bytes(output) - ctx.bytes(input);
+  if (pointwise && (ctx.variant.allowGrowth || grow <= 0)) {
+    p.inPlace = grow > 0 ? INPLACE_PIXEL_BACKWARD : INPLACE_PIXEL_FORWARD;
+    setArg(call, "pixel", { kind: "scratch", bytes: p.inC, elem: "i8" });
+    ctx.share(output, input, 0, `1x1 in place over t${input} (pixel buffer ${p.inC} B${grow > 0 ? ", backward: the output is wider" : ""})`);
+    return;
+  }
+  if (ctx.variant.rows && p.batches === 1) {
+    // Output row oy is copied out once computed; rows from firstRow(oy + 1) on are still read.
+    const inRow = p.inW * p.inC;
+    const outRow = p.outW * p.outC;
+    const firstRow = (r: number) => Math.max(0, r * p.strideH - p.padH);
+    let delta = 0;
+    for (let oy = 0; oy + 1 < p.outH; oy++) delta = Math.min(delta, inRow * firstRow(oy + 1) - outRow * (oy + 1));
+    p.inPlace = INPLACE_ROWS;
+    setArg(call, "pixel", { kind: "scratch", bytes: outRow, elem: "i8" });
+    ctx.share(output, input, delta, `in place over t${input} row by row (row buffer ${outRow} B, output ${-delta} B before the input)`);
+  }
+};
+
+/**
+ * The fused ADD's record fields (Conv2dParams add*) from the ADD's record (kernels/add.ts
+ * AddParams); the skip tensor is the ADD's input 1 or input 2, the convolution the other.
+ */
+function fusedAddFields(a: Record<string, number>, skipIsInput1: boolean): Partial<Conv2dParams> {
+  const one = { offset: a.input1Offset, multiplier: a.input1Multiplier, shift: a.input1Shift };
+  const two = { offset: a.input2Offset, multiplier: a.input2Multiplier, shift: a.input2Shift };
+  const [skip, conv] = skipIsInput1 ? [one, two] : [two, one];
+  return {
+    fuseAdd: FUSE_ADD,
+    addLeftShift: a.leftShift,
+    addSkipOffset: skip.offset, addSkipMultiplier: skip.multiplier, addSkipShift: skip.shift,
+    addConvOffset: conv.offset, addConvMultiplier: conv.multiplier, addConvShift: conv.shift,
+    addOutputOffset: a.outputOffset, addOutputMultiplier: a.outputMultiplier, addOutputShift: a.outputShift,
+    addActMin: a.actMin, addActMax: a.actMax,
+  };
+}
+
+/**
+ * Fusion: a residual ADD (same shapes, not SUB) right after this convolution, of its output (read
+ * by nothing else) and an earlier non-constant tensor of the same size, is computed by the
+ * convolution (`fuseAdd`): the convolution's output tensor never exists.
+ */
+export const fuseResidualAdd: FuseHook = ({ graph, op, call, next, nextCall, position, lastUse }) => {
+  const a = nextCall.params;
+  if (next.opcode !== "ADD" || nextCall.kernel !== "add" || a.broadcast !== BROADCAST_NONE || a.subtract !== SUBTRACT_NONE) return undefined;
+  if (call.params.fuseAdd !== FUSE_NONE) return undefined;
+  const convOut = tensorOf(call, "output");
+  const in1 = tensorOf(nextCall, "input1");
+  const in2 = tensorOf(nextCall, "input2");
+  const convIsFirst = in1 === convOut;
+  if (!convIsFirst && in2 !== convOut) return undefined;
+  const skip = convIsFirst ? in2 : in1;
+  if (skip < 0 || skip === convOut || isConstant(graph.tensors[skip]) || lastUse(convOut) !== position) return undefined;
+  const out = tensorOf(nextCall, "output");
+  const bytes = (t: number) => tensorBytes(graph.tensors[t]);
+  if (bytes(skip) !== bytes(convOut) || bytes(out) !== bytes(convOut)) return undefined;
+  Object.assign(call.params, fusedAddFields(a, !convIsFirst));
+  setArg(call, "skip", { kind: "tensor", tensor: skip });
+  setArg(call, "output", { kind: "tensor", tensor: out });
+  return `fused with op ${next.index} ${next.opcode} (t${convOut} is never stored)`;
+};
+
 export const OPCODES: Record<string, LowerOp> = { CONV_2D: lowerConv2d };
+
+export const IN_PLACE: Record<string, InPlaceHook> = { CONV_2D: conv2dInPlace };
+
+export const FUSE: Record<string, FuseHook> = { CONV_2D: fuseResidualAdd };
 
 export const NOTES: Record<string, string> = {
   CONV_2D: "int8 NHWC input and output, int8 weights per channel (axis 0) or per tensor, optional int32 bias; any kernel size, stride and dilation, SAME or VALID padding, grouped convolution, batch > 1, fused NONE/RELU/RELU6/RELU_N1_TO_1.",

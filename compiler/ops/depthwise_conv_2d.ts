@@ -4,11 +4,16 @@
  * CalculateOpDataDepthwiseConv at compile time. The depth multiplier is taken from the shapes
  * (output depth / input depth), which is what a consistent model's option says. With a non-zero
  * input offset and a constant (or no) bias, the bias argument becomes `op<N>_bias_folded`
- * (depthwiseFoldedBias) and hasBias 2 (kernel header). With `{ reference: true }` (LowerOptions)
- * it calls depthwiseConv2dReference with the model's bias instead.
+ * (depthwiseFoldedBias) and hasBias BIAS_FOLDED (kernel header). With `{ reference: true }` (LowerOptions)
+ * it calls depthwiseConv2dReference with the model's bias instead. Its in-place decision is
+ * IN_PLACE (compiler/ir/hooks.ts).
  */
 import { isConstant, type Graph, type Op } from "../ir/graph.ts";
-import type { DepthwiseConv2dParams } from "../../kernels/depthwise_conv_2d.ts";
+import { setArg, tensorOf } from "../ir/calls.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import {
+  BIAS_FOLDED, BIAS_MODEL, BIAS_NONE, INPLACE_NONE, INPLACE_PLANE, type DepthwiseConv2dParams,
+} from "../../kernels/depthwise_conv_2d.ts";
 import { activationRange } from "./activation.ts";
 import {
   activationOption, filterScales, inputTensor, opError, optionalInput, outputTensor, paddingOption,
@@ -16,7 +21,16 @@ import {
 } from "./operands.ts";
 import { computePaddingHeightWidth } from "./padding.ts";
 import { perChannelMultipliers } from "./quant.ts";
+import { kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelArg, KernelCall, LowerOp, LowerOptions } from "./types.ts";
+
+/** kernels/depthwise_conv_2d.ts's array parameters, in order (both entries take the same). */
+export const DEPTHWISE_CONV_2D_SLOTS = ["input", "filter", "bias", "multipliers", "shifts", "plane", "output"] as const;
+
+export const CONTRACTS: KernelContract[] = [
+  { kernel: "depthwise_conv_2d", fn: "depthwiseConv2d", slots: DEPTHWISE_CONV_2D_SLOTS },
+  { kernel: "depthwise_conv_2d", fn: "depthwiseConv2dReference", slots: DEPTHWISE_CONV_2D_SLOTS },
+];
 
 export function lowerDepthwiseConv2d(graph: Graph, op: Op, opts: LowerOptions = {}): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
@@ -72,10 +86,10 @@ export function lowerDepthwiseConv2d(graph: Graph, op: Op, opts: LowerOptions = 
     inputOffset: -inQ.zeroPoint,
     outputOffset: outQ.zeroPoint,
     actMin: act.min, actMax: act.max,
-    hasBias: bias !== undefined ? 1 : 0,
-    inPlace: 0, // compiler/plan/inplace.ts may switch it on
+    hasBias: bias !== undefined ? BIAS_MODEL : BIAS_NONE,
+    inPlace: INPLACE_NONE, // compiler/plan/inplace.ts may switch it on
   };
-  // Fold the input offset into a compile-time bias (hasBias 2, kernel header): needs a constant
+  // Fold the input offset into a compile-time bias (BIAS_FOLDED, kernel header): needs a constant
   // bias, if any. Never for the reference kernel (opts.reference), which takes the model's bias.
   let biasArg: KernelArg = { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 };
   if (!opts.reference && params.inputOffset !== 0 && (bias === undefined || isConstant(bias))) {
@@ -83,19 +97,19 @@ export function lowerDepthwiseConv2d(graph: Graph, op: Op, opts: LowerOptions = 
       kind: "const", name: `op${op.index}_bias_folded`, elem: "i32",
       data: depthwiseFoldedBias(filter.data!, bias?.data, filterH * filterW, outC, params.inputOffset),
     };
-    params.hasBias = 2;
+    params.hasBias = BIAS_FOLDED;
   }
-  const args: KernelArg[] = [
-    { kind: "tensor", tensor: input.index },
-    { kind: "tensor", tensor: filter.index },
-    biasArg,
-    { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
-    { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
-    { kind: "scratch", bytes: 0, elem: "i8" }, // plane: inH * inW bytes when in place
-    { kind: "tensor", tensor: output.index },
-  ];
   const macs = batches * outH * outW * outC * filterH * filterW;
-  return [{ kernel: "depthwise_conv_2d", fn: opts.reference ? "depthwiseConv2dReference" : "depthwiseConv2d", params: { ...params }, args, macs }];
+  const fn = opts.reference ? "depthwiseConv2dReference" : "depthwiseConv2d";
+  return [kernelCall("depthwise_conv_2d", fn, DEPTHWISE_CONV_2D_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    filter: { kind: "tensor", tensor: filter.index },
+    bias: biasArg,
+    multipliers: { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
+    shifts: { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
+    plane: { kind: "scratch", bytes: 0, elem: "i8" }, // inH * inW bytes when in place
+    output: { kind: "tensor", tensor: output.index },
+  }, macs)];
 }
 
 /**
@@ -116,7 +130,26 @@ export function depthwiseFoldedBias(
   return out;
 }
 
+/**
+ * In place (compiler/ir/hooks.ts): with depth multiplier 1 and an output no larger than the
+ * input, the output goes over a dying input through a per-channel plane buffer (TinyEngine, Lin
+ * et al. 2020, "MCUNet", in-place depthwise).
+ */
+export const depthwiseInPlace: InPlaceHook = (ctx) => {
+  const { call } = ctx;
+  const p = call.params;
+  const input = tensorOf(call, "input");
+  const output = tensorOf(call, "output");
+  if (p.depthMultiplier === 1 && ctx.arenaTensor(input) && ctx.dies(input) && ctx.bytes(output) <= ctx.bytes(input)) {
+    p.inPlace = INPLACE_PLANE;
+    setArg(call, "plane", { kind: "scratch", bytes: p.inH * p.inW, elem: "i8" });
+    ctx.share(output, input, 0, `in place over t${input} (plane buffer ${p.inH * p.inW} B)`);
+  }
+};
+
 export const OPCODES: Record<string, LowerOp> = { DEPTHWISE_CONV_2D: lowerDepthwiseConv2d };
+
+export const IN_PLACE: Record<string, InPlaceHook> = { DEPTHWISE_CONV_2D: depthwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   DEPTHWISE_CONV_2D: "int8 NHWC, int8 weights per channel (axis 3) or per tensor, optional int32 bias; any kernel size, stride, dilation and depth multiplier, SAME or VALID padding, batch > 1, fused NONE/RELU/RELU6/RELU_N1_TO_1.",

@@ -9,23 +9,23 @@ import type { DequantizeParams } from "../../kernels/dequantize.ts";
 import { tensorQuant } from "./operands.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import { unaryOperands } from "./unary.ts";
+import { kernelCall, type KernelContract } from "./contract.ts";
+
+/** kernels/dequantize.ts's array parameters, in order. */
+export const DEQUANTIZE_SLOTS = ["input", "scale", "output"] as const;
 
 export function lowerDequantize(graph: Graph, op: Op): KernelCall[] {
   const { input, output, size } = unaryOperands(graph, op, ["int8"], ["float32"]);
   const inQ = tensorQuant(graph, op, input, "input");
   const params: DequantizeParams = { size, inputZeroPoint: inQ.zeroPoint };
-  return [{
-    kernel: "dequantize",
-    fn: "dequantize",
-    params: { ...params },
-    args: [
-      { kind: "tensor", tensor: input.index },
-      { kind: "const", name: `op${op.index}_scale`, elem: "f32", data: [Math.fround(inQ.scale)] },
-      { kind: "tensor", tensor: output.index },
-    ],
-    macs: 0,
-  }];
+  return [kernelCall("dequantize", "dequantize", DEQUANTIZE_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    scale: { kind: "const", name: `op${op.index}_scale`, elem: "f32", data: [Math.fround(inQ.scale)] },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "dequantize", fn: "dequantize", slots: DEQUANTIZE_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { DEQUANTIZE: lowerDequantize };
 

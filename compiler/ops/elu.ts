@@ -16,6 +16,12 @@ import { tensorQuant } from "./operands.ts";
 import { roundHalfAwayFromZero } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import { unaryOperands } from "./unary.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
+import { kernelCall, type KernelContract } from "./contract.ts";
+
+/** kernels/elu.ts's array parameters, in order. */
+export const ELU_SLOTS = ["input", "table", "output"] as const;
 
 const f = Math.fround;
 
@@ -40,20 +46,19 @@ export function lowerElu(graph: Graph, op: Op): KernelCall[] {
   const inQ = tensorQuant(graph, op, input, "input");
   const outQ = tensorQuant(graph, op, output, "output");
   const params: EluParams = { size };
-  return [{
-    kernel: "elu",
-    fn: "elu",
-    params: { ...params },
-    args: [
-      { kind: "tensor", tensor: input.index },
-      { kind: "const", name: `op${op.index}_table`, elem: "i8", data: eluTable(inQ.scale, inQ.zeroPoint, outQ.scale, outQ.zeroPoint) },
-      { kind: "tensor", tensor: output.index },
-    ],
-    macs: 0,
-  }];
+  return [kernelCall("elu", "elu", ELU_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    table: { kind: "const", name: `op${op.index}_table`, elem: "i8", data: eluTable(inQ.scale, inQ.zeroPoint, outQ.scale, outQ.zeroPoint) },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
 
+export const CONTRACTS: KernelContract[] = [{ kernel: "elu", fn: "elu", slots: ELU_SLOTS }];
+
 export const OPCODES: Record<string, LowerOp> = { ELU: lowerElu };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { ELU: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   ELU: "int8, per-tensor (alpha 1), through a 256-entry table built at compile time with TFLite Micro's float32 steps; int16 and float32 are not supported.",

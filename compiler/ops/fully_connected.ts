@@ -6,18 +6,27 @@
  * GetQuantizedConvolutionMultipler (float32 product, then double division), repeated per unit
  * so the kernel has one path. Batches are every output dimension but the last (keep_num_dims
  * and rank-3 inputs included). With a non-zero input offset and a constant (or no) bias, the
- * bias argument becomes `op<N>_bias_folded` (foldedBias) and hasBias 2 (kernel header). With
+ * bias argument becomes `op<N>_bias_folded` (foldedBias) and hasBias BIAS_FOLDED (kernel header). With
  * `{ reference: true }` (LowerOptions) it calls fullyConnectedReference with the model's bias.
  */
 import { isConstant, type Graph, type Op } from "../ir/graph.ts";
-import type { FullyConnectedParams } from "../../kernels/fully_connected.ts";
+import { BIAS_FOLDED, BIAS_MODEL, BIAS_NONE, type FullyConnectedParams } from "../../kernels/fully_connected.ts";
 import { activationRange } from "./activation.ts";
 import {
   activationOption, filterScales, inputTensor, intOption, opError, optionalInput, outputTensor, product,
   requireConstant, requireDType, tensorQuant,
 } from "./operands.ts";
 import { perChannelMultipliers, perTensorConvScale, quantizeMultiplier } from "./quant.ts";
+import { kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelArg, KernelCall, LowerOp, LowerOptions } from "./types.ts";
+
+/** kernels/fully_connected.ts's array parameters, in order (both entries take the same). */
+export const FULLY_CONNECTED_SLOTS = ["input", "filter", "bias", "multipliers", "shifts", "output"] as const;
+
+export const CONTRACTS: KernelContract[] = [
+  { kernel: "fully_connected", fn: "fullyConnected", slots: FULLY_CONNECTED_SLOTS },
+  { kernel: "fully_connected", fn: "fullyConnectedReference", slots: FULLY_CONNECTED_SLOTS },
+];
 
 export function lowerFullyConnected(graph: Graph, op: Op, opts: LowerOptions = {}): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
@@ -67,7 +76,7 @@ export function lowerFullyConnected(graph: Graph, op: Op, opts: LowerOptions = {
     filterOffset: -filterZeroPoint,
     outputOffset: outQ.zeroPoint,
     actMin: act.min, actMax: act.max,
-    hasBias: bias !== undefined ? 1 : 0,
+    hasBias: bias !== undefined ? BIAS_MODEL : BIAS_NONE,
   };
   // Fold the input offset into a compile-time bias (kernel header): needs a constant bias, if any.
   // Never for the reference kernel (opts.reference), which takes the model's bias.
@@ -77,18 +86,17 @@ export function lowerFullyConnected(graph: Graph, op: Op, opts: LowerOptions = {
       kind: "const", name: `op${op.index}_bias_folded`, elem: "i32",
       data: foldedBias(filter.data!, bias?.data, units, accumDepth, params.inputOffset, params.filterOffset),
     };
-    params.hasBias = 2;
+    params.hasBias = BIAS_FOLDED;
   }
-  const args: KernelArg[] = [
-    { kind: "tensor", tensor: input.index },
-    { kind: "tensor", tensor: filter.index },
-    biasArg,
-    { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
-    { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
-    { kind: "tensor", tensor: output.index },
-  ];
   const fn = opts.reference ? "fullyConnectedReference" : "fullyConnected";
-  return [{ kernel: "fully_connected", fn, params: { ...params }, args, macs: batches * units * accumDepth }];
+  return [kernelCall("fully_connected", fn, FULLY_CONNECTED_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    filter: { kind: "tensor", tensor: filter.index },
+    bias: biasArg,
+    multipliers: { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
+    shifts: { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
+    output: { kind: "tensor", tensor: output.index },
+  }, batches * units * accumDepth)];
 }
 
 /**

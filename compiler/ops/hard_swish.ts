@@ -12,6 +12,9 @@ import { opError, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import { unaryOperands } from "./unary.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
+import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 /** TFLite's DownScaleInt32ToInt16Multiplier: a Q31 multiplier (>= 0) rounded to Q15. */
 export function downScaleInt32ToInt16Multiplier(multiplier: number): number {
@@ -43,16 +46,18 @@ export function lowerHardSwish(graph: Graph, op: Op): KernelCall[] {
     reluishMultiplier: downScaleInt32ToInt16Multiplier(reluish.multiplier),
     reluishExponent: reluish.shift,
   };
-  return [{
-    kernel: "hard_swish",
-    fn: "hardSwish",
-    params: { ...params },
-    args: [{ kind: "tensor", tensor: input.index }, { kind: "tensor", tensor: output.index }],
-    macs: 0,
-  }];
+  return [kernelCall("hard_swish", "hardSwish", INPUT_OUTPUT_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
 
+export const CONTRACTS: KernelContract[] = [{ kernel: "hard_swish", fn: "hardSwish", slots: INPUT_OUTPUT_SLOTS }];
+
 export const OPCODES: Record<string, LowerOp> = { HARD_SWISH: lowerHardSwish };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { HARD_SWISH: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   HARD_SWISH:

@@ -8,7 +8,10 @@
  * directory that exports `OPCODES: Record<string, LowerOp>` (found at load time, so op files
  * never edit this one). An op file may also export `NOTES: Record<string, string>`: per opcode, one
  * sentence on the variants it supports and its limits; docs/operators.md is generated from them
- * (scripts/gen-operators-doc.ts).
+ * (scripts/gen-operators-doc.ts). `CONTRACTS` lists the kernel entries it calls with their argument
+ * slots (compiler/ops/contract.ts); an op file without it still builds positional calls
+ * (KernelCall.slots absent), which only the by-name accessors refuse. `IN_PLACE` and `FUSE` are
+ * its in-place and fusion decisions, which compiler/plan/inplace.ts calls (compiler/ir/hooks.ts).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -16,10 +19,20 @@ import { fileURLToPath } from "node:url";
 import { fail } from "../diagnostics.ts";
 import type { Graph } from "../ir/graph.ts";
 import type { LoweredOp } from "../ir/calls.ts";
-import type { LowerOp, LowerOptions } from "./types.ts";
+import type { FuseHook, InPlaceHook } from "../ir/hooks.ts";
+import type { KernelContract, LowerOp, LowerOptions } from "./types.ts";
 
 /** Opcode -> its lowering, filled from the op files below. */
 export const LOWERINGS: Record<string, LowerOp> = {};
+
+/** Every kernel entry the op files call, with its argument slots (op files' CONTRACTS exports). */
+export const KERNEL_CONTRACTS: KernelContract[] = [];
+
+/** Opcode -> its in-place hook (op files' IN_PLACE exports; compiler/ir/hooks.ts). */
+export const IN_PLACE_HOOKS: Record<string, InPlaceHook> = {};
+
+/** Opcode -> the hook that may fold the next op into its call (op files' FUSE exports). */
+export const FUSE_HOOKS: Record<string, FuseHook> = {};
 
 /** Per opcode: what variants its lowering supports (from op files' NOTES exports). */
 export const OPERATOR_NOTES: Record<string, string> = {};
@@ -28,9 +41,15 @@ export const OPERATOR_NOTES: Record<string, string> = {};
 const OPS_DIR = path.dirname(fileURLToPath(import.meta.url));
 for (const file of fs.readdirSync(OPS_DIR).sort()) {
   if (!file.endsWith(".ts") || file === "index.ts") continue;
-  const mod = (await import(/* @vite-ignore */ `./${file}`)) as { OPCODES?: Record<string, LowerOp>; NOTES?: Record<string, string> };
+  const mod = (await import(/* @vite-ignore */ `./${file}`)) as {
+    OPCODES?: Record<string, LowerOp>; NOTES?: Record<string, string>; CONTRACTS?: KernelContract[];
+    IN_PLACE?: Record<string, InPlaceHook>; FUSE?: Record<string, FuseHook>;
+  };
   if (mod.OPCODES) Object.assign(LOWERINGS, mod.OPCODES);
   if (mod.NOTES) Object.assign(OPERATOR_NOTES, mod.NOTES);
+  if (mod.CONTRACTS) KERNEL_CONTRACTS.push(...mod.CONTRACTS);
+  if (mod.IN_PLACE) Object.assign(IN_PLACE_HOOKS, mod.IN_PLACE);
+  if (mod.FUSE) Object.assign(FUSE_HOOKS, mod.FUSE);
 }
 
 /** Opcode names Mote can lower, sorted. */

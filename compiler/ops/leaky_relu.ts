@@ -12,6 +12,9 @@ import { opError, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier, type QuantizedMultiplier } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import { unaryOperands } from "./unary.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
+import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 export function lowerLeakyRelu(graph: Graph, op: Op): KernelCall[] {
   const { input, output, size } = unaryOperands(graph, op, ["int8"], ["int8"]);
@@ -41,16 +44,18 @@ export function lowerLeakyRelu(graph: Graph, op: Op): KernelCall[] {
     alphaShift: alpha.shift,
     alphaNegative: alpha.multiplier < 0 ? 1 : 0,
   };
-  return [{
-    kernel: "leaky_relu",
-    fn: "leakyRelu",
-    params: { ...params },
-    args: [{ kind: "tensor", tensor: input.index }, { kind: "tensor", tensor: output.index }],
-    macs: 0,
-  }];
+  return [kernelCall("leaky_relu", "leakyRelu", INPUT_OUTPUT_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
 
+export const CONTRACTS: KernelContract[] = [{ kernel: "leaky_relu", fn: "leakyRelu", slots: INPUT_OUTPUT_SLOTS }];
+
 export const OPCODES: Record<string, LowerOp> = { LEAKY_RELU: lowerLeakyRelu };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { LEAKY_RELU: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   LEAKY_RELU: "int8, per-tensor, any alpha (also negative or > 1); requantizes both branches to the output (int16 is not supported).",

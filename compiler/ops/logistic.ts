@@ -14,6 +14,9 @@ import { opError, tensorQuant } from "./operands.ts";
 import { frexp, roundHalfAwayFromZero } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import { unaryOperands } from "./unary.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
+import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 /** TFLite's kInputIntegerBits for int8 LOGISTIC and TANH: the input is scaled into Q4.27. */
 const INPUT_INTEGER_BITS = 4;
@@ -51,16 +54,18 @@ export function lowerLogistic(graph: Graph, op: Op): KernelCall[] {
     opError(graph, op, `int8 output must have zero point -128 (and scale 1/256), as TFLite Micro requires; got zero point ${outQ.zeroPoint}`);
   }
   const params: LogisticParams = { size, inputZeroPoint: inQ.zeroPoint, ...inputScaling(graph, op, inQ.scale) };
-  return [{
-    kernel: "logistic",
-    fn: "logistic",
-    params: { ...params },
-    args: [{ kind: "tensor", tensor: input.index }, { kind: "tensor", tensor: output.index }],
-    macs: 0,
-  }];
+  return [kernelCall("logistic", "logistic", INPUT_OUTPUT_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
 
+export const CONTRACTS: KernelContract[] = [{ kernel: "logistic", fn: "logistic", slots: INPUT_OUTPUT_SLOTS }];
+
 export const OPCODES: Record<string, LowerOp> = { LOGISTIC: lowerLogistic };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { LOGISTIC: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   LOGISTIC:

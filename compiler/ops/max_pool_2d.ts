@@ -9,18 +9,18 @@ import type { Graph, Op } from "../ir/graph.ts";
 import type { MaxPool2dParams } from "../../kernels/max_pool_2d.ts";
 import { poolingPrepare } from "./pooling.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 export function lowerMaxPool2d(graph: Graph, op: Op): KernelCall[] {
   const { params, input, output } = poolingPrepare(graph, op);
   const record: MaxPool2dParams = params;
-  return [{
-    kernel: "max_pool_2d",
-    fn: "maxPool2d",
-    params: { ...record },
-    args: [{ kind: "tensor", tensor: input.index }, { kind: "tensor", tensor: output.index }],
-    macs: 0,
-  }];
+  return [kernelCall("max_pool_2d", "maxPool2d", INPUT_OUTPUT_SLOTS, record, {
+    input: { kind: "tensor", tensor: input.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "max_pool_2d", fn: "maxPool2d", slots: INPUT_OUTPUT_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { MAX_POOL_2D: lowerMaxPool2d };
 

@@ -10,6 +10,9 @@ import type { MaximumMinimumParams } from "../../kernels/maximum_minimum.ts";
 import { planBroadcast } from "./broadcast.ts";
 import { inputTensor, opError, outputTensor, requireDType, tensorQuant } from "./operands.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
+import { BINARY_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 function lowerMaximumMinimum(graph: Graph, op: Op, minimum: boolean): KernelCall[] {
   const input1 = inputTensor(graph, op, 0, "input1");
@@ -31,23 +34,22 @@ function lowerMaximumMinimum(graph: Graph, op: Op, minimum: boolean): KernelCall
   }
   const loops = planBroadcast(graph, op, input1, input2, output);
   const params: MaximumMinimumParams = { minimum: minimum ? 1 : 0, ...loops };
-  return [{
-    kernel: "maximum_minimum",
-    fn: "maximumMinimum",
-    params: { ...params },
-    args: [
-      { kind: "tensor", tensor: input1.index },
-      { kind: "tensor", tensor: input2.index },
-      { kind: "tensor", tensor: output.index },
-    ],
-    macs: 0,
-  }];
+  return [kernelCall("maximum_minimum", "maximumMinimum", BINARY_SLOTS, params, {
+    input1: { kind: "tensor", tensor: input1.index },
+    input2: { kind: "tensor", tensor: input2.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
 
 export const lowerMaximum: LowerOp = (graph, op) => lowerMaximumMinimum(graph, op, false);
 export const lowerMinimum: LowerOp = (graph, op) => lowerMaximumMinimum(graph, op, true);
 
+export const CONTRACTS: KernelContract[] = [{ kernel: "maximum_minimum", fn: "maximumMinimum", slots: BINARY_SLOTS }];
+
 export const OPCODES: Record<string, LowerOp> = { MAXIMUM: lowerMaximum, MINIMUM: lowerMinimum };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { MAXIMUM: elementwiseInPlace, MINIMUM: elementwiseInPlace };
 
 const NOTE =
   "int8 with both inputs and the output sharing one per-tensor quantization (raw int8 comparison, as TFLite Micro), runtime or constant operands, broadcasting of any shapes that reduce to 4 loops (all shapes up to rank 4, scalars, two-sided); same-shape operands take a flat fast path.";

@@ -11,6 +11,9 @@ import { planBroadcast } from "./broadcast.ts";
 import { activationOption, inputTensor, opError, outputTensor, requireDType, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
+import { BINARY_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 export function lowerMul(graph: Graph, op: Op): KernelCall[] {
   const input1 = inputTensor(graph, op, 0, "input1");
@@ -46,20 +49,19 @@ export function lowerMul(graph: Graph, op: Op): KernelCall[] {
     actMin: act.min,
     actMax: act.max,
   };
-  return [{
-    kernel: "mul",
-    fn: "mul",
-    params: { ...params },
-    args: [
-      { kind: "tensor", tensor: input1.index },
-      { kind: "tensor", tensor: input2.index },
-      { kind: "tensor", tensor: output.index },
-    ],
-    macs: 0,
-  }];
+  return [kernelCall("mul", "mul", BINARY_SLOTS, params, {
+    input1: { kind: "tensor", tensor: input1.index },
+    input2: { kind: "tensor", tensor: input2.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
 
+export const CONTRACTS: KernelContract[] = [{ kernel: "mul", fn: "mul", slots: BINARY_SLOTS }];
+
 export const OPCODES: Record<string, LowerOp> = { MUL: lowerMul };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { MUL: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   MUL:

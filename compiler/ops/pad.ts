@@ -11,6 +11,7 @@ import {
   constInt32s, inputTensor, opError, optionalInput, outputTensor, product, requireConstant, requireDType,
 } from "./operands.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 const MAX_RANK = 5;
 
@@ -73,14 +74,13 @@ function lowerPad(graph: Graph, op: Op): KernelCall[] {
     hi0: h[0], hi1: h[1], hi2: h[2], hi3: h[3], hi4: h[4],
     padValue,
   };
-  return [{
-    kernel: "pad",
-    fn: "pad",
-    params: { ...params },
-    args: [{ kind: "tensor", tensor: input.index }, { kind: "tensor", tensor: output.index }],
-    macs: 0,
-  }];
+  return [kernelCall("pad", "pad", INPUT_OUTPUT_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "pad", fn: "pad", slots: INPUT_OUTPUT_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { PAD: lowerPad, PADV2: lowerPad };
 

@@ -12,6 +12,12 @@ import { planBroadcast } from "./broadcast.ts";
 import { inputTensor, opError, outputTensor, requireDType, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier, type QuantizedMultiplier } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
+import { kernelCall, type KernelContract } from "./contract.ts";
+
+/** kernels/prelu.ts's array parameters, in order. */
+export const PRELU_SLOTS = ["input", "alpha", "output"] as const;
 
 export function lowerPrelu(graph: Graph, op: Op): KernelCall[] {
   if (op.inputs.length !== 2 || op.outputs.length !== 1) {
@@ -45,20 +51,19 @@ export function lowerPrelu(graph: Graph, op: Op): KernelCall[] {
     multiplier2: q2.multiplier,
     shift2: q2.shift,
   };
-  return [{
-    kernel: "prelu",
-    fn: "prelu",
-    params: { ...params },
-    args: [
-      { kind: "tensor", tensor: input.index },
-      { kind: "tensor", tensor: alpha.index },
-      { kind: "tensor", tensor: output.index },
-    ],
-    macs: 0,
-  }];
+  return [kernelCall("prelu", "prelu", PRELU_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    alpha: { kind: "tensor", tensor: alpha.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
 
+export const CONTRACTS: KernelContract[] = [{ kernel: "prelu", fn: "prelu", slots: PRELU_SLOTS }];
+
 export const OPCODES: Record<string, LowerOp> = { PRELU: lowerPrelu };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { PRELU: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   PRELU:

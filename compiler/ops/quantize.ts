@@ -15,6 +15,12 @@ import { opError, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import { unaryOperands } from "./unary.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
+import { kernelCall, type KernelContract } from "./contract.ts";
+
+/** kernels/quantize.ts's array parameters, in order. */
+export const QUANTIZE_SLOTS = ["input", "inputFloat", "scale", "output"] as const;
 
 export function lowerQuantize(graph: Graph, op: Op): KernelCall[] {
   const { input, output, size } = unaryOperands(graph, op, ["float32", "int8"], ["int8"]);
@@ -36,21 +42,20 @@ export function lowerQuantize(graph: Graph, op: Op): KernelCall[] {
   const params: QuantizeParams = {
     size, fromFloat: fromFloat ? 1 : 0, inputZeroPoint, outputZeroPoint: outQ.zeroPoint, multiplier, shift,
   };
-  return [{
-    kernel: "quantize",
-    fn: "quantize",
-    params: { ...params },
-    args: [
-      { kind: "tensor", tensor: fromFloat ? -1 : input.index },
-      { kind: "tensor", tensor: fromFloat ? input.index : -1 },
-      { kind: "const", name: `op${op.index}_scale`, elem: "f32", data: [Math.fround(outQ.scale)] },
-      { kind: "tensor", tensor: output.index },
-    ],
-    macs: 0,
-  }];
+  return [kernelCall("quantize", "quantize", QUANTIZE_SLOTS, params, {
+    input: { kind: "tensor", tensor: fromFloat ? -1 : input.index },
+    inputFloat: { kind: "tensor", tensor: fromFloat ? input.index : -1 },
+    scale: { kind: "const", name: `op${op.index}_scale`, elem: "f32", data: [Math.fround(outQ.scale)] },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
 
+export const CONTRACTS: KernelContract[] = [{ kernel: "quantize", fn: "quantize", slots: QUANTIZE_SLOTS }];
+
 export const OPCODES: Record<string, LowerOp> = { QUANTIZE: lowerQuantize };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { QUANTIZE: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   QUANTIZE:

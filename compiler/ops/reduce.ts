@@ -18,6 +18,7 @@ import {
 } from "./operands.ts";
 import { quantizeMultiplier } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 /**
  * The MEAN multiplier of QuantizedMeanOrSum: 1/count folded into (multiplier, shift), in int64
@@ -90,17 +91,16 @@ function lowerReduce(graph: Graph, op: Op, isMean: boolean): KernelCall[] {
     multiplier: q.multiplier,
     shift: q.shift,
   };
-  return [{
-    kernel: "reduce",
-    fn: "reduceMeanSum",
-    params: { ...params },
-    args: [{ kind: "tensor", tensor: input.index }, { kind: "tensor", tensor: output.index }],
-    macs: 0,
-  }];
+  return [kernelCall("reduce", "reduceMeanSum", INPUT_OUTPUT_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
 
 export const lowerMean: LowerOp = (graph, op) => lowerReduce(graph, op, true);
 export const lowerSum: LowerOp = (graph, op) => lowerReduce(graph, op, false);
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "reduce", fn: "reduceMeanSum", slots: INPUT_OUTPUT_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { MEAN: lowerMean, SUM: lowerSum };
 

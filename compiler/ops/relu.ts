@@ -15,15 +15,15 @@ import { opError, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier, roundHalfAwayFromZero } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import { unaryOperands } from "./unary.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
+import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 function reluCall(graph: Graph, op: Op, input: number, output: number, params: ReluParams): KernelCall[] {
-  return [{
-    kernel: "relu",
-    fn: "relu",
-    params: { ...params },
-    args: [{ kind: "tensor", tensor: input }, { kind: "tensor", tensor: output }],
-    macs: 0,
-  }];
+  return [kernelCall("relu", "relu", INPUT_OUTPUT_SLOTS, params, {
+    input: { kind: "tensor", tensor: input },
+    output: { kind: "tensor", tensor: output },
+  }, 0)];
 }
 
 export function lowerRelu(graph: Graph, op: Op): KernelCall[] {
@@ -53,7 +53,12 @@ export function lowerRelu6(graph: Graph, op: Op): KernelCall[] {
   });
 }
 
+export const CONTRACTS: KernelContract[] = [{ kernel: "relu", fn: "relu", slots: INPUT_OUTPUT_SLOTS }];
+
 export const OPCODES: Record<string, LowerOp> = { RELU: lowerRelu, RELU6: lowerRelu6 };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { RELU: elementwiseInPlace, RELU6: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   RELU: "int8, per-tensor; requantizes to the output's scale and zero point, then clamps at the output's zero point (int16 is not supported).",

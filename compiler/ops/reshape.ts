@@ -8,7 +8,16 @@
 import type { Graph, Op } from "../ir/graph.ts";
 import type { ReshapeParams } from "../../kernels/reshape.ts";
 import { inputTensor, opError, outputTensor, product, requireDType } from "./operands.ts";
+import { kernelCall, type KernelContract } from "./contract.ts";
+import { aliasInPlace } from "./inplace.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+
+/** kernels/reshape.ts's array parameters, in order. */
+export const RESHAPE_SLOTS = ["input", "output"] as const;
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "reshape", fn: "reshape", slots: RESHAPE_SLOTS }];
+
 
 export function lowerReshape(graph: Graph, op: Op): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
@@ -20,16 +29,16 @@ export function lowerReshape(graph: Graph, op: Op): KernelCall[] {
     opError(graph, op, `cannot reshape [${input.shape.join(", ")}] (${n} elements) to [${output.shape.join(", ")}]`);
   }
   const params: ReshapeParams = { bytes: n };
-  return [{
-    kernel: "reshape",
-    fn: "reshape",
-    params: { ...params },
-    args: [{ kind: "tensor", tensor: input.index }, { kind: "tensor", tensor: output.index }],
-    macs: 0,
-  }];
+  return [kernelCall("reshape", "reshape", RESHAPE_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
 
 export const OPCODES: Record<string, LowerOp> = { RESHAPE: lowerReshape };
+
+/** The copy is a no-op when the output shares the input's memory. */
+export const IN_PLACE: Record<string, InPlaceHook> = { RESHAPE: aliasInPlace };
 
 export const NOTES: Record<string, string> = {
   RESHAPE: "int8, any shapes with the same element count (shape from the output tensor; -1 resolved by the converter); a byte copy the planner can alias.",

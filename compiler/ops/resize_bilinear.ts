@@ -14,6 +14,7 @@ import type { ResizeBilinearParams } from "../../kernels/resize_bilinear.ts";
 import { opError } from "./operands.ts";
 import { resizeOperands } from "./resize.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 /** ResizeBilinearInteger's 10-bit scale for one axis. */
 function scale10(inSize: number, outSize: number, alignCorners: boolean): number {
@@ -46,14 +47,13 @@ export function lowerResizeBilinear(graph: Graph, op: Op): KernelCall[] {
   const params: ResizeBilinearParams = {
     batches, inH, inW, channels, outH, outW, heightScale10, widthScale10, halfPixel: halfPixelCenters ? 1 : 0,
   };
-  return [{
-    kernel: "resize_bilinear",
-    fn: "resizeBilinear",
-    params: { ...params },
-    args: [{ kind: "tensor", tensor: input.index }, { kind: "tensor", tensor: output.index }],
-    macs: 0,
-  }];
+  return [kernelCall("resize_bilinear", "resizeBilinear", INPUT_OUTPUT_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "resize_bilinear", fn: "resizeBilinear", slots: INPUT_OUTPUT_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { RESIZE_BILINEAR: lowerResizeBilinear };
 

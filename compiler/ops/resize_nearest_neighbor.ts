@@ -15,6 +15,10 @@ import { opError } from "./operands.ts";
 import { roundHalfAwayFromZero } from "./quant.ts";
 import { resizeOperands } from "./resize.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+import { kernelCall, type KernelContract } from "./contract.ts";
+
+/** kernels/resize_nearest_neighbor.ts's array parameters, in order. */
+export const RESIZE_NEAREST_NEIGHBOR_SLOTS = ["input", "srcY", "srcX", "output"] as const;
 
 /** TFLite's GetNearestNeighbor, float32 steps written with Math.fround. */
 export function nearestSource(value: number, inSize: number, outSize: number, alignCorners: boolean, halfPixelCenters: boolean): number {
@@ -35,19 +39,15 @@ export function lowerResizeNearestNeighbor(graph: Graph, op: Op): KernelCall[] {
   if ([...srcY, ...srcX].some((v) => v < 0)) opError(graph, op, "a source index is negative (unsupported size and options)");
 
   const params: ResizeNearestNeighborParams = { batches, inH, inW, channels, outH, outW };
-  return [{
-    kernel: "resize_nearest_neighbor",
-    fn: "resizeNearestNeighbor",
-    params: { ...params },
-    args: [
-      { kind: "tensor", tensor: input.index },
-      { kind: "const", name: `op${op.index}_src_y`, elem: "i32", data: srcY },
-      { kind: "const", name: `op${op.index}_src_x`, elem: "i32", data: srcX },
-      { kind: "tensor", tensor: output.index },
-    ],
-    macs: 0,
-  }];
+  return [kernelCall("resize_nearest_neighbor", "resizeNearestNeighbor", RESIZE_NEAREST_NEIGHBOR_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    srcY: { kind: "const", name: `op${op.index}_src_y`, elem: "i32", data: srcY },
+    srcX: { kind: "const", name: `op${op.index}_src_x`, elem: "i32", data: srcX },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "resize_nearest_neighbor", fn: "resizeNearestNeighbor", slots: RESIZE_NEAREST_NEIGHBOR_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { RESIZE_NEAREST_NEIGHBOR: lowerResizeNearestNeighbor };
 

@@ -17,6 +17,8 @@ import type { Graph, Op } from "../ir/graph.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import { inputTensor, opError, outputTensor, product, requireDType, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier } from "./quant.ts";
+import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
+import type { SoftmaxParams } from "../../kernels/softmax.ts";
 
 /** TFLite's kScaledDiffIntegerBits: the scaled input difference is a Q5.26 value. */
 const SCALED_DIFF_INTEGER_BITS = 5;
@@ -85,25 +87,16 @@ export function lowerSoftmax(graph: Graph, op: Op): KernelCall[] {
 
   const depth = input.shape[input.shape.length - 1];
   const outer = product(input.shape.slice(0, -1));
-  return [
-    {
-      kernel: "softmax",
-      fn: "softmax",
-      params: {
-        outer,
-        depth,
-        inputMultiplier: qp.inputMultiplier,
-        inputLeftShift: qp.inputLeftShift,
-        diffMin: qp.diffMin,
-      },
-      args: [
-        { kind: "tensor", tensor: input.index },
-        { kind: "tensor", tensor: output.index },
-      ],
-      macs: 0,
-    },
-  ];
+  const params: SoftmaxParams = {
+    outer, depth, inputMultiplier: qp.inputMultiplier, inputLeftShift: qp.inputLeftShift, diffMin: qp.diffMin,
+  };
+  return [kernelCall("softmax", "softmax", INPUT_OUTPUT_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "softmax", fn: "softmax", slots: INPUT_OUTPUT_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { SOFTMAX: lowerSoftmax };
 

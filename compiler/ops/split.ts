@@ -9,6 +9,7 @@ import type { Graph, Op } from "../ir/graph.ts";
 import type { SplitParams } from "../../kernels/split.ts";
 import { constInt32s, inputTensor, intOption, opError, outputTensor, product, requireDType } from "./operands.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 function lowerSplit(graph: Graph, op: Op): KernelCall[] {
   if (op.inputs.length !== 2) opError(graph, op, `expects 2 inputs (axis, input), got ${op.inputs.length}`);
@@ -41,15 +42,14 @@ function lowerSplit(graph: Graph, op: Op): KernelCall[] {
   const inStride = input.shape[axis] * inner;
   return outputs.map((t, j): KernelCall => {
     const params: SplitParams = { outer, copy, inStride, inOffset: j * copy };
-    return {
-      kernel: "split",
-      fn: "split",
-      params: { ...params },
-      args: [{ kind: "tensor", tensor: input.index }, { kind: "tensor", tensor: t.index }],
-      macs: 0,
-    };
+    return kernelCall("split", "split", INPUT_OUTPUT_SLOTS, params, {
+      input: { kind: "tensor", tensor: input.index },
+      output: { kind: "tensor", tensor: t.index },
+    }, 0);
   });
 }
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "split", fn: "split", slots: INPUT_OUTPUT_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { SPLIT: lowerSplit };
 

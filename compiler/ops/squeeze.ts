@@ -8,6 +8,10 @@
 import type { Graph, Op } from "../ir/graph.ts";
 import type { ReshapeParams } from "../../kernels/reshape.ts";
 import { inputTensor, opError, outputTensor, product, requireDType } from "./operands.ts";
+import { kernelCall } from "./contract.ts";
+import { aliasInPlace } from "./inplace.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { RESHAPE_SLOTS } from "./reshape.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 
 const MAX_RANK = 8;
@@ -39,16 +43,16 @@ function lowerSqueeze(graph: Graph, op: Op): KernelCall[] {
     opError(graph, op, `output has shape [${output.shape.join(", ")}]; squeezing input [${input.shape.join(", ")}] gives [${kept.join(", ")}]`);
   }
   const params: ReshapeParams = { bytes: product(input.shape) };
-  return [{
-    kernel: "reshape",
-    fn: "reshape",
-    params: { ...params },
-    args: [{ kind: "tensor", tensor: input.index }, { kind: "tensor", tensor: output.index }],
-    macs: 0,
-  }];
+  return [kernelCall("reshape", "reshape", RESHAPE_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
 
 export const OPCODES: Record<string, LowerOp> = { SQUEEZE: lowerSqueeze };
+
+/** The copy is a no-op when the output shares the input's memory. */
+export const IN_PLACE: Record<string, InPlaceHook> = { SQUEEZE: aliasInPlace };
 
 export const NOTES: Record<string, string> = {
   SQUEEZE: "int8, rank up to 8, squeeze_dims naming size-1 dimensions (or none: all size-1 dimensions); a byte copy.",

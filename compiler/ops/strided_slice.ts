@@ -13,6 +13,7 @@ import type { Graph, Op } from "../ir/graph.ts";
 import type { StridedSliceParams } from "../../kernels/strided_slice.ts";
 import { boolOption, constInt32s, inputTensor, intOption, opError, outputTensor, requireDType } from "./operands.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 const MAX_RANK = 4;
 
@@ -96,14 +97,13 @@ function lowerStridedSlice(graph: Graph, op: Op): KernelCall[] {
     step0: s[0], step1: s[1], step2: s[2], step3: s[3],
     base,
   };
-  return [{
-    kernel: "strided_slice",
-    fn: "stridedSlice",
-    params: { ...params },
-    args: [{ kind: "tensor", tensor: input.index }, { kind: "tensor", tensor: output.index }],
-    macs: 0,
-  }];
+  return [kernelCall("strided_slice", "stridedSlice", INPUT_OUTPUT_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "strided_slice", fn: "stridedSlice", slots: INPUT_OUTPUT_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { STRIDED_SLICE: lowerStridedSlice };
 

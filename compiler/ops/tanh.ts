@@ -11,21 +11,26 @@ import { inputScaling } from "./logistic.ts";
 import { tensorQuant } from "./operands.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import { unaryOperands } from "./unary.ts";
+import type { InPlaceHook } from "../ir/hooks.ts";
+import { elementwiseInPlace } from "./inplace.ts";
+import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 export function lowerTanh(graph: Graph, op: Op): KernelCall[] {
   const { input, output, size } = unaryOperands(graph, op, ["int8"], ["int8"]);
   const inQ = tensorQuant(graph, op, input, "input");
   const params: TanhParams = { size, inputZeroPoint: inQ.zeroPoint, ...inputScaling(graph, op, inQ.scale) };
-  return [{
-    kernel: "tanh",
-    fn: "tanhInt8",
-    params: { ...params },
-    args: [{ kind: "tensor", tensor: input.index }, { kind: "tensor", tensor: output.index }],
-    macs: 0,
-  }];
+  return [kernelCall("tanh", "tanhInt8", INPUT_OUTPUT_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
 
+export const CONTRACTS: KernelContract[] = [{ kernel: "tanh", fn: "tanhInt8", slots: INPUT_OUTPUT_SLOTS }];
+
 export const OPCODES: Record<string, LowerOp> = { TANH: lowerTanh };
+
+/** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
+export const IN_PLACE: Record<string, InPlaceHook> = { TANH: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   TANH:

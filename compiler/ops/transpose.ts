@@ -9,6 +9,7 @@ import type { Graph, Op } from "../ir/graph.ts";
 import type { TransposeParams } from "../../kernels/transpose.ts";
 import { constInt32s, inputTensor, opError, outputTensor, requireDType } from "./operands.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
+import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 const MAX_RANK = 5;
 
@@ -39,14 +40,13 @@ function lowerTranspose(graph: Graph, op: Op): KernelCall[] {
     n0: n[0], n1: n[1], n2: n[2], n3: n[3], n4: n[4],
     s0: s[0], s1: s[1], s2: s[2], s3: s[3], s4: s[4],
   };
-  return [{
-    kernel: "transpose",
-    fn: "transpose",
-    params: { ...params },
-    args: [{ kind: "tensor", tensor: input.index }, { kind: "tensor", tensor: output.index }],
-    macs: 0,
-  }];
+  return [kernelCall("transpose", "transpose", INPUT_OUTPUT_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
 }
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "transpose", fn: "transpose", slots: INPUT_OUTPUT_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { TRANSPOSE: lowerTranspose };
 

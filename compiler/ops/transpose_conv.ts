@@ -24,7 +24,11 @@ import {
 } from "./operands.ts";
 import { computePadding, type PaddingMode } from "./padding.ts";
 import { perChannelMultipliers } from "./quant.ts";
-import type { KernelArg, KernelCall, LowerOp } from "./types.ts";
+import type { KernelCall, LowerOp } from "./types.ts";
+import { kernelCall, type KernelContract } from "./contract.ts";
+
+/** kernels/transpose_conv.ts's array parameters, in order. */
+export const TRANSPOSE_CONV_SLOTS = ["input", "filter", "bias", "multipliers", "shifts", "output", "scratch"] as const;
 
 /** TFLite's ComputeOutSize (C integer division, may be <= 0 for odd VALID cases). */
 function outSizeOf(padding: PaddingMode, size: number, filter: number, stride: number): number {
@@ -85,18 +89,19 @@ export function lowerTransposeConv(graph: Graph, op: Op): KernelCall[] {
     actMin: act.min, actMax: act.max,
     hasBias: bias !== undefined ? 1 : 0,
   };
-  const args: KernelArg[] = [
-    { kind: "tensor", tensor: input.index },
-    { kind: "tensor", tensor: filter.index },
-    { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 },
-    { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
-    { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
-    { kind: "tensor", tensor: output.index },
-    { kind: "scratch", bytes: 4 * product(output.shape), elem: "i32" },
-  ];
   const macs = batches * inH * inW * inC * filterH * filterW * outC;
-  return [{ kernel: "transpose_conv", fn: "transposeConv", params: { ...params }, args, macs }];
+  return [kernelCall("transpose_conv", "transposeConv", TRANSPOSE_CONV_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    filter: { kind: "tensor", tensor: filter.index },
+    bias: { kind: "tensor", tensor: bias !== undefined ? bias.index : -1 },
+    multipliers: { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
+    shifts: { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
+    output: { kind: "tensor", tensor: output.index },
+    scratch: { kind: "scratch", bytes: 4 * product(output.shape), elem: "i32" },
+  }, macs)];
 }
+
+export const CONTRACTS: KernelContract[] = [{ kernel: "transpose_conv", fn: "transposeConv", slots: TRANSPOSE_CONV_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { TRANSPOSE_CONV: lowerTransposeConv };
 

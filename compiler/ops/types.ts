@@ -7,12 +7,13 @@ import type { Graph, Op } from "../ir/graph.ts";
 import type { KernelCall } from "../ir/calls.ts";
 
 export type { KernelArg, KernelCall } from "../ir/calls.ts";
+export type { KernelContract } from "./contract.ts";
 
 /** How to lower (lowerGraph's options; an op lowering may ignore them). */
 export interface LowerOptions {
   /**
    * Test infrastructure: CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED call their plain TFLM-shaped
-   * kernels (`conv2dReference`, ... in kernels/) with the model's bias (hasBias 0/1, no folding)
+   * kernels (`conv2dReference`, ... in kernels/) with the model's bias (BIAS_NONE/BIAS_MODEL, no folding)
    * instead of the fast entries, on every target. test/kernels/reference.test.ts checks the fast
    * kernels against them.
    */

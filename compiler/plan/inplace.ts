@@ -4,35 +4,31 @@
  * calls in execution order) before planning, so planners see plain buffers: each buffer is a
  * *group* of tensors, every member at a fixed offset inside the group.
  *
- * What it does, in this order:
- *  1. Fusion: a residual ADD whose one input is produced by the CONV_2D right before it (and used
- *     by nothing else) is folded into that convolution (`fuseAdd`, kernels/conv_2d.ts): the
- *     convolution's output tensor never exists.
- *  2. Sharing, op by op, when the input's memory is dead after the op (no later reader of any
- *     tensor in its group, not a model output):
- *     - RESHAPE / SQUEEZE: the output *is* the input (no copy, whether or not the input dies);
- *     - element-wise ops (ADD, MUL, RELU, LOGISTIC, ...): output over a same-size input, since
- *       each output element is written after its own input element is read;
- *     - DEPTHWISE_CONV_2D (depth multiplier 1, output no larger): output over the input with a
- *       per-channel plane buffer (TinyEngine, Lin et al. 2020, "MCUNet", in-place depthwise);
- *     - 1x1 CONV_2D, stride 1: output over the input with a per-pixel buffer; a wider output
- *       is computed from the last pixel backward so no unread pixel is overwritten;
- *     - any other CONV_2D (batch 1): output over the input row by row through a row buffer,
- *       the output starting early enough that a finished row never covers an input row still
- *       to be read (vww's first layer: 27 KB in, 18 KB out, in 27 KB);
- *     - a fused CONV_2D + ADD writes over its skip input when the skip input dies there.
+ * This file is the generic machinery; what may be shared is decided by the op files' hooks
+ * (compiler/ir/hooks.ts, collected by compiler/ops/index.ts), so nothing here names an opcode, a
+ * kernel or an argument slot. In this order:
+ *  1. Fusion: for each op with a FUSE hook and the op right after it (both lowered to one call),
+ *     the hook may fold the second into the first's call; the second's calls are dropped
+ *     (CONV_2D absorbs a residual ADD: compiler/ops/conv_2d.ts).
+ *  2. Sharing, op by op, for ops lowered to one call with an IN_PLACE hook: the hook asks whether
+ *     a tensor's memory is dead after the op (no later reader of any tensor in its group, not a
+ *     model output) and lets the output join that group (RESHAPE / SQUEEZE alias their input;
+ *     element-wise ops write over a same-size input; depthwise and 1x1 / row-by-row
+ *     convolutions write over their input through a scratch buffer; a fused convolution over its
+ *     skip input).
  * The TypeScript runner does not use this pass (every tensor its own array), so the reference
  * checks the in-place kernels on every other target.
  *
  * Invariants: members of a group are never live with conflicting contents: a tensor joins a
  * group only at the op where every earlier member is read for the last time (or, for an alias,
- * holds the same bytes). Every member starts at the same offset as the tensor it overwrites,
- * so members' offsets are 0 unless `join` is given another one. The planner sees a group as a
+ * holds the same bytes). Every member starts at the same offset as the tensor it overwrites
+ * plus the hook's delta (0 but for the row-by-row convolution). The planner sees a group as a
  * staircase (compiler/plan/planner.ts): each member's bytes only while it lives.
  */
 import { isConstant, tensorBytes, type Graph } from "../ir/graph.ts";
-import type { LoweredOp } from "../ir/calls.ts";
-import type { KernelCall } from "../ir/calls.ts";
+import type { KernelCall, LoweredOp } from "../ir/calls.ts";
+import type { InPlaceContext, InPlaceVariant } from "../ir/hooks.ts";
+import { FUSE_HOOKS, IN_PLACE_HOOKS } from "../ops/index.ts";
 import { lowerBound, type Buffer } from "./planner.ts";
 import { collectBuffers } from "./lifetimes.ts";
 
@@ -51,26 +47,9 @@ export interface InPlaceResult {
   notes: string[];
 }
 
-/** Ops whose kernels write output[i] only after reading input element i (and nothing later). */
-const ELEMENTWISE = new Set([
-  "ADD", "SUB", "MUL", "MAXIMUM", "MINIMUM", "RELU", "RELU6", "LEAKY_RELU", "LOGISTIC", "TANH",
-  "HARD_SWISH", "ELU", "PRELU", "QUANTIZE",
-]);
-
-const ALIASES = new Set(["RESHAPE", "SQUEEZE"]);
-
 function cloneCall(c: KernelCall): KernelCall {
   return { ...c, params: { ...c.params }, args: c.args.map((a) => ({ ...a })) };
 }
-
-function tensorArg(call: KernelCall, i: number): number {
-  const a = call.args[i];
-  return a?.kind === "tensor" ? a.tensor : -1;
-}
-
-/** Index of the argument slot named by the kernel's array order (see the kernel file headers). */
-const CONV = { input: 0, skip: 5, pixel: 6, output: 7 };
-const DEPTHWISE = { input: 0, plane: 5, output: 6 };
 
 export interface InPlaceOptions {
   /**
@@ -87,8 +66,7 @@ export interface InPlaceOptions {
 }
 
 export function applyInPlace(graph: Graph, original: LoweredOp[], options: InPlaceOptions = {}): InPlaceResult {
-  const allowGrowth = options.allowGrowth ?? true;
-  const rows = options.rows ?? true;
+  const variant: InPlaceVariant = { allowGrowth: options.allowGrowth ?? true, rows: options.rows ?? true };
   const lowered: LoweredOp[] = original.map((l) => ({ op: l.op, calls: l.calls.map(cloneCall) }));
   const notes: string[] = [];
   const isOutput = new Set(graph.outputs);
@@ -100,7 +78,7 @@ export function applyInPlace(graph: Graph, original: LoweredOp[], options: InPla
   });
   for (const t of graph.outputs) lastUse.set(t, Infinity);
 
-  fuseResidualAdds(graph, lowered, lastUse, notes);
+  fuse(graph, lowered, lastUse, notes);
 
   // Groups: root -> members with offsets; tensor -> membership.
   const members = new Map<number, Map<number, number>>();
@@ -126,89 +104,25 @@ export function applyInPlace(graph: Graph, original: LoweredOp[], options: InPla
     return true;
   };
   const arenaTensor = (t: number): boolean => t >= 0 && !isConstant(graph.tensors[t]) && graph.tensors[t].dtype === "int8";
+  const bytes = (t: number): number => tensorBytes(graph.tensors[t]);
 
   lowered.forEach((l, k) => {
-    const { op } = l;
-    const label = `op ${op.index} ${op.opcode}`;
-    if (ALIASES.has(op.opcode) && l.calls.length === 1 && l.calls[0].kernel === "reshape") {
-      const [input, output] = [tensorArg(l.calls[0], 0), tensorArg(l.calls[0], 1)];
-      if (arenaTensor(input) && arenaTensor(output) && tensorBytes(graph.tensors[input]) === tensorBytes(graph.tensors[output])) {
-        join(output, input, offsetOf(input));
+    const hook = IN_PLACE_HOOKS[l.op.opcode];
+    if (!hook || l.calls.length !== 1) return;
+    const label = `op ${l.op.index} ${l.op.opcode}`;
+    const ctx: InPlaceContext = {
+      graph, op: l.op, call: l.calls[0], position: k, variant, arenaTensor, bytes,
+      dies: (t, at = k) => diesAt(t, at),
+      sameMemory: (a, b) => rootOf(a) === rootOf(b),
+      share: (t, over, delta, note) => {
+        join(t, over, offsetOf(over) + delta);
+        notes.push(`${label}: ${note}`);
+      },
+      dropCalls: () => {
         l.calls = [];
-        notes.push(`${label}: output aliases input t${input} (no copy)`);
-      }
-      return;
-    }
-    if (l.calls.length !== 1) return;
-    const call = l.calls[0];
-    if (call.kernel === "conv_2d" && call.params.fuseAdd === 1) {
-      const skip = tensorArg(call, CONV.skip);
-      const output = tensorArg(call, CONV.output);
-      const input = tensorArg(call, CONV.input);
-      // The skip input's last reader was the (now empty) ADD right after this op. Writing over it
-      // is safe only when it is not also the convolution's input (whose pixels are read again).
-      if (arenaTensor(skip) && rootOf(skip) !== rootOf(input) && diesAt(skip, k + 1) &&
-          tensorBytes(graph.tensors[skip]) === tensorBytes(graph.tensors[output])) {
-        join(output, skip, offsetOf(skip));
-        notes.push(`${label}: fused ADD writes over its skip input t${skip}`);
-      }
-      return;
-    }
-    if (call.kernel === "depthwise_conv_2d") {
-      const p = call.params;
-      const input = tensorArg(call, DEPTHWISE.input);
-      const output = tensorArg(call, DEPTHWISE.output);
-      if (p.depthMultiplier === 1 && arenaTensor(input) && diesAt(input, k) &&
-          tensorBytes(graph.tensors[output]) <= tensorBytes(graph.tensors[input])) {
-        p.inPlace = 1;
-        call.args[DEPTHWISE.plane] = { kind: "scratch", bytes: p.inH * p.inW, elem: "i8" };
-        join(output, input, offsetOf(input));
-        notes.push(`${label}: in place over t${input} (plane buffer ${p.inH * p.inW} B)`);
-      }
-      return;
-    }
-    if (call.kernel === "conv_2d") {
-      const p = call.params;
-      const input = tensorArg(call, CONV.input);
-      const output = tensorArg(call, CONV.output);
-      const pointwise = p.filterH === 1 && p.filterW === 1 && p.strideH === 1 && p.strideW === 1 &&
-        p.padH === 0 && p.padW === 0 && p.filterInC === p.inC && p.outH === p.inH && p.outW === p.inW;
-      const grow = tensorBytes(graph.tensors[output]) - tensorBytes(graph.tensors[input]);
-      if (pointwise && arenaTensor(input) && diesAt(input, k) && (allowGrowth || grow <= 0)) {
-        p.inPlace = grow > 0 ? 2 : 1;
-        call.args[CONV.pixel] = { kind: "scratch", bytes: p.inC, elem: "i8" };
-        join(output, input, offsetOf(input));
-        notes.push(`${label}: 1x1 in place over t${input} (pixel buffer ${p.inC} B${grow > 0 ? ", backward: the output is wider" : ""})`);
-        return;
-      }
-      if (rows && p.batches === 1 && arenaTensor(input) && diesAt(input, k)) {
-        // Output row oy is copied out once computed; rows from firstRow(oy + 1) on are still read.
-        const inRow = p.inW * p.inC;
-        const outRow = p.outW * p.outC;
-        const firstRow = (r: number) => Math.max(0, r * p.strideH - p.padH);
-        let delta = 0;
-        for (let oy = 0; oy + 1 < p.outH; oy++) delta = Math.min(delta, inRow * firstRow(oy + 1) - outRow * (oy + 1));
-        p.inPlace = 3;
-        call.args[CONV.pixel] = { kind: "scratch", bytes: outRow, elem: "i8" };
-        join(output, input, offsetOf(input) + delta);
-        notes.push(`${label}: in place over t${input} row by row (row buffer ${outRow} B, output ${-delta} B before the input)`);
-      }
-      return;
-    }
-    if (ELEMENTWISE.has(op.opcode)) {
-      const output = op.outputs[0];
-      if (!arenaTensor(output)) return;
-      const inputs = call.args.slice(0, -1).flatMap((a) => (a.kind === "tensor" && arenaTensor(a.tensor) ? [a.tensor] : []));
-      const bytes = (t: number) => tensorBytes(graph.tensors[t]);
-      for (const x of inputs) {
-        if (x === output || bytes(x) !== bytes(output) || !diesAt(x, k)) continue;
-        // A broadcast operand in the same memory would be read at other indices after a write.
-        if (inputs.some((y) => y !== x && rootOf(y) === rootOf(x) && bytes(y) !== bytes(x))) continue;
-        join(output, x, offsetOf(x));
-        notes.push(`${label}: in place over t${x}`);
-        break;
-      }
-    }
+      },
+    };
+    hook(ctx);
   });
 
   const groups = new Map<number, Membership>();
@@ -216,38 +130,20 @@ export function applyInPlace(graph: Graph, original: LoweredOp[], options: InPla
   return { lowered, groups, notes };
 }
 
-/** Step 1: CONV_2D immediately followed by an ADD of its output and an earlier tensor. */
-function fuseResidualAdds(graph: Graph, lowered: LoweredOp[], lastUse: Map<number, number>, notes: string[]): void {
+/** Step 1: an op with a FUSE hook may absorb the op right after it. */
+function fuse(graph: Graph, lowered: LoweredOp[], lastUse: Map<number, number>, notes: string[]): void {
   for (let k = 1; k < lowered.length; k++) {
-    const add = lowered[k];
-    const conv = lowered[k - 1];
-    if (add.op.opcode !== "ADD" || add.calls.length !== 1 || conv.op.opcode !== "CONV_2D" || conv.calls.length !== 1) continue;
-    const a = add.calls[0];
-    const c = conv.calls[0];
-    if (a.kernel !== "add" || a.params.broadcast !== 0 || a.params.subtract !== 0 || c.params.fuseAdd !== 0) continue;
-    const convOut = tensorArg(c, CONV.output);
-    const in1 = tensorArg(a, 0);
-    const in2 = tensorArg(a, 1);
-    const convIsFirst = in1 === convOut;
-    if (!convIsFirst && in2 !== convOut) continue;
-    const skip = convIsFirst ? in2 : in1;
-    if (skip < 0 || skip === convOut || isConstant(graph.tensors[skip]) || lastUse.get(convOut) !== k) continue;
-    const out = tensorArg(a, 2);
-    if (tensorBytes(graph.tensors[skip]) !== tensorBytes(graph.tensors[convOut]) || tensorBytes(graph.tensors[out]) !== tensorBytes(graph.tensors[convOut])) continue;
-    const ap = a.params;
-    const [skipN, convN] = convIsFirst ? ["input2", "input1"] : ["input1", "input2"];
-    Object.assign(c.params, {
-      fuseAdd: 1,
-      addLeftShift: ap.leftShift,
-      addSkipOffset: ap[`${skipN}Offset`], addSkipMultiplier: ap[`${skipN}Multiplier`], addSkipShift: ap[`${skipN}Shift`],
-      addConvOffset: ap[`${convN}Offset`], addConvMultiplier: ap[`${convN}Multiplier`], addConvShift: ap[`${convN}Shift`],
-      addOutputOffset: ap.outputOffset, addOutputMultiplier: ap.outputMultiplier, addOutputShift: ap.outputShift,
-      addActMin: ap.actMin, addActMax: ap.actMax,
+    const first = lowered[k - 1];
+    const next = lowered[k];
+    const hook = FUSE_HOOKS[first.op.opcode];
+    if (!hook || first.calls.length !== 1 || next.calls.length !== 1) continue;
+    const note = hook({
+      graph, op: first.op, call: first.calls[0], next: next.op, nextCall: next.calls[0], position: k,
+      lastUse: (t) => lastUse.get(t) ?? -1,
     });
-    c.args[CONV.skip] = { kind: "tensor", tensor: skip };
-    c.args[CONV.output] = { kind: "tensor", tensor: out };
-    add.calls = [];
-    notes.push(`op ${conv.op.index} CONV_2D: fused with op ${add.op.index} ADD (t${convOut} is never stored)`);
+    if (note === undefined) continue;
+    next.calls = [];
+    notes.push(`op ${first.op.index} ${first.op.opcode}: ${note}`);
   }
 }
 

@@ -38,6 +38,11 @@ const v = (name: string): Expr => ({ k: "var", name, type: "i32" });
 describe("lowering expressions", () => {
   const binop = (body: string): Expr => returned(fn(`${HEAD}export function k(a: i32, b: i32): i32 {\n  return ${body};\n}\n`));
 
+  it("an exported top-level constant (a kernel's variant value) reads as its integer", () => {
+    const f = fn(`${HEAD}export const MODE_B: i32 = 2;\nexport function k(a: i32): i32 {\n  return a === MODE_B ? 1 : 0;\n}\n`);
+    expect(JSON.stringify(returned(f))).toContain(JSON.stringify({ k: "const", type: "i32", value: 2 }));
+  });
+
   it("(a / b) | 0 and Math.trunc(a / b) are a truncating integer div", () => {
     const div = { k: "binary", op: "div", a: v("a"), b: v("b"), type: "i32" };
     expect(binop("(a / b) | 0")).toEqual(div);
