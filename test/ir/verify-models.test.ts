@@ -46,7 +46,7 @@ describe.skipIf(models.skip)("KIR verifier on the shared models", () => {
 });
 
 describe.skipIf(goldenOps.skip)("KIR verifier on the golden-ops cases", () => {
-  const cases = goldenOpsCases().filter((c) => c.supported);
+  const cases = goldenOps.ok ? goldenOpsCases().filter((c) => c.supported) : []; // read only when there
   it("there are cases", () => expect(cases.length).toBeGreaterThan(50));
   for (const c of cases) verifiesInEveryMode(c.name, `${c.dir}/model.tflite`);
 });
