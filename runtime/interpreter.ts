@@ -84,11 +84,20 @@ export function interpret(image: Int32Array, arena: Int8Array): i32 {
   if (status !== 0) {
     return status;
   }
+  runSteps(image, arena);
+  return 0;
+}
+
+/**
+ * Runs every step of an image imageStatus accepted, without checking it again: the C library
+ * checks its constant image once (`mote_init()`, run by the first `mote_invoke()` if the
+ * application did not), as TFLite Micro checks a model in AllocateTensors, not in every Invoke.
+ */
+export function runSteps(image: Int32Array, arena: Int8Array): void {
   const steps: i32 = image[3];
   let at: i32 = image[4];
   for (let s: i32 = 0; s < steps; s++) {
     dispatch(image[at], image, at, arena);
     at = at + STEP_WORDS + 2 * image[at + 1];
   }
-  return 0;
 }

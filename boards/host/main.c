@@ -89,6 +89,11 @@ int main(int argc, char **argv)
   trace_dir = argv[1];
 #endif
   for (int i = 0; i < MOTE_NUM_INPUTS; i++) read_input(argv[1], i);
+  int init_status = mote_init();
+  if (init_status != 0) {
+    fprintf(stderr, "error: mote_init() returned status %d\n", init_status);
+    return 1;
+  }
   int status = mote_invoke();
   if (status != 0) {
     fprintf(stderr, "error: mote_invoke() returned status %d\n", status);

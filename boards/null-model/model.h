@@ -18,6 +18,7 @@ void *mote_input(int index);
 size_t mote_input_bytes(int index);
 const void *mote_output(int index);
 size_t mote_output_bytes(int index);
+int mote_init(void);
 int mote_invoke(void);
 
 #endif

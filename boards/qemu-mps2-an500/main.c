@@ -3,11 +3,13 @@
  *
  * Contract with the runner (compiler/toolchain/firmware.ts), all through semihosting in QEMU's
  * working directory: reads input_<i>.bin into mote_input(i) (its size must equal
- * mote_input_bytes(i)), paints the free stack, times exactly one mote_invoke() with SysTick,
+ * mote_input_bytes(i)), calls mote_init() (the model's one-time check, untimed, as TFLM's
+ * AllocateTensors), paints the free stack, times exactly one mote_invoke() with SysTick,
  * writes output_<i>.bin, prints "instructions: N" and "stack: N" lines (and, built with
  * -DMOTE_PROFILE, one "layer <key>: N" line per layer from profile.c) and exits with status 0.
- * Any failure prints one "error: ..." line and exits with status 1; a nonzero mote_invoke()
- * status is "error: mote_invoke() returned status N" (compiler/toolchain/firmware.ts hands N to
+ * Any failure prints one "error: ..." line and exits with status 1; a nonzero mote_init() or
+ * mote_invoke() status is "error: mote_init() returned status N" (or mote_invoke) (the
+ * toolchain's runner hands N to
  * the runner, which says what it means for the model).
  *
  * Stack measure: every word between __stack_bottom (link.ld) and main's stack pointer is set
@@ -103,9 +105,28 @@ static inline __attribute__((always_inline)) uint32_t *current_stack_pointer(voi
   return sp;
 }
 
+/* One "error: <what>() returned status N" line (compiler/toolchain/host.ts reads it back). */
+static void report_status(const char *what, int status)
+{
+  sh_write0("error: ");
+  sh_write0(what);
+  sh_write0("() returned status ");
+  if (status < 0) sh_write0("-");
+  mote_log_number((uint64_t)(status < 0 ? -(int64_t)status : (int64_t)status));
+  sh_write0("\n");
+}
+
 int main(void)
 {
   read_inputs();
+
+  /* The model's one-time check (interpreter mode: the image), outside the timed inference, as
+   * TFLite Micro's AllocateTensors is outside its Invoke. */
+  int init_status = mote_init();
+  if (init_status != 0) {
+    report_status("mote_init", init_status);
+    return 1;
+  }
 
   uint32_t *painted_top = current_stack_pointer();
   for (volatile uint32_t *word = __stack_bottom; word < painted_top; word++) {
@@ -118,10 +139,7 @@ int main(void)
   uint64_t end = mote_ticks_now();
   mote_timer_stop(); /* no SysTick frames on the stack while it is scanned */
   if (status != 0) {
-    sh_write0("error: mote_invoke() returned status ");
-    if (status < 0) sh_write0("-");
-    mote_log_number((uint64_t)(status < 0 ? -(int64_t)status : (int64_t)status));
-    sh_write0("\n");
+    report_status("mote_invoke", status);
     return 1;
   }
 

@@ -66,6 +66,12 @@ export interface ModelProgram {
   records: RecordType[];
   steps: InvokeStep[];
   /**
+   * Status steps `mote_init()` runs once (the interpreter's image check); `mote_invoke()` runs
+   * them first while they have not succeeded, so an application that never calls `mote_init()`
+   * is checked too. WASM runs them at the start of every invoke. Absent: `mote_init()` returns 0.
+   */
+  init?: InvokeStep[];
+  /**
    * Functions the C compiler must not inline, clone or constant-propagate into (C:
    * `MOTE_NOIPA`, gcc's `noipa`): the generic kernels of `--specialize off`, so that they stay
    * generic although their records are visible constants. Absent: none.

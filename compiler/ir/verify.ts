@@ -84,6 +84,10 @@ class ProgramVerifier {
         this.fail("program", program.name, `tensor ${io.name} at ${io.offset}+${io.bytes} is outside the ${program.arenaBytes}-byte arena`);
       }
     }
+    (program.init ?? []).forEach((step, i) => {
+      this.step(step, `init step ${i} (${step.label})`);
+      if (!step.status || this.fns.get(step.fn)?.ret !== "i32") this.fail("step-args", `init step ${i} (${step.label})`, "an init step must be a status step returning i32");
+    });
     program.steps.forEach((step, i) => this.step(step, `step ${i} (${step.label})`));
   }
 

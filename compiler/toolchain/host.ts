@@ -75,7 +75,7 @@ export interface HostRunOptions {
 
 /** The status in a harness's `error: mote_invoke() returned status N` line, if there is one. */
 export function invokeStatusOf(text: string): number | undefined {
-  const m = /^error: mote_invoke\(\) returned status (-?\d+)$/m.exec(text);
+  const m = /^error: mote_(?:init|invoke)\(\) returned status (-?\d+)$/m.exec(text);
   return m ? Number(m[1]) : undefined;
 }
 

@@ -5,9 +5,11 @@
  * The ModelProgram it returns holds one constant (the image, compiler/build/interpreter/image.ts), the
  * interpreter (runtime/interpreter.ts), a generated dispatch over the kernels the model uses
  * (compiler/build/interpreter/dispatch.ts) and those kernels unspecialized: every shape, stride and
- * quantization constant is read from the image at run time, as in TFLite Micro. `mote_invoke()`
- * is a single call of `interpret(image, arena)` and returns its status (0, or the image check's
- * reason for rejecting the image: compiler/build/interpreter/status.ts). The arena is planned at
+ * quantization constant is read from the image at run time, as in TFLite Micro. `mote_init()`
+ * checks the constant image once (`imageStatus`, as TFLM checks a model in AllocateTensors) and
+ * returns its status (0, or the reason for rejecting the image: compiler/build/interpreter/
+ * status.ts); `mote_invoke()` runs that check first if it has not succeeded yet, then
+ * `runSteps(image, arena)`. The arena is planned at
  * compile time by the same planners (TFLM plans at init; the result is the same kind of offsets).
  */
 import * as path from "node:path";
@@ -69,8 +71,9 @@ export function generateInterpreter(graph: Graph, opts: BuildOptions, loadKernel
   const hasKernel = buildHasKernel(kernels.map((k) => k.id));
   module.functions.set(hasKernel.name, hasKernel);
   markWrittenArrays(module);
-  const interpret = module.functions.get(prog.kirName("interpreter", "interpret"))!;
-  const functions = reachable([interpret], module);
+  const check = module.functions.get(prog.kirName("interpreter", "imageStatus"))!;
+  const run = module.functions.get(prog.kirName("interpreter", "runSteps"))!;
+  const functions = reachable([check, run], module);
   // Generic kernels keep their source names (conv2d, tanhInt8, ...): prefix them so no C name
   // can collide with the C library or the firmware.
   const renamed = new Map(functions.map((f) => [f.name, `mote_${f.name}`]));
@@ -92,12 +95,19 @@ export function generateInterpreter(graph: Graph, opts: BuildOptions, loadKernel
     // pointers): gcc must not inline or clone them into dispatch, where it would see no constants
     // anyway but would compile them differently from build to build (profiling builds included).
     noIpa: kernels.map((k) => k.entry.name),
+    // The constant image is checked once (mote_init), then every invoke runs its steps.
+    init: [{
+      fn: check.name,
+      args: [{ k: "const", name: IMAGE_CONSTANT, elem: "i32" }],
+      label: "interpreter: check the model image (header, bounds, kernel ids)",
+      opIndex: -1,
+      status: true,
+    }],
     steps: [{
-      fn: interpret.name,
+      fn: run.name,
       args: [{ k: "const", name: IMAGE_CONSTANT, elem: "i32" }, { k: "arena", offset: 0, elem: "i8" }],
       label: `interpreter: ${calls.length} kernel calls read from the model image`,
       opIndex: -1,
-      status: true,
       macs: calls.reduce((n, c) => n + c.macs, 0),
     }],
     inputs: io(graph.inputs),

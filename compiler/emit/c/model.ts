@@ -2,8 +2,10 @@
  * @fileoverview A ModelProgram spelled as a C library: model.h (the API) and model.c.
  *
  * model.c holds the constant data (flash), one static arena (.bss), the kernel functions the
- * program needs (specialized or generic) and `mote_invoke()`, a straight line of calls that
- * returns 0, or the nonzero status of a step that can fail (InvokeStep.status). The
+ * program needs (specialized or generic), `mote_init()` (the program's init steps, run once:
+ * the interpreter's image check) and `mote_invoke()`, a straight line of calls that returns 0,
+ * or the nonzero status of a step that can fail (InvokeStep.status); it runs mote_init() first
+ * while that has not succeeded. The
  * API is the same for every board and for the host, so the library drops into any Makefile,
  * CMake or IDE project together with runtime/mote_intrinsics.h. No malloc, no stdio.
  */
@@ -58,6 +60,12 @@ function emitModelH(program: ModelProgram): string {
     "/** Output tensor `index`, valid after mote_invoke() until the next call. */",
     "const void *mote_output(int index);",
     "size_t mote_output_bytes(int index);",
+    "/**",
+    " * Checks the model once before the first inference (interpreter mode: the model image, as",
+    " * TFLite Micro checks a model in AllocateTensors). Returns 0, or nonzero when the model cannot",
+    " * run. Optional: mote_invoke() runs it first while it has not succeeded. Codegen mode: 0.",
+    " */",
+    "int mote_init(void);",
     "/**",
     " * Runs one inference. Uses only the static arena; no allocation. Returns 0, or nonzero when",
     " * the model cannot run (interpreter mode: its image is rejected before any layer runs; the",
@@ -185,7 +193,22 @@ function emitModelC(program: ModelProgram): string {
   io("input", program.inputs);
   io("output", program.outputs);
 
+  const init = program.init ?? [];
+  if (init.length === 0) {
+    out.push("int mote_init(void) {", "  return 0;", "}", "");
+  } else {
+    out.push("/* -1: mote_init() has not run; else its status (0: the model can run). */");
+    out.push("static int mote_init_status = -1;", "");
+    out.push("int mote_init(void) {");
+    init.forEach((s, k) => {
+      out.push(`  /* ${s.label.replace(/\*\//g, "* /")} */`);
+      out.push(`  const int32_t init${k} = ${s.fn}(${s.args.map(argExpr).join(", ")});`);
+      out.push(`  if (init${k} != 0) return mote_init_status = (int)init${k};`);
+    });
+    out.push("  return mote_init_status = 0;", "}", "");
+  }
   out.push("int mote_invoke(void) {");
+  if (init.length > 0) out.push("  if (mote_init_status != 0 && mote_init() != 0) return mote_init_status;");
   program.steps.forEach((s, k) => {
     const call = `${s.fn}(${s.args.map(argExpr).join(", ")})`;
     out.push(`  /* ${s.label.replace(/\*\//g, "* /")} */`);

@@ -96,7 +96,9 @@ function stepArgAddress(arg: StepArg, layout: Layout): number {
 }
 
 function emitInvoke(mod: WasmModule, program: ModelProgram, functions: Map<string, KFunction>, layout: Layout): void {
-  const calls: WasmExpr[] = program.steps.map((step) => {
+  // The init steps (the interpreter's image check) run at the start of every invoke: WASM is the
+  // host-side test target, where a check per call costs nothing that is measured.
+  const calls: WasmExpr[] = [...(program.init ?? []), ...program.steps].map((step) => {
     const fn = functions.get(step.fn);
     if (!fn) throw new Error(`wasm emitter: step "${step.label}" calls unknown function ${step.fn}`);
     if (fn.params.length !== step.args.length || fn.params.some((p) => p.type.kind === "scalar")) {

@@ -65,12 +65,17 @@ describe("model image", () => {
     const c = emitCLibrary(r.program)["model.c"];
     expect(c).toMatch(/struct mote_Conv2dParams \{/);
     expect(c).toMatch(/p->inH/);
-    expect(c).toMatch(/static int32_t mote_interpret\(/);
+    expect(c).toMatch(/static int32_t mote_imageStatus\(/);
+    expect(c).toMatch(/static void mote_runSteps\(/);
+    // The image is checked once by mote_init(), which mote_invoke() runs first until it succeeds.
+    expect(c).toMatch(/^int mote_init\(void\) \{$/m);
+    expect(c).toMatch(/if \(mote_init_status != 0 && mote_init\(\) != 0\) return mote_init_status;/);
     expect(c).toMatch(/static void mote_dispatch\(/);
     expect(c).toMatch(/static int mote_hasKernel\(int32_t kernel\) \{\n  return \(kernel == 6\);\n\}/);
     expect(c).toMatch(/^int mote_invoke\(void\) \{$/m);
     expect(c).not.toMatch(/depthwiseConv2d/);
     expect(r.program.steps).toHaveLength(1);
+    expect(r.program.init).toHaveLength(1);
   });
 });
 
