@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
-import { runModel, TARGETS } from "../../compiler/run/targets.ts";
-import { needModels, needTarget, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
+import { TARGETS } from "../../compiler/run/targets.ts";
+import { needModels, needTarget, sharedFile } from "../support/shared.ts";
+import { goldenMismatches } from "../support/golden.ts";
 
 const MODELS = ["ad01_int8", "kws_ref_model", "vww_96_int8", "str_ww_ref_model", "pretrainedResnet_quant"];
 const SAMPLES = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -20,14 +21,7 @@ describe("golden outputs", () => {
       const graph = data[model].ok ? loadModel(sharedFile("models", `${model}.tflite`)) : undefined;
       for (const target of TARGETS) {
         it.skipIf(tools[target].skip)(`matches TFLite Micro on every golden input (${target})`, async () => {
-          const mismatches: number[] = [];
-          for (const k of SAMPLES) {
-            const input = readBytes(sharedFile("golden", model, `input_${k}.bin`));
-            const expected = readBytes(sharedFile("golden", model, `output_${k}.bin`));
-            const { outputs, instructions } = await runModel(graph!, [input], target);
-            if (!sameBytes(outputs[0], expected)) mismatches.push(k);
-            if (target === "qemu") expect(instructions).toBeGreaterThan(0);
-          }
+          const mismatches = await goldenMismatches(graph!, model, SAMPLES, target);
           expect(mismatches, `inputs whose output differs from golden`).toEqual([]);
         });
       }

@@ -7,8 +7,9 @@
 import { describe, expect, it } from "vitest";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import type { Graph } from "../../compiler/ir/graph.ts";
-import { runModel, TARGETS } from "../../compiler/run/targets.ts";
-import { needModels, needTarget, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
+import { TARGETS } from "../../compiler/run/targets.ts";
+import { needModels, needTarget, sharedFile } from "../support/shared.ts";
+import { goldenMismatches } from "../support/golden.ts";
 
 const resnet = needModels("pretrainedResnet_quant");
 const tools = Object.fromEntries(TARGETS.map((t) => [t, needTarget(t)]));
@@ -21,13 +22,7 @@ describe.skipIf(resnet.skip)("pretrainedResnet_quant in another op order", () =>
       expect(g!.ops.map((o) => o.index)).toEqual([...Array(16).keys()]);
       expect(g!.ops[6].inputs[0]).toBe(g!.ops[3].outputs[0]); // op 6 reads block 1's sum, like op 4
       const permuted: Graph = { ...g!, ops: order.map((i) => g!.ops[i]) };
-      const mismatches: number[] = [];
-      for (const k of [0, 1, 2, 3, 4, 5, 6, 7]) {
-        const input = readBytes(sharedFile("golden", "pretrainedResnet_quant", `input_${k}.bin`));
-        const expected = readBytes(sharedFile("golden", "pretrainedResnet_quant", `output_${k}.bin`));
-        const { outputs } = await runModel(permuted, [input], target);
-        if (!sameBytes(outputs[0], expected)) mismatches.push(k);
-      }
+      const mismatches = await goldenMismatches(permuted, "pretrainedResnet_quant", [0, 1, 2, 3, 4, 5, 6, 7], target);
       expect(mismatches).toEqual([]);
     }, 600_000);
   }

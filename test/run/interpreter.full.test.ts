@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
-import { runModel, TARGETS } from "../../compiler/run/targets.ts";
-import { needModels, needTarget, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
+import { TARGETS } from "../../compiler/run/targets.ts";
+import { needModels, needTarget, sharedFile } from "../support/shared.ts";
+import { goldenMismatches } from "../support/golden.ts";
 
 export const INTERPRETER_MODELS = ["ad01_int8", "kws_ref_model", "vww_96_int8", "pretrainedResnet_quant", "str_ww_ref_model"];
 const SAMPLES = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -19,13 +20,7 @@ describe.skipIf(data.skip)("interpreter mode: golden outputs on every target", (
     for (const target of TARGETS) {
       it.skipIf(tools[target].skip).concurrent(`${model} on ${target}`, async () => {
         const graph = loadModel(sharedFile("models", `${model}.tflite`));
-        const mismatches: number[] = [];
-        for (const k of SAMPLES) {
-          const input = readBytes(sharedFile("golden", model, `input_${k}.bin`));
-          const { outputs, instructions } = await runModel(graph, [input], target, { mode: "interpreter" });
-          if (!sameBytes(outputs[0], readBytes(sharedFile("golden", model, `output_${k}.bin`)))) mismatches.push(k);
-          if (target === "qemu") expect(instructions).toBeGreaterThan(0);
-        }
+        const mismatches = await goldenMismatches(graph, model, SAMPLES, target, { mode: "interpreter" });
         expect(mismatches, "inputs whose output differs from golden").toEqual([]);
       }, 600_000);
     }

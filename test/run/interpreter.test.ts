@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
-import { runModel } from "../../compiler/run/targets.ts";
-import { needModels, needTarget, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
+import { needModels, needTarget, sharedFile } from "../support/shared.ts";
+import { goldenMismatches } from "../support/golden.ts";
 
 const MODELS = ["ad01_int8", "kws_ref_model"];
 const SAMPLES = [0, 1, 2, 3];
@@ -20,12 +20,7 @@ describe.skipIf(data.skip)("interpreter mode: golden outputs", () => {
     for (const target of ["ts", "wasm", "host"] as const) {
       it.skipIf(target === "host" && host.skip)(`${model} on ${target}`, async () => {
         const graph = loadModel(sharedFile("models", `${model}.tflite`));
-        const mismatches: number[] = [];
-        for (const k of SAMPLES) {
-          const input = readBytes(sharedFile("golden", model, `input_${k}.bin`));
-          const { outputs } = await runModel(graph, [input], target, { mode: "interpreter" });
-          if (!sameBytes(outputs[0], readBytes(sharedFile("golden", model, `output_${k}.bin`)))) mismatches.push(k);
-        }
+        const mismatches = await goldenMismatches(graph, model, SAMPLES, target, { mode: "interpreter" });
         expect(mismatches, "inputs whose output differs from golden").toEqual([]);
       });
     }

@@ -9,9 +9,9 @@
 import { describe, expect, it } from "vitest";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { buildFor } from "../../compiler/pipeline.ts";
-import { runModel } from "../../compiler/run/targets.ts";
 import { emitCLibrary } from "../../compiler/emit/c/model.ts";
-import { needModels, needTarget, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
+import { needModels, needTarget, sharedFile } from "../support/shared.ts";
+import { goldenMismatches } from "../support/golden.ts";
 
 const MODELS = ["ad01_int8", "kws_ref_model"];
 const SAMPLES = [0, 1, 2, 3];
@@ -40,12 +40,7 @@ describe.skipIf(data.skip)("--specialize off: golden outputs", () => {
     for (const target of ["ts", "wasm", "host"] as const) {
       it.skipIf(target === "host" && host.skip)(`${model} on ${target}`, async () => {
         const graph = loadModel(sharedFile("models", `${model}.tflite`));
-        const mismatches: number[] = [];
-        for (const k of SAMPLES) {
-          const input = readBytes(sharedFile("golden", model, `input_${k}.bin`));
-          const { outputs } = await runModel(graph, [input], target, { specialize: false });
-          if (!sameBytes(outputs[0], readBytes(sharedFile("golden", model, `output_${k}.bin`)))) mismatches.push(k);
-        }
+        const mismatches = await goldenMismatches(graph, model, SAMPLES, target, { specialize: false });
         expect(mismatches, "inputs whose output differs from golden").toEqual([]);
       }, 300_000);
     }
