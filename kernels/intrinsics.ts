@@ -103,3 +103,76 @@ export function satLsh(x: i32, n: i32): i32 {
   if (x < INT32_MIN >> n) return INT32_MIN;
   return x << n;
 }
+
+/**
+ * Doubling high multiply, rounded, without saturation: floor((a*b + 2^30) / 2^31), wrapped to
+ * i32. Equals srdhm(a, b) whenever a and b are not both INT32_MIN (then it is INT32_MIN, the
+ * wrap of 2^31). The cheap requantization (kernels/common/requantize.ts requantizeTable) uses it
+ * where the compiler proved a layer's multipliers are not INT32_MIN.
+ */
+export function rdhm(a: i32, b: i32): i32 {
+  const ah = a >> 16;
+  const al = a & 0xffff;
+  const bh = b >> 16;
+  const bl = b & 0xffff;
+  const rest = (ah * bl + al * bh) * TWO_POW_16 + al * bl;
+  return (2 * (ah * bh) + Math.floor((rest + TWO_POW_30) / TWO_POW_31)) | 0;
+}
+
+// ---- Cortex-M7 DSP (SIMD within a register) instructions. Halves are the two signed 16-bit
+// halves of an i32 (lo = bits 0-15, hi = bits 16-31); byte k is bits 8k..8k+7. The Q (overflow)
+// flag the instructions set is not modelled: every result wraps in i32.
+
+/** SMLAD: acc + lo(x)*lo(y) + hi(x)*hi(y), wrapping. */
+export function smlad(x: i32, y: i32, acc: i32): i32 {
+  return (acc + ((x << 16) >> 16) * ((y << 16) >> 16) + (x >> 16) * (y >> 16)) | 0;
+}
+
+/** SMLADX: acc + lo(x)*hi(y) + hi(x)*lo(y), wrapping (y's halves exchanged). */
+export function smladx(x: i32, y: i32, acc: i32): i32 {
+  return (acc + ((x << 16) >> 16) * (y >> 16) + (x >> 16) * ((y << 16) >> 16)) | 0;
+}
+
+/** SXTB16: bytes 0 and 2 of x, each sign-extended to a half: lo = byte 0, hi = byte 2. */
+export function sxtb16(x: i32): i32 {
+  return ((((x << 8) >> 24) << 16) | (((x << 24) >> 24) & 0xffff)) | 0;
+}
+
+/** SXTB16 with ROR #8: bytes 1 and 3 of x, each sign-extended to a half: lo = byte 1, hi = byte 3. */
+export function sxtb16r8(x: i32): i32 {
+  return (((x >> 24) << 16) | (((x << 16) >> 24) & 0xffff)) | 0;
+}
+
+/** SXTAB16: lo = lo(a) + byte 0 of x, hi = hi(a) + byte 2 of x (bytes sign-extended, each half wraps). */
+export function sxtab16(a: i32, x: i32): i32 {
+  const lo = (a + ((x << 24) >> 24)) & 0xffff;
+  const hi = ((a >> 16) + ((x << 8) >> 24)) << 16;
+  return (hi | lo) | 0;
+}
+
+/** PKHBT: lo half of a, hi half of (b << sh); sh a constant 0..31. */
+export function pkhbt(a: i32, b: i32, sh: i32): i32 {
+  return ((a & 0xffff) | ((b << sh) & -65536)) | 0;
+}
+
+/** PKHTB: hi half of a, lo half of (b >> sh) (arithmetic); sh a constant 1..31. */
+export function pkhtb(a: i32, b: i32, sh: i32): i32 {
+  return ((a & -65536) | ((b >> sh) & 0xffff)) | 0;
+}
+
+/**
+ * A 32-bit little-endian word of int8 data: bytes a[i], a[i+1], a[i+2], a[i+3] (byte 0 = a[i]).
+ * i is a byte offset and need not be a multiple of 4 (the Cortex-M7 loads unaligned words; C
+ * spells it as a 4-byte memcpy, WASM as an i32.load).
+ */
+export function ld32(a: Int8Array, i: i32): i32 {
+  return ((a[i] & 255) | ((a[i + 1] & 255) << 8) | ((a[i + 2] & 255) << 16) | (a[i + 3] << 24)) | 0;
+}
+
+/** Stores the 32-bit word v little-endian into a[i..i+3] (byte 0 of v to a[i]); i a byte offset. */
+export function st32(a: Int8Array, i: i32, v: i32): void {
+  a[i] = v;
+  a[i + 1] = v >> 8;
+  a[i + 2] = v >> 16;
+  a[i + 3] = v >> 24;
+}

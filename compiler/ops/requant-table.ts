@@ -1,0 +1,73 @@
+/**
+ * @fileoverview The compile-time proof and table of the cheap requantization
+ * (kernels/common/requantize.ts requantizeTable) for one layer of CONV_2D, DEPTHWISE_CONV_2D or
+ * FULLY_CONNECTED.
+ *
+ * The cheap form equals TFLite's MultiplyByQuantizedMultiplier bit for bit when (../shared/
+ * SPEED.md section 4, and test/kernels/requantize.test.ts):
+ *  - every channel's shift is a right shift (TFLite shift < 0) or its multiplier is 0 (then the
+ *    result is 0 whatever e is; e = 1 is used);
+ *  - no multiplier is INT32_MIN (rdhm does not saturate);
+ *  - |acc + bias| < 2^30 for every input: acc + bias is, exactly, sum of filter * (x + inputOffset)
+ *    over the taps plus the model's bias (the input-offset folding does not change the final
+ *    value, only how it is summed), so it is bounded by max|x + inputOffset| * sum|filter| + |bias|
+ *    with x in [-128, 127] (padding taps contribute 0).
+ * `cheapRequantTable` checks all three for the layer and returns null when any fails: the kernel
+ * then keeps the general path.
+ */
+
+/** Largest |acc + bias| the cheap requantization is exact for (exclusive). */
+export const CHEAP_REQUANT_BOUND = 2 ** 30;
+
+export interface ChannelWeights {
+  /** Sum of |filter| over output channel oc's taps. */
+  absSum: (oc: number) => number;
+}
+
+/**
+ * {bias, multiplier, 2^(e-1), e} per output channel (4 * outC i32), or null when the cheap
+ * requantization is not proven exact for this layer. `bias` is what the kernel adds to its
+ * accumulator (the model's bias, the folded bias, or zeros); `modelBias` is the model's bias
+ * (zeros when none), used for the bound; `absSum(oc)` is the sum of |filter| of channel oc.
+ */
+export function cheapRequantTable(
+  outC: number,
+  bias: (oc: number) => number,
+  modelBias: (oc: number) => number,
+  absSum: (oc: number) => number,
+  inputOffset: number,
+  multipliers: readonly number[],
+  shifts: readonly number[],
+): number[] | null {
+  const maxX = Math.max(Math.abs(-128 + inputOffset), Math.abs(127 + inputOffset));
+  const table: number[] = [];
+  for (let oc = 0; oc < outC; oc++) {
+    const m = multipliers[oc];
+    const shift = shifts[oc];
+    if (m === -(2 ** 31)) return null;
+    if (m !== 0 && shift >= 0) return null;
+    if (maxX * absSum(oc) + Math.abs(modelBias(oc)) >= CHEAP_REQUANT_BOUND) return null;
+    const e = m === 0 ? 1 : -shift;
+    table.push(bias(oc) | 0, m, 2 ** (e - 1) | 0, e);
+  }
+  return table;
+}
+
+/** absSum for an int8 filter laid out [outC, size] (OHWI conv, [out, in] fully connected). */
+export function rowAbsSums(filter: Uint8Array, size: number, outC: number): (oc: number) => number {
+  const f = new Int8Array(filter.buffer, filter.byteOffset, size * outC);
+  const sums: number[] = [];
+  for (let oc = 0; oc < outC; oc++) {
+    let s = 0;
+    for (let t = 0; t < size; t++) s += Math.abs(f[oc * size + t]);
+    sums.push(s);
+  }
+  return (oc) => sums[oc];
+}
+
+/** The i32 little-endian bias bytes as a function of the channel (0 when absent). */
+export function biasOf(bias: Uint8Array | undefined, outC: number): (oc: number) => number {
+  if (bias === undefined) return () => 0;
+  const v = new DataView(bias.buffer, bias.byteOffset, outC * 4);
+  return (oc) => v.getInt32(oc * 4, true);
+}

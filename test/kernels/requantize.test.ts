@@ -1,0 +1,66 @@
+/**
+ * @fileoverview The cheap requantization (kernels/common/requantize.ts requantizeTable with the
+ * table of compiler/ops/requant-table.ts) equals TFLite's MultiplyByQuantizedMultiplier
+ * (intrinsics mbqm) wherever cheapRequantTable accepts a layer, and cheapRequantTable refuses
+ * the cases where it would not be exact (left shifts, shift 0, INT32_MIN multipliers,
+ * accumulators that may reach 2^30). TypeScript only: the compiled paths are covered by the
+ * kernels that use it (test/kernels/reference.test.ts) and by the intrinsic agreement tests.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { mbqm, rdhm, srdhm } from "../../kernels/intrinsics.ts";
+import { requantizeTable } from "../../kernels/common/requantize.ts";
+import { cheapRequantTable } from "../../compiler/ops/requant-table.ts";
+
+const I32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
+
+describe("cheap requantization", () => {
+  it("rdhm equals srdhm except for INT32_MIN * INT32_MIN", () => {
+    fc.assert(fc.property(I32, I32, (a, b) => {
+      if (a === -(2 ** 31) && b === -(2 ** 31)) return rdhm(a, b) === -(2 ** 31);
+      return rdhm(a, b) === srdhm(a, b);
+    }), { numRuns: 20000, seed: 7 });
+    expect(rdhm(-(2 ** 31), -(2 ** 31))).toBe(-(2 ** 31));
+  });
+
+  it("equals mbqm for every right shift and |acc + bias| < 2^30, ties included", () => {
+    const mult = fc.oneof(fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 31) + 1, max: -(2 ** 30) }), fc.constant(0));
+    const shift = fc.integer({ min: -31, max: -1 });
+    const value = fc.oneof(
+      fc.integer({ min: -(2 ** 30) + 1, max: 2 ** 30 - 1 }),
+      fc.integer({ min: -2000, max: 2000 }),
+      fc.constantFrom(-(2 ** 30) + 1, 2 ** 30 - 1, 0, -1, 1),
+    );
+    fc.assert(fc.property(value, fc.integer({ min: -5000, max: 5000 }), mult, shift, (v, b, m, s) => {
+      const acc = v - b;
+      if (Math.abs(acc + b) >= 2 ** 30) return true;
+      const table = cheapRequantTable(1, () => b, () => 0, () => 0, 0, [m], [s]);
+      expect(table).not.toBeNull();
+      return requantizeTable(acc, Int32Array.from(table!), 0) === mbqm(acc + b, m, s);
+    }), { numRuns: 50000, seed: 11 });
+  });
+
+  it("is exact on ties: every rounding boundary of small shifts", () => {
+    const m = 2 ** 30; // srdhm(x, 2^30) = round(x / 2): hits every half
+    for (let e = 1; e <= 4; e++) {
+      for (let x = -300; x <= 300; x++) {
+        const table = Int32Array.from(cheapRequantTable(1, () => 0, () => 0, () => 0, 0, [m], [-e])!);
+        expect(requantizeTable(x, table, 0)).toBe(mbqm(x, m, -e));
+      }
+    }
+  });
+
+  it("is refused where it would not be exact", () => {
+    const one = (m: number, s: number, absSum = 10, bias = 0, off = 0) =>
+      cheapRequantTable(1, () => bias, () => bias, () => absSum, off, [m], [s]);
+    expect(one(2 ** 30, 0)).toBeNull(); // shift 0: no right shift
+    expect(one(2 ** 30, 3)).toBeNull(); // left shift
+    expect(one(-(2 ** 31), -3)).toBeNull(); // saturating multiplier
+    expect(one(2 ** 30, -3, 2 ** 30 / 128)).toBeNull(); // 128 * sum|w| reaches 2^30
+    expect(one(2 ** 30, -3, 3 * 2 ** 21)).not.toBeNull(); // 128 * sum|w| < 2^30
+    expect(one(2 ** 30, -3, 3 * 2 ** 21, 0, 128)).toBeNull(); // but max |x + 128| = 255
+    expect(one(2 ** 30, -3, 100, 2 ** 30)).toBeNull(); // the bias alone
+    expect(one(0, 0)).toEqual([0, 0, 1, 1]); // multiplier 0: any e, e = 1
+    expect(one(2 ** 30, -3)).toEqual([0, 2 ** 30, 4, 3]);
+  });
+});
