@@ -41,6 +41,11 @@ export interface KernelCall {
   slots?: readonly string[];
   /** Multiply-accumulates this call performs (for reports); 0 when not meaningful. */
   macs: number;
+  /**
+   * The kernel variant the lowering chose from the layer's constants, for reports (`mote
+   * profile`): e.g. "gemm 2x2 int8 w, cheap requant". Absent for single-variant kernels.
+   */
+  variant?: string;
 }
 
 /** One op of the graph with the kernel calls that execute it (none for an alias). */
