@@ -1,0 +1,230 @@
+/**
+ * @fileoverview FULLY_CONNECTED with the Cortex-M7's dual 16-bit multiply-accumulate (SMLAD): the
+ * fast sibling of kernels/fully_connected.ts, equal to its `fullyConnectedReference` bit for bit
+ * (test/kernels/fully_connected_dsp.test.ts). compiler/ops/fully_connected.ts chooses it and its
+ * variant from the layer's constants (record fields below) and re-lays out the weights at compile
+ * time (compiler/ops/fully_connected_dsp.ts) in the exact order the loops read them.
+ *
+ * The input depth goes in groups of 4 (k = 4g..4g+3). Activations enter SMLAD as two int16 pairs
+ * per group, xa = (x[4g], x[4g+2]) and xb = (x[4g+1], x[4g+3]) (lo half first): the SXTB16 and
+ * SXTB16 ROR 8 split of one little-endian word. Either staged once per batch row in the scratch
+ * `staged` (2 i32 per group, input offset added, tail group zero-padded; amortized over every
+ * output row), or split from `ld32` words in the loop (only when no input offset remains).
+ * Weights (`weights`, Int32Array): per pass of `rows` output rows, per group, per row, either one
+ * word of 4 int8 (split with SXTB16 / SXTB16 ROR 8 to match xa, xb) or two words of int16 pairs
+ * (filter offset included) in xa, xb order; the tail group is zero-padded; output rows left over
+ * after the passes follow, one row per pass.
+ *
+ * Requantization: `table` (kernels/common/requantize.ts requantizeTable, bias included) where
+ * the compiler proved it exact, else the general path with bias, multipliers and shifts.
+ * Arrays: input [batches, accumDepth], weights (above), bias [outputDepth] (read only with
+ * table 0 and hasBias not 0), multipliers, shifts [outputDepth] (table 0), table [4 *
+ * outputDepth] (table 1), staged scratch [2 * ceil(accumDepth / 4)] (staged 1), output
+ * [batches, outputDepth]. Arrays a variant does not read may be empty.
+ */
+import type { i32 } from "./types.ts";
+import { ld32, smlad, sxtab16, sxtb16, sxtb16r8 } from "./intrinsics.ts";
+import { requantize, requantizeTable, toOutput } from "./common/requantize.ts";
+
+/** `weights16` values: 4 int8 weights per word, or 2 int16 weights per word. */
+export const WEIGHTS_INT8: i32 = 0;
+export const WEIGHTS_INT16: i32 = 1;
+/** `hasBias` value of the folded bias (as kernels/fully_connected.ts BIAS_FOLDED). */
+const BIAS_FOLDED: i32 = 2;
+
+export interface FullyConnectedDspParams {
+  batches: i32;
+  accumDepth: i32;
+  outputDepth: i32;
+  /** -input_zero_point (not added when hasBias is 2: folded into the bias). */
+  inputOffset: i32;
+  outputOffset: i32;
+  actMin: i32;
+  actMax: i32;
+  /** As kernels/fully_connected.ts (0 none, 1 model bias, 2 folded); read only with table 0. */
+  hasBias: i32;
+  /** Output rows per pass: 4 or 2 (rows left over go one at a time). */
+  rows: i32;
+  /** WEIGHTS_INT8 or WEIGHTS_INT16. */
+  weights16: i32;
+  /** 1: activations staged as int16 pairs in `staged`; 0: ld32 + SXTB16 in the loop (input offset 0). */
+  staged: i32;
+  /** 1: cheap requantization from `table`; 0: requantize with bias, multipliers, shifts. */
+  table: i32;
+}
+
+/** acc plus the 4 MACs of one weight group at word `at` with the activation pairs xa, xb. */
+function macGroup(acc: i32, weights: Int32Array, at: i32, weights16: i32, xa: i32, xb: i32): i32 {
+  if (weights16 === WEIGHTS_INT16) {
+    return smlad(weights[at + 1], xb, smlad(weights[at], xa, acc));
+  }
+  const w: i32 = weights[at];
+  return smlad(sxtb16r8(w), xb, smlad(sxtb16(w), xa, acc));
+}
+
+/** The int16 pair (lo, hi) of the tail group's activations at k = 4g + j and 4g + j + 2 (0 past the depth). */
+function tailPair(p: FullyConnectedDspParams, input: Int8Array, inBase: i32, k: i32, xOff: i32): i32 {
+  let lo: i32 = 0;
+  let hi: i32 = 0;
+  if (k < p.accumDepth) {
+    lo = input[inBase + k] + xOff;
+  }
+  if (k + 2 < p.accumDepth) {
+    hi = input[inBase + k + 2] + xOff;
+  }
+  return ((lo & 0xffff) | (hi << 16)) | 0;
+}
+
+/** Stages batch row `inBase` as int16 pairs: staged[2g] = xa, staged[2g + 1] = xb, offset added. */
+function stage(p: FullyConnectedDspParams, input: Int8Array, inBase: i32, xOff: i32, staged: Int32Array): void {
+  const full: i32 = p.accumDepth >> 2;
+  if (xOff === 0) {
+    for (let g: i32 = 0; g < full; g++) {
+      const w: i32 = ld32(input, inBase + 4 * g);
+      staged[2 * g] = sxtb16(w);
+      staged[2 * g + 1] = sxtb16r8(w);
+    }
+  } else {
+    const off2: i32 = ((xOff & 0xffff) | (xOff << 16)) | 0;
+    for (let g: i32 = 0; g < full; g++) {
+      const w: i32 = ld32(input, inBase + 4 * g);
+      staged[2 * g] = sxtab16(off2, w);
+      staged[2 * g + 1] = sxtab16(off2, w >> 8);
+    }
+  }
+  if ((p.accumDepth & 3) !== 0) {
+    staged[2 * full] = tailPair(p, input, inBase, 4 * full, xOff);
+    staged[2 * full + 1] = tailPair(p, input, inBase, 4 * full + 1, xOff);
+  }
+}
+
+/** The output value of channel `oc`'s accumulator: bias, requantization, zero point and clamp. */
+function finish(
+  p: FullyConnectedDspParams, acc: i32, oc: i32, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array, table: Int32Array,
+): i32 {
+  if (p.table !== 0) {
+    return toOutput(requantizeTable(acc, table, 4 * oc), p.outputOffset, p.actMin, p.actMax);
+  }
+  return toOutput(requantize(acc, oc, p.hasBias, bias, multipliers, shifts), p.outputOffset, p.actMin, p.actMax);
+}
+
+/** xa of full group g: staged, or the SXTB16 of the input word. */
+function pairA(p: FullyConnectedDspParams, input: Int8Array, inBase: i32, g: i32, staged: Int32Array): i32 {
+  if (p.staged !== 0) {
+    return staged[2 * g];
+  }
+  return sxtb16(ld32(input, inBase + 4 * g));
+}
+
+/** xb of full group g: staged, or the SXTB16 ROR 8 of the input word. */
+function pairB(p: FullyConnectedDspParams, input: Int8Array, inBase: i32, g: i32, staged: Int32Array): i32 {
+  if (p.staged !== 0) {
+    return staged[2 * g + 1];
+  }
+  return sxtb16r8(ld32(input, inBase + 4 * g));
+}
+
+export function fullyConnectedDsp(
+  p: FullyConnectedDspParams,
+  input: Int8Array,
+  weights: Int32Array,
+  bias: Int32Array,
+  multipliers: Int32Array,
+  shifts: Int32Array,
+  table: Int32Array,
+  staged: Int32Array,
+  output: Int8Array,
+): void {
+  let xOff: i32 = p.inputOffset;
+  if (p.hasBias === BIAS_FOLDED) {
+    xOff = 0;
+  }
+  const groups: i32 = (p.accumDepth + 3) >> 2;
+  // Groups the loops run: all when staged (the tail group is zero-padded), else the full ones;
+  // then, unstaged, the tail group (tail 1) from bytes.
+  let loopGroups: i32 = groups;
+  let tail: i32 = 0;
+  if (p.staged === 0) {
+    loopGroups = p.accumDepth >> 2;
+    tail = groups - loopGroups;
+  }
+  // Words per group and row.
+  const wpg: i32 = p.weights16 + 1;
+  for (let b: i32 = 0; b < p.batches; b++) {
+    const inBase: i32 = b * p.accumDepth;
+    const outBase: i32 = b * p.outputDepth;
+    if (p.staged !== 0) {
+      stage(p, input, inBase, xOff, staged);
+    }
+    let oc: i32 = 0;
+    let wi: i32 = 0;
+    if (p.rows === 4) {
+      while (oc + 4 <= p.outputDepth) {
+        let acc0: i32 = 0;
+        let acc1: i32 = 0;
+        let acc2: i32 = 0;
+        let acc3: i32 = 0;
+        for (let g: i32 = 0; g < loopGroups; g++) {
+          const xa: i32 = pairA(p, input, inBase, g, staged);
+          const xb: i32 = pairB(p, input, inBase, g, staged);
+          acc0 = macGroup(acc0, weights, wi, p.weights16, xa, xb);
+          acc1 = macGroup(acc1, weights, wi + wpg, p.weights16, xa, xb);
+          acc2 = macGroup(acc2, weights, wi + 2 * wpg, p.weights16, xa, xb);
+          acc3 = macGroup(acc3, weights, wi + 3 * wpg, p.weights16, xa, xb);
+          wi += 4 * wpg;
+        }
+        if (tail !== 0) {
+          const ta: i32 = tailPair(p, input, inBase, 4 * loopGroups, 0);
+          const tb: i32 = tailPair(p, input, inBase, 4 * loopGroups + 1, 0);
+          acc0 = macGroup(acc0, weights, wi, p.weights16, ta, tb);
+          acc1 = macGroup(acc1, weights, wi + wpg, p.weights16, ta, tb);
+          acc2 = macGroup(acc2, weights, wi + 2 * wpg, p.weights16, ta, tb);
+          acc3 = macGroup(acc3, weights, wi + 3 * wpg, p.weights16, ta, tb);
+          wi += 4 * wpg;
+        }
+        output[outBase + oc] = finish(p, acc0, oc, bias, multipliers, shifts, table);
+        output[outBase + oc + 1] = finish(p, acc1, oc + 1, bias, multipliers, shifts, table);
+        output[outBase + oc + 2] = finish(p, acc2, oc + 2, bias, multipliers, shifts, table);
+        output[outBase + oc + 3] = finish(p, acc3, oc + 3, bias, multipliers, shifts, table);
+        oc += 4;
+      }
+    } else {
+      while (oc + 2 <= p.outputDepth) {
+        let acc0: i32 = 0;
+        let acc1: i32 = 0;
+        for (let g: i32 = 0; g < loopGroups; g++) {
+          const xa: i32 = pairA(p, input, inBase, g, staged);
+          const xb: i32 = pairB(p, input, inBase, g, staged);
+          acc0 = macGroup(acc0, weights, wi, p.weights16, xa, xb);
+          acc1 = macGroup(acc1, weights, wi + wpg, p.weights16, xa, xb);
+          wi += 2 * wpg;
+        }
+        if (tail !== 0) {
+          const ta: i32 = tailPair(p, input, inBase, 4 * loopGroups, 0);
+          const tb: i32 = tailPair(p, input, inBase, 4 * loopGroups + 1, 0);
+          acc0 = macGroup(acc0, weights, wi, p.weights16, ta, tb);
+          acc1 = macGroup(acc1, weights, wi + wpg, p.weights16, ta, tb);
+          wi += 2 * wpg;
+        }
+        output[outBase + oc] = finish(p, acc0, oc, bias, multipliers, shifts, table);
+        output[outBase + oc + 1] = finish(p, acc1, oc + 1, bias, multipliers, shifts, table);
+        oc += 2;
+      }
+    }
+    while (oc < p.outputDepth) {
+      let acc: i32 = 0;
+      for (let g: i32 = 0; g < loopGroups; g++) {
+        acc = macGroup(acc, weights, wi, p.weights16, pairA(p, input, inBase, g, staged), pairB(p, input, inBase, g, staged));
+        wi += wpg;
+      }
+      if (tail !== 0) {
+        const ta: i32 = tailPair(p, input, inBase, 4 * loopGroups, 0);
+        const tb: i32 = tailPair(p, input, inBase, 4 * loopGroups + 1, 0);
+        acc = macGroup(acc, weights, wi, p.weights16, ta, tb);
+        wi += wpg;
+      }
+      output[outBase + oc] = finish(p, acc, oc, bias, multipliers, shifts, table);
+      oc++;
+    }
+  }
+}
