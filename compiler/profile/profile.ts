@@ -10,6 +10,10 @@
  * dispatch's hooks, compiler/build/interpreter/dispatch.ts), mapped back here to the step's graph op.
  * Negative keys are wrappers (interpreter mode's single `interpret()` step) and are not layers.
  *
+ * Each layer shows its MACs per instruction and the kernel variant its lowering chose
+ * (KernelCall.variant, "-" when the kernel has one variant); the totals give MACs per instruction
+ * of the whole inference and of the layer sum.
+ *
  * Invariants: each layer's MACs are the sum of its kernel calls' `macs` (compiler/ops); the
  * layer sum is compared with the unprofiled whole count (`sumVsWholePercent`), and the profiled
  * whole count minus the layer sum (`unattributed`) is what runs outside every layer: the hooks
@@ -54,6 +58,8 @@ export interface LayerProfile {
   macs: number;
   /** MACs per instruction, null when the layer ran no measured instructions. */
   macsPerInstruction: number | null;
+  /** The kernel variants its calls chose (KernelCall.variant, distinct, "; "-joined), "-" when none says. */
+  variant: string;
 }
 
 export interface ProfileReport {
@@ -160,7 +166,7 @@ export async function profileModel(graph: Graph, opts: ProfileOptions = {}): Pro
       const macs = l.calls.reduce((s, c) => s + c.macs, 0);
       return {
         op: l.op.index, opcode: l.op.opcode, steps: l.calls.length, instructions, share: 0, macs,
-        macsPerInstruction: instructions > 0 ? macs / instructions : null,
+        macsPerInstruction: instructions > 0 ? macs / instructions : null, variant: variantOf(l.calls),
       };
     });
   const layerSum = layers.reduce((s, l) => s + l.instructions, 0);
@@ -185,6 +191,12 @@ export async function profileModel(graph: Graph, opts: ProfileOptions = {}): Pro
   };
 }
 
+/** The distinct variants of an op's calls, "; "-joined, or "-" when no call names one. */
+export function variantOf(calls: readonly { variant?: string }[]): string {
+  const names = [...new Set(calls.map((c) => c.variant).filter((v): v is string => v !== undefined))];
+  return names.length > 0 ? names.join("; ") : "-";
+}
+
 const pad = (s: string, n: number, right = false): string => (right ? s.padEnd(n) : s.padStart(n));
 
 /** The report as a text table (what `mote profile` prints without --json). */
@@ -193,10 +205,10 @@ export function formatProfile(r: ProfileReport): string {
   lines.push(`model ${r.model}, mode ${r.mode}${r.mode === "codegen" ? `, specialize ${r.specialize ? "on" : "off"}` : ""}, plan ${r.plan}, board ${r.board}`);
   lines.push("instructions executed on QEMU -icount (SysTick ticks x 40), per layer from a -DMOTE_PROFILE build");
   lines.push("");
-  const head = `${pad("op", 4)}  ${pad("opcode", 20, true)} ${pad("instructions", 13)} ${pad("share", 7)} ${pad("MACs", 11)} ${pad("MACs/instr", 10)}`;
+  const head = `${pad("op", 4)}  ${pad("opcode", 20, true)} ${pad("instructions", 13)} ${pad("share", 7)} ${pad("MACs", 11)} ${pad("MACs/instr", 10)}  variant`;
   lines.push(head, "-".repeat(head.length));
   const row = (l: LayerProfile): string =>
-    `${pad(String(l.op), 4)}  ${pad(l.opcode, 20, true)} ${pad(String(l.instructions), 13)} ${pad(l.share.toFixed(1) + "%", 7)} ${pad(String(l.macs), 11)} ${pad(l.macsPerInstruction === null ? "-" : l.macsPerInstruction.toFixed(3), 10)}`;
+    `${pad(String(l.op), 4)}  ${pad(l.opcode, 20, true)} ${pad(String(l.instructions), 13)} ${pad(l.share.toFixed(1) + "%", 7)} ${pad(String(l.macs), 11)} ${pad(l.macsPerInstruction === null ? "-" : l.macsPerInstruction.toFixed(3), 10)}  ${l.variant}`;
   for (const l of r.layers) lines.push(row(l));
   lines.push("");
   lines.push(`top ${r.top.length} layers: ${r.top.map((l) => `op ${l.op} ${l.opcode} ${l.share.toFixed(1)}%`).join(", ")}`);
@@ -204,6 +216,6 @@ export function formatProfile(r: ProfileReport): string {
   lines.push(`whole inference    ${pad(String(r.wholeInstructions), 12)}  (plain build; the profiling build: ${r.wholeProfiled})`);
   lines.push(`sum vs whole       ${pad((r.sumVsWholePercent >= 0 ? "+" : "") + r.sumVsWholePercent.toFixed(2) + "%", 12)}`);
   lines.push(`outside layers     ${pad(String(r.unattributed), 12)}  (${r.mode === "interpreter" ? "interpreter loop, dispatch and hooks" : "hooks"}, profiling build)`);
-  lines.push(`MACs ${r.macs}, ${r.macsPerInstruction.toFixed(3)} MACs/instruction`);
+  lines.push(`MACs ${r.macs}, ${r.macsPerInstruction.toFixed(3)} MACs/instruction (whole inference), ${(r.layerSum > 0 ? r.macs / r.layerSum : 0).toFixed(3)} in the layers`);
   return lines.join("\n") + "\n";
 }

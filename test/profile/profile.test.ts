@@ -11,7 +11,9 @@ import { describe, expect, it } from "vitest";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { buildInterpreter } from "../../compiler/pipeline.ts";
 import { emitCLibrary } from "../../compiler/emit/c/model.ts";
-import { keyToOp, parseLayerLines, profileModel } from "../../compiler/profile/profile.ts";
+import {
+  formatProfile, keyToOp, parseLayerLines, profileModel, variantOf, type LayerProfile, type ProfileReport,
+} from "../../compiler/profile/profile.ts";
 import { REPO, needShared, needTarget, sharedFile } from "../support/shared.ts";
 
 const ad01 = needShared("models/ad01_int8.tflite");
@@ -21,6 +23,32 @@ describe("profile lines", () => {
   it("parses layer lines, summing repeated keys, ignoring the rest", () => {
     const m = parseLayerLines("instructions: 100\nstack: 8\nlayer 3: 40\nlayer -1: 80\nlayer 3: 120\nlayer x: 5\nerror: no\n");
     expect([...m]).toEqual([[3, 160], [-1, 80]]);
+  });
+});
+
+describe("profile table", () => {
+  it("names each layer's kernel variant, '-' when no call names one, distinct ones joined", () => {
+    expect(variantOf([])).toBe("-");
+    expect(variantOf([{}, {}])).toBe("-");
+    expect(variantOf([{ variant: "a" }, {}, { variant: "a" }, { variant: "b" }])).toBe("a; b");
+  });
+
+  it("prints MACs/instruction and the variant per layer, and the totals", () => {
+    const layer = (op: number, instructions: number, macs: number, variant: string): LayerProfile => ({
+      op, opcode: "FULLY_CONNECTED", steps: 1, instructions, share: (100 * instructions) / 3000, macs,
+      macsPerInstruction: instructions > 0 ? macs / instructions : null, variant,
+    });
+    const layers = [layer(0, 2000, 4000, "smlad 4 rows, int8 w, staged x, cheap requant"), layer(1, 1000, 500, "-")];
+    const r: ProfileReport = {
+      model: "m", mode: "codegen", plan: "default", specialize: true, board: "qemu-mps2-an500", layers, top: layers,
+      layerSum: 3000, wholeInstructions: 3100, wholeProfiled: 3200, unattributed: 200, sumVsWholePercent: -3.2258,
+      macs: 4500, macsPerInstruction: 4500 / 3100,
+    };
+    const text = formatProfile(r);
+    expect(text).toMatch(/^ +op +opcode +instructions +share +MACs +MACs\/instr +variant$/m);
+    expect(text).toMatch(/^ +0 +FULLY_CONNECTED +2000 +66\.7% +4000 +2\.000 +smlad 4 rows, int8 w, staged x, cheap requant$/m);
+    expect(text).toMatch(/^ +1 +FULLY_CONNECTED +1000 +33\.3% +500 +0\.500 +-$/m);
+    expect(text).toContain("MACs 4500, 1.452 MACs/instruction (whole inference), 1.500 in the layers");
   });
 });
 
@@ -63,7 +91,7 @@ describe.skipIf(ad01.skip || qemu.skip)("mote profile command", () => {
   it("prints the per-layer table, the top layers and the sum against the whole count", () => {
     const r = mote(model, "--top", "2");
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^ +9 +FULLY_CONNECTED +\d+ +[\d.]+% +81920 +0\.\d{3}$/m);
+    expect(r.stdout).toMatch(/^ +9 +FULLY_CONNECTED +\d+ +[\d.]+% +81920 +\d\.\d{3} +\S.*$/m);
     expect(r.stdout).toMatch(/^top 2 layers: op \d+ FULLY_CONNECTED [\d.]+%, op \d+ FULLY_CONNECTED [\d.]+%$/m);
     expect(r.stdout).toMatch(/^sum vs whole +[+-]0\.\d\d%$/m);
   }, 120_000);
