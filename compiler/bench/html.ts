@@ -22,6 +22,7 @@ import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { SHARED_DIR, type BenchResults, type BenchRow } from "./bench.ts";
 import { CONFIGS, CONFIG_NAMES } from "./configs.ts";
+import { CMSIS_GOALS, cmsisRatios, ratioCell } from "./table.ts";
 import { loadModel } from "../import/tflite/import.ts";
 import { buildFor } from "../pipeline.ts";
 import { memoryTimelineSvg } from "../report/timeline.ts";
@@ -166,6 +167,18 @@ function resultsTable(results: BenchResults): string {
   return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
+/** Per model, the full Mote / TFLM+CMSIS-NN in instructions, peak SRAM and flash, against issue 10's goals. */
+function cmsisTable(results: BenchResults): string {
+  const g = CMSIS_GOALS;
+  const head = ["model", `instructions (goal ≤ ${g.instructions.toFixed(2)})`, `peak SRAM (goal ≤ ${g.peak_sram.toFixed(2)})`, `flash (goal ≤ ${g.flash.toFixed(2)})`];
+  const rows = modelsOf(results).map((m) => {
+    const r = cmsisRatios(results, m);
+    const cells = [m, ratioCell(r?.instructions, g.instructions), ratioCell(r?.peak_sram, g.peak_sram), ratioCell(r?.flash, g.flash)];
+    return `<tr class="mote">${cells.map((c, i) => `<td${i >= 1 ? ' class="num"' : ""}>${esc(c)}</td>`).join("")}</tr>`;
+  });
+  return `<table class="cmsis"><caption>Full Mote / TFLM+CMSIS-NN</caption><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
 /** Where the full Mote's gain over the interpreter comes from, layer by layer. */
 function gainSection(model: string, entries: ProfileEntry[]): string {
   const base = entries.find((e) => e.config === PROFILED_CONFIGS[0])?.profile;
@@ -226,6 +239,7 @@ export async function renderReportHtml(input: HtmlReportInput): Promise<string> 
     "Instructions per inference, per model and configuration; TFLM reference and TFLM+CMSIS-NN from anchors.json (log scale)."));
   parts.push(figure(await specToSvg(perConfigSpec(results, "peak_sram_bytes", "Peak SRAM", "peak SRAM bytes (log)")), next(),
     "Peak SRAM (static RAM with the arena, plus stack), per model and configuration, against TFLM (log scale)."));
+  parts.push(cmsisTable(results));
   parts.push(resultsTable(results));
 
   parts.push(`<h2>Per layer: interpreter vs codegen</h2>`);

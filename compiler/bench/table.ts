@@ -6,6 +6,10 @@
  * Speed-ups are ratios of instruction counts: other / this row, so above 1 means this row runs
  * fewer instructions. "vs previous config" compares with the row above in the ablation order;
  * "vs TFLM+CMSIS-NN" with anchors.json's tflm_cmsis_nn row of the same model.
+ *
+ * The summary also gives, per model, the full Mote's instructions, peak SRAM and flash divided
+ * by TFLM+CMSIS-NN's (`cmsisRatios`; below 1 = Mote smaller), against issue 10's goals
+ * (`CMSIS_GOALS`: at most 0.5x the instructions, 0.6x the peak SRAM, 1x the flash).
  */
 import type { BenchResults, BenchRow } from "./bench.ts";
 import { CONFIGS } from "./configs.ts";
@@ -74,26 +78,60 @@ export function renderResultsMd(results: BenchResults): string {
 const rowOf = (results: BenchResults, model: string, config: string): BenchRow | undefined =>
   results.rows.find((r) => r.model === model && r.config === config);
 
+/** The full Mote configuration: the one compared with TFLM+CMSIS-NN. */
+export const FULL_MOTE = "codegen+plan+specialize";
+
+/** Issue 10's acceptance: the full Mote at most this fraction of TFLM+CMSIS-NN's figure. */
+export const CMSIS_GOALS = { instructions: 0.5, peak_sram: 0.6, flash: 1.0 } as const;
+
+export interface CmsisRatios {
+  instructions: number;
+  peak_sram: number;
+  flash: number;
+}
+
+/** The full Mote's instructions, peak SRAM and flash over TFLM+CMSIS-NN's for `model`, or null without both rows. */
+export function cmsisRatios(results: BenchResults, model: string): CmsisRatios | null {
+  const full = rowOf(results, model, FULL_MOTE);
+  const cmsis = rowOf(results, model, "tflm_cmsis_nn");
+  if (!full || !cmsis || !cmsis.instructions || !cmsis.peak_sram_bytes || !cmsis.flash_bytes) return null;
+  return {
+    instructions: full.instructions / cmsis.instructions,
+    peak_sram: full.peak_sram_bytes / cmsis.peak_sram_bytes,
+    flash: full.flash_bytes / cmsis.flash_bytes,
+  };
+}
+
+/** A ratio cell: two decimals, then ✓ when within `goal`, ✗ when not. */
+export function ratioCell(ratio: number | undefined, goal: number): string {
+  if (ratio === undefined) return "—";
+  return `${ratio.toFixed(2)} ${ratio <= goal ? "✓" : "✗"}`;
+}
+
 /**
  * Per model, what each step of the ablation buys: speed-up of each step (instructions), arena
- * saved by planning, and the full Mote against TFLM (reference and CMSIS-NN) in instructions and
- * peak SRAM. Blank ("—") where a row is missing.
+ * saved by planning, the full Mote's speed-up over TFLM's reference kernels, and the full Mote /
+ * TFLM+CMSIS-NN in instructions, peak SRAM and flash against the goals (cmsisRatios). Blank
+ * ("—") where a row is missing.
  */
 export function renderSummary(results: BenchResults): string {
   const models = [...new Set(results.rows.map((r) => r.model))];
+  const g = CMSIS_GOALS;
   const lines = [
-    "| model | codegen vs interpreter | plan: arena | specialize vs codegen+plan | Mote vs interpreter | Mote vs TFLM reference | Mote vs TFLM+CMSIS-NN | peak SRAM, Mote / TFLM+CMSIS-NN | flash, Mote / TFLM+CMSIS-NN |",
+    "| model | codegen vs interpreter | plan: arena | specialize vs codegen+plan | Mote vs interpreter | Mote vs TFLM reference | " +
+      `instructions, Mote / TFLM+CMSIS-NN (goal ≤ ${g.instructions.toFixed(2)}) | peak SRAM, Mote / TFLM+CMSIS-NN (goal ≤ ${g.peak_sram.toFixed(2)}) | ` +
+      `flash, Mote / TFLM+CMSIS-NN (goal ≤ ${g.flash.toFixed(2)}) |`,
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const m of models) {
     const get = (c: string) => rowOf(results, m, c);
-    const [interp, cg, plan, full, ref, cmsis] = ["interpreter", "codegen", "codegen+plan", "codegen+plan+specialize", "tflm_reference", "tflm_cmsis_nn"].map(get);
+    const [interp, cg, plan, full, ref] = ["interpreter", "codegen", "codegen+plan", FULL_MOTE, "tflm_reference"].map(get);
     const sp = (a?: BenchRow, b?: BenchRow) => (a && b ? speedup(a.instructions, b.instructions) : "—");
-    const frac = (a?: number, b?: number) => (a !== undefined && b ? `${((100 * a) / b).toFixed(0)} %` : "—");
     const arena = cg && plan ? `${int(cg.arena_bytes)} → ${int(plan.arena_bytes)}` : "—";
+    const r = cmsisRatios(results, m);
     lines.push(
-      `| ${m} | ${sp(interp, cg)} | ${arena} | ${sp(plan, full)} | ${sp(interp, full)} | ${sp(ref, full)} | ${sp(cmsis, full)} | ` +
-        `${frac(full?.peak_sram_bytes, cmsis?.peak_sram_bytes)} | ${frac(full?.flash_bytes, cmsis?.flash_bytes)} |`,
+      `| ${m} | ${sp(interp, cg)} | ${arena} | ${sp(plan, full)} | ${sp(interp, full)} | ${sp(ref, full)} | ` +
+        `${ratioCell(r?.instructions, g.instructions)} | ${ratioCell(r?.peak_sram, g.peak_sram)} | ${ratioCell(r?.flash, g.flash)} |`,
     );
   }
   return lines.join("\n");

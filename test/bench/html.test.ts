@@ -57,6 +57,9 @@ describe("bench report HTML", () => {
     expect(html).toContain(`against the interpreter's ${interp.instructions.toLocaleString("en")}`);
     expect(html).toContain(`the full Mote runs ${full.instructions.toLocaleString("en")} instructions`);
     expect(html).toContain("tflm_cmsis_nn");
+    // Full Mote / TFLM+CMSIS-NN: 1,822,920 / 583,160 instructions, 860 / 3,904 peak SRAM, 285,700 / 305,440 flash.
+    expect(html).toContain("<caption>Full Mote / TFLM+CMSIS-NN</caption>");
+    expect(html).toMatch(/<td>ad01_int8<\/td><td class="num">3\.13 ✗<\/td><td class="num">0\.22 ✓<\/td><td class="num">0\.94 ✓<\/td>/);
     expect(html).toMatch(/Profile check, interpreter: layer sum [\d,]+ vs whole/);
   });
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { failures, type BenchResults, type BenchRow } from "../../compiler/bench/bench.ts";
 import { CONFIGS, customConfig, selectConfigs } from "../../compiler/bench/configs.ts";
-import { renderTable, tableLines } from "../../compiler/bench/table.ts";
+import { cmsisRatios, ratioCell, renderResultsMd, renderSummary, renderTable, tableLines } from "../../compiler/bench/table.ts";
 import { BEGIN, END, updateDoc } from "../../scripts/gen-results-doc.ts";
 
 function row(config: string, instructions: number, extra: Partial<BenchRow> = {}): BenchRow {
@@ -36,6 +36,24 @@ describe("bench table", () => {
     expect(cells.map((c) => c[5])).toEqual(["0.38×", "0.75×", "0.75×", "1.50×", "0.50×", "1.00×"]);
     expect(cells[0][12]).toBe("yes (4/4)");
     expect(renderTable(results).split("\n")).toHaveLength(2 + results.rows.length);
+  });
+
+  it("gives the full Mote / TFLM+CMSIS-NN per model in instructions, peak SRAM and flash, against the goals", () => {
+    const withCmsis = (cmsis: Partial<BenchRow>): BenchResults => ({
+      ...results, rows: [...results.rows.slice(0, 5), row("tflm_cmsis_nn", 1500, cmsis)],
+    });
+    const r = withCmsis({ peak_sram_bytes: 226, flash_bytes: 5 });
+    expect(cmsisRatios(r, "m")).toEqual({ instructions: 1000 / 1500, peak_sram: 0.5, flash: 6 / 5 });
+    expect(cmsisRatios(r, "other")).toBeNull();
+    const summary = renderSummary(r).split("\n");
+    expect(summary[0]).toContain("| instructions, Mote / TFLM+CMSIS-NN (goal ≤ 0.50) | peak SRAM, Mote / TFLM+CMSIS-NN (goal ≤ 0.60) | flash, Mote / TFLM+CMSIS-NN (goal ≤ 1.00) |");
+    expect(summary[2].split("|").map((c) => c.trim()).slice(-4, -1)).toEqual(["0.67 ✗", "0.50 ✓", "1.20 ✗"]);
+    const met = renderSummary(withCmsis({ instructions: 2000, peak_sram_bytes: 200, flash_bytes: 6 })).split("\n")[2];
+    expect(met.split("|").map((c) => c.trim()).slice(-4, -1)).toEqual(["0.50 ✓", "0.56 ✓", "1.00 ✓"]);
+    expect(renderResultsMd(r)).toContain(summary[2]);
+    expect(ratioCell(undefined, 0.5)).toBe("—");
+    const noCmsis = { ...results, rows: results.rows.slice(0, 5) };
+    expect(renderSummary(noCmsis).split("\n")[2]).toMatch(/\| — \| — \| — \|$/);
   });
 
   it("fails on a configuration that is not bit-exact, and says which inputs", () => {
