@@ -15,6 +15,16 @@
  * (filter offset included) in xa, xb order; the tail group is zero-padded; output rows left over
  * after the passes follow, one row per pass.
  *
+ * Offset-binary int8 weights (WEIGHTS_INT8_OB, staged only, no input offset in the loop): a word
+ * holds a+128, b, c+128, d (k = 4g..4g+3), so its signed halves are exactly H0 = a+128 + 256b and
+ * H1 = c+128 + 256d, and the word AND 0x00ff00ff has halves (a+128, c+128). With the staged pairs
+ * X = (x1 - 127, x3 - 127) against the word and Y = (256x0 - x1 + 127, 256x2 - x3 + 127) against
+ * the AND (both fit int16 for every int8 x), two SMLADs give 256 * (a x0 + b (x1 - 127) + c x2 +
+ * d (x3 - 127)) + 2^15 (x0 + x2): the accumulator starts at -2^15 * (sum of x at even k, from
+ * staging), ends at 256 * the dot product minus 127 * (row's odd-k weight sum), and is shifted
+ * right by 8; the compiler adds 127 * that weight sum to the bias, and proves the dot product
+ * stays below 2^23 in magnitude (compiler/ops/fully_connected_dsp.ts).
+ *
  * Requantization: `table` (kernels/common/requantize.ts requantizeTable, bias included) where
  * the compiler proved it exact, else the general path with bias, multipliers and shifts.
  * Arrays: input [batches, accumDepth], weights (above), bias [outputDepth] (read only with
@@ -26,9 +36,13 @@ import type { i32 } from "./types.ts";
 import { ld32, smlad, sxtab16, sxtb16, sxtb16r8 } from "./intrinsics.ts";
 import { requantize, requantizeTable, toOutput } from "./common/requantize.ts";
 
-/** `weights16` values: 4 int8 weights per word, or 2 int16 weights per word. */
+/**
+ * `weights16` values: 4 int8 weights per word (SXTB16 + SXTB16 ROR 8), 2 int16 weights per word,
+ * or 4 int8 weights per word with bytes 0 and 2 offset binary (one AND per word, header).
+ */
 export const WEIGHTS_INT8: i32 = 0;
 export const WEIGHTS_INT16: i32 = 1;
+export const WEIGHTS_INT8_OB: i32 = 2;
 /** `hasBias` value of the folded bias (as kernels/fully_connected.ts BIAS_FOLDED). */
 const BIAS_FOLDED: i32 = 2;
 
@@ -45,7 +59,7 @@ export interface FullyConnectedDspParams {
   hasBias: i32;
   /** Output rows per pass: 4 or 2 (rows left over go one at a time). */
   rows: i32;
-  /** WEIGHTS_INT8 or WEIGHTS_INT16. */
+  /** WEIGHTS_INT8, WEIGHTS_INT16 or WEIGHTS_INT8_OB. */
   weights16: i32;
   /** 1: activations staged as int16 pairs in `staged`; 0: ld32 + SXTB16 in the loop (input offset 0). */
   staged: i32;
@@ -59,6 +73,9 @@ function macGroup(acc: i32, weights: Int32Array, at: i32, weights16: i32, xa: i3
     return smlad(weights[at + 1], xb, smlad(weights[at], xa, acc));
   }
   const w: i32 = weights[at];
+  if (weights16 === WEIGHTS_INT8_OB) {
+    return smlad(w & 0x00ff00ff, xb, smlad(w, xa, acc));
+  }
   return smlad(sxtb16r8(w), xb, smlad(sxtb16(w), xa, acc));
 }
 
@@ -75,9 +92,41 @@ function tailPair(p: FullyConnectedDspParams, input: Int8Array, inBase: i32, k: 
   return ((lo & 0xffff) | (hi << 16)) | 0;
 }
 
-/** Stages batch row `inBase` as int16 pairs: staged[2g] = xa, staged[2g + 1] = xb, offset added. */
-function stage(p: FullyConnectedDspParams, input: Int8Array, inBase: i32, xOff: i32, staged: Int32Array): void {
+/**
+ * Stages batch row `inBase` as int16 pairs: staged[2g] = xa, staged[2g + 1] = xb, offset added;
+ * for WEIGHTS_INT8_OB the pairs X, Y of the header instead. Returns the accumulators' start:
+ * -2^15 * (sum of x at even k) for WEIGHTS_INT8_OB, else 0.
+ */
+function stage(p: FullyConnectedDspParams, input: Int8Array, inBase: i32, xOff: i32, staged: Int32Array): i32 {
   const full: i32 = p.accumDepth >> 2;
+  if (p.weights16 === WEIGHTS_INT8_OB) {
+    let even: i32 = 0;
+    for (let g: i32 = 0; g < (p.accumDepth + 3) >> 2; g++) {
+      const k: i32 = inBase + 4 * g;
+      let x0: i32 = 0;
+      let x1: i32 = 0;
+      let x2: i32 = 0;
+      let x3: i32 = 0;
+      if (g < full) {
+        x0 = input[k];
+        x1 = input[k + 1];
+        x2 = input[k + 2];
+        x3 = input[k + 3];
+      } else {
+        x0 = input[k];
+        if (4 * g + 1 < p.accumDepth) {
+          x1 = input[k + 1];
+        }
+        if (4 * g + 2 < p.accumDepth) {
+          x2 = input[k + 2];
+        }
+      }
+      staged[2 * g] = (((x1 - 127) & 0xffff) | ((x3 - 127) << 16)) | 0;
+      staged[2 * g + 1] = (((256 * x0 - x1 + 127) & 0xffff) | ((256 * x2 - x3 + 127) << 16)) | 0;
+      even += x0 + x2;
+    }
+    return (0 - (even << 15)) | 0;
+  }
   if (xOff === 0) {
     for (let g: i32 = 0; g < full; g++) {
       const w: i32 = ld32(input, inBase + 4 * g);
@@ -96,16 +145,21 @@ function stage(p: FullyConnectedDspParams, input: Int8Array, inBase: i32, xOff: 
     staged[2 * full] = tailPair(p, input, inBase, 4 * full, xOff);
     staged[2 * full + 1] = tailPair(p, input, inBase, 4 * full + 1, xOff);
   }
+  return 0;
 }
 
 /** The output value of channel `oc`'s accumulator: bias, requantization, zero point and clamp. */
 function finish(
   p: FullyConnectedDspParams, acc: i32, oc: i32, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array, table: Int32Array,
 ): i32 {
-  if (p.table !== 0) {
-    return toOutput(requantizeTable(acc, table, 4 * oc), p.outputOffset, p.actMin, p.actMax);
+  let v: i32 = acc;
+  if (p.weights16 === WEIGHTS_INT8_OB) {
+    v = acc >> 8;
   }
-  return toOutput(requantize(acc, oc, p.hasBias, bias, multipliers, shifts), p.outputOffset, p.actMin, p.actMax);
+  if (p.table !== 0) {
+    return toOutput(requantizeTable(v, table, 4 * oc), p.outputOffset, p.actMin, p.actMax);
+  }
+  return toOutput(requantize(v, oc, p.hasBias, bias, multipliers, shifts), p.outputOffset, p.actMin, p.actMax);
 }
 
 /** xa of full group g: staged, or the SXTB16 of the input word. */
@@ -149,21 +203,25 @@ export function fullyConnectedDsp(
     tail = groups - loopGroups;
   }
   // Words per group and row.
-  const wpg: i32 = p.weights16 + 1;
+  let wpg: i32 = 1;
+  if (p.weights16 === WEIGHTS_INT16) {
+    wpg = 2;
+  }
   for (let b: i32 = 0; b < p.batches; b++) {
     const inBase: i32 = b * p.accumDepth;
     const outBase: i32 = b * p.outputDepth;
+    let start: i32 = 0;
     if (p.staged !== 0) {
-      stage(p, input, inBase, xOff, staged);
+      start = stage(p, input, inBase, xOff, staged);
     }
     let oc: i32 = 0;
     let wi: i32 = 0;
     if (p.rows === 4) {
       while (oc + 4 <= p.outputDepth) {
-        let acc0: i32 = 0;
-        let acc1: i32 = 0;
-        let acc2: i32 = 0;
-        let acc3: i32 = 0;
+        let acc0: i32 = start;
+        let acc1: i32 = start;
+        let acc2: i32 = start;
+        let acc3: i32 = start;
         for (let g: i32 = 0; g < loopGroups; g++) {
           const xa: i32 = pairA(p, input, inBase, g, staged);
           const xb: i32 = pairB(p, input, inBase, g, staged);
@@ -190,8 +248,8 @@ export function fullyConnectedDsp(
       }
     } else {
       while (oc + 2 <= p.outputDepth) {
-        let acc0: i32 = 0;
-        let acc1: i32 = 0;
+        let acc0: i32 = start;
+        let acc1: i32 = start;
         for (let g: i32 = 0; g < loopGroups; g++) {
           const xa: i32 = pairA(p, input, inBase, g, staged);
           const xb: i32 = pairB(p, input, inBase, g, staged);
@@ -212,7 +270,7 @@ export function fullyConnectedDsp(
       }
     }
     while (oc < p.outputDepth) {
-      let acc: i32 = 0;
+      let acc: i32 = start;
       for (let g: i32 = 0; g < loopGroups; g++) {
         acc = macGroup(acc, weights, wi, p.weights16, pairA(p, input, inBase, g, staged), pairB(p, input, inBase, g, staged));
         wi += wpg;

@@ -20,7 +20,7 @@ import { perChannelMultipliers, perTensorConvScale, quantizeMultiplier } from ".
 import { kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelArg, KernelCall, LowerOp, LowerOptions } from "./types.ts";
 import { INTRINSICS } from "../ir/intrinsics.ts";
-import { cheapRequantTable } from "./requant-table.ts";
+import { biasOf } from "./requant-table.ts";
 import { DSP_CONTRACT, chooseFcDsp, fcDspCall } from "./fully_connected_dsp.ts";
 
 /** kernels/fully_connected.ts's array parameters, in order (both entries take the same). */
@@ -107,33 +107,18 @@ export function lowerFullyConnected(graph: Graph, op: Op, opts: LowerOptions = {
   // (or the op option moteDsp forces it: 1 on, 0 off) and the layer fits one of its variants.
   const dsp = intOption(graph, op, "moteDsp", INTRINSICS.has("smlad") ? 1 : 0) !== 0;
   const xOff = params.hasBias === BIAS_FOLDED ? 0 : params.inputOffset;
-  const choice = dsp ? chooseFcDsp(graph, op, xOff, params.filterOffset) : null;
+  const biasConstant = bias === undefined || isConstant(bias);
+  const choice = dsp
+    ? chooseFcDsp(graph, op, { filter: filter.data!, units, depth: accumDepth, xOff, filterOffset: params.filterOffset, biasConstant })
+    : null;
   if (choice !== null) {
-    const table = requantTable(filter.data!, bias, biasArg, units, accumDepth, params, multipliers, shifts);
-    return [fcDspCall({ opIndex: op.index, params, units, ...args, filterData: filter.data!, table, macs }, choice)];
+    const modelBias = !biasConstant ? null : bias === undefined ? () => 0 : biasOf(bias.data, units);
+    return [fcDspCall({
+      opIndex: op.index, params, filterData: filter.data!, units, input: args.input, bias: biasArg, multipliers, shifts,
+      output: args.output, modelBias, macs,
+    }, choice)];
   }
   return [kernelCall("fully_connected", "fullyConnected", FULLY_CONNECTED_SLOTS, params, args, macs)];
-}
-
-/**
- * The cheap requantization table of the layer (compiler/ops/requant-table.ts), with the bias
- * the kernel adds (folded, model or none) inside, or null when it is not proven exact or the
- * bias is not a constant.
- */
-function requantTable(
-  filter: Uint8Array, bias: ReturnType<typeof optionalInput>, biasArg: KernelArg, units: number, depth: number,
-  params: FullyConnectedParams, multipliers: number[], shifts: number[],
-): number[] | null {
-  if (bias !== undefined && !isConstant(bias)) return null;
-  const f = new Int8Array(filter.buffer, filter.byteOffset, units * depth);
-  const modelBias = (oc: number): number => (bias !== undefined ? new DataView(bias.data!.buffer, bias.data!.byteOffset + 4 * oc, 4).getInt32(0, true) : 0);
-  const kernelBias = (oc: number): number => (biasArg.kind === "const" ? biasArg.data[oc] : params.hasBias !== BIAS_NONE ? modelBias(oc) : 0);
-  const absSum = (oc: number): number => {
-    let s = 0;
-    for (let k = 0; k < depth; k++) s += Math.abs(f[oc * depth + k] + params.filterOffset);
-    return s;
-  };
-  return cheapRequantTable(units, kernelBias, modelBias, absSum, params.inputOffset, multipliers, shifts);
 }
 
 /**

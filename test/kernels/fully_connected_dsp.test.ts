@@ -1,11 +1,11 @@
 /**
  * @fileoverview FULLY_CONNECTED with SMLAD (kernels/fully_connected_dsp.ts, lowered by
  * compiler/ops/fully_connected.ts + fully_connected_dsp.ts) == fullyConnectedReference, on every
- * variant: 4 or 2 rows per pass, int8 or int16 weights, staged or ld32 activations, the cheap or
+ * variant: 4 or 2 rows per pass, int8 (SXTB16 or offset-binary) or int16 weights, staged or ld32 activations, the cheap or
  * the general requantization, over shapes that hit the edges (depth not a multiple of 4, one
  * row, odd rows, batch > 1, with and without bias, filter offset, shift 0 and positive shifts).
  *
- * The variant is forced through the op options (moteDsp, moteFcRows, moteFcWeights16,
+ * The variant is forced through the op options (moteDsp, moteFcRows, moteFcWeights,
  * moteFcStaged). ts always; wasm and host C once the compiler has the DSP intrinsics
  * (compiler/ir/intrinsics.ts has smlad). "the random cases cover every variant" checks the
  * draws do reach each one.
@@ -38,7 +38,7 @@ interface Case {
 
 const variantArb: fc.Arbitrary<Variant> = fc.record({
   rows: fc.constantFrom(4, 2),
-  weights16: fc.constantFrom(0, 1),
+  weights16: fc.constantFrom(0, 1, 2),
   staged: fc.constantFrom(0, 1),
 });
 
@@ -65,7 +65,7 @@ const caseArb: fc.Arbitrary<Case> = fc.record({ spec: specArb, variant: variantA
 function graphOf(c: Case): Graph {
   const graph = syntheticGraph(c.spec);
   graph.ops[0].options = {
-    ...graph.ops[0].options, moteDsp: 1, moteFcRows: c.variant.rows, moteFcWeights16: c.variant.weights16, moteFcStaged: c.variant.staged,
+    ...graph.ops[0].options, moteDsp: 1, moteFcRows: c.variant.rows, moteFcWeights: c.variant.weights16, moteFcStaged: c.variant.staged,
   };
   return graph;
 }
@@ -88,7 +88,8 @@ function features(c: Case): string[] {
   const call = lowerGraph(graphOf(c))[0].calls[0];
   if (call.fn !== "fullyConnectedDsp") return [`not dsp: ${call.fn}`];
   const p = call.params;
-  const out = [`rows ${p.rows}`, `weights16 ${p.weights16}`, `staged ${p.staged}`, `table ${p.table}`, `hasBias ${p.hasBias}`];
+  const asked = c.variant.weights16 === 2 && p.weights16 !== 2 ? ["offset-binary asked, not allowed"] : [];
+  const out = [...asked, `rows ${p.rows}`, `weights16 ${p.weights16}`, `staged ${p.staged}`, `table ${p.table}`, `hasBias ${p.hasBias}`];
   if (p.accumDepth % 4 !== 0) out.push("depth % 4");
   if (p.accumDepth < 4) out.push("depth < 4");
   if (p.outputDepth === 1) out.push("1 row");
@@ -121,6 +122,25 @@ describe("packFcWeights", () => {
   });
 });
 
+describe("offset-binary int8 weights", () => {
+  it("are chosen only where |dot product| < 2^23 is proven; else int8 with SXTB16, still exact", async () => {
+    for (const [depth, weights] of [[300, 2], [400, 0]]) {
+      const c: Case = {
+        spec: { ...fc.sample(specArb, { seed: 5, numRuns: 1 })[0], depth, units: 3, filterScales: [0.01], filterZeroPoint: 0, batchDims: [1], inputLayout: "flat", inputZeroPoint: 0, hasBias: true, biasInput: false },
+        variant: { rows: 2, weights16: 2, staged: 1 },
+      };
+      const graph = graphOf(c);
+      const filter = graph.tensors[graph.ops[0].inputs[1]];
+      filter.data = new Uint8Array(filter.data!.length).fill(127); // 300 * 127 * 191.5 < 2^23 <= 400 * 127 * 191.5
+      const call = lowerGraph(graph)[0].calls[0];
+      expect(call.params.weights16).toBe(weights);
+      const inputs = [new Uint8Array(depth).fill(127)];
+      const want = (await runModel({ ...graph, ops: [{ ...graph.ops[0], options: {} }] }, inputs, "ts", { reference: true })).outputs;
+      expect((await runModel(graph, inputs, "ts")).outputs).toEqual(want);
+    }
+  });
+});
+
 describe("fullyConnectedDsp == fullyConnectedReference", () => {
   it(`ts, ${RUNS_TS} random cases over every variant`, async () => {
     await fc.assert(fc.asyncProperty(caseArb, (c) => expectEqualsReference(c, ["ts"])), { seed: seedOf("FC DSP", 1), numRuns: RUNS_TS });
@@ -129,7 +149,7 @@ describe("fullyConnectedDsp == fullyConnectedReference", () => {
   it("the random cases cover every variant and edge", () => {
     const seen = new Set(fc.sample(caseArb, { seed: seedOf("FC DSP", 1), numRuns: RUNS_TS }).flatMap(features));
     const expected = [
-      "rows 4", "rows 2", "weights16 0", "weights16 1", "staged 0", "staged 1", "table 0", "table 1", "hasBias 0", "hasBias 1",
+      "rows 4", "rows 2", "weights16 0", "weights16 1", "weights16 2", "offset-binary asked, not allowed", "staged 0", "staged 1", "table 0", "table 1", "hasBias 0", "hasBias 1",
       "hasBias 2", "depth % 4", "depth < 4", "1 row", "odd rows", "passes + leftover rows", "batch > 1", "staged input offset",
       "int16 filter offset", "shift >= 0, table 0",
     ];
@@ -147,11 +167,11 @@ describe("fullyConnectedDsp == fullyConnectedReference", () => {
 });
 
 describe.skipIf(needShared("models/ad01_int8.tflite").skip)("ad01 (100 % FULLY_CONNECTED) with the SMLAD kernel", () => {
-  for (const variant of [{ rows: 4, weights16: 0, staged: 1 }, { rows: 2, weights16: 1, staged: 0 }]) {
+  for (const variant of [{ rows: 4, weights16: 2, staged: 1 }, { rows: 4, weights16: 0, staged: 1 }, { rows: 2, weights16: 1, staged: 0 }]) {
     it(`ts, ${JSON.stringify(variant)}: TFLite Micro's golden output on every input`, async () => {
       const graph = loadModel(sharedFile("models", "ad01_int8.tflite"));
       for (const op of graph.ops) {
-        op.options = { ...op.options, moteDsp: 1, moteFcRows: variant.rows, moteFcWeights16: variant.weights16, moteFcStaged: variant.staged };
+        op.options = { ...op.options, moteDsp: 1, moteFcRows: variant.rows, moteFcWeights: variant.weights16, moteFcStaged: variant.staged };
       }
       expect(lowerGraph(graph).every((l) => l.calls.every((c) => c.fn === "fullyConnectedDsp"))).toBe(true);
       expect(await goldenMismatches(graph, "ad01_int8", [0, 1, 2, 3, 4, 5, 6, 7], "ts")).toEqual([]);
