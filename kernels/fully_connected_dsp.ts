@@ -25,15 +25,19 @@
  * right by 8; the compiler adds 127 * that weight sum to the bias, and proves the dot product
  * stays below 2^23 in magnitude (compiler/ops/fully_connected_dsp.ts).
  *
- * Requantization: `table` (kernels/common/requantize.ts requantizeTable, bias included) where
- * the compiler proved it exact, else the general path with bias, multipliers and shifts.
+ * Requantization (`table`): the cheap one where the compiler proved it exact, from a per-channel
+ * table (REQUANT_TABLE: kernels/common/requantize.ts requantizeTable, bias included) or, when
+ * every channel has the same multiplier and shift (per-tensor weights), from the record's qMult,
+ * qRound, qShift with `table` holding only each channel's bias (REQUANT_UNIFORM: the same
+ * arithmetic with constants the specializer folds); else the general path (REQUANT_GENERAL)
+ * with bias, multipliers and shifts.
  * Arrays: input [batches, accumDepth], weights (above), bias [outputDepth] (read only with
  * table 0 and hasBias not 0), multipliers, shifts [outputDepth] (table 0), table [4 *
- * outputDepth] (table 1), staged scratch [2 * ceil(accumDepth / 4)] (staged 1), output
+ * outputDepth] (REQUANT_TABLE) or [outputDepth] (REQUANT_UNIFORM), staged scratch [2 * ceil(accumDepth / 4)] (staged 1), output
  * [batches, outputDepth]. Arrays a variant does not read may be empty.
  */
 import type { i32 } from "./types.ts";
-import { ld32, smlad, sxtab16, sxtb16, sxtb16r8 } from "./intrinsics.ts";
+import { ld32, rdhm, smlad, sxtab16, sxtb16, sxtb16r8 } from "./intrinsics.ts";
 import { requantize, requantizeTable, toOutput } from "./common/requantize.ts";
 
 /**
@@ -43,6 +47,10 @@ import { requantize, requantizeTable, toOutput } from "./common/requantize.ts";
 export const WEIGHTS_INT8: i32 = 0;
 export const WEIGHTS_INT16: i32 = 1;
 export const WEIGHTS_INT8_OB: i32 = 2;
+/** `table` values (header). */
+export const REQUANT_GENERAL: i32 = 0;
+export const REQUANT_TABLE: i32 = 1;
+export const REQUANT_UNIFORM: i32 = 2;
 /** `hasBias` value of the folded bias (as kernels/fully_connected.ts BIAS_FOLDED). */
 const BIAS_FOLDED: i32 = 2;
 
@@ -55,7 +63,7 @@ export interface FullyConnectedDspParams {
   outputOffset: i32;
   actMin: i32;
   actMax: i32;
-  /** As kernels/fully_connected.ts (0 none, 1 model bias, 2 folded); read only with table 0. */
+  /** As kernels/fully_connected.ts (0 none, 1 model bias, 2 folded); read only with REQUANT_GENERAL. */
   hasBias: i32;
   /** Output rows per pass: 4 or 2 (rows left over go one at a time). */
   rows: i32;
@@ -63,8 +71,12 @@ export interface FullyConnectedDspParams {
   weights16: i32;
   /** 1: activations staged as int16 pairs in `staged`; 0: ld32 + SXTB16 in the loop (input offset 0). */
   staged: i32;
-  /** 1: cheap requantization from `table`; 0: requantize with bias, multipliers, shifts. */
+  /** REQUANT_GENERAL, REQUANT_TABLE or REQUANT_UNIFORM. */
   table: i32;
+  /** REQUANT_UNIFORM: every channel's multiplier, 2^(e-1) and right shift e (else 0). */
+  qMult: i32;
+  qRound: i32;
+  qShift: i32;
 }
 
 /** acc plus the 4 MACs of one weight group at word `at` with the activation pairs xa, xb. */
@@ -156,7 +168,11 @@ function finish(
   if (p.weights16 === WEIGHTS_INT8_OB) {
     v = acc >> 8;
   }
-  if (p.table !== 0) {
+  if (p.table === REQUANT_UNIFORM) {
+    const q: i32 = rdhm((v + table[oc]) | 0, p.qMult);
+    return toOutput((q + (q >> 31) + p.qRound) >> p.qShift, p.outputOffset, p.actMin, p.actMax);
+  }
+  if (p.table === REQUANT_TABLE) {
     return toOutput(requantizeTable(v, table, 4 * oc), p.outputOffset, p.actMin, p.actMax);
   }
   return toOutput(requantize(v, oc, p.hasBias, bias, multipliers, shifts), p.outputOffset, p.actMin, p.actMax);
@@ -222,7 +238,22 @@ export function fullyConnectedDsp(
         let acc1: i32 = start;
         let acc2: i32 = start;
         let acc3: i32 = start;
-        for (let g: i32 = 0; g < loopGroups; g++) {
+        // Two groups per iteration (one loop test per 32 MACs), then the odd one.
+        let g: i32 = 0;
+        while (g + 2 <= loopGroups) {
+          const xa: i32 = pairA(p, input, inBase, g, staged);
+          const xb: i32 = pairB(p, input, inBase, g, staged);
+          const xc: i32 = pairA(p, input, inBase, g + 1, staged);
+          const xd: i32 = pairB(p, input, inBase, g + 1, staged);
+          const w2: i32 = wi + 4 * wpg;
+          acc0 = macGroup(macGroup(acc0, weights, wi, p.weights16, xa, xb), weights, w2, p.weights16, xc, xd);
+          acc1 = macGroup(macGroup(acc1, weights, wi + wpg, p.weights16, xa, xb), weights, w2 + wpg, p.weights16, xc, xd);
+          acc2 = macGroup(macGroup(acc2, weights, wi + 2 * wpg, p.weights16, xa, xb), weights, w2 + 2 * wpg, p.weights16, xc, xd);
+          acc3 = macGroup(macGroup(acc3, weights, wi + 3 * wpg, p.weights16, xa, xb), weights, w2 + 3 * wpg, p.weights16, xc, xd);
+          wi += 8 * wpg;
+          g += 2;
+        }
+        for (; g < loopGroups; g++) {
           const xa: i32 = pairA(p, input, inBase, g, staged);
           const xb: i32 = pairB(p, input, inBase, g, staged);
           acc0 = macGroup(acc0, weights, wi, p.weights16, xa, xb);

@@ -12,7 +12,9 @@
  * `moteFcStaged` (0 or 1).
  */
 import type { Graph, Op } from "../ir/graph.ts";
-import { WEIGHTS_INT16, WEIGHTS_INT8, WEIGHTS_INT8_OB, type FullyConnectedDspParams } from "../../kernels/fully_connected_dsp.ts";
+import {
+  REQUANT_GENERAL, REQUANT_TABLE, REQUANT_UNIFORM, WEIGHTS_INT16, WEIGHTS_INT8, WEIGHTS_INT8_OB, type FullyConnectedDspParams,
+} from "../../kernels/fully_connected_dsp.ts";
 import { BIAS_FOLDED, BIAS_NONE, type FullyConnectedParams } from "../../kernels/fully_connected.ts";
 import { cheapRequantTable } from "./requant-table.ts";
 import { intOption, opError } from "./operands.ts";
@@ -164,12 +166,16 @@ export function fcDspCall(l: FcLayer, choice: FcDspChoice): KernelCall {
     hasBias = BIAS_FOLDED;
     bias = i32Const(`op${l.opIndex}_bias_ob`, Array.from({ length: l.units }, (_, oc) => kernelBias(oc)));
   }
+  // One multiplier and shift for every channel (per-tensor weights): constants in the record, the table keeps the biases.
+  const uniform = table !== null && table.every((v, i) => i % 4 === 0 || v === table[i % 4]);
+  const requant = table === null ? REQUANT_GENERAL : uniform ? REQUANT_UNIFORM : REQUANT_TABLE;
   const params: FullyConnectedDspParams = {
     batches: p.batches, accumDepth: depth, outputDepth: p.outputDepth,
     inputOffset: p.inputOffset, outputOffset: p.outputOffset, actMin: p.actMin, actMax: p.actMax,
-    hasBias, rows: choice.rows, weights16: choice.weights16, staged: choice.staged,
-    table: table !== null ? 1 : 0,
+    hasBias, rows: choice.rows, weights16: choice.weights16, staged: choice.staged, table: requant,
+    qMult: uniform ? table![1] : 0, qRound: uniform ? table![2] : 0, qShift: uniform ? table![3] : 0,
   };
+  const tableData = table === null ? [] : uniform ? table.filter((_, i) => i % 4 === 0) : table;
   const groups = Math.ceil(depth / 4);
   const format = choice.weights16 === WEIGHTS_INT16 ? "int16" : ob ? "int8 offset-binary" : "int8";
   const weights = packFcWeights(l.filterData, l.units, depth, choice.rows, choice.weights16, p.filterOffset);
@@ -179,10 +185,10 @@ export function fcDspCall(l: FcLayer, choice: FcDspChoice): KernelCall {
     bias: table !== null ? ABSENT : bias,
     multipliers: table !== null ? ABSENT : i32Const(`op${l.opIndex}_multipliers`, l.multipliers),
     shifts: table !== null ? ABSENT : i32Const(`op${l.opIndex}_shifts`, l.shifts),
-    table: table !== null ? i32Const(`op${l.opIndex}_requant_table`, table) : ABSENT,
+    table: table !== null ? i32Const(`op${l.opIndex}_${uniform ? "bias_requant" : "requant_table"}`, tableData) : ABSENT,
     staged: choice.staged !== 0 ? { kind: "scratch", bytes: 8 * groups, elem: "i32" } : ABSENT,
     output: l.output,
   }, l.macs);
-  call.variant = `smlad ${choice.rows} rows, ${format} w, ${choice.staged !== 0 ? "staged x" : "ld32 x"}, ${table !== null ? "cheap" : "general"} requant`;
+  call.variant = `smlad ${choice.rows} rows, ${format} w, ${choice.staged !== 0 ? "staged x" : "ld32 x"}, ${["general", "cheap table", "cheap uniform"][requant]} requant`;
   return call;
 }

@@ -149,7 +149,7 @@ describe("fullyConnectedDsp == fullyConnectedReference", () => {
   it("the random cases cover every variant and edge", () => {
     const seen = new Set(fc.sample(caseArb, { seed: seedOf("FC DSP", 1), numRuns: RUNS_TS }).flatMap(features));
     const expected = [
-      "rows 4", "rows 2", "weights16 0", "weights16 1", "weights16 2", "offset-binary asked, not allowed", "staged 0", "staged 1", "table 0", "table 1", "hasBias 0", "hasBias 1",
+      "rows 4", "rows 2", "weights16 0", "weights16 1", "weights16 2", "offset-binary asked, not allowed", "staged 0", "staged 1", "table 0", "table 1", "table 2", "hasBias 0", "hasBias 1",
       "hasBias 2", "depth % 4", "depth < 4", "1 row", "odd rows", "passes + leftover rows", "batch > 1", "staged input offset",
       "int16 filter offset", "shift >= 0, table 0",
     ];
