@@ -110,6 +110,13 @@ export interface KFunction {
    */
   inline?: boolean;
   /**
+   * An entry of a DSP kernel (exported by kernels/<op>_dsp.ts): C never inlines it into its caller.
+   * Its loops are blocked to keep accumulators, operands and pointers in r0-r12; inlined into the
+   * long mote_invoke, gcc 12 -O2 spills them (ad01 with kernels/fully_connected_dsp.ts: 382 K
+   * instructions as called functions, 560 K inlined).
+   */
+  noinline?: boolean;
+  /**
    * True for a function the compiler builds itself rather than lowering it from subset source
    * (the interpreter's dispatch): only such a function may hold `profile` statements and `view`
    * or `recordAt` call arguments.

@@ -117,6 +117,8 @@ export function buildProgram(entryFiles: string[]): KernelProgram {
     for (const [name, decl] of kf.functions) {
       const fn = lowerFunction(decl, kirName(kf.stem, name), env);
       if (path.basename(path.dirname(kf.path)) === "common") fn.inline = true; // kernels/common/ (KFunction.inline)
+      // The entries of the DSP kernels, kernels/<op>_dsp.ts (KFunction.noinline).
+      if (kf.stem.endsWith("_dsp") && (decl.modifiers ?? []).some((m) => m.getText(kf.sf) === "export")) fn.noinline = true;
       module.functions.set(fn.name, fn);
     }
     diagnostics.push(...kf.diagnostics, ...env.sink.list);

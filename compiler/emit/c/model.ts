@@ -159,6 +159,17 @@ function emitModelC(program: ModelProgram): string {
   }
   out.push("");
   const noIpa = new Set(program.noIpa ?? []);
+  if (program.functions.some((f) => f.noinline)) {
+    out.push(
+      "/* DSP kernel entries (KFunction.noinline) stay calls: inlined into mote_invoke their blocked loops spill. */",
+      "#if defined(__GNUC__)",
+      "#define MOTE_NOINLINE __attribute__((noinline))",
+      "#else",
+      "#define MOTE_NOINLINE",
+      "#endif",
+      "",
+    );
+  }
   if (noIpa.size > 0) {
     out.push(
       "/* Generic kernels stay generic: no inlining, cloning or constant propagation by the C compiler. */",
@@ -174,7 +185,7 @@ function emitModelC(program: ModelProgram): string {
   }
   // Callees before callers: emit in reverse discovery order with prototypes first.
   // Shared helpers (KFunction.inline) take mote_intrinsics.h's MOTE_INLINE (static inline, always_inline).
-  const decl = (fn: (typeof program.functions)[number]): string => (noIpa.has(fn.name) ? "static MOTE_NOIPA " : fn.inline ? "MOTE_INLINE " : "static ");
+  const decl = (fn: (typeof program.functions)[number]): string => (noIpa.has(fn.name) ? "static MOTE_NOIPA " : fn.inline ? "MOTE_INLINE " : fn.noinline ? "static MOTE_NOINLINE " : "static ");
   for (const fn of program.functions) out.push(`${decl(fn)}${cSignature(fn)};`);
   out.push("");
   for (const fn of program.functions) out.push(emitFunction(fn), "");
