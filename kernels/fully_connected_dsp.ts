@@ -18,12 +18,14 @@
  * Offset-binary int8 weights (WEIGHTS_INT8_OB, staged only, no input offset in the loop): a word
  * holds a+128, b, c+128, d (k = 4g..4g+3), so its signed halves are exactly H0 = a+128 + 256b and
  * H1 = c+128 + 256d, and the word AND 0x00ff00ff has halves (a+128, c+128). With the staged pairs
- * X = (x1 - 127, x3 - 127) against the word and Y = (256x0 - x1 + 127, 256x2 - x3 + 127) against
- * the AND (both fit int16 for every int8 x), two SMLADs give 256 * (a x0 + b (x1 - 127) + c x2 +
- * d (x3 - 127)) + 2^15 (x0 + x2): the accumulator starts at -2^15 * (sum of x at even k, from
- * staging), ends at 256 * the dot product minus 127 * (row's odd-k weight sum), and is shifted
- * right by 8; the compiler adds 127 * that weight sum to the bias, and proves the dot product
- * stays below 2^23 in magnitude (compiler/ops/fully_connected_dsp.ts).
+ * X = (x1 + 129, x3 + 129) against the word and Y = (256x0 - x1 + 127, 256x2 - x3 + 127) against
+ * the AND (both fit int16 for every int8 x; X + Y = 256 (x0 + 1, x2 + 1)), the two SMLADs add
+ * 256 * (a (x0 + 1) + b (x1 + 129) + c (x2 + 1) + d (x3 + 129)) + 128 * (halves of X and Y). The
+ * accumulator starts at minus 128 times the sum of every staged half (from staging), ends at 256
+ * times that shifted dot product and is shifted right by 8; the compiler subtracts the row's
+ * even-k weight sum and 129 times its odd-k weight sum from the bias, and proves the shifted dot
+ * product stays below 2^23 in magnitude (compiler/ops/fully_connected_dsp.ts). Staging is word
+ * arithmetic on x + 128 (the word XOR 0x80808080), with no carry between halves.
  *
  * Requantization (`table`): the cheap one where the compiler proved it exact, from a per-channel
  * table (REQUANT_TABLE: kernels/common/requantize.ts requantizeTable, bias included) or, when
@@ -37,7 +39,7 @@
  * [batches, outputDepth]. Arrays a variant does not read may be empty.
  */
 import type { i32 } from "./types.ts";
-import { ld32, rdhm, smlad, sxtab16, sxtb16, sxtb16r8 } from "./intrinsics.ts";
+import { ld32, rdhm, sat8, smlad, sxtab16, sxtb16, sxtb16r8 } from "./intrinsics.ts";
 import { requantize, requantizeTable, toOutput } from "./common/requantize.ts";
 
 /**
@@ -107,37 +109,42 @@ function tailPair(p: FullyConnectedDspParams, input: Int8Array, inBase: i32, k: 
 /**
  * Stages batch row `inBase` as int16 pairs: staged[2g] = xa, staged[2g + 1] = xb, offset added;
  * for WEIGHTS_INT8_OB the pairs X, Y of the header instead. Returns the accumulators' start:
- * -2^15 * (sum of x at even k) for WEIGHTS_INT8_OB, else 0.
+ * -128 * (sum of the staged halves) for WEIGHTS_INT8_OB, else 0.
  */
 function stage(p: FullyConnectedDspParams, input: Int8Array, inBase: i32, xOff: i32, staged: Int32Array): i32 {
   const full: i32 = p.accumDepth >> 2;
   if (p.weights16 === WEIGHTS_INT8_OB) {
-    let even: i32 = 0;
-    for (let g: i32 = 0; g < (p.accumDepth + 3) >> 2; g++) {
-      const k: i32 = inBase + 4 * g;
-      let x0: i32 = 0;
+    // t: the sum of every staged half (SMLAD against (1, 1)).
+    let t: i32 = 0;
+    for (let g: i32 = 0; g < full; g++) {
+      const w: i32 = ld32(input, inBase + 4 * g);
+      // (x1 + 128, x3 + 128), each in 0..255.
+      const u: i32 = ((w ^ 0x80808080) >> 8) & 0x00ff00ff;
+      const x: i32 = (u + 0x00010001) | 0;
+      // (256 x0, 256 x2) plus (127 - x1, 127 - x3) in 0..255: no carry out of a half.
+      const y: i32 = (((w << 8) & 0xff00ff00) + (0x00ff00ff - u)) | 0;
+      staged[2 * g] = x;
+      staged[2 * g + 1] = y;
+      t = smlad(x, 0x00010001, smlad(y, 0x00010001, t));
+    }
+    if ((p.accumDepth & 3) !== 0) {
+      const k: i32 = inBase + 4 * full;
+      const x0: i32 = input[k];
       let x1: i32 = 0;
       let x2: i32 = 0;
-      let x3: i32 = 0;
-      if (g < full) {
-        x0 = input[k];
+      if (4 * full + 1 < p.accumDepth) {
         x1 = input[k + 1];
-        x2 = input[k + 2];
-        x3 = input[k + 3];
-      } else {
-        x0 = input[k];
-        if (4 * g + 1 < p.accumDepth) {
-          x1 = input[k + 1];
-        }
-        if (4 * g + 2 < p.accumDepth) {
-          x2 = input[k + 2];
-        }
       }
-      staged[2 * g] = (((x1 - 127) & 0xffff) | ((x3 - 127) << 16)) | 0;
-      staged[2 * g + 1] = (((256 * x0 - x1 + 127) & 0xffff) | ((256 * x2 - x3 + 127) << 16)) | 0;
-      even += x0 + x2;
+      if (4 * full + 2 < p.accumDepth) {
+        x2 = input[k + 2];
+      }
+      const x: i32 = ((x1 + 129) | (129 << 16)) | 0;
+      const y: i32 = (((256 * x0 - x1 + 127) & 0xffff) | ((256 * x2 + 127) << 16)) | 0;
+      staged[2 * full] = x;
+      staged[2 * full + 1] = y;
+      t = smlad(x, 0x00010001, smlad(y, 0x00010001, t));
     }
-    return (0 - (even << 15)) | 0;
+    return (0 - (t << 7)) | 0;
   }
   if (xOff === 0) {
     for (let g: i32 = 0; g < full; g++) {
@@ -160,6 +167,14 @@ function stage(p: FullyConnectedDspParams, input: Int8Array, inBase: i32, xOff: 
   return 0;
 }
 
+/** A requantized value plus the output zero point, clamped (one SSAT when the range is all of int8). */
+function clampOut(p: FullyConnectedDspParams, v: i32): i32 {
+  if (p.actMin === -128 && p.actMax === 127) {
+    return sat8((v + p.outputOffset) | 0);
+  }
+  return toOutput(v, p.outputOffset, p.actMin, p.actMax);
+}
+
 /** The output value of channel `oc`'s accumulator: bias, requantization, zero point and clamp. */
 function finish(
   p: FullyConnectedDspParams, acc: i32, oc: i32, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array, table: Int32Array,
@@ -170,12 +185,12 @@ function finish(
   }
   if (p.table === REQUANT_UNIFORM) {
     const q: i32 = rdhm((v + table[oc]) | 0, p.qMult);
-    return toOutput((q + (q >> 31) + p.qRound) >> p.qShift, p.outputOffset, p.actMin, p.actMax);
+    return clampOut(p, (q + (q >> 31) + p.qRound) >> p.qShift);
   }
   if (p.table === REQUANT_TABLE) {
-    return toOutput(requantizeTable(v, table, 4 * oc), p.outputOffset, p.actMin, p.actMax);
+    return clampOut(p, requantizeTable(v, table, 4 * oc));
   }
-  return toOutput(requantize(v, oc, p.hasBias, bias, multipliers, shifts), p.outputOffset, p.actMin, p.actMax);
+  return clampOut(p, requantize(v, oc, p.hasBias, bias, multipliers, shifts));
 }
 
 /** xa of full group g: staged, or the SXTB16 of the input word. */

@@ -40,13 +40,14 @@ export const OB_BOUND = 2 ** 23;
 
 /**
  * Whether offset-binary int8 weights are exact for this layer: the kernel's dot product
- * sum_k w*x - 127 * (sum of w at odd k), x in [-128, 127], stays below OB_BOUND in magnitude.
+ * sum_k w*x + (sum of w at even k) + 129 * (sum of w at odd k), x in [-128, 127], stays below
+ * OB_BOUND in magnitude: |x + 1| <= 128 at even k, |x + 129| <= 256 at odd k.
  */
 export function obExact(filter: Uint8Array, units: number, depth: number): boolean {
   const f = new Int8Array(filter.buffer, filter.byteOffset, units * depth);
   for (let r = 0; r < units; r++) {
     let bound = 0;
-    for (let k = 0; k < depth; k++) bound += Math.abs(f[r * depth + k]) * (k % 2 === 1 ? 255 : 128);
+    for (let k = 0; k < depth; k++) bound += Math.abs(f[r * depth + k]) * (k % 2 === 1 ? 256 : 128);
     if (bound >= OB_BOUND) return false;
   }
   return true;
@@ -141,12 +142,12 @@ export function fcDspCall(l: FcLayer, choice: FcDspChoice): KernelCall {
   const depth = p.accumDepth;
   const f = new Int8Array(l.filterData.buffer, l.filterData.byteOffset, l.units * depth);
   const ob = choice.weights16 === WEIGHTS_INT8_OB;
-  // What the kernel adds to its dot product: the folded or model bias, plus for offset-binary
-  // weights 127 * the row's odd-k weight sum (kernel header).
+  // What the kernel adds to its dot product: the folded or model bias, minus for offset-binary
+  // weights the row's even-k weight sum and 129 times its odd-k weight sum (kernel header).
   const correction = (oc: number): number => {
     let s = 0;
-    if (ob) for (let k = 1; k < depth; k += 2) s += f[oc * depth + k];
-    return 127 * s;
+    if (ob) for (let k = 0; k < depth; k++) s += f[oc * depth + k] * (k % 2 === 1 ? 129 : 1);
+    return -s;
   };
   const given = l.bias;
   const kernelBias = (oc: number): number =>

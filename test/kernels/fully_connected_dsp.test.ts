@@ -131,7 +131,7 @@ describe("offset-binary int8 weights", () => {
       };
       const graph = graphOf(c);
       const filter = graph.tensors[graph.ops[0].inputs[1]];
-      filter.data = new Uint8Array(filter.data!.length).fill(127); // 300 * 127 * 191.5 < 2^23 <= 400 * 127 * 191.5
+      filter.data = new Uint8Array(filter.data!.length).fill(127); // 300 * 127 * 192 < 2^23 <= 400 * 127 * 192
       const call = lowerGraph(graph)[0].calls[0];
       expect(call.params.weights16).toBe(weights);
       const inputs = [new Uint8Array(depth).fill(127)];
