@@ -253,9 +253,32 @@ export function fullyConnectedDsp(
         let acc1: i32 = start;
         let acc2: i32 = start;
         let acc3: i32 = start;
-        // Two groups per iteration (one loop test per 32 MACs), then the odd one.
+        // Four groups per iteration (one loop test per 64 MACs), then two, then one.
         let g: i32 = 0;
-        while (g + 2 <= loopGroups) {
+        while (g + 4 <= loopGroups) {
+          const xa: i32 = pairA(p, input, inBase, g, staged);
+          const xb: i32 = pairB(p, input, inBase, g, staged);
+          const xc: i32 = pairA(p, input, inBase, g + 1, staged);
+          const xd: i32 = pairB(p, input, inBase, g + 1, staged);
+          const w2: i32 = wi + 4 * wpg;
+          acc0 = macGroup(macGroup(acc0, weights, wi, p.weights16, xa, xb), weights, w2, p.weights16, xc, xd);
+          acc1 = macGroup(macGroup(acc1, weights, wi + wpg, p.weights16, xa, xb), weights, w2 + wpg, p.weights16, xc, xd);
+          acc2 = macGroup(macGroup(acc2, weights, wi + 2 * wpg, p.weights16, xa, xb), weights, w2 + 2 * wpg, p.weights16, xc, xd);
+          acc3 = macGroup(macGroup(acc3, weights, wi + 3 * wpg, p.weights16, xa, xb), weights, w2 + 3 * wpg, p.weights16, xc, xd);
+          const xe: i32 = pairA(p, input, inBase, g + 2, staged);
+          const xf: i32 = pairB(p, input, inBase, g + 2, staged);
+          const xg: i32 = pairA(p, input, inBase, g + 3, staged);
+          const xh: i32 = pairB(p, input, inBase, g + 3, staged);
+          const w4: i32 = wi + 8 * wpg;
+          const w6: i32 = wi + 12 * wpg;
+          acc0 = macGroup(macGroup(acc0, weights, w4, p.weights16, xe, xf), weights, w6, p.weights16, xg, xh);
+          acc1 = macGroup(macGroup(acc1, weights, w4 + wpg, p.weights16, xe, xf), weights, w6 + wpg, p.weights16, xg, xh);
+          acc2 = macGroup(macGroup(acc2, weights, w4 + 2 * wpg, p.weights16, xe, xf), weights, w6 + 2 * wpg, p.weights16, xg, xh);
+          acc3 = macGroup(macGroup(acc3, weights, w4 + 3 * wpg, p.weights16, xe, xf), weights, w6 + 3 * wpg, p.weights16, xg, xh);
+          wi += 16 * wpg;
+          g += 4;
+        }
+        if (g + 2 <= loopGroups) {
           const xa: i32 = pairA(p, input, inBase, g, staged);
           const xb: i32 = pairB(p, input, inBase, g, staged);
           const xc: i32 = pairA(p, input, inBase, g + 1, staged);
