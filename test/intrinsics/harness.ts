@@ -206,13 +206,18 @@ export function cProgram(cases: readonly Case[], prelude = ""): string {
 
 /** Compiles (gcc -O2, warnings as errors, plus extraFlags) and runs; results in case order. */
 export function runC(cases: readonly Case[], extraFlags: string[] = []): number[] {
+  return collect(cases, runHostProgram(cProgram(cases), extraFlags));
+}
+
+/** Compiles a C program with host gcc (-O2, warnings as errors, plus extraFlags), runs it, returns stdout. */
+export function runHostProgram(source: string, extraFlags: string[] = []): string {
   const dir = mkdtempSync(path.join(tmpdir(), "mote-intrinsics-"));
   try {
     const src = path.join(dir, "cases.c");
     const exe = path.join(dir, "cases");
-    writeFileSync(src, cProgram(cases));
+    writeFileSync(src, source);
     execFileSync("gcc", ["-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", ...extraFlags, src, "-o", exe]);
-    return collect(cases, execFileSync(exe, { maxBuffer: 1 << 28 }).toString());
+    return execFileSync(exe, { maxBuffer: 1 << 28 }).toString();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -233,7 +238,7 @@ function collect(cases: readonly Case[], stdout: string): number[] {
  * a vector table whose reset handler enables the FPU (the hard-float newlib needs it) and enters
  * newlib's rdimon crt0, and a linker script with code in flash at 0 and data in SRAM.
  */
-const QEMU_PRELUDE = `
+export const QEMU_PRELUDE = `
 extern void _start(void);
 extern char __stack[];
 static void mote_test_hang(void) { for (;;) {} }
@@ -266,12 +271,21 @@ SECTIONS {
 
 /** Builds the batch for Cortex-M7 (ARM_FLAGS, DSP paths on) and runs it in QEMU mps2-an500. */
 export function runQemu(cases: readonly Case[]): number[] {
+  return collect(cases, runQemuProgram(cProgram(cases, QEMU_PRELUDE)));
+}
+
+/**
+ * Builds a C program for Cortex-M7 (ARM_FLAGS) and runs it in QEMU mps2-an500; returns its stdout.
+ * `source` must contain QEMU_PRELUDE after its includes (cProgram's prelude argument does that).
+ * `onElf` gets the image path before the directory is removed (for objdump).
+ */
+export function runQemuProgram(source: string, onElf?: (elf: string) => void): string {
   const dir = mkdtempSync(path.join(tmpdir(), "mote-intrinsics-arm-"));
   try {
     const src = path.join(dir, "cases.c");
     const ld = path.join(dir, "mps2.ld");
     const elf = path.join(dir, "cases.elf");
-    writeFileSync(src, cProgram(cases, QEMU_PRELUDE));
+    writeFileSync(src, source);
     writeFileSync(ld, QEMU_LINKER_SCRIPT);
     execFileSync("arm-none-eabi-gcc", [...ARM_FLAGS, "-std=c11", "--specs=rdimon.specs", "-T", ld, src, "-o", elf]);
     // QEMU makes its stdout non-blocking: writes into a full pipe are dropped, so use a file.
@@ -284,7 +298,8 @@ export function runQemu(cases: readonly Case[]): number[] {
     } finally {
       closeSync(outFd);
     }
-    return collect(cases, readFileSync(outPath, "utf8"));
+    onElf?.(elf);
+    return readFileSync(outPath, "utf8");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
