@@ -41,6 +41,7 @@
 import type { i32 } from "./types.ts";
 import { ld32, rdhm, sat8, smlad, sxtab16, sxtb16, sxtb16r8 } from "./intrinsics.ts";
 import { requantize, requantizeTable, toOutput } from "./common/requantize.ts";
+import { macGroup } from "./common/mac.ts";
 
 /**
  * `weights16` values: 4 int8 weights per word (SXTB16 + SXTB16 ROR 8), 2 int16 weights per word,
@@ -79,18 +80,6 @@ export interface FullyConnectedDspParams {
   qMult: i32;
   qRound: i32;
   qShift: i32;
-}
-
-/** acc plus the 4 MACs of one weight group at word `at` with the activation pairs xa, xb. */
-function macGroup(acc: i32, weights: Int32Array, at: i32, weights16: i32, xa: i32, xb: i32): i32 {
-  if (weights16 === WEIGHTS_INT16) {
-    return smlad(weights[at + 1], xb, smlad(weights[at], xa, acc));
-  }
-  const w: i32 = weights[at];
-  if (weights16 === WEIGHTS_INT8_OB) {
-    return smlad(w & 0x00ff00ff, xb, smlad(w, xa, acc));
-  }
-  return smlad(sxtb16r8(w), xb, smlad(sxtb16(w), xa, acc));
 }
 
 /** The int16 pair (lo, hi) of the tail group's activations at k = 4g + j and 4g + j + 2 (0 past the depth). */
@@ -194,19 +183,100 @@ function finish(
 }
 
 /** xa of full group g: staged, or the SXTB16 of the input word. */
-function pairA(p: FullyConnectedDspParams, input: Int8Array, inBase: i32, g: i32, staged: Int32Array): i32 {
-  if (p.staged !== 0) {
+function pairA(stg: i32, input: Int8Array, inBase: i32, g: i32, staged: Int32Array): i32 {
+  if (stg !== 0) {
     return staged[2 * g];
   }
   return sxtb16(ld32(input, inBase + 4 * g));
 }
 
 /** xb of full group g: staged, or the SXTB16 ROR 8 of the input word. */
-function pairB(p: FullyConnectedDspParams, input: Int8Array, inBase: i32, g: i32, staged: Int32Array): i32 {
-  if (p.staged !== 0) {
+function pairB(stg: i32, input: Int8Array, inBase: i32, g: i32, staged: Int32Array): i32 {
+  if (stg !== 0) {
     return staged[2 * g + 1];
   }
   return sxtb16r8(ld32(input, inBase + 4 * g));
+}
+
+/**
+ * Four output rows oc..oc+3 of batch row inBase: their dot products over the groups (four per
+ * iteration, then two, then one, then the unstaged tail group), requantized into `output`.
+ * `fmt` (a WEIGHTS_* value) and `stg` (p.staged) are passed as constants by the entry.
+ */
+function rows4(
+  p: FullyConnectedDspParams, fmt: i32, stg: i32, input: Int8Array, weights: Int32Array, bias: Int32Array, multipliers: Int32Array,
+  shifts: Int32Array, table: Int32Array, staged: Int32Array, output: Int8Array, inBase: i32, outBase: i32, oc: i32, wi0: i32,
+  start: i32, loopGroups: i32, tail: i32,
+): void {
+  let wpg: i32 = 1;
+  if (fmt === WEIGHTS_INT16) {
+    wpg = 2;
+  }
+  let wi: i32 = wi0;
+    let acc0: i32 = start;
+    let acc1: i32 = start;
+    let acc2: i32 = start;
+    let acc3: i32 = start;
+    // Four groups per iteration (one loop test per 64 MACs), then two, then one.
+    let g: i32 = 0;
+    while (g + 4 <= loopGroups) {
+      const xa: i32 = pairA(stg, input, inBase, g, staged);
+      const xb: i32 = pairB(stg, input, inBase, g, staged);
+      const xc: i32 = pairA(stg, input, inBase, g + 1, staged);
+      const xd: i32 = pairB(stg, input, inBase, g + 1, staged);
+      const w2: i32 = wi + 4 * wpg;
+      acc0 = macGroup(macGroup(acc0, weights, wi, fmt, xa, xb), weights, w2, fmt, xc, xd);
+      acc1 = macGroup(macGroup(acc1, weights, wi + wpg, fmt, xa, xb), weights, w2 + wpg, fmt, xc, xd);
+      acc2 = macGroup(macGroup(acc2, weights, wi + 2 * wpg, fmt, xa, xb), weights, w2 + 2 * wpg, fmt, xc, xd);
+      acc3 = macGroup(macGroup(acc3, weights, wi + 3 * wpg, fmt, xa, xb), weights, w2 + 3 * wpg, fmt, xc, xd);
+      const xe: i32 = pairA(stg, input, inBase, g + 2, staged);
+      const xf: i32 = pairB(stg, input, inBase, g + 2, staged);
+      const xg: i32 = pairA(stg, input, inBase, g + 3, staged);
+      const xh: i32 = pairB(stg, input, inBase, g + 3, staged);
+      const w4: i32 = wi + 8 * wpg;
+      const w6: i32 = wi + 12 * wpg;
+      acc0 = macGroup(macGroup(acc0, weights, w4, fmt, xe, xf), weights, w6, fmt, xg, xh);
+      acc1 = macGroup(macGroup(acc1, weights, w4 + wpg, fmt, xe, xf), weights, w6 + wpg, fmt, xg, xh);
+      acc2 = macGroup(macGroup(acc2, weights, w4 + 2 * wpg, fmt, xe, xf), weights, w6 + 2 * wpg, fmt, xg, xh);
+      acc3 = macGroup(macGroup(acc3, weights, w4 + 3 * wpg, fmt, xe, xf), weights, w6 + 3 * wpg, fmt, xg, xh);
+      wi += 16 * wpg;
+      g += 4;
+    }
+    if (g + 2 <= loopGroups) {
+      const xa: i32 = pairA(stg, input, inBase, g, staged);
+      const xb: i32 = pairB(stg, input, inBase, g, staged);
+      const xc: i32 = pairA(stg, input, inBase, g + 1, staged);
+      const xd: i32 = pairB(stg, input, inBase, g + 1, staged);
+      const w2: i32 = wi + 4 * wpg;
+      acc0 = macGroup(macGroup(acc0, weights, wi, fmt, xa, xb), weights, w2, fmt, xc, xd);
+      acc1 = macGroup(macGroup(acc1, weights, wi + wpg, fmt, xa, xb), weights, w2 + wpg, fmt, xc, xd);
+      acc2 = macGroup(macGroup(acc2, weights, wi + 2 * wpg, fmt, xa, xb), weights, w2 + 2 * wpg, fmt, xc, xd);
+      acc3 = macGroup(macGroup(acc3, weights, wi + 3 * wpg, fmt, xa, xb), weights, w2 + 3 * wpg, fmt, xc, xd);
+      wi += 8 * wpg;
+      g += 2;
+    }
+    for (; g < loopGroups; g++) {
+      const xa: i32 = pairA(stg, input, inBase, g, staged);
+      const xb: i32 = pairB(stg, input, inBase, g, staged);
+      acc0 = macGroup(acc0, weights, wi, fmt, xa, xb);
+      acc1 = macGroup(acc1, weights, wi + wpg, fmt, xa, xb);
+      acc2 = macGroup(acc2, weights, wi + 2 * wpg, fmt, xa, xb);
+      acc3 = macGroup(acc3, weights, wi + 3 * wpg, fmt, xa, xb);
+      wi += 4 * wpg;
+    }
+    if (tail !== 0) {
+      const ta: i32 = tailPair(p, input, inBase, 4 * loopGroups, 0);
+      const tb: i32 = tailPair(p, input, inBase, 4 * loopGroups + 1, 0);
+      acc0 = macGroup(acc0, weights, wi, fmt, ta, tb);
+      acc1 = macGroup(acc1, weights, wi + wpg, fmt, ta, tb);
+      acc2 = macGroup(acc2, weights, wi + 2 * wpg, fmt, ta, tb);
+      acc3 = macGroup(acc3, weights, wi + 3 * wpg, fmt, ta, tb);
+      wi += 4 * wpg;
+    }
+    output[outBase + oc] = finish(p, acc0, oc, bias, multipliers, shifts, table);
+    output[outBase + oc + 1] = finish(p, acc1, oc + 1, bias, multipliers, shifts, table);
+    output[outBase + oc + 2] = finish(p, acc2, oc + 2, bias, multipliers, shifts, table);
+    output[outBase + oc + 3] = finish(p, acc3, oc + 3, bias, multipliers, shifts, table);
 }
 
 export function fullyConnectedDsp(
@@ -246,82 +316,35 @@ export function fullyConnectedDsp(
       start = stage(p, input, inBase, xOff, staged);
     }
     let oc: i32 = 0;
-    let wi: i32 = 0;
     if (p.rows === 4) {
       while (oc + 4 <= p.outputDepth) {
-        let acc0: i32 = start;
-        let acc1: i32 = start;
-        let acc2: i32 = start;
-        let acc3: i32 = start;
-        // Four groups per iteration (one loop test per 64 MACs), then two, then one.
-        let g: i32 = 0;
-        while (g + 4 <= loopGroups) {
-          const xa: i32 = pairA(p, input, inBase, g, staged);
-          const xb: i32 = pairB(p, input, inBase, g, staged);
-          const xc: i32 = pairA(p, input, inBase, g + 1, staged);
-          const xd: i32 = pairB(p, input, inBase, g + 1, staged);
-          const w2: i32 = wi + 4 * wpg;
-          acc0 = macGroup(macGroup(acc0, weights, wi, p.weights16, xa, xb), weights, w2, p.weights16, xc, xd);
-          acc1 = macGroup(macGroup(acc1, weights, wi + wpg, p.weights16, xa, xb), weights, w2 + wpg, p.weights16, xc, xd);
-          acc2 = macGroup(macGroup(acc2, weights, wi + 2 * wpg, p.weights16, xa, xb), weights, w2 + 2 * wpg, p.weights16, xc, xd);
-          acc3 = macGroup(macGroup(acc3, weights, wi + 3 * wpg, p.weights16, xa, xb), weights, w2 + 3 * wpg, p.weights16, xc, xd);
-          const xe: i32 = pairA(p, input, inBase, g + 2, staged);
-          const xf: i32 = pairB(p, input, inBase, g + 2, staged);
-          const xg: i32 = pairA(p, input, inBase, g + 3, staged);
-          const xh: i32 = pairB(p, input, inBase, g + 3, staged);
-          const w4: i32 = wi + 8 * wpg;
-          const w6: i32 = wi + 12 * wpg;
-          acc0 = macGroup(macGroup(acc0, weights, w4, p.weights16, xe, xf), weights, w6, p.weights16, xg, xh);
-          acc1 = macGroup(macGroup(acc1, weights, w4 + wpg, p.weights16, xe, xf), weights, w6 + wpg, p.weights16, xg, xh);
-          acc2 = macGroup(macGroup(acc2, weights, w4 + 2 * wpg, p.weights16, xe, xf), weights, w6 + 2 * wpg, p.weights16, xg, xh);
-          acc3 = macGroup(macGroup(acc3, weights, w4 + 3 * wpg, p.weights16, xe, xf), weights, w6 + 3 * wpg, p.weights16, xg, xh);
-          wi += 16 * wpg;
-          g += 4;
+        // The weight format and staging as constants, so that even a generic build (no
+        // specialization) runs loops without per-group branches.
+        const wi: i32 = oc * groups * wpg;
+        if (p.weights16 === WEIGHTS_INT8_OB) {
+          rows4(p, WEIGHTS_INT8_OB, 1, input, weights, bias, multipliers, shifts, table, staged, output, inBase, outBase, oc, wi, start, loopGroups, tail);
+        } else if (p.staged !== 0) {
+          if (p.weights16 === WEIGHTS_INT16) {
+            rows4(p, WEIGHTS_INT16, 1, input, weights, bias, multipliers, shifts, table, staged, output, inBase, outBase, oc, wi, start, loopGroups, tail);
+          } else {
+            rows4(p, WEIGHTS_INT8, 1, input, weights, bias, multipliers, shifts, table, staged, output, inBase, outBase, oc, wi, start, loopGroups, tail);
+          }
+        } else if (p.weights16 === WEIGHTS_INT16) {
+          rows4(p, WEIGHTS_INT16, 0, input, weights, bias, multipliers, shifts, table, staged, output, inBase, outBase, oc, wi, start, loopGroups, tail);
+        } else {
+          rows4(p, WEIGHTS_INT8, 0, input, weights, bias, multipliers, shifts, table, staged, output, inBase, outBase, oc, wi, start, loopGroups, tail);
         }
-        if (g + 2 <= loopGroups) {
-          const xa: i32 = pairA(p, input, inBase, g, staged);
-          const xb: i32 = pairB(p, input, inBase, g, staged);
-          const xc: i32 = pairA(p, input, inBase, g + 1, staged);
-          const xd: i32 = pairB(p, input, inBase, g + 1, staged);
-          const w2: i32 = wi + 4 * wpg;
-          acc0 = macGroup(macGroup(acc0, weights, wi, p.weights16, xa, xb), weights, w2, p.weights16, xc, xd);
-          acc1 = macGroup(macGroup(acc1, weights, wi + wpg, p.weights16, xa, xb), weights, w2 + wpg, p.weights16, xc, xd);
-          acc2 = macGroup(macGroup(acc2, weights, wi + 2 * wpg, p.weights16, xa, xb), weights, w2 + 2 * wpg, p.weights16, xc, xd);
-          acc3 = macGroup(macGroup(acc3, weights, wi + 3 * wpg, p.weights16, xa, xb), weights, w2 + 3 * wpg, p.weights16, xc, xd);
-          wi += 8 * wpg;
-          g += 2;
-        }
-        for (; g < loopGroups; g++) {
-          const xa: i32 = pairA(p, input, inBase, g, staged);
-          const xb: i32 = pairB(p, input, inBase, g, staged);
-          acc0 = macGroup(acc0, weights, wi, p.weights16, xa, xb);
-          acc1 = macGroup(acc1, weights, wi + wpg, p.weights16, xa, xb);
-          acc2 = macGroup(acc2, weights, wi + 2 * wpg, p.weights16, xa, xb);
-          acc3 = macGroup(acc3, weights, wi + 3 * wpg, p.weights16, xa, xb);
-          wi += 4 * wpg;
-        }
-        if (tail !== 0) {
-          const ta: i32 = tailPair(p, input, inBase, 4 * loopGroups, 0);
-          const tb: i32 = tailPair(p, input, inBase, 4 * loopGroups + 1, 0);
-          acc0 = macGroup(acc0, weights, wi, p.weights16, ta, tb);
-          acc1 = macGroup(acc1, weights, wi + wpg, p.weights16, ta, tb);
-          acc2 = macGroup(acc2, weights, wi + 2 * wpg, p.weights16, ta, tb);
-          acc3 = macGroup(acc3, weights, wi + 3 * wpg, p.weights16, ta, tb);
-          wi += 4 * wpg;
-        }
-        output[outBase + oc] = finish(p, acc0, oc, bias, multipliers, shifts, table);
-        output[outBase + oc + 1] = finish(p, acc1, oc + 1, bias, multipliers, shifts, table);
-        output[outBase + oc + 2] = finish(p, acc2, oc + 2, bias, multipliers, shifts, table);
-        output[outBase + oc + 3] = finish(p, acc3, oc + 3, bias, multipliers, shifts, table);
         oc += 4;
       }
-    } else {
+    }
+    let wi: i32 = oc * groups * wpg;
+    if (p.rows !== 4) {
       while (oc + 2 <= p.outputDepth) {
         let acc0: i32 = start;
         let acc1: i32 = start;
         for (let g: i32 = 0; g < loopGroups; g++) {
-          const xa: i32 = pairA(p, input, inBase, g, staged);
-          const xb: i32 = pairB(p, input, inBase, g, staged);
+          const xa: i32 = pairA(p.staged, input, inBase, g, staged);
+          const xb: i32 = pairB(p.staged, input, inBase, g, staged);
           acc0 = macGroup(acc0, weights, wi, p.weights16, xa, xb);
           acc1 = macGroup(acc1, weights, wi + wpg, p.weights16, xa, xb);
           wi += 2 * wpg;
@@ -341,7 +364,7 @@ export function fullyConnectedDsp(
     while (oc < p.outputDepth) {
       let acc: i32 = start;
       for (let g: i32 = 0; g < loopGroups; g++) {
-        acc = macGroup(acc, weights, wi, p.weights16, pairA(p, input, inBase, g, staged), pairB(p, input, inBase, g, staged));
+        acc = macGroup(acc, weights, wi, p.weights16, pairA(p.staged, input, inBase, g, staged), pairB(p.staged, input, inBase, g, staged));
         wi += wpg;
       }
       if (tail !== 0) {
