@@ -96,6 +96,7 @@ function features(c: Case): string[] {
   if (p.outputDepth % 2 === 1) out.push("odd rows");
   if (p.outputDepth % p.rows !== 0 && p.outputDepth > p.rows) out.push("passes + leftover rows");
   if (p.batches > 1) out.push("batch > 1");
+  if (p.weights16 === 2) out.push(`offset-binary, table ${p.table}`);
   if (p.staged !== 0 && p.hasBias !== 2 && p.inputOffset !== 0) out.push("staged input offset");
   if (c.variant.weights16 !== 0 && c.spec.filterZeroPoint !== 0 && c.spec.filterScales.length === 1) out.push("int16 filter offset");
   const shifts = lowerGraph(syntheticGraph(c.spec), { reference: true })[0].calls[0].args[4];
@@ -152,6 +153,7 @@ describe("fullyConnectedDsp == fullyConnectedReference", () => {
       "rows 4", "rows 2", "weights16 0", "weights16 1", "weights16 2", "offset-binary asked, not allowed", "staged 0", "staged 1", "table 0", "table 1", "table 2", "hasBias 0", "hasBias 1",
       "hasBias 2", "depth % 4", "depth < 4", "1 row", "odd rows", "passes + leftover rows", "batch > 1", "staged input offset",
       "int16 filter offset", "shift >= 0, table 0",
+      "offset-binary, table 0", "offset-binary, table 1", "offset-binary, table 2",
     ];
     expect(expected.filter((f) => !seen.has(f))).toEqual([]);
     expect([...seen].filter((f) => f.startsWith("shift >= 0, table 1"))).toEqual([]);
