@@ -21,7 +21,7 @@ import { formatSubsetDiagnostic } from "../../compiler/subset/source.ts";
 import * as K from "../fixtures/dsp/dsp_kernel.ts";
 import { instantiate } from "../emit/wasm/harness.ts";
 import { needTools } from "../support/shared.ts";
-import { headerPath, QEMU_PRELUDE, repoRoot, runHostProgram, runQemuProgram } from "./harness.ts";
+import { headerPath, QEMU_PRELUDE, repoRoot, runHostProgram, runQemuProgram, ubsanFlags } from "./harness.ts";
 
 const gcc = needTools("gcc");
 const armGcc = needTools("arm-none-eabi-gcc");
@@ -129,8 +129,10 @@ describe("a subset kernel using the DSP intrinsics and ld32/st32", () => {
       });
     }
 
-    it.skipIf(gcc.skip)(`host C (${v.name}) == TypeScript`, () => {
+    it.skipIf(gcc.skip)(`host C (${v.name}) == TypeScript, also under UBSan`, () => {
       expect(numbers(runHostProgram(cProgram(v.fns())))).toEqual(want);
+      const ubsan = ubsanFlags();
+      if (ubsan.length > 0) expect(numbers(runHostProgram(cProgram(v.fns()), [...ubsan, "-O1"]))).toEqual(want);
     });
 
     it.skipIf(armGcc.skip || qemu.skip)(`C on the Cortex-M7 in QEMU (${v.name}) == TypeScript; the DSP instructions, no calls`, () => {
