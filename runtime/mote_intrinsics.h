@@ -222,6 +222,27 @@ MOTE_INLINE int32_t mote_pkhtb(int32_t a, int32_t b, int32_t sh) {
   return (int32_t)(((uint32_t)a & 0xFFFF0000u) | ((uint32_t)(b >> (sh & 31)) & 0xFFFFu));
 }
 
+/* ---- Paired word loads. The C emitter spells `let x = a[e]; let y = a[e + 1];` on an int32
+ * array as mote_ld2 (compiler/emit/c/function.ts). On Thumb-2 it is one LDRD (word alignment
+ * suffices on the M7; every int32_t array is word-aligned), which gcc 12 -O2 never forms from two
+ * LDRs. The asm reads its memory operand through a may_alias type, so no store to the array is
+ * moved across it; the "m" operand of a DImode object only takes addresses LDRD can encode. */
+#if defined(__GNUC__) && defined(__thumb2__)
+typedef uint64_t __attribute__((aligned(4), may_alias)) mote_u64_words;
+#endif
+
+MOTE_INLINE void mote_ld2(const int32_t *a, int32_t i, int32_t *lo, int32_t *hi) {
+#if defined(__GNUC__) && defined(__thumb2__)
+  int32_t l, h;
+  __asm__("ldrd %0, %1, %2" : "=r"(l), "=r"(h) : "m"(*(const mote_u64_words *)(const void *)(a + i)));
+  *lo = l;
+  *hi = h;
+#else
+  *lo = a[i];
+  *hi = a[i + 1];
+#endif
+}
+
 /* ---- Word access to int8 data (kernels/intrinsics.ts ld32/st32; KIR ld32/st32). */
 
 #if defined(__GNUC__)
