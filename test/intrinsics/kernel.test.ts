@@ -53,6 +53,7 @@ function reference(): number[] {
   const block = K.block2x2(W, X0, X1, PAIRS);
   K.mix(A, out, MIX.off, MIX.words);
   K.copy16(A, out, COPY.from, COPY.to);
+  K.stripes(A, out);
   return [...dots, block, ...out];
 }
 
@@ -91,6 +92,7 @@ function cProgram(fns: KFunction[], prelude = ""): string {
     `  printf("%ld\\n", (long)${kir("block2x2")}(wbuf, x0buf, x1buf, ${PAIRS}));`,
     `  ${kir("mix")}(a, out, ${MIX.off}, ${MIX.words});`,
     `  ${kir("copy16")}(a, out, ${COPY.from}, ${COPY.to});`,
+    `  ${kir("stripes")}(a, out);`,
     `  for (int i = 0; i < ${OUT_LEN}; i++) printf("%d\\n", out[i]);`,
     "  fflush(stdout);", "  return 0;", "}",
   ].join("\n") + "\n";
@@ -109,6 +111,8 @@ describe("a subset kernel using the DSP intrinsics and ld32/st32", () => {
       expect(K.dot4(A, B, s, n)).toBe(d);
     }
     expect(want.slice(DOTS.length + 1 + COPY.to, DOTS.length + 1 + COPY.to + 16)).toEqual([...A.slice(COPY.from, COPY.from + 16)]);
+    const out = want.slice(DOTS.length + 1);
+    for (let i = 0; i < 8; i++) expect(out.slice(120 + 5 * i, 124 + 5 * i), `stripe ${i}`).toEqual([...A.slice(40 + 3 * i, 44 + 3 * i)]);
   });
 
   it("the C emitter pairs block2x2's adjacent Int32Array loads into mote_ld2, nothing else", () => {
@@ -147,6 +151,7 @@ describe("a subset kernel using the DSP intrinsics and ld32/st32", () => {
         const block = call("block2x2", pw, px0, px1, PAIRS);
         call("mix", pa, po, MIX.off, MIX.words);
         call("copy16", pa, po, COPY.from, COPY.to);
+        call("stripes", pa, po);
         expect([...dots, block, ...mem.slice(po, po + OUT_LEN)]).toEqual(want);
       });
     }
