@@ -105,13 +105,20 @@ function emitIntrinsic(name: string, args: string[]): string {
   return `${info.c}(${args.join(", ")})`;
 }
 
-/** `e` as (rest, constant): `x + 3` -> [x, 3], `x - 1` -> [x, -1], `7` -> [null, 7], `x` -> [x, 0]. */
+/**
+ * `e` as (rest, constant): `x + 3` -> [x, 3], `(x + 2) + 1` -> [x, 3], `x - 1` -> [x, -1],
+ * `7` -> [null, 7], `x` -> [x, 0].
+ */
 function linear(e: Expr): [Expr | null, number] {
   if (e.k === "const" && e.type === "i32") return [null, e.value];
   if (e.k === "binary" && e.type === "i32") {
-    if (e.op === "add" && e.b.k === "const") return [e.a, e.b.value];
-    if (e.op === "add" && e.a.k === "const") return [e.b, e.a.value];
-    if (e.op === "sub" && e.b.k === "const") return [e.a, -e.b.value];
+    const plus = (x: Expr, c: number): [Expr | null, number] => {
+      const [r, k] = linear(x);
+      return [r, k + c];
+    };
+    if (e.op === "add" && e.b.k === "const") return plus(e.a, e.b.value);
+    if (e.op === "add" && e.a.k === "const") return plus(e.b, e.a.value);
+    if (e.op === "sub" && e.b.k === "const") return plus(e.a, -e.b.value);
   }
   return [e, 0];
 }
