@@ -24,15 +24,18 @@
  * asm for SXTB16 ROR #8 and for PKHBT/PKHTB with a constant shift), because gcc 12 does not
  * recognise any of them in plain C. Elsewhere (the host) they are portable C with the same
  * results. The Q flag SMLAD may set is never read: results wrap in int32.
- * mote_ld32/mote_st32 move a little-endian word of int8 data with a 4-byte memcpy, one LDR/STR
- * on a Cortex-M7 (which allows unaligned word access) and on x86.
+ * mote_ld32/mote_st32 move a little-endian word of int8 data through a 1-byte-aligned, may_alias
+ * uint32_t (gcc/clang; a 4-byte memcpy elsewhere): one LDR/STR on a Cortex-M7 (which allows
+ * unaligned word access) and one MOV on x86 at every optimisation level, never a libc call;
+ * byte accesses on cores without unaligned access (gcc knows).
  */
 #ifndef MOTE_INTRINSICS_H
 #define MOTE_INTRINSICS_H
 
 #include <stdint.h>
-
+#if !defined(__GNUC__)
 #include <string.h>
+#endif
 
 /* The Cortex-M DSP extension (M4/M7/M33...): SMLAD, SXTB16, PKHBT... through <arm_acle.h>. */
 #if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
@@ -219,12 +222,41 @@ MOTE_INLINE int32_t mote_pkhtb(int32_t a, int32_t b, int32_t sh) {
   return (int32_t)(((uint32_t)a & 0xFFFF0000u) | ((uint32_t)(b >> (sh & 31)) & 0xFFFFu));
 }
 
+/* ---- Paired word loads. The C emitter spells `let x = a[e]; let y = a[e + 1];` on an int32
+ * array as mote_ld2 (compiler/emit/c/function.ts). On Thumb-2 it is one LDRD (word alignment
+ * suffices on the M7; every int32_t array is word-aligned), which gcc 12 -O2 never forms from two
+ * LDRs. The asm reads its memory operand through a may_alias type, so no store to the array is
+ * moved across it; the "m" operand of a DImode object only takes addresses LDRD can encode. */
+#if defined(__GNUC__) && defined(__thumb2__)
+typedef uint64_t __attribute__((aligned(4), may_alias)) mote_u64_words;
+#endif
+
+MOTE_INLINE void mote_ld2(const int32_t *a, int32_t i, int32_t *lo, int32_t *hi) {
+#if defined(__GNUC__) && defined(__thumb2__)
+  int32_t l, h;
+  __asm__("ldrd %0, %1, %2" : "=r"(l), "=r"(h) : "m"(*(const mote_u64_words *)(const void *)(a + i)));
+  *lo = l;
+  *hi = h;
+#else
+  *lo = a[i];
+  *hi = a[i + 1];
+#endif
+}
+
 /* ---- Word access to int8 data (kernels/intrinsics.ts ld32/st32; KIR ld32/st32). */
+
+#if defined(__GNUC__)
+typedef uint32_t __attribute__((aligned(1), may_alias)) mote_u32_unaligned;
+#endif
 
 /* The little-endian word a[i..i+3] (byte 0 = a[i]); i need not be a multiple of 4. */
 MOTE_INLINE int32_t mote_ld32(const int8_t *a, int32_t i) {
+#if defined(__GNUC__)
+  uint32_t v = *(const mote_u32_unaligned *)(const void *)(a + i);
+#else
   uint32_t v;
   memcpy(&v, a + i, 4);
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
   v = __builtin_bswap32(v);
 #endif
@@ -237,7 +269,11 @@ MOTE_INLINE void mote_st32(int8_t *a, int32_t i, int32_t v) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
   u = __builtin_bswap32(u);
 #endif
+#if defined(__GNUC__)
+  *(mote_u32_unaligned *)(void *)(a + i) = u;
+#else
   memcpy(a + i, &u, 4);
+#endif
 }
 
 #endif /* MOTE_INTRINSICS_H */

@@ -137,7 +137,20 @@ details): \`srdhm(a, b)\` (saturating rounding doubling high multiply), \`rdbpot
 (rounding divide by a power of two, ties away from zero), \`mbqm(x, multiplier, shift)\` (TFLite's
 MultiplyByQuantizedMultiplier), \`sat8(x)\` / \`sat16(x)\` (clamp to int8 / int16), \`toI8(x)\` /
 \`toI16(x)\` (wrapping narrow), \`mulHi(a, b)\` / \`mulLo(a, b)\` (high and low 32 bits of the signed
-64-bit product), \`satLsh(x, n)\` (saturating left shift).
+64-bit product), \`satLsh(x, n)\` (saturating left shift), \`rdhm(a, b)\` (\`srdhm\` without its
+saturation).
+
+The Cortex-M DSP instructions, each one instruction on the M7 and portable elsewhere:
+\`smlad(x, y, acc)\` / \`smladx(x, y, acc)\` (two 16x16 multiply-accumulates on the halves of a
+word), \`sxtb16(x)\` / \`sxtb16r8(x)\` (bytes 0 and 2, or 1 and 3, sign-extended into two halves),
+\`sxtab16(a, x)\`, \`pkhbt(a, b, sh)\` / \`pkhtb(a, b, sh)\` (pack halves; \`sh\` should be a constant
+after specialization, or the C falls back to shifts and masks).
+
+Word access to int8 data: \`ld32(a, i)\` reads the little-endian word at byte index \`i\` of an
+\`Int8Array\` parameter (any alignment), \`st32(a, i, v)\` writes one (a statement; it has no value).
+The first argument must be an \`Int8Array\` parameter (MOTE2027). They lower to the KIR \`ld32\`
+expression and \`st32\` statement: one LDR/STR on the Cortex-M7, an unaligned \`i32.load\`/\`store\`
+in WASM.
 
 ## Specialization
 

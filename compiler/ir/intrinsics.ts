@@ -9,6 +9,9 @@
  * module). test/intrinsics/ checks all three implementations agree bit for bit.
  *
  * Invariant: every entry takes and returns i32 values; names are `mote_<name>` on both targets.
+ * The DSP entries (smlad ... pkhtb) are one Cortex-M7 instruction each in C under
+ * __ARM_FEATURE_DSP. ld32/st32 take an Int8Array: they are listed in MEMORY_INTRINSICS and are KIR
+ * forms of their own (`ld32` expression, `st32` statement), not `intrinsic` calls.
  * Math.imul/min/max/abs and the wrapping `(a + b) | 0` / `(a - b) | 0` are not intrinsics of this
  * kind: the front end emits them as KIR `intrinsic` expressions named in BUILTINS, and each
  * emitter spells them inline. Both tables together are every name an `intrinsic` may carry

@@ -13,7 +13,8 @@ export const RULES = {
   "type":
     "an expression's type agrees with its operands (arithmetic on equal i32 or f32 operands, comparisons and " +
     "land/lor give bool, select branches agree), conditions are bool, constants fit their type, loads and " +
-    "stores use the array's element type, convert is i32 <-> f32, intrinsic arguments are i32",
+    "stores use the array's element type, ld32/st32 take an i8 array and an i32 index and value, convert is " +
+    "i32 <-> f32, intrinsic arguments are i32",
   "return": "a return value matches the function's return type (none in a void function)",
   "narrow":
     "a value stored in a narrow (i8, i16, u8, u16) local or parameter, or returned as one, certainly fits it " +
@@ -35,13 +36,14 @@ export const RULES = {
   "intrinsic-arity": "an intrinsic call has the registry's number of arguments",
   "array-bounds":
     "a constant index is >= 0; in a program, a constant index into a constant array a step passes is below " +
-    "its length, and one into an arena array stays inside the arena",
+    "its length, and one into an arena array stays inside the arena (ld32/st32 reach index + 3)",
   "loop-control": "`break` and `continue` sit inside a loop body",
   "generated-only":
     "`profile` statements and `view`/`recordAt` arguments appear only in functions the compiler generates " +
     "(KFunction.generated)",
   "written":
-    "an array parameter stored to, or passed to a written parameter, is marked written (emitted non-const); " +
+    "an array parameter stored to (store or st32), or passed to a written parameter, is marked written " +
+    "(emitted non-const); " +
     "a step never passes constant data to a written parameter",
   "step-args":
     "a step passes one argument per parameter: arena, constant or null for arrays (same element type, " +

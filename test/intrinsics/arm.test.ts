@@ -31,6 +31,8 @@ function tinyProgram(): string {
   }
   fns.push("int32_t use_ld32(const int8_t *a, int32_t i);\nint32_t use_ld32(const int8_t *a, int32_t i) { return mote_ld32(a, i); }");
   fns.push("void use_st32(int8_t *a, int32_t i, int32_t v);\nvoid use_st32(int8_t *a, int32_t i, int32_t v) { mote_st32(a, i, v); }");
+  fns.push("void use_ld2(const int32_t *a, int32_t i, int32_t *lo, int32_t *hi);\n" +
+    "void use_ld2(const int32_t *a, int32_t i, int32_t *lo, int32_t *hi) { mote_ld2(a, i, lo, hi); }");
   return [`#include "${headerPath}"`, ...fns].join("\n") + "\n";
 }
 
@@ -43,6 +45,8 @@ describe.skipIf(armGcc.skip)("intrinsics on Cortex-M7 (arm-none-eabi-gcc)", () =
       for (const std of ["-std=c99", "-std=c11"]) {
         execFileSync("arm-none-eabi-gcc", [...ARM_FLAGS, std, "-c", src, "-o", path.join(dir, "tiny.o")]);
       }
+      // -O0 too: the PKHBT/PKHTB immediates and the unaligned word type must not depend on inlining.
+      execFileSync("arm-none-eabi-gcc", [...ARM_FLAGS, "-O0", "-c", src, "-o", path.join(dir, "tiny0.o")]);
       const asm = execFileSync("arm-none-eabi-gcc", [...ARM_FLAGS, "-S", src, "-o", "-"]).toString();
       expect(asm).toMatch(/ssat\s+r\d+, #8,/);
       expect(asm).toMatch(/ssat\s+r\d+, #16,/);
@@ -58,6 +62,7 @@ describe.skipIf(armGcc.skip)("intrinsics on Cortex-M7 (arm-none-eabi-gcc)", () =
       expect(asm).toMatch(/\tldr\s+r\d+, \[r\d+, r\d+\]/); // mote_ld32: one LDR
       expect(asm).toMatch(/\tstr\s+r\d+, \[r\d+, r\d+\]/); // mote_st32: one STR
       expect(asm).not.toMatch(/\tbl\s+memcpy/);
+      expect(asm).toMatch(/\tldrd\s+r\d+, r\d+, \[r\d+(, #\d+)?\]/); // mote_ld2: one LDRD
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

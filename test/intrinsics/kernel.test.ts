@@ -21,7 +21,7 @@ import { formatSubsetDiagnostic } from "../../compiler/subset/source.ts";
 import * as K from "../fixtures/dsp/dsp_kernel.ts";
 import { instantiate } from "../emit/wasm/harness.ts";
 import { needTools } from "../support/shared.ts";
-import { headerPath, QEMU_PRELUDE, repoRoot, runHostProgram, runQemuProgram } from "./harness.ts";
+import { headerPath, INT32_MIN, int32Arb, QEMU_PRELUDE, repoRoot, runHostProgram, runQemuProgram, ubsanFlags } from "./harness.ts";
 
 const gcc = needTools("gcc");
 const armGcc = needTools("arm-none-eabi-gcc");
@@ -35,6 +35,11 @@ const OUT_LEN = 160;
 const edgeBytes = fc.oneof(fc.constantFrom(-128, 127, -1, 0, 1), fc.integer({ min: -128, max: 127 }));
 const A = Int8Array.from(fc.sample(edgeBytes, { numRuns: A_LEN, seed: 11 }));
 const B = Int8Array.from(fc.sample(edgeBytes, { numRuns: A_LEN, seed: 12 }));
+/** Words for block2x2 (edge-biased int32), 2 * PAIRS of weights, PAIRS per column. */
+const PAIRS = 12;
+const W = Int32Array.from(fc.sample(int32Arb, { numRuns: 2 * PAIRS, seed: 13 }));
+const X0 = Int32Array.from(fc.sample(int32Arb, { numRuns: PAIRS, seed: 14 }));
+const X1 = Int32Array.from(fc.sample(int32Arb, { numRuns: PAIRS, seed: 15 }));
 
 /** What runs, in order: dot4 calls (start, n), then mix and copy16 into one output array. */
 const DOTS: [number, number][] = [[0, 64], [1, 64], [3, 32], [2, 0], [5, 88]];
@@ -45,9 +50,11 @@ const COPY = { from: 7, to: 101 };
 function reference(): number[] {
   const out = new Int8Array(OUT_LEN);
   const dots = DOTS.map(([s, n]) => K.dot4(A, B, s, n));
+  const block = K.block2x2(W, X0, X1, PAIRS);
   K.mix(A, out, MIX.off, MIX.words);
   K.copy16(A, out, COPY.from, COPY.to);
-  return [...dots, ...out];
+  K.stripes(A, out);
+  return [...dots, block, ...out];
 }
 
 function lowered(): KFunction[] {
@@ -64,7 +71,7 @@ const VARIANTS = [
 
 /** One C program running the plan and printing one number per line; `prelude` follows the includes. */
 function cProgram(fns: KFunction[], prelude = ""): string {
-  const bytes = (v: Int8Array): string => [...v].join(", ");
+  const bytes = (v: Int8Array | Int32Array): string => [...v].map((x) => (x === INT32_MIN ? "INT32_MIN" : String(x))).join(", ");
   // noinline: so the disassembly has each kernel as its own function.
   const bodies = fns.map((f) => emitFunction(f).replace(/^static /m, "__attribute__((noinline)) static "));
   const kir = (n: string): string => fns.find((f) => f.name === n || f.name.endsWith(`_${n}`))!.name;
@@ -74,13 +81,18 @@ function cProgram(fns: KFunction[], prelude = ""): string {
     `static int8_t abuf[${A_LEN + 1}] = { 0, ${bytes(A)} };`,
     `static int8_t bbuf[${A_LEN + 3}] = { 0, 0, 0, ${bytes(B)} };`,
     `static int8_t obuf[${OUT_LEN + 2}];`,
+    `static const int32_t wbuf[${W.length}] = { ${bytes(W)} };`,
+    `static const int32_t x0buf[${X0.length}] = { ${bytes(X0)} };`,
+    `static const int32_t x1buf[${X1.length}] = { ${bytes(X1)} };`,
     ...bodies,
     "int main(void) {",
     "  const int8_t *a = abuf + 1, *b = bbuf + 3;",
     "  int8_t *out = obuf + 2;",
     ...DOTS.map(([s, n]) => `  printf("%ld\\n", (long)${kir("dot4")}(a, b, ${s}, ${n}));`),
+    `  printf("%ld\\n", (long)${kir("block2x2")}(wbuf, x0buf, x1buf, ${PAIRS}));`,
     `  ${kir("mix")}(a, out, ${MIX.off}, ${MIX.words});`,
     `  ${kir("copy16")}(a, out, ${COPY.from}, ${COPY.to});`,
+    `  ${kir("stripes")}(a, out);`,
     `  for (int i = 0; i < ${OUT_LEN}; i++) printf("%d\\n", out[i]);`,
     "  fflush(stdout);", "  return 0;", "}",
   ].join("\n") + "\n";
@@ -98,7 +110,16 @@ describe("a subset kernel using the DSP intrinsics and ld32/st32", () => {
       for (let i = s; i < s + n; i++) d += A[i] * B[i];
       expect(K.dot4(A, B, s, n)).toBe(d);
     }
-    expect(want.slice(DOTS.length + COPY.to, DOTS.length + COPY.to + 16)).toEqual([...A.slice(COPY.from, COPY.from + 16)]);
+    expect(want.slice(DOTS.length + 1 + COPY.to, DOTS.length + 1 + COPY.to + 16)).toEqual([...A.slice(COPY.from, COPY.from + 16)]);
+    const out = want.slice(DOTS.length + 1);
+    for (let i = 0; i < 8; i++) expect(out.slice(120 + 5 * i, 124 + 5 * i), `stripe ${i}`).toEqual([...A.slice(40 + 3 * i, 44 + 3 * i)]);
+  });
+
+  it("the C emitter pairs block2x2's adjacent Int32Array loads into mote_ld2, nothing else", () => {
+    const c = cProgram(lowered());
+    expect(c.match(/mote_ld2\(/g)?.length).toBe(4);
+    expect(c).toContain("mote_ld2(w, 2 * k, &wa, &wb);");
+    expect(c).toContain("mote_ld2(x1, k, &xc, &xd);");
   });
 
   it("lowers to ld32/st32 KIR and intrinsic calls, and unrolls copy16", () => {
@@ -118,19 +139,27 @@ describe("a subset kernel using the DSP intrinsics and ld32/st32", () => {
         mem.set(A, pa);
         mem.set(B, pb);
         mem.fill(0, po, po + OUT_LEN);
+        const [pw, px0, px1] = [4096, 4096 + 4 * W.length, 4096 + 4 * (W.length + X0.length)];
+        new Int32Array(inst.memory.buffer, pw, W.length).set(W);
+        new Int32Array(inst.memory.buffer, px0, X0.length).set(X0);
+        new Int32Array(inst.memory.buffer, px1, X1.length).set(X1);
         const call = (n: string, ...args: number[]): number => {
           const name = fns.find((f) => f.name === n || f.name.endsWith(`_${n}`))!.name;
           return inst.f[name](...args) as number;
         };
         const dots = DOTS.map(([s, n]) => call("dot4", pa, pb, s, n));
+        const block = call("block2x2", pw, px0, px1, PAIRS);
         call("mix", pa, po, MIX.off, MIX.words);
         call("copy16", pa, po, COPY.from, COPY.to);
-        expect([...dots, ...mem.slice(po, po + OUT_LEN)]).toEqual(want);
+        call("stripes", pa, po);
+        expect([...dots, block, ...mem.slice(po, po + OUT_LEN)]).toEqual(want);
       });
     }
 
-    it.skipIf(gcc.skip)(`host C (${v.name}) == TypeScript`, () => {
+    it.skipIf(gcc.skip)(`host C (${v.name}) == TypeScript, also under UBSan`, () => {
       expect(numbers(runHostProgram(cProgram(v.fns())))).toEqual(want);
+      const ubsan = ubsanFlags();
+      if (ubsan.length > 0) expect(numbers(runHostProgram(cProgram(v.fns()), [...ubsan, "-O1"]))).toEqual(want);
     });
 
     it.skipIf(armGcc.skip || qemu.skip)(`C on the Cortex-M7 in QEMU (${v.name}) == TypeScript; the DSP instructions, no calls`, () => {
@@ -152,7 +181,13 @@ describe("a subset kernel using the DSP intrinsics and ld32/st32", () => {
       expect(dot).not.toMatch(/\tldr(s)?b/); // words, not bytes
       const mix = fn("mix");
       for (const insn of ["smladx", "sxtab16", "pkhbt", "pkhtb", "smlad", "smlal"]) expect(mix, insn).toMatch(new RegExp(`\\t${insn}\\t`));
-      for (const body of [dot, mix, fn("copy16")]) expect(body).not.toMatch(/\tbl?x?\t[^\n]*<(mote_|memcpy|__aeabi)/);
+      // block2x2: its eight adjacent-word loads per step are four LDRDs (the C emitter's mote_ld2).
+      const block = fn("block2x2");
+      if (process.env.MOTE_SHOW_ASM) console.log(block);
+      expect(block.match(/\tldrd\t/g)?.length ?? 0).toBeGreaterThanOrEqual(4);
+      expect(block).not.toMatch(/\tldr(\.w)?\t[^\n]*\[r/); // no single-word data loads (literal pool aside)
+      expect(block.match(/\tsmlad\t/g)?.length).toBe(8);
+      for (const body of [dot, mix, fn("copy16"), block]) expect(body).not.toMatch(/\tbl?x?\t[^\n]*<(mote_|memcpy|__aeabi)/);
     });
   }
 });

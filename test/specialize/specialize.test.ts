@@ -127,6 +127,31 @@ export function k(p: QP, out: Int32Array): void {
     expect(values).toEqual([250, 700, -24].map((value) => ({ k: "const", type: "i32", value })));
   });
 
+  it("folds DSP intrinsics on constants, and keeps ld32/st32 with their indices folded", () => {
+    const m = kd.lower({
+      "dsp.ts": `import type { i32 } from "./types.ts";
+import { ld32, pkhbt, smlad, st32, sxtb16r8 } from "./intrinsics.ts";
+export interface DP {
+  x: i32;
+  y: i32;
+  at: i32;
+}
+export function k(p: DP, a: Int8Array, out: Int32Array, bytes: Int8Array): void {
+  out[0] = smlad(p.x, p.y, 7);
+  out[1] = sxtb16r8(p.x);
+  out[2] = pkhbt(p.x, p.y, 16);
+  st32(bytes, p.at + 1, ld32(a, p.at * 2));
+}
+`,
+    }).module;
+    const f = entry(specialize(m, "k", { x: 0x00030002, y: -0x7f80, at: 3 }, "k_d", { verify: true }), "k_d");
+    // smlad: 7 + 2 * 0x8080 (lo of y = -32640) + 3 * -1 (hi of y); sxtb16r8(0x00030002): bytes 1, 3 = 0, 0.
+    const values = stmts(f, "store").map((s) => s.k === "store" && s.value);
+    expect(values).toEqual([7 + 2 * -32640 + 3 * -1, 0, (0x8080 << 16) | 0x0002].map((value) => ({ k: "const", type: "i32", value })));
+    expect(stmts(f, "st32")).toEqual([{ k: "st32", array: "bytes", index: { k: "const", type: "i32", value: 4 },
+      value: { k: "ld32", array: "a", index: { k: "const", type: "i32", value: 6 }, type: "i32" } }]);
+  });
+
   it("leaves the unspecialized module untouched", () => {
     expect(JSON.stringify(module.functions.get("k"))).toBe(original);
   });

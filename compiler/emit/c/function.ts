@@ -105,8 +105,55 @@ function emitIntrinsic(name: string, args: string[]): string {
   return `${info.c}(${args.join(", ")})`;
 }
 
+/**
+ * `e` as (rest, constant): `x + 3` -> [x, 3], `(x + 2) + 1` -> [x, 3], `x - 1` -> [x, -1],
+ * `7` -> [null, 7], `x` -> [x, 0].
+ */
+function linear(e: Expr): [Expr | null, number] {
+  if (e.k === "const" && e.type === "i32") return [null, e.value];
+  if (e.k === "binary" && e.type === "i32") {
+    const plus = (x: Expr, c: number): [Expr | null, number] => {
+      const [r, k] = linear(x);
+      return [r, k + c];
+    };
+    if (e.op === "add" && e.b.k === "const") return plus(e.a, e.b.value);
+    if (e.op === "add" && e.a.k === "const") return plus(e.b, e.a.value);
+    if (e.op === "sub" && e.b.k === "const") return plus(e.a, -e.b.value);
+  }
+  return [e, 0];
+}
+
+/**
+ * Peephole: `let x = a[e]; let y = a[e + 1];` on an i32 array (adjacent words, 4-byte aligned as
+ * every int32_t array is) becomes one `mote_ld2(a, e, &x, &y)`: one LDRD on Thumb-2, which gcc 12
+ * never forms from two loads (docs/intrinsics.md). The index must be free of calls and not read x.
+ */
+function pairedLoad(s: Stmt, next: Stmt | undefined): { array: string; index: Expr } | undefined {
+  if (s.k !== "let" || next?.k !== "let" || s.type !== "i32" || next.type !== "i32") return undefined;
+  const a = s.init;
+  const b = next.init;
+  if (a?.k !== "load" || b?.k !== "load" || a.elem !== "i32" || b.elem !== "i32" || a.array !== b.array) return undefined;
+  const [ra, ca] = linear(a.index);
+  const [rb, cb] = linear(b.index);
+  if (cb !== ca + 1 || JSON.stringify(ra) !== JSON.stringify(rb)) return undefined;
+  let clean = true;
+  forEachExpr([{ k: "expr", e: b.index }], (x) => {
+    if (x.k === "call" || (x.k === "var" && x.name === s.name)) clean = false;
+  });
+  return clean ? { array: a.array, index: a.index } : undefined;
+}
+
 function emitStmts(list: Stmt[], ind: string, out: string[]): void {
-  for (const s of list) {
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i];
+    const pair = pairedLoad(s, list[i + 1]);
+    if (pair && s.k === "let" && list[i + 1].k === "let") {
+      const hi = (list[i + 1] as Extract<Stmt, { k: "let" }>).name;
+      out.push(`${ind}int32_t ${s.name}, ${hi};`);
+      out.push(`${ind}mote_ld2(${pair.array}, ${stripParens(emitExpr(pair.index))}, &${s.name}, &${hi});`);
+      i++;
+      continue;
+    }
     switch (s.k) {
       case "let":
         out.push(`${ind}${C_TYPES[s.type]} ${s.name}${s.init ? ` = ${cast(s.type, emitExpr(s.init))}` : " = 0"};`);
