@@ -255,7 +255,9 @@ function rows4(
       wi += 8 * wpg;
       g += 2;
     }
-    for (; g < loopGroups; g++) {
+    // At most one group is left; an `if`, not a loop (gcc 12 read a loop here as running past
+    // the weights on a path it could not rule out, -Waggressive-loop-optimizations).
+    if (g < loopGroups) {
       const xa: i32 = pairA(stg, input, inBase, g, staged);
       const xb: i32 = pairB(stg, input, inBase, g, staged);
       acc0 = macGroup(acc0, weights, wi, fmt, xa, xb);
@@ -263,6 +265,7 @@ function rows4(
       acc2 = macGroup(acc2, weights, wi + 2 * wpg, fmt, xa, xb);
       acc3 = macGroup(acc3, weights, wi + 3 * wpg, fmt, xa, xb);
       wi += 4 * wpg;
+      g += 1;
     }
     if (tail !== 0) {
       const ta: i32 = tailPair(p, input, inBase, 4 * loopGroups, 0);
