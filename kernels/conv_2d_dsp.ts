@@ -95,7 +95,7 @@ function stageWindow(p: Conv2dParams, input: Int8Array, column: Int8Array, stage
   const inY0: i32 = oy * p.strideH - p.padH;
   const inX0: i32 = ox * p.strideW - p.padW;
   const padVal: i32 = -p.inputOffset;
-  const padPair: i32 = (padVal & 65535);
+  const padPair: i32 = (padVal & 65535) | (padVal << 16);
   const k: i32 = p.filterH * p.filterW * p.inC;
   let d: i32 = 0;
   for (let fy: i32 = 0; fy < p.filterH; fy++) {
@@ -150,7 +150,74 @@ function gemm(
     let acc01: i32 = 0;
     let acc10: i32 = 0;
     let acc11: i32 = 0;
-    for (let j: i32 = 0; j < half; j += 2) {
+    // Two blocks of 4 taps per iteration, then one more when half / 2 is odd.
+    let j: i32 = 0;
+    while (j + 4 <= half) {
+      let f0e: i32 = 0;
+      let f0o: i32 = 0;
+      let f1e: i32 = 0;
+      let f1o: i32 = 0;
+      if (p.int16Weights !== 0) {
+        f0e = filter[wi];
+        f0o = filter[wi + 1];
+        f1e = filter[wi + 2];
+        f1o = filter[wi + 3];
+        wi += 4;
+      } else {
+        const w0: i32 = filter[wi];
+        const w1: i32 = filter[wi + 1];
+        f0e = sxtb16(w0);
+        f0o = sxtb16r8(w0);
+        f1e = sxtb16(w1);
+        f1o = sxtb16r8(w1);
+        wi += 2;
+      }
+      const x0e: i32 = staged[j];
+      const x0o: i32 = staged[j + 1];
+      const x1e: i32 = staged[half + j];
+      const x1o: i32 = staged[half + j + 1];
+      acc00 = smlad(x0e, f0e, acc00);
+      acc00 = smlad(x0o, f0o, acc00);
+      acc01 = smlad(x0e, f1e, acc01);
+      acc01 = smlad(x0o, f1o, acc01);
+      acc10 = smlad(x1e, f0e, acc10);
+      acc10 = smlad(x1o, f0o, acc10);
+      acc11 = smlad(x1e, f1e, acc11);
+      acc11 = smlad(x1o, f1o, acc11);
+      let f0eB: i32 = 0;
+      let f0oB: i32 = 0;
+      let f1eB: i32 = 0;
+      let f1oB: i32 = 0;
+      if (p.int16Weights !== 0) {
+        f0eB = filter[wi];
+        f0oB = filter[wi + 1];
+        f1eB = filter[wi + 2];
+        f1oB = filter[wi + 3];
+        wi += 4;
+      } else {
+        const w0B: i32 = filter[wi];
+        const w1B: i32 = filter[wi + 1];
+        f0eB = sxtb16(w0B);
+        f0oB = sxtb16r8(w0B);
+        f1eB = sxtb16(w1B);
+        f1oB = sxtb16r8(w1B);
+        wi += 2;
+      }
+      const x0eB: i32 = staged[j + 2];
+      const x0oB: i32 = staged[j + 2 + 1];
+      const x1eB: i32 = staged[half + j + 2];
+      const x1oB: i32 = staged[half + j + 2 + 1];
+      acc00 = smlad(x0eB, f0eB, acc00);
+      acc00 = smlad(x0oB, f0oB, acc00);
+      acc01 = smlad(x0eB, f1eB, acc01);
+      acc01 = smlad(x0oB, f1oB, acc01);
+      acc10 = smlad(x1eB, f0eB, acc10);
+      acc10 = smlad(x1oB, f0oB, acc10);
+      acc11 = smlad(x1eB, f1eB, acc11);
+      acc11 = smlad(x1oB, f1oB, acc11);
+      j += 4;
+    }
+    if (j < half) {
       let f0e: i32 = 0;
       let f0o: i32 = 0;
       let f1e: i32 = 0;
