@@ -28,7 +28,7 @@
  * row (INPLACE_ROWS) pairs pixels only within a row and writes the row to `pixel` first.
  */
 import type { i32 } from "./types.ts";
-import { ld32, mbqm, smlad, sxtb16, sxtb16r8 } from "./intrinsics.ts";
+import { ld32, mbqm, sat8, smlad, sxtb16, sxtb16r8 } from "./intrinsics.ts";
 import { addRescale } from "./add.ts";
 import { requantize, requantizeTable, toOutput } from "./common/requantize.ts";
 import type { Conv2dParams } from "./conv_2d.ts";
@@ -60,6 +60,14 @@ function put(
   } else {
     output[at] = v;
   }
+}
+
+/** v clamped to the activation range: one SSAT when it is all of int8. */
+function clamp(p: Conv2dParams, v: i32): i32 {
+  if (p.actMin === -128 && p.actMax === 127) {
+    return sat8(v);
+  }
+  return Math.min(Math.max(v, p.actMin), p.actMax);
 }
 
 /** Stages n int8 values of src from `at` (n not a multiple of 4: the last word's missing bytes are 0) at staged[to]. */
@@ -97,33 +105,58 @@ function stageWindow(p: Conv2dParams, input: Int8Array, column: Int8Array, stage
   const padVal: i32 = -p.inputOffset;
   const padPair: i32 = (padVal & 65535) | (padVal << 16);
   const k: i32 = p.filterH * p.filterW * p.inC;
+  // With dilation 1, an in-image filter row of an in-image column range is one run of filterW * inC bytes.
+  const rowRun: boolean = p.dilationW === 1 && inX0 >= 0 && inX0 + p.filterW - 1 < p.inW;
+  const run: i32 = p.filterW * p.inC;
   let d: i32 = 0;
   for (let fy: i32 = 0; fy < p.filterH; fy++) {
     const inY: i32 = inY0 + p.dilationH * fy;
     const rowIn: boolean = inY >= 0 && inY < p.inH;
-    for (let fx: i32 = 0; fx < p.filterW; fx++) {
-      const inX: i32 = inX0 + p.dilationW * fx;
-      const inside: boolean = rowIn && inX >= 0 && inX < p.inW;
-      const at: i32 = ((b * p.inH + inY) * p.inW + inX) * p.inC;
+    const rowAt: i32 = ((b * p.inH + inY) * p.inW + inX0) * p.inC;
+    if (rowRun && rowIn) {
       if (p.inC % 4 === 0) {
-        // Whole blocks per tap: stage straight from the input.
-        if (inside) {
-          stageRun(input, at, p.inC, staged, to + (d >> 1));
-        } else {
-          for (let c: i32 = 0; c < p.inC; c += 2) {
-            staged[to + ((d + c) >> 1)] = padPair;
-          }
-        }
-      } else if (inside) {
-        for (let c: i32 = 0; c < p.inC; c++) {
-          column[d + c] = input[at + c];
+        const w0: i32 = to + (d >> 1);
+        for (let c: i32 = 0; c < run; c += 4) {
+          const w: i32 = ld32(input, rowAt + c);
+          staged[w0 + (c >> 1)] = sxtb16(w);
+          staged[w0 + (c >> 1) + 1] = sxtb16r8(w);
         }
       } else {
-        for (let c: i32 = 0; c < p.inC; c++) {
-          column[d + c] = padVal;
+        for (let c: i32 = 0; c < run; c++) {
+          column[d + c] = input[rowAt + c];
         }
       }
-      d += p.inC;
+      d += run;
+    } else {
+      for (let fx: i32 = 0; fx < p.filterW; fx++) {
+        const inX: i32 = inX0 + p.dilationW * fx;
+        const inside: boolean = rowIn && inX >= 0 && inX < p.inW;
+        const at: i32 = rowAt + p.dilationW * fx * p.inC;
+        if (p.inC % 4 === 0) {
+          // Whole blocks per tap: stage straight from the input.
+          const w0: i32 = to + (d >> 1);
+          if (inside) {
+            for (let c: i32 = 0; c < p.inC; c += 4) {
+              const w: i32 = ld32(input, at + c);
+              staged[w0 + (c >> 1)] = sxtb16(w);
+              staged[w0 + (c >> 1) + 1] = sxtb16r8(w);
+            }
+          } else {
+            for (let c: i32 = 0; c < p.inC; c += 2) {
+              staged[w0 + (c >> 1)] = padPair;
+            }
+          }
+        } else if (inside) {
+          for (let c: i32 = 0; c < p.inC; c++) {
+            column[d + c] = input[at + c];
+          }
+        } else {
+          for (let c: i32 = 0; c < p.inC; c++) {
+            column[d + c] = padVal;
+          }
+        }
+        d += p.inC;
+      }
     }
   }
   if (p.inC % 4 !== 0) {
@@ -143,6 +176,8 @@ function gemm(
   const ox0: i32 = n0 % p.outW;
   const ox1: i32 = n1 % p.outW;
   const perChannel: i32 = p.int16Weights !== 0 ? half : k4 >> 2;
+  // The common case written in place (kernels/common/ is always inlined; put() is a call in C).
+  const inlined: boolean = p.cheapRequant !== 0 && p.fuseAdd === 0 && p.inPlace !== INPLACE_ROWS;
   let oc: i32 = 0;
   while (oc + 2 <= p.outC) {
     let wi: i32 = oc * perChannel;
@@ -250,11 +285,20 @@ function gemm(
       acc11 = smlad(x1e, f1e, acc11);
       acc11 = smlad(x1o, f1o, acc11);
     }
-    put(p, acc00, oc, out0 + oc, ox0, bias, multipliers, shifts, table, skip, pixel, output);
-    put(p, acc01, oc + 1, out0 + oc + 1, ox0, bias, multipliers, shifts, table, skip, pixel, output);
-    if (two) {
-      put(p, acc10, oc, out1 + oc, ox1, bias, multipliers, shifts, table, skip, pixel, output);
-      put(p, acc11, oc + 1, out1 + oc + 1, ox1, bias, multipliers, shifts, table, skip, pixel, output);
+    if (inlined) {
+      output[out0 + oc] = clamp(p, (requantizeTable(acc00, table, oc * 4) + p.outputOffset) | 0);
+      output[out0 + oc + 1] = clamp(p, (requantizeTable(acc01, table, oc * 4 + 4) + p.outputOffset) | 0);
+      if (two) {
+        output[out1 + oc] = clamp(p, (requantizeTable(acc10, table, oc * 4) + p.outputOffset) | 0);
+        output[out1 + oc + 1] = clamp(p, (requantizeTable(acc11, table, oc * 4 + 4) + p.outputOffset) | 0);
+      }
+    } else {
+      put(p, acc00, oc, out0 + oc, ox0, bias, multipliers, shifts, table, skip, pixel, output);
+      put(p, acc01, oc + 1, out0 + oc + 1, ox0, bias, multipliers, shifts, table, skip, pixel, output);
+      if (two) {
+        put(p, acc10, oc, out1 + oc, ox1, bias, multipliers, shifts, table, skip, pixel, output);
+        put(p, acc11, oc + 1, out1 + oc + 1, ox1, bias, multipliers, shifts, table, skip, pixel, output);
+      }
     }
     oc += 2;
   }
@@ -280,9 +324,16 @@ function gemm(
       acc1 = smlad(staged[half + j], fe, acc1);
       acc1 = smlad(staged[half + j + 1], fo, acc1);
     }
-    put(p, acc0, oc, out0 + oc, ox0, bias, multipliers, shifts, table, skip, pixel, output);
-    if (two) {
-      put(p, acc1, oc, out1 + oc, ox1, bias, multipliers, shifts, table, skip, pixel, output);
+    if (inlined) {
+      output[out0 + oc] = clamp(p, (requantizeTable(acc0, table, oc * 4) + p.outputOffset) | 0);
+      if (two) {
+        output[out1 + oc] = clamp(p, (requantizeTable(acc1, table, oc * 4) + p.outputOffset) | 0);
+      }
+    } else {
+      put(p, acc0, oc, out0 + oc, ox0, bias, multipliers, shifts, table, skip, pixel, output);
+      if (two) {
+        put(p, acc1, oc, out1 + oc, ox1, bias, multipliers, shifts, table, skip, pixel, output);
+      }
     }
   }
 }
