@@ -62,6 +62,15 @@ function put(
   }
 }
 
+/** Stores v at `at` of the row buffer (INPLACE_ROWS) or of the output. */
+function store(p: Conv2dParams, pixel: Int8Array, output: Int8Array, at: i32, v: i32): void {
+  if (p.inPlace === INPLACE_ROWS) {
+    pixel[at] = v;
+  } else {
+    output[at] = v;
+  }
+}
+
 /** v clamped to the activation range: one SSAT when it is all of int8. */
 function clamp(p: Conv2dParams, v: i32): i32 {
   if (p.actMin === -128 && p.actMax === 127) {
@@ -177,7 +186,11 @@ function gemm(
   const ox1: i32 = n1 % p.outW;
   const perChannel: i32 = p.int16Weights !== 0 ? half : k4 >> 2;
   // The common case written in place (kernels/common/ is always inlined; put() is a call in C).
-  const inlined: boolean = p.cheapRequant !== 0 && p.fuseAdd === 0 && p.inPlace !== INPLACE_ROWS;
+  const inlined: boolean = p.cheapRequant !== 0 && p.fuseAdd === 0;
+  // Where outputs go: the row buffer (INPLACE_ROWS, indexed by ox) or the output.
+  const rows: boolean = p.inPlace === INPLACE_ROWS;
+  const at0: i32 = rows ? ox0 * p.outC : out0;
+  const at1: i32 = rows ? ox1 * p.outC : out1;
   let oc: i32 = 0;
   while (oc + 2 <= p.outC) {
     let wi: i32 = oc * perChannel;
@@ -286,11 +299,11 @@ function gemm(
       acc11 = smlad(x1o, f1o, acc11);
     }
     if (inlined) {
-      output[out0 + oc] = clamp(p, (requantizeTable(acc00, table, oc * 4) + p.outputOffset) | 0);
-      output[out0 + oc + 1] = clamp(p, (requantizeTable(acc01, table, oc * 4 + 4) + p.outputOffset) | 0);
+      store(p, pixel, output, at0 + oc, clamp(p, (requantizeTable(acc00, table, oc * 4) + p.outputOffset) | 0));
+      store(p, pixel, output, at0 + oc + 1, clamp(p, (requantizeTable(acc01, table, oc * 4 + 4) + p.outputOffset) | 0));
       if (two) {
-        output[out1 + oc] = clamp(p, (requantizeTable(acc10, table, oc * 4) + p.outputOffset) | 0);
-        output[out1 + oc + 1] = clamp(p, (requantizeTable(acc11, table, oc * 4 + 4) + p.outputOffset) | 0);
+        store(p, pixel, output, at1 + oc, clamp(p, (requantizeTable(acc10, table, oc * 4) + p.outputOffset) | 0));
+        store(p, pixel, output, at1 + oc + 1, clamp(p, (requantizeTable(acc11, table, oc * 4 + 4) + p.outputOffset) | 0));
       }
     } else {
       put(p, acc00, oc, out0 + oc, ox0, bias, multipliers, shifts, table, skip, pixel, output);
@@ -325,9 +338,9 @@ function gemm(
       acc1 = smlad(staged[half + j + 1], fo, acc1);
     }
     if (inlined) {
-      output[out0 + oc] = clamp(p, (requantizeTable(acc0, table, oc * 4) + p.outputOffset) | 0);
+      store(p, pixel, output, at0 + oc, clamp(p, (requantizeTable(acc0, table, oc * 4) + p.outputOffset) | 0));
       if (two) {
-        output[out1 + oc] = clamp(p, (requantizeTable(acc1, table, oc * 4) + p.outputOffset) | 0);
+        store(p, pixel, output, at1 + oc, clamp(p, (requantizeTable(acc1, table, oc * 4) + p.outputOffset) | 0));
       }
     } else {
       put(p, acc0, oc, out0 + oc, ox0, bias, multipliers, shifts, table, skip, pixel, output);
