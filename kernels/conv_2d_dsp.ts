@@ -28,13 +28,13 @@
  * row (INPLACE_ROWS) pairs pixels only within a row and writes the row to `pixel` first.
  */
 import type { i32 } from "./types.ts";
-import { ld32, mbqm, sat8, smlad, sxtb16, sxtb16r8 } from "./intrinsics.ts";
-import { addRescale } from "./add.ts";
+import { ld32, mbqm, rdhm, sat8, smlad, sxtb16, sxtb16r8 } from "./intrinsics.ts";
 import { requantize, requantizeTable, toOutput } from "./common/requantize.ts";
 import type { Conv2dParams } from "./conv_2d.ts";
 
 const INPLACE_PIXEL_BACKWARD: i32 = 2;
 const INPLACE_ROWS: i32 = 3;
+const HALF_Q31: i32 = 1073741824;
 
 /** The requantized, clamped (and optionally ADD-fused) output of channel oc, stored at `at` or in the row buffer. */
 function put(
@@ -49,17 +49,53 @@ function put(
   }
   v = toOutput(v, p.outputOffset, p.actMin, p.actMax);
   if (p.fuseAdd !== 0) {
-    const s1: i32 = addRescale(skip[at], p.addSkipOffset, p.addLeftShift, p.addSkipMultiplier, p.addSkipShift);
-    const s2: i32 = addRescale(v, p.addConvOffset, p.addLeftShift, p.addConvMultiplier, p.addConvShift);
-    v = mbqm(s1 + s2, p.addOutputMultiplier, p.addOutputShift) + p.addOutputOffset;
-    v = Math.max(v, p.addActMin);
-    v = Math.min(v, p.addActMax);
+    v = addFused(p, skip[at], v);
   }
   if (p.inPlace === INPLACE_ROWS) {
     pixel[ox * p.outC + oc] = v;
   } else {
     output[at] = v;
   }
+}
+
+/**
+ * MultiplyByQuantizedMultiplier(x, m, shift), by the cheap rounding when shift is a right shift
+ * (and m > 0): exact for |x| < 2^29 (rdhm needs m not INT32_MIN; |rdhm| + 2^30 < 2^31), which
+ * every caller below guarantees: an ADD input (int8 + offset) << 20 is below 255 * 2^20 < 2^28 in
+ * magnitude, so each rescaled input is too, and their sum is below 2^29.
+ */
+function rescaleCheap(x: i32, m: i32, shift: i32): i32 {
+  if (shift < 0 && m > 0) {
+    const s: i32 = rdhm(x, m);
+    return (s + (s >> 31) + (1 << (-shift - 1))) >> -shift;
+  }
+  return mbqm(x, m, shift);
+}
+
+/** One ADD input rescaled (kernels/add.ts addRescale, with rescaleCheap). */
+function addInput(x: i32, offset: i32, leftShift: i32, m: i32, shift: i32): i32 {
+  if (m === HALF_Q31 && shift === 0 && leftShift >= 1) {
+    return (x + offset) << (leftShift - 1);
+  }
+  return rescaleCheap((x + offset) << leftShift, m, shift);
+}
+
+/** The fused residual ADD (kernels/add.ts arithmetic, TFLite's) of the skip value s and the convolution's int8 output v. */
+function addFused(p: Conv2dParams, s: i32, v: i32): i32 {
+  const s1: i32 = addInput(s, p.addSkipOffset, p.addLeftShift, p.addSkipMultiplier, p.addSkipShift);
+  const s2: i32 = addInput(v, p.addConvOffset, p.addLeftShift, p.addConvMultiplier, p.addConvShift);
+  let r: i32 = rescaleCheap(s1 + s2, p.addOutputMultiplier, p.addOutputShift) + p.addOutputOffset;
+  r = Math.max(r, p.addActMin);
+  return Math.min(r, p.addActMax);
+}
+
+/** A requantized value's output: + the output zero point, clamped, the fused ADD with skip[at] if any. */
+function fin(p: Conv2dParams, v: i32, skip: Int8Array, at: i32): i32 {
+  const out: i32 = clamp(p, (v + p.outputOffset) | 0);
+  if (p.fuseAdd !== 0) {
+    return addFused(p, skip[at], out);
+  }
+  return out;
 }
 
 /** Stores v at `at` of the row buffer (INPLACE_ROWS) or of the output. */
@@ -186,7 +222,7 @@ function gemm(
   const ox1: i32 = n1 % p.outW;
   const perChannel: i32 = p.int16Weights !== 0 ? half : k4 >> 2;
   // The common case written in place (kernels/common/ is always inlined; put() is a call in C).
-  const inlined: boolean = p.cheapRequant !== 0 && p.fuseAdd === 0;
+  const inlined: boolean = p.cheapRequant !== 0;
   // Where outputs go: the row buffer (INPLACE_ROWS, indexed by ox) or the output.
   const rows: boolean = p.inPlace === INPLACE_ROWS;
   const at0: i32 = rows ? ox0 * p.outC : out0;
@@ -299,11 +335,11 @@ function gemm(
       acc11 = smlad(x1o, f1o, acc11);
     }
     if (inlined) {
-      store(p, pixel, output, at0 + oc, clamp(p, (requantizeTable(acc00, table, oc * 4) + p.outputOffset) | 0));
-      store(p, pixel, output, at0 + oc + 1, clamp(p, (requantizeTable(acc01, table, oc * 4 + 4) + p.outputOffset) | 0));
+      store(p, pixel, output, at0 + oc, fin(p, requantizeTable(acc00, table, oc * 4), skip, out0 + oc));
+      store(p, pixel, output, at0 + oc + 1, fin(p, requantizeTable(acc01, table, oc * 4 + 4), skip, out0 + oc + 1));
       if (two) {
-        store(p, pixel, output, at1 + oc, clamp(p, (requantizeTable(acc10, table, oc * 4) + p.outputOffset) | 0));
-        store(p, pixel, output, at1 + oc + 1, clamp(p, (requantizeTable(acc11, table, oc * 4 + 4) + p.outputOffset) | 0));
+        store(p, pixel, output, at1 + oc, fin(p, requantizeTable(acc10, table, oc * 4), skip, out1 + oc));
+        store(p, pixel, output, at1 + oc + 1, fin(p, requantizeTable(acc11, table, oc * 4 + 4), skip, out1 + oc + 1));
       }
     } else {
       put(p, acc00, oc, out0 + oc, ox0, bias, multipliers, shifts, table, skip, pixel, output);
@@ -338,9 +374,9 @@ function gemm(
       acc1 = smlad(staged[half + j + 1], fo, acc1);
     }
     if (inlined) {
-      store(p, pixel, output, at0 + oc, clamp(p, (requantizeTable(acc0, table, oc * 4) + p.outputOffset) | 0));
+      store(p, pixel, output, at0 + oc, fin(p, requantizeTable(acc0, table, oc * 4), skip, out0 + oc));
       if (two) {
-        store(p, pixel, output, at1 + oc, clamp(p, (requantizeTable(acc1, table, oc * 4) + p.outputOffset) | 0));
+        store(p, pixel, output, at1 + oc, fin(p, requantizeTable(acc1, table, oc * 4), skip, out1 + oc));
       }
     } else {
       put(p, acc0, oc, out0 + oc, ox0, bias, multipliers, shifts, table, skip, pixel, output);

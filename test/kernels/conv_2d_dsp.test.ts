@@ -274,4 +274,14 @@ describe("conv2dDsp in-place variants and fused ADD == reference (ts, kernel lev
       expectSame(want, runVariant(s, graph, input), JSON.stringify(s));
     }), { seed: seedOf("conv2dDsp blocks", 2), numRuns: 200 });
   }, 120_000);
+
+  it("300 random fused ADD blocks (the ADD's cheap rescaling)", async () => {
+    const fused = blockArb.filter((s) => s.variant.startsWith("fused"));
+    await fc.assert(fc.asyncProperty(fused, async (s) => {
+      const graph = blockGraph(s);
+      const input = int8Bytes(s.batches * s.h * s.w * s.c, "random", 0, prng(s.seed ^ 0x1234));
+      const want = (await runModel(graph, [input], "ts", { reference: true })).outputs[0];
+      expectSame(want, runVariant(s, graph, input), JSON.stringify(s));
+    }), { seed: seedOf("conv2dDsp fused", 3), numRuns: 300 });
+  }, 120_000);
 });
