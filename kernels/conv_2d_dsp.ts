@@ -209,7 +209,11 @@ function stageWindow(p: Conv2dParams, input: Int8Array, column: Int8Array, stage
   }
 }
 
-/** Output channel pairs (and a last odd channel) of the two staged pixels n0 and n1 (n1 only when `two`). */
+/**
+ * Output channel pairs (and a last odd channel) of the two staged pixels n0 and n1 (n1 only when
+ * `two`). Kept out of line in C: its inner loop needs every register (inlined, gcc spills).
+ * @noinline
+ */
 function gemm(
   p: Conv2dParams, filter: Int32Array, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array, table: Int32Array,
   skip: Int8Array, pixel: Int8Array, staged: Int32Array, output: Int8Array, n0: i32, n1: i32, two: boolean,

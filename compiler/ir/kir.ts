@@ -110,6 +110,12 @@ export interface KFunction {
    */
   inline?: boolean;
   /**
+   * The kernel asked C to keep this function out of line (a `@noinline` tag in its doc comment):
+   * a hot loop then has the register file to itself instead of sharing it with the values its
+   * caller keeps live across the call (kernels/conv_2d_dsp.ts's GEMM). Speed only.
+   */
+  noinline?: boolean;
+  /**
    * True for a function the compiler builds itself rather than lowering it from subset source
    * (the interpreter's dispatch): only such a function may hold `profile` statements and `view`
    * or `recordAt` call arguments.
