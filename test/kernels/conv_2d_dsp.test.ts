@@ -6,7 +6,7 @@
  * multipliers with right shifts (cheap table), shift 0 and left shifts (general path).
  *
  * The ts runner does not plan memory, so the in-place variants and the fused residual ADD are run
- * here at the kernel level: the lowered call is given the variant's record fields and arrays
+ * here at the kernel level (on ts; random layers also run on wasm and host C): the lowered call is given the variant's record fields and arrays
  * that alias as the planner would place them (input and output one buffer for 1x1 pixel in place,
  * the output `delta` bytes before the input row by row, output = skip for the fused ADD). On wasm
  * and host, test/kernels/reference.test.ts's block graphs run the planned variants.
@@ -25,6 +25,9 @@ import {
   type ConvSpec,
 } from "../support/synthetic.ts";
 import { firstDifference, seedOf } from "./differential/agree.ts";
+import { needTarget } from "../support/shared.ts";
+
+const noHost = needTarget("host").skip;
 
 const ENV = "MOTE_DSP_CONV";
 const saved = process.env[ENV];
@@ -87,6 +90,24 @@ describe("conv2dDsp == conv2dReference, single ops (ts)", () => {
       expectSame(want[0], got[0], JSON.stringify(spec));
     }), { seed: seedOf("conv2dDsp", 1), numRuns: TS_RUNS });
   }, 120_000);
+
+  it("60 random layers on wasm", async () => {
+    await fc.assert(fc.asyncProperty(dspSpecArb, async (spec) => {
+      const graph = syntheticGraph(spec.conv);
+      const inputs = syntheticInputs(spec.conv);
+      const want = await outputsOf(graph, inputs, "ts", true, spec.int16);
+      expectSame(want[0], (await outputsOf(graph, inputs, "wasm", false, spec.int16))[0], JSON.stringify(spec));
+    }), { seed: seedOf("conv2dDsp wasm", 4), numRuns: 60 });
+  }, 240_000);
+
+  it.skipIf(noHost)("12 random layers on host C", async () => {
+    await fc.assert(fc.asyncProperty(dspSpecArb, async (spec) => {
+      const graph = syntheticGraph(spec.conv);
+      const inputs = syntheticInputs(spec.conv);
+      const want = await outputsOf(graph, inputs, "ts", true, spec.int16);
+      expectSame(want[0], (await outputsOf(graph, inputs, "host", false, spec.int16))[0], JSON.stringify(spec));
+    }), { seed: seedOf("conv2dDsp host", 5), numRuns: 12 });
+  }, 240_000);
 
   it("the random layers cover every path", () => {
     const seen = new Set<string>();
