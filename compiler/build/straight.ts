@@ -10,6 +10,7 @@
  * compiler/emit/wasm) spell the ModelProgram this returns.
  */
 import { isConstant, tensorBytes, type Graph, type Tensor } from "../ir/graph.ts";
+import { scratchId } from "../ir/calls.ts";
 import type { KFunction } from "../ir/kir.ts";
 import type { KernelLoader } from "../ir/kernels.ts";
 import type { ConstantData, InvokeStep, ModelProgram, StepArg } from "../ir/program.ts";
@@ -88,7 +89,7 @@ export function generate(graph: Graph, opts: BuildOptions, loadKernels: KernelLo
             return { k: "const", name, elem: a.elem };
           }
           case "scratch":
-            return { k: "arena", offset: placement.offsets.get(`s${stepIndex}`)!, elem: a.elem };
+            return { k: "arena", offset: placement.offsets.get(scratchId(call, stepIndex, i))!, elem: a.elem };
         }
       });
       const entryName = kernels.kirName(call.kernel, call.fn);

@@ -75,3 +75,13 @@ export function tensorOf(call: KernelCall, name: string): number {
 export function setArg(call: KernelCall, name: string, arg: KernelArg): void {
   call.args[slotIndex(call, name)] = arg;
 }
+
+/**
+ * The planner's id of the scratch buffer in argument `arg` of the call at step `step`: `s<step>`
+ * for the call's first scratch argument, `s<step>.<arg>` for any further one (a kernel may take
+ * several scratch buffers, each planned on its own).
+ */
+export function scratchId(call: KernelCall, step: number, arg: number): string {
+  const first = call.args.findIndex((a) => a.kind === "scratch");
+  return arg === first ? `s${step}` : `s${step}.${arg}`;
+}

@@ -117,10 +117,11 @@ export interface KFunction {
    */
   inline?: boolean;
   /**
-   * An entry of a DSP kernel (exported by kernels/<op>_dsp.ts): C never inlines it into its caller.
-   * Its loops are blocked to keep accumulators, operands and pointers in r0-r12; inlined into the
-   * long mote_invoke, gcc 12 -O2 spills them (ad01 with kernels/fully_connected_dsp.ts: 382 K
-   * instructions as called functions, 560 K inlined).
+   * C never inlines this function into its caller: an entry of a DSP kernel (exported by
+   * kernels/<op>_dsp.ts), or a function whose doc comment has a `@noinline` tag. A hot loop then has
+   * the register file to itself instead of sharing it with the values its caller keeps live across
+   * the call (ad01 with kernels/fully_connected_dsp.ts: 382 K instructions as called functions, 560 K
+   * inlined into mote_invoke; kernels/conv_2d_dsp.ts's GEMM). Speed only.
    */
   noinline?: boolean;
   /**

@@ -24,6 +24,8 @@ import {
 import { computePaddingHeightWidth } from "./padding.ts";
 import { perChannelMultipliers } from "./quant.ts";
 import { kernelCall, type KernelContract } from "./contract.ts";
+import { biasOf } from "./requant-table.ts";
+import { DSP_CONTRACT, dspConvCall } from "./conv_2d_dsp.ts";
 import type { KernelArg, KernelCall, LowerOp, LowerOptions } from "./types.ts";
 
 /** kernels/conv_2d.ts's array parameters, in order (both entries take the same). */
@@ -32,6 +34,7 @@ export const CONV_2D_SLOTS = ["input", "filter", "bias", "multipliers", "shifts"
 export const CONTRACTS: KernelContract[] = [
   { kernel: "conv_2d", fn: "conv2d", slots: CONV_2D_SLOTS },
   { kernel: "conv_2d", fn: "conv2dReference", slots: CONV_2D_SLOTS },
+  DSP_CONTRACT,
 ];
 
 export function lowerConv2d(graph: Graph, op: Op, opts: LowerOptions = {}): KernelCall[] {
@@ -94,6 +97,7 @@ export function lowerConv2d(graph: Graph, op: Op, opts: LowerOptions = {}): Kern
     addLeftShift: 0, addSkipOffset: 0, addSkipMultiplier: 0, addSkipShift: 0,
     addConvOffset: 0, addConvMultiplier: 0, addConvShift: 0,
     addOutputOffset: 0, addOutputMultiplier: 0, addOutputShift: 0, addActMin: -128, addActMax: 127,
+    cheapRequant: 0, int16Weights: 0,
   };
   // Fold the input offset into a compile-time bias (BIAS_FOLDED, kernel header): needs a constant
   // bias, if any. Never for the reference kernel (opts.reference), which takes the model's bias.
@@ -106,6 +110,17 @@ export function lowerConv2d(graph: Graph, op: Op, opts: LowerOptions = {}): Kern
     params.hasBias = BIAS_FOLDED;
   }
   const macs = batches * outH * outW * outC * filterH * filterW * filterInC;
+  if (!opts.reference) {
+    // The SMLAD GEMM (kernels/conv_2d_dsp.ts) where it applies (compiler/ops/conv_2d_dsp.ts).
+    const biasData = biasArg.kind === "const" ? biasArg.data
+      : bias === undefined ? new Array<number>(outC).fill(0)
+      : isConstant(bias) ? Array.from({ length: outC }, (_, oc) => biasOf(bias.data, outC)(oc)) : null;
+    const dsp = dspConvCall(op.index, params, filter.data!, bias?.data, {
+      input: { kind: "tensor", tensor: input.index }, bias: biasArg, biasData, multipliers, shifts,
+      output: { kind: "tensor", tensor: output.index },
+    }, macs);
+    if (dsp !== undefined) return [dsp];
+  }
   return [kernelCall("conv_2d", opts.reference ? "conv2dReference" : "conv2d", CONV_2D_SLOTS, params, {
     input: { kind: "tensor", tensor: input.index },
     filter: { kind: "tensor", tensor: filter.index },
@@ -163,8 +178,10 @@ export const conv2dInPlace: InPlaceHook = (ctx) => {
   const grow = ctx.bytes(output) - ctx.bytes(input);
   if (pointwise && (ctx.variant.allowGrowth || grow <= 0)) {
     p.inPlace = grow > 0 ? INPLACE_PIXEL_BACKWARD : INPLACE_PIXEL_FORWARD;
-    setArg(call, "pixel", { kind: "scratch", bytes: p.inC, elem: "i8" });
-    ctx.share(output, input, 0, `1x1 in place over t${input} (pixel buffer ${p.inC} B${grow > 0 ? ", backward: the output is wider" : ""})`);
+    // The DSP kernel stages each pixel pair before writing it: no pixel buffer.
+    const pixelBytes = call.fn === DSP_CONTRACT.fn ? 0 : p.inC;
+    setArg(call, "pixel", { kind: "scratch", bytes: pixelBytes, elem: "i8" });
+    ctx.share(output, input, 0, `1x1 in place over t${input} (pixel buffer ${pixelBytes} B${grow > 0 ? ", backward: the output is wider" : ""})`);
     return;
   }
   if (ctx.variant.rows && p.batches === 1) {

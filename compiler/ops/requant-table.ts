@@ -8,16 +8,26 @@
  *  - every channel's shift is a right shift (TFLite shift < 0) or its multiplier is 0 (then the
  *    result is 0 whatever e is; e = 1 is used);
  *  - no multiplier is INT32_MIN (rdhm does not saturate);
- *  - |acc + bias| < 2^30 for every input: acc + bias is, exactly, sum of filter * (x + inputOffset)
- *    over the taps plus the model's bias (the input-offset folding does not change the final
- *    value, only how it is summed), so it is bounded by max|x + inputOffset| * sum|filter| + |bias|
- *    with x in [-128, 127] (padding taps contribute 0).
+ *  - the rounding sum s + 2^(e-1) cannot overflow, s = rdhm(acc + bias, multiplier): acc + bias
+ *    is, exactly, sum of filter * (x + inputOffset) over the taps plus the model's bias (the
+ *    input-offset folding does not change the final value, only how it is summed), so it is
+ *    bounded by B = max|x + inputOffset| * sum|filter| + |bias| with x in [-128, 127] (padding
+ *    taps contribute 0); with B < 2^31 (no wrap), |s| <= floor((B * |multiplier| + 2^30) / 2^31),
+ *    and that plus 2^(e-1) must stay below 2^31. (B < 2^30, the bound first used, implies it:
+ *    |s| <= 2^29 + 1 then. The exact one also accepts layers whose bias alone is near 2^30 but
+ *    whose multiplier is small, as vww's dead channels.)
  * `cheapRequantTable` checks all three for the layer and returns null when any fails: the kernel
  * then keeps the general path.
  */
 
-/** Largest |acc + bias| the cheap requantization is exact for (exclusive). */
-export const CHEAP_REQUANT_BOUND = 2 ** 30;
+/** Largest |acc + bias| the cheap requantization is taken for (exclusive): no i32 wrap. */
+export const CHEAP_REQUANT_BOUND = 2 ** 31;
+
+/** Whether s + 2^(e-1) stays below 2^31 for every |acc + bias| <= bound (exact, in BigInt). */
+function roundingFits(bound: number, multiplier: number, e: number): boolean {
+  const sMax = (BigInt(bound) * BigInt(Math.abs(multiplier)) + (1n << 30n)) >> 31n;
+  return sMax + (1n << BigInt(e - 1)) < 1n << 31n;
+}
 
 export interface ChannelWeights {
   /** Sum of |filter| over output channel oc's taps. */
@@ -46,8 +56,9 @@ export function cheapRequantTable(
     const shift = shifts[oc];
     if (m === -(2 ** 31)) return null;
     if (m !== 0 && shift >= 0) return null;
-    if (maxX * absSum(oc) + Math.abs(modelBias(oc)) >= CHEAP_REQUANT_BOUND) return null;
+    const bound = maxX * absSum(oc) + Math.abs(modelBias(oc));
     const e = m === 0 ? 1 : -shift;
+    if (bound >= CHEAP_REQUANT_BOUND || !roundingFits(bound, m, e)) return null;
     table.push(bias(oc) | 0, m, 2 ** (e - 1) | 0, e);
   }
   return table;

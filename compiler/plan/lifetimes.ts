@@ -5,7 +5,7 @@
  * kernel call.
  */
 import { isConstant, tensorBytes, type Graph } from "../ir/graph.ts";
-import type { LoweredOp } from "../ir/calls.ts";
+import { scratchId, type LoweredOp } from "../ir/calls.ts";
 import type { Buffer, Placement } from "./planner.ts";
 import type { Membership } from "./inplace.ts";
 
@@ -29,10 +29,10 @@ export function collectBuffers(graph: Graph, lowered: LoweredOp[], groups?: Map<
   for (const { op, calls } of lowered) {
     const written = new Set<number>();
     for (const call of calls) {
-      for (const a of call.args) {
+      call.args.forEach((a, i) => {
         if (a.kind === "tensor") { touch(a.tensor, step); written.add(a.tensor); }
-        if (a.kind === "scratch") buffers.push({ id: `s${step}`, bytes: a.bytes, first: step, last: step });
-      }
+        if (a.kind === "scratch") buffers.push({ id: scratchId(call, step, i), bytes: a.bytes, first: step, last: step });
+      });
       step++;
     }
     // An output no call writes (a fused op's intermediate, an alias) takes no memory here.

@@ -8,6 +8,7 @@
  * recursion and marks which array parameters are written (so C can declare the rest const).
  */
 import * as path from "node:path";
+import { ts } from "ts-morph";
 import type { KModule, ParamType, RecordType } from "../ir/kir.ts";
 import type { KernelLibrary } from "../ir/kernels.ts";
 import { calleesOf, markWrittenArrays } from "../ir/walk.ts";
@@ -117,8 +118,9 @@ export function buildProgram(entryFiles: string[]): KernelProgram {
     for (const [name, decl] of kf.functions) {
       const fn = lowerFunction(decl, kirName(kf.stem, name), env);
       if (path.basename(path.dirname(kf.path)) === "common") fn.inline = true; // kernels/common/ (KFunction.inline)
-      // The entries of the DSP kernels, kernels/<op>_dsp.ts (KFunction.noinline).
-      if (kf.stem.endsWith("_dsp") && (decl.modifiers ?? []).some((m) => m.getText(kf.sf) === "export")) fn.noinline = true;
+      // KFunction.noinline: the entries of the DSP kernels (kernels/<op>_dsp.ts) and `@noinline` functions.
+      else if (kf.stem.endsWith("_dsp") && (decl.modifiers ?? []).some((m) => m.getText(kf.sf) === "export")) fn.noinline = true;
+      else if (ts.getJSDocTags(decl).some((t) => t.tagName.text === "noinline")) fn.noinline = true;
       module.functions.set(fn.name, fn);
     }
     diagnostics.push(...kf.diagnostics, ...env.sink.list);

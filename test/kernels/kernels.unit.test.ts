@@ -53,7 +53,7 @@ function convParams(over: Partial<Conv2dParams>): Conv2dParams {
     inputOffset: 0, outputOffset: 0, actMin: -128, actMax: 127, hasBias: 0,
     inPlace: 0, fuseAdd: 0, addLeftShift: 0, addSkipOffset: 0, addSkipMultiplier: 0, addSkipShift: 0,
     addConvOffset: 0, addConvMultiplier: 0, addConvShift: 0, addOutputOffset: 0, addOutputMultiplier: 0,
-    addOutputShift: 0, addActMin: -128, addActMax: 127, ...over,
+    addOutputShift: 0, addActMin: -128, addActMax: 127, cheapRequant: 0, int16Weights: 0, ...over,
   };
 }
 

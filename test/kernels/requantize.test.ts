@@ -3,7 +3,7 @@
  * table of compiler/ops/requant-table.ts) equals TFLite's MultiplyByQuantizedMultiplier
  * (intrinsics mbqm) wherever cheapRequantTable accepts a layer, and cheapRequantTable refuses
  * the cases where it would not be exact (left shifts, shift 0, INT32_MIN multipliers,
- * accumulators that may reach 2^30). TypeScript only: the compiled paths are covered by the
+ * accumulators whose rounding sum s + 2^(e-1) may overflow). TypeScript only: the compiled paths are covered by the
  * kernels that use it (test/kernels/reference.test.ts) and by the intrinsic agreement tests.
  */
 import fc from "fast-check";
@@ -40,6 +40,19 @@ describe("cheap requantization", () => {
     }), { numRuns: 50000, seed: 11 });
   });
 
+  it("equals mbqm wherever cheapRequantTable accepts the bound, up to |acc + bias| < 2^31", () => {
+    const mult = fc.oneof(fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 31) + 1, max: -(2 ** 30) }), fc.constant(0));
+    const shift = fc.oneof(fc.integer({ min: -31, max: -1 }), fc.constantFrom(-31, -30, -29, -1));
+    const bound = fc.oneof(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 2 ** 30 - 5000, max: 2 ** 30 + 5000 }), fc.constant(2 ** 31 - 1));
+    fc.assert(fc.property(bound, fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(-1, 1, 0), mult, shift, (bnd, frac, edge, m, s) => {
+      // acc + bias anywhere in [-bnd, bnd], its ends included; the bias is the whole bound's budget.
+      const v = edge !== 0 ? edge * bnd : Math.trunc(frac * bnd);
+      const table = cheapRequantTable(1, () => 0, () => bnd, () => 0, 0, [m], [s]);
+      if (table === null) return true;
+      return requantizeTable(v, Int32Array.from(table), 0) === mbqm(v, m, s);
+    }), { numRuns: 50000, seed: 13 });
+  });
+
   it("is exact on ties: every rounding boundary of small shifts", () => {
     const m = 2 ** 30; // srdhm(x, 2^30) = round(x / 2): hits every half
     for (let e = 1; e <= 4; e++) {
@@ -56,10 +69,18 @@ describe("cheap requantization", () => {
     expect(one(2 ** 30, 0)).toBeNull(); // shift 0: no right shift
     expect(one(2 ** 30, 3)).toBeNull(); // left shift
     expect(one(-(2 ** 31), -3)).toBeNull(); // saturating multiplier
-    expect(one(2 ** 30, -3, 2 ** 30 / 128)).toBeNull(); // 128 * sum|w| reaches 2^30
-    expect(one(2 ** 30, -3, 3 * 2 ** 21)).not.toBeNull(); // 128 * sum|w| < 2^30
-    expect(one(2 ** 30, -3, 3 * 2 ** 21, 0, 128)).toBeNull(); // but max |x + 128| = 255
-    expect(one(2 ** 30, -3, 100, 2 ** 30)).toBeNull(); // the bias alone
+    expect(one(2 ** 30, -3, 2 ** 31 / 128)).toBeNull(); // 128 * sum|w| reaches 2^31
+    expect(one(2 ** 30, -3, 2 ** 24 - 1)).not.toBeNull(); // 128 * sum|w| < 2^31
+    expect(one(2 ** 30, -3, 2 ** 24 - 1, 0, 128)).toBeNull(); // but max |x + 128| = 255
+    expect(one(2 ** 30, -3, 100, 2 ** 31 - 100)).toBeNull(); // acc + bias may wrap
+    expect(one(2 ** 31 - 1, -31, 0, 2 ** 30)).toBeNull(); // s reaches 2^30: s + 2^30 overflows
+    expect(one(2 ** 31 - 1, -31, 0, 2 ** 30 - 2)).not.toBeNull(); // s <= 2^30 - 2
+    const edge = Int32Array.from(one(2 ** 31 - 1, -31, 0, 2 ** 30 - 2)!);
+    // acc + bias (the table adds its bias 2^30 - 2) at the ends of the bound.
+    for (const v of [2 ** 30 - 2, -(2 ** 30) + 2, 2 ** 30 - 3, -(2 ** 30) + 3]) {
+      expect(requantizeTable(v - (2 ** 30 - 2), edge, 0)).toBe(mbqm(v, 2 ** 31 - 1, -31));
+    }
+    expect(one(2 ** 30, -3, 100, 2 ** 30)).not.toBeNull(); // a large bias, s <= 2^29 + 2^13 + 1
     expect(one(0, 0)).toEqual([0, 0, 1, 1]); // multiplier 0: any e, e = 1
     expect(one(2 ** 30, -3)).toEqual([0, 2 ** 30, 4, 3]);
   });

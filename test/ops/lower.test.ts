@@ -50,7 +50,17 @@ function errorOf(f: () => unknown): MoteError {
 
 describe("lowerGraph", () => {
   it("lowers CONV_2D to one conv2d call with TFLM's Prepare values", () => {
-    const [{ calls }] = lowerGraph(convGraph());
+    // The plain kernel (kernels/conv_2d.ts); by default the layer takes the SMLAD GEMM (below).
+    const saved = process.env.MOTE_DSP_CONV;
+    process.env.MOTE_DSP_CONV = "0";
+    let lowered;
+    try {
+      lowered = lowerGraph(convGraph());
+    } finally {
+      if (saved === undefined) delete process.env.MOTE_DSP_CONV;
+      else process.env.MOTE_DSP_CONV = saved;
+    }
+    const [{ calls }] = lowered;
     expect(calls).toHaveLength(1);
     const c = calls[0];
     expect(c.kernel).toBe("conv_2d");
@@ -74,6 +84,21 @@ describe("lowerGraph", () => {
     expect(c.args[3]).toMatchObject({ elem: "i32", data: [1374389535, 1374389535, 2061584302, 1374389535] });
     expect(c.args[4]).toMatchObject({ elem: "i32", data: [-5, -4, -4, -3] });
     expect(c.macs).toBe(3 * 3 * 4 * 3 * 3 * 2);
+  });
+
+  it("lowers CONV_2D (one group, folded bias) to the SMLAD GEMM by default (compiler/ops/conv_2d_dsp.ts)", () => {
+    const c = lowerGraph(convGraph())[0].calls[0];
+    expect([c.kernel, c.fn]).toEqual(["conv_2d_dsp", "conv2dDsp"]);
+    expect(c.params).toMatchObject({ outC: 4, hasBias: 2, cheapRequant: 1, int16Weights: 0 });
+    // 3x3x2 taps padded to 20: 4 channels x 20 / 4 words of packed int8 weights; 2 staged pixels of 20 int16.
+    expect(c.slots).toEqual(["input", "filter", "bias", "multipliers", "shifts", "table", "skip", "pixel", "column", "staged", "output"]);
+    expect(c.args[1]).toMatchObject({ kind: "const", elem: "i32" });
+    expect((c.args[1] as { data: number[] }).data).toHaveLength(20);
+    expect(c.args[5]).toMatchObject({ kind: "const", elem: "i32" });
+    expect((c.args[5] as { data: number[] }).data).toHaveLength(16);
+    expect(c.args[8]).toEqual({ kind: "scratch", bytes: 20, elem: "i8" });
+    expect(c.args[9]).toEqual({ kind: "scratch", bytes: 80, elem: "i32" });
+    expect(c.variant).toBe("gemm 2x2 int8 w, im2col, cheap requant");
   });
 
   it("reports every unsupported op at once (1008) with the supported list", () => {

@@ -20,7 +20,7 @@
 import { isConstant, tensorBytes, type Graph } from "../../ir/graph.ts";
 import type { RecordType } from "../../ir/kir.ts";
 import { scalarBytes } from "../../ir/kir.ts";
-import type { LoweredOp } from "../../ir/calls.ts";
+import { scratchId, type LoweredOp } from "../../ir/calls.ts";
 import type { Placement } from "../../plan/planner.ts";
 import { kernelId } from "./registry.ts";
 
@@ -100,7 +100,7 @@ export function buildImage(
         }
         return v;
       });
-      const args = call.args.map((a) => {
+      const args = call.args.map((a, i) => {
         switch (a.kind) {
           case "tensor": {
             if (a.tensor < 0) return { kind: ARG_ABSENT, offset: 0 };
@@ -118,7 +118,7 @@ export function buildImage(
           case "const":
             return { kind: ARG_IMAGE, offset: addData(littleEndian(a.elem, a.data)) };
           case "scratch":
-            return { kind: ARG_ARENA, offset: arenaOffset(`s${stepIndex}`) };
+            return { kind: ARG_ARENA, offset: arenaOffset(scratchId(call, stepIndex, i)) };
         }
       });
       steps.push({ id: kernelId(call.kernel, call.fn), record, args });

@@ -52,8 +52,9 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "conv_2d.conv2dReference": 31,
   "depthwise_conv_2d.depthwiseConv2dReference": 32,
   "fully_connected.fullyConnectedReference": 33,
-  // The DSP (SMLAD) kernels.
+  // The SIMD (Cortex-M7 DSP) siblings of the fast kernels (issue 10).
   "fully_connected_dsp.fullyConnectedDsp": 34,
+  "conv_2d_dsp.conv2dDsp": 35,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */

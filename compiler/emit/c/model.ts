@@ -183,6 +183,17 @@ function emitModelC(program: ModelProgram): string {
       "",
     );
   }
+  if (program.functions.some((fn) => fn.noinline)) {
+    out.push(
+      "/* Kernel functions marked @noinline: kept out of line so that their loops get every register. */",
+      "#if defined(__GNUC__)",
+      "#define MOTE_NOINLINE __attribute__((noinline))",
+      "#else",
+      "#define MOTE_NOINLINE",
+      "#endif",
+      "",
+    );
+  }
   // Callees before callers: emit in reverse discovery order with prototypes first.
   // Shared helpers (KFunction.inline) take mote_intrinsics.h's MOTE_INLINE (static inline, always_inline).
   const decl = (fn: (typeof program.functions)[number]): string => (noIpa.has(fn.name) ? "static MOTE_NOIPA " : fn.inline ? "MOTE_INLINE " : fn.noinline ? "static MOTE_NOINLINE " : "static ");

@@ -53,7 +53,8 @@ describe("model image", () => {
 
   it("stores the step as (kernel id, argument count, record index) and the record's fields", () => {
     const at = r.image[4];
-    expect(r.image[at]).toBe(kernelIds().get("conv_2d.conv2d"));
+    const call = r.lowered[0].calls[0];
+    expect(r.image[at]).toBe(kernelIds().get(`${call.kernel}.${call.fn}`));
     expect(r.image[at + 1]).toBe(r.lowered[0].calls[0].args.length);
     const fields = r.program.records.find((x) => x.name === "Conv2dParams")!.fields;
     const rec = r.image[at + 2];
@@ -71,7 +72,9 @@ describe("model image", () => {
     expect(c).toMatch(/^int mote_init\(void\) \{$/m);
     expect(c).toMatch(/if \(mote_init_status != 0 && mote_init\(\) != 0\) return mote_init_status;/);
     expect(c).toMatch(/static void mote_dispatch\(/);
-    expect(c).toMatch(/static int mote_hasKernel\(int32_t kernel\) \{\n  return \(kernel == 6\);\n\}/);
+    const call = r.lowered[0].calls[0];
+    const id = kernelIds().get(`${call.kernel}.${call.fn}`);
+    expect(c).toMatch(new RegExp(`static int mote_hasKernel\\(int32_t kernel\\) \\{\\n  return \\(kernel == ${id}\\);\\n\\}`));
     expect(c).toMatch(/^int mote_invoke\(void\) \{$/m);
     expect(c).not.toMatch(/depthwiseConv2d/);
     expect(r.program.steps).toHaveLength(1);

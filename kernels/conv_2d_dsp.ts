@@ -1,0 +1,444 @@
+/**
+ * @fileoverview CONV_2D (one group) as a GEMM on the Cortex-M7's DSP instructions: the sibling of
+ * kernels/conv_2d.ts's `conv2d`, equal to `conv2dReference` bit for bit (test/kernels/
+ * conv_2d_dsp.test.ts). compiler/ops/conv_2d_dsp.ts chooses it for a layer and fills the record.
+ *
+ * Two output pixels at a time are staged into `staged` (Int32Array scratch, 2 * k4 / 2 words) as
+ * int16 pairs: for each block of 4 taps t..t+3 (k = filterH * filterW * inC taps in OHWI order,
+ * padded with zero weights to k4, a multiple of 4), the word sxtb16 (taps t, t+2) then the word
+ * sxtb16r8 (taps t+1, t+3). Then one micro-kernel runs 2 pixels x 2 output channels with 4
+ * accumulators and SMLAD, the staging amortized over all output channels. The weights are an
+ * Int32Array made at compile time in the order the inner loop reads them (`filter`):
+ *  - int8 (int16Weights 0): per channel pair, per block, the pair's two words of 4 int8 taps
+ *    (split with sxtb16 / sxtb16r8 like the activations); a last odd channel's words follow alone.
+ *    outC * k4 / 4 words: the filter's flash.
+ *  - int16 (int16Weights 1): the same with each word already split, 2 words per channel per block
+ *    (twice the flash, no split in the loop).
+ * Staging: a 1x1, stride 1, unpadded layer reads its input pixel directly (`direct`); any other
+ * takes the pixel's receptive field (im2col): with inC a multiple of 4 each tap is staged straight
+ * from the input, otherwise the taps are first gathered into `column` (k4 bytes). Taps outside the
+ * image take the input zero point (-inputOffset): the lowering uses this kernel only with the
+ * input offset folded into the bias (BIAS_FOLDED) or a zero input offset, so every tap is uniform.
+ *
+ * Requantization: with `cheapRequant` 1 the lowering proved the table form exact
+ * (compiler/ops/requant-table.ts) and `table` holds {bias, multiplier, 2^(e-1), e} per channel;
+ * otherwise the general path with `bias`, `multipliers`, `shifts`. The fused residual ADD and the
+ * in-place variants are those of conv2d (kernels/conv_2d.ts header): pixel in place forward or
+ * backward stages both pixels of a pair before writing either (pairs go backward for 2); row by
+ * row (INPLACE_ROWS) pairs pixels only within a row and writes the row to `pixel` first.
+ */
+import type { i32 } from "./types.ts";
+import { ld32, mbqm, rdhm, sat8, smlad, sxtb16, sxtb16r8 } from "./intrinsics.ts";
+import { requantize, requantizeTable, toOutput } from "./common/requantize.ts";
+import type { Conv2dParams } from "./conv_2d.ts";
+
+const INPLACE_PIXEL_BACKWARD: i32 = 2;
+const INPLACE_ROWS: i32 = 3;
+const HALF_Q31: i32 = 1073741824;
+
+/** The requantized, clamped (and optionally ADD-fused) output of channel oc, stored at `at` or in the row buffer. */
+function put(
+  p: Conv2dParams, acc: i32, oc: i32, at: i32, ox: i32, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array,
+  table: Int32Array, skip: Int8Array, pixel: Int8Array, output: Int8Array,
+): void {
+  let v: i32 = 0;
+  if (p.cheapRequant !== 0) {
+    v = requantizeTable(acc, table, oc * 4);
+  } else {
+    v = requantize(acc, oc, p.hasBias, bias, multipliers, shifts);
+  }
+  v = toOutput(v, p.outputOffset, p.actMin, p.actMax);
+  if (p.fuseAdd !== 0) {
+    v = addFused(p, skip[at], v);
+  }
+  if (p.inPlace === INPLACE_ROWS) {
+    pixel[ox * p.outC + oc] = v;
+  } else {
+    output[at] = v;
+  }
+}
+
+/**
+ * MultiplyByQuantizedMultiplier(x, m, shift), by the cheap rounding when shift is a right shift
+ * (and m > 0): exact for |x| < 2^29 (rdhm needs m not INT32_MIN; |rdhm| + 2^30 < 2^31), which
+ * every caller below guarantees: an ADD input (int8 + offset) << 20 is below 255 * 2^20 < 2^28 in
+ * magnitude, so each rescaled input is too, and their sum is below 2^29.
+ */
+function rescaleCheap(x: i32, m: i32, shift: i32): i32 {
+  if (shift < 0 && m > 0) {
+    const s: i32 = rdhm(x, m);
+    return (s + (s >> 31) + (1 << (-shift - 1))) >> -shift;
+  }
+  return mbqm(x, m, shift);
+}
+
+/** One ADD input rescaled (kernels/add.ts addRescale, with rescaleCheap). */
+function addInput(x: i32, offset: i32, leftShift: i32, m: i32, shift: i32): i32 {
+  if (m === HALF_Q31 && shift === 0 && leftShift >= 1) {
+    return (x + offset) << (leftShift - 1);
+  }
+  return rescaleCheap((x + offset) << leftShift, m, shift);
+}
+
+/** The fused residual ADD (kernels/add.ts arithmetic, TFLite's) of the skip value s and the convolution's int8 output v. */
+function addFused(p: Conv2dParams, s: i32, v: i32): i32 {
+  const s1: i32 = addInput(s, p.addSkipOffset, p.addLeftShift, p.addSkipMultiplier, p.addSkipShift);
+  const s2: i32 = addInput(v, p.addConvOffset, p.addLeftShift, p.addConvMultiplier, p.addConvShift);
+  let r: i32 = rescaleCheap(s1 + s2, p.addOutputMultiplier, p.addOutputShift) + p.addOutputOffset;
+  r = Math.max(r, p.addActMin);
+  return Math.min(r, p.addActMax);
+}
+
+/** A requantized value's output: + the output zero point, clamped, the fused ADD with skip[at] if any. */
+function fin(p: Conv2dParams, v: i32, skip: Int8Array, at: i32): i32 {
+  const out: i32 = clamp(p, (v + p.outputOffset) | 0);
+  if (p.fuseAdd !== 0) {
+    return addFused(p, skip[at], out);
+  }
+  return out;
+}
+
+/** Stores v at `at` of the row buffer (INPLACE_ROWS) or of the output. */
+function store(p: Conv2dParams, pixel: Int8Array, output: Int8Array, at: i32, v: i32): void {
+  if (p.inPlace === INPLACE_ROWS) {
+    pixel[at] = v;
+  } else {
+    output[at] = v;
+  }
+}
+
+/** v clamped to the activation range: one SSAT when it is all of int8. */
+function clamp(p: Conv2dParams, v: i32): i32 {
+  if (p.actMin === -128 && p.actMax === 127) {
+    return sat8(v);
+  }
+  return Math.min(Math.max(v, p.actMin), p.actMax);
+}
+
+/** Stages n int8 values of src from `at` (n not a multiple of 4: the last word's missing bytes are 0) at staged[to]. */
+function stageRun(src: Int8Array, at: i32, n: i32, staged: Int32Array, to: i32): void {
+  let d: i32 = to;
+  let c: i32 = 0;
+  while (c + 4 <= n) {
+    const w: i32 = ld32(src, at + c);
+    staged[d] = sxtb16(w);
+    staged[d + 1] = sxtb16r8(w);
+    d += 2;
+    c += 4;
+  }
+  if (c < n) {
+    let w: i32 = src[at + c] & 255;
+    if (c + 1 < n) {
+      w = w | ((src[at + c + 1] & 255) << 8);
+    }
+    if (c + 2 < n) {
+      w = w | ((src[at + c + 2] & 255) << 16);
+    }
+    staged[d] = sxtb16(w);
+    staged[d + 1] = sxtb16r8(w);
+  }
+}
+
+/** Stages output pixel n's receptive field (im2col) at staged[to]; padding taps are -inputOffset. */
+function stageWindow(p: Conv2dParams, input: Int8Array, column: Int8Array, staged: Int32Array, n: i32, to: i32): void {
+  const ox: i32 = n % p.outW;
+  const t: i32 = (n / p.outW) | 0;
+  const oy: i32 = t % p.outH;
+  const b: i32 = (t / p.outH) | 0;
+  const inY0: i32 = oy * p.strideH - p.padH;
+  const inX0: i32 = ox * p.strideW - p.padW;
+  const padVal: i32 = -p.inputOffset;
+  const padPair: i32 = (padVal & 65535) | (padVal << 16);
+  const k: i32 = p.filterH * p.filterW * p.inC;
+  // With dilation 1, an in-image filter row of an in-image column range is one run of filterW * inC bytes.
+  const rowRun: boolean = p.dilationW === 1 && inX0 >= 0 && inX0 + p.filterW - 1 < p.inW;
+  const run: i32 = p.filterW * p.inC;
+  let d: i32 = 0;
+  for (let fy: i32 = 0; fy < p.filterH; fy++) {
+    const inY: i32 = inY0 + p.dilationH * fy;
+    const rowIn: boolean = inY >= 0 && inY < p.inH;
+    const rowAt: i32 = ((b * p.inH + inY) * p.inW + inX0) * p.inC;
+    if (rowRun && rowIn) {
+      if (p.inC % 4 === 0) {
+        const w0: i32 = to + (d >> 1);
+        for (let c: i32 = 0; c < run; c += 4) {
+          const w: i32 = ld32(input, rowAt + c);
+          staged[w0 + (c >> 1)] = sxtb16(w);
+          staged[w0 + (c >> 1) + 1] = sxtb16r8(w);
+        }
+      } else {
+        for (let c: i32 = 0; c < run; c++) {
+          column[d + c] = input[rowAt + c];
+        }
+      }
+      d += run;
+    } else {
+      for (let fx: i32 = 0; fx < p.filterW; fx++) {
+        const inX: i32 = inX0 + p.dilationW * fx;
+        const inside: boolean = rowIn && inX >= 0 && inX < p.inW;
+        const at: i32 = rowAt + p.dilationW * fx * p.inC;
+        if (p.inC % 4 === 0) {
+          // Whole blocks per tap: stage straight from the input.
+          const w0: i32 = to + (d >> 1);
+          if (inside) {
+            for (let c: i32 = 0; c < p.inC; c += 4) {
+              const w: i32 = ld32(input, at + c);
+              staged[w0 + (c >> 1)] = sxtb16(w);
+              staged[w0 + (c >> 1) + 1] = sxtb16r8(w);
+            }
+          } else {
+            for (let c: i32 = 0; c < p.inC; c += 2) {
+              staged[w0 + (c >> 1)] = padPair;
+            }
+          }
+        } else if (inside) {
+          for (let c: i32 = 0; c < p.inC; c++) {
+            column[d + c] = input[at + c];
+          }
+        } else {
+          for (let c: i32 = 0; c < p.inC; c++) {
+            column[d + c] = padVal;
+          }
+        }
+        d += p.inC;
+      }
+    }
+  }
+  if (p.inC % 4 !== 0) {
+    stageRun(column, 0, k, staged, to);
+  }
+}
+
+/**
+ * Output channel pairs (and a last odd channel) of the two staged pixels n0 and n1 (n1 only when
+ * `two`). Kept out of line in C: its inner loop needs every register (inlined, gcc spills).
+ * @noinline
+ */
+function gemm(
+  p: Conv2dParams, filter: Int32Array, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array, table: Int32Array,
+  skip: Int8Array, pixel: Int8Array, staged: Int32Array, output: Int8Array, n0: i32, n1: i32, two: boolean,
+): void {
+  const k4: i32 = (p.filterH * p.filterW * p.inC + 3) & -4;
+  const half: i32 = k4 >> 1;
+  const out0: i32 = n0 * p.outC;
+  const out1: i32 = n1 * p.outC;
+  const ox0: i32 = n0 % p.outW;
+  const ox1: i32 = n1 % p.outW;
+  const perChannel: i32 = p.int16Weights !== 0 ? half : k4 >> 2;
+  // The common case written in place (kernels/common/ is always inlined; put() is a call in C).
+  const inlined: boolean = p.cheapRequant !== 0;
+  // Where outputs go: the row buffer (INPLACE_ROWS, indexed by ox) or the output.
+  const rows: boolean = p.inPlace === INPLACE_ROWS;
+  const at0: i32 = rows ? ox0 * p.outC : out0;
+  const at1: i32 = rows ? ox1 * p.outC : out1;
+  let oc: i32 = 0;
+  while (oc + 2 <= p.outC) {
+    let wi: i32 = oc * perChannel;
+    let acc00: i32 = 0;
+    let acc01: i32 = 0;
+    let acc10: i32 = 0;
+    let acc11: i32 = 0;
+    // Two blocks of 4 taps per iteration, then one more when half / 2 is odd.
+    let j: i32 = 0;
+    while (j + 4 <= half) {
+      let f0e: i32 = 0;
+      let f0o: i32 = 0;
+      let f1e: i32 = 0;
+      let f1o: i32 = 0;
+      if (p.int16Weights !== 0) {
+        f0e = filter[wi];
+        f0o = filter[wi + 1];
+        f1e = filter[wi + 2];
+        f1o = filter[wi + 3];
+        wi += 4;
+      } else {
+        const w0: i32 = filter[wi];
+        const w1: i32 = filter[wi + 1];
+        f0e = sxtb16(w0);
+        f0o = sxtb16r8(w0);
+        f1e = sxtb16(w1);
+        f1o = sxtb16r8(w1);
+        wi += 2;
+      }
+      const x0e: i32 = staged[j];
+      const x0o: i32 = staged[j + 1];
+      const x1e: i32 = staged[half + j];
+      const x1o: i32 = staged[half + j + 1];
+      acc00 = smlad(x0e, f0e, acc00);
+      acc00 = smlad(x0o, f0o, acc00);
+      acc01 = smlad(x0e, f1e, acc01);
+      acc01 = smlad(x0o, f1o, acc01);
+      acc10 = smlad(x1e, f0e, acc10);
+      acc10 = smlad(x1o, f0o, acc10);
+      acc11 = smlad(x1e, f1e, acc11);
+      acc11 = smlad(x1o, f1o, acc11);
+      let f0eB: i32 = 0;
+      let f0oB: i32 = 0;
+      let f1eB: i32 = 0;
+      let f1oB: i32 = 0;
+      if (p.int16Weights !== 0) {
+        f0eB = filter[wi];
+        f0oB = filter[wi + 1];
+        f1eB = filter[wi + 2];
+        f1oB = filter[wi + 3];
+        wi += 4;
+      } else {
+        const w0B: i32 = filter[wi];
+        const w1B: i32 = filter[wi + 1];
+        f0eB = sxtb16(w0B);
+        f0oB = sxtb16r8(w0B);
+        f1eB = sxtb16(w1B);
+        f1oB = sxtb16r8(w1B);
+        wi += 2;
+      }
+      const x0eB: i32 = staged[j + 2];
+      const x0oB: i32 = staged[j + 2 + 1];
+      const x1eB: i32 = staged[half + j + 2];
+      const x1oB: i32 = staged[half + j + 2 + 1];
+      acc00 = smlad(x0eB, f0eB, acc00);
+      acc00 = smlad(x0oB, f0oB, acc00);
+      acc01 = smlad(x0eB, f1eB, acc01);
+      acc01 = smlad(x0oB, f1oB, acc01);
+      acc10 = smlad(x1eB, f0eB, acc10);
+      acc10 = smlad(x1oB, f0oB, acc10);
+      acc11 = smlad(x1eB, f1eB, acc11);
+      acc11 = smlad(x1oB, f1oB, acc11);
+      j += 4;
+    }
+    if (j < half) {
+      let f0e: i32 = 0;
+      let f0o: i32 = 0;
+      let f1e: i32 = 0;
+      let f1o: i32 = 0;
+      if (p.int16Weights !== 0) {
+        f0e = filter[wi];
+        f0o = filter[wi + 1];
+        f1e = filter[wi + 2];
+        f1o = filter[wi + 3];
+        wi += 4;
+      } else {
+        const w0: i32 = filter[wi];
+        const w1: i32 = filter[wi + 1];
+        f0e = sxtb16(w0);
+        f0o = sxtb16r8(w0);
+        f1e = sxtb16(w1);
+        f1o = sxtb16r8(w1);
+        wi += 2;
+      }
+      const x0e: i32 = staged[j];
+      const x0o: i32 = staged[j + 1];
+      const x1e: i32 = staged[half + j];
+      const x1o: i32 = staged[half + j + 1];
+      acc00 = smlad(x0e, f0e, acc00);
+      acc00 = smlad(x0o, f0o, acc00);
+      acc01 = smlad(x0e, f1e, acc01);
+      acc01 = smlad(x0o, f1o, acc01);
+      acc10 = smlad(x1e, f0e, acc10);
+      acc10 = smlad(x1o, f0o, acc10);
+      acc11 = smlad(x1e, f1e, acc11);
+      acc11 = smlad(x1o, f1o, acc11);
+    }
+    if (inlined) {
+      store(p, pixel, output, at0 + oc, fin(p, requantizeTable(acc00, table, oc * 4), skip, out0 + oc));
+      store(p, pixel, output, at0 + oc + 1, fin(p, requantizeTable(acc01, table, oc * 4 + 4), skip, out0 + oc + 1));
+      if (two) {
+        store(p, pixel, output, at1 + oc, fin(p, requantizeTable(acc10, table, oc * 4), skip, out1 + oc));
+        store(p, pixel, output, at1 + oc + 1, fin(p, requantizeTable(acc11, table, oc * 4 + 4), skip, out1 + oc + 1));
+      }
+    } else {
+      put(p, acc00, oc, out0 + oc, ox0, bias, multipliers, shifts, table, skip, pixel, output);
+      put(p, acc01, oc + 1, out0 + oc + 1, ox0, bias, multipliers, shifts, table, skip, pixel, output);
+      if (two) {
+        put(p, acc10, oc, out1 + oc, ox1, bias, multipliers, shifts, table, skip, pixel, output);
+        put(p, acc11, oc + 1, out1 + oc + 1, ox1, bias, multipliers, shifts, table, skip, pixel, output);
+      }
+    }
+    oc += 2;
+  }
+  if (oc < p.outC) {
+    let wi: i32 = oc * perChannel;
+    let acc0: i32 = 0;
+    let acc1: i32 = 0;
+    for (let j: i32 = 0; j < half; j += 2) {
+      let fe: i32 = 0;
+      let fo: i32 = 0;
+      if (p.int16Weights !== 0) {
+        fe = filter[wi];
+        fo = filter[wi + 1];
+        wi += 2;
+      } else {
+        const w: i32 = filter[wi];
+        fe = sxtb16(w);
+        fo = sxtb16r8(w);
+        wi += 1;
+      }
+      acc0 = smlad(staged[j], fe, acc0);
+      acc0 = smlad(staged[j + 1], fo, acc0);
+      acc1 = smlad(staged[half + j], fe, acc1);
+      acc1 = smlad(staged[half + j + 1], fo, acc1);
+    }
+    if (inlined) {
+      store(p, pixel, output, at0 + oc, fin(p, requantizeTable(acc0, table, oc * 4), skip, out0 + oc));
+      if (two) {
+        store(p, pixel, output, at1 + oc, fin(p, requantizeTable(acc1, table, oc * 4), skip, out1 + oc));
+      }
+    } else {
+      put(p, acc0, oc, out0 + oc, ox0, bias, multipliers, shifts, table, skip, pixel, output);
+      if (two) {
+        put(p, acc1, oc, out1 + oc, ox1, bias, multipliers, shifts, table, skip, pixel, output);
+      }
+    }
+  }
+}
+
+export function conv2dDsp(
+  p: Conv2dParams,
+  input: Int8Array,
+  filter: Int32Array,
+  bias: Int32Array,
+  multipliers: Int32Array,
+  shifts: Int32Array,
+  table: Int32Array,
+  skip: Int8Array,
+  pixel: Int8Array,
+  column: Int8Array,
+  staged: Int32Array,
+  output: Int8Array,
+): void {
+  const half: i32 = ((p.filterH * p.filterW * p.inC + 3) & -4) >> 1;
+  const direct: boolean = p.filterH === 1 && p.filterW === 1 && p.strideH === 1 && p.strideW === 1 && p.padH === 0 && p.padW === 0;
+  const pixels: i32 = p.batches * p.outH * p.outW;
+  let n: i32 = 0;
+  while (n < pixels) {
+    let n0: i32 = n;
+    let n1: i32 = n + 1;
+    let two: boolean = n + 1 < pixels;
+    if (p.inPlace === INPLACE_ROWS) {
+      two = two && n1 % p.outW !== 0;
+    }
+    if (p.inPlace === INPLACE_PIXEL_BACKWARD) {
+      n0 = pixels - 1 - n;
+      n1 = n0 - 1;
+    }
+    if (direct) {
+      stageRun(input, n0 * p.inC, p.inC, staged, 0);
+      if (two) {
+        stageRun(input, n1 * p.inC, p.inC, staged, half);
+      }
+    } else {
+      stageWindow(p, input, column, staged, n0, 0);
+      if (two) {
+        stageWindow(p, input, column, staged, n1, half);
+      }
+    }
+    gemm(p, filter, bias, multipliers, shifts, table, skip, pixel, staged, output, n0, n1, two);
+    const last: i32 = two ? n1 : n0;
+    if (p.inPlace === INPLACE_ROWS && last % p.outW === p.outW - 1) {
+      const rowBase: i32 = (last + 1 - p.outW) * p.outC;
+      for (let i: i32 = 0; i < p.outW * p.outC; i++) {
+        output[rowBase + i] = pixel[i];
+      }
+    }
+    n += two ? 2 : 1;
+  }
+}
