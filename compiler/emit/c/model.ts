@@ -161,7 +161,7 @@ function emitModelC(program: ModelProgram): string {
   const noIpa = new Set(program.noIpa ?? []);
   if (program.functions.some((f) => f.noinline)) {
     out.push(
-      "/* DSP kernel entries (KFunction.noinline) stay calls: inlined into mote_invoke their blocked loops spill. */",
+      "/* DSP kernel entries and @noinline functions (KFunction.noinline) stay calls: their loops get every register. */",
       "#if defined(__GNUC__)",
       "#define MOTE_NOINLINE __attribute__((noinline))",
       "#else",
@@ -179,17 +179,6 @@ function emitModelC(program: ModelProgram): string {
       "#define MOTE_NOIPA __attribute__((noinline))",
       "#else",
       "#define MOTE_NOIPA",
-      "#endif",
-      "",
-    );
-  }
-  if (program.functions.some((fn) => fn.noinline)) {
-    out.push(
-      "/* Kernel functions marked @noinline: kept out of line so that their loops get every register. */",
-      "#if defined(__GNUC__)",
-      "#define MOTE_NOINLINE __attribute__((noinline))",
-      "#else",
-      "#define MOTE_NOINLINE",
       "#endif",
       "",
     );
