@@ -1,0 +1,225 @@
+/**
+ * @fileoverview DEPTHWISE_CONV_2D with the Cortex-M7's dual 16-bit multiply-accumulate (SMLAD), on
+ * a zero-point-padded plane per channel: the SIMD variant kernels/depthwise_conv_2d.ts's entry
+ * takes when its record says `dsp` (set by compiler/ops/depthwise_conv_2d_dsp.ts for depth
+ * multiplier 1, dilation 1, 3x3 stride 1 or 2, k x 1 and 1 x k). It must equal
+ * depthwiseConv2dReference bit for bit (test/kernels/depthwise_conv_2d_dsp.test.ts).
+ *
+ * Channel by channel, the channel's input (strided by inC in NHWC) is copied into `plane`, an
+ * int8 buffer already filled with the input zero point, so every tap is uniform: a padding tap
+ * adds filter * zeroPoint, which the folded bias (bias + inputOffset * sum of the taps) cancels.
+ * The plane is laid out so that the taps of one filter row are contiguous bytes ("runs"):
+ * DSP_ROWS keeps the image's rows, DSP_COLUMNS (k x 1 filters) stores it transposed. A 32-bit
+ * load of four run bytes x0..x3 gives (x0, x2) with SXTB16 and (x1, x3) with SXTB16 ROR 8; with
+ * the channel's taps packed at compile time as int16 pairs P = (w0, w2), V = (w1, w3) and
+ * U = (w-1, w1), two adjacent outputs (stride 1) are
+ *   out0 += smlad(P, (x0, x2)) + smlad(V, (x1, x3)),  out1 += smlad(P, (x1, x3)) + smlad(U, (x0, x2))
+ * per four taps; with 3 taps or fewer U is V with its halves exchanged (SMLADX), so a 3x3
+ * channel keeps six weight words in locals. Stride 2 computes one output per step the same way.
+ *
+ * `table` (the call's bias argument) holds per channel, at 4 + 3 * rows * quads words apart:
+ * {folded bias, multiplier, 2^(e-1), e} (the requantizeTable layout; only the bias when
+ * `cheapRequant` is 0, which requantizes with `multipliers`/`shifts` instead), then P, V, U of
+ * every (filter row, quad of taps). `plane` holds (rows of the padded window) * (run length)
+ * + 8 bytes (the last loads read up to 7 bytes past a run).
+ *
+ * Its functions are helpers of depthwiseConv2d, not kernel entries (their record is not the
+ * first parameter; compiler/build/interpreter/kernel-ids.ts).
+ */
+import type { i32 } from "./types.ts";
+import type { DepthwiseConv2dParams } from "./depthwise_conv_2d.ts";
+import { ld32, mbqm, rdhm, smlad, smladx, sxtb16, sxtb16r8 } from "./intrinsics.ts";
+import { toOutput } from "./common/requantize.ts";
+
+/** `dsp` value of the transposed plane (k x 1 filters); kernels/depthwise_conv_2d.ts exports them all. */
+const DSP_COLUMNS: i32 = 2;
+
+/** Requantization of one accumulator with the channel's constants (k1, k2: 2^(e-1), e when cheap; the shift and 0 otherwise). */
+function finishDsp(p: DepthwiseConv2dParams, acc: i32, bias: i32, mult: i32, k1: i32, k2: i32): i32 {
+  let v: i32 = 0;
+  if (p.cheapRequant !== 0) {
+    const s: i32 = rdhm((acc + bias) | 0, mult);
+    v = (s + (s >> 31) + k1) >> k2;
+  } else {
+    v = mbqm((acc + bias) | 0, mult, k1);
+  }
+  return toOutput(v, p.outputOffset, p.actMin, p.actMax);
+}
+
+/** One output: the taps of `kr` rows of `kc` run bytes from plane[at], weights from table[w] (P, V per quad). */
+function dotRuns(plane: Int8Array, at: i32, runLen: i32, kr: i32, quads: i32, table: Int32Array, w: i32): i32 {
+  let acc: i32 = 0;
+  for (let r: i32 = 0; r < kr; r++) {
+    for (let q: i32 = 0; q < quads; q++) {
+      const x: i32 = ld32(plane, at + r * runLen + 4 * q);
+      const k: i32 = w + (r * quads + q) * 3;
+      acc = smlad(table[k], sxtb16(x), acc);
+      acc = smlad(table[k + 1], sxtb16r8(x), acc);
+    }
+  }
+  return acc;
+}
+
+/**
+ * The channel's outputs from its filled plane, three rows of three taps or fewer, stride 1 along
+ * the runs: two outputs per step, the six weight words in locals.
+ */
+function runsSmall(
+  p: DepthwiseConv2dParams, plane: Int8Array, table: Int32Array, wAt: i32, output: Int8Array, outAt: i32,
+  kr: i32, sr: i32, nr: i32, nc: i32, runLen: i32, outRowStep: i32, outColStep: i32,
+  bias: i32, mult: i32, k1: i32, k2: i32,
+): void {
+  const p0: i32 = table[wAt];
+  const v0: i32 = table[wAt + 1];
+  let p1: i32 = 0;
+  let v1: i32 = 0;
+  let p2: i32 = 0;
+  let v2: i32 = 0;
+  if (kr > 1) {
+    p1 = table[wAt + 3];
+    v1 = table[wAt + 4];
+  }
+  if (kr > 2) {
+    p2 = table[wAt + 6];
+    v2 = table[wAt + 7];
+  }
+  const pairs: i32 = nc >> 1;
+  for (let orow: i32 = 0; orow < nr; orow++) {
+    let at: i32 = orow * sr * runLen;
+    let o: i32 = outAt + orow * outRowStep;
+    for (let j: i32 = 0; j < pairs; j++) {
+      let x: i32 = ld32(plane, at);
+      let e: i32 = sxtb16(x);
+      let d: i32 = sxtb16r8(x);
+      let acc0: i32 = smlad(v0, d, smlad(p0, e, 0));
+      let acc1: i32 = smladx(v0, e, smlad(p0, d, 0));
+      if (kr > 1) {
+        x = ld32(plane, at + runLen);
+        e = sxtb16(x);
+        d = sxtb16r8(x);
+        acc0 = smlad(v1, d, smlad(p1, e, acc0));
+        acc1 = smladx(v1, e, smlad(p1, d, acc1));
+      }
+      if (kr > 2) {
+        x = ld32(plane, at + 2 * runLen);
+        e = sxtb16(x);
+        d = sxtb16r8(x);
+        acc0 = smlad(v2, d, smlad(p2, e, acc0));
+        acc1 = smladx(v2, e, smlad(p2, d, acc1));
+      }
+      output[o] = finishDsp(p, acc0, bias, mult, k1, k2);
+      output[o + outColStep] = finishDsp(p, acc1, bias, mult, k1, k2);
+      at += 2;
+      o += 2 * outColStep;
+    }
+    if ((nc & 1) !== 0) {
+      output[o] = finishDsp(p, dotRuns(plane, at, runLen, kr, 1, table, wAt), bias, mult, k1, k2);
+    }
+  }
+}
+
+/** The channel's outputs from its filled plane, any run length: taps read from `table`. */
+function runsAny(
+  p: DepthwiseConv2dParams, plane: Int8Array, table: Int32Array, wAt: i32, output: Int8Array, outAt: i32,
+  kr: i32, quads: i32, sr: i32, sc: i32, nr: i32, nc: i32, runLen: i32, outRowStep: i32, outColStep: i32,
+  bias: i32, mult: i32, k1: i32, k2: i32,
+): void {
+  for (let orow: i32 = 0; orow < nr; orow++) {
+    const rowAt: i32 = orow * sr * runLen;
+    let o: i32 = outAt + orow * outRowStep;
+    let j: i32 = 0;
+    if (sc === 1) {
+      for (let pair: i32 = 0; pair < (nc >> 1); pair++) {
+        let acc0: i32 = 0;
+        let acc1: i32 = 0;
+        for (let r: i32 = 0; r < kr; r++) {
+          for (let q: i32 = 0; q < quads; q++) {
+            const x: i32 = ld32(plane, rowAt + j + r * runLen + 4 * q);
+            const e: i32 = sxtb16(x);
+            const d: i32 = sxtb16r8(x);
+            const k: i32 = wAt + (r * quads + q) * 3;
+            const pw: i32 = table[k];
+            acc0 = smlad(table[k + 1], d, smlad(pw, e, acc0));
+            acc1 = smlad(table[k + 2], e, smlad(pw, d, acc1));
+          }
+        }
+        output[o] = finishDsp(p, acc0, bias, mult, k1, k2);
+        output[o + outColStep] = finishDsp(p, acc1, bias, mult, k1, k2);
+        j += 2;
+        o += 2 * outColStep;
+      }
+    }
+    while (j < nc) {
+      output[o] = finishDsp(p, dotRuns(plane, rowAt + j * sc, runLen, kr, quads, table, wAt), bias, mult, k1, k2);
+      j++;
+      o += outColStep;
+    }
+  }
+}
+
+/** depthwiseConv2d with `dsp` set (see the file comment); `table` is the call's bias argument. */
+export function depthwiseDspPlanes(
+  input: Int8Array,
+  p: DepthwiseConv2dParams,
+  table: Int32Array,
+  multipliers: Int32Array,
+  shifts: Int32Array,
+  plane: Int8Array,
+  output: Int8Array,
+): void {
+  const cols: boolean = p.dsp === DSP_COLUMNS;
+  // Plane geometry: rows r (filter rows) and runs c (contiguous taps).
+  const kr: i32 = cols ? p.filterW : p.filterH;
+  const kc: i32 = cols ? p.filterH : p.filterW;
+  const sr: i32 = cols ? p.strideW : p.strideH;
+  const sc: i32 = cols ? p.strideH : p.strideW;
+  const nr: i32 = cols ? p.outW : p.outH;
+  const nc: i32 = cols ? p.outH : p.outW;
+  const padR: i32 = cols ? p.padW : p.padH;
+  const padC: i32 = cols ? p.padH : p.padW;
+  const outRowStep: i32 = cols ? p.outC : p.outW * p.outC;
+  const outColStep: i32 = cols ? p.outW * p.outC : p.outC;
+  const inRowStep: i32 = cols ? p.inC : p.inW * p.inC;
+  const inColStep: i32 = cols ? p.inW * p.inC : p.inC;
+  const planeRows: i32 = (nr - 1) * sr + kr;
+  const runLen: i32 = (nc - 1) * sc + kc;
+  const rowsIn: i32 = Math.min(cols ? p.inW : p.inH, planeRows - padR);
+  const colsIn: i32 = Math.min(cols ? p.inH : p.inW, runLen - padC);
+  const quads: i32 = (kc + 4) >> 2;
+  const stride: i32 = 4 + kr * quads * 3;
+  const zeroPoint: i32 = -p.inputOffset;
+  for (let i: i32 = 0; i < planeRows * runLen + 8; i++) {
+    plane[i] = zeroPoint;
+  }
+  for (let b: i32 = 0; b < p.batches; b++) {
+    const inImage: i32 = b * p.inH * p.inW * p.inC;
+    const outImage: i32 = b * p.outH * p.outW * p.outC;
+    for (let c: i32 = 0; c < p.inC; c++) {
+      for (let r: i32 = 0; r < rowsIn; r++) {
+        const src: i32 = inImage + r * inRowStep + c;
+        const dst: i32 = (r + padR) * runLen + padC;
+        for (let k: i32 = 0; k < colsIn; k++) {
+          plane[dst + k] = input[src + k * inColStep];
+        }
+      }
+      const at: i32 = c * stride;
+      const bias: i32 = table[at];
+      let mult: i32 = 0;
+      let k1: i32 = 0;
+      let k2: i32 = 0;
+      if (p.cheapRequant !== 0) {
+        mult = table[at + 1];
+        k1 = table[at + 2];
+        k2 = table[at + 3];
+      } else {
+        mult = multipliers[c];
+        k1 = shifts[c];
+      }
+      if (kc <= 3 && kr <= 3 && sc === 1) {
+        runsSmall(p, plane, table, at + 4, output, outImage + c, kr, sr, nr, nc, runLen, outRowStep, outColStep, bias, mult, k1, k2);
+      } else {
+        runsAny(p, plane, table, at + 4, output, outImage + c, kr, quads, sr, sc, nr, nc, runLen, outRowStep, outColStep, bias, mult, k1, k2);
+      }
+    }
+  }
+}
