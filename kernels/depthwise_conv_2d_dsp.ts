@@ -28,7 +28,7 @@
  */
 import type { i32 } from "./types.ts";
 import type { DepthwiseConv2dParams } from "./depthwise_conv_2d.ts";
-import { ld32, mbqm, rdhm, smlad, smladx, sxtb16, sxtb16r8 } from "./intrinsics.ts";
+import { ld32, mbqm, rdhm, smlad, smladx, st32, sxtb16, sxtb16r8 } from "./intrinsics.ts";
 import { toOutput } from "./common/requantize.ts";
 
 /** `dsp` value of the transposed plane (k x 1 filters); kernels/depthwise_conv_2d.ts exports them all. */
@@ -157,6 +157,26 @@ function runsAny(
   }
 }
 
+/** plane[dst + k] = input[src + k * step] for k < n, four bytes per word store. */
+function copyRun(input: Int8Array, src: i32, step: i32, plane: Int8Array, dst: i32, n: i32): void {
+  let k: i32 = 0;
+  let from: i32 = src;
+  while (k + 4 <= n) {
+    const b0: i32 = input[from] & 255;
+    const b1: i32 = input[from + step] & 255;
+    const b2: i32 = input[from + 2 * step] & 255;
+    const b3: i32 = input[from + 3 * step];
+    st32(plane, dst + k, b0 | (b1 << 8) | (b2 << 16) | (b3 << 24));
+    k += 4;
+    from += 4 * step;
+  }
+  while (k < n) {
+    plane[dst + k] = input[from];
+    k++;
+    from += step;
+  }
+}
+
 /** depthwiseConv2d with `dsp` set (see the file comment); `table` is the call's bias argument. */
 export function depthwiseDspPlanes(
   input: Int8Array,
@@ -196,11 +216,7 @@ export function depthwiseDspPlanes(
     const outImage: i32 = b * p.outH * p.outW * p.outC;
     for (let c: i32 = 0; c < p.inC; c++) {
       for (let r: i32 = 0; r < rowsIn; r++) {
-        const src: i32 = inImage + r * inRowStep + c;
-        const dst: i32 = (r + padR) * runLen + padC;
-        for (let k: i32 = 0; k < colsIn; k++) {
-          plane[dst + k] = input[src + k * inColStep];
-        }
+        copyRun(input, inImage + r * inRowStep + c, inColStep, plane, (r + padR) * runLen + padC, colsIn);
       }
       const at: i32 = c * stride;
       const bias: i32 = table[at];

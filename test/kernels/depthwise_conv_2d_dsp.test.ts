@@ -15,6 +15,7 @@ import type { Graph } from "../../compiler/ir/graph.ts";
 import type { KernelCall } from "../../compiler/ir/calls.ts";
 import { INTRINSICS } from "../../compiler/ir/intrinsics.ts";
 import { lowerGraph } from "../../compiler/ops/index.ts";
+import { buildFor } from "../../compiler/pipeline.ts";
 import { runModel, type Target } from "../../compiler/run/targets.ts";
 import { kernelFunction, runTs } from "../../compiler/run/ts.ts";
 import { DSP_COLUMNS, DSP_NONE } from "../../kernels/depthwise_conv_2d.ts";
@@ -136,7 +137,7 @@ describe("in place: the output over the input (ts, the kernel called directly)",
       const outBytes = out.shape.reduce((a, b) => a * b, 1);
       const input = new Int8Array(syntheticInputs(spec)[0].buffer.slice(0));
       if (outBytes > input.length) return;
-      const want = new Int8Array(runModelSync(graph, [new Uint8Array(input.buffer.slice(0))]));
+      const want = runModelSync(graph, [new Uint8Array(input.buffer.slice(0))]);
       const buf = Int8Array.from(input);
       const arrays = call.args.map((a, k) => {
         const slot = call.slots![k];
@@ -144,17 +145,33 @@ describe("in place: the output over the input (ts, the kernel called directly)",
         if (a.kind === "tensor") return new Int8Array(graph.tensors[a.tensor].data!.buffer.slice(0));
         if (a.kind === "const") return a.elem === "i32" ? Int32Array.from(a.data) : Int8Array.from(a.data);
         if (a.kind === "scratch") return new Int8Array(a.bytes);
-        throw new Error(`unexpected argument ${a.kind}`);
+        throw new Error(`unexpected argument ${(a as { kind: string }).kind}`);
       });
       kernelFunction("depthwise_conv_2d", "depthwiseConv2d")({ ...call.params, inPlace: 1 }, ...arrays);
-      const at = firstDifference(new Uint8Array(want.buffer), new Uint8Array(buf.buffer, 0, outBytes));
+      const at = firstDifference(want, new Uint8Array(buf.buffer, 0, outBytes));
       if (at >= 0) throw new Error(`in place differs from the reference at byte ${at}\nspec: ${JSON.stringify(spec)}`);
     }), { seed: seedOf("dw dsp in place", 4), numRuns: 150 });
   });
 });
 
+describe.skipIf(!compiled)("in place through the planner (wasm, host)", () => {
+  // Shapes where the planner puts the output over the input: a plane smaller than a second tensor.
+  const arb = dspSpecArb.filter((s) => !s.biasInput).map((s) => ({ ...s, batches: 1, inC: 6, inH: Math.max(s.inH, 5), inW: Math.max(s.inW, 5) }));
+  const inPlace = (spec: DepthwiseSpec): boolean =>
+    (buildFor(syntheticGraph(spec)).inPlaceNotes ?? []).some((n) => n.includes("DEPTHWISE_CONV_2D: in place"));
+  it("the planner takes the in-place variant for most of these layers", () => {
+    const specs = fc.sample(arb, { seed: seedOf("dw dsp planner", 5), numRuns: 20 });
+    expect(specs.filter(inPlace).length).toBeGreaterThan(10);
+  }, 120_000);
+  it("wasm, 20 random layers in place", async () => {
+    await fc.assert(fc.asyncProperty(arb.filter(inPlace), (spec) => expectReference(spec, ["wasm"])), { seed: seedOf("dw dsp planner", 5), numRuns: 20 });
+  }, 240_000);
+  it.skipIf(noHost)("host C, 4 random layers in place", async () => {
+    await fc.assert(fc.asyncProperty(arb.filter(inPlace), (spec) => expectReference(spec, ["host"])), { seed: seedOf("dw dsp planner", 6), numRuns: 4 });
+  }, 240_000);
+});
+
 /** The reference kernel's output on ts, synchronously (runTs). */
-function runModelSync(graph: Graph, inputs: Uint8Array[]): ArrayBuffer {
-  const out = runTs(graph, inputs, { reference: true })[0];
-  return out.buffer.slice(out.byteOffset, out.byteOffset + out.length);
+function runModelSync(graph: Graph, inputs: Uint8Array[]): Uint8Array {
+  return runTs(graph, inputs, { reference: true })[0].slice();
 }
