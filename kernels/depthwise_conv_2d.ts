@@ -26,7 +26,8 @@
  * SIMD: with `dsp` set (compiler/ops/depthwise_conv_2d_dsp.ts: depth multiplier 1, dilation 1,
  * 3x3 stride 1 or 2, k x 1, 1 x k), depthwiseConv2d hands the layer to
  * kernels/depthwise_conv_2d_dsp.ts (SMLAD on a zero-point-padded plane per channel, in place or
- * not), and `bias` is that variant's per-channel table. The rest of this comment is the path
+ * not), and `bias` is that variant's per-channel table (filter, multipliers and shifts are then
+ * absent: their values are in the table). The rest of this comment is the path
  * every other layer takes.
  *
  * Speed (depthwiseConv2d): output pixels whose taps are all inside the image
@@ -259,7 +260,7 @@ export function depthwiseConv2d(
   output: Int8Array,
 ): void {
   if (p.dsp !== DSP_NONE) {
-    depthwiseDspPlanes(input, p, bias, multipliers, shifts, plane, output);
+    depthwiseDspPlanes(input, p, bias, plane, output);
     return;
   }
   let xOff: i32 = p.inputOffset;

@@ -17,56 +17,63 @@
  * per four taps; with 3 taps or fewer U is V with its halves exchanged (SMLADX), so a 3x3
  * channel keeps six weight words in locals. Stride 2 computes one output per step the same way.
  *
- * `table` (the call's bias argument) holds per channel, at 4 + 3 * rows * quads words apart:
- * {folded bias, multiplier, 2^(e-1), e} (the requantizeTable layout; only the bias when
- * `cheapRequant` is 0, which requantizes with `multipliers`/`shifts` instead), then P, V, U of
- * every (filter row, quad of taps). `plane` holds (rows of the padded window) * (run length)
- * + 8 bytes (the last loads read up to 7 bytes past a run).
+ * `table` (the call's bias argument) holds per channel {folded bias, multiplier, 2^(e-1), e}
+ * (the requantizeTable layout) when `cheapRequant` is 1, else {folded bias, multiplier, shift, 0}
+ * (TFLite's MultiplyByQuantizedMultiplier), then per (filter row, quad of taps) P, V, and U where
+ * it is read (more than 3 taps, stride 1): 4 + rows * quads * (2 or 3) words apart. The folded
+ * bias starts the accumulator. `plane` holds (rows of the padded window) * (run length) + 8
+ * bytes (the last loads read up to 7 bytes past a run).
  *
  * Its functions are helpers of depthwiseConv2d, not kernel entries (their record is not the
  * first parameter; compiler/build/interpreter/kernel-ids.ts).
  */
 import type { i32 } from "./types.ts";
 import type { DepthwiseConv2dParams } from "./depthwise_conv_2d.ts";
-import { ld32, mbqm, rdhm, smlad, smladx, st32, sxtb16, sxtb16r8 } from "./intrinsics.ts";
+import { ld32, mbqm, rdhm, sat8, smlad, smladx, st32, sxtb16, sxtb16r8 } from "./intrinsics.ts";
 import { toOutput } from "./common/requantize.ts";
 
 /** `dsp` value of the transposed plane (k x 1 filters); kernels/depthwise_conv_2d.ts exports them all. */
 const DSP_COLUMNS: i32 = 2;
 
-/** Requantization of one accumulator with the channel's constants (k1, k2: 2^(e-1), e when cheap; the shift and 0 otherwise). */
-function finishDsp(p: DepthwiseConv2dParams, acc: i32, bias: i32, mult: i32, k1: i32, k2: i32): i32 {
+/**
+ * Requantization of one accumulator (the bias already in it) with the channel's constants: k1, k2
+ * are 2^(e-1), e when cheap, the shift and 0 otherwise. SSAT when the range is all of int8.
+ */
+function finishDsp(p: DepthwiseConv2dParams, acc: i32, mult: i32, k1: i32, k2: i32): i32 {
   let v: i32 = 0;
   if (p.cheapRequant !== 0) {
-    const s: i32 = rdhm((acc + bias) | 0, mult);
+    const s: i32 = rdhm(acc, mult);
     v = (s + (s >> 31) + k1) >> k2;
   } else {
-    v = mbqm((acc + bias) | 0, mult, k1);
+    v = mbqm(acc, mult, k1);
+  }
+  if (p.actMin === -128 && p.actMax === 127) {
+    return sat8((v + p.outputOffset) | 0);
   }
   return toOutput(v, p.outputOffset, p.actMin, p.actMax);
 }
 
-/** One output: the taps of `kr` rows of `kc` run bytes from plane[at], weights from table[w] (P, V per quad). */
-function dotRuns(plane: Int8Array, at: i32, runLen: i32, kr: i32, quads: i32, table: Int32Array, w: i32): i32 {
-  let acc: i32 = 0;
+/** One output from `acc`: the taps of `kr` rows of `quads` words from plane[at], weights from table[w] (P, V first of `nw` per quad). */
+function dotRuns(plane: Int8Array, at: i32, runLen: i32, kr: i32, quads: i32, nw: i32, table: Int32Array, w: i32, acc: i32): i32 {
+  let sum: i32 = acc;
   for (let r: i32 = 0; r < kr; r++) {
     for (let q: i32 = 0; q < quads; q++) {
       const x: i32 = ld32(plane, at + r * runLen + 4 * q);
-      const k: i32 = w + (r * quads + q) * 3;
-      acc = smlad(table[k], sxtb16(x), acc);
-      acc = smlad(table[k + 1], sxtb16r8(x), acc);
+      const k: i32 = w + (r * quads + q) * nw;
+      sum = smlad(table[k], sxtb16(x), sum);
+      sum = smlad(table[k + 1], sxtb16r8(x), sum);
     }
   }
-  return acc;
+  return sum;
 }
 
 /**
- * The channel's outputs from its filled plane, three rows of three taps or fewer, stride 1 along
- * the runs: two outputs per step, the six weight words in locals.
+ * The channel's outputs from its filled plane, three rows of three taps or fewer: the six weight
+ * words in locals; stride 1 two outputs per step (an odd last one computes both, stores one).
  */
 function runsSmall(
   p: DepthwiseConv2dParams, plane: Int8Array, table: Int32Array, wAt: i32, output: Int8Array, outAt: i32,
-  kr: i32, sr: i32, nr: i32, nc: i32, runLen: i32, outRowStep: i32, outColStep: i32,
+  kr: i32, sr: i32, sc: i32, nr: i32, nc: i32, runLen: i32, outRowStep: i32, outColStep: i32,
   bias: i32, mult: i32, k1: i32, k2: i32,
 ): void {
   const p0: i32 = table[wAt];
@@ -76,83 +83,99 @@ function runsSmall(
   let p2: i32 = 0;
   let v2: i32 = 0;
   if (kr > 1) {
-    p1 = table[wAt + 3];
-    v1 = table[wAt + 4];
+    p1 = table[wAt + 2];
+    v1 = table[wAt + 3];
   }
   if (kr > 2) {
-    p2 = table[wAt + 6];
-    v2 = table[wAt + 7];
+    p2 = table[wAt + 4];
+    v2 = table[wAt + 5];
   }
-  const pairs: i32 = nc >> 1;
+  const steps: i32 = sc === 1 ? (nc + 1) >> 1 : nc;
   for (let orow: i32 = 0; orow < nr; orow++) {
     let at: i32 = orow * sr * runLen;
     let o: i32 = outAt + orow * outRowStep;
-    for (let j: i32 = 0; j < pairs; j++) {
+    for (let j: i32 = 0; j < steps; j++) {
       let x: i32 = ld32(plane, at);
       let e: i32 = sxtb16(x);
       let d: i32 = sxtb16r8(x);
-      let acc0: i32 = smlad(v0, d, smlad(p0, e, 0));
-      let acc1: i32 = smladx(v0, e, smlad(p0, d, 0));
+      let acc0: i32 = smlad(v0, d, smlad(p0, e, bias));
+      let acc1: i32 = 0;
+      if (sc === 1) {
+        acc1 = smladx(v0, e, smlad(p0, d, bias));
+      }
       if (kr > 1) {
         x = ld32(plane, at + runLen);
         e = sxtb16(x);
         d = sxtb16r8(x);
         acc0 = smlad(v1, d, smlad(p1, e, acc0));
-        acc1 = smladx(v1, e, smlad(p1, d, acc1));
+        if (sc === 1) {
+          acc1 = smladx(v1, e, smlad(p1, d, acc1));
+        }
       }
       if (kr > 2) {
         x = ld32(plane, at + 2 * runLen);
         e = sxtb16(x);
         d = sxtb16r8(x);
         acc0 = smlad(v2, d, smlad(p2, e, acc0));
-        acc1 = smladx(v2, e, smlad(p2, d, acc1));
+        if (sc === 1) {
+          acc1 = smladx(v2, e, smlad(p2, d, acc1));
+        }
       }
-      output[o] = finishDsp(p, acc0, bias, mult, k1, k2);
-      output[o + outColStep] = finishDsp(p, acc1, bias, mult, k1, k2);
-      at += 2;
-      o += 2 * outColStep;
-    }
-    if ((nc & 1) !== 0) {
-      output[o] = finishDsp(p, dotRuns(plane, at, runLen, kr, 1, table, wAt), bias, mult, k1, k2);
+      output[o] = finishDsp(p, acc0, mult, k1, k2);
+      if (sc === 1) {
+        if ((nc & 1) === 0 || j + 1 < steps) {
+          output[o + outColStep] = finishDsp(p, acc1, mult, k1, k2);
+        }
+        at += 2;
+        o += 2 * outColStep;
+      } else {
+        at += sc;
+        o += outColStep;
+      }
     }
   }
 }
 
-/** The channel's outputs from its filled plane, any run length: taps read from `table`. */
+/** The channel's outputs from its filled plane, any run length: taps read from `table` (`nw` words per quad). */
 function runsAny(
   p: DepthwiseConv2dParams, plane: Int8Array, table: Int32Array, wAt: i32, output: Int8Array, outAt: i32,
-  kr: i32, quads: i32, sr: i32, sc: i32, nr: i32, nc: i32, runLen: i32, outRowStep: i32, outColStep: i32,
+  kr: i32, quads: i32, nw: i32, sr: i32, sc: i32, nr: i32, nc: i32, runLen: i32, outRowStep: i32, outColStep: i32,
   bias: i32, mult: i32, k1: i32, k2: i32,
 ): void {
   for (let orow: i32 = 0; orow < nr; orow++) {
     const rowAt: i32 = orow * sr * runLen;
     let o: i32 = outAt + orow * outRowStep;
-    let j: i32 = 0;
     if (sc === 1) {
-      for (let pair: i32 = 0; pair < (nc >> 1); pair++) {
-        let acc0: i32 = 0;
-        let acc1: i32 = 0;
+      const steps: i32 = (nc + 1) >> 1;
+      for (let j: i32 = 0; j < steps; j++) {
+        let acc0: i32 = bias;
+        let acc1: i32 = bias;
         for (let r: i32 = 0; r < kr; r++) {
           for (let q: i32 = 0; q < quads; q++) {
-            const x: i32 = ld32(plane, rowAt + j + r * runLen + 4 * q);
+            const x: i32 = ld32(plane, rowAt + 2 * j + r * runLen + 4 * q);
             const e: i32 = sxtb16(x);
             const d: i32 = sxtb16r8(x);
-            const k: i32 = wAt + (r * quads + q) * 3;
+            const k: i32 = wAt + (r * quads + q) * nw;
             const pw: i32 = table[k];
             acc0 = smlad(table[k + 1], d, smlad(pw, e, acc0));
-            acc1 = smlad(table[k + 2], e, smlad(pw, d, acc1));
+            if (nw === 3) {
+              acc1 = smlad(table[k + 2], e, smlad(pw, d, acc1));
+            } else {
+              acc1 = smladx(table[k + 1], e, smlad(pw, d, acc1));
+            }
           }
         }
-        output[o] = finishDsp(p, acc0, bias, mult, k1, k2);
-        output[o + outColStep] = finishDsp(p, acc1, bias, mult, k1, k2);
-        j += 2;
+        output[o] = finishDsp(p, acc0, mult, k1, k2);
+        if ((nc & 1) === 0 || j + 1 < steps) {
+          output[o + outColStep] = finishDsp(p, acc1, mult, k1, k2);
+        }
         o += 2 * outColStep;
       }
-    }
-    while (j < nc) {
-      output[o] = finishDsp(p, dotRuns(plane, rowAt + j * sc, runLen, kr, quads, table, wAt), bias, mult, k1, k2);
-      j++;
-      o += outColStep;
+    } else {
+      for (let j: i32 = 0; j < nc; j++) {
+        output[o] = finishDsp(p, dotRuns(plane, rowAt + j * sc, runLen, kr, quads, nw, table, wAt, bias), mult, k1, k2);
+        o += outColStep;
+      }
     }
   }
 }
@@ -182,8 +205,6 @@ export function depthwiseDspPlanes(
   input: Int8Array,
   p: DepthwiseConv2dParams,
   table: Int32Array,
-  multipliers: Int32Array,
-  shifts: Int32Array,
   plane: Int8Array,
   output: Int8Array,
 ): void {
@@ -206,7 +227,8 @@ export function depthwiseDspPlanes(
   const rowsIn: i32 = Math.min(cols ? p.inW : p.inH, planeRows - padR);
   const colsIn: i32 = Math.min(cols ? p.inH : p.inW, runLen - padC);
   const quads: i32 = (kc + 4) >> 2;
-  const stride: i32 = 4 + kr * quads * 3;
+  const nw: i32 = kc > 3 && sc === 1 ? 3 : 2;
+  const stride: i32 = 4 + kr * quads * nw;
   const zeroPoint: i32 = -p.inputOffset;
   for (let i: i32 = 0; i < planeRows * runLen + 8; i++) {
     plane[i] = zeroPoint;
@@ -220,21 +242,13 @@ export function depthwiseDspPlanes(
       }
       const at: i32 = c * stride;
       const bias: i32 = table[at];
-      let mult: i32 = 0;
-      let k1: i32 = 0;
-      let k2: i32 = 0;
-      if (p.cheapRequant !== 0) {
-        mult = table[at + 1];
-        k1 = table[at + 2];
-        k2 = table[at + 3];
+      const mult: i32 = table[at + 1];
+      const k1: i32 = table[at + 2];
+      const k2: i32 = table[at + 3];
+      if (kc <= 3 && kr <= 3) {
+        runsSmall(p, plane, table, at + 4, output, outImage + c, kr, sr, sc, nr, nc, runLen, outRowStep, outColStep, bias, mult, k1, k2);
       } else {
-        mult = multipliers[c];
-        k1 = shifts[c];
-      }
-      if (kc <= 3 && kr <= 3 && sc === 1) {
-        runsSmall(p, plane, table, at + 4, output, outImage + c, kr, sr, nr, nc, runLen, outRowStep, outColStep, bias, mult, k1, k2);
-      } else {
-        runsAny(p, plane, table, at + 4, output, outImage + c, kr, quads, sr, sc, nr, nc, runLen, outRowStep, outColStep, bias, mult, k1, k2);
+        runsAny(p, plane, table, at + 4, output, outImage + c, kr, quads, nw, sr, sc, nr, nc, runLen, outRowStep, outColStep, bias, mult, k1, k2);
       }
     }
   }

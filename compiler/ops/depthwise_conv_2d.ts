@@ -116,16 +116,18 @@ export function lowerDepthwiseConv2d(graph: Graph, op: Op, opts: LowerOptions = 
   }
   const macs = batches * outH * outW * outC * filterH * filterW;
   const fn = opts.reference ? "depthwiseConv2dReference" : "depthwiseConv2d";
+  // The SIMD variant reads its filter, multipliers and shifts from the table: absent (-1) here.
+  const dsp = params.dsp !== DSP_NONE;
   const call = kernelCall("depthwise_conv_2d", fn, DEPTHWISE_CONV_2D_SLOTS, params, {
     input: { kind: "tensor", tensor: input.index },
-    filter: { kind: "tensor", tensor: filter.index },
+    filter: { kind: "tensor", tensor: dsp ? -1 : filter.index },
     bias: biasArg,
-    multipliers: { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
-    shifts: { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
+    multipliers: dsp ? { kind: "tensor", tensor: -1 } : { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
+    shifts: dsp ? { kind: "tensor", tensor: -1 } : { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
     plane: { kind: "scratch", bytes: planeBytes, elem: "i8" },
     output: { kind: "tensor", tensor: output.index },
   }, macs);
-  if (params.dsp !== DSP_NONE) call.variant = dspVariantName(params);
+  if (dsp) call.variant = dspVariantName(params);
   return [call];
 }
 

@@ -22,14 +22,15 @@ export function dspMode(p: DepthwiseConv2dParams): number {
   return DSP_NONE;
 }
 
-/** The plane's shape: rows (filter rows), run length (contiguous taps), taps per run and quads of taps. */
-function geometry(p: DepthwiseConv2dParams): { kr: number; kc: number; rows: number; runLen: number; quads: number } {
+/** The plane's shape: rows (filter rows), run length, taps per run, quads of taps and words per quad (kernel header). */
+function geometry(p: DepthwiseConv2dParams): { kr: number; kc: number; rows: number; runLen: number; quads: number; nw: number } {
   const cols = p.dsp === DSP_COLUMNS;
   const kr = cols ? p.filterW : p.filterH;
   const kc = cols ? p.filterH : p.filterW;
+  const sc = cols ? p.strideH : p.strideW;
   const rows = ((cols ? p.outW : p.outH) - 1) * (cols ? p.strideW : p.strideH) + kr;
-  const runLen = ((cols ? p.outH : p.outW) - 1) * (cols ? p.strideH : p.strideW) + kc;
-  return { kr, kc, rows, runLen, quads: (kc + 4) >> 2 };
+  const runLen = ((cols ? p.outH : p.outW) - 1) * sc + kc;
+  return { kr, kc, rows, runLen, quads: (kc + 4) >> 2, nw: kc > 3 && sc === 1 ? 3 : 2 };
 }
 
 /** Bytes of the padded plane (one channel), with the 8 bytes the last word loads may read past it. */
@@ -41,7 +42,8 @@ export function dspPlaneBytes(p: DepthwiseConv2dParams): number {
 const pack = (lo: number, hi: number): number => ((lo & 0xffff) | (hi << 16)) | 0;
 
 /**
- * The per-channel table (kernel header) and whether its cheap requantization is proven exact.
+ * The per-channel table (kernel header: requantization constants, then the taps as int16 pairs in
+ * the order the inner loop reads them) and whether its cheap requantization is proven exact.
  * filter: int8 [filterH, filterW, outC] bytes; foldedBias[oc] = bias + inputOffset * sum of taps;
  * modelBias(oc) the model's bias (0 when none), for the bound of cheapRequantTable.
  */
@@ -67,11 +69,12 @@ export function dspTable(
   const table: number[] = [];
   for (let oc = 0; oc < p.outC; oc++) {
     if (cheap !== null) table.push(...cheap.slice(4 * oc, 4 * oc + 4));
-    else table.push(foldedBias[oc] | 0, 0, 0, 0);
+    else table.push(foldedBias[oc] | 0, multipliers[oc], shifts[oc], 0);
     for (let r = 0; r < g.kr; r++) {
       for (let q = 0; q < g.quads; q++) {
         const w = (k: number) => tap(oc, r, 4 * q + k);
-        table.push(pack(w(0), w(2)), pack(w(1), w(3)), pack(w(-1), w(1)));
+        table.push(pack(w(0), w(2)), pack(w(1), w(3)));
+        if (g.nw === 3) table.push(pack(w(-1), w(1)));
       }
     }
   }
