@@ -53,163 +53,14 @@ function finishDsp(p: DepthwiseConv2dParams, acc: i32, mult: i32, k1: i32, k2: i
   return toOutput(v, p.outputOffset, p.actMin, p.actMax);
 }
 
-/** One output from `acc`: the taps of `kr` rows of `quads` words from plane[at], weights from table[w] (P, V first of `nw` per quad). */
-function dotRuns(plane: Int8Array, at: i32, runLen: i32, kr: i32, quads: i32, nw: i32, table: Int32Array, w: i32, acc: i32): i32 {
-  let sum: i32 = acc;
-  for (let r: i32 = 0; r < kr; r++) {
-    for (let q: i32 = 0; q < quads; q++) {
-      const x: i32 = ld32(plane, at + r * runLen + 4 * q);
-      const k: i32 = w + (r * quads + q) * nw;
-      sum = smlad(table[k], sxtb16(x), sum);
-      sum = smlad(table[k + 1], sxtb16r8(x), sum);
-    }
-  }
-  return sum;
-}
-
 /**
- * The channel's outputs from its filled plane, three rows of three taps or fewer: the six weight
- * words in locals; stride 1 two outputs per step (an odd last one computes both, stores one).
+ * depthwiseConv2d with `dsp` set (see the file comment); `table` is the call's bias argument.
+ * One function, so that specialization folds every geometry local below (helpers would get
+ * them as run-time arguments).
  */
-function runsSmall(
-  p: DepthwiseConv2dParams, plane: Int8Array, table: Int32Array, wAt: i32, output: Int8Array, outAt: i32,
-  kr: i32, sr: i32, sc: i32, nr: i32, nc: i32, runLen: i32, outRowStep: i32, outColStep: i32,
-  bias: i32, mult: i32, k1: i32, k2: i32,
-): void {
-  const p0: i32 = table[wAt];
-  const v0: i32 = table[wAt + 1];
-  let p1: i32 = 0;
-  let v1: i32 = 0;
-  let p2: i32 = 0;
-  let v2: i32 = 0;
-  if (kr > 1) {
-    p1 = table[wAt + 2];
-    v1 = table[wAt + 3];
-  }
-  if (kr > 2) {
-    p2 = table[wAt + 4];
-    v2 = table[wAt + 5];
-  }
-  const steps: i32 = sc === 1 ? (nc + 1) >> 1 : nc;
-  for (let orow: i32 = 0; orow < nr; orow++) {
-    let at: i32 = orow * sr * runLen;
-    let o: i32 = outAt + orow * outRowStep;
-    for (let j: i32 = 0; j < steps; j++) {
-      let x: i32 = ld32(plane, at);
-      let e: i32 = sxtb16(x);
-      let d: i32 = sxtb16r8(x);
-      let acc0: i32 = smlad(v0, d, smlad(p0, e, bias));
-      let acc1: i32 = 0;
-      if (sc === 1) {
-        acc1 = smladx(v0, e, smlad(p0, d, bias));
-      }
-      if (kr > 1) {
-        x = ld32(plane, at + runLen);
-        e = sxtb16(x);
-        d = sxtb16r8(x);
-        acc0 = smlad(v1, d, smlad(p1, e, acc0));
-        if (sc === 1) {
-          acc1 = smladx(v1, e, smlad(p1, d, acc1));
-        }
-      }
-      if (kr > 2) {
-        x = ld32(plane, at + 2 * runLen);
-        e = sxtb16(x);
-        d = sxtb16r8(x);
-        acc0 = smlad(v2, d, smlad(p2, e, acc0));
-        if (sc === 1) {
-          acc1 = smladx(v2, e, smlad(p2, d, acc1));
-        }
-      }
-      output[o] = finishDsp(p, acc0, mult, k1, k2);
-      if (sc === 1) {
-        if ((nc & 1) === 0 || j + 1 < steps) {
-          output[o + outColStep] = finishDsp(p, acc1, mult, k1, k2);
-        }
-        at += 2;
-        o += 2 * outColStep;
-      } else {
-        at += sc;
-        o += outColStep;
-      }
-    }
-  }
-}
-
-/** The channel's outputs from its filled plane, any run length: taps read from `table` (`nw` words per quad). */
-function runsAny(
-  p: DepthwiseConv2dParams, plane: Int8Array, table: Int32Array, wAt: i32, output: Int8Array, outAt: i32,
-  kr: i32, quads: i32, nw: i32, sr: i32, sc: i32, nr: i32, nc: i32, runLen: i32, outRowStep: i32, outColStep: i32,
-  bias: i32, mult: i32, k1: i32, k2: i32,
-): void {
-  for (let orow: i32 = 0; orow < nr; orow++) {
-    const rowAt: i32 = orow * sr * runLen;
-    let o: i32 = outAt + orow * outRowStep;
-    if (sc === 1) {
-      const steps: i32 = (nc + 1) >> 1;
-      for (let j: i32 = 0; j < steps; j++) {
-        let acc0: i32 = bias;
-        let acc1: i32 = bias;
-        for (let r: i32 = 0; r < kr; r++) {
-          for (let q: i32 = 0; q < quads; q++) {
-            const x: i32 = ld32(plane, rowAt + 2 * j + r * runLen + 4 * q);
-            const e: i32 = sxtb16(x);
-            const d: i32 = sxtb16r8(x);
-            const k: i32 = wAt + (r * quads + q) * nw;
-            const pw: i32 = table[k];
-            acc0 = smlad(table[k + 1], d, smlad(pw, e, acc0));
-            if (nw === 3) {
-              acc1 = smlad(table[k + 2], e, smlad(pw, d, acc1));
-            } else {
-              acc1 = smladx(table[k + 1], e, smlad(pw, d, acc1));
-            }
-          }
-        }
-        output[o] = finishDsp(p, acc0, mult, k1, k2);
-        if ((nc & 1) === 0 || j + 1 < steps) {
-          output[o + outColStep] = finishDsp(p, acc1, mult, k1, k2);
-        }
-        o += 2 * outColStep;
-      }
-    } else {
-      for (let j: i32 = 0; j < nc; j++) {
-        output[o] = finishDsp(p, dotRuns(plane, rowAt + j * sc, runLen, kr, quads, nw, table, wAt, bias), mult, k1, k2);
-        o += outColStep;
-      }
-    }
-  }
-}
-
-/** plane[dst + k] = input[src + k * step] for k < n, four bytes per word store. */
-function copyRun(input: Int8Array, src: i32, step: i32, plane: Int8Array, dst: i32, n: i32): void {
-  let k: i32 = 0;
-  let from: i32 = src;
-  while (k + 4 <= n) {
-    const b0: i32 = input[from] & 255;
-    const b1: i32 = input[from + step] & 255;
-    const b2: i32 = input[from + 2 * step] & 255;
-    const b3: i32 = input[from + 3 * step];
-    st32(plane, dst + k, b0 | (b1 << 8) | (b2 << 16) | (b3 << 24));
-    k += 4;
-    from += 4 * step;
-  }
-  while (k < n) {
-    plane[dst + k] = input[from];
-    k++;
-    from += step;
-  }
-}
-
-/** depthwiseConv2d with `dsp` set (see the file comment); `table` is the call's bias argument. */
-export function depthwiseDspPlanes(
-  input: Int8Array,
-  p: DepthwiseConv2dParams,
-  table: Int32Array,
-  plane: Int8Array,
-  output: Int8Array,
-): void {
+export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, table: Int32Array, plane: Int8Array, output: Int8Array): void {
   const cols: boolean = p.dsp === DSP_COLUMNS;
-  // Plane geometry: rows r (filter rows) and runs c (contiguous taps).
+  // Plane geometry: rows r (filter rows) and runs (contiguous taps).
   const kr: i32 = cols ? p.filterW : p.filterH;
   const kc: i32 = cols ? p.filterH : p.filterW;
   const sr: i32 = cols ? p.strideW : p.strideH;
@@ -229,6 +80,9 @@ export function depthwiseDspPlanes(
   const quads: i32 = (kc + 4) >> 2;
   const nw: i32 = kc > 3 && sc === 1 ? 3 : 2;
   const stride: i32 = 4 + kr * quads * nw;
+  const small: boolean = kc <= 3 && kr <= 3;
+  // Steps per output row: pairs (stride 1; an odd last output computes both, stores one) or single outputs.
+  const steps: i32 = sc === 1 ? (nc + 1) >> 1 : nc;
   const zeroPoint: i32 = -p.inputOffset;
   for (let i: i32 = 0; i < planeRows * runLen + 8; i++) {
     plane[i] = zeroPoint;
@@ -237,18 +91,127 @@ export function depthwiseDspPlanes(
     const inImage: i32 = b * p.inH * p.inW * p.inC;
     const outImage: i32 = b * p.outH * p.outW * p.outC;
     for (let c: i32 = 0; c < p.inC; c++) {
+      // The channel's image into the plane, four bytes per word store.
       for (let r: i32 = 0; r < rowsIn; r++) {
-        copyRun(input, inImage + r * inRowStep + c, inColStep, plane, (r + padR) * runLen + padC, colsIn);
+        let from: i32 = inImage + r * inRowStep + c;
+        const dst: i32 = (r + padR) * runLen + padC;
+        let k: i32 = 0;
+        while (k + 4 <= colsIn) {
+          const b0: i32 = input[from] & 255;
+          const b1: i32 = input[from + inColStep] & 255;
+          const b2: i32 = input[from + 2 * inColStep] & 255;
+          const b3: i32 = input[from + 3 * inColStep];
+          st32(plane, dst + k, b0 | (b1 << 8) | (b2 << 16) | (b3 << 24));
+          k += 4;
+          from += 4 * inColStep;
+        }
+        while (k < colsIn) {
+          plane[dst + k] = input[from];
+          k++;
+          from += inColStep;
+        }
       }
       const at: i32 = c * stride;
       const bias: i32 = table[at];
       const mult: i32 = table[at + 1];
       const k1: i32 = table[at + 2];
       const k2: i32 = table[at + 3];
-      if (kc <= 3 && kr <= 3) {
-        runsSmall(p, plane, table, at + 4, output, outImage + c, kr, sr, sc, nr, nc, runLen, outRowStep, outColStep, bias, mult, k1, k2);
+      const wAt: i32 = at + 4;
+      if (small) {
+        // Three rows of three taps or fewer: the six weight words in locals.
+        const p0: i32 = table[wAt];
+        const v0: i32 = table[wAt + 1];
+        let p1: i32 = 0;
+        let v1: i32 = 0;
+        let p2: i32 = 0;
+        let v2: i32 = 0;
+        if (kr > 1) {
+          p1 = table[wAt + 2];
+          v1 = table[wAt + 3];
+        }
+        if (kr > 2) {
+          p2 = table[wAt + 4];
+          v2 = table[wAt + 5];
+        }
+        for (let orow: i32 = 0; orow < nr; orow++) {
+          let x0: i32 = orow * sr * runLen;
+          let o: i32 = outImage + c + orow * outRowStep;
+          for (let j: i32 = 0; j < steps; j++) {
+            let x: i32 = ld32(plane, x0);
+            let e: i32 = sxtb16(x);
+            let d: i32 = sxtb16r8(x);
+            let acc0: i32 = smlad(v0, d, smlad(p0, e, bias));
+            let acc1: i32 = 0;
+            if (sc === 1) {
+              acc1 = smladx(v0, e, smlad(p0, d, bias));
+            }
+            if (kr > 1) {
+              x = ld32(plane, x0 + runLen);
+              e = sxtb16(x);
+              d = sxtb16r8(x);
+              acc0 = smlad(v1, d, smlad(p1, e, acc0));
+              if (sc === 1) {
+                acc1 = smladx(v1, e, smlad(p1, d, acc1));
+              }
+            }
+            if (kr > 2) {
+              x = ld32(plane, x0 + 2 * runLen);
+              e = sxtb16(x);
+              d = sxtb16r8(x);
+              acc0 = smlad(v2, d, smlad(p2, e, acc0));
+              if (sc === 1) {
+                acc1 = smladx(v2, e, smlad(p2, d, acc1));
+              }
+            }
+            output[o] = finishDsp(p, acc0, mult, k1, k2);
+            if (sc === 1) {
+              if ((nc & 1) === 0 || j + 1 < steps) {
+                output[o + outColStep] = finishDsp(p, acc1, mult, k1, k2);
+              }
+              x0 += 2;
+              o += 2 * outColStep;
+            } else {
+              x0 += sc;
+              o += outColStep;
+            }
+          }
+        }
       } else {
-        runsAny(p, plane, table, at + 4, output, outImage + c, kr, quads, nw, sr, sc, nr, nc, runLen, outRowStep, outColStep, bias, mult, k1, k2);
+        // Any run length: the taps read from the table, P, V (and U) per quad.
+        for (let orow: i32 = 0; orow < nr; orow++) {
+          let x0: i32 = orow * sr * runLen;
+          let o: i32 = outImage + c + orow * outRowStep;
+          for (let j: i32 = 0; j < steps; j++) {
+            let acc0: i32 = bias;
+            let acc1: i32 = bias;
+            for (let r: i32 = 0; r < kr; r++) {
+              for (let q: i32 = 0; q < quads; q++) {
+                const x: i32 = ld32(plane, x0 + r * runLen + 4 * q);
+                const e: i32 = sxtb16(x);
+                const d: i32 = sxtb16r8(x);
+                const k: i32 = wAt + (r * quads + q) * nw;
+                const pw: i32 = table[k];
+                acc0 = smlad(table[k + 1], d, smlad(pw, e, acc0));
+                if (sc === 1 && nw === 3) {
+                  acc1 = smlad(table[k + 2], e, smlad(pw, d, acc1));
+                } else if (sc === 1) {
+                  acc1 = smladx(table[k + 1], e, smlad(pw, d, acc1));
+                }
+              }
+            }
+            output[o] = finishDsp(p, acc0, mult, k1, k2);
+            if (sc === 1) {
+              if ((nc & 1) === 0 || j + 1 < steps) {
+                output[o + outColStep] = finishDsp(p, acc1, mult, k1, k2);
+              }
+              x0 += 2;
+              o += 2 * outColStep;
+            } else {
+              x0 += sc;
+              o += outColStep;
+            }
+          }
+        }
       }
     }
   }
