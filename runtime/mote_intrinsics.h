@@ -18,13 +18,28 @@
  * hand-written SMMUL/SMULL asm would not be faster and would block constant folding.
  * Conversions of out-of-range uint32_t to int32_t are implementation-defined in C99; gcc and
  * clang define them as modulo 2^32, which is what is meant.
+ *
+ * The DSP (SIMD within a register) intrinsics use the instructions themselves under MOTE_DSP
+ * (__ARM_FEATURE_DSP and __ARM_FEATURE_SIMD32: ACLE __smlad/__smladx/__sxtb16/__sxtab16, inline
+ * asm for SXTB16 ROR #8 and for PKHBT/PKHTB with a constant shift), because gcc 12 does not
+ * recognise any of them in plain C. Elsewhere (the host) they are portable C with the same
+ * results. The Q flag SMLAD may set is never read: results wrap in int32.
+ * mote_ld32/mote_st32 move a little-endian word of int8 data with a 4-byte memcpy, one LDR/STR
+ * on a Cortex-M7 (which allows unaligned word access) and on x86.
  */
 #ifndef MOTE_INTRINSICS_H
 #define MOTE_INTRINSICS_H
 
 #include <stdint.h>
 
-#if defined(__ARM_FEATURE_SAT)
+#include <string.h>
+
+/* The Cortex-M DSP extension (M4/M7/M33...): SMLAD, SXTB16, PKHBT... through <arm_acle.h>. */
+#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
+#define MOTE_DSP 1
+#endif
+
+#if defined(__ARM_FEATURE_SAT) || defined(MOTE_DSP)
 #include <arm_acle.h>
 #endif
 
@@ -109,6 +124,120 @@ MOTE_INLINE int32_t mote_satLsh(int32_t x, int32_t n) {
   if (x > limit) return INT32_MAX;
   if (x < ~limit) return INT32_MIN; /* ~limit == INT32_MIN >> n */
   return (int32_t)((uint32_t)x << n);
+}
+
+/* Doubling high multiply, rounded, no saturation: floor((a*b + 2^30) / 2^31) wrapped to int32.
+ * gcc -O2 on the M7: MOV/MOVS of the nudge, one SMLAL, LSRS, ORR. */
+MOTE_INLINE int32_t mote_rdhm(int32_t a, int32_t b) {
+  int64_t acc = ((int64_t)1 << 30) + (int64_t)a * (int64_t)b;
+  return (int32_t)(uint32_t)((uint64_t)acc >> 31);
+}
+
+/* ---- DSP: halves are the signed 16-bit halves of a word (lo = bits 0-15), byte k = bits 8k..8k+7. */
+
+/* Sign-extended low half / byte k of x, without implementation-defined narrowing conversions. */
+#define MOTE_LO16(x) ((int32_t)(((uint32_t)(x) & 0xFFFFu) ^ 0x8000u) - 0x8000)
+#define MOTE_BYTE(x, k) ((int32_t)((((uint32_t)(x) >> (8 * (k))) & 0xFFu) ^ 0x80u) - 0x80)
+
+/* SMLAD: acc + lo(x)*lo(y) + hi(x)*hi(y), wrapping. */
+MOTE_INLINE int32_t mote_smlad(int32_t x, int32_t y, int32_t acc) {
+#if defined(MOTE_DSP)
+  return __smlad(x, y, acc);
+#else
+  return (int32_t)((uint32_t)acc + (uint32_t)(MOTE_LO16(x) * MOTE_LO16(y)) + (uint32_t)((x >> 16) * (y >> 16)));
+#endif
+}
+
+/* SMLADX: acc + lo(x)*hi(y) + hi(x)*lo(y), wrapping. */
+MOTE_INLINE int32_t mote_smladx(int32_t x, int32_t y, int32_t acc) {
+#if defined(MOTE_DSP)
+  return __smladx(x, y, acc);
+#else
+  return (int32_t)((uint32_t)acc + (uint32_t)(MOTE_LO16(x) * (y >> 16)) + (uint32_t)((x >> 16) * MOTE_LO16(y)));
+#endif
+}
+
+/* SXTB16: lo = byte 0 of x, hi = byte 2, each sign-extended to 16 bits. */
+MOTE_INLINE int32_t mote_sxtb16(int32_t x) {
+#if defined(MOTE_DSP)
+  return __sxtb16(x);
+#else
+  return (int32_t)(((uint32_t)MOTE_BYTE(x, 2) << 16) | ((uint32_t)MOTE_BYTE(x, 0) & 0xFFFFu));
+#endif
+}
+
+/* SXTB16 ROR #8: lo = byte 1, hi = byte 3 (gcc 12's ACLE has no rotate form: inline asm). */
+MOTE_INLINE int32_t mote_sxtb16r8(int32_t x) {
+#if defined(MOTE_DSP) && defined(__GNUC__)
+  int32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+  return r;
+#else
+  return (int32_t)(((uint32_t)MOTE_BYTE(x, 3) << 16) | ((uint32_t)MOTE_BYTE(x, 1) & 0xFFFFu));
+#endif
+}
+
+/* SXTAB16: lo = lo(a) + byte 0 of x, hi = hi(a) + byte 2 of x, each half wrapping. */
+MOTE_INLINE int32_t mote_sxtab16(int32_t a, int32_t x) {
+#if defined(MOTE_DSP)
+  return __sxtab16(a, x);
+#else
+  const uint32_t lo = ((uint32_t)a + (uint32_t)MOTE_BYTE(x, 0)) & 0xFFFFu;
+  const uint32_t hi = ((uint32_t)a >> 16) + (uint32_t)MOTE_BYTE(x, 2);
+  return (int32_t)((hi << 16) | lo);
+#endif
+}
+
+/* PKHBT: lo half of a, hi half of b << sh; sh 0..31. gcc 12 emits no PKHBT for the C form, so a
+ * compile-time constant sh (the kernels' case, after inlining) uses the instruction. */
+MOTE_INLINE int32_t mote_pkhbt(int32_t a, int32_t b, int32_t sh) {
+#if defined(MOTE_DSP) && defined(__GNUC__)
+  if (__builtin_constant_p(sh) && sh >= 0 && sh <= 31) {
+    int32_t r;
+    __asm__("pkhbt %0, %1, %2, lsl %3" : "=r"(r) : "r"(a), "r"(b), "n"(sh));
+    return r;
+  }
+#endif
+  return (int32_t)(((uint32_t)a & 0xFFFFu) | (((uint32_t)b << (sh & 31)) & 0xFFFF0000u));
+}
+
+/* PKHTB: hi half of a, lo half of b >> sh (arithmetic); sh 0..31 (PKHTB encodes 1..31; 0 is
+ * PKHBT with the operands exchanged). */
+MOTE_INLINE int32_t mote_pkhtb(int32_t a, int32_t b, int32_t sh) {
+#if defined(MOTE_DSP) && defined(__GNUC__)
+  if (__builtin_constant_p(sh) && sh >= 1 && sh <= 31) {
+    int32_t r;
+    __asm__("pkhtb %0, %1, %2, asr %3" : "=r"(r) : "r"(a), "r"(b), "n"(sh));
+    return r;
+  }
+  if (__builtin_constant_p(sh) && sh == 0) {
+    int32_t r;
+    __asm__("pkhbt %0, %1, %2" : "=r"(r) : "r"(b), "r"(a));
+    return r;
+  }
+#endif
+  return (int32_t)(((uint32_t)a & 0xFFFF0000u) | ((uint32_t)(b >> (sh & 31)) & 0xFFFFu));
+}
+
+/* ---- Word access to int8 data (kernels/intrinsics.ts ld32/st32; KIR ld32/st32). */
+
+/* The little-endian word a[i..i+3] (byte 0 = a[i]); i need not be a multiple of 4. */
+MOTE_INLINE int32_t mote_ld32(const int8_t *a, int32_t i) {
+  uint32_t v;
+  memcpy(&v, a + i, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap32(v);
+#endif
+  return (int32_t)v;
+}
+
+/* Stores v little-endian into a[i..i+3]. */
+MOTE_INLINE void mote_st32(int8_t *a, int32_t i, int32_t v) {
+  uint32_t u = (uint32_t)v;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  u = __builtin_bswap32(u);
+#endif
+  memcpy(a + i, &u, 4);
 }
 
 #endif /* MOTE_INTRINSICS_H */

@@ -50,9 +50,40 @@ const ENTRIES: readonly IntrinsicInfo[] = [
   entry("mulHi", ref.mulHi, "mulHi(a, b): high 32 bits of the signed 64-bit product"),
   entry("mulLo", ref.mulLo, "mulLo(a, b): low 32 bits of the signed 64-bit product"),
   entry("satLsh", ref.satLsh, "satLsh(x, n): x*2^n saturated to int32, n 0..31"),
+  entry("rdhm", ref.rdhm,
+    "rdhm(a, b): rounding doubling high multiply without saturation, floor((a*b + 2^30)/2^31) wrapped (srdhm unless both are INT32_MIN)"),
+  // Cortex-M DSP (SIMD within a register): one instruction each under __ARM_FEATURE_DSP.
+  entry("smlad", ref.smlad, "smlad(x, y, acc): acc + lo(x)*lo(y) + hi(x)*hi(y) on signed 16-bit halves, wrapping (SMLAD)"),
+  entry("smladx", ref.smladx, "smladx(x, y, acc): acc + lo(x)*hi(y) + hi(x)*lo(y), wrapping (SMLADX)"),
+  entry("sxtb16", ref.sxtb16, "sxtb16(x): bytes 0 and 2 of x sign-extended into the low and high halves (SXTB16)"),
+  entry("sxtb16r8", ref.sxtb16r8, "sxtb16r8(x): bytes 1 and 3 of x sign-extended into the low and high halves (SXTB16 ROR #8)"),
+  entry("sxtab16", ref.sxtab16, "sxtab16(a, x): halves of a plus bytes 0 and 2 of x sign-extended, each half wrapping (SXTAB16)"),
+  entry("pkhbt", ref.pkhbt, "pkhbt(a, b, sh): low half of a, high half of b << sh; sh a constant 0..31 (PKHBT)"),
+  entry("pkhtb", ref.pkhtb, "pkhtb(a, b, sh): high half of a, low half of b >> sh (arithmetic); sh a constant 0..31 (PKHTB)"),
 ];
 
 export const INTRINSICS: ReadonlyMap<string, IntrinsicInfo> = new Map(ENTRIES.map((e) => [e.name, e]));
+
+/**
+ * The word-access intrinsics of kernels/intrinsics.ts: they take an Int8Array, so they are KIR
+ * forms of their own (the `ld32` expression and the `st32` statement of compiler/ir/kir.ts), not
+ * `intrinsic` calls. C spells them mote_ld32/mote_st32 (runtime/mote_intrinsics.h), WASM as an
+ * i32.load/i32.store with alignment 1.
+ */
+export interface MemoryIntrinsicInfo {
+  name: "ld32" | "st32";
+  /** Arguments in TypeScript: the array, the byte index (and the value, for st32). */
+  arity: number;
+  c: string;
+  doc: string;
+}
+
+export const MEMORY_INTRINSICS: ReadonlyMap<string, MemoryIntrinsicInfo> = new Map([
+  ["ld32", { name: "ld32", arity: 2, c: "mote_ld32",
+    doc: "ld32(a, i): the little-endian word of Int8Array a at byte index i (any alignment)" }],
+  ["st32", { name: "st32", arity: 3, c: "mote_st32",
+    doc: "st32(a, i, v): stores word v little-endian into Int8Array a at byte index i (any alignment)" }],
+] as const);
 
 /** The front end's own `intrinsic` names (compiler/subset/lower-expr.ts): i32 only, spelled inline. */
 export interface BuiltinInfo {

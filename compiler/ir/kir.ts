@@ -53,7 +53,12 @@ export type Expr =
   /** Call of an intrinsic from kernels/intrinsics.ts (or Math.imul/min/max/abs, as imul/min/max/abs). */
   | { k: "intrinsic"; name: string; args: Expr[]; type: ValueType }
   /** Conversion between value types (i32 <-> f32) . */
-  | { k: "convert"; to: ValueType; a: Expr; type: ValueType };
+  | { k: "convert"; to: ValueType; a: Expr; type: ValueType }
+  /**
+   * `ld32(a, index)` of kernels/intrinsics.ts: the little-endian word of i8 array `array` at byte
+   * `index` (any alignment). C: mote_ld32; WASM: i32.load with alignment 1.
+   */
+  | { k: "ld32"; array: string; index: Expr; type: "i32" };
 
 /**
  * Call arguments: a scalar expression, or an array/record parameter passed through by name.
@@ -76,6 +81,8 @@ export type Stmt =
   | { k: "let"; name: string; type: Scalar; init: Expr | null }
   | { k: "assign"; name: string; value: Expr }
   | { k: "store"; array: string; elem: Scalar; index: Expr; value: Expr }
+  /** `st32(a, index, value)`: stores the i32 `value` little-endian into i8 array `array` at byte `index`. */
+  | { k: "st32"; array: string; index: Expr; value: Expr }
   | { k: "if"; cond: Expr; then: Stmt[]; else: Stmt[] }
   /** All loops: `while (c)` is a `for` with empty init and step. */
   | { k: "for"; init: Stmt[]; cond: Expr | null; step: Stmt[]; body: Stmt[] }

@@ -116,6 +116,16 @@ class FunctionVerifier {
         if (!this.params.get(s.array)!.written) this.fail("written", `${showStore(s)}: '${s.array}' is not marked written`);
         return;
       }
+      case "st32": {
+        const what = `st32(${s.array}, ${show(s.index)}, …)`;
+        const p = this.array(s.array, () => what);
+        if (p.elem !== "i8") this.fail("type", `${what}: '${s.array}' is an array of ${p.elem}; st32 takes an i8 array`);
+        this.expect(s.index, "i32", () => `index of ${what}`);
+        this.constIndex(s.index, () => what);
+        this.expect(s.value, "i32", () => `value of ${what}`);
+        if (!this.params.get(s.array)!.written) this.fail("written", `${what}: '${s.array}' is not marked written`);
+        return;
+      }
       case "if":
         this.expect(s.cond, "bool", () => "if condition");
         this.block(s.then);
@@ -227,6 +237,14 @@ class FunctionVerifier {
         this.expect(e.index, "i32", () => `index of ${show(e)}`);
         this.constIndex(e.index, () => show(e));
         if (e.type !== valueTypeOf(p.elem)) this.fail("type", `${show(e)}: a load of ${p.elem} has type ${valueTypeOf(p.elem)}, not ${e.type}`);
+        return e.type;
+      }
+      case "ld32": {
+        const p = this.array(e.array, () => show(e));
+        if (p.elem !== "i8") this.fail("type", `${show(e)}: '${e.array}' is an array of ${p.elem}; ld32 takes an i8 array`);
+        this.expect(e.index, "i32", () => `index of ${show(e)}`);
+        this.constIndex(e.index, () => show(e));
+        if ((e.type as string) !== "i32") this.fail("type", `${show(e)} typed ${e.type as string}; ld32 is i32`);
         return e.type;
       }
       case "unary": {

@@ -94,6 +94,7 @@ export function show(e: Expr, depth = 0): string {
     case "var": return e.name;
     case "field": return `${e.record}.${e.field}`;
     case "load": return `${e.array}[${s(e.index)}]`;
+    case "ld32": return `ld32(${e.array}, ${s(e.index)})`;
     case "unary": return `${e.op === "neg" ? "-" : e.op === "bitnot" ? "~" : "!"}${s(e.a)}`;
     case "binary": return `(${s(e.a)} ${e.op} ${s(e.b)})`;
     case "select": return `(${s(e.cond)} ? ${s(e.a)} : ${s(e.b)})`;

@@ -153,9 +153,12 @@ class ConstIndexBounds {
     let max = -1;
     forEachStmt(fn.body, (s) => {
       if (s.k === "store" && s.array === param && s.index.k === "const") max = Math.max(max, s.index.value);
+      // st32/ld32 touch bytes index..index+3 of an i8 array.
+      if (s.k === "st32" && s.array === param && s.index.k === "const") max = Math.max(max, s.index.value + 3);
     });
     forEachExpr(fn.body, (e) => {
       if (e.k === "load" && e.array === param && e.index.k === "const") max = Math.max(max, e.index.value);
+      if (e.k === "ld32" && e.array === param && e.index.k === "const") max = Math.max(max, e.index.value + 3);
       if (e.k !== "call") return;
       const callee = this.fns.get(e.fn);
       e.args.forEach((a, k) => {

@@ -10,7 +10,7 @@ export function forEachExpr(stmts: Stmt[], visit: (e: Expr) => void): void {
     if (!e) return;
     visit(e);
     switch (e.k) {
-      case "load": ex(e.index); break;
+      case "load": case "ld32": ex(e.index); break;
       case "unary": case "convert": ex(e.a); break;
       case "binary": ex(e.a); ex(e.b); break;
       case "select": ex(e.cond); ex(e.a); ex(e.b); break;
@@ -29,7 +29,7 @@ export function forEachExpr(stmts: Stmt[], visit: (e: Expr) => void): void {
       switch (s.k) {
         case "let": ex(s.init); break;
         case "assign": ex(s.value); break;
-        case "store": ex(s.index); ex(s.value); break;
+        case "store": case "st32": ex(s.index); ex(s.value); break;
         case "if": ex(s.cond); st(s.then); st(s.else); break;
         case "for": st(s.init); ex(s.cond); st(s.step); st(s.body); break;
         case "return": ex(s.value); break;
@@ -62,7 +62,7 @@ export function markWrittenArrays(module: KModule): void {
     changed = false;
     for (const fn of module.functions.values()) {
       const written = new Set<string>();
-      forEachStmt(fn.body, (s) => { if (s.k === "store") written.add(s.array); });
+      forEachStmt(fn.body, (s) => { if (s.k === "store" || s.k === "st32") written.add(s.array); });
       forEachExpr(fn.body, (e) => {
         if (e.k !== "call") return;
         const callee = module.functions.get(e.fn);

@@ -71,6 +71,7 @@ export function foldExpr(e: Expr, consts: Map<string, Expr>): Expr {
     case "var":
       return consts.get(e.name) ?? e;
     case "load":
+    case "ld32":
       return { ...e, index: foldExpr(e.index, consts) };
     case "unary": {
       const a = foldExpr(e.a, consts);
@@ -173,6 +174,7 @@ function foldStmts(list: Stmt[], consts: Map<string, Expr>, single: Set<string>)
         out.push({ ...s, value: foldExpr(s.value, consts) });
         break;
       case "store":
+      case "st32":
         out.push({ ...s, index: foldExpr(s.index, consts), value: foldExpr(s.value, consts) });
         break;
       case "if": {

@@ -25,7 +25,7 @@ function substExpr(e: Expr, record: string, values: Record<string, number>, rena
         return { k: "const", type: "i32", value: v | 0 };
       }
       return e;
-    case "load": return { ...e, index: sub(e.index) };
+    case "load": case "ld32": return { ...e, index: sub(e.index) };
     case "unary": case "convert": return { ...e, a: sub(e.a) };
     case "binary": return { ...e, a: sub(e.a), b: sub(e.b) };
     case "select": return { ...e, cond: sub(e.cond), a: sub(e.a), b: sub(e.b) };
@@ -49,7 +49,7 @@ function substStmts(list: Stmt[], record: string, values: Record<string, number>
     switch (s.k) {
       case "let": return { ...s, init: s.init ? se(s.init) : null };
       case "assign": return { ...s, value: se(s.value) };
-      case "store": return { ...s, index: se(s.index), value: se(s.value) };
+      case "store": case "st32": return { ...s, index: se(s.index), value: se(s.value) };
       case "if": return { ...s, cond: se(s.cond), then: ss(s.then), else: ss(s.else) };
       case "for": return { ...s, init: ss(s.init), cond: s.cond ? se(s.cond) : null, step: ss(s.step), body: ss(s.body) };
       case "return": return { ...s, value: s.value ? se(s.value) : null };

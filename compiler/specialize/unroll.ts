@@ -157,7 +157,7 @@ function rewriteExpr(e: Expr, ivar: string, value: number, rename: Map<string, s
     case "var":
       if (e.name === ivar) return { k: "const", type: "i32", value };
       return rename.has(e.name) ? { ...e, name: rename.get(e.name)! } : e;
-    case "load": return { ...e, index: re(e.index) };
+    case "load": case "ld32": return { ...e, index: re(e.index) };
     case "unary": case "convert": return { ...e, a: re(e.a) };
     case "binary": return { ...e, a: re(e.a), b: re(e.b) };
     case "select": return { ...e, cond: re(e.cond), a: re(e.a), b: re(e.b) };
@@ -187,7 +187,7 @@ function rewriteStmts(list: Stmt[], ivar: string, value: number, rename: Map<str
     switch (s.k) {
       case "let": return { ...s, name: nm(s.name), init: s.init ? re(s.init) : null };
       case "assign": return { ...s, name: nm(s.name), value: re(s.value) };
-      case "store": return { ...s, index: re(s.index), value: re(s.value) };
+      case "store": case "st32": return { ...s, index: re(s.index), value: re(s.value) };
       case "if": return { ...s, cond: re(s.cond), then: rs(s.then), else: rs(s.else) };
       case "for": return { ...s, init: rs(s.init), cond: s.cond ? re(s.cond) : null, step: rs(s.step), body: rs(s.body) };
       case "return": return { ...s, value: s.value ? re(s.value) : null };

@@ -8,10 +8,10 @@
  * explicitly), calls of subset functions, intrinsics and Math.*.
  */
 import { ts } from "ts-morph";
-import type { Arg, BinaryOp, Expr, ParamType, Scalar } from "../ir/kir.ts";
+import type { Arg, BinaryOp, Expr, ParamType, Scalar, Stmt } from "../ir/kir.ts";
 import { isNarrow, valueTypeOf } from "../ir/kir.ts";
 import { fitsStorage } from "../ir/verify.ts";
-import { INTRINSICS } from "../ir/intrinsics.ts";
+import { INTRINSICS, MEMORY_INTRINSICS } from "../ir/intrinsics.ts";
 import { ARRAY_TYPES, DiagnosticSink, maxIntegerLiteral, SCALAR_ALIASES, type KernelFile } from "./source.ts";
 
 /** What a call target resolves to, supplied by compiler/subset/program.ts. */
@@ -370,6 +370,11 @@ export class ExpressionLowerer {
     if (this.lookup(name)) return this.err(2002, e);
     const imp = this.env.file.imports.get(name);
     if (imp?.kind === "intrinsics") {
+      if (imp.name === "ld32") {
+        const w = this.wordAccess(e, "ld32");
+        return w ? { k: "ld32", array: w.array, index: w.index, type: "i32" } : ZERO;
+      }
+      if (imp.name === "st32") return this.err(2027, e, "st32 has no value (call it as a statement)");
       const info = INTRINSICS.get(imp.name);
       if (!info) return this.err(2013, callee, name);
       if (args.length !== info.arity) return this.err(2025, e, name, info.arity, args.length);
@@ -399,6 +404,31 @@ export class ExpressionLowerer {
       kargs.push(b.kind === "array" ? { k: "array", name: b.kname } : { k: "record", name: b.kname });
     });
     return { k: "call", fn: target.kirName, args: kargs, type: target.ret === "void" ? "void" : valueTypeOf(target.ret) } as Expr;
+  }
+
+  /** `st32(a, i, v)` as a statement: the KIR `st32`, or undefined when `e` is another call. */
+  protected st32Stmt(e: ts.CallExpression): Stmt | undefined {
+    if (!ts.isIdentifier(e.expression) || this.lookup(e.expression.text)) return undefined;
+    const imp = this.env.file.imports.get(e.expression.text);
+    if (imp?.kind !== "intrinsics" || imp.name !== "st32") return undefined;
+    const w = this.wordAccess(e, "st32");
+    return w ? { k: "st32", array: w.array, index: w.index, value: this.intExpr(e.arguments[2]) } : { k: "expr", e: ZERO };
+  }
+
+  /** The array (an i8 array parameter) and byte index of an ld32/st32 call, checked. */
+  private wordAccess(e: ts.CallExpression, name: "ld32" | "st32"): { array: string; index: Expr } | undefined {
+    const arity = MEMORY_INTRINSICS.get(name)!.arity;
+    if (e.arguments.length !== arity) {
+      this.err(2025, e, name, arity, e.arguments.length);
+      return undefined;
+    }
+    const a = e.arguments[0];
+    const b = ts.isIdentifier(a) ? this.lookup(a.text) : undefined;
+    if (!b || b.kind !== "array" || b.elem !== "i8") {
+      this.err(2027, a, `argument 1 of ${name} must be an Int8Array parameter`);
+      return undefined;
+    }
+    return { array: b.kname, index: this.intExpr(e.arguments[1]) };
   }
 
   protected mathCall(e: ts.CallExpression, fn: string): Expr {

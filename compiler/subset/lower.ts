@@ -200,7 +200,7 @@ class FunctionLowerer extends ExpressionLowerer {
       }
     }
     if (ts.isCallExpression(e)) {
-      out.push({ k: "expr", e: this.expr(e) });
+      out.push(this.st32Stmt(e) ?? { k: "expr", e: this.expr(e) });
       return;
     }
     this.err(2022, e, "expression statement without effect");

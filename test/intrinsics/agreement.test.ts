@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { INTRINSICS } from "../../compiler/ir/intrinsics.ts";
 import { needTools } from "../support/shared.ts";
-import { argsArb, type Case, EDGES, INT32_MAX, INT32_MIN, ORACLE, runC, SHIFT_ARGS, ubsanFlags, wasmIntrinsics } from "./harness.ts";
+import { ACC_EDGES, argsArb, type Case, DSP_WORDS, EDGES, INT32_MAX, INT32_MIN, ORACLE, runC, SHIFT_ARGS, ubsanFlags, wasmIntrinsics } from "./harness.ts";
 
 const gcc = needTools("gcc");
 
@@ -30,7 +30,8 @@ function edgeGrid(name: string): number[][] {
   for (let i = 0; i < info.arity; i++) {
     const range = shifts[i];
     const values = range ? Array.from({ length: range[1] - range[0] + 1 }, (_, k) => range[0] + k)
-      : name === "mbqm" && i === 1 ? MULTIPLIER_EDGES : EDGES;
+      : name === "mbqm" && i === 1 ? MULTIPLIER_EDGES
+      : name.startsWith("smlad") ? (i === 2 ? ACC_EDGES : DSP_WORDS) : name.startsWith("pkh") ? DSP_WORDS : EDGES;
     rows = rows.flatMap((r) => values.map((v) => [...r, v]));
   }
   return rows;

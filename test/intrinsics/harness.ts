@@ -24,6 +24,9 @@ export const headerPath = path.join(repoRoot, "runtime/mote_intrinsics.h");
 export const INT32_MIN = -2147483648;
 export const INT32_MAX = 2147483647;
 
+/** Accumulator values for the edge grids of smlad/smladx (a third full EDGES axis is too many). */
+export const ACC_EDGES = [0, 1, -1, INT32_MIN, INT32_MAX, 1 << 30, -(1 << 30), 0x7fff0001];
+
 type Fn = (...a: number[]) => number;
 
 // ---------------------------------------------------------------------------------------------
@@ -66,7 +69,28 @@ export const ORACLE: Record<string, Fn> = {
   mulHi: (a, b) => i32((big(a) * big(b)) >> 32n),
   mulLo: (a, b) => i32(big(a) * big(b)),
   satLsh: (x, n) => clamp(big(x) << big(n), big(INT32_MIN), big(INT32_MAX)),
+  rdhm: (a, b) => i32((big(a) * big(b) + (1n << 30n)) >> 31n), // BigInt >> floors
+  smlad: (x, y, acc) => i32(big(acc) + half(x, 0) * half(y, 0) + half(x, 1) * half(y, 1)),
+  smladx: (x, y, acc) => i32(big(acc) + half(x, 0) * half(y, 1) + half(x, 1) * half(y, 0)),
+  sxtb16: (x) => word(sbyte(x, 0), sbyte(x, 2)),
+  sxtb16r8: (x) => word(sbyte(x, 1), sbyte(x, 3)),
+  sxtab16: (a, x) => word(half(a, 0) + sbyte(x, 0), half(a, 1) + sbyte(x, 2)),
+  pkhbt: (a, b, sh) => word(half(a, 0), half(i32(big(b) << big(sh)), 1)),
+  pkhtb: (a, b, sh) => word(half(i32(big(b) >> big(sh)), 0), half(a, 1)),
 };
+
+/** Signed 16-bit half k (0 = low) of int32 x. */
+function half(x: number, k: number): bigint {
+  return BigInt.asIntN(16, BigInt.asUintN(32, big(x)) >> big(16 * k));
+}
+/** Signed byte k (0 = lowest) of int32 x. */
+function sbyte(x: number, k: number): bigint {
+  return BigInt.asIntN(8, BigInt.asUintN(32, big(x)) >> big(8 * k));
+}
+/** The int32 whose halves are lo and hi, each wrapped to 16 bits. */
+function word(lo: bigint, hi: bigint): number {
+  return i32((BigInt.asUintN(16, hi) << 16n) | BigInt.asUintN(16, lo));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Argument domains and arbitraries
@@ -76,12 +100,25 @@ export const SHIFT_ARGS: Record<string, Record<number, [number, number]>> = {
   rdbpot: { 1: [0, 31] },
   mbqm: { 2: [-31, 31] },
   satLsh: { 1: [0, 31] },
+  pkhbt: { 2: [0, 31] },
+  pkhtb: { 2: [0, 31] },
 };
+
+/** DSP operands: words of 0x8000/0x7fff/0xffff/0/1 halves and of 0x80/0x7f/0xff/0 bytes, and a few more. */
+export const DSP_WORDS: number[] = (() => {
+  const s = new Set<number>([0, 1, -1, INT32_MIN, INT32_MAX, 127, 128, -128, 255, 256, 32767, 32768, -32768, 65535, 65536]);
+  const halves = [0x8000, 0x7fff, 0xffff, 0, 1];
+  for (const h of halves) for (const l of halves) s.add(((h << 16) | l) | 0);
+  const bytes = [0x80, 0x7f, 0xff, 0];
+  for (const b of bytes) for (const c of bytes) s.add(((b << 24) | (c << 16) | (b << 8) | c) | 0);
+  return [...s];
+})();
 
 export const EDGES: number[] = (() => {
   const s = new Set<number>([0, 1, -1, 2, -2, INT32_MIN, INT32_MIN + 1, INT32_MAX, INT32_MAX - 1,
     127, 128, -128, -129, 255, 256, 32767, 32768, -32768, -32769, 65535, 65536]);
   for (let k = 0; k < 31; k++) for (const d of [-1, 0, 1]) { s.add((1 << k) + d); s.add(-(1 << k) + d); }
+  for (const w of DSP_WORDS) s.add(w);
   return [...s].filter((v) => v >= INT32_MIN && v <= INT32_MAX);
 })();
 
@@ -117,7 +154,21 @@ export function argsArb(name: string): fc.Arbitrary<number[]> {
 // ---------------------------------------------------------------------------------------------
 // C: one program per batch
 
+/**
+ * One call. `name` is a registry name, or `<name>#const` for pkhbt/pkhtb with the shift spelled as
+ * a literal in C (a switch over 0..31), so the instruction path under __builtin_constant_p runs.
+ */
 export interface Case { name: string; args: number[] }
+
+/** The registry name of a case name (`pkhbt#const` -> `pkhbt`). */
+export const baseName = (name: string): string => name.split("#")[0];
+
+/** C: `const_<name>(a, b, sh)` calling mote_<name> with a literal shift. */
+function constShiftFunction(name: string): string {
+  const arms = Array.from({ length: 32 }, (_, k) => `    case ${k}: return mote_${name}(a, b, ${k});`);
+  return `static int32_t const_${name}(int32_t a, int32_t b, int32_t sh) {\n  switch (sh & 31) {\n` +
+    `${arms.join("\n")}\n    default: return 0;\n  }\n}`;
+}
 
 /** The Cortex-M7 flags the brief fixes for firmware builds. */
 export const ARM_FLAGS = ["-mcpu=cortex-m7", "-mthumb", "-mfpu=fpv5-d16", "-mfloat-abi=hard",
@@ -135,15 +186,18 @@ export function cProgram(cases: readonly Case[], prelude = ""): string {
   const lines = [`#include <stdio.h>`, `#include <inttypes.h>`, `#include "${headerPath}"`, prelude];
   const groups = groupCases(cases);
   const lit = (a: number): string => (a === INT32_MIN ? "INT32_MIN" : `${a}`);
+  const id = (name: string): string => name.replace("#", "_");
   for (const [name, idx] of groups) {
-    const arity = INTRINSICS.get(name)!.arity;
+    const arity = INTRINSICS.get(baseName(name))!.arity;
     const rows = idx.map((i) => `{${cases[i].args.map(lit).join(",")}}`);
-    lines.push(`static const int32_t args_${name}[${idx.length}][${arity}] = {\n  ${rows.join(",\n  ")}\n};`);
+    lines.push(`static const int32_t args_${id(name)}[${idx.length}][${arity}] = {\n  ${rows.join(",\n  ")}\n};`);
+    if (name.endsWith("#const")) lines.push(constShiftFunction(baseName(name)));
   }
   lines.push(`int main(void) {`);
   for (const [name, idx] of groups) {
-    const info = INTRINSICS.get(name)!;
-    const call = `${info.c}(${Array.from({ length: info.arity }, (_, j) => `args_${name}[i][${j}]`).join(", ")})`;
+    const info = INTRINSICS.get(baseName(name))!;
+    const fn = name.endsWith("#const") ? `const_${info.name}` : info.c;
+    const call = `${fn}(${Array.from({ length: info.arity }, (_, j) => `args_${id(name)}[i][${j}]`).join(", ")})`;
     lines.push(`  for (int i = 0; i < ${idx.length}; i++) printf("%" PRId32 "\\n", ${call});`);
   }
   lines.push(`  fflush(stdout);`, `  return 0;`, `}`);
@@ -152,13 +206,18 @@ export function cProgram(cases: readonly Case[], prelude = ""): string {
 
 /** Compiles (gcc -O2, warnings as errors, plus extraFlags) and runs; results in case order. */
 export function runC(cases: readonly Case[], extraFlags: string[] = []): number[] {
+  return collect(cases, runHostProgram(cProgram(cases), extraFlags));
+}
+
+/** Compiles a C program with host gcc (-O2, warnings as errors, plus extraFlags), runs it, returns stdout. */
+export function runHostProgram(source: string, extraFlags: string[] = []): string {
   const dir = mkdtempSync(path.join(tmpdir(), "mote-intrinsics-"));
   try {
     const src = path.join(dir, "cases.c");
     const exe = path.join(dir, "cases");
-    writeFileSync(src, cProgram(cases));
+    writeFileSync(src, source);
     execFileSync("gcc", ["-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", ...extraFlags, src, "-o", exe]);
-    return collect(cases, execFileSync(exe, { maxBuffer: 1 << 28 }).toString());
+    return execFileSync(exe, { maxBuffer: 1 << 28 }).toString();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -179,7 +238,7 @@ function collect(cases: readonly Case[], stdout: string): number[] {
  * a vector table whose reset handler enables the FPU (the hard-float newlib needs it) and enters
  * newlib's rdimon crt0, and a linker script with code in flash at 0 and data in SRAM.
  */
-const QEMU_PRELUDE = `
+export const QEMU_PRELUDE = `
 extern void _start(void);
 extern char __stack[];
 static void mote_test_hang(void) { for (;;) {} }
@@ -212,12 +271,21 @@ SECTIONS {
 
 /** Builds the batch for Cortex-M7 (ARM_FLAGS, DSP paths on) and runs it in QEMU mps2-an500. */
 export function runQemu(cases: readonly Case[]): number[] {
+  return collect(cases, runQemuProgram(cProgram(cases, QEMU_PRELUDE)));
+}
+
+/**
+ * Builds a C program for Cortex-M7 (ARM_FLAGS) and runs it in QEMU mps2-an500; returns its stdout.
+ * `source` must contain QEMU_PRELUDE after its includes (cProgram's prelude argument does that).
+ * `onElf` gets the image path before the directory is removed (for objdump).
+ */
+export function runQemuProgram(source: string, onElf?: (elf: string) => void): string {
   const dir = mkdtempSync(path.join(tmpdir(), "mote-intrinsics-arm-"));
   try {
     const src = path.join(dir, "cases.c");
     const ld = path.join(dir, "mps2.ld");
     const elf = path.join(dir, "cases.elf");
-    writeFileSync(src, cProgram(cases, QEMU_PRELUDE));
+    writeFileSync(src, source);
     writeFileSync(ld, QEMU_LINKER_SCRIPT);
     execFileSync("arm-none-eabi-gcc", [...ARM_FLAGS, "-std=c11", "--specs=rdimon.specs", "-T", ld, src, "-o", elf]);
     // QEMU makes its stdout non-blocking: writes into a full pipe are dropped, so use a file.
@@ -230,7 +298,8 @@ export function runQemu(cases: readonly Case[]): number[] {
     } finally {
       closeSync(outFd);
     }
-    return collect(cases, readFileSync(outPath, "utf8"));
+    onElf?.(elf);
+    return readFileSync(outPath, "utf8");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

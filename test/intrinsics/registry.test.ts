@@ -1,7 +1,7 @@
 /**
  * @fileoverview The intrinsic registry (compiler/ir/intrinsics.ts) is complete and consistent with
  * its three implementations: every function exported by kernels/intrinsics.ts is registered
- * with the right arity, the C header defines every `c` name with that many int32_t parameters,
+ * with the right arity (ld32/st32, which take an Int8Array, in MEMORY_INTRINSICS), the C header defines every `c` name with that many int32_t parameters,
  * addWasmIntrinsics defines every `wasm` name as (i32 x arity) -> i32, and docs/intrinsics.md
  * documents each one.
  */
@@ -11,14 +11,21 @@ import binaryen from "binaryen";
 import { describe, expect, it } from "vitest";
 import * as ref from "../../kernels/intrinsics.ts";
 import { addWasmIntrinsics } from "../../compiler/emit/wasm/intrinsics.ts";
-import { INTRINSICS } from "../../compiler/ir/intrinsics.ts";
+import { INTRINSICS, MEMORY_INTRINSICS } from "../../compiler/ir/intrinsics.ts";
 import { headerPath, repoRoot } from "./harness.ts";
 
 describe("intrinsic registry", () => {
   it("registers exactly the functions kernels/intrinsics.ts exports, with their arity", () => {
     const exported = Object.entries(ref).filter(([, v]) => typeof v === "function");
-    expect(new Set(INTRINSICS.keys())).toEqual(new Set(exported.map(([k]) => k)));
+    expect(new Set([...INTRINSICS.keys(), ...MEMORY_INTRINSICS.keys()])).toEqual(new Set(exported.map(([k]) => k)));
     for (const [name, fn] of exported) {
+      const mem = MEMORY_INTRINSICS.get(name);
+      if (mem) {
+        expect(mem.arity, name).toBe((fn as (...a: unknown[]) => unknown).length);
+        expect(mem.c).toBe(`mote_${name}`);
+        expect(mem.doc.startsWith(`${name}(`), name).toBe(true);
+        continue;
+      }
       const info = INTRINSICS.get(name)!;
       expect(info.arity, name).toBe((fn as (...a: number[]) => number).length);
       expect(info.ts, name).toBe(fn);
@@ -38,6 +45,8 @@ describe("intrinsic registry", () => {
       expect(params.length, info.c).toBe(info.arity);
       for (const p of params) expect(p.startsWith("int32_t "), `${info.c}: ${p}`).toBe(true);
     }
+    expect(header).toMatch(/MOTE_INLINE int32_t mote_ld32\(const int8_t \*a, int32_t i\)/);
+    expect(header).toMatch(/MOTE_INLINE void mote_st32\(int8_t \*a, int32_t i, int32_t v\)/);
   });
 
   it("every WASM name is an internal (i32 x arity) -> i32 function; adding twice is harmless", () => {
@@ -60,6 +69,6 @@ describe("intrinsic registry", () => {
 
   it("docs/intrinsics.md has a row for every intrinsic", () => {
     const doc = readFileSync(path.join(repoRoot, "docs/intrinsics.md"), "utf8");
-    for (const name of INTRINSICS.keys()) expect(doc, name).toMatch(new RegExp(`^\\| \`${name}\\(`, "m"));
+    for (const name of [...INTRINSICS.keys(), ...MEMORY_INTRINSICS.keys()]) expect(doc, name).toMatch(new RegExp(`^\\| \`${name}\\(`, "m"));
   });
 });

@@ -90,6 +90,34 @@ const VECTORS: [string, number[], number][] = [
   ["satLsh", [0x3fffffff, 1], 0x7ffffffe], ["satLsh", [P30, 1], INT32_MAX],
   ["satLsh", [INT32_MIN, 0], INT32_MIN], ["satLsh", [INT32_MAX, 0], INT32_MAX], ["satLsh", [0, 31], 0],
   ["satLsh", [-5, 3], -40],
+  // rdhm: srdhm without saturation
+  ["rdhm", [INT32_MIN, INT32_MIN], INT32_MIN], // 2^31 wraps
+  ["rdhm", [3, P30], 2], // 1.5 -> 2 (ties up)
+  ["rdhm", [-3, P30], -1], // -1.5 -> -1
+  ["rdhm", [INT32_MIN, INT32_MAX], -2147483647], // exact
+  ["rdhm", [INT32_MAX, INT32_MAX], 2147483646],
+  // smlad / smladx: halves lo = bits 0-15, hi = bits 16-31, signed
+  ["smlad", [0x00030002, 0x00050007, 1], 1 + 2 * 7 + 3 * 5], // 30
+  ["smlad", [-0x7fff8000, -0x7fff8000, 0], INT32_MIN], // 0x80008000^2: 2^30 + 2^30 = 2^31 wraps
+  ["smlad", [-1, -1, INT32_MAX], INT32_MIN + 1], // (-1)(-1) + (-1)(-1) = 2, wraps
+  ["smlad", [0x7fff7fff, -0x7fff8000, 0], -2147418112], // 2 * 32767 * -32768
+  ["smladx", [0x00030002, 0x00050007, 1], 1 + 2 * 5 + 3 * 7], // 32
+  ["smladx", [0x0001ffff, 0x00020003, 0], -2 + 3], // lo(x)=-1 * hi(y)=2, hi(x)=1 * lo(y)=3
+  // sxtb16 / sxtb16r8: bytes 0, 2 (or 1, 3) sign-extended into halves
+  ["sxtb16", [0x12ff347f], -65409], // bytes 0, 2 = 7f, ff -> lo 0x007f, hi 0xffff
+  ["sxtb16", [0x00800080], -0x7f0080], // 0xff80ff80
+  ["sxtb16r8", [-0x7f7f7f80], -0x7f0080], // 0x80808080 -> 0xff80ff80
+  ["sxtb16r8", [0x7f017f02], 0x007f007f],
+  // sxtab16: each half wraps on its own
+  ["sxtab16", [0x7fffffff, 0x00010001], INT32_MIN], // hi 0x7fff+1 = 0x8000, lo 0xffff+1 = 0
+  ["sxtab16", [0x00050005, 0x00ff00ff], 0x00040004], // byte 0xff = -1
+  // pkhbt / pkhtb
+  ["pkhbt", [0x11112222, 0x33334444, 16], 0x44442222],
+  ["pkhbt", [0x11112222, 0x33334444, 0], 0x33332222],
+  ["pkhbt", [-1, 1, 31], -2147418113], // 1 << 31 = 0x80000000: hi 0x8000, lo 0xffff
+  ["pkhtb", [0x11112222, 0x33334444, 16], 0x11113333],
+  ["pkhtb", [0x11112222, -0x7fffffff, 31], 0x1111ffff], // 0x80000001 >> 31 = -1
+  ["pkhtb", [0x11112222, 0x33334444, 0], 0x11114444],
 ];
 
 const cases: Case[] = VECTORS.map(([name, args]) => ({ name, args }));

@@ -225,6 +225,19 @@ describe("KIR verifier: functions", () => {
     expectRule(() => verifyModule(moduleOf(f, helper)), "written", "'x' goes to written 'o' but is not marked written");
   });
 
+  it("ld32/st32: an i8 array, an i32 index and value, a written target, constant indices >= 0", () => {
+    const ld32 = (array: string, index: Expr): Expr => ({ k: "ld32", array, index, type: "i32" });
+    const st32 = (array: string, index: Expr, value: Expr): Stmt => ({ k: "st32", array, index, value });
+    expect(kernel([assign("acc", ld32("x", i32(1))), st32("out", v("acc"), ld32("x", v("k")))])).not.toThrow();
+    expectRule(kernel([st32("x", i32(0), i32(0))]), "written", "st32(x, 0, …): 'x' is not marked written");
+    expectRule(kernel([assign("acc", ld32("k", i32(0)))]), "param-kind", "'k' is not an array parameter");
+    const wide: KFunction = { ...fn("k16", [{ k: "return", value: ld32("h", i32(0)) }]), ret: "i32",
+      params: [{ name: "h", type: { kind: "array", elem: "i16" } }] };
+    expectRule(() => verifyModule(moduleOf(wide)), "type", "'h' is an array of i16; ld32 takes an i8 array");
+    expectRule(kernel([st32("out", i32(-1), i32(0))]), "array-bounds", "constant index -1 < 0");
+    expectRule(kernel([st32("out", i32(0), f32(1))]), "type", "value of st32(out, 0, …)");
+  });
+
   it("verifyFunction takes its callees and records from the context", () => {
     const f = fn("k", [{ k: "expr", e: call("sum", [{ k: "array", name: "x" }, { k: "value", e: i32(1) }], "i32") }]);
     expect(() => verifyFunction(f, { callee: (n) => (n === "sum" ? SUM : undefined), record: () => REC })).not.toThrow();
@@ -273,6 +286,19 @@ describe("KIR verifier: programs", () => {
       p.functions[1] = { ...SUM, body: [{ k: "return", value: load("a", i32(5)) }] };
       p.steps[0].args[0] = { k: "const", name: "mote_t1", elem: "i8" };
     }), "array-bounds", "constant index 5 into 'mote_t1' of length 4");
+  });
+
+  it("ld32/st32 at a constant index count the word's last byte", () => {
+    const ld32 = (index: number): Expr => ({ k: "ld32", array: "w", index: i32(index), type: "i32" });
+    const at = (index: number) => program((p) => {
+      p.functions[0] = { ...p.functions[0], body: [store("out", i32(0), ld32(index))] };
+    });
+    expect(at(0)).not.toThrow();
+    expectRule(at(1), "array-bounds", "constant index 4 into 'mote_t1' of length 4");
+    expectRule(program((p) => {
+      p.functions[0] = { ...p.functions[0], body: [{ k: "st32", array: "out", index: i32(13), value: i32(0) }] };
+      p.steps[0].args[1] = { k: "arena", offset: 48, elem: "i8" };
+    }), "array-bounds", "constant index 16 at arena offset 48 ends past the 64-byte arena");
   });
 
   it("a constant index past the arena's end is error", () => {

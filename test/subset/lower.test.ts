@@ -83,6 +83,34 @@ describe("lowering expressions", () => {
     expect(store.k === "store" && store.value).toMatchObject({ k: "intrinsic", name: "sat8", type: "i32" });
   });
 
+  it("ld32/st32 of an Int8Array are the KIR ld32 expression and st32 statement; DSP intrinsics are intrinsic calls", () => {
+    const f = fn(`import type { i32 } from "./types.ts";
+import { ld32, smlad, st32, sxtb16 } from "./intrinsics.ts";
+export function k(a: Int8Array, out: Int8Array, i: i32): void {
+  st32(out, i + 1, smlad(sxtb16(ld32(a, i)), ld32(a, 3), 0));
+}
+`);
+    expect(f.params.map((p) => [p.name, !!p.written])).toEqual([["a", false], ["out", true], ["i", false]]);
+    const [st] = stmts(f, "st32");
+    expect(st).toMatchObject({ k: "st32", array: "out", index: { k: "binary", op: "add" }, value: { k: "intrinsic", name: "smlad" } });
+    expect(exprs(f.body, "ld32")).toEqual([
+      { k: "ld32", array: "a", index: v("i"), type: "i32" },
+      { k: "ld32", array: "a", index: { k: "const", type: "i32", value: 3 }, type: "i32" },
+    ]);
+  });
+
+  it("ld32/st32 reject other arrays, a wrong argument count and st32 used as a value", () => {
+    const head = `import type { i32 } from "./types.ts";\nimport { ld32, st32 } from "./intrinsics.ts";\n`;
+    const codes = (body: string, params = "a: Int8Array, h: Int16Array, u: Uint8Array, i: i32"): string[] =>
+      kd.check(`${head}export function k(${params}): i32 {\n${body}\n}\n`).map((d) => `${d.code} ${d.message}`);
+    expect(codes("  return ld32(a, i);")).toEqual([]);
+    expect(codes("  return ld32(h, i);")[0]).toMatch(/^2027 .*argument 1 of ld32 must be an Int8Array parameter/);
+    expect(codes("  return ld32(u, i);")[0]).toMatch(/^2027 .*argument 1 of ld32 must be an Int8Array parameter/);
+    expect(codes("  return ld32(a);")[0]).toMatch(/^2025 /);
+    expect(codes("  st32(h, 0, i);\n  return 0;")[0]).toMatch(/^2027 .*argument 1 of st32/);
+    expect(codes("  return st32(a, 0, i);")[0]).toMatch(/^2027 .*st32 has no value/);
+  });
+
   it("narrow locals keep their storage type and read as i32", () => {
     const f = fn(`${HEAD}export function k(a: Int8Array, out: Int32Array): void {
   const x: i8 = toI8(a[0] * 3);

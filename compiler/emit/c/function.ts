@@ -43,6 +43,8 @@ export function emitExpr(e: Expr): string {
       return `${e.record}->${e.field}`;
     case "load":
       return `${e.array}[${emitExpr(e.index)}]`;
+    case "ld32":
+      return `mote_ld32(${e.array}, ${stripParens(emitExpr(e.index))})`;
     case "unary":
       if (e.op === "neg") return e.type === "f32" ? `(-${emitExpr(e.a)})` : `((int32_t)(0u - (uint32_t)${emitExpr(e.a)}))`;
       return `(${e.op === "bitnot" ? "~" : "!"}${emitExpr(e.a)})`;
@@ -114,6 +116,9 @@ function emitStmts(list: Stmt[], ind: string, out: string[]): void {
         break;
       case "store":
         out.push(`${ind}${s.array}[${emitExpr(s.index)}] = ${cast(s.elem, emitExpr(s.value))};`);
+        break;
+      case "st32":
+        out.push(`${ind}mote_st32(${s.array}, ${stripParens(emitExpr(s.index))}, ${stripParens(emitExpr(s.value))});`);
         break;
       case "if":
         out.push(`${ind}if (${stripParens(emitExpr(s.cond))}) {`);
@@ -201,7 +206,7 @@ export function emitFunction(fn: KFunction): string {
   const used = new Set<string>();
   forEachExpr(fn.body, (e) => {
     if (e.k === "var") used.add(e.name);
-    if (e.k === "load") used.add(e.array);
+    if (e.k === "load" || e.k === "ld32") used.add(e.array);
     if (e.k === "field") used.add(e.record);
     if (e.k === "call") {
       for (const a of e.args) {
@@ -214,7 +219,7 @@ export function emitFunction(fn: KFunction): string {
   const stored = new Set<string>();
   const collect = (l: Stmt[]): void => {
     for (const s of l) {
-      if (s.k === "store") stored.add(s.array);
+      if (s.k === "store" || s.k === "st32") stored.add(s.array);
       if (s.k === "assign") stored.add(s.name);
       if (s.k === "if") { collect(s.then); collect(s.else); }
       if (s.k === "for") { collect(s.init); collect(s.step); collect(s.body); }

@@ -133,6 +133,8 @@ class FunctionEmitter {
         return m.localSet(this.local(s.name).index, this.expr(s.value));
       case "store":
         return m.store(s.elem, this.address(s.array, s.elem, s.index), this.expr(s.value));
+      case "st32":
+        return m.storeWordUnaligned(this.address(s.array, "i8", s.index), this.expr(s.value));
       case "if":
         return m.if(
           this.expr(s.cond),
@@ -213,6 +215,8 @@ class FunctionEmitter {
       }
       case "load":
         return m.load(x.elem, this.address(x.array, x.elem, x.index));
+      case "ld32":
+        return m.loadWordUnaligned(this.address(x.array, "i8", x.index));
       case "unary":
         return this.unary(x.op, x.a);
       case "binary":

@@ -66,4 +66,23 @@ export function addWasmIntrinsics(m: binaryen.Module): void {
     m.select(m.i32.gt_s(p(0), p(2)), c32(INT32_MAX),
       m.select(m.i32.lt_s(p(0), m.i32.xor(p(2), c32(-1))), c32(INT32_MIN), m.i32.shl(p(0), p(1)))),
   ], i32));
+
+  // rdhm(a, b): wrap((a*b + 2^30) >>> 31), srdhm without the saturation.
+  add("mote_rdhm", 2, [], m.i32.wrap(m.i64.shr_u(m.i64.add(mul64(p(0), p(1)), m.i64.const(1n << 30n)), m.i64.const(31n))));
+
+  // ---- DSP. lo(x) = (x << 16) >> 16, hi(x) = x >> 16; byte k sign-extended = (x << (24 - 8k)) >> 24.
+  const lo16 = (x: Ref): Ref => m.i32.shr_s(m.i32.shl(x, c32(16)), c32(16));
+  const hi16 = (x: Ref): Ref => m.i32.shr_s(x, c32(16));
+  const byte = (x: Ref, k: number): Ref => m.i32.shr_s(k === 3 ? x : m.i32.shl(x, c32(24 - 8 * k)), c32(24));
+  /** Two sign-extended values as the halves of a word: (hi << 16) | (lo & 0xffff). */
+  const halves = (hi: Ref, lo: Ref): Ref => m.i32.or(m.i32.shl(hi, c32(16)), m.i32.and(lo, c32(0xffff)));
+
+  add("mote_smlad", 3, [], m.i32.add(p(2), m.i32.add(m.i32.mul(lo16(p(0)), lo16(p(1))), m.i32.mul(hi16(p(0)), hi16(p(1))))));
+  add("mote_smladx", 3, [], m.i32.add(p(2), m.i32.add(m.i32.mul(lo16(p(0)), hi16(p(1))), m.i32.mul(hi16(p(0)), lo16(p(1))))));
+  add("mote_sxtb16", 1, [], halves(byte(p(0), 2), byte(p(0), 0)));
+  add("mote_sxtb16r8", 1, [], halves(byte(p(0), 3), byte(p(0), 1)));
+  add("mote_sxtab16", 2, [], halves(m.i32.add(hi16(p(0)), byte(p(1), 2)), m.i32.add(p(0), byte(p(1), 0))));
+  // WASM shifts take the count mod 32, as JS and the C versions' (sh & 31).
+  add("mote_pkhbt", 3, [], m.i32.or(m.i32.and(p(0), c32(0xffff)), m.i32.and(m.i32.shl(p(1), p(2)), c32(-65536))));
+  add("mote_pkhtb", 3, [], m.i32.or(m.i32.and(p(0), c32(-65536)), m.i32.and(m.i32.shr_s(p(1), p(2)), c32(0xffff))));
 }

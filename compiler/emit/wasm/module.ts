@@ -160,6 +160,18 @@ export class WasmModule {
     return e(this.m.i32.load(offset, 4, ptr));
   }
 
+  /** The little-endian i32 at byte address `ptr`, any alignment (ld32 of int8 data). */
+  loadWordUnaligned(ptr: WasmExpr): WasmExpr {
+    this.requireMemory();
+    return e(this.m.i32.load(0, 1, ptr));
+  }
+
+  /** Stores the i32 `value` little-endian at byte address `ptr`, any alignment (st32). */
+  storeWordUnaligned(ptr: WasmExpr, value: WasmExpr): WasmExpr {
+    this.requireMemory();
+    return e(this.m.i32.store(0, 1, ptr, value));
+  }
+
   /** Stores `value` as one `elem` at `ptr`; narrow integers wrap (store8/store16 keep low bits). */
   store(elem: Scalar, ptr: WasmExpr, value: WasmExpr): WasmExpr {
     this.requireMemory();
