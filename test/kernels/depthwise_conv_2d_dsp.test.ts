@@ -157,7 +157,10 @@ describe("in place: the output over the input (ts, the kernel called directly)",
 
 describe.skipIf(!compiled)("in place through the planner (wasm, host)", () => {
   // Shapes where the planner puts the output over the input: a plane smaller than a second tensor.
-  const arb = dspSpecArb.filter((s) => !s.biasInput).map((s) => ({ ...s, batches: 1, inC: 6, inH: Math.max(s.inH, 5), inW: Math.max(s.inW, 5) }));
+  const arb = dspSpecArb.filter((s) => !s.biasInput).map((s) => ({
+    ...s, batches: 1, inC: 6, inH: Math.max(s.inH, 5), inW: Math.max(s.inW, 5),
+    filterScales: s.filterScales.length > 1 ? Array.from({ length: 6 }, (_, i) => s.filterScales[i % s.filterScales.length]) : s.filterScales,
+  }));
   const inPlace = (spec: DepthwiseSpec): boolean =>
     (buildFor(syntheticGraph(spec)).inPlaceNotes ?? []).some((n) => n.includes("DEPTHWISE_CONV_2D: in place"));
   it("the planner takes the in-place variant for most of these layers", () => {
