@@ -15,7 +15,8 @@
  * U = (w-1, w1), two adjacent outputs (stride 1) are
  *   out0 += smlad(P, (x0, x2)) + smlad(V, (x1, x3)),  out1 += smlad(P, (x1, x3)) + smlad(U, (x0, x2))
  * per four taps; with 3 taps or fewer U is V with its halves exchanged (SMLADX), so a 3x3
- * channel keeps six weight words in locals. Stride 2 computes one output per step the same way.
+ * channel keeps six weight words in locals. Stride 2 takes the second output from the word two
+ * bytes on (pairs too, up to 3x3; one output per step beyond).
  *
  * `table` (the call's bias argument) holds per channel {folded bias, multiplier, 2^(e-1), e}
  * (the requantizeTable layout) when `cheapRequant` is 1, else {folded bias, multiplier, shift, 0}
@@ -81,8 +82,10 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
   const nw: i32 = kc > 3 && sc === 1 ? 3 : 2;
   const stride: i32 = 4 + kr * quads * nw;
   const small: boolean = kc <= 3 && kr <= 3;
-  // Steps per output row: pairs (stride 1; an odd last output computes both, stores one) or single outputs.
-  const steps: i32 = sc === 1 ? (nc + 1) >> 1 : nc;
+  // Steps per output row: pairs (an odd last output computes both, stores one), or single outputs
+  // for stride 2 with more than three rows or taps.
+  const pairs: boolean = sc === 1 || small;
+  const steps: i32 = pairs ? (nc + 1) >> 1 : nc;
   const zeroPoint: i32 = -p.inputOffset;
   for (let i: i32 = 0; i < planeRows * runLen + 8; i++) {
     plane[i] = zeroPoint;
@@ -140,10 +143,15 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
             let x: i32 = ld32(plane, x0);
             let e: i32 = sxtb16(x);
             let d: i32 = sxtb16r8(x);
+            // Stride 1: the second output's taps are the same word's bytes shifted by one
+            // (SMLADX); stride 2: the word two bytes on.
             let acc0: i32 = smlad(v0, d, smlad(p0, e, bias));
             let acc1: i32 = 0;
             if (sc === 1) {
               acc1 = smladx(v0, e, smlad(p0, d, bias));
+            } else {
+              x = ld32(plane, x0 + 2);
+              acc1 = smlad(v0, sxtb16r8(x), smlad(p0, sxtb16(x), bias));
             }
             if (kr > 1) {
               x = ld32(plane, x0 + runLen);
@@ -152,6 +160,9 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
               acc0 = smlad(v1, d, smlad(p1, e, acc0));
               if (sc === 1) {
                 acc1 = smladx(v1, e, smlad(p1, d, acc1));
+              } else {
+                x = ld32(plane, x0 + runLen + 2);
+                acc1 = smlad(v1, sxtb16r8(x), smlad(p1, sxtb16(x), acc1));
               }
             }
             if (kr > 2) {
@@ -161,19 +172,17 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
               acc0 = smlad(v2, d, smlad(p2, e, acc0));
               if (sc === 1) {
                 acc1 = smladx(v2, e, smlad(p2, d, acc1));
+              } else {
+                x = ld32(plane, x0 + 2 * runLen + 2);
+                acc1 = smlad(v2, sxtb16r8(x), smlad(p2, sxtb16(x), acc1));
               }
             }
             output[o] = finishDsp(p, acc0, mult, k1, k2);
-            if (sc === 1) {
-              if ((nc & 1) === 0 || j + 1 < steps) {
-                output[o + outColStep] = finishDsp(p, acc1, mult, k1, k2);
-              }
-              x0 += 2;
-              o += 2 * outColStep;
-            } else {
-              x0 += sc;
-              o += outColStep;
+            if ((nc & 1) === 0 || j + 1 < steps) {
+              output[o + outColStep] = finishDsp(p, acc1, mult, k1, k2);
             }
+            x0 += 2 * sc;
+            o += 2 * outColStep;
           }
         }
       } else {
@@ -200,7 +209,7 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
               }
             }
             output[o] = finishDsp(p, acc0, mult, k1, k2);
-            if (sc === 1) {
+            if (pairs) {
               if ((nc & 1) === 0 || j + 1 < steps) {
                 output[o + outColStep] = finishDsp(p, acc1, mult, k1, k2);
               }
