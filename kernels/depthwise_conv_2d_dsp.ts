@@ -21,7 +21,8 @@
  * `table` (the call's bias argument) holds per channel {folded bias, multiplier, 2^(e-1), e}
  * (the requantizeTable layout) when `cheapRequant` is 1, else {folded bias, multiplier, shift, 0}
  * (TFLite's MultiplyByQuantizedMultiplier), then per (filter row, quad of taps) P, V, and U where
- * it is read (more than 3 taps, stride 1): 4 + rows * quads * (2 or 3) words apart. The folded
+ * it is read (more than 3 taps, stride 1, two outputs or more per run): 4 + rows * quads * (2 or
+ * 3) words apart. The folded
  * bias starts the accumulator. `plane` holds (rows of the padded window) * (run length) + 8
  * bytes (the last loads read up to 7 bytes past a run).
  *
@@ -79,12 +80,12 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
   const rowsIn: i32 = Math.min(cols ? p.inW : p.inH, planeRows - padR);
   const colsIn: i32 = Math.min(cols ? p.inH : p.inW, runLen - padC);
   const quads: i32 = (kc + 4) >> 2;
-  const nw: i32 = kc > 3 && sc === 1 ? 3 : 2;
+  const nw: i32 = kc > 3 && sc === 1 && nc > 1 ? 3 : 2;
   const stride: i32 = 4 + kr * quads * nw;
   const small: boolean = kc <= 3 && kr <= 3;
   // Steps per output row: pairs (an odd last output computes both, stores one), or single outputs
-  // for stride 2 with more than three rows or taps.
-  const pairs: boolean = sc === 1 || small;
+  // for one output per row and for stride 2 with more than three rows or taps.
+  const pairs: boolean = (sc === 1 || small) && nc > 1;
   const steps: i32 = pairs ? (nc + 1) >> 1 : nc;
   const zeroPoint: i32 = -p.inputOffset;
   for (let i: i32 = 0; i < planeRows * runLen + 8; i++) {
@@ -147,9 +148,9 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
             // (SMLADX); stride 2: the word two bytes on.
             let acc0: i32 = smlad(v0, d, smlad(p0, e, bias));
             let acc1: i32 = 0;
-            if (sc === 1) {
+            if (pairs && sc === 1) {
               acc1 = smladx(v0, e, smlad(p0, d, bias));
-            } else {
+            } else if (pairs) {
               x = ld32(plane, x0 + 2);
               acc1 = smlad(v0, sxtb16r8(x), smlad(p0, sxtb16(x), bias));
             }
@@ -158,9 +159,9 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
               e = sxtb16(x);
               d = sxtb16r8(x);
               acc0 = smlad(v1, d, smlad(p1, e, acc0));
-              if (sc === 1) {
+              if (pairs && sc === 1) {
                 acc1 = smladx(v1, e, smlad(p1, d, acc1));
-              } else {
+              } else if (pairs) {
                 x = ld32(plane, x0 + runLen + 2);
                 acc1 = smlad(v1, sxtb16r8(x), smlad(p1, sxtb16(x), acc1));
               }
@@ -170,15 +171,15 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
               e = sxtb16(x);
               d = sxtb16r8(x);
               acc0 = smlad(v2, d, smlad(p2, e, acc0));
-              if (sc === 1) {
+              if (pairs && sc === 1) {
                 acc1 = smladx(v2, e, smlad(p2, d, acc1));
-              } else {
+              } else if (pairs) {
                 x = ld32(plane, x0 + 2 * runLen + 2);
                 acc1 = smlad(v2, sxtb16r8(x), smlad(p2, sxtb16(x), acc1));
               }
             }
             output[o] = finishDsp(p, acc0, mult, k1, k2);
-            if ((nc & 1) === 0 || j + 1 < steps) {
+            if (pairs && ((nc & 1) === 0 || j + 1 < steps)) {
               output[o + outColStep] = finishDsp(p, acc1, mult, k1, k2);
             }
             x0 += 2 * sc;
@@ -201,9 +202,9 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
                 const k: i32 = wAt + (r * quads + q) * nw;
                 const pw: i32 = table[k];
                 acc0 = smlad(table[k + 1], d, smlad(pw, e, acc0));
-                if (sc === 1 && nw === 3) {
+                if (pairs && nw === 3) {
                   acc1 = smlad(table[k + 2], e, smlad(pw, d, acc1));
-                } else if (sc === 1) {
+                } else if (pairs) {
                   acc1 = smladx(table[k + 1], e, smlad(pw, d, acc1));
                 }
               }

@@ -29,8 +29,9 @@ function geometry(p: DepthwiseConv2dParams): { kr: number; kc: number; rows: num
   const kc = cols ? p.filterH : p.filterW;
   const sc = cols ? p.strideH : p.strideW;
   const rows = ((cols ? p.outW : p.outH) - 1) * (cols ? p.strideW : p.strideH) + kr;
-  const runLen = ((cols ? p.outH : p.outW) - 1) * sc + kc;
-  return { kr, kc, rows, runLen, quads: (kc + 4) >> 2, nw: kc > 3 && sc === 1 ? 3 : 2 };
+  const nc = cols ? p.outH : p.outW;
+  const runLen = (nc - 1) * sc + kc;
+  return { kr, kc, rows, runLen, quads: (kc + 4) >> 2, nw: kc > 3 && sc === 1 && nc > 1 ? 3 : 2 };
 }
 
 /** Bytes of the padded plane (one channel), with the 8 bytes the last word loads may read past it. */
