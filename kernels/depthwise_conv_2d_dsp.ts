@@ -18,11 +18,12 @@
  * channel keeps six weight words in locals. Stride 2 takes the second output from the word two
  * bytes on (pairs too, up to 3x3; one output per step beyond).
  *
- * `table` (the call's bias argument) holds per channel {folded bias, multiplier, 2^(e-1), e}
- * (the requantizeTable layout) when `cheapRequant` is 1, else {folded bias, multiplier, shift, 0}
- * (TFLite's MultiplyByQuantizedMultiplier), then per (filter row, quad of taps) P, V, and U where
- * it is read (more than 3 taps, stride 1, two outputs or more per run): 4 + rows * quads * (2 or
- * 3) words apart. The folded
+ * `table` (the call's bias argument) holds per channel {folded bias, multiplier, e} when
+ * `cheapRequant` is 1 (requantizeTable's constants; 2^(e-1) is made once per channel), else
+ * {folded bias, multiplier, shift} (TFLite's MultiplyByQuantizedMultiplier), then the taps: with
+ * three rows of three taps or fewer one word of int8 taps per row (unpacked once per channel:
+ * about the flash of the int8 filter), else per (filter row, quad of taps) P, V, and U where it
+ * is read (more than 3 taps, stride 1, two outputs or more per run). The folded
  * bias starts the accumulator. `plane` holds (rows of the padded window) * (run length) + 8
  * bytes (the last loads read up to 7 bytes past a run).
  *
@@ -80,9 +81,9 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
   const rowsIn: i32 = Math.min(cols ? p.inW : p.inH, planeRows - padR);
   const colsIn: i32 = Math.min(cols ? p.inH : p.inW, runLen - padC);
   const quads: i32 = (kc + 4) >> 2;
-  const nw: i32 = kc > 3 && sc === 1 && nc > 1 ? 3 : 2;
-  const stride: i32 = 4 + kr * quads * nw;
   const small: boolean = kc <= 3 && kr <= 3;
+  const nw: i32 = small ? 1 : kc > 3 && sc === 1 && nc > 1 ? 3 : 2;
+  const stride: i32 = 3 + kr * quads * nw;
   // Steps per output row: pairs (an odd last output computes both, stores one), or single outputs
   // for one output per row and for stride 2 with more than three rows or taps.
   const pairs: boolean = (sc === 1 || small) && nc > 1;
@@ -118,24 +119,29 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
       const at: i32 = c * stride;
       const bias: i32 = table[at];
       const mult: i32 = table[at + 1];
-      const k1: i32 = table[at + 2];
-      const k2: i32 = table[at + 3];
-      const wAt: i32 = at + 4;
+      let k1: i32 = table[at + 2];
+      let k2: i32 = 0;
+      if (p.cheapRequant !== 0) {
+        k2 = k1;
+        k1 = 1 << (k2 - 1);
+      }
+      const wAt: i32 = at + 3;
       if (small) {
-        // Three rows of three taps or fewer: the six weight words in locals.
-        const p0: i32 = table[wAt];
-        const v0: i32 = table[wAt + 1];
+        // Three rows of three taps or fewer: a row's taps are one word of bytes (w0, w1, w2, 0),
+        // unpacked once per channel into P = (w0, w2) and V = (w1, 0), six words in locals.
+        const p0: i32 = sxtb16(table[wAt]);
+        const v0: i32 = sxtb16r8(table[wAt]);
         let p1: i32 = 0;
         let v1: i32 = 0;
         let p2: i32 = 0;
         let v2: i32 = 0;
         if (kr > 1) {
-          p1 = table[wAt + 2];
-          v1 = table[wAt + 3];
+          p1 = sxtb16(table[wAt + 1]);
+          v1 = sxtb16r8(table[wAt + 1]);
         }
         if (kr > 2) {
-          p2 = table[wAt + 4];
-          v2 = table[wAt + 5];
+          p2 = sxtb16(table[wAt + 2]);
+          v2 = sxtb16r8(table[wAt + 2]);
         }
         for (let orow: i32 = 0; orow < nr; orow++) {
           let x0: i32 = orow * sr * runLen;

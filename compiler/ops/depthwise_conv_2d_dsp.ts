@@ -31,7 +31,8 @@ function geometry(p: DepthwiseConv2dParams): { kr: number; kc: number; rows: num
   const rows = ((cols ? p.outW : p.outH) - 1) * (cols ? p.strideW : p.strideH) + kr;
   const nc = cols ? p.outH : p.outW;
   const runLen = (nc - 1) * sc + kc;
-  return { kr, kc, rows, runLen, quads: (kc + 4) >> 2, nw: kc > 3 && sc === 1 && nc > 1 ? 3 : 2 };
+  const small = kc <= 3 && kr <= 3;
+  return { kr, kc, rows, runLen, quads: (kc + 4) >> 2, nw: small ? 1 : kc > 3 && sc === 1 && nc > 1 ? 3 : 2 };
 }
 
 /** Bytes of the padded plane (one channel), with the 8 bytes the last word loads may read past it. */
@@ -43,8 +44,8 @@ export function dspPlaneBytes(p: DepthwiseConv2dParams): number {
 const pack = (lo: number, hi: number): number => ((lo & 0xffff) | (hi << 16)) | 0;
 
 /**
- * The per-channel table (kernel header: requantization constants, then the taps as int16 pairs in
- * the order the inner loop reads them) and whether its cheap requantization is proven exact.
+ * The per-channel table (kernel header: requantization constants, then the taps, as int8 words or
+ * int16 pairs in the order the inner loop reads them) and whether its cheap requantization is proven exact.
  * filter: int8 [filterH, filterW, outC] bytes; foldedBias[oc] = bias + inputOffset * sum of taps;
  * modelBias(oc) the model's bias (0 when none), for the bound of cheapRequantTable.
  */
@@ -69,13 +70,17 @@ export function dspTable(
   const cheap = cheapRequantTable(p.outC, (oc) => foldedBias[oc], modelBias, absSum, p.inputOffset, multipliers, shifts);
   const table: number[] = [];
   for (let oc = 0; oc < p.outC; oc++) {
-    if (cheap !== null) table.push(...cheap.slice(4 * oc, 4 * oc + 4));
-    else table.push(foldedBias[oc] | 0, multipliers[oc], shifts[oc], 0);
+    if (cheap !== null) table.push(cheap[4 * oc], cheap[4 * oc + 1], cheap[4 * oc + 3]);
+    else table.push(foldedBias[oc] | 0, multipliers[oc], shifts[oc]);
     for (let r = 0; r < g.kr; r++) {
       for (let q = 0; q < g.quads; q++) {
         const w = (k: number) => tap(oc, r, 4 * q + k);
-        table.push(pack(w(0), w(2)), pack(w(1), w(3)));
-        if (g.nw === 3) table.push(pack(w(-1), w(1)));
+        if (g.nw === 1) {
+          table.push(((w(0) & 255) | ((w(1) & 255) << 8) | ((w(2) & 255) << 16) | (w(3) << 24)) | 0);
+        } else {
+          table.push(pack(w(0), w(2)), pack(w(1), w(3)));
+          if (g.nw === 3) table.push(pack(w(-1), w(1)));
+        }
       }
     }
   }
