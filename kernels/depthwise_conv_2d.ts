@@ -23,6 +23,13 @@
  * outW, outC] with outC = inC * depthMultiplier and output channel = inChannel *
  * depthMultiplier + m. Out-of-image taps are skipped.
  *
+ * SIMD: with `dsp` set (compiler/ops/depthwise_conv_2d_dsp.ts: depth multiplier 1, dilation 1,
+ * 3x3 stride 1 or 2, k x 1, 1 x k), depthwiseConv2d hands the layer to
+ * kernels/depthwise_conv_2d_dsp.ts (SMLAD on a zero-point-padded plane per channel, in place or
+ * not), and `bias` is that variant's per-channel table (filter, multipliers and shifts are then
+ * absent: their values are in the table). The rest of this comment is the path
+ * every other layer takes.
+ *
  * Speed (depthwiseConv2d): output pixels whose taps are all inside the image
  * (kernels/common/window.ts, from the record, so specialization folds the ranges) take a path
  * without bounds checks, with a written-out 3x3 case; border pixels check every tap. The 3x3 case
@@ -33,6 +40,7 @@
 import type { i32 } from "./types.ts";
 import { requantize, toOutput } from "./common/requantize.ts";
 import { interiorEnd, interiorStart } from "./common/window.ts";
+import { depthwiseDspPlanes } from "./depthwise_conv_2d_dsp.ts";
 
 /** `hasBias` values: no bias (`bias` not read), the model's bias, the bias with the input offset folded in. */
 export const BIAS_NONE: i32 = 0;
@@ -41,6 +49,13 @@ export const BIAS_FOLDED: i32 = 2;
 /** `inPlace` values: off; channel by channel over the input through `plane` (see the file comment). */
 export const INPLACE_NONE: i32 = 0;
 export const INPLACE_PLANE: i32 = 1;
+/**
+ * `dsp` values: off; the SMLAD kernel on a zero-point-padded plane per channel
+ * (kernels/depthwise_conv_2d_dsp.ts) with the image's rows as runs, or transposed (k x 1).
+ */
+export const DSP_NONE: i32 = 0;
+export const DSP_ROWS: i32 = 1;
+export const DSP_COLUMNS: i32 = 2;
 
 export interface DepthwiseConv2dParams {
   batches: i32;
@@ -74,6 +89,14 @@ export interface DepthwiseConv2dParams {
   hasBias: i32;
   /** 1: channel by channel through `plane`, so the output may overwrite the input. */
   inPlace: i32;
+  /**
+   * DSP_NONE, or the SIMD variant (kernels/depthwise_conv_2d_dsp.ts, any inPlace): `bias` then
+   * holds its per-channel table (folded bias, requantization constants, packed taps) and `plane`
+   * the padded plane.
+   */
+  dsp: i32;
+  /** With dsp: 1 when the table's cheap requantization is proven exact (compiler/ops/requant-table.ts). */
+  cheapRequant: i32;
 }
 
 /**
@@ -236,6 +259,10 @@ export function depthwiseConv2d(
   plane: Int8Array,
   output: Int8Array,
 ): void {
+  if (p.dsp !== DSP_NONE) {
+    depthwiseDspPlanes(input, p, bias, plane, output);
+    return;
+  }
   let xOff: i32 = p.inputOffset;
   let padVal: i32 = 0;
   if (p.hasBias === BIAS_FOLDED) {

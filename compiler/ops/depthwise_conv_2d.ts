@@ -12,8 +12,10 @@ import { isConstant, type Graph, type Op } from "../ir/graph.ts";
 import { setArg, tensorOf } from "../ir/calls.ts";
 import type { InPlaceHook } from "../ir/hooks.ts";
 import {
-  BIAS_FOLDED, BIAS_MODEL, BIAS_NONE, INPLACE_NONE, INPLACE_PLANE, type DepthwiseConv2dParams,
+  BIAS_FOLDED, BIAS_MODEL, BIAS_NONE, DSP_NONE, INPLACE_NONE, INPLACE_PLANE, type DepthwiseConv2dParams,
 } from "../../kernels/depthwise_conv_2d.ts";
+import { dspMode, dspPlaneBytes, dspTable, dspVariantName } from "./depthwise_conv_2d_dsp.ts";
+import { biasOf } from "./requant-table.ts";
 import { activationRange } from "./activation.ts";
 import {
   activationOption, filterScales, inputTensor, opError, optionalInput, outputTensor, paddingOption,
@@ -88,6 +90,8 @@ export function lowerDepthwiseConv2d(graph: Graph, op: Op, opts: LowerOptions = 
     actMin: act.min, actMax: act.max,
     hasBias: bias !== undefined ? BIAS_MODEL : BIAS_NONE,
     inPlace: INPLACE_NONE, // compiler/plan/inplace.ts may switch it on
+    dsp: DSP_NONE,
+    cheapRequant: 0,
   };
   // Fold the input offset into a compile-time bias (BIAS_FOLDED, kernel header): needs a constant
   // bias, if any. Never for the reference kernel (opts.reference), which takes the model's bias.
@@ -99,17 +103,32 @@ export function lowerDepthwiseConv2d(graph: Graph, op: Op, opts: LowerOptions = 
     };
     params.hasBias = BIAS_FOLDED;
   }
+  // The SIMD variant (compiler/ops/depthwise_conv_2d_dsp.ts): its table replaces the bias.
+  let planeBytes = 0; // inH * inW bytes when in place
+  if (!opts.reference && (bias === undefined || isConstant(bias)) && dspMode(params) !== DSP_NONE) {
+    params.dsp = dspMode(params);
+    const folded = depthwiseFoldedBias(filter.data!, bias?.data, filterH * filterW, outC, params.inputOffset);
+    const { table, cheap } = dspTable(params, filter.data!, folded, biasOf(bias?.data, outC), multipliers, shifts);
+    params.cheapRequant = cheap ? 1 : 0;
+    params.hasBias = BIAS_FOLDED;
+    biasArg = { kind: "const", name: `op${op.index}_dsp_table`, elem: "i32", data: table };
+    planeBytes = dspPlaneBytes(params);
+  }
   const macs = batches * outH * outW * outC * filterH * filterW;
   const fn = opts.reference ? "depthwiseConv2dReference" : "depthwiseConv2d";
-  return [kernelCall("depthwise_conv_2d", fn, DEPTHWISE_CONV_2D_SLOTS, params, {
+  // The SIMD variant reads its filter, multipliers and shifts from the table: absent (-1) here.
+  const dsp = params.dsp !== DSP_NONE;
+  const call = kernelCall("depthwise_conv_2d", fn, DEPTHWISE_CONV_2D_SLOTS, params, {
     input: { kind: "tensor", tensor: input.index },
-    filter: { kind: "tensor", tensor: filter.index },
+    filter: { kind: "tensor", tensor: dsp ? -1 : filter.index },
     bias: biasArg,
-    multipliers: { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
-    shifts: { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
-    plane: { kind: "scratch", bytes: 0, elem: "i8" }, // inH * inW bytes when in place
+    multipliers: dsp ? { kind: "tensor", tensor: -1 } : { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
+    shifts: dsp ? { kind: "tensor", tensor: -1 } : { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
+    plane: { kind: "scratch", bytes: planeBytes, elem: "i8" },
     output: { kind: "tensor", tensor: output.index },
-  }, macs)];
+  }, macs);
+  if (dsp) call.variant = dspVariantName(params);
+  return [call];
 }
 
 /**
@@ -142,8 +161,9 @@ export const depthwiseInPlace: InPlaceHook = (ctx) => {
   const output = tensorOf(call, "output");
   if (p.depthMultiplier === 1 && ctx.arenaTensor(input) && ctx.dies(input) && ctx.bytes(output) <= ctx.bytes(input)) {
     p.inPlace = INPLACE_PLANE;
-    setArg(call, "plane", { kind: "scratch", bytes: p.inH * p.inW, elem: "i8" });
-    ctx.share(output, input, 0, `in place over t${input} (plane buffer ${p.inH * p.inW} B)`);
+    const bytes = p.dsp !== DSP_NONE ? dspPlaneBytes(p as unknown as DepthwiseConv2dParams) : p.inH * p.inW;
+    setArg(call, "plane", { kind: "scratch", bytes, elem: "i8" });
+    ctx.share(output, input, 0, `in place over t${input} (plane buffer ${bytes} B)`);
   }
 };
 

@@ -96,7 +96,7 @@ describe("depthwiseConv2d", () => {
     const p: DepthwiseConv2dParams = {
       batches: 1, inH: 1, inW: 1, inC: 2, outH: 1, outW: 1, outC: 4, depthMultiplier: 2, filterH: 1, filterW: 1,
       strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padH: 0, padW: 0, inputOffset: 0, outputOffset: 0,
-      actMin: -128, actMax: 127, hasBias: 1, inPlace: 0,
+      actMin: -128, actMax: 127, hasBias: 1, inPlace: 0, dsp: 0, cheapRequant: 0,
     };
     const out = new Int8Array(4);
     depthwiseConv2d(
@@ -127,7 +127,7 @@ describe("in-place variants give the out-of-place bytes when the output overwrit
     const p: DepthwiseConv2dParams = {
       batches: b, inH: h, inW: w, inC: c, outH: 4, outW: 3, outC: c, depthMultiplier: 1, filterH: 3, filterW: 3,
       strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, padH: 1, padW: 1, inputOffset: 5, outputOffset: -2,
-      actMin: -128, actMax: 127, hasBias: 1, inPlace: 0,
+      actMin: -128, actMax: 127, hasBias: 1, inPlace: 0, dsp: 0, cheapRequant: 0,
     };
     const input = bytes(b * h * w * c, 1);
     const args = [bytes(9 * c, 2), Int32Array.from([100, -50, 7]), mults(c), shifts(c)] as const;

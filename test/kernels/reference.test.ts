@@ -7,7 +7,8 @@
  * LowerOptions: no bias folding, no in-place execution); the fast kernels run as every model
  * runs them, on ts, wasm and host C. test/kernels/differential.test.ts compares the fast source
  * with itself compiled; this file is what checks the fast paths (4-wide channel loops,
- * interior/border split, folded bias, written-out 3x3, in-place variants, the fused residual
+ * interior/border split, folded bias, written-out 3x3, depthwise's SIMD variant (its own edges in
+ * test/kernels/depthwise_conv_2d_dsp.test.ts), in-place variants, the fused residual
  * ADD) against an independent statement of the arithmetic.
  *
  * - Single ops: fast-check draws specs from test/support/synthetic.ts's arbitraries with every
@@ -177,7 +178,8 @@ function features(spec: WeightedSpec): string[] {
     if (interior && p.filtersPerGroup >= 4) out.push("4-wide interior");
   } else {
     if (p.depthMultiplier > 1) out.push("depth multiplier > 1");
-    if (interior && p.filterH === 3 && p.filterW === 3 && p.dilationH === 1 && p.dilationW === 1) out.push("3x3 interior");
+    if (p.dsp !== 0) out.push("SIMD variant");
+    if (p.dsp === 0 && interior && p.filterH === 3 && p.filterW === 3 && p.dilationH === 1 && p.dilationW === 1) out.push("3x3 interior");
   }
   return out;
 }
@@ -188,7 +190,7 @@ const EXPECTED: Record<WeightedOp, string[]> = {
     "batch > 1", "interior", "border", "border padVal",
   ],
   DEPTHWISE_CONV_2D: [
-    "depth multiplier > 1", "3x3 interior", "dilation", "stride 2", "1-element dim", "SAME", "VALID", "batch > 1",
+    "depth multiplier > 1", "SIMD variant", "3x3 interior", "dilation", "stride 2", "1-element dim", "SAME", "VALID", "batch > 1",
     "interior", "border", "border padVal",
   ],
   FULLY_CONNECTED: ["per-tensor", "per-channel", "filter offset", "batch > 1", "4-wide + remainder", "1-element dim"],
