@@ -28,7 +28,7 @@
  * row (INPLACE_ROWS) pairs pixels only within a row and writes the row to `pixel` first.
  */
 import type { i32 } from "./types.ts";
-import { ld32, mbqm, rdhm, sat8, smlad, sxtb16, sxtb16r8 } from "./intrinsics.ts";
+import { ld32, mbqm, rdhm, sat8, smlad, st32, sxtb16, sxtb16r8 } from "./intrinsics.ts";
 import { requantize, requantizeTable, toOutput } from "./common/requantize.ts";
 import type { Conv2dParams } from "./conv_2d.ts";
 
@@ -139,6 +139,15 @@ function stageRun(src: Int8Array, at: i32, n: i32, staged: Int32Array, to: i32):
   }
 }
 
+/** The input byte offset of output pixel n's only tap (1x1, unpadded, any stride). */
+function pointAt(p: Conv2dParams, n: i32): i32 {
+  const ox: i32 = n % p.outW;
+  const t: i32 = (n / p.outW) | 0;
+  const oy: i32 = t % p.outH;
+  const b: i32 = (t / p.outH) | 0;
+  return ((b * p.inH + oy * p.strideH) * p.inW + ox * p.strideW) * p.inC;
+}
+
 /** Stages output pixel n's receptive field (im2col) at staged[to]; padding taps are -inputOffset. */
 function stageWindow(p: Conv2dParams, input: Int8Array, column: Int8Array, staged: Int32Array, n: i32, to: i32): void {
   const ox: i32 = n % p.outW;
@@ -167,7 +176,12 @@ function stageWindow(p: Conv2dParams, input: Int8Array, column: Int8Array, stage
           staged[w0 + (c >> 1) + 1] = sxtb16r8(w);
         }
       } else {
-        for (let c: i32 = 0; c < run; c++) {
+        // Whole words (ld32/st32 at any alignment), then the run's last bytes.
+        const whole: i32 = run & -4;
+        for (let c: i32 = 0; c < whole; c += 4) {
+          st32(column, d + c, ld32(input, rowAt + c));
+        }
+        for (let c: i32 = whole; c < run; c++) {
           column[d + c] = input[rowAt + c];
         }
       }
@@ -407,6 +421,8 @@ export function conv2dDsp(
 ): void {
   const half: i32 = ((p.filterH * p.filterW * p.inC + 3) & -4) >> 1;
   const direct: boolean = p.filterH === 1 && p.filterW === 1 && p.strideH === 1 && p.strideW === 1 && p.padH === 0 && p.padW === 0;
+  // A strided 1x1 unpadded layer reads each pixel's inC bytes in place too (no im2col).
+  const pointwise: boolean = p.filterH === 1 && p.filterW === 1 && p.padH === 0 && p.padW === 0;
   const pixels: i32 = p.batches * p.outH * p.outW;
   let n: i32 = 0;
   while (n < pixels) {
@@ -420,22 +436,38 @@ export function conv2dDsp(
       n0 = pixels - 1 - n;
       n1 = n0 - 1;
     }
+    // Without a fused ADD a lone pixel is paired with itself (its outputs written twice, the same
+    // values), so the GEMM always runs two. A fused ADD may write over its skip input: not twice.
+    const both: boolean = two || p.fuseAdd === 0;
+    if (!two) {
+      n1 = n0;
+    }
     if (direct) {
       stageRun(input, n0 * p.inC, p.inC, staged, 0);
-      if (two) {
+      if (both) {
         stageRun(input, n1 * p.inC, p.inC, staged, half);
+      }
+    } else if (pointwise) {
+      stageRun(input, pointAt(p, n0), p.inC, staged, 0);
+      if (both) {
+        stageRun(input, pointAt(p, n1), p.inC, staged, half);
       }
     } else {
       stageWindow(p, input, column, staged, n0, 0);
-      if (two) {
+      if (both) {
         stageWindow(p, input, column, staged, n1, half);
       }
     }
-    gemm(p, filter, bias, multipliers, shifts, table, skip, pixel, staged, output, n0, n1, two);
-    const last: i32 = two ? n1 : n0;
-    if (p.inPlace === INPLACE_ROWS && last % p.outW === p.outW - 1) {
-      const rowBase: i32 = (last + 1 - p.outW) * p.outC;
-      for (let i: i32 = 0; i < p.outW * p.outC; i++) {
+    gemm(p, filter, bias, multipliers, shifts, table, skip, pixel, staged, output, n0, n1, both);
+    if (p.inPlace === INPLACE_ROWS && n1 % p.outW === p.outW - 1) {
+      // The row is done: copy it from `pixel` to the output, a word at a time (ld32/st32, any alignment).
+      const rowBase: i32 = (n1 + 1 - p.outW) * p.outC;
+      const rowBytes: i32 = p.outW * p.outC;
+      const whole: i32 = rowBytes & -4;
+      for (let i: i32 = 0; i < whole; i += 4) {
+        st32(output, rowBase + i, ld32(pixel, i));
+      }
+      for (let i: i32 = whole; i < rowBytes; i++) {
         output[rowBase + i] = pixel[i];
       }
     }

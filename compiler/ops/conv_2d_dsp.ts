@@ -90,6 +90,8 @@ export function dspConvCall(
   const p: Conv2dParams = { ...params, cheapRequant: table !== null ? 1 : 0, int16Weights: int16 ? 1 : 0 };
   const none: KernelArg = { kind: "tensor", tensor: -1 };
   const direct = p.filterH === 1 && p.filterW === 1 && p.strideH === 1 && p.strideW === 1 && p.padH === 0 && p.padW === 0;
+  // A strided unpadded 1x1 stages each pixel from the input too (no gathered column).
+  const pointwise = p.filterH === 1 && p.filterW === 1 && p.padH === 0 && p.padW === 0;
   const call = kernelCall("conv_2d_dsp", "conv2dDsp", CONV_2D_DSP_SLOTS, p, {
     input: args.input,
     filter: { kind: "const", name: `op${opIndex}_filter_${int16 ? "i16" : "i8"}x4`, elem: "i32", data: packConvWeights(filter, p.outC, k, int16) },
@@ -99,10 +101,10 @@ export function dspConvCall(
     table: table !== null ? { kind: "const", name: `op${opIndex}_requant`, elem: "i32", data: table } : none,
     skip: none,
     pixel: { kind: "scratch", bytes: 0, elem: "i8" },
-    column: { kind: "scratch", bytes: !direct && p.inC % 4 !== 0 ? k4 : 0, elem: "i8" },
+    column: { kind: "scratch", bytes: !pointwise && p.inC % 4 !== 0 ? k4 : 0, elem: "i8" },
     staged: { kind: "scratch", bytes: 4 * k4, elem: "i32" },
     output: args.output,
   }, macs);
-  call.variant = `gemm 2x2 ${int16 ? "int16" : "int8"} w${direct ? "" : ", im2col"}, ${table !== null ? "cheap" : "general"} requant`;
+  call.variant = `gemm 2x2 ${int16 ? "int16" : "int8"} w${direct ? "" : pointwise ? ", strided 1x1" : ", im2col"}, ${table !== null ? "cheap" : "general"} requant`;
   return call;
 }
