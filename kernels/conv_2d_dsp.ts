@@ -115,8 +115,13 @@ function clamp(p: Conv2dParams, v: i32): i32 {
   return Math.min(Math.max(v, p.actMin), p.actMax);
 }
 
-/** Stages n int8 values of src from `at` (n not a multiple of 4: the last word's missing bytes are 0) at staged[to]. */
-function stageRun(src: Int8Array, at: i32, n: i32, staged: Int32Array, to: i32): void {
+/**
+ * Stages n int8 values of src from `at` (n not a multiple of 4: the last word's missing bytes are 0) at staged[to]:
+ * a pixel's inC values for an unpadded 1x1 layer, else a gathered column's k (a constant per layer: loops unroll).
+ */
+function stageRun(p: Conv2dParams, src: Int8Array, at: i32, staged: Int32Array, to: i32): void {
+  const pointwise: boolean = p.filterH === 1 && p.filterW === 1 && p.padH === 0 && p.padW === 0;
+  const n: i32 = pointwise ? p.inC : p.filterH * p.filterW * p.inC;
   let d: i32 = to;
   let c: i32 = 0;
   while (c + 4 <= n) {
@@ -158,7 +163,6 @@ function stageWindow(p: Conv2dParams, input: Int8Array, column: Int8Array, stage
   const inX0: i32 = ox * p.strideW - p.padW;
   const padVal: i32 = -p.inputOffset;
   const padPair: i32 = (padVal & 65535) | (padVal << 16);
-  const k: i32 = p.filterH * p.filterW * p.inC;
   // With dilation 1, an in-image filter row of an in-image column range is one run of filterW * inC bytes.
   const rowRun: boolean = p.dilationW === 1 && inX0 >= 0 && inX0 + p.filterW - 1 < p.inW;
   const run: i32 = p.filterW * p.inC;
@@ -219,7 +223,7 @@ function stageWindow(p: Conv2dParams, input: Int8Array, column: Int8Array, stage
     }
   }
   if (p.inC % 4 !== 0) {
-    stageRun(column, 0, k, staged, to);
+    stageRun(p, column, 0, staged, to);
   }
 }
 
@@ -443,14 +447,14 @@ export function conv2dDsp(
       n1 = n0;
     }
     if (direct) {
-      stageRun(input, n0 * p.inC, p.inC, staged, 0);
+      stageRun(p, input, n0 * p.inC, staged, 0);
       if (both) {
-        stageRun(input, n1 * p.inC, p.inC, staged, half);
+        stageRun(p, input, n1 * p.inC, staged, half);
       }
     } else if (pointwise) {
-      stageRun(input, pointAt(p, n0), p.inC, staged, 0);
+      stageRun(p, input, pointAt(p, n0), staged, 0);
       if (both) {
-        stageRun(input, pointAt(p, n1), p.inC, staged, half);
+        stageRun(p, input, pointAt(p, n1), staged, half);
       }
     } else {
       stageWindow(p, input, column, staged, n0, 0);
