@@ -2,7 +2,8 @@
  * @fileoverview fast == reference for the SMLAD GEMM convolution (kernels/conv_2d_dsp.ts, lowered
  * by compiler/ops/conv_2d_dsp.ts): against conv2dReference over shapes that hit its edges (odd
  * channel counts, 1-element dims, stride 2, SAME/VALID padding, k not a multiple of 4, inC a
- * multiple of 4 or not, odd pixel counts), every bias mode, both weight layouts, requantization
+ * multiple of 4 or not, strided unpadded 1x1, odd pixel counts (a lone pixel paired with itself),
+ * filter rows of 4 or more bytes copied as words), every bias mode, both weight layouts, requantization
  * multipliers with right shifts (cheap table), shift 0 and left shifts (general path).
  *
  * The ts runner does not plan memory, so the in-place variants and the fused residual ADD are run
@@ -122,7 +123,9 @@ describe("conv2dDsp == conv2dReference, single ops (ts)", () => {
       const direct = p.filterH === 1 && p.filterW === 1 && p.strideH === 1 && p.strideW === 1 && p.padH === 0 && p.padW === 0;
       const k = p.filterH * p.filterW * p.inC;
       const pixels = p.batches * p.outH * p.outW;
-      seen.add(direct ? "direct" : p.inC % 4 === 0 ? "im2col staged" : "im2col column");
+      const pointwise = p.filterH === 1 && p.filterW === 1 && p.padH === 0 && p.padW === 0;
+      seen.add(direct ? "direct" : pointwise ? "strided 1x1" : p.inC % 4 === 0 ? "im2col staged" : "im2col column");
+      if (!pointwise && p.inC % 4 !== 0 && p.filterW * p.inC >= 4 && p.dilationW === 1) seen.add("column word runs");
       seen.add(p.cheapRequant ? "cheap requant" : `general requant ${spec.scales}`);
       seen.add(p.int16Weights ? "int16 weights" : "int8 weights");
       if (k % 4 !== 0) seen.add("k tail");
@@ -135,7 +138,7 @@ describe("conv2dDsp == conv2dReference, single ops (ts)", () => {
       seen.add(`hasBias ${p.hasBias}`);
     }
     for (const f of [
-      "direct", "im2col staged", "im2col column", "cheap requant", "general requant shift0", "general requant left",
+      "direct", "strided 1x1", "im2col staged", "im2col column", "column word runs", "cheap requant", "general requant shift0", "general requant left",
       "int16 weights", "int8 weights", "k tail", "outC 1", "odd outC", "odd pixels", "stride 2", "padding", "dilation",
       "batch > 1", "hasBias 0", "hasBias 1", "hasBias 2", "fallback bias input",
     ]) expect(seen, f).toContain(f);
