@@ -20,7 +20,7 @@
  * lowering uses this kernel only with the input offset folded into the bias (BIAS_FOLDED) or a
  * zero input offset, so every tap is uniform.
  * Small K (k4 <= NARROW_TAPS, e.g. 1x1 layers of 8 or 16 input channels) takes another shape,
- * `narrowBlock`: NARROW_PIXELS pixels staged, output channel outer, the channel's weights and
+ * `narrowBlock`: 512 / (2 * k4) pixels staged, output channel outer, the channel's weights and
  * requantization constants in registers across those pixels (the 2 x 2 GEMM spills them there).
  *
  * Requantization: with `cheapRequant` 1 the lowering proved the table form exact
@@ -41,8 +41,8 @@ const INPLACE_ROWS: i32 = 3;
 const HALF_Q31: i32 = 1073741824;
 /** Layers with at most this many padded taps (k4) take the small-K shape (`narrowBlock`). */
 export const NARROW_TAPS: i32 = 16;
-/** Pixels staged per block by the small-K shape: `staged` holds NARROW_PIXELS * k4 / 2 words. */
-export const NARROW_PIXELS: i32 = 8;
+/** Bytes of staged pixels per block of the small-K shape: NARROW_STAGED_BYTES / (2 * k4) pixels. */
+export const NARROW_STAGED_BYTES: i32 = 512;
 
 /** The requantized, clamped (and optionally ADD-fused) output of channel oc, stored at `at` or in the row buffer. */
 function put(
@@ -424,9 +424,9 @@ export function conv2dDsp(
   const back: boolean = p.inPlace === INPLACE_PIXEL_BACKWARD;
   let n: i32 = 0;
   if (k4 <= NARROW_TAPS) {
-    // Blocks of NARROW_PIXELS pixels (within one row for INPLACE_ROWS), all staged before any is written.
+    // Blocks of pixels (within one row for INPLACE_ROWS), all staged before any is written.
     while (n < pixels) {
-      let count: i32 = Math.min(NARROW_PIXELS, pixels - n);
+      let count: i32 = Math.min((NARROW_STAGED_BYTES / (2 * k4)) | 0, pixels - n);
       if (rows) {
         count = Math.min(count, p.outW - n % p.outW);
       }

@@ -8,7 +8,7 @@
  */
 import type { KernelCall } from "../ir/calls.ts";
 import { BIAS_FOLDED, type Conv2dParams } from "../../kernels/conv_2d.ts";
-import { NARROW_PIXELS, NARROW_TAPS } from "../../kernels/conv_2d_dsp.ts";
+import { NARROW_STAGED_BYTES, NARROW_TAPS } from "../../kernels/conv_2d_dsp.ts";
 import { biasOf, cheapRequantTable, rowAbsSums } from "./requant-table.ts";
 import { kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelArg } from "./types.ts";
@@ -93,6 +93,7 @@ export function dspConvCall(
   const direct = p.filterH === 1 && p.filterW === 1 && p.strideH === 1 && p.strideW === 1 && p.padH === 0 && p.padW === 0;
   // A strided unpadded 1x1 stages each pixel from the input too (no gathered column).
   const narrow = k4 <= NARROW_TAPS;
+  const narrowPixels = Math.floor(NARROW_STAGED_BYTES / (2 * k4));
   const pointwise = p.filterH === 1 && p.filterW === 1 && p.padH === 0 && p.padW === 0;
   const call = kernelCall("conv_2d_dsp", "conv2dDsp", CONV_2D_DSP_SLOTS, p, {
     input: args.input,
@@ -104,10 +105,10 @@ export function dspConvCall(
     skip: none,
     pixel: { kind: "scratch", bytes: 0, elem: "i8" },
     column: { kind: "scratch", bytes: !pointwise && p.inC % 4 !== 0 ? k4 : 0, elem: "i8" },
-    // Two pixels of k4 / 2 words, or NARROW_PIXELS of them for the small-K shape.
-    staged: { kind: "scratch", bytes: (narrow ? NARROW_PIXELS : 2) * 2 * k4, elem: "i32" },
+    // Two pixels of k4 / 2 words, or a block of NARROW_STAGED_BYTES / (2 * k4) of them for the small-K shape.
+    staged: { kind: "scratch", bytes: (narrow ? narrowPixels : 2) * 2 * k4, elem: "i32" },
     output: args.output,
   }, macs);
-  call.variant = `${narrow ? `small-K ${NARROW_PIXELS} pixels x 1 channel` : "gemm 2x2"} ${int16 ? "int16" : "int8"} w${direct ? "" : pointwise ? ", strided 1x1" : ", im2col"}, ${table !== null ? "cheap" : "general"} requant`;
+  call.variant = `${narrow ? `small-K ${narrowPixels} pixels x 1 channel` : "gemm 2x2"} ${int16 ? "int16" : "int8"} w${direct ? "" : pointwise ? ", strided 1x1" : ", im2col"}, ${table !== null ? "cheap" : "general"} requant`;
   return call;
 }
