@@ -40,9 +40,9 @@ const INPLACE_PIXEL_BACKWARD: i32 = 2;
 const INPLACE_ROWS: i32 = 3;
 const HALF_Q31: i32 = 1073741824;
 /** Layers with at most this many padded taps (k4) take the small-K shape (`narrowBlock`). */
-export const NARROW_TAPS: i32 = 16;
+export const NARROW_TAPS: i32 = 28;
 /** Bytes of staged pixels per block of the small-K shape: NARROW_STAGED_BYTES / (2 * k4) pixels. */
-export const NARROW_STAGED_BYTES: i32 = 512;
+export const NARROW_STAGED_BYTES: i32 = 1024;
 
 /** The requantized, clamped (and optionally ADD-fused) output of channel oc, stored at `at` or in the row buffer. */
 function put(
@@ -340,23 +340,27 @@ function narrowBlock(
     const lone: boolean = oc >= pairs;
     const ws: i32 = lone ? perBlock : 2 * perBlock;
     const wi: i32 = (oc & -2) * perChannel + (lone ? 0 : (oc & 1) * perBlock);
-    const f0e: i32 = weightE(p, filter, wi);
-    const f0o: i32 = weightO(p, filter, wi);
+    let f0e: i32 = 0;
+    let f0o: i32 = 0;
     let f1e: i32 = 0;
     let f1o: i32 = 0;
     let f2e: i32 = 0;
     let f2o: i32 = 0;
     let f3e: i32 = 0;
     let f3o: i32 = 0;
-    if (blocks > 1) {
+    if (blocks <= 4) {
+      f0e = weightE(p, filter, wi);
+      f0o = weightO(p, filter, wi);
+    }
+    if (blocks > 1 && blocks <= 4) {
       f1e = weightE(p, filter, wi + ws);
       f1o = weightO(p, filter, wi + ws);
     }
-    if (blocks > 2) {
+    if (blocks > 2 && blocks <= 4) {
       f2e = weightE(p, filter, wi + 2 * ws);
       f2o = weightO(p, filter, wi + 2 * ws);
     }
-    if (blocks > 3) {
+    if (blocks > 3 && blocks <= 4) {
       f3e = weightE(p, filter, wi + 3 * ws);
       f3o = weightO(p, filter, wi + 3 * ws);
     }
@@ -368,27 +372,39 @@ function narrowBlock(
     const e: i32 = cheap ? table[oc * 4 + 3] : 0;
     for (let i: i32 = 0; i < count; i++) {
       const x: i32 = i * half;
-      const x0: i32 = staged[x];
-      const x1: i32 = staged[x + 1];
-      let acc: i32 = smlad(x0, f0e, b);
-      acc = smlad(x1, f0o, acc);
-      if (blocks > 1) {
-        const x2: i32 = staged[x + 2];
-        const x3: i32 = staged[x + 3];
-        acc = smlad(x2, f1e, acc);
-        acc = smlad(x3, f1o, acc);
-      }
-      if (blocks > 2) {
-        const x4: i32 = staged[x + 4];
-        const x5: i32 = staged[x + 5];
-        acc = smlad(x4, f2e, acc);
-        acc = smlad(x5, f2o, acc);
-      }
-      if (blocks > 3) {
-        const x6: i32 = staged[x + 6];
-        const x7: i32 = staged[x + 7];
-        acc = smlad(x6, f3e, acc);
-        acc = smlad(x7, f3o, acc);
+      let acc: i32 = b;
+      if (blocks <= 4) {
+        const x0: i32 = staged[x];
+        const x1: i32 = staged[x + 1];
+        acc = smlad(x0, f0e, acc);
+        acc = smlad(x1, f0o, acc);
+        if (blocks > 1) {
+          const x2: i32 = staged[x + 2];
+          const x3: i32 = staged[x + 3];
+          acc = smlad(x2, f1e, acc);
+          acc = smlad(x3, f1o, acc);
+        }
+        if (blocks > 2) {
+          const x4: i32 = staged[x + 4];
+          const x5: i32 = staged[x + 5];
+          acc = smlad(x4, f2e, acc);
+          acc = smlad(x5, f2o, acc);
+        }
+        if (blocks > 3) {
+          const x6: i32 = staged[x + 6];
+          const x7: i32 = staged[x + 7];
+          acc = smlad(x6, f3e, acc);
+          acc = smlad(x7, f3o, acc);
+        }
+      } else {
+        // More blocks than registers: the weights are read again for each pixel.
+        for (let j: i32 = 0; j < half; j += 2) {
+          const xe: i32 = staged[x + j];
+          const xo: i32 = staged[x + j + 1];
+          const wj: i32 = wi + (j >> 1) * ws;
+          acc = smlad(xe, weightE(p, filter, wj), acc);
+          acc = smlad(xo, weightO(p, filter, wj), acc);
+        }
       }
       const at: i32 = first * p.outC + step * i + oc;
       const ox: i32 = ox0 + i;
