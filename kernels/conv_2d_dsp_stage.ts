@@ -50,6 +50,29 @@ function pointAt(p: Conv2dParams, n: i32): i32 {
   return ((b * p.inH + oy * p.strideH) * p.inW + ox * p.strideW) * p.inC;
 }
 
+/**
+ * The word of taps c..c+3 of a window whose filter rows are all in the image: runs of
+ * run = filterW * inC >= 4 bytes from `at`, dilationH input rows apart. Its bytes come from at most
+ * two runs, each read by one ld32 inside its run (the end of run r shifted down, the start of run
+ * r + 1 shifted up); taps past k are 0. Called with a constant c (an unrolled loop).
+ */
+function windowWord(p: Conv2dParams, input: Int8Array, at: i32, c: i32): i32 {
+  const run: i32 = p.filterW * p.inC;
+  const rowStep: i32 = p.dilationH * p.inW * p.inC;
+  const r: i32 = (c / run) | 0;
+  const off: i32 = c - r * run;
+  const from: i32 = at + r * rowStep;
+  if (off + 4 <= run) {
+    return ld32(input, from + off);
+  }
+  const a: i32 = run - off;
+  const lo: i32 = ld32(input, from + run - 4) >>> (32 - 8 * a);
+  if (c + a >= p.filterH * run) {
+    return lo;
+  }
+  return lo | (ld32(input, from + rowStep) << (8 * a));
+}
+
 /** Stages output pixel n's receptive field (im2col) at staged[to]; padding taps are -inputOffset. */
 export function stageWindow(p: Conv2dParams, input: Int8Array, column: Int8Array, staged: Int32Array, n: i32, to: i32): void {
   const ox: i32 = n % p.outW;
@@ -63,6 +86,17 @@ export function stageWindow(p: Conv2dParams, input: Int8Array, column: Int8Array
   // With dilation 1, an in-image filter row of an in-image column range is one run of filterW * inC bytes.
   const rowRun: boolean = p.dilationW === 1 && inX0 >= 0 && inX0 + p.filterW - 1 < p.inW;
   const run: i32 = p.filterW * p.inC;
+  const k: i32 = p.filterH * run;
+  if (p.inC % 4 !== 0 && run >= 4 && rowRun && inY0 >= 0 && inY0 + p.dilationH * (p.filterH - 1) < p.inH) {
+    // The whole window is in the image: its words straight from the input, no column.
+    const at: i32 = ((b * p.inH + inY0) * p.inW + inX0) * p.inC;
+    for (let c: i32 = 0; c < k; c += 4) {
+      const w: i32 = windowWord(p, input, at, c);
+      staged[to + (c >> 1)] = sxtb16(w);
+      staged[to + (c >> 1) + 1] = sxtb16r8(w);
+    }
+    return;
+  }
   let d: i32 = 0;
   for (let fy: i32 = 0; fy < p.filterH; fy++) {
     const inY: i32 = inY0 + p.dilationH * fy;
