@@ -92,9 +92,11 @@ function addInput(x: i32, offset: i32, leftShift: i32, m: i32, shift: i32): i32 
 function addFused(p: Conv2dParams, s: i32, v: i32): i32 {
   const s1: i32 = addInput(s, p.addSkipOffset, p.addLeftShift, p.addSkipMultiplier, p.addSkipShift);
   const s2: i32 = addInput(v, p.addConvOffset, p.addLeftShift, p.addConvMultiplier, p.addConvShift);
-  let r: i32 = rescaleCheap(s1 + s2, p.addOutputMultiplier, p.addOutputShift) + p.addOutputOffset;
-  r = Math.max(r, p.addActMin);
-  return Math.min(r, p.addActMax);
+  const r: i32 = rescaleCheap(s1 + s2, p.addOutputMultiplier, p.addOutputShift) + p.addOutputOffset;
+  if (p.addActMin === -128 && p.addActMax === 127) {
+    return sat8(r);
+  }
+  return Math.min(Math.max(r, p.addActMin), p.addActMax);
 }
 
 /** A requantized value's output: + the output zero point, clamped, the fused ADD with skip[at] if any. */
