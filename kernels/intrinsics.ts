@@ -119,6 +119,20 @@ export function rdhm(a: i32, b: i32): i32 {
   return (2 * (ah * bh) + Math.floor((rest + TWO_POW_30) / TWO_POW_31)) | 0;
 }
 
+/**
+ * High word of the product, rounded: floor((a*b + 2^31) / 2^32) (SMMULR). Always fits in i32.
+ * With |x| < 2^30, smmulr(x << 1, m) equals rdhm(x, m): the cheap requantization of a layer whose
+ * accumulator bound the compiler proved below 2^30 (kernels/conv_2d_dsp.ts), two instructions.
+ */
+export function smmulr(a: i32, b: i32): i32 {
+  const ah = a >> 16;
+  const al = a & 0xffff;
+  const bh = b >> 16;
+  const bl = b & 0xffff;
+  const rest = (ah * bl + al * bh) * TWO_POW_16 + al * bl;
+  return (ah * bh + Math.floor((rest + TWO_POW_31) / TWO_POW_32)) | 0;
+}
+
 // ---- Cortex-M7 DSP (SIMD within a register) instructions. Halves are the two signed 16-bit
 // halves of an i32 (lo = bits 0-15, hi = bits 16-31); byte k is bits 8k..8k+7. The Q (overflow)
 // flag the instructions set is not modelled: every result wraps in i32.

@@ -55,6 +55,8 @@ const ENTRIES: readonly IntrinsicInfo[] = [
   entry("satLsh", ref.satLsh, "satLsh(x, n): x*2^n saturated to int32, n 0..31"),
   entry("rdhm", ref.rdhm,
     "rdhm(a, b): rounding doubling high multiply without saturation, floor((a*b + 2^30)/2^31) wrapped (srdhm unless both are INT32_MIN)"),
+  entry("smmulr", ref.smmulr,
+    "smmulr(a, b): high word of the product rounded, floor((a*b + 2^31)/2^32) (SMMULR); smmulr(x << 1, m) == rdhm(x, m) for |x| < 2^30"),
   // Cortex-M DSP (SIMD within a register): one instruction each under __ARM_FEATURE_DSP.
   entry("smlad", ref.smlad, "smlad(x, y, acc): acc + lo(x)*lo(y) + hi(x)*hi(y) on signed 16-bit halves, wrapping (SMLAD)"),
   entry("smladx", ref.smladx, "smladx(x, y, acc): acc + lo(x)*hi(y) + hi(x)*lo(y), wrapping (SMLADX)"),
