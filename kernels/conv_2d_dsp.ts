@@ -31,7 +31,7 @@
  * row (INPLACE_ROWS) pairs pixels only within a row and writes the row to `pixel` first.
  */
 import type { i32 } from "./types.ts";
-import { mbqm, rdhm, sat8, smlad, sxtb16, sxtb16r8 } from "./intrinsics.ts";
+import { mbqm, rdhm, sat8, smlad, smmulr, sxtb16, sxtb16r8 } from "./intrinsics.ts";
 import { requantize, requantizeTable, toOutput } from "./common/requantize.ts";
 import type { Conv2dParams } from "./conv_2d.ts";
 import { copyRow, stagePixel } from "./conv_2d_dsp_stage.ts";
@@ -411,8 +411,9 @@ function narrowBlock(
       const at: i32 = first * p.outC + step * i + oc;
       const ox: i32 = ox0 + i;
       if (cheap) {
-        // requantizeTable (kernels/common/requantize.ts) with the bias already in acc.
-        const r: i32 = rdhm(acc, m);
+        // requantizeTable (kernels/common/requantize.ts) with the bias already in acc; with
+        // cheapRequant 2 the lowering proved |acc| < 2^30: rdhm(acc, m) is smmulr(acc << 1, m).
+        const r: i32 = p.cheapRequant === 2 ? smmulr(acc << 1, m) : rdhm(acc, m);
         store(p, pixel, output, rows ? ox * p.outC + oc : at, fin(p, (r + (r >> 31) + round) >> e, skip, at));
       } else {
         put(p, acc, oc, at, ox, bias, multipliers, shifts, table, skip, pixel, output);

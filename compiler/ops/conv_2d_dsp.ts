@@ -88,7 +88,13 @@ export function dspConvCall(
     params.outC, (oc) => biasData[oc], biasOf(modelBias, params.outC), rowAbsSums(filter, k, params.outC),
     params.inputOffset, args.multipliers, args.shifts,
   );
-  const p: Conv2dParams = { ...params, cheapRequant: table !== null ? 1 : 0, int16Weights: int16 ? 1 : 0 };
+  // cheapRequant 2: also |acc + bias| < 2^30 on every channel, so the small-K shape may double it and take SMMULR.
+  const absSum = rowAbsSums(filter, k, params.outC);
+  const modelBiasOf = biasOf(modelBias, params.outC);
+  const maxX = Math.max(Math.abs(-128 + params.inputOffset), Math.abs(127 + params.inputOffset));
+  const halfBound = Array.from({ length: params.outC }, (_, oc) => oc).every((oc) => maxX * absSum(oc) + Math.abs(modelBiasOf(oc)) < 2 ** 30);
+  const cheap = table === null ? 0 : halfBound ? 2 : 1;
+  const p: Conv2dParams = { ...params, cheapRequant: cheap, int16Weights: int16 ? 1 : 0 };
   const none: KernelArg = { kind: "tensor", tensor: -1 };
   const direct = p.filterH === 1 && p.filterW === 1 && p.strideH === 1 && p.strideW === 1 && p.padH === 0 && p.padW === 0;
   // A strided unpadded 1x1 stages each pixel from the input too (no gathered column).
