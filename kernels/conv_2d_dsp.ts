@@ -74,7 +74,8 @@ function put(
  */
 function rescaleCheap(x: i32, m: i32, shift: i32): i32 {
   if (shift < 0 && m > 0) {
-    const s: i32 = rdhm(x, m);
+    // rdhm(x, m), as SMMULR of 2x (|x| < 2^29).
+    const s: i32 = smmulr(x << 1, m);
     return (s + (s >> 31) + (1 << (-shift - 1))) >> -shift;
   }
   return mbqm(x, m, shift);
