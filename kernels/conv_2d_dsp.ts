@@ -32,7 +32,7 @@
  */
 import type { i32 } from "./types.ts";
 import { mbqm, rdhm, sat8, smlad, smmulr, sxtb16, sxtb16r8 } from "./intrinsics.ts";
-import { requantize, requantizeTable, toOutput } from "./common/requantize.ts";
+import { requantize, requantizeTable, requantizeTableDoubled, toOutput } from "./common/requantize.ts";
 import type { Conv2dParams } from "./conv_2d.ts";
 import { copyRow, stagePixel } from "./conv_2d_dsp_stage.ts";
 
@@ -51,7 +51,7 @@ function put(
 ): void {
   let v: i32 = 0;
   if (p.cheapRequant !== 0) {
-    v = requantizeTable(acc, table, oc * 4);
+    v = (p.cheapRequant === 2 ? requantizeTableDoubled(acc, table, oc * 4) : requantizeTable(acc, table, oc * 4));
   } else {
     v = requantize(acc, oc, p.hasBias, bias, multipliers, shifts);
   }
@@ -256,11 +256,11 @@ function gemm(
       acc11 = smlad(x1o, f1o, acc11);
     }
     if (inlined) {
-      store(p, pixel, output, at0 + oc, fin(p, requantizeTable(acc00, table, oc * 4), skip, out0 + oc));
-      store(p, pixel, output, at0 + oc + 1, fin(p, requantizeTable(acc01, table, oc * 4 + 4), skip, out0 + oc + 1));
+      store(p, pixel, output, at0 + oc, fin(p, (p.cheapRequant === 2 ? requantizeTableDoubled(acc00, table, oc * 4) : requantizeTable(acc00, table, oc * 4)), skip, out0 + oc));
+      store(p, pixel, output, at0 + oc + 1, fin(p, (p.cheapRequant === 2 ? requantizeTableDoubled(acc01, table, oc * 4 + 4) : requantizeTable(acc01, table, oc * 4 + 4)), skip, out0 + oc + 1));
       if (two) {
-        store(p, pixel, output, at1 + oc, fin(p, requantizeTable(acc10, table, oc * 4), skip, out1 + oc));
-        store(p, pixel, output, at1 + oc + 1, fin(p, requantizeTable(acc11, table, oc * 4 + 4), skip, out1 + oc + 1));
+        store(p, pixel, output, at1 + oc, fin(p, (p.cheapRequant === 2 ? requantizeTableDoubled(acc10, table, oc * 4) : requantizeTable(acc10, table, oc * 4)), skip, out1 + oc));
+        store(p, pixel, output, at1 + oc + 1, fin(p, (p.cheapRequant === 2 ? requantizeTableDoubled(acc11, table, oc * 4 + 4) : requantizeTable(acc11, table, oc * 4 + 4)), skip, out1 + oc + 1));
       }
     } else {
       put(p, acc00, oc, out0 + oc, ox0, bias, multipliers, shifts, table, skip, pixel, output);
@@ -295,9 +295,9 @@ function gemm(
       acc1 = smlad(staged[half + j + 1], fo, acc1);
     }
     if (inlined) {
-      store(p, pixel, output, at0 + oc, fin(p, requantizeTable(acc0, table, oc * 4), skip, out0 + oc));
+      store(p, pixel, output, at0 + oc, fin(p, (p.cheapRequant === 2 ? requantizeTableDoubled(acc0, table, oc * 4) : requantizeTable(acc0, table, oc * 4)), skip, out0 + oc));
       if (two) {
-        store(p, pixel, output, at1 + oc, fin(p, requantizeTable(acc1, table, oc * 4), skip, out1 + oc));
+        store(p, pixel, output, at1 + oc, fin(p, (p.cheapRequant === 2 ? requantizeTableDoubled(acc1, table, oc * 4) : requantizeTable(acc1, table, oc * 4)), skip, out1 + oc));
       }
     } else {
       put(p, acc0, oc, out0 + oc, ox0, bias, multipliers, shifts, table, skip, pixel, output);

@@ -12,7 +12,7 @@
  * before they were shared: the generic C (interpreter, --specialize off) stays the same.
  */
 import type { i32 } from "../types.ts";
-import { mbqm, rdhm } from "../intrinsics.ts";
+import { mbqm, rdhm, smmulr } from "../intrinsics.ts";
 
 /**
  * (acc + bias[oc] when hasBias is not 0) times multipliers[oc] * 2^shifts[oc] (TFLite's
@@ -47,5 +47,14 @@ export function toOutput(v: i32, outputOffset: i32, actMin: i32, actMax: i32): i
  */
 export function requantizeTable(acc: i32, table: Int32Array, at: i32): i32 {
   const s: i32 = rdhm((acc + table[at]) | 0, table[at + 1]);
+  return (s + (s >> 31) + table[at + 2]) >> table[at + 3];
+}
+
+/**
+ * requantizeTable for a layer whose |acc + bias| the compiler also proved below 2^30 (kernels/
+ * conv_2d_dsp.ts, cheapRequant 2): rdhm(y, m) is then smmulr(2y, m), two instructions on the M7.
+ */
+export function requantizeTableDoubled(acc: i32, table: Int32Array, at: i32): i32 {
+  const s: i32 = smmulr(((acc + table[at]) | 0) << 1, table[at + 1]);
   return (s + (s >> 31) + table[at + 2]) >> table[at + 3];
 }

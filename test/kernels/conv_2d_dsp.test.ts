@@ -131,6 +131,7 @@ describe("conv2dDsp == conv2dReference, single ops (ts)", () => {
       seen.add(direct ? "direct" : pointwise ? "strided 1x1" : p.inC % 4 === 0 ? "im2col staged" : "im2col column");
       if (!pointwise && p.inC % 4 !== 0 && p.filterW * p.inC >= 4 && p.dilationW === 1) seen.add("column word runs");
       seen.add(p.cheapRequant ? "cheap requant" : `general requant ${spec.scales}`);
+      if (p.cheapRequant) seen.add(p.cheapRequant === 2 ? "cheap requant doubled (smmulr)" : "cheap requant rdhm");
       seen.add(p.int16Weights ? "int16 weights" : "int8 weights");
       if (k % 4 !== 0) seen.add("k tail");
       if (p.outC % 2 === 1) seen.add(p.outC === 1 ? "outC 1" : "odd outC");
@@ -142,7 +143,7 @@ describe("conv2dDsp == conv2dReference, single ops (ts)", () => {
       seen.add(`hasBias ${p.hasBias}`);
     }
     for (const f of [
-      "gemm 2x2", "small-K weights read per pixel", "small-K weights in registers", "direct", "strided 1x1", "im2col staged", "im2col column", "column word runs", "cheap requant", "general requant shift0", "general requant left",
+      "gemm 2x2", "small-K weights read per pixel", "small-K weights in registers", "direct", "strided 1x1", "im2col staged", "im2col column", "column word runs", "cheap requant", "cheap requant doubled (smmulr)", "cheap requant rdhm", "general requant shift0", "general requant left",
       "int16 weights", "int8 weights", "k tail", "outC 1", "odd outC", "odd pixels", "stride 2", "padding", "dilation",
       "batch > 1", "hasBias 0", "hasBias 1", "hasBias 2", "fallback bias input",
     ]) expect(seen, f).toContain(f);
