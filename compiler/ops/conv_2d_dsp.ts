@@ -99,7 +99,8 @@ export function dspConvCall(
   const direct = p.filterH === 1 && p.filterW === 1 && p.strideH === 1 && p.strideW === 1 && p.padH === 0 && p.padW === 0;
   // A strided unpadded 1x1 stages each pixel from the input too (no gathered column).
   const narrow = k4 <= NARROW_TAPS;
-  const narrowPixels = Math.floor(NARROW_STAGED_BYTES / (2 * k4));
+  // The kernel's block, NARROW_STAGED_BYTES / (2 * k4) pixels, is never more than the layer's pixels.
+  const narrowPixels = Math.min(Math.floor(NARROW_STAGED_BYTES / (2 * k4)), params.batches * params.outH * params.outW);
   const pointwise = p.filterH === 1 && p.filterW === 1 && p.padH === 0 && p.padW === 0;
   const call = kernelCall("conv_2d_dsp", "conv2dDsp", CONV_2D_DSP_SLOTS, p, {
     input: args.input,
