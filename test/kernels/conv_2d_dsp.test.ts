@@ -19,7 +19,10 @@ import type { Graph } from "../../compiler/ir/graph.ts";
 import type { KernelCall } from "../../compiler/ir/calls.ts";
 import { lowerGraph } from "../../compiler/ops/index.ts";
 import { FUSE_HOOKS } from "../../compiler/ops/index.ts";
-import { packConvWeights } from "../../compiler/ops/conv_2d_dsp.ts";
+import { constantChannels, packConvWeights } from "../../compiler/ops/conv_2d_dsp.ts";
+import { cheapRequantTable } from "../../compiler/ops/requant-table.ts";
+import { mbqm } from "../../kernels/intrinsics.ts";
+import { requantizeTable, requantizeTableDoubled } from "../../kernels/common/requantize.ts";
 import { NARROW_TAPS } from "../../kernels/conv_2d_dsp.ts";
 import { kernelFunction } from "../../compiler/run/ts.ts";
 import { runModel, type Target } from "../../compiler/run/targets.ts";
@@ -147,6 +150,21 @@ describe("conv2dDsp == conv2dReference, single ops (ts)", () => {
       "int16 weights", "int8 weights", "k tail", "outC 1", "odd outC", "odd pixels", "stride 2", "padding", "dilation",
       "batch > 1", "hasBias 0", "hasBias 1", "hasBias 2", "fallback bias input",
     ]) expect(seen, f).toContain(f);
+  });
+
+  it("an all-zero filter channel's table entry is replaced by an equivalent one of small bias (both cheap forms)", () => {
+    fc.assert(fc.property(
+      fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }), fc.integer({ min: -31, max: -1 }),
+      (bias, m, shift) => {
+        const table = cheapRequantTable(1, () => bias, () => bias, () => 0, 0, [m], [shift]);
+        if (table === null) return;
+        const fixed = constantChannels(table, () => 0);
+        const want = mbqm(bias, m, shift);
+        expect(requantizeTable(0, Int32Array.from(table), 0)).toBe(want);
+        expect(requantizeTable(0, Int32Array.from(fixed), 0)).toBe(want);
+        if (Math.abs(fixed[0]) < 2 ** 30) expect(requantizeTableDoubled(0, Int32Array.from(fixed), 0)).toBe(want);
+      },
+    ), { seed: seedOf("constantChannels", 6), numRuns: 2000 });
   });
 
   it("packs int8 weights as the words the inner loop reads", () => {
