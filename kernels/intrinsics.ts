@@ -119,6 +119,20 @@ export function rdhm(a: i32, b: i32): i32 {
   return (2 * (ah * bh) + Math.floor((rest + TWO_POW_30) / TWO_POW_31)) | 0;
 }
 
+/**
+ * SMMULR: the high word of the signed 64-bit product, rounded: floor((a*b + 2^31) / 2^32), always
+ * in i32. With a = 2x (|x| < 2^30) it is rdhm(x, b) exactly, in one instruction instead of five
+ * (kernels/common/requantize.ts requantizeTable2).
+ */
+export function smmulr(a: i32, b: i32): i32 {
+  const ah = a >> 16;
+  const al = a & 0xffff;
+  const bh = b >> 16;
+  const bl = b & 0xffff;
+  const rest = (ah * bl + al * bh) * TWO_POW_16 + al * bl;
+  return (ah * bh + Math.floor((rest + TWO_POW_31) / TWO_POW_32)) | 0;
+}
+
 // ---- Cortex-M7 DSP (SIMD within a register) instructions. Halves are the two signed 16-bit
 // halves of an i32 (lo = bits 0-15, hi = bits 16-31); byte k is bits 8k..8k+7. The Q (overflow)
 // flag the instructions set is not modelled: every result wraps in i32.

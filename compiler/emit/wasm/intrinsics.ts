@@ -77,6 +77,8 @@ export function addWasmIntrinsics(m: binaryen.Module): void {
   /** Two sign-extended values as the halves of a word: (hi << 16) | (lo & 0xffff). */
   const halves = (hi: Ref, lo: Ref): Ref => m.i32.or(m.i32.shl(hi, c32(16)), m.i32.and(lo, c32(0xffff)));
 
+  // smmulr(a, b): (a*b + 2^31) >> 32 (arithmetic), always in i32.
+  add("mote_smmulr", 2, [], m.i32.wrap(m.i64.shr_s(m.i64.add(mul64(p(0), p(1)), m.i64.const(1n << 31n)), m.i64.const(32n))));
   add("mote_smlad", 3, [], m.i32.add(p(2), m.i32.add(m.i32.mul(lo16(p(0)), lo16(p(1))), m.i32.mul(hi16(p(0)), hi16(p(1))))));
   add("mote_smladx", 3, [], m.i32.add(p(2), m.i32.add(m.i32.mul(lo16(p(0)), hi16(p(1))), m.i32.mul(hi16(p(0)), lo16(p(1))))));
   add("mote_sxtb16", 1, [], halves(byte(p(0), 2), byte(p(0), 0)));
