@@ -28,8 +28,8 @@
  * row (INPLACE_ROWS) pairs pixels only within a row and writes the row to `pixel` first.
  */
 import type { i32 } from "./types.ts";
-import { ld32, mbqm, rdhm, sat8, smlad, sxtb16, sxtb16r8 } from "./intrinsics.ts";
-import { requantize, requantizeTable, toOutput } from "./common/requantize.ts";
+import { ld32, mbqm, sat8, smlad, sxtb16, sxtb16r8 } from "./intrinsics.ts";
+import { rdhmConst, requantize, requantizeTable, toOutput } from "./common/requantize.ts";
 import type { Conv2dParams } from "./conv_2d.ts";
 
 const INPLACE_PIXEL_BACKWARD: i32 = 2;
@@ -66,7 +66,7 @@ function put(
  */
 function rescaleCheap(x: i32, m: i32, shift: i32): i32 {
   if (shift < 0 && m > 0) {
-    const s: i32 = rdhm(x, m);
+    const s: i32 = rdhmConst(x, m);
     return (s + (s >> 31) + (1 << (-shift - 1))) >> -shift;
   }
   return mbqm(x, m, shift);

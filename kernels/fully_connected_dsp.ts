@@ -39,8 +39,8 @@
  * [batches, outputDepth]. Arrays a variant does not read may be empty.
  */
 import type { i32 } from "./types.ts";
-import { ld32, rdhm, sat8, smlad, sxtab16, sxtb16, sxtb16r8 } from "./intrinsics.ts";
-import { requantize, requantizeTable, toOutput } from "./common/requantize.ts";
+import { ld32, sat8, smlad, sxtab16, sxtb16, sxtb16r8 } from "./intrinsics.ts";
+import { rdhmDoubled, requantize, requantizeTable, toOutput } from "./common/requantize.ts";
 import { macGroup, macWord } from "./common/mac.ts";
 
 /**
@@ -173,7 +173,7 @@ function finish(
     v = acc >> 8;
   }
   if (p.table === REQUANT_UNIFORM) {
-    const q: i32 = rdhm((v + table[oc]) | 0, p.qMult);
+    const q: i32 = rdhmDoubled((v + table[oc]) | 0, p.qMult);
     return clampOut(p, (q + (q >> 31) + p.qRound) >> p.qShift);
   }
   if (p.table === REQUANT_TABLE) {
