@@ -18,9 +18,10 @@
  * channel keeps six weight words in locals. Stride 2 takes the second output from the word two
  * bytes on (pairs too, up to 3x3; one output per step beyond).
  *
- * `table` (the call's bias argument) holds per channel {folded bias, multiplier, e} when
- * `cheapRequant` is 1 (requantizeTable's constants; 2^(e-1) is made once per channel), else
- * {folded bias, multiplier, shift} (TFLite's MultiplyByQuantizedMultiplier), then the taps: with
+ * `table` (the call's bias argument) holds per channel {folded bias, 2m, K, e} when
+ * `cheapRequant` is 1 (requantizeTable's constants, the output offset folded into the rounding
+ * constant: K = 2^(e-1) + outputOffset * 2^e), else {folded bias, multiplier, shift} (TFLite's
+ * MultiplyByQuantizedMultiplier), then the taps: with
  * three rows of three taps or fewer one word of int8 taps per row (unpacked once per channel:
  * about the flash of the int8 filter), else per (filter row, quad of taps) P, V, and U where it
  * is read (more than 3 taps, stride 1, two outputs or more per run). The folded
@@ -40,20 +41,24 @@ const DSP_COLUMNS: i32 = 2;
 
 /**
  * Requantization of one accumulator (the bias already in it) with the channel's constants: k1, k2
- * are 2^(e-1), e when cheap, the shift and 0 otherwise. SSAT when the range is all of int8.
+ * are K = 2^(e-1) + outputOffset * 2^e and e when cheap (the output offset folded into the
+ * rounding constant, proven not to overflow: compiler/ops/depthwise_conv_2d_dsp.ts), the shift
+ * and 0 otherwise. SSAT when the range is all of int8.
  */
 function finishDsp(p: DepthwiseConv2dParams, acc: i32, mult: i32, k1: i32, k2: i32): i32 {
-  let v: i32 = 0;
   if (p.cheapRequant !== 0) {
     const s: i32 = rdhmDoubled(acc, mult);
-    v = (s + (s >> 31) + k1) >> k2;
-  } else {
-    v = mbqm(acc, mult, k1);
+    const v: i32 = (s + (s >> 31) + k1) >> k2;
+    if (p.actMin === -128 && p.actMax === 127) {
+      return sat8(v);
+    }
+    return toOutput(v, 0, p.actMin, p.actMax);
   }
+  const g: i32 = mbqm(acc, mult, k1);
   if (p.actMin === -128 && p.actMax === 127) {
-    return sat8((v + p.outputOffset) | 0);
+    return sat8((g + p.outputOffset) | 0);
   }
-  return toOutput(v, p.outputOffset, p.actMin, p.actMax);
+  return toOutput(g, p.outputOffset, p.actMin, p.actMax);
 }
 
 /**
@@ -83,7 +88,8 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
   const quads: i32 = (kc + 4) >> 2;
   const small: boolean = kc <= 3 && kr <= 3;
   const nw: i32 = small ? 1 : kc > 3 && sc === 1 && nc > 1 ? 3 : 2;
-  const stride: i32 = 3 + kr * quads * nw;
+  const head: i32 = p.cheapRequant !== 0 ? 4 : 3;
+  const stride: i32 = head + kr * quads * nw;
   // Steps per output row: pairs (an odd last output computes both, stores one), or single outputs
   // for one output per row and for stride 2 with more than three rows or taps.
   const pairs: boolean = (sc === 1 || small) && nc > 1;
@@ -119,13 +125,12 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
       const at: i32 = c * stride;
       const bias: i32 = table[at];
       const mult: i32 = table[at + 1];
-      let k1: i32 = table[at + 2];
+      const k1: i32 = table[at + 2];
       let k2: i32 = 0;
       if (p.cheapRequant !== 0) {
-        k2 = k1;
-        k1 = 1 << (k2 - 1);
+        k2 = table[at + 3];
       }
-      const wAt: i32 = at + 3;
+      const wAt: i32 = at + head;
       if (small) {
         // Three rows of three taps or fewer: a row's taps are one word of bytes (w0, w1, w2, 0),
         // unpacked once per channel into P = (w0, w2) and V = (w1, 0), six words in locals.
