@@ -156,14 +156,14 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
             let e: i32 = sxtb16(x);
             let d: i32 = sxtb16r8(x);
             // Stride 1: the second output's taps are the same word's bytes shifted by one
-            // (SMLADX); stride 2: the word two bytes on.
+            // (SMLADX); stride 2: its middle tap x3 is d's high half (SMLADX with V = (w1, 0)),
+            // its outer taps (x2, x4) the even bytes of the word two bytes on.
             let acc0: i32 = smlad(v0, d, smlad(p0, e, bias));
             let acc1: i32 = 0;
             if (pairs && sc === 1) {
               acc1 = smladx(v0, e, smlad(p0, d, bias));
             } else if (pairs) {
-              x = ld32(plane, x0 + 2);
-              acc1 = smlad(v0, sxtb16r8(x), smlad(p0, sxtb16(x), bias));
+              acc1 = smladx(v0, d, smlad(p0, sxtb16(ld32(plane, x0 + 2)), bias));
             }
             if (kr > 1) {
               x = ld32(plane, x0 + runLen);
@@ -173,8 +173,7 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
               if (pairs && sc === 1) {
                 acc1 = smladx(v1, e, smlad(p1, d, acc1));
               } else if (pairs) {
-                x = ld32(plane, x0 + runLen + 2);
-                acc1 = smlad(v1, sxtb16r8(x), smlad(p1, sxtb16(x), acc1));
+                acc1 = smladx(v1, d, smlad(p1, sxtb16(ld32(plane, x0 + runLen + 2)), acc1));
               }
             }
             if (kr > 2) {
@@ -185,8 +184,7 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
               if (pairs && sc === 1) {
                 acc1 = smladx(v2, e, smlad(p2, d, acc1));
               } else if (pairs) {
-                x = ld32(plane, x0 + 2 * runLen + 2);
-                acc1 = smlad(v2, sxtb16r8(x), smlad(p2, sxtb16(x), acc1));
+                acc1 = smladx(v2, d, smlad(p2, sxtb16(ld32(plane, x0 + 2 * runLen + 2)), acc1));
               }
             }
             output[o] = finishDsp(p, acc0, mult, k1, k2);
