@@ -33,7 +33,7 @@
  */
 import type { i32 } from "./types.ts";
 import type { DepthwiseConv2dParams } from "./depthwise_conv_2d.ts";
-import { ld32, mbqm, sat8, smlad, smladx, st32, sxtb16, sxtb16r8 } from "./intrinsics.ts";
+import { ld32, mbqm, pkhbt, pkhtb, sat8, smlad, smladx, st32, sxtb16, sxtb16r8 } from "./intrinsics.ts";
 import { rdhmDoubled, toOutput } from "./common/requantize.ts";
 
 /** `dsp` value of the transposed plane (k x 1 filters); kernels/depthwise_conv_2d.ts exports them all. */
@@ -95,33 +95,75 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
   const pairs: boolean = (sc === 1 || small) && nc > 1;
   const steps: i32 = pairs ? (nc + 1) >> 1 : nc;
   const zeroPoint: i32 = -p.inputOffset;
-  for (let i: i32 = 0; i < planeRows * runLen + 8; i++) {
+  // Four channels' planes at once when the channel count allows (GROUP_PLANES: compiler/ops mirrors
+  // it): four pixels' words of four channels, transposed in registers.
+  const group: i32 = p.inC % 4 === 0 ? 4 : 1;
+  const planeSize: i32 = (planeRows * runLen + 8 + 3) & ~3;
+  for (let i: i32 = 0; i < group * planeSize; i++) {
     plane[i] = zeroPoint;
   }
   for (let b: i32 = 0; b < p.batches; b++) {
     const inImage: i32 = b * p.inH * p.inW * p.inC;
     const outImage: i32 = b * p.outH * p.outW * p.outC;
     for (let c: i32 = 0; c < p.inC; c++) {
-      // The channel's image into the plane, four bytes per word store.
-      for (let r: i32 = 0; r < rowsIn; r++) {
-        let from: i32 = inImage + r * inRowStep + c;
-        const dst: i32 = (r + padR) * runLen + padC;
-        let k: i32 = 0;
-        while (k + 4 <= colsIn) {
-          const b0: i32 = input[from] & 255;
-          const b1: i32 = input[from + inColStep] & 255;
-          const b2: i32 = input[from + 2 * inColStep] & 255;
-          const b3: i32 = input[from + 3 * inColStep];
-          st32(plane, dst + k, b0 | (b1 << 8) | (b2 << 16) | (b3 << 24));
-          k += 4;
-          from += 4 * inColStep;
+      if (group === 4 && (c & 3) === 0) {
+        // The images of channels c..c+3 into the four planes: per four pixels, one word of the
+        // four channels each (w0..w3, a 4 x 4 byte matrix), transposed with masks and PKHBT /
+        // PKHTB into one word of four pixels per channel; the last pixels of a run byte by byte.
+        for (let r: i32 = 0; r < rowsIn; r++) {
+          let from: i32 = inImage + r * inRowStep + c;
+          const dst: i32 = (r + padR) * runLen + padC;
+          let k: i32 = 0;
+          while (k + 4 <= colsIn) {
+            const w0: i32 = ld32(input, from);
+            const w1: i32 = ld32(input, from + inColStep);
+            const w2: i32 = ld32(input, from + 2 * inColStep);
+            const w3: i32 = ld32(input, from + 3 * inColStep);
+            // (p0c0, p1c0, p0c2, p1c2), (p0c1, p1c1, p0c3, p1c3), and the same for pixels 2, 3.
+            const a: i32 = (w0 & 0xff00ff) | ((w1 & 0xff00ff) << 8);
+            const e: i32 = ((w0 >> 8) & 0xff00ff) | (w1 & ~0xff00ff);
+            const f: i32 = (w2 & 0xff00ff) | ((w3 & 0xff00ff) << 8);
+            const g: i32 = ((w2 >> 8) & 0xff00ff) | (w3 & ~0xff00ff);
+            st32(plane, dst + k, pkhbt(a, f, 16));
+            st32(plane, planeSize + dst + k, pkhbt(e, g, 16));
+            st32(plane, 2 * planeSize + dst + k, pkhtb(f, a, 16));
+            st32(plane, 3 * planeSize + dst + k, pkhtb(g, e, 16));
+            k += 4;
+            from += 4 * inColStep;
+          }
+          while (k < colsIn) {
+            plane[dst + k] = input[from];
+            plane[planeSize + dst + k] = input[from + 1];
+            plane[2 * planeSize + dst + k] = input[from + 2];
+            plane[3 * planeSize + dst + k] = input[from + 3];
+            k++;
+            from += inColStep;
+          }
         }
-        while (k < colsIn) {
-          plane[dst + k] = input[from];
-          k++;
-          from += inColStep;
+      } else if (group === 1) {
+        // The channel's image into the plane, four bytes per word store.
+        for (let r: i32 = 0; r < rowsIn; r++) {
+          let from: i32 = inImage + r * inRowStep + c;
+          const dst: i32 = (r + padR) * runLen + padC;
+          let k: i32 = 0;
+          while (k + 4 <= colsIn) {
+            const b0: i32 = input[from] & 255;
+            const b1: i32 = input[from + inColStep] & 255;
+            const b2: i32 = input[from + 2 * inColStep] & 255;
+            const b3: i32 = input[from + 3 * inColStep];
+            st32(plane, dst + k, b0 | (b1 << 8) | (b2 << 16) | (b3 << 24));
+            k += 4;
+            from += 4 * inColStep;
+          }
+          while (k < colsIn) {
+            plane[dst + k] = input[from];
+            k++;
+            from += inColStep;
+          }
         }
       }
+      // This channel's plane.
+      const pl: i32 = (c & (group - 1)) * planeSize;
       const at: i32 = c * stride;
       const bias: i32 = table[at];
       const mult: i32 = table[at + 1];
@@ -149,7 +191,7 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
           v2 = sxtb16r8(table[wAt + 2]);
         }
         for (let orow: i32 = 0; orow < nr; orow++) {
-          let x0: i32 = orow * sr * runLen;
+          let x0: i32 = pl + orow * sr * runLen;
           let o: i32 = outImage + c + orow * outRowStep;
           for (let j: i32 = 0; j < steps; j++) {
             let x: i32 = ld32(plane, x0);
@@ -198,7 +240,7 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
       } else {
         // Any run length: the taps read from the table, P, V (and U) per quad.
         for (let orow: i32 = 0; orow < nr; orow++) {
-          let x0: i32 = orow * sr * runLen;
+          let x0: i32 = pl + orow * sr * runLen;
           let o: i32 = outImage + c + orow * outRowStep;
           for (let j: i32 = 0; j < steps; j++) {
             let acc0: i32 = bias;

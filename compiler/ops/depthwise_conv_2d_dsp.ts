@@ -35,10 +35,11 @@ function geometry(p: DepthwiseConv2dParams): { kr: number; kc: number; rows: num
   return { kr, kc, rows, runLen, quads: (kc + 4) >> 2, nw: small ? 1 : kc > 3 && sc === 1 && nc > 1 ? 3 : 2 };
 }
 
-/** Bytes of the padded plane (one channel), with the 8 bytes the last word loads may read past it. */
+/** Bytes of the padded planes (one per channel of a group), each with the 8 bytes the last word loads may read past it. */
 export function dspPlaneBytes(p: DepthwiseConv2dParams): number {
   const g = geometry(p);
-  return g.rows * g.runLen + 8;
+  // Four planes, word-aligned, when the channel count is a multiple of 4 (the kernel's `group`).
+  return (p.inC % 4 === 0 ? 4 : 1) * ((g.rows * g.runLen + 8 + 3) & ~3);
 }
 
 const pack = (lo: number, hi: number): number => ((lo & 0xffff) | (hi << 16)) | 0;
