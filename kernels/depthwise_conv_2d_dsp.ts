@@ -95,9 +95,10 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
   const pairs: boolean = (sc === 1 || small) && nc > 1;
   const steps: i32 = pairs ? (nc + 1) >> 1 : nc;
   const zeroPoint: i32 = -p.inputOffset;
-  // Four channels' planes at once when the channel count allows (GROUP_PLANES: compiler/ops mirrors
-  // it): four pixels' words of four channels, transposed in registers.
-  const group: i32 = p.inC % 4 === 0 ? 4 : 1;
+  // Four channels' planes at once when the channel count allows and a run has four pixels or more
+  // (compiler/ops/depthwise_conv_2d_dsp.ts mirrors it): four pixels' words of four channels,
+  // transposed in registers.
+  const group: i32 = p.inC % 4 === 0 && colsIn >= 4 ? 4 : 1;
   const planeSize: i32 = (planeRows * runLen + 8 + 3) & ~3;
   for (let i: i32 = 0; i < group * planeSize; i++) {
     plane[i] = zeroPoint;

@@ -22,8 +22,8 @@ export function dspMode(p: DepthwiseConv2dParams): number {
   return DSP_NONE;
 }
 
-/** The plane's shape: rows (filter rows), run length, taps per run, quads of taps and words per quad (kernel header). */
-function geometry(p: DepthwiseConv2dParams): { kr: number; kc: number; rows: number; runLen: number; quads: number; nw: number } {
+/** The plane's shape: rows (filter rows), run length, input pixels per run, taps per run, quads of taps and words per quad (kernel header). */
+function geometry(p: DepthwiseConv2dParams): { kr: number; kc: number; rows: number; runLen: number; colsIn: number; quads: number; nw: number } {
   const cols = p.dsp === DSP_COLUMNS;
   const kr = cols ? p.filterW : p.filterH;
   const kc = cols ? p.filterH : p.filterW;
@@ -32,14 +32,15 @@ function geometry(p: DepthwiseConv2dParams): { kr: number; kc: number; rows: num
   const nc = cols ? p.outH : p.outW;
   const runLen = (nc - 1) * sc + kc;
   const small = kc <= 3 && kr <= 3;
-  return { kr, kc, rows, runLen, quads: (kc + 4) >> 2, nw: small ? 1 : kc > 3 && sc === 1 && nc > 1 ? 3 : 2 };
+  const colsIn = Math.min(cols ? p.inH : p.inW, runLen - (cols ? p.padH : p.padW));
+  return { kr, kc, rows, runLen, colsIn, quads: (kc + 4) >> 2, nw: small ? 1 : kc > 3 && sc === 1 && nc > 1 ? 3 : 2 };
 }
 
 /** Bytes of the padded planes (one per channel of a group), each with the 8 bytes the last word loads may read past it. */
 export function dspPlaneBytes(p: DepthwiseConv2dParams): number {
   const g = geometry(p);
   // Four planes, word-aligned, when the channel count is a multiple of 4 (the kernel's `group`).
-  return (p.inC % 4 === 0 ? 4 : 1) * ((g.rows * g.runLen + 8 + 3) & ~3);
+  return (p.inC % 4 === 0 && g.colsIn >= 4 ? 4 : 1) * ((g.rows * g.runLen + 8 + 3) & ~3);
 }
 
 const pack = (lo: number, hi: number): number => ((lo & 0xffff) | (hi << 16)) | 0;
