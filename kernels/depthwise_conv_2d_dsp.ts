@@ -6,7 +6,9 @@
  * depthwiseConv2dReference bit for bit (test/kernels/depthwise_conv_2d_dsp.test.ts).
  *
  * Channel by channel, the channel's input (strided by inC in NHWC) is copied into `plane`, an
- * int8 buffer already filled with the input zero point, so every tap is uniform: a padding tap
+ * int8 buffer already filled with the input zero point (four channels' planes at once when inC
+ * is a multiple of 4 and a run has four input pixels or more: a word of four channels per
+ * pixel, four pixels' words transposed in registers), so every tap is uniform: a padding tap
  * adds filter * zeroPoint, which the folded bias (bias + inputOffset * sum of the taps) cancels.
  * The plane is laid out so that the taps of one filter row are contiguous bytes ("runs"):
  * DSP_ROWS keeps the image's rows, DSP_COLUMNS (k x 1 filters) stores it transposed. A 32-bit
@@ -15,8 +17,9 @@
  * U = (w-1, w1), two adjacent outputs (stride 1) are
  *   out0 += smlad(P, (x0, x2)) + smlad(V, (x1, x3)),  out1 += smlad(P, (x1, x3)) + smlad(U, (x0, x2))
  * per four taps; with 3 taps or fewer U is V with its halves exchanged (SMLADX), so a 3x3
- * channel keeps six weight words in locals. Stride 2 takes the second output from the word two
- * bytes on (pairs too, up to 3x3; one output per step beyond).
+ * channel keeps six weight words in locals. Stride 2 takes the second output's middle tap x3
+ * from (x1, x3) (SMLADX with V = (w1, 0)) and its outer taps (x2, x4) from the word two bytes
+ * on (pairs up to 3x3; one output per step beyond).
  *
  * `table` (the call's bias argument) holds per channel {folded bias, 2m, K, e} when
  * `cheapRequant` is 1 (requantizeTable's constants, the output offset folded into the rounding
@@ -25,8 +28,9 @@
  * three rows of three taps or fewer one word of int8 taps per row (unpacked once per channel:
  * about the flash of the int8 filter), else per (filter row, quad of taps) P, V, and U where it
  * is read (more than 3 taps, stride 1, two outputs or more per run). The folded
- * bias starts the accumulator. `plane` holds (rows of the padded window) * (run length) + 8
- * bytes (the last loads read up to 7 bytes past a run).
+ * bias starts the accumulator. `plane` holds one or four planes of (rows of the padded window)
+ * * (run length) + 8 bytes (the last loads read up to 7 bytes past a run), each rounded up to
+ * a word.
  *
  * Its functions are helpers of depthwiseConv2d, not kernel entries (their record is not the
  * first parameter; compiler/build/interpreter/kernel-ids.ts).

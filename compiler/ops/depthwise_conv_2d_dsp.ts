@@ -2,8 +2,9 @@
  * @fileoverview The compile-time side of DEPTHWISE_CONV_2D's SIMD variant
  * (kernels/depthwise_conv_2d_dsp.ts): which layers take it (`dspMode`), the per-channel table it
  * reads in place of the bias (folded bias, requantization constants, taps packed as int16 pairs
- * in the order the inner loop reads them: `dspTable`) and the size of its padded plane
- * (`dspPlaneBytes`). The geometry here mirrors the kernel's, field for field.
+ * in the order the inner loop reads them: `dspTable`, with the output offset folded into the
+ * cheap rounding constant where that is proven not to overflow: `foldOutputOffset`) and the size
+ * of its padded planes (`dspPlaneBytes`). The geometry here mirrors the kernel's, field for field.
  */
 import { DSP_COLUMNS, DSP_NONE, DSP_ROWS, type DepthwiseConv2dParams } from "../../kernels/depthwise_conv_2d.ts";
 import { cheapRequantTable } from "./requant-table.ts";
