@@ -195,7 +195,51 @@ export function depthwiseDspPlanes(input: Int8Array, p: DepthwiseConv2dParams, t
           p2 = sxtb16(table[wAt + 2]);
           v2 = sxtb16r8(table[wAt + 2]);
         }
-        for (let orow: i32 = 0; orow < nr; orow++) {
+        // 3x3 stride 1: two output rows per pass, each of the four plane rows' words read once
+        // for both (4 loads and 8 unpacks for 4 outputs instead of 6 and 12). Only where the
+        // step loop stays a loop (4 steps or more): fully unrolled, its four accumulators spill
+        // (measured: kws's 5-wide rows 199,660 -> 220,700 instructions, vww's 48-wide 444,400 ->
+        // 437,480).
+        const blockRows: i32 = kr === 3 && sr === 1 && sc === 1 && pairs && steps >= 4 ? nr & ~1 : 0;
+        for (let orow: i32 = 0; orow < blockRows; orow += 2) {
+          let x0: i32 = pl + orow * runLen;
+          let o: i32 = outImage + c + orow * outRowStep;
+          for (let j: i32 = 0; j < steps; j++) {
+            let x: i32 = ld32(plane, x0);
+            let e: i32 = sxtb16(x);
+            let d: i32 = sxtb16r8(x);
+            let acc0: i32 = smlad(v0, d, smlad(p0, e, bias));
+            let acc1: i32 = smladx(v0, e, smlad(p0, d, bias));
+            x = ld32(plane, x0 + runLen);
+            e = sxtb16(x);
+            d = sxtb16r8(x);
+            acc0 = smlad(v1, d, smlad(p1, e, acc0));
+            acc1 = smladx(v1, e, smlad(p1, d, acc1));
+            let acc2: i32 = smlad(v0, d, smlad(p0, e, bias));
+            let acc3: i32 = smladx(v0, e, smlad(p0, d, bias));
+            x = ld32(plane, x0 + 2 * runLen);
+            e = sxtb16(x);
+            d = sxtb16r8(x);
+            acc0 = smlad(v2, d, smlad(p2, e, acc0));
+            acc1 = smladx(v2, e, smlad(p2, d, acc1));
+            acc2 = smlad(v1, d, smlad(p1, e, acc2));
+            acc3 = smladx(v1, e, smlad(p1, d, acc3));
+            x = ld32(plane, x0 + 3 * runLen);
+            e = sxtb16(x);
+            d = sxtb16r8(x);
+            acc2 = smlad(v2, d, smlad(p2, e, acc2));
+            acc3 = smladx(v2, e, smlad(p2, d, acc3));
+            output[o] = finishDsp(p, acc0, mult, k1, k2);
+            output[o + outRowStep] = finishDsp(p, acc2, mult, k1, k2);
+            if ((nc & 1) === 0 || j + 1 < steps) {
+              output[o + outColStep] = finishDsp(p, acc1, mult, k1, k2);
+              output[o + outRowStep + outColStep] = finishDsp(p, acc3, mult, k1, k2);
+            }
+            x0 += 2;
+            o += 2 * outColStep;
+          }
+        }
+        for (let orow: i32 = blockRows; orow < nr; orow++) {
           let x0: i32 = pl + orow * sr * runLen;
           let o: i32 = outImage + c + orow * outRowStep;
           for (let j: i32 = 0; j < steps; j++) {
