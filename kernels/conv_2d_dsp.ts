@@ -31,8 +31,8 @@
  * row (INPLACE_ROWS) pairs pixels only within a row and writes the row to `pixel` first.
  */
 import type { i32 } from "./types.ts";
-import { mbqm, rdhm, sat8, smlad, smmulr, sxtb16, sxtb16r8 } from "./intrinsics.ts";
-import { requantize, requantizeTable, requantizeTableDoubled, toOutput } from "./common/requantize.ts";
+import { mbqm, sat8, smlad, sxtb16, sxtb16r8 } from "./intrinsics.ts";
+import { rdhmConst, rdhmDoubled, requantize, requantizeTable, toOutput } from "./common/requantize.ts";
 import type { Conv2dParams } from "./conv_2d.ts";
 import { copyRow, stagePixel } from "./conv_2d_dsp_stage.ts";
 
@@ -51,7 +51,7 @@ function put(
 ): void {
   let v: i32 = 0;
   if (p.cheapRequant !== 0) {
-    v = (p.cheapRequant === 2 ? requantizeTableDoubled(acc, table, oc * 4) : requantizeTable(acc, table, oc * 4));
+    v = requantizeTable(acc, table, oc * 4);
   } else {
     v = requantize(acc, oc, p.hasBias, bias, multipliers, shifts);
   }
@@ -74,8 +74,7 @@ function put(
  */
 function rescaleCheap(x: i32, m: i32, shift: i32): i32 {
   if (shift < 0 && m > 0) {
-    // rdhm(x, m), as SMMULR of 2x (|x| < 2^29).
-    const s: i32 = smmulr(x << 1, m);
+    const s: i32 = rdhmConst(x, m);
     return (s + (s >> 31) + (1 << (-shift - 1))) >> -shift;
   }
   return mbqm(x, m, shift);
@@ -256,11 +255,11 @@ function gemm(
       acc11 = smlad(x1o, f1o, acc11);
     }
     if (inlined) {
-      store(p, pixel, output, at0 + oc, fin(p, (p.cheapRequant === 2 ? requantizeTableDoubled(acc00, table, oc * 4) : requantizeTable(acc00, table, oc * 4)), skip, out0 + oc));
-      store(p, pixel, output, at0 + oc + 1, fin(p, (p.cheapRequant === 2 ? requantizeTableDoubled(acc01, table, oc * 4 + 4) : requantizeTable(acc01, table, oc * 4 + 4)), skip, out0 + oc + 1));
+      store(p, pixel, output, at0 + oc, fin(p, requantizeTable(acc00, table, oc * 4), skip, out0 + oc));
+      store(p, pixel, output, at0 + oc + 1, fin(p, requantizeTable(acc01, table, oc * 4 + 4), skip, out0 + oc + 1));
       if (two) {
-        store(p, pixel, output, at1 + oc, fin(p, (p.cheapRequant === 2 ? requantizeTableDoubled(acc10, table, oc * 4) : requantizeTable(acc10, table, oc * 4)), skip, out1 + oc));
-        store(p, pixel, output, at1 + oc + 1, fin(p, (p.cheapRequant === 2 ? requantizeTableDoubled(acc11, table, oc * 4 + 4) : requantizeTable(acc11, table, oc * 4 + 4)), skip, out1 + oc + 1));
+        store(p, pixel, output, at1 + oc, fin(p, requantizeTable(acc10, table, oc * 4), skip, out1 + oc));
+        store(p, pixel, output, at1 + oc + 1, fin(p, requantizeTable(acc11, table, oc * 4 + 4), skip, out1 + oc + 1));
       }
     } else {
       put(p, acc00, oc, out0 + oc, ox0, bias, multipliers, shifts, table, skip, pixel, output);
@@ -295,9 +294,9 @@ function gemm(
       acc1 = smlad(staged[half + j + 1], fo, acc1);
     }
     if (inlined) {
-      store(p, pixel, output, at0 + oc, fin(p, (p.cheapRequant === 2 ? requantizeTableDoubled(acc0, table, oc * 4) : requantizeTable(acc0, table, oc * 4)), skip, out0 + oc));
+      store(p, pixel, output, at0 + oc, fin(p, requantizeTable(acc0, table, oc * 4), skip, out0 + oc));
       if (two) {
-        store(p, pixel, output, at1 + oc, fin(p, (p.cheapRequant === 2 ? requantizeTableDoubled(acc1, table, oc * 4) : requantizeTable(acc1, table, oc * 4)), skip, out1 + oc));
+        store(p, pixel, output, at1 + oc, fin(p, requantizeTable(acc1, table, oc * 4), skip, out1 + oc));
       }
     } else {
       put(p, acc0, oc, out0 + oc, ox0, bias, multipliers, shifts, table, skip, pixel, output);
@@ -370,7 +369,7 @@ function narrowBlock(
     // The cheap requantization's constants, the bias folded into the accumulator's start.
     const cheap: boolean = p.cheapRequant !== 0;
     const b: i32 = cheap ? table[oc * 4] : 0;
-    const m: i32 = cheap ? table[oc * 4 + 1] : 0;
+    const m2: i32 = cheap ? table[oc * 4 + 1] : 0;
     const round: i32 = cheap ? table[oc * 4 + 2] : 0;
     const e: i32 = cheap ? table[oc * 4 + 3] : 0;
     for (let i: i32 = 0; i < count; i++) {
@@ -412,9 +411,8 @@ function narrowBlock(
       const at: i32 = first * p.outC + step * i + oc;
       const ox: i32 = ox0 + i;
       if (cheap) {
-        // requantizeTable (kernels/common/requantize.ts) with the bias already in acc; with
-        // cheapRequant 2 the lowering proved |acc| < 2^30: rdhm(acc, m) is smmulr(acc << 1, m).
-        const r: i32 = p.cheapRequant === 2 ? smmulr(acc << 1, m) : rdhm(acc, m);
+        // requantizeTable (kernels/common/requantize.ts) with the bias already in acc (m2: the doubled multiplier).
+        const r: i32 = rdhmDoubled(acc, m2);
         store(p, pixel, output, rows ? ox * p.outC + oc : at, fin(p, (r + (r >> 31) + round) >> e, skip, at));
       } else {
         put(p, acc, oc, at, ox, bias, multipliers, shifts, table, skip, pixel, output);

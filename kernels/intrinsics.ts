@@ -120,9 +120,9 @@ export function rdhm(a: i32, b: i32): i32 {
 }
 
 /**
- * High word of the product, rounded: floor((a*b + 2^31) / 2^32) (SMMULR). Always fits in i32.
- * With |x| < 2^30, smmulr(x << 1, m) equals rdhm(x, m): the cheap requantization of a layer whose
- * accumulator bound the compiler proved below 2^30 (kernels/conv_2d_dsp.ts), two instructions.
+ * SMMULR: the high word of the signed 64-bit product, rounded: floor((a*b + 2^31) / 2^32), always
+ * in i32. With a = 2x (|x| < 2^30) it is rdhm(x, b) exactly, in one instruction instead of five
+ * (kernels/common/requantize.ts requantizeTable2).
  */
 export function smmulr(a: i32, b: i32): i32 {
   const ah = a >> 16;

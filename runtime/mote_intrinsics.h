@@ -136,24 +136,23 @@ MOTE_INLINE int32_t mote_rdhm(int32_t a, int32_t b) {
   return (int32_t)(uint32_t)((uint64_t)acc >> 31);
 }
 
-/* High word of the product, rounded: floor((a*b + 2^31) / 2^32), always in int32 (SMMULR).
- * gcc 12 forms no SMMULR from C (it emits MOV, MOV, SMLAL): inline asm under MOTE_DSP. */
+/* ---- DSP: halves are the signed 16-bit halves of a word (lo = bits 0-15), byte k = bits 8k..8k+7. */
+
+/* Sign-extended low half / byte k of x, without implementation-defined narrowing conversions. */
+#define MOTE_LO16(x) ((int32_t)(((uint32_t)(x) & 0xFFFFu) ^ 0x8000u) - 0x8000)
+#define MOTE_BYTE(x, k) ((int32_t)((((uint32_t)(x) >> (8 * (k))) & 0xFFu) ^ 0x80u) - 0x80)
+
+/* SMMULR: floor((a*b + 2^31) / 2^32), the rounded high word of the product (always in int32).
+ * gcc 12 forms no SMMULR from the C form (it uses SMULL and an ADDS/ADC pair): inline asm. */
 MOTE_INLINE int32_t mote_smmulr(int32_t a, int32_t b) {
 #if defined(MOTE_DSP) && defined(__GNUC__)
   int32_t r;
   __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
   return r;
 #else
-  int64_t acc = ((int64_t)1 << 31) + (int64_t)a * (int64_t)b;
-  return (int32_t)(uint32_t)((uint64_t)acc >> 32);
+  return (int32_t)((((int64_t)a * (int64_t)b) + ((int64_t)1 << 31)) >> 32);
 #endif
 }
-
-/* ---- DSP: halves are the signed 16-bit halves of a word (lo = bits 0-15), byte k = bits 8k..8k+7. */
-
-/* Sign-extended low half / byte k of x, without implementation-defined narrowing conversions. */
-#define MOTE_LO16(x) ((int32_t)(((uint32_t)(x) & 0xFFFFu) ^ 0x8000u) - 0x8000)
-#define MOTE_BYTE(x, k) ((int32_t)((((uint32_t)(x) >> (8 * (k))) & 0xFFu) ^ 0x80u) - 0x80)
 
 /* SMLAD: acc + lo(x)*lo(y) + hi(x)*hi(y), wrapping. */
 MOTE_INLINE int32_t mote_smlad(int32_t x, int32_t y, int32_t acc) {

@@ -10,7 +10,6 @@ import type { KernelCall } from "../ir/calls.ts";
 import { BIAS_FOLDED, type Conv2dParams } from "../../kernels/conv_2d.ts";
 import { NARROW_STAGED_BYTES, NARROW_TAPS } from "../../kernels/conv_2d_dsp.ts";
 import { biasOf, cheapRequantTable, rowAbsSums } from "./requant-table.ts";
-import { requantizeTable } from "../../kernels/common/requantize.ts";
 import { kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelArg } from "./types.ts";
 
@@ -68,24 +67,6 @@ export function packConvWeights(filter: Uint8Array, outC: number, k: number, int
 }
 
 /**
- * The cheap requantization table with each all-zero filter channel (vww has such dead channels,
- * with a bias near 2^30) replaced by an equivalent entry of small bias: its accumulator is always
- * 0, so its value is the constant c = requantizeTable(0, table, 4 oc), which {4c, 2^30, 1, 1}
- * gives too (rdhm(4c, 2^30) = 2c, (2c + (2c >> 31) + 1) >> 1 = c), and |4c| < 2^30 lets the
- * layer take the doubled (SMMULR) form.
- */
-export function constantChannels(table: number[], absSum: (oc: number) => number): number[] {
-  const t = Int32Array.from(table);
-  const out = table.slice();
-  for (let oc = 0; 4 * oc < table.length; oc++) {
-    if (absSum(oc) !== 0) continue;
-    const c = requantizeTable(0, t, 4 * oc);
-    if (Math.abs(4 * c) < 2 ** 30) out.splice(4 * oc, 4, 4 * c, 2 ** 30, 1, 1);
-  }
-  return out;
-}
-
-/**
  * The DSP call for a CONV_2D whose Prepare gave `params` (one group; the input offset folded into
  * `biasArg` or zero), or undefined when the layer keeps kernels/conv_2d.ts. `biasData` is what
  * the kernel adds per channel (folded, the model's, or zeros), null when it is not a constant.
@@ -103,26 +84,18 @@ export function dspConvCall(
   const k4 = paddedTaps(params);
   const int16 = mode === "int16";
   const biasData = args.biasData;
-  const absSum = rowAbsSums(filter, k, params.outC);
-  const proven = biasData === null ? null : cheapRequantTable(
-    params.outC, (oc) => biasData[oc], biasOf(modelBias, params.outC), absSum, params.inputOffset, args.multipliers, args.shifts,
+  const table = biasData === null ? null : cheapRequantTable(
+    params.outC, (oc) => biasData[oc], biasOf(modelBias, params.outC), rowAbsSums(filter, k, params.outC),
+    params.inputOffset, args.multipliers, args.shifts,
   );
-  const table = proven === null ? null : constantChannels(proven, absSum);
-  // cheapRequant 2: also |acc + bias| < 2^30 on every channel, so the kernel may double it and take SMMULR.
-  // A channel whose multiplier is 0 gives 0 either way (rdhm and smmulr of anything by 0 are 0).
-  const modelBiasOf = biasOf(modelBias, params.outC);
-  const maxX = Math.max(Math.abs(-128 + params.inputOffset), Math.abs(127 + params.inputOffset));
-  const bound = (oc: number) => (absSum(oc) === 0 ? Math.abs(table![4 * oc]) : maxX * absSum(oc) + Math.abs(modelBiasOf(oc)));
-  const halfBound = table !== null && Array.from({ length: params.outC }, (_, oc) => oc)
-    .every((oc) => table[4 * oc + 1] === 0 || bound(oc) < 2 ** 30);
-  const cheap = table === null ? 0 : halfBound ? 2 : 1;
-  const p: Conv2dParams = { ...params, cheapRequant: cheap, int16Weights: int16 ? 1 : 0 };
+  const p: Conv2dParams = { ...params, cheapRequant: table !== null ? 1 : 0, int16Weights: int16 ? 1 : 0 };
   const none: KernelArg = { kind: "tensor", tensor: -1 };
   const direct = p.filterH === 1 && p.filterW === 1 && p.strideH === 1 && p.strideW === 1 && p.padH === 0 && p.padW === 0;
-  // A strided unpadded 1x1 stages each pixel from the input too (no gathered column).
+  // Small K: the kernel's small-K shape (kernels/conv_2d_dsp.ts narrowBlock).
   const narrow = k4 <= NARROW_TAPS;
   // The kernel's block, NARROW_STAGED_BYTES / (2 * k4) pixels, is never more than the layer's pixels.
   const narrowPixels = Math.min(Math.floor(NARROW_STAGED_BYTES / (2 * k4)), params.batches * params.outH * params.outW);
+  // A strided unpadded 1x1 stages each pixel from the input too (no gathered column).
   const pointwise = p.filterH === 1 && p.filterW === 1 && p.padH === 0 && p.padW === 0;
   const call = kernelCall("conv_2d_dsp", "conv2dDsp", CONV_2D_DSP_SLOTS, p, {
     input: args.input,

@@ -19,10 +19,7 @@ import type { Graph } from "../../compiler/ir/graph.ts";
 import type { KernelCall } from "../../compiler/ir/calls.ts";
 import { lowerGraph } from "../../compiler/ops/index.ts";
 import { FUSE_HOOKS } from "../../compiler/ops/index.ts";
-import { constantChannels, packConvWeights } from "../../compiler/ops/conv_2d_dsp.ts";
-import { cheapRequantTable } from "../../compiler/ops/requant-table.ts";
-import { mbqm } from "../../kernels/intrinsics.ts";
-import { requantizeTable, requantizeTableDoubled } from "../../kernels/common/requantize.ts";
+import { packConvWeights } from "../../compiler/ops/conv_2d_dsp.ts";
 import { NARROW_TAPS } from "../../kernels/conv_2d_dsp.ts";
 import { kernelFunction } from "../../compiler/run/ts.ts";
 import { runModel, type Target } from "../../compiler/run/targets.ts";
@@ -134,7 +131,6 @@ describe("conv2dDsp == conv2dReference, single ops (ts)", () => {
       seen.add(direct ? "direct" : pointwise ? "strided 1x1" : p.inC % 4 === 0 ? "im2col staged" : "im2col column");
       if (!pointwise && p.inC % 4 !== 0 && p.filterW * p.inC >= 4 && p.dilationW === 1) seen.add("column word runs");
       seen.add(p.cheapRequant ? "cheap requant" : `general requant ${spec.scales}`);
-      if (p.cheapRequant) seen.add(p.cheapRequant === 2 ? "cheap requant doubled (smmulr)" : "cheap requant rdhm");
       seen.add(p.int16Weights ? "int16 weights" : "int8 weights");
       if (k % 4 !== 0) seen.add("k tail");
       if (p.outC % 2 === 1) seen.add(p.outC === 1 ? "outC 1" : "odd outC");
@@ -146,25 +142,10 @@ describe("conv2dDsp == conv2dReference, single ops (ts)", () => {
       seen.add(`hasBias ${p.hasBias}`);
     }
     for (const f of [
-      "gemm 2x2", "small-K weights read per pixel", "small-K weights in registers", "direct", "strided 1x1", "im2col staged", "im2col column", "column word runs", "cheap requant", "cheap requant doubled (smmulr)", "cheap requant rdhm", "general requant shift0", "general requant left",
+      "gemm 2x2", "small-K weights read per pixel", "small-K weights in registers", "direct", "strided 1x1", "im2col staged", "im2col column", "column word runs", "cheap requant", "general requant shift0", "general requant left",
       "int16 weights", "int8 weights", "k tail", "outC 1", "odd outC", "odd pixels", "stride 2", "padding", "dilation",
       "batch > 1", "hasBias 0", "hasBias 1", "hasBias 2", "fallback bias input",
     ]) expect(seen, f).toContain(f);
-  });
-
-  it("an all-zero filter channel's table entry is replaced by an equivalent one of small bias (both cheap forms)", () => {
-    fc.assert(fc.property(
-      fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }), fc.integer({ min: -31, max: -1 }),
-      (bias, m, shift) => {
-        const table = cheapRequantTable(1, () => bias, () => bias, () => 0, 0, [m], [shift]);
-        if (table === null) return;
-        const fixed = constantChannels(table, () => 0);
-        const want = mbqm(bias, m, shift);
-        expect(requantizeTable(0, Int32Array.from(table), 0)).toBe(want);
-        expect(requantizeTable(0, Int32Array.from(fixed), 0)).toBe(want);
-        if (Math.abs(fixed[0]) < 2 ** 30) expect(requantizeTableDoubled(0, Int32Array.from(fixed), 0)).toBe(want);
-      },
-    ), { seed: seedOf("constantChannels", 6), numRuns: 2000 });
   });
 
   it("packs int8 weights as the words the inner loop reads", () => {

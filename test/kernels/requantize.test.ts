@@ -2,14 +2,15 @@
  * @fileoverview The cheap requantization (kernels/common/requantize.ts requantizeTable with the
  * table of compiler/ops/requant-table.ts) equals TFLite's MultiplyByQuantizedMultiplier
  * (intrinsics mbqm) wherever cheapRequantTable accepts a layer, and cheapRequantTable refuses
- * the cases where it would not be exact (left shifts, shift 0, INT32_MIN multipliers,
+ * the cases where it would not be exact (left shifts, shift 0, multipliers outside [2^30, 2^31)
+ * other than 0 (rdhmDoubled's SMMULR form),
  * accumulators whose rounding sum s + 2^(e-1) may overflow). TypeScript only: the compiled paths are covered by the
  * kernels that use it (test/kernels/reference.test.ts) and by the intrinsic agreement tests.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { mbqm, rdhm, srdhm } from "../../kernels/intrinsics.ts";
-import { requantizeTable } from "../../kernels/common/requantize.ts";
+import { rdhmConst, rdhmDoubled, requantizeTable } from "../../kernels/common/requantize.ts";
 import { cheapRequantTable } from "../../compiler/ops/requant-table.ts";
 
 const I32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
@@ -23,8 +24,19 @@ describe("cheap requantization", () => {
     expect(rdhm(-(2 ** 31), -(2 ** 31))).toBe(-(2 ** 31));
   });
 
+  it("rdhmDoubled(x, 2m wrapped) equals rdhm(x, m) for every x and m in [2^30, 2^31) (one SMMULR)", () => {
+    const m = fc.oneof(fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }), fc.constantFrom(2 ** 30, 2 ** 31 - 1, 1518500250));
+    const x = fc.oneof(I32, fc.constantFrom(-(2 ** 31), 2 ** 31 - 1, 0, -1, 1, 2 ** 30, -(2 ** 30)));
+    fc.assert(fc.property(x, m, (a, b) => rdhmDoubled(a, (2 * b) | 0) === rdhm(a, b) && rdhmConst(a, b) === rdhm(a, b)),
+      { numRuns: 50000, seed: 5 });
+    // Below 2^30 rdhmConst keeps rdhm; m2 = 0 gives x back.
+    fc.assert(fc.property(I32, fc.integer({ min: -(2 ** 31) + 1, max: 2 ** 30 - 1 }), (a, b) => rdhmConst(a, b) === rdhm(a, b)),
+      { numRuns: 20000, seed: 6 });
+    expect(rdhmDoubled(12345, 0)).toBe(12345);
+  });
+
   it("equals mbqm for every right shift and |acc + bias| < 2^30, ties included", () => {
-    const mult = fc.oneof(fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 31) + 1, max: -(2 ** 30) }), fc.constant(0));
+    const mult = fc.oneof(fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }), fc.constant(0));
     const shift = fc.integer({ min: -31, max: -1 });
     const value = fc.oneof(
       fc.integer({ min: -(2 ** 30) + 1, max: 2 ** 30 - 1 }),
@@ -41,16 +53,31 @@ describe("cheap requantization", () => {
   });
 
   it("equals mbqm wherever cheapRequantTable accepts the bound, up to |acc + bias| < 2^31", () => {
-    const mult = fc.oneof(fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 31) + 1, max: -(2 ** 30) }), fc.constant(0));
+    const mult = fc.oneof(fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 31) + 1, max: 2 ** 30 - 1 }), fc.constant(0));
     const shift = fc.oneof(fc.integer({ min: -31, max: -1 }), fc.constantFrom(-31, -30, -29, -1));
     const bound = fc.oneof(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 2 ** 30 - 5000, max: 2 ** 30 + 5000 }), fc.constant(2 ** 31 - 1));
     fc.assert(fc.property(bound, fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(-1, 1, 0), mult, shift, (bnd, frac, edge, m, s) => {
       // acc + bias anywhere in [-bnd, bnd], its ends included; the bias is the whole bound's budget.
       const v = edge !== 0 ? edge * bnd : Math.trunc(frac * bnd);
+      // (Multiplier 0 has its own test: its row leaves the model's bias out, which this setup, a
+      // bias of 0 with the bound as the model's bias, does not model.)
+      if (m === 0) return true;
       const table = cheapRequantTable(1, () => 0, () => bnd, () => 0, 0, [m], [s]);
       if (table === null) return true;
       return requantizeTable(v, Int32Array.from(table), 0) === mbqm(v, m, s);
     }), { numRuns: 50000, seed: 13 });
+  });
+
+  it("gives 0 for multiplier 0 whatever the model's bias, for every dot product the bound admits", () => {
+    const absSum = fc.integer({ min: 0, max: 2 ** 23 - 1 });
+    fc.assert(fc.property(absSum, I32, fc.integer({ min: -(2 ** 20), max: 2 ** 20 }), fc.double({ min: -1, max: 1, noNaN: true }),
+      (a, modelBias, folding, frac) => {
+        // The kernel's bias is the model's plus a folding term; its accumulator the rest of the sum.
+        const table = cheapRequantTable(1, () => (modelBias + folding) | 0, () => modelBias, () => a, 0, [0], [0]);
+        if (table === null) return false;
+        const dot = Math.trunc(frac * 128 * a);
+        return requantizeTable((dot - folding) | 0, Int32Array.from(table), 0) === 0;
+      }), { numRuns: 20000, seed: 17 });
   });
 
   it("is exact on ties: every rounding boundary of small shifts", () => {
@@ -81,7 +108,12 @@ describe("cheap requantization", () => {
       expect(requantizeTable(v - (2 ** 30 - 2), edge, 0)).toBe(mbqm(v, 2 ** 31 - 1, -31));
     }
     expect(one(2 ** 30, -3, 100, 2 ** 30)).not.toBeNull(); // a large bias, s <= 2^29 + 2^13 + 1
-    expect(one(0, 0)).toEqual([0, 0, 1, 1]); // multiplier 0: any e, e = 1
-    expect(one(2 ** 30, -3)).toEqual([0, 2 ** 30, 4, 3]);
+    expect(one(2 ** 30 - 1, -3)).toBeNull(); // not a QuantizeMultiplier mantissa: no SMMULR form
+    expect(one(-(2 ** 30), -3)).toBeNull(); // negative multiplier: likewise
+    expect(one(0, 0)).toEqual([0, 0, 2 ** 30, 31]); // multiplier 0: (v + (v >> 31) + 2^30) >> 31 = 0
+    expect(one(0, 0, 2 ** 23 - 1)).toEqual([0, 0, 2 ** 30, 31]); // 128 * sum|w| < 2^30 - 1
+    expect(one(0, 0, 2 ** 23)).toBeNull(); // 128 * sum|w| = 2^30: the zero row would not hold
+    for (const v of [2 ** 30 - 2, -(2 ** 30) + 2, 0, -1, 1]) expect(requantizeTable(v, Int32Array.from([0, 0, 2 ** 30, 31]), 0)).toBe(0);
+    expect(one(2 ** 30, -3)).toEqual([0, -(2 ** 31), 4, 3]); // m2 = 2m wrapped
   });
 });
