@@ -125,6 +125,14 @@ export interface KFunction {
    */
   noinline?: boolean;
   /**
+   * `@unroll N` in the doc comment: a `for` loop of this function that declares its counter
+   * (`for (let u = ...; ...)`) and runs at most N times is unrolled whatever its body's size
+   * (compiler/specialize/unroll.ts); other loops follow the usual limits. For a hot loop whose
+   * body the kernel wants as straight-line code with constant offsets (kernels/conv_2d_dsp.ts's
+   * K loop). Speed only.
+   */
+  unroll?: number;
+  /**
    * True for a function the compiler builds itself rather than lowering it from subset source
    * (the interpreter's dispatch): only such a function may hold `profile` statements and `view`
    * or `recordAt` call arguments.

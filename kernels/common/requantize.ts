@@ -46,6 +46,11 @@ export function toOutput(v: i32, outputOffset: i32, actMin: i32, actMax: i32): i
  * instructions. The bias sum wraps in i32 as the accumulator does.
  */
 export function requantizeTable(acc: i32, table: Int32Array, at: i32): i32 {
-  const s: i32 = rdhm((acc + table[at]) | 0, table[at + 1]);
-  return (s + (s >> 31) + table[at + 2]) >> table[at + 3];
+  return requantizeCheap(acc, table[at], table[at + 1], table[at + 2], table[at + 3]);
+}
+
+/** requantizeTable with the channel's four table entries already loaded (a caller reusing them for several outputs). */
+export function requantizeCheap(acc: i32, bias: i32, multiplier: i32, round: i32, shift: i32): i32 {
+  const s: i32 = rdhm((acc + bias) | 0, multiplier);
+  return (s + (s >> 31) + round) >> shift;
 }

@@ -126,6 +126,10 @@ describe("conv2dDsp == conv2dReference, single ops (ts)", () => {
       seen.add(p.cheapRequant ? "cheap requant" : `general requant ${spec.scales}`);
       seen.add(p.int16Weights ? "int16 weights" : "int8 weights");
       if (k % 4 !== 0) seen.add("k tail");
+      // The GEMM's K loop: chunks of 16 staged words, then the rest (kernels/conv_2d_dsp.ts gemm).
+      const half = ((k + 3) & -4) >> 1;
+      if (half >= 16) seen.add(half % 16 === 0 ? "K chunks" : "K chunks and rest");
+      if (half >= 32) seen.add("K chunk loop");
       if (p.outC % 2 === 1) seen.add(p.outC === 1 ? "outC 1" : "odd outC");
       if (pixels % 2 === 1) seen.add("odd pixels");
       if (p.strideH === 2 || p.strideW === 2) seen.add("stride 2");
@@ -137,7 +141,7 @@ describe("conv2dDsp == conv2dReference, single ops (ts)", () => {
     for (const f of [
       "direct", "im2col staged", "im2col column", "cheap requant", "general requant shift0", "general requant left",
       "int16 weights", "int8 weights", "k tail", "outC 1", "odd outC", "odd pixels", "stride 2", "padding", "dilation",
-      "batch > 1", "hasBias 0", "hasBias 1", "hasBias 2", "fallback bias input",
+      "batch > 1", "hasBias 0", "hasBias 1", "hasBias 2", "fallback bias input", "K chunks", "K chunks and rest", "K chunk loop",
     ]) expect(seen, f).toContain(f);
   });
 
