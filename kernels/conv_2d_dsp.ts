@@ -219,6 +219,7 @@ function stageWindow(p: Conv2dParams, input: Int8Array, column: Int8Array, stage
  * and 2 activations fit r0-r12 + lr (gcc -O2: 15 instructions per 16 MACs with int8 weights).
  * @noinline
  * @unroll 8
+ * @noschedule
  */
 function gemm(
   p: Conv2dParams, filter: Int32Array, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array, table: Int32Array,

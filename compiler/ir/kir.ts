@@ -133,6 +133,13 @@ export interface KFunction {
    */
   unroll?: number;
   /**
+   * `@noschedule` in the doc comment: C compilers that schedule before register allocation (gcc)
+   * do not, for this function (MOTE_NOSCHEDULE: gcc's optimize("no-schedule-insns")). gcc -O2
+   * otherwise hoists the loads of a long straight-line SMLAD body far ahead of their uses and
+   * spills the values (kernels/conv_2d_dsp.ts's GEMM: kws 4.70 M -> 4.40 M instructions). Speed only.
+   */
+  noschedule?: boolean;
+  /**
    * True for a function the compiler builds itself rather than lowering it from subset source
    * (the interpreter's dispatch): only such a function may hold `profile` statements and `view`
    * or `recordAt` call arguments.
