@@ -218,12 +218,13 @@ function stageWindow(p: Conv2dParams, input: Int8Array, column: Int8Array, stage
  * staged pair (one LDRD) right before its 4 SMLADs: 4 accumulators, 2 indices, 4 weight halves
  * and 2 activations fit r0-r12 + lr (gcc -O2: 15 instructions per 16 MACs with int8 weights).
  * @noinline
+ * @noipa
  * @unroll 8
  * @noschedule
  */
 function gemm(
-  p: Conv2dParams, filter: Int32Array, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array, table: Int32Array,
-  skip: Int8Array, pixel: Int8Array, staged: Int32Array, output: Int8Array, n0: i32, n1: i32, two: boolean,
+  p: Conv2dParams, filter: Int32Array, staged: Int32Array, table: Int32Array, output: Int8Array, n0: i32, n1: i32, two: boolean,
+  skip: Int8Array, pixel: Int8Array, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array,
 ): void {
   const k4: i32 = (p.filterH * p.filterW * p.inC + 3) & -4;
   const half: i32 = k4 >> 1;
@@ -432,7 +433,7 @@ export function conv2dDsp(
         stageWindow(p, input, column, staged, n1, half);
       }
     }
-    gemm(p, filter, bias, multipliers, shifts, table, skip, pixel, staged, output, n0, n1, two);
+    gemm(p, filter, staged, table, output, n0, n1, two, skip, pixel, bias, multipliers, shifts);
     const last: i32 = two ? n1 : n0;
     if (p.inPlace === INPLACE_ROWS && last % p.outW === p.outW - 1) {
       const rowBase: i32 = (last + 1 - p.outW) * p.outC;

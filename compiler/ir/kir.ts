@@ -140,6 +140,14 @@ export interface KFunction {
    */
   noschedule?: boolean;
   /**
+   * `@noipa` in the doc comment: C neither inlines, clones nor propagates constants into this
+   * function (MOTE_NOIPA). Its array parameters then stay registers: gcc otherwise clones a
+   * @noinline function for its constant arguments and addresses a planned scratch array as the
+   * arena's address + a constant too large for LDRD's offset, one ADD per load (kernels/
+   * conv_2d_dsp.ts's GEMM with int16 weights: kws 4.17 M -> 3.92 M instructions). Speed only.
+   */
+  noipa?: boolean;
+  /**
    * True for a function the compiler builds itself rather than lowering it from subset source
    * (the interpreter's dispatch): only such a function may hold `profile` statements and `view`
    * or `recordAt` call arguments.
