@@ -21,15 +21,16 @@
  * input offset folded into the bias (BIAS_FOLDED) or a zero input offset, so every tap is uniform.
  *
  * Requantization: with `cheapRequant` 1 the lowering proved the table form exact
- * (compiler/ops/requant-table.ts) and `table` holds {bias, multiplier, 2^(e-1), e} per channel;
- * otherwise the general path with `bias`, `multipliers`, `shifts`. The fused residual ADD and the
+ * (compiler/ops/requant-table.ts) and `table` holds {bias, multiplier, 2^(e-1), e} per channel
+ * (2: also |acc + bias| < 2^30, so its multiply is one SMMULR); otherwise the general path with
+ * `bias`, `multipliers`, `shifts`. The fused residual ADD and the
  * in-place variants are those of conv2d (kernels/conv_2d.ts header): pixel in place forward or
  * backward stages both pixels of a pair before writing either (pairs go backward for 2); row by
  * row (INPLACE_ROWS) pairs pixels only within a row and writes the row to `pixel` first.
  */
 import type { i32 } from "./types.ts";
 import { ld32, mbqm, rdhm, sat8, smlad, sxtb16, sxtb16r8 } from "./intrinsics.ts";
-import { requantize, requantizeCheap, requantizeTable, toOutput } from "./common/requantize.ts";
+import { requantize, requantizeCheap, requantizeNarrow, requantizeTable, toOutput } from "./common/requantize.ts";
 import type { Conv2dParams } from "./conv_2d.ts";
 
 const INPLACE_PIXEL_BACKWARD: i32 = 2;
@@ -87,6 +88,14 @@ function addFused(p: Conv2dParams, s: i32, v: i32): i32 {
   let r: i32 = rescaleCheap(s1 + s2, p.addOutputMultiplier, p.addOutputShift) + p.addOutputOffset;
   r = Math.max(r, p.addActMin);
   return Math.min(r, p.addActMax);
+}
+
+/** The cheap requantization from a channel's loaded table entries: one SMMULR when cheapRequant is 2. */
+function cheap(p: Conv2dParams, acc: i32, bias: i32, m: i32, round: i32, e: i32): i32 {
+  if (p.cheapRequant === 2) {
+    return requantizeNarrow(acc, bias, m, round, e);
+  }
+  return requantizeCheap(acc, bias, m, round, e);
 }
 
 /** A requantized value's output: + the output zero point, clamped, the fused ADD with skip[at] if any. */
@@ -335,17 +344,17 @@ function gemm(
       const m0: i32 = table[oc * 4 + 1];
       const r0: i32 = table[oc * 4 + 2];
       const e0: i32 = table[oc * 4 + 3];
-      store(p, pixel, output, at0 + oc, fin(p, requantizeCheap(acc00, b0, m0, r0, e0), skip, out0 + oc));
+      store(p, pixel, output, at0 + oc, fin(p, cheap(p, acc00, b0, m0, r0, e0), skip, out0 + oc));
       if (two) {
-        store(p, pixel, output, at1 + oc, fin(p, requantizeCheap(acc10, b0, m0, r0, e0), skip, out1 + oc));
+        store(p, pixel, output, at1 + oc, fin(p, cheap(p, acc10, b0, m0, r0, e0), skip, out1 + oc));
       }
       const b1: i32 = table[oc * 4 + 4];
       const m1: i32 = table[oc * 4 + 5];
       const r1: i32 = table[oc * 4 + 6];
       const e1: i32 = table[oc * 4 + 7];
-      store(p, pixel, output, at0 + oc + 1, fin(p, requantizeCheap(acc01, b1, m1, r1, e1), skip, out0 + oc + 1));
+      store(p, pixel, output, at0 + oc + 1, fin(p, cheap(p, acc01, b1, m1, r1, e1), skip, out0 + oc + 1));
       if (two) {
-        store(p, pixel, output, at1 + oc + 1, fin(p, requantizeCheap(acc11, b1, m1, r1, e1), skip, out1 + oc + 1));
+        store(p, pixel, output, at1 + oc + 1, fin(p, cheap(p, acc11, b1, m1, r1, e1), skip, out1 + oc + 1));
       }
     } else {
       put(p, acc00, oc, out0 + oc, ox0, bias, multipliers, shifts, table, skip, pixel, output);

@@ -119,6 +119,20 @@ export function rdhm(a: i32, b: i32): i32 {
   return (2 * (ah * bh) + Math.floor((rest + TWO_POW_30) / TWO_POW_31)) | 0;
 }
 
+/**
+ * High word of the signed 64-bit product x*y, rounded: floor((x*y + 2^31) / 2^32) (SMMULR, DSP
+ * extension). rdhm(a, b) === smmulr(2a, b) whenever 2a fits in i32 (|a| < 2^30): the cheap
+ * requantization's multiply in one instruction (kernels/common/requantize.ts requantizeCheap).
+ */
+export function smmulr(x: i32, y: i32): i32 {
+  const xh = x >> 16;
+  const xl = x & 0xffff;
+  const yh = y >> 16;
+  const yl = y & 0xffff;
+  const rest = (xh * yl + xl * yh) * TWO_POW_16 + xl * yl;
+  return (xh * yh + Math.floor((rest + TWO_POW_31) / TWO_POW_32)) | 0;
+}
+
 // ---- Cortex-M7 DSP (SIMD within a register) instructions. Halves are the two signed 16-bit
 // halves of an i32 (lo = bits 0-15, hi = bits 16-31); byte k is bits 8k..8k+7. The Q (overflow)
 // flag the instructions set is not modelled: every result wraps in i32.

@@ -151,6 +151,18 @@ MOTE_INLINE int32_t mote_smlad(int32_t x, int32_t y, int32_t acc) {
 #endif
 }
 
+/* SMMULR: high word of x*y rounded, floor((x*y + 2^31) / 2^32). gcc 12 forms no SMMULR from C
+ * (it emits MOV, MOV, SMLAL with the nudge preloaded): inline asm. */
+MOTE_INLINE int32_t mote_smmulr(int32_t x, int32_t y) {
+#if defined(MOTE_DSP) && defined(__GNUC__)
+  int32_t r;
+  __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(x), "r"(y));
+  return r;
+#else
+  return (int32_t)(uint32_t)((uint64_t)((int64_t)x * (int64_t)y + ((int64_t)1 << 31)) >> 32);
+#endif
+}
+
 /* SMLADX: acc + lo(x)*hi(y) + hi(x)*lo(y), wrapping. */
 MOTE_INLINE int32_t mote_smladx(int32_t x, int32_t y, int32_t acc) {
 #if defined(MOTE_DSP)

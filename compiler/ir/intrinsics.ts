@@ -56,6 +56,7 @@ const ENTRIES: readonly IntrinsicInfo[] = [
   entry("rdhm", ref.rdhm,
     "rdhm(a, b): rounding doubling high multiply without saturation, floor((a*b + 2^30)/2^31) wrapped (srdhm unless both are INT32_MIN)"),
   // Cortex-M DSP (SIMD within a register): one instruction each under __ARM_FEATURE_DSP.
+  entry("smmulr", ref.smmulr, "smmulr(x, y): high word of x*y rounded, floor((x*y + 2^31)/2^32) (SMMULR); rdhm(a, b) = smmulr(2a, b) for |a| < 2^30"),
   entry("smlad", ref.smlad, "smlad(x, y, acc): acc + lo(x)*lo(y) + hi(x)*hi(y) on signed 16-bit halves, wrapping (SMLAD)"),
   entry("smladx", ref.smladx, "smladx(x, y, acc): acc + lo(x)*hi(y) + hi(x)*lo(y), wrapping (SMLADX)"),
   entry("sxtb16", ref.sxtb16, "sxtb16(x): bytes 0 and 2 of x sign-extended into the low and high halves (SXTB16)"),

@@ -8,7 +8,7 @@
  */
 import type { KernelCall } from "../ir/calls.ts";
 import { BIAS_FOLDED, type Conv2dParams } from "../../kernels/conv_2d.ts";
-import { biasOf, cheapRequantTable, rowAbsSums } from "./requant-table.ts";
+import { biasOf, cheapRequantTable, requantBelow2p30, rowAbsSums } from "./requant-table.ts";
 import { kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelArg } from "./types.ts";
 
@@ -87,7 +87,9 @@ export function dspConvCall(
     params.outC, (oc) => biasData[oc], biasOf(modelBias, params.outC), rowAbsSums(filter, k, params.outC),
     params.inputOffset, args.multipliers, args.shifts,
   );
-  const p: Conv2dParams = { ...params, cheapRequant: table !== null ? 1 : 0, int16Weights: int16 ? 1 : 0 };
+  // cheapRequant 2: the table's multiply as one SMMULR (|acc + bias| < 2^30 on every channel).
+  const narrow = table !== null && requantBelow2p30(params.outC, biasOf(modelBias, params.outC), rowAbsSums(filter, k, params.outC), params.inputOffset);
+  const p: Conv2dParams = { ...params, cheapRequant: table === null ? 0 : narrow ? 2 : 1, int16Weights: int16 ? 1 : 0 };
   const none: KernelArg = { kind: "tensor", tensor: -1 };
   const direct = p.filterH === 1 && p.filterW === 1 && p.strideH === 1 && p.strideW === 1 && p.padH === 0 && p.padW === 0;
   const call = kernelCall("conv_2d_dsp", "conv2dDsp", CONV_2D_DSP_SLOTS, p, {

@@ -64,6 +64,17 @@ export function cheapRequantTable(
   return table;
 }
 
+/**
+ * Whether |acc + bias| < 2^30 on every channel (the bound B of the file comment): the cheap
+ * requantization's rdhm(acc + bias, m) is then smmulr(2 * (acc + bias), m), one SMMULR
+ * (kernels/common/requantize.ts requantizeNarrow).
+ */
+export function requantBelow2p30(outC: number, modelBias: (oc: number) => number, absSum: (oc: number) => number, inputOffset: number): boolean {
+  const maxX = Math.max(Math.abs(-128 + inputOffset), Math.abs(127 + inputOffset));
+  for (let oc = 0; oc < outC; oc++) if (maxX * absSum(oc) + Math.abs(modelBias(oc)) >= 2 ** 30) return false;
+  return true;
+}
+
 /** absSum for an int8 filter laid out [outC, size] (OHWI conv, [out, in] fully connected). */
 export function rowAbsSums(filter: Uint8Array, size: number, outC: number): (oc: number) => number {
   const f = new Int8Array(filter.buffer, filter.byteOffset, size * outC);

@@ -12,7 +12,7 @@
  * before they were shared: the generic C (interpreter, --specialize off) stays the same.
  */
 import type { i32 } from "../types.ts";
-import { mbqm, rdhm } from "../intrinsics.ts";
+import { mbqm, rdhm, smmulr } from "../intrinsics.ts";
 
 /**
  * (acc + bias[oc] when hasBias is not 0) times multipliers[oc] * 2^shifts[oc] (TFLite's
@@ -52,5 +52,15 @@ export function requantizeTable(acc: i32, table: Int32Array, at: i32): i32 {
 /** requantizeTable with the channel's four table entries already loaded (a caller reusing them for several outputs). */
 export function requantizeCheap(acc: i32, bias: i32, multiplier: i32, round: i32, shift: i32): i32 {
   const s: i32 = rdhm((acc + bias) | 0, multiplier);
+  return (s + (s >> 31) + round) >> shift;
+}
+
+/**
+ * requantizeCheap where the compiler also proved |acc + bias| < 2^30 (compiler/ops/
+ * requant-table.ts requantBelow2p30): rdhm(a, m) is then smmulr(2a, m), one SMMULR instead of
+ * the nudge, SMLAL and two shifts.
+ */
+export function requantizeNarrow(acc: i32, bias: i32, multiplier: i32, round: i32, shift: i32): i32 {
+  const s: i32 = smmulr((acc + bias) << 1, multiplier);
   return (s + (s >> 31) + round) >> shift;
 }

@@ -54,6 +54,7 @@ describe.skipIf(armGcc.skip)("intrinsics on Cortex-M7 (arm-none-eabi-gcc)", () =
       // The DSP intrinsics are the instructions themselves (SPEED.md: gcc 12 never forms them from C).
       expect(asm).toMatch(/\tsmlad\s+r\d+, r\d+, r\d+, r\d+/);
       expect(asm).toMatch(/\tsmladx\s+r\d+, r\d+, r\d+, r\d+/);
+      expect(asm).toMatch(/\tsmmulr\s+r\d+, r\d+, r\d+/);
       expect(asm).toMatch(/\tsxtb16\s+r\d+, r\d+\n/);
       expect(asm).toMatch(/\tsxtb16\s+r\d+, r\d+, ror #8/);
       expect(asm).toMatch(/\tsxtab16\s+r\d+, r\d+, r\d+/);

@@ -70,6 +70,7 @@ export const ORACLE: Record<string, Fn> = {
   mulLo: (a, b) => i32(big(a) * big(b)),
   satLsh: (x, n) => clamp(big(x) << big(n), big(INT32_MIN), big(INT32_MAX)),
   rdhm: (a, b) => i32((big(a) * big(b) + (1n << 30n)) >> 31n), // BigInt >> floors
+  smmulr: (a, b) => i32((big(a) * big(b) + (1n << 31n)) >> 32n),
   smlad: (x, y, acc) => i32(big(acc) + half(x, 0) * half(y, 0) + half(x, 1) * half(y, 1)),
   smladx: (x, y, acc) => i32(big(acc) + half(x, 0) * half(y, 1) + half(x, 1) * half(y, 0)),
   sxtb16: (x) => word(sbyte(x, 0), sbyte(x, 2)),

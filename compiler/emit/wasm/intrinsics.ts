@@ -70,6 +70,9 @@ export function addWasmIntrinsics(m: binaryen.Module): void {
   // rdhm(a, b): wrap((a*b + 2^30) >>> 31), srdhm without the saturation.
   add("mote_rdhm", 2, [], m.i32.wrap(m.i64.shr_u(m.i64.add(mul64(p(0), p(1)), m.i64.const(1n << 30n)), m.i64.const(31n))));
 
+  // smmulr(x, y): wrap((x*y + 2^31) >> 32), arithmetic.
+  add("mote_smmulr", 2, [], m.i32.wrap(m.i64.shr_s(m.i64.add(mul64(p(0), p(1)), m.i64.const(1n << 31n)), m.i64.const(32n))));
+
   // ---- DSP. lo(x) = (x << 16) >> 16, hi(x) = x >> 16; byte k sign-extended = (x << (24 - 8k)) >> 24.
   const lo16 = (x: Ref): Ref => m.i32.shr_s(m.i32.shl(x, c32(16)), c32(16));
   const hi16 = (x: Ref): Ref => m.i32.shr_s(x, c32(16));
