@@ -169,6 +169,12 @@ neither assigns its variable nor \`break\`s or \`continue\`s, becomes one copy o
 iteration with the variable replaced by a constant. A loop that runs once becomes its body at any
 size, one that never runs disappears. Filter taps can therefore stay plain loops over
 \`p.filterH\` and \`p.filterW\`: a 3x3 layer gets nine straight-line taps.
+
+Doc-comment tags on a kernel function steer code generation, never the result: \`@unroll N\`
+unrolls its \`for (let u = ...)\` loops of at most N trips (64 at most) whatever their body size
+(its other loops keep the limits above); \`@noinline\` keeps it a call in C; \`@noipa\` also stops
+C from cloning it for constant arguments (its arrays stay registers); \`@noschedule\` turns gcc's
+scheduling before register allocation off for it (compiler/ir/kir.ts KFunction).
 `;
 
 function fence(lang: string, body: string): string {
