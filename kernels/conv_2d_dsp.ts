@@ -29,7 +29,7 @@
  * row (INPLACE_ROWS) pairs pixels only within a row and writes the row to `pixel` first.
  */
 import type { i32 } from "./types.ts";
-import { ld32, mbqm, rdhm, sat8, smlad, sxtb16, sxtb16r8 } from "./intrinsics.ts";
+import { ld32, mbqm, sat8, smlad, smmulr, sxtb16, sxtb16r8 } from "./intrinsics.ts";
 import { requantize, requantizeCheap, requantizeNarrow, requantizeTable, toOutput } from "./common/requantize.ts";
 import type { Conv2dParams } from "./conv_2d.ts";
 
@@ -63,11 +63,12 @@ function put(
  * MultiplyByQuantizedMultiplier(x, m, shift), by the cheap rounding when shift is a right shift
  * (and m > 0): exact for |x| < 2^29 (rdhm needs m not INT32_MIN; |rdhm| + 2^30 < 2^31), which
  * every caller below guarantees: an ADD input (int8 + offset) << 20 is below 255 * 2^20 < 2^28 in
- * magnitude, so each rescaled input is too, and their sum is below 2^29.
+ * magnitude, so each rescaled input is too, and their sum is below 2^29. rdhm(x, m) is then
+ * smmulr(2x, m): one SMMULR.
  */
 function rescaleCheap(x: i32, m: i32, shift: i32): i32 {
   if (shift < 0 && m > 0) {
-    const s: i32 = rdhm(x, m);
+    const s: i32 = smmulr(x << 1, m);
     return (s + (s >> 31) + (1 << (-shift - 1))) >> -shift;
   }
   return mbqm(x, m, shift);
