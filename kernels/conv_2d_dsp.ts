@@ -256,6 +256,10 @@ function gemm(
   const rows: boolean = p.inPlace === INPLACE_ROWS;
   const at0: i32 = rows ? ox0 * p.outC : out0;
   const at1: i32 = rows ? ox1 * p.outC : out1;
+  // Without a fused ADD (no skip read), pixel 1's outputs are always written, first: without a
+  // second pixel to pixel 0's places, which pixel 0's outputs then overwrite (no test per output).
+  const always: boolean = p.fuseAdd === 0;
+  const at1w: i32 = two ? at1 : at0;
   let oc: i32 = 0;
   while (oc + 2 <= p.outC) {
     const wi: i32 = oc * perChannel;
@@ -347,16 +351,22 @@ function gemm(
       const m0: i32 = table[oc * 4 + 1];
       const r0: i32 = table[oc * 4 + 2];
       const e0: i32 = table[oc * 4 + 3];
+      if (always) {
+        store(p, pixel, output, at1w + oc, fin(p, cheap(p, acc10, b0, m0, r0, e0), skip, out1 + oc));
+      }
       store(p, pixel, output, at0 + oc, fin(p, cheap(p, acc00, b0, m0, r0, e0), skip, out0 + oc));
-      if (two) {
+      if (!always && two) {
         store(p, pixel, output, at1 + oc, fin(p, cheap(p, acc10, b0, m0, r0, e0), skip, out1 + oc));
       }
       const b1: i32 = table[oc * 4 + 4];
       const m1: i32 = table[oc * 4 + 5];
       const r1: i32 = table[oc * 4 + 6];
       const e1: i32 = table[oc * 4 + 7];
+      if (always) {
+        store(p, pixel, output, at1w + oc + 1, fin(p, cheap(p, acc11, b1, m1, r1, e1), skip, out1 + oc + 1));
+      }
       store(p, pixel, output, at0 + oc + 1, fin(p, cheap(p, acc01, b1, m1, r1, e1), skip, out0 + oc + 1));
-      if (two) {
+      if (!always && two) {
         store(p, pixel, output, at1 + oc + 1, fin(p, cheap(p, acc11, b1, m1, r1, e1), skip, out1 + oc + 1));
       }
     } else {
