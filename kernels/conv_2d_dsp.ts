@@ -22,8 +22,9 @@
  *
  * Requantization: with `cheapRequant` 1 the lowering proved the table form exact
  * (compiler/ops/requant-table.ts) and `table` holds {bias, multiplier, 2^(e-1), e} per channel
- * (2: also |acc + bias| < 2^30, so its multiply is one SMMULR); otherwise the general path with
- * `bias`, `multipliers`, `shifts`. The fused residual ADD and the
+ * (2: also |acc + bias| < 2^30, so its multiply is one SMMULR; 3: moreover each rounding constant
+ * holds the output zero point times 2^e, added before the shift for free); otherwise the general
+ * path with `bias`, `multipliers`, `shifts`. The fused residual ADD and the
  * in-place variants are those of conv2d (kernels/conv_2d.ts header): pixel in place forward or
  * backward stages both pixels of a pair before writing either (pairs go backward for 2); row by
  * row (INPLACE_ROWS) pairs pixels only within a row and writes the row to `pixel` first.
@@ -91,9 +92,9 @@ function addFused(p: Conv2dParams, s: i32, v: i32): i32 {
   return Math.min(r, p.addActMax);
 }
 
-/** The cheap requantization from a channel's loaded table entries: one SMMULR when cheapRequant is 2. */
+/** The cheap requantization from a channel's loaded table entries: one SMMULR when cheapRequant is 2 or 3. */
 function cheap(p: Conv2dParams, acc: i32, bias: i32, m: i32, round: i32, e: i32): i32 {
-  if (p.cheapRequant === 2) {
+  if (p.cheapRequant >= 2) {
     return requantizeNarrow(acc, bias, m, round, e);
   }
   return requantizeCheap(acc, bias, m, round, e);
@@ -101,7 +102,9 @@ function cheap(p: Conv2dParams, acc: i32, bias: i32, m: i32, round: i32, e: i32)
 
 /** A requantized value's output: + the output zero point, clamped, the fused ADD with skip[at] if any. */
 function fin(p: Conv2dParams, v: i32, skip: Int8Array, at: i32): i32 {
-  const out: i32 = clamp(p, (v + p.outputOffset) | 0);
+  // cheapRequant 3: the table's rounding constants already hold the output zero point.
+  const offset: i32 = p.cheapRequant === 3 ? 0 : p.outputOffset;
+  const out: i32 = clamp(p, (v + offset) | 0);
   if (p.fuseAdd !== 0) {
     return addFused(p, skip[at], out);
   }

@@ -75,6 +75,31 @@ export function requantBelow2p30(outC: number, modelBias: (oc: number) => number
   return true;
 }
 
+/**
+ * `table` (cheapRequantTable's) with each rounding constant 2^(e-1) replaced by 2^(e-1) +
+ * outputOffset * 2^e, or null when that could overflow: ((s + (s < 0) + 2^(e-1)) >> e) + offset
+ * equals (s + (s < 0) + 2^(e-1) + offset * 2^e) >> e (floor division by 2^e), exact while the sum
+ * stays in i32: |s| + 1 + 2^(e-1) + |offset| * 2^e < 2^31, with |s| bounded as in roundingFits.
+ * The kernel then adds no output zero point (kernels/conv_2d_dsp.ts, cheapRequant 3).
+ */
+export function foldOutputOffset(
+  table: readonly number[], outputOffset: number, modelBias: (oc: number) => number, absSum: (oc: number) => number, inputOffset: number,
+): number[] | null {
+  const maxX = Math.max(Math.abs(-128 + inputOffset), Math.abs(127 + inputOffset));
+  const out = [...table];
+  for (let at = 0; at < table.length; at += 4) {
+    const oc = at / 4;
+    const m = table[at + 1];
+    const e = table[at + 3];
+    const bound = BigInt(maxX * absSum(oc) + Math.abs(modelBias(oc)));
+    const sMax = (bound * BigInt(Math.abs(m)) + (1n << 30n)) >> 31n;
+    const folded = BigInt(table[at + 2]) + BigInt(outputOffset) * (1n << BigInt(e));
+    if (sMax + 1n + (1n << BigInt(e - 1)) + BigInt(Math.abs(outputOffset)) * (1n << BigInt(e)) >= 1n << 31n) return null;
+    out[at + 2] = Number(folded);
+  }
+  return out;
+}
+
 /** absSum for an int8 filter laid out [outC, size] (OHWI conv, [out, in] fully connected). */
 export function rowAbsSums(filter: Uint8Array, size: number, outC: number): (oc: number) => number {
   const f = new Int8Array(filter.buffer, filter.byteOffset, size * outC);

@@ -9,8 +9,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { mbqm, rdhm, srdhm } from "../../kernels/intrinsics.ts";
-import { requantizeTable } from "../../kernels/common/requantize.ts";
-import { cheapRequantTable } from "../../compiler/ops/requant-table.ts";
+import { requantizeNarrow, requantizeTable } from "../../kernels/common/requantize.ts";
+import { cheapRequantTable, foldOutputOffset, requantBelow2p30 } from "../../compiler/ops/requant-table.ts";
 
 const I32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
 
@@ -51,6 +51,31 @@ describe("cheap requantization", () => {
       if (table === null) return true;
       return requantizeTable(v, Int32Array.from(table), 0) === mbqm(v, m, s);
     }), { numRuns: 50000, seed: 13 });
+  });
+
+  it("with |acc + bias| < 2^30 (requantBelow2p30), one SMMULR (requantizeNarrow) and the folded output offset equal mbqm", () => {
+    const mult = fc.oneof(fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 31) + 1, max: -(2 ** 30) }), fc.constant(0));
+    const shift = fc.oneof(fc.integer({ min: -31, max: -1 }), fc.constantFrom(-31, -30, -22, -21, -1));
+    const bound = fc.oneof(fc.integer({ min: 0, max: 2 ** 30 - 1 }), fc.integer({ min: 2 ** 30 - 5000, max: 2 ** 30 + 5000 }), fc.integer({ min: 0, max: 3000 }));
+    let folded = 0;
+    let refused = 0;
+    fc.assert(fc.property(bound, fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(-1, 1, 0), mult, shift, fc.integer({ min: -128, max: 127 }), (bnd, frac, edge, m, s, off) => {
+      const v = edge !== 0 ? edge * bnd : Math.trunc(frac * bnd);
+      const table = cheapRequantTable(1, () => 0, () => bnd, () => 0, 0, [m], [s]);
+      if (table === null || !requantBelow2p30(1, () => bnd, () => 0, 0)) return true;
+      const [b, mm, r, e] = table;
+      const want = mbqm(v, m, s);
+      expect(requantizeNarrow(v, b, mm, r, e)).toBe(want);
+      const f = foldOutputOffset(table, off, () => bnd, () => 0, 0);
+      if (f === null) {
+        refused++;
+        return true;
+      }
+      folded++;
+      return requantizeNarrow(v, f[0], f[1], f[2], f[3]) === want + off && requantizeTable(v, Int32Array.from(f), 0) === want + off;
+    }), { numRuns: 50000, seed: 17 });
+    expect(folded).toBeGreaterThan(1000);
+    expect(refused).toBeGreaterThan(10);
   });
 
   it("is exact on ties: every rounding boundary of small shifts", () => {
