@@ -111,9 +111,8 @@ export interface Conv2dParams {
   addActMax: i32;
   /**
    * kernels/conv_2d_dsp.ts only (0 for conv2d): 1 when `table` holds the proven-exact cheap
-   * requantization, 2 when moreover |acc + bias| < 2^30 (its multiply is then one SMMULR), 3 when
-   * also the table's rounding constants hold outputOffset * 2^e (compiler/ops/requant-table.ts
-   * foldOutputOffset).
+   * requantization, 2 when its rounding constants also hold outputOffset * 2^e
+   * (compiler/ops/requant-table.ts foldOutputOffset).
    */
   cheapRequant: i32;
   /** kernels/conv_2d_dsp.ts only (0 for conv2d): 1 when the packed weights are pre-split int16 pairs. */

@@ -21,17 +21,16 @@
  * input offset folded into the bias (BIAS_FOLDED) or a zero input offset, so every tap is uniform.
  *
  * Requantization: with `cheapRequant` 1 the lowering proved the table form exact
- * (compiler/ops/requant-table.ts) and `table` holds {bias, multiplier, 2^(e-1), e} per channel
- * (2: also |acc + bias| < 2^30, so its multiply is one SMMULR; 3: moreover each rounding constant
- * holds the output zero point times 2^e, added before the shift for free); otherwise the general
- * path with `bias`, `multipliers`, `shifts`. The fused residual ADD and the
+ * (compiler/ops/requant-table.ts) and `table` holds {bias, m2, 2^(e-1), e} per channel (2: each
+ * rounding constant also holds the output zero point times 2^e, added before the shift for free);
+ * otherwise the general path with `bias`, `multipliers`, `shifts`. The fused residual ADD and the
  * in-place variants are those of conv2d (kernels/conv_2d.ts header): pixel in place forward or
  * backward stages both pixels of a pair before writing either (pairs go backward for 2); row by
  * row (INPLACE_ROWS) pairs pixels only within a row and writes the row to `pixel` first.
  */
 import type { i32 } from "./types.ts";
-import { ld32, mbqm, sat8, smlad, smmulr, sxtb16, sxtb16r8 } from "./intrinsics.ts";
-import { requantize, requantizeCheap, requantizeNarrow, requantizeTable, toOutput } from "./common/requantize.ts";
+import { ld32, mbqm, sat8, smlad, sxtb16, sxtb16r8 } from "./intrinsics.ts";
+import { rdhmConst, requantize, requantizeCheap, requantizeTable, toOutput } from "./common/requantize.ts";
 import type { Conv2dParams } from "./conv_2d.ts";
 
 const INPLACE_PIXEL_BACKWARD: i32 = 2;
@@ -64,12 +63,11 @@ function put(
  * MultiplyByQuantizedMultiplier(x, m, shift), by the cheap rounding when shift is a right shift
  * (and m > 0): exact for |x| < 2^29 (rdhm needs m not INT32_MIN; |rdhm| + 2^30 < 2^31), which
  * every caller below guarantees: an ADD input (int8 + offset) << 20 is below 255 * 2^20 < 2^28 in
- * magnitude, so each rescaled input is too, and their sum is below 2^29. rdhm(x, m) is then
- * smmulr(2x, m): one SMMULR.
+ * magnitude, so each rescaled input is too, and their sum is below 2^29.
  */
 function rescaleCheap(x: i32, m: i32, shift: i32): i32 {
   if (shift < 0 && m > 0) {
-    const s: i32 = smmulr(x << 1, m);
+    const s: i32 = rdhmConst(x, m);
     return (s + (s >> 31) + (1 << (-shift - 1))) >> -shift;
   }
   return mbqm(x, m, shift);
@@ -92,18 +90,10 @@ function addFused(p: Conv2dParams, s: i32, v: i32): i32 {
   return Math.min(r, p.addActMax);
 }
 
-/** The cheap requantization from a channel's loaded table entries: one SMMULR when cheapRequant is 2 or 3. */
-function cheap(p: Conv2dParams, acc: i32, bias: i32, m: i32, round: i32, e: i32): i32 {
-  if (p.cheapRequant >= 2) {
-    return requantizeNarrow(acc, bias, m, round, e);
-  }
-  return requantizeCheap(acc, bias, m, round, e);
-}
-
 /** A requantized value's output: + the output zero point, clamped, the fused ADD with skip[at] if any. */
 function fin(p: Conv2dParams, v: i32, skip: Int8Array, at: i32): i32 {
-  // cheapRequant 3: the table's rounding constants already hold the output zero point.
-  const offset: i32 = p.cheapRequant === 3 ? 0 : p.outputOffset;
+  // cheapRequant 2: the table's rounding constants already hold the output zero point.
+  const offset: i32 = p.cheapRequant === 2 ? 0 : p.outputOffset;
   const out: i32 = clamp(p, (v + offset) | 0);
   if (p.fuseAdd !== 0) {
     return addFused(p, skip[at], out);
@@ -355,22 +345,22 @@ function gemm(
       const r0: i32 = table[oc * 4 + 2];
       const e0: i32 = table[oc * 4 + 3];
       if (always) {
-        store(p, pixel, output, at1w + oc, fin(p, cheap(p, acc10, b0, m0, r0, e0), skip, out1 + oc));
+        store(p, pixel, output, at1w + oc, fin(p, requantizeCheap(acc10, b0, m0, r0, e0), skip, out1 + oc));
       }
-      store(p, pixel, output, at0 + oc, fin(p, cheap(p, acc00, b0, m0, r0, e0), skip, out0 + oc));
+      store(p, pixel, output, at0 + oc, fin(p, requantizeCheap(acc00, b0, m0, r0, e0), skip, out0 + oc));
       if (!always && two) {
-        store(p, pixel, output, at1 + oc, fin(p, cheap(p, acc10, b0, m0, r0, e0), skip, out1 + oc));
+        store(p, pixel, output, at1 + oc, fin(p, requantizeCheap(acc10, b0, m0, r0, e0), skip, out1 + oc));
       }
       const b1: i32 = table[oc * 4 + 4];
       const m1: i32 = table[oc * 4 + 5];
       const r1: i32 = table[oc * 4 + 6];
       const e1: i32 = table[oc * 4 + 7];
       if (always) {
-        store(p, pixel, output, at1w + oc + 1, fin(p, cheap(p, acc11, b1, m1, r1, e1), skip, out1 + oc + 1));
+        store(p, pixel, output, at1w + oc + 1, fin(p, requantizeCheap(acc11, b1, m1, r1, e1), skip, out1 + oc + 1));
       }
-      store(p, pixel, output, at0 + oc + 1, fin(p, cheap(p, acc01, b1, m1, r1, e1), skip, out0 + oc + 1));
+      store(p, pixel, output, at0 + oc + 1, fin(p, requantizeCheap(acc01, b1, m1, r1, e1), skip, out0 + oc + 1));
       if (!always && two) {
-        store(p, pixel, output, at1 + oc + 1, fin(p, cheap(p, acc11, b1, m1, r1, e1), skip, out1 + oc + 1));
+        store(p, pixel, output, at1 + oc + 1, fin(p, requantizeCheap(acc11, b1, m1, r1, e1), skip, out1 + oc + 1));
       }
     } else {
       put(p, acc00, oc, out0 + oc, ox0, bias, multipliers, shifts, table, skip, pixel, output);

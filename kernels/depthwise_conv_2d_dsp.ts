@@ -32,8 +32,8 @@
  */
 import type { i32 } from "./types.ts";
 import type { DepthwiseConv2dParams } from "./depthwise_conv_2d.ts";
-import { ld32, mbqm, rdhm, sat8, smlad, smladx, st32, sxtb16, sxtb16r8 } from "./intrinsics.ts";
-import { toOutput } from "./common/requantize.ts";
+import { ld32, mbqm, sat8, smlad, smladx, st32, sxtb16, sxtb16r8 } from "./intrinsics.ts";
+import { rdhmDoubled, toOutput } from "./common/requantize.ts";
 
 /** `dsp` value of the transposed plane (k x 1 filters); kernels/depthwise_conv_2d.ts exports them all. */
 const DSP_COLUMNS: i32 = 2;
@@ -45,7 +45,7 @@ const DSP_COLUMNS: i32 = 2;
 function finishDsp(p: DepthwiseConv2dParams, acc: i32, mult: i32, k1: i32, k2: i32): i32 {
   let v: i32 = 0;
   if (p.cheapRequant !== 0) {
-    const s: i32 = rdhm(acc, mult);
+    const s: i32 = rdhmDoubled(acc, mult);
     v = (s + (s >> 31) + k1) >> k2;
   } else {
     v = mbqm(acc, mult, k1);

@@ -142,24 +142,24 @@ MOTE_INLINE int32_t mote_rdhm(int32_t a, int32_t b) {
 #define MOTE_LO16(x) ((int32_t)(((uint32_t)(x) & 0xFFFFu) ^ 0x8000u) - 0x8000)
 #define MOTE_BYTE(x, k) ((int32_t)((((uint32_t)(x) >> (8 * (k))) & 0xFFu) ^ 0x80u) - 0x80)
 
+/* SMMULR: floor((a*b + 2^31) / 2^32), the rounded high word of the product (always in int32).
+ * gcc 12 forms no SMMULR from the C form (it uses SMULL and an ADDS/ADC pair): inline asm. */
+MOTE_INLINE int32_t mote_smmulr(int32_t a, int32_t b) {
+#if defined(MOTE_DSP) && defined(__GNUC__)
+  int32_t r;
+  __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+#else
+  return (int32_t)((((int64_t)a * (int64_t)b) + ((int64_t)1 << 31)) >> 32);
+#endif
+}
+
 /* SMLAD: acc + lo(x)*lo(y) + hi(x)*hi(y), wrapping. */
 MOTE_INLINE int32_t mote_smlad(int32_t x, int32_t y, int32_t acc) {
 #if defined(MOTE_DSP)
   return __smlad(x, y, acc);
 #else
   return (int32_t)((uint32_t)acc + (uint32_t)(MOTE_LO16(x) * MOTE_LO16(y)) + (uint32_t)((x >> 16) * (y >> 16)));
-#endif
-}
-
-/* SMMULR: high word of x*y rounded, floor((x*y + 2^31) / 2^32). gcc 12 forms no SMMULR from C
- * (it emits MOV, MOV, SMLAL with the nudge preloaded): inline asm. */
-MOTE_INLINE int32_t mote_smmulr(int32_t x, int32_t y) {
-#if defined(MOTE_DSP) && defined(__GNUC__)
-  int32_t r;
-  __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(x), "r"(y));
-  return r;
-#else
-  return (int32_t)(uint32_t)((uint64_t)((int64_t)x * (int64_t)y + ((int64_t)1 << 31)) >> 32);
 #endif
 }
 

@@ -9,7 +9,7 @@
  * module). test/intrinsics/ checks all three implementations agree bit for bit.
  *
  * Invariant: every entry takes and returns i32 values; names are `mote_<name>` on both targets.
- * The DSP entries (smlad ... pkhtb) are one Cortex-M7 instruction each in C under
+ * The DSP entries (smmulr, smlad ... pkhtb) are one Cortex-M7 instruction each in C under
  * __ARM_FEATURE_DSP. ld32/st32 take an Int8Array: they are listed in MEMORY_INTRINSICS and are KIR
  * forms of their own (`ld32` expression, `st32` statement), not `intrinsic` calls.
  * Math.imul/min/max/abs and the wrapping `(a + b) | 0` / `(a - b) | 0` are not intrinsics of this
@@ -56,7 +56,7 @@ const ENTRIES: readonly IntrinsicInfo[] = [
   entry("rdhm", ref.rdhm,
     "rdhm(a, b): rounding doubling high multiply without saturation, floor((a*b + 2^30)/2^31) wrapped (srdhm unless both are INT32_MIN)"),
   // Cortex-M DSP (SIMD within a register): one instruction each under __ARM_FEATURE_DSP.
-  entry("smmulr", ref.smmulr, "smmulr(x, y): high word of x*y rounded, floor((x*y + 2^31)/2^32) (SMMULR); rdhm(a, b) = smmulr(2a, b) for |a| < 2^30"),
+  entry("smmulr", ref.smmulr, "smmulr(a, b): high word of the 64-bit product, rounded: floor((a*b + 2^31)/2^32) (SMMULR)"),
   entry("smlad", ref.smlad, "smlad(x, y, acc): acc + lo(x)*lo(y) + hi(x)*hi(y) on signed 16-bit halves, wrapping (SMLAD)"),
   entry("smladx", ref.smladx, "smladx(x, y, acc): acc + lo(x)*hi(y) + hi(x)*lo(y), wrapping (SMLADX)"),
   entry("sxtb16", ref.sxtb16, "sxtb16(x): bytes 0 and 2 of x sign-extended into the low and high halves (SXTB16)"),

@@ -8,7 +8,7 @@
  */
 import type { KernelCall } from "../ir/calls.ts";
 import { BIAS_FOLDED, type Conv2dParams } from "../../kernels/conv_2d.ts";
-import { biasOf, cheapRequantTable, foldOutputOffset, requantBelow2p30, rowAbsSums } from "./requant-table.ts";
+import { biasOf, cheapRequantTable, foldOutputOffset, rowAbsSums } from "./requant-table.ts";
 import { kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelArg } from "./types.ts";
 
@@ -87,13 +87,10 @@ export function dspConvCall(
     params.outC, (oc) => biasData[oc], biasOf(modelBias, params.outC), rowAbsSums(filter, k, params.outC),
     params.inputOffset, args.multipliers, args.shifts,
   );
-  // cheapRequant 2: the table's multiply as one SMMULR (|acc + bias| < 2^30 on every channel);
-  // 3: also the output zero point folded into the rounding constants.
-  const modelBiasOf = biasOf(modelBias, params.outC);
-  const absSums = rowAbsSums(filter, k, params.outC);
-  const narrow = table !== null && requantBelow2p30(params.outC, modelBiasOf, absSums, params.inputOffset);
-  const folded = narrow ? foldOutputOffset(table, params.outputOffset, modelBiasOf, absSums, params.inputOffset) : null;
-  const p: Conv2dParams = { ...params, cheapRequant: table === null ? 0 : folded !== null ? 3 : narrow ? 2 : 1, int16Weights: int16 ? 1 : 0 };
+  // cheapRequant 2: the output zero point folded into the table's rounding constants.
+  const folded = table === null ? null
+    : foldOutputOffset(table, params.outputOffset, args.multipliers, biasOf(modelBias, params.outC), rowAbsSums(filter, k, params.outC), params.inputOffset);
+  const p: Conv2dParams = { ...params, cheapRequant: table === null ? 0 : folded !== null ? 2 : 1, int16Weights: int16 ? 1 : 0 };
   const none: KernelArg = { kind: "tensor", tensor: -1 };
   const direct = p.filterH === 1 && p.filterW === 1 && p.strideH === 1 && p.strideW === 1 && p.padH === 0 && p.padW === 0;
   const call = kernelCall("conv_2d_dsp", "conv2dDsp", CONV_2D_DSP_SLOTS, p, {

@@ -18,10 +18,20 @@
  *    whose multiplier is small, as vww's dead channels.)
  * `cheapRequantTable` checks all three for the layer and returns null when any fails: the kernel
  * then keeps the general path.
+ *
+ * The table holds each multiplier m doubled and wrapped (m2 = 2m - 2^32), which the kernels
+ * multiply with one SMMULR and an add (kernels/common/requantize.ts rdhmDoubled, exact for m in
+ * [2^30, 2^31): TFLite's QuantizeMultiplier makes no other nonzero multiplier; a layer with
+ * another one keeps the general path). A channel whose multiplier is 0 gets m2 = 0, 2^(e-1) =
+ * 2^30 and e = 31, which gives 0 for |v| < 2^30 - 1; its bias leaves the model's bias out (the
+ * output does not depend on it), so v is the bare dot product, below max|x + inputOffset| *
+ * sum|filter| (checked, else the general path).
  */
 
 /** Largest |acc + bias| the cheap requantization is taken for (exclusive): no i32 wrap. */
 export const CHEAP_REQUANT_BOUND = 2 ** 31;
+/** The same for a channel whose multiplier is 0 (its table row gives 0 below it, module header). */
+export const ZERO_CHANNEL_BOUND = 2 ** 30 - 1;
 
 /** Whether s + 2^(e-1) stays below 2^31 for every |acc + bias| <= bound (exact, in BigInt). */
 function roundingFits(bound: number, multiplier: number, e: number): boolean {
@@ -35,9 +45,10 @@ export interface ChannelWeights {
 }
 
 /**
- * {bias, multiplier, 2^(e-1), e} per output channel (4 * outC i32), or null when the cheap
+ * {bias, m2, 2^(e-1), e} per output channel (4 * outC i32), or null when the cheap
  * requantization is not proven exact for this layer. `bias` is what the kernel adds to its
- * accumulator (the model's bias, the folded bias, or zeros); `modelBias` is the model's bias
+ * accumulator (the model's bias, the folded bias, or zeros: the model's bias plus terms the
+ * kernel's accumulator leaves out); `modelBias` is the model's bias, that part of `bias`
  * (zeros when none), used for the bound; `absSum(oc)` is the sum of |filter| of channel oc.
  */
 export function cheapRequantTable(
@@ -54,48 +65,46 @@ export function cheapRequantTable(
   for (let oc = 0; oc < outC; oc++) {
     const m = multipliers[oc];
     const shift = shifts[oc];
-    if (m === -(2 ** 31)) return null;
-    if (m !== 0 && shift >= 0) return null;
     const bound = maxX * absSum(oc) + Math.abs(modelBias(oc));
-    const e = m === 0 ? 1 : -shift;
+    if (m === 0) {
+      // The output is 0 whatever the sum, so the row leaves the model's bias out (vww's dead
+      // channels carry biases near 2^30): acc + (bias - model bias) is the bare dot product.
+      if (maxX * absSum(oc) >= ZERO_CHANNEL_BOUND) return null;
+      table.push((bias(oc) - modelBias(oc)) | 0, 0, 2 ** 30, 31);
+      continue;
+    }
+    if (m < 2 ** 30 || shift >= 0) return null;
+    const e = -shift;
     if (bound >= CHEAP_REQUANT_BOUND || !roundingFits(bound, m, e)) return null;
-    table.push(bias(oc) | 0, m, 2 ** (e - 1) | 0, e);
+    table.push(bias(oc) | 0, (2 * m) | 0, 2 ** (e - 1) | 0, e);
   }
   return table;
-}
-
-/**
- * Whether |acc + bias| < 2^30 on every channel (the bound B of the file comment): the cheap
- * requantization's rdhm(acc + bias, m) is then smmulr(2 * (acc + bias), m), one SMMULR
- * (kernels/common/requantize.ts requantizeNarrow).
- */
-export function requantBelow2p30(outC: number, modelBias: (oc: number) => number, absSum: (oc: number) => number, inputOffset: number): boolean {
-  const maxX = Math.max(Math.abs(-128 + inputOffset), Math.abs(127 + inputOffset));
-  for (let oc = 0; oc < outC; oc++) if (maxX * absSum(oc) + Math.abs(modelBias(oc)) >= 2 ** 30) return false;
-  return true;
 }
 
 /**
  * `table` (cheapRequantTable's) with each rounding constant 2^(e-1) replaced by 2^(e-1) +
  * outputOffset * 2^e, or null when that could overflow: ((s + (s < 0) + 2^(e-1)) >> e) + offset
  * equals (s + (s < 0) + 2^(e-1) + offset * 2^e) >> e (floor division by 2^e), exact while the sum
- * stays in i32: |s| + 1 + 2^(e-1) + |offset| * 2^e < 2^31, with |s| bounded as in roundingFits.
- * The kernel then adds no output zero point (kernels/conv_2d_dsp.ts, cheapRequant 3).
+ * stays in i32: |s| + 1 + 2^(e-1) + |offset| * 2^e < 2^31, |s| bounded as in roundingFits (for a
+ * multiplier-0 row, s is the bare dot product). The kernel then adds no output zero point
+ * (kernels/conv_2d_dsp.ts, cheapRequant 2). `multipliers` are the layer's, not the table's m2.
  */
 export function foldOutputOffset(
-  table: readonly number[], outputOffset: number, modelBias: (oc: number) => number, absSum: (oc: number) => number, inputOffset: number,
+  table: readonly number[], outputOffset: number, multipliers: readonly number[],
+  modelBias: (oc: number) => number, absSum: (oc: number) => number, inputOffset: number,
 ): number[] | null {
   const maxX = Math.max(Math.abs(-128 + inputOffset), Math.abs(127 + inputOffset));
   const out = [...table];
   for (let at = 0; at < table.length; at += 4) {
     const oc = at / 4;
-    const m = table[at + 1];
+    const m = multipliers[oc];
     const e = table[at + 3];
-    const bound = BigInt(maxX * absSum(oc) + Math.abs(modelBias(oc)));
-    const sMax = (bound * BigInt(Math.abs(m)) + (1n << 30n)) >> 31n;
-    const folded = BigInt(table[at + 2]) + BigInt(outputOffset) * (1n << BigInt(e));
-    if (sMax + 1n + (1n << BigInt(e - 1)) + BigInt(Math.abs(outputOffset)) * (1n << BigInt(e)) >= 1n << 31n) return null;
-    out[at + 2] = Number(folded);
+    const sMax = m === 0
+      ? BigInt(maxX * absSum(oc))
+      : (BigInt(maxX * absSum(oc) + Math.abs(modelBias(oc))) * BigInt(Math.abs(m)) + (1n << 30n)) >> 31n;
+    const scaled = BigInt(outputOffset) * (1n << BigInt(e));
+    if (sMax + 1n + (1n << BigInt(e - 1)) + (scaled < 0n ? -scaled : scaled) >= 1n << 31n) return null;
+    out[at + 2] = Number(BigInt(table[at + 2]) + scaled);
   }
   return out;
 }

@@ -21,9 +21,16 @@ const INT8_OB: i32 = 2;
  */
 export function macGroup(acc: i32, weights: Int32Array, at: i32, format: i32, xa: i32, xb: i32): i32 {
   if (format === INT16) {
-    return smlad(weights[at + 1], xb, smlad(weights[at], xa, acc));
+    // Adjacent lets: one LDRD in C (compiler/emit/c/function.ts pairedLoad).
+    const lo: i32 = weights[at];
+    const hi: i32 = weights[at + 1];
+    return smlad(hi, xb, smlad(lo, xa, acc));
   }
-  const w: i32 = weights[at];
+  return macWord(acc, weights[at], format, xa, xb);
+}
+
+/** acc plus the 4 MACs of one int8 weight word `w` (format int8 or offset-binary int8) with xa, xb. */
+export function macWord(acc: i32, w: i32, format: i32, xa: i32, xb: i32): i32 {
   if (format === INT8_OB) {
     return smlad(w & 0x00ff00ff, xb, smlad(w, xa, acc));
   }

@@ -33,6 +33,15 @@ const VECTORS: [string, number[], number][] = [
   ["srdhm", [INT32_MIN, -1], 1], // exact
   ["srdhm", [INT32_MIN, 1], -1], // exact
   ["srdhm", [0, INT32_MIN], 0],
+  // smmulr: round(a*b / 2^32), ties toward +inf, never saturates
+  ["smmulr", [1, INT32_MIN], 0], // -0.5 -> 0
+  ["smmulr", [3, P30], 1], // 0.75 -> 1
+  ["smmulr", [2, P30], 1], // 0.5 -> 1
+  ["smmulr", [-2, P30], 0], // -0.5 -> 0
+  ["smmulr", [-6, P30], -1], // -1.5 -> -1
+  ["smmulr", [INT32_MIN, INT32_MIN], P30], // 2^62 / 2^32 = 2^30
+  ["smmulr", [INT32_MAX, INT32_MAX], P30 - 1], // (2^31 - 1)^2 / 2^32 = 2^30 - 1 + 2^-32
+  ["smmulr", [INT32_MIN, INT32_MAX], -P30 + 1], // -2^30 + 2^-1 -> rounds up
   // rdbpot: x / 2^e, ties away from zero
   ["rdbpot", [5, 1], 3], // 2.5 -> 3
   ["rdbpot", [-5, 1], -3], // -2.5 -> -3
@@ -96,14 +105,6 @@ const VECTORS: [string, number[], number][] = [
   ["rdhm", [-3, P30], -1], // -1.5 -> -1
   ["rdhm", [INT32_MIN, INT32_MAX], -2147483647], // exact
   ["rdhm", [INT32_MAX, INT32_MAX], 2147483646],
-  // smmulr: floor((x*y + 2^31) / 2^32), ties up; rdhm(a, b) = smmulr(2a, b) for |a| < 2^30
-  ["smmulr", [P30, 2], 1], // 0.5 -> 1
-  ["smmulr", [-P30, 2], 0], // -0.5 -> 0
-  ["smmulr", [-P30, -2], 1], // 0.5 -> 1
-  ["smmulr", [INT32_MIN, INT32_MIN], P30], // 2^62 + 2^31 -> 2^30
-  ["smmulr", [INT32_MIN, INT32_MAX], -P30 + 1], // -2^62 + 2^31 + 2^31
-  ["smmulr", [6, P30], 2], // rdhm(3, P30) = 2: 1.5 -> 2
-  ["smmulr", [-6, P30], -1], // rdhm(-3, P30) = -1
   // smlad / smladx: halves lo = bits 0-15, hi = bits 16-31, signed
   ["smlad", [0x00030002, 0x00050007, 1], 1 + 2 * 7 + 3 * 5], // 30
   ["smlad", [-0x7fff8000, -0x7fff8000, 0], INT32_MIN], // 0x80008000^2: 2^30 + 2^30 = 2^31 wraps

@@ -70,9 +70,6 @@ export function addWasmIntrinsics(m: binaryen.Module): void {
   // rdhm(a, b): wrap((a*b + 2^30) >>> 31), srdhm without the saturation.
   add("mote_rdhm", 2, [], m.i32.wrap(m.i64.shr_u(m.i64.add(mul64(p(0), p(1)), m.i64.const(1n << 30n)), m.i64.const(31n))));
 
-  // smmulr(x, y): wrap((x*y + 2^31) >> 32), arithmetic.
-  add("mote_smmulr", 2, [], m.i32.wrap(m.i64.shr_s(m.i64.add(mul64(p(0), p(1)), m.i64.const(1n << 31n)), m.i64.const(32n))));
-
   // ---- DSP. lo(x) = (x << 16) >> 16, hi(x) = x >> 16; byte k sign-extended = (x << (24 - 8k)) >> 24.
   const lo16 = (x: Ref): Ref => m.i32.shr_s(m.i32.shl(x, c32(16)), c32(16));
   const hi16 = (x: Ref): Ref => m.i32.shr_s(x, c32(16));
@@ -80,6 +77,8 @@ export function addWasmIntrinsics(m: binaryen.Module): void {
   /** Two sign-extended values as the halves of a word: (hi << 16) | (lo & 0xffff). */
   const halves = (hi: Ref, lo: Ref): Ref => m.i32.or(m.i32.shl(hi, c32(16)), m.i32.and(lo, c32(0xffff)));
 
+  // smmulr(a, b): (a*b + 2^31) >> 32 (arithmetic), always in i32.
+  add("mote_smmulr", 2, [], m.i32.wrap(m.i64.shr_s(m.i64.add(mul64(p(0), p(1)), m.i64.const(1n << 31n)), m.i64.const(32n))));
   add("mote_smlad", 3, [], m.i32.add(p(2), m.i32.add(m.i32.mul(lo16(p(0)), lo16(p(1))), m.i32.mul(hi16(p(0)), hi16(p(1))))));
   add("mote_smladx", 3, [], m.i32.add(p(2), m.i32.add(m.i32.mul(lo16(p(0)), hi16(p(1))), m.i32.mul(hi16(p(0)), lo16(p(1))))));
   add("mote_sxtb16", 1, [], halves(byte(p(0), 2), byte(p(0), 0)));
