@@ -44,6 +44,15 @@ const HALF_Q31: i32 = 1073741824;
 export const NARROW_TAPS: i32 = 28;
 /** Bytes of staged pixels per block of the small-K shape: NARROW_STAGED_BYTES / (2 * k4) pixels. */
 export const NARROW_STAGED_BYTES: i32 = 1024;
+/** Blocks of 4 taps whose split weights the small-K shape keeps in registers (more: read per pixel). */
+const REG_BLOCKS: i32 = 4;
+/**
+ * Padded tap counts above NARROW_REG_TAPS and up to NARROW_GEMM_TAPS take the 2 x 2 GEMM instead
+ * (measured: vww's 16-tap layer 569,440 instructions there, 589,120 in the small-K shape; its
+ * 8-tap layer 895,160 vs 747,920, its 28-tap one 1,518,760 vs 1,238,360).
+ */
+export const NARROW_REG_TAPS: i32 = 8;
+export const NARROW_GEMM_TAPS: i32 = 16;
 
 /** The requantized, clamped (and optionally ADD-fused) output of channel oc, stored at `at` or in the row buffer. */
 function put(
@@ -365,19 +374,19 @@ function narrowBlock(
     let f2o: i32 = 0;
     let f3e: i32 = 0;
     let f3o: i32 = 0;
-    if (blocks <= 4) {
+    if (blocks <= REG_BLOCKS) {
       f0e = weightE(p, filter, wi);
       f0o = weightO(p, filter, wi);
     }
-    if (blocks > 1 && blocks <= 4) {
+    if (blocks > 1 && blocks <= REG_BLOCKS) {
       f1e = weightE(p, filter, wi + ws);
       f1o = weightO(p, filter, wi + ws);
     }
-    if (blocks > 2 && blocks <= 4) {
+    if (blocks > 2 && blocks <= REG_BLOCKS) {
       f2e = weightE(p, filter, wi + 2 * ws);
       f2o = weightO(p, filter, wi + 2 * ws);
     }
-    if (blocks > 3 && blocks <= 4) {
+    if (blocks > 3 && blocks <= REG_BLOCKS) {
       f3e = weightE(p, filter, wi + 3 * ws);
       f3o = weightO(p, filter, wi + 3 * ws);
     }
@@ -390,7 +399,7 @@ function narrowBlock(
     for (let i: i32 = 0; i < count; i++) {
       const x: i32 = i * half;
       let acc: i32 = b;
-      if (blocks <= 4) {
+      if (blocks <= REG_BLOCKS) {
         const x0: i32 = staged[x];
         const x1: i32 = staged[x + 1];
         acc = smlad(x0, f0e, acc);
@@ -455,7 +464,7 @@ export function conv2dDsp(
   const rows: boolean = p.inPlace === INPLACE_ROWS;
   const back: boolean = p.inPlace === INPLACE_PIXEL_BACKWARD;
   let n: i32 = 0;
-  if (k4 <= NARROW_TAPS) {
+  if (k4 <= NARROW_REG_TAPS || (k4 > NARROW_GEMM_TAPS && k4 <= NARROW_TAPS)) {
     // Blocks of pixels (within one row for INPLACE_ROWS), all staged before any is written.
     while (n < pixels) {
       let count: i32 = Math.min((NARROW_STAGED_BYTES / (2 * k4)) | 0, pixels - n);

@@ -8,7 +8,7 @@
  */
 import type { KernelCall } from "../ir/calls.ts";
 import { BIAS_FOLDED, type Conv2dParams } from "../../kernels/conv_2d.ts";
-import { NARROW_STAGED_BYTES, NARROW_TAPS } from "../../kernels/conv_2d_dsp.ts";
+import { NARROW_GEMM_TAPS, NARROW_REG_TAPS, NARROW_STAGED_BYTES, NARROW_TAPS } from "../../kernels/conv_2d_dsp.ts";
 import { biasOf, cheapRequantTable, foldOutputOffset, rowAbsSums } from "./requant-table.ts";
 import { kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelArg } from "./types.ts";
@@ -95,7 +95,7 @@ export function dspConvCall(
   const none: KernelArg = { kind: "tensor", tensor: -1 };
   const direct = p.filterH === 1 && p.filterW === 1 && p.strideH === 1 && p.strideW === 1 && p.padH === 0 && p.padW === 0;
   // Small K: the kernel's small-K shape (kernels/conv_2d_dsp.ts narrowBlock).
-  const narrow = k4 <= NARROW_TAPS;
+  const narrow = k4 <= NARROW_REG_TAPS || (k4 > NARROW_GEMM_TAPS && k4 <= NARROW_TAPS);
   // The kernel's block, NARROW_STAGED_BYTES / (2 * k4) pixels, is never more than the layer's pixels.
   const narrowPixels = Math.min(Math.floor(NARROW_STAGED_BYTES / (2 * k4)), params.batches * params.outH * params.outW);
   // A strided unpadded 1x1 stages each pixel from the input too (no gathered column).

@@ -20,7 +20,7 @@ import type { KernelCall } from "../../compiler/ir/calls.ts";
 import { lowerGraph } from "../../compiler/ops/index.ts";
 import { FUSE_HOOKS } from "../../compiler/ops/index.ts";
 import { packConvWeights } from "../../compiler/ops/conv_2d_dsp.ts";
-import { NARROW_TAPS } from "../../kernels/conv_2d_dsp.ts";
+import { NARROW_GEMM_TAPS, NARROW_REG_TAPS, NARROW_TAPS } from "../../kernels/conv_2d_dsp.ts";
 import { kernelFunction } from "../../compiler/run/ts.ts";
 import { runModel, type Target } from "../../compiler/run/targets.ts";
 import {
@@ -139,7 +139,8 @@ describe("conv2dDsp == conv2dReference, single ops (ts)", () => {
       const pixels = p.batches * p.outH * p.outW;
       const pointwise = p.filterH === 1 && p.filterW === 1 && p.padH === 0 && p.padW === 0;
       const k4 = (k + 3) & -4;
-      seen.add(k4 > NARROW_TAPS ? "gemm 2x2" : k4 > 16 ? "small-K weights read per pixel" : "small-K weights in registers");
+      const narrow = k4 <= NARROW_REG_TAPS || (k4 > NARROW_GEMM_TAPS && k4 <= NARROW_TAPS);
+      seen.add(!narrow ? "gemm 2x2" : k4 > 16 ? "small-K weights read per pixel" : "small-K weights in registers");
       seen.add(direct ? "direct" : pointwise ? "strided 1x1" : p.inC % 4 === 0 ? "im2col staged" : "im2col column");
       if (!pointwise && p.inC % 4 !== 0 && p.filterW * p.inC >= 4 && p.dilationW === 1) seen.add("column word runs");
       seen.add(p.cheapRequant ? "cheap requant" : `general requant ${spec.scales}`);
