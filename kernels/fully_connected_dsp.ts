@@ -298,6 +298,8 @@ function rows4(
  * pairs its loads into LDRD (compiler/emit/c/function.ts pairedLoad: adjacent lets of a[e],
  * a[e + 1] on an Int32Array): each group's staged pair, and the int8 formats' four row words (two
  * by two; int16 rows pair inside macGroup). Same groups and order as rows4, so the same sums.
+ * The `u` loops (four groups per iteration, then two) are written out by the specializer.
+ * @unroll 4
  */
 function rows4Staged(
   p: FullyConnectedDspParams, fmt: i32, weights: Int32Array, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array,
@@ -315,139 +317,71 @@ function rows4Staged(
   let acc3: i32 = start;
   let g: i32 = 0;
   while (g + 4 <= loopGroups) {
-    const xaA: i32 = staged[2 * g];
-    const xbA: i32 = staged[2 * g + 1];
-    const woA: i32 = wi;
-    if (fmt === WEIGHTS_INT16) {
-      acc0 = macGroup(acc0, weights, woA, fmt, xaA, xbA);
-      acc1 = macGroup(acc1, weights, woA + 2, fmt, xaA, xbA);
-      acc2 = macGroup(acc2, weights, woA + 4, fmt, xaA, xbA);
-      acc3 = macGroup(acc3, weights, woA + 6, fmt, xaA, xbA);
-    } else {
-      const w0A: i32 = weights[woA];
-      const w1A: i32 = weights[woA + 1];
-      const w2A: i32 = weights[woA + 2];
-      const w3A: i32 = weights[woA + 3];
-      acc0 = macWord(acc0, w0A, fmt, xaA, xbA);
-      acc1 = macWord(acc1, w1A, fmt, xaA, xbA);
-      acc2 = macWord(acc2, w2A, fmt, xaA, xbA);
-      acc3 = macWord(acc3, w3A, fmt, xaA, xbA);
-    }
-    const xaB: i32 = staged[2 * (g + 1)];
-    const xbB: i32 = staged[2 * (g + 1) + 1];
-    const woB: i32 = wi + 4 * wpg;
-    if (fmt === WEIGHTS_INT16) {
-      acc0 = macGroup(acc0, weights, woB, fmt, xaB, xbB);
-      acc1 = macGroup(acc1, weights, woB + 2, fmt, xaB, xbB);
-      acc2 = macGroup(acc2, weights, woB + 4, fmt, xaB, xbB);
-      acc3 = macGroup(acc3, weights, woB + 6, fmt, xaB, xbB);
-    } else {
-      const w0B: i32 = weights[woB];
-      const w1B: i32 = weights[woB + 1];
-      const w2B: i32 = weights[woB + 2];
-      const w3B: i32 = weights[woB + 3];
-      acc0 = macWord(acc0, w0B, fmt, xaB, xbB);
-      acc1 = macWord(acc1, w1B, fmt, xaB, xbB);
-      acc2 = macWord(acc2, w2B, fmt, xaB, xbB);
-      acc3 = macWord(acc3, w3B, fmt, xaB, xbB);
-    }
-    const xaC: i32 = staged[2 * (g + 2)];
-    const xbC: i32 = staged[2 * (g + 2) + 1];
-    const woC: i32 = wi + 8 * wpg;
-    if (fmt === WEIGHTS_INT16) {
-      acc0 = macGroup(acc0, weights, woC, fmt, xaC, xbC);
-      acc1 = macGroup(acc1, weights, woC + 2, fmt, xaC, xbC);
-      acc2 = macGroup(acc2, weights, woC + 4, fmt, xaC, xbC);
-      acc3 = macGroup(acc3, weights, woC + 6, fmt, xaC, xbC);
-    } else {
-      const w0C: i32 = weights[woC];
-      const w1C: i32 = weights[woC + 1];
-      const w2C: i32 = weights[woC + 2];
-      const w3C: i32 = weights[woC + 3];
-      acc0 = macWord(acc0, w0C, fmt, xaC, xbC);
-      acc1 = macWord(acc1, w1C, fmt, xaC, xbC);
-      acc2 = macWord(acc2, w2C, fmt, xaC, xbC);
-      acc3 = macWord(acc3, w3C, fmt, xaC, xbC);
-    }
-    const xaD: i32 = staged[2 * (g + 3)];
-    const xbD: i32 = staged[2 * (g + 3) + 1];
-    const woD: i32 = wi + 12 * wpg;
-    if (fmt === WEIGHTS_INT16) {
-      acc0 = macGroup(acc0, weights, woD, fmt, xaD, xbD);
-      acc1 = macGroup(acc1, weights, woD + 2, fmt, xaD, xbD);
-      acc2 = macGroup(acc2, weights, woD + 4, fmt, xaD, xbD);
-      acc3 = macGroup(acc3, weights, woD + 6, fmt, xaD, xbD);
-    } else {
-      const w0D: i32 = weights[woD];
-      const w1D: i32 = weights[woD + 1];
-      const w2D: i32 = weights[woD + 2];
-      const w3D: i32 = weights[woD + 3];
-      acc0 = macWord(acc0, w0D, fmt, xaD, xbD);
-      acc1 = macWord(acc1, w1D, fmt, xaD, xbD);
-      acc2 = macWord(acc2, w2D, fmt, xaD, xbD);
-      acc3 = macWord(acc3, w3D, fmt, xaD, xbD);
+    for (let u: i32 = 0; u < 4; u++) {
+      const xa: i32 = staged[2 * (g + u)];
+      const xb: i32 = staged[2 * (g + u) + 1];
+      const wo: i32 = wi + 4 * wpg * u;
+      if (fmt === WEIGHTS_INT16) {
+        acc0 = macGroup(acc0, weights, wo, fmt, xa, xb);
+        acc1 = macGroup(acc1, weights, wo + 2, fmt, xa, xb);
+        acc2 = macGroup(acc2, weights, wo + 4, fmt, xa, xb);
+        acc3 = macGroup(acc3, weights, wo + 6, fmt, xa, xb);
+      } else {
+        const w0: i32 = weights[wo];
+        const w1: i32 = weights[wo + 1];
+        const w2: i32 = weights[wo + 2];
+        const w3: i32 = weights[wo + 3];
+        acc0 = macWord(acc0, w0, fmt, xa, xb);
+        acc1 = macWord(acc1, w1, fmt, xa, xb);
+        acc2 = macWord(acc2, w2, fmt, xa, xb);
+        acc3 = macWord(acc3, w3, fmt, xa, xb);
+      }
     }
     wi += 16 * wpg;
     g += 4;
   }
   if (g + 2 <= loopGroups) {
-    const xaE: i32 = staged[2 * g];
-    const xbE: i32 = staged[2 * g + 1];
-    const woE: i32 = wi;
-    if (fmt === WEIGHTS_INT16) {
-      acc0 = macGroup(acc0, weights, woE, fmt, xaE, xbE);
-      acc1 = macGroup(acc1, weights, woE + 2, fmt, xaE, xbE);
-      acc2 = macGroup(acc2, weights, woE + 4, fmt, xaE, xbE);
-      acc3 = macGroup(acc3, weights, woE + 6, fmt, xaE, xbE);
-    } else {
-      const w0E: i32 = weights[woE];
-      const w1E: i32 = weights[woE + 1];
-      const w2E: i32 = weights[woE + 2];
-      const w3E: i32 = weights[woE + 3];
-      acc0 = macWord(acc0, w0E, fmt, xaE, xbE);
-      acc1 = macWord(acc1, w1E, fmt, xaE, xbE);
-      acc2 = macWord(acc2, w2E, fmt, xaE, xbE);
-      acc3 = macWord(acc3, w3E, fmt, xaE, xbE);
-    }
-    const xaF: i32 = staged[2 * (g + 1)];
-    const xbF: i32 = staged[2 * (g + 1) + 1];
-    const woF: i32 = wi + 4 * wpg;
-    if (fmt === WEIGHTS_INT16) {
-      acc0 = macGroup(acc0, weights, woF, fmt, xaF, xbF);
-      acc1 = macGroup(acc1, weights, woF + 2, fmt, xaF, xbF);
-      acc2 = macGroup(acc2, weights, woF + 4, fmt, xaF, xbF);
-      acc3 = macGroup(acc3, weights, woF + 6, fmt, xaF, xbF);
-    } else {
-      const w0F: i32 = weights[woF];
-      const w1F: i32 = weights[woF + 1];
-      const w2F: i32 = weights[woF + 2];
-      const w3F: i32 = weights[woF + 3];
-      acc0 = macWord(acc0, w0F, fmt, xaF, xbF);
-      acc1 = macWord(acc1, w1F, fmt, xaF, xbF);
-      acc2 = macWord(acc2, w2F, fmt, xaF, xbF);
-      acc3 = macWord(acc3, w3F, fmt, xaF, xbF);
+    for (let u: i32 = 0; u < 2; u++) {
+      const xa: i32 = staged[2 * (g + u)];
+      const xb: i32 = staged[2 * (g + u) + 1];
+      const wo: i32 = wi + 4 * wpg * u;
+      if (fmt === WEIGHTS_INT16) {
+        acc0 = macGroup(acc0, weights, wo, fmt, xa, xb);
+        acc1 = macGroup(acc1, weights, wo + 2, fmt, xa, xb);
+        acc2 = macGroup(acc2, weights, wo + 4, fmt, xa, xb);
+        acc3 = macGroup(acc3, weights, wo + 6, fmt, xa, xb);
+      } else {
+        const w0: i32 = weights[wo];
+        const w1: i32 = weights[wo + 1];
+        const w2: i32 = weights[wo + 2];
+        const w3: i32 = weights[wo + 3];
+        acc0 = macWord(acc0, w0, fmt, xa, xb);
+        acc1 = macWord(acc1, w1, fmt, xa, xb);
+        acc2 = macWord(acc2, w2, fmt, xa, xb);
+        acc3 = macWord(acc3, w3, fmt, xa, xb);
+      }
     }
     wi += 8 * wpg;
     g += 2;
   }
   if (g < loopGroups) {
-    const xaG: i32 = staged[2 * g];
-    const xbG: i32 = staged[2 * g + 1];
-    const woG: i32 = wi;
+    const xa: i32 = staged[2 * g];
+    const xb: i32 = staged[2 * g + 1];
+    const wo: i32 = wi;
     if (fmt === WEIGHTS_INT16) {
-      acc0 = macGroup(acc0, weights, woG, fmt, xaG, xbG);
-      acc1 = macGroup(acc1, weights, woG + 2, fmt, xaG, xbG);
-      acc2 = macGroup(acc2, weights, woG + 4, fmt, xaG, xbG);
-      acc3 = macGroup(acc3, weights, woG + 6, fmt, xaG, xbG);
+      acc0 = macGroup(acc0, weights, wo, fmt, xa, xb);
+      acc1 = macGroup(acc1, weights, wo + 2, fmt, xa, xb);
+      acc2 = macGroup(acc2, weights, wo + 4, fmt, xa, xb);
+      acc3 = macGroup(acc3, weights, wo + 6, fmt, xa, xb);
     } else {
-      const w0G: i32 = weights[woG];
-      const w1G: i32 = weights[woG + 1];
-      const w2G: i32 = weights[woG + 2];
-      const w3G: i32 = weights[woG + 3];
-      acc0 = macWord(acc0, w0G, fmt, xaG, xbG);
-      acc1 = macWord(acc1, w1G, fmt, xaG, xbG);
-      acc2 = macWord(acc2, w2G, fmt, xaG, xbG);
-      acc3 = macWord(acc3, w3G, fmt, xaG, xbG);
+      const w0: i32 = weights[wo];
+      const w1: i32 = weights[wo + 1];
+      const w2: i32 = weights[wo + 2];
+      const w3: i32 = weights[wo + 3];
+      acc0 = macWord(acc0, w0, fmt, xa, xb);
+      acc1 = macWord(acc1, w1, fmt, xa, xb);
+      acc2 = macWord(acc2, w2, fmt, xa, xb);
+      acc3 = macWord(acc3, w3, fmt, xa, xb);
     }
   }
   output[outBase + oc] = finish(p, acc0, oc, bias, multipliers, shifts, table);
