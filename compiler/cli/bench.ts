@@ -25,6 +25,8 @@ export interface BenchFlags {
   specialize?: "on" | "off";
   /** false with --no-profile: report.html without new per-layer profiles. */
   profile?: boolean;
+  /** --flash-budget (bytes), parsed: every codegen configuration's weight choice. */
+  flashBudget?: number;
 }
 
 export async function benchCommand(models: string[], flags: BenchFlags): Promise<void> {
@@ -35,7 +37,9 @@ export async function benchCommand(models: string[], flags: BenchFlags): Promise
   const configs = custom
     ? [customConfig({ mode: flags.mode, plan: flags.plan, specialize: flags.specialize === undefined ? undefined : flags.specialize === "on" })]
     : flags.config && flags.config.length > 0 ? selectConfigs(flags.config) : CONFIGS;
-  const results = await runBench({ models, configs, log: (l) => process.stderr.write(`${l}\n`) });
+  const results = await runBench({
+    models, configs, log: (l) => process.stderr.write(`${l}\n`), ...(flags.flashBudget !== undefined ? { flashBudget: flags.flashBudget } : {}),
+  });
   const out = path.resolve(flags.out);
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, "results.json"), `${JSON.stringify(results, null, 1)}\n`);
