@@ -48,7 +48,9 @@ export async function benchCommand(models: string[], flags: BenchFlags): Promise
   process.stdout.write(md);
   process.stderr.write(`wrote ${path.join(flags.out, "results.json")} and results.md\n`);
   const modelFiles = Object.fromEntries(models.filter((m) => m.endsWith(".tflite")).map((m) => [path.basename(m, ".tflite"), path.resolve(m)]));
-  const report = await writeBenchReport(out, { profile: flags.profile, modelFiles, log: (l) => process.stderr.write(`${l}\n`) });
+  const report = await writeBenchReport(out, {
+    profile: flags.profile, modelFiles, log: (l) => process.stderr.write(`${l}\n`), flashBudget: flags.flashBudget,
+  });
   process.stderr.write(`wrote ${path.join(flags.out, path.basename(report))}\n`);
   const bad = failures(results);
   if (bad.length > 0) fail(5015, bad.join("; "));
