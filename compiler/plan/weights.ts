@@ -9,8 +9,9 @@
  * Micro + CMSIS-NN's flash for the model: the .tflite file it keeps in flash plus the smallest
  * runtime measured in ../shared/anchors.json), capped at the board's flash when the build knows it.
  * Flash estimate = code estimate (per specialized function, above every measured image) + constant bytes.
- * compiler/build/straight.ts lowers with int8 first, asks this file, and lowers again with the
- * chosen layers int16 (LowerOptions.int16Weights); the report prints `WeightPlan`.
+ * `lowerWeighted` lowers with int8 first, chooses, and lowers again with the chosen layers int16
+ * (LowerOptions.int16Weights); codegen (compiler/build/straight.ts) and the TypeScript runner call
+ * it, and the compile report prints its `WeightPlan` (BuildResult.weights).
  */
 import { isConstant, tensorBytes, type Graph } from "../ir/graph.ts";
 import type { KernelCall, LoweredOp } from "../ir/calls.ts";
