@@ -109,7 +109,11 @@ export interface Conv2dParams {
   addOutputShift: i32;
   addActMin: i32;
   addActMax: i32;
-  /** kernels/conv_2d_dsp.ts only (0 for conv2d): 1 when `table` holds the proven-exact cheap requantization. */
+  /**
+   * kernels/conv_2d_dsp.ts only (0 for conv2d): 1 when `table` holds the proven-exact cheap
+   * requantization, 2 when its rounding constants also hold outputOffset * 2^e
+   * (compiler/ops/requant-table.ts foldOutputOffset).
+   */
   cheapRequant: i32;
   /** kernels/conv_2d_dsp.ts only (0 for conv2d): 1 when the packed weights are pre-split int16 pairs. */
   int16Weights: i32;

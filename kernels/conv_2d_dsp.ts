@@ -21,7 +21,8 @@
  * input offset folded into the bias (BIAS_FOLDED) or a zero input offset, so every tap is uniform.
  *
  * Requantization: with `cheapRequant` 1 the lowering proved the table form exact
- * (compiler/ops/requant-table.ts) and `table` holds {bias, multiplier, 2^(e-1), e} per channel;
+ * (compiler/ops/requant-table.ts) and `table` holds {bias, m2, 2^(e-1), e} per channel (2: each
+ * rounding constant also holds the output zero point times 2^e, added before the shift for free);
  * otherwise the general path with `bias`, `multipliers`, `shifts`. The fused residual ADD and the
  * in-place variants are those of conv2d (kernels/conv_2d.ts header): pixel in place forward or
  * backward stages both pixels of a pair before writing either (pairs go backward for 2); row by
@@ -29,7 +30,7 @@
  */
 import type { i32 } from "./types.ts";
 import { ld32, mbqm, sat8, smlad, sxtb16, sxtb16r8 } from "./intrinsics.ts";
-import { rdhmConst, requantize, requantizeTable, toOutput } from "./common/requantize.ts";
+import { rdhmConst, requantize, requantizeCheap, requantizeTable, toOutput } from "./common/requantize.ts";
 import type { Conv2dParams } from "./conv_2d.ts";
 
 const INPLACE_PIXEL_BACKWARD: i32 = 2;
@@ -91,7 +92,9 @@ function addFused(p: Conv2dParams, s: i32, v: i32): i32 {
 
 /** A requantized value's output: + the output zero point, clamped, the fused ADD with skip[at] if any. */
 function fin(p: Conv2dParams, v: i32, skip: Int8Array, at: i32): i32 {
-  const out: i32 = clamp(p, (v + p.outputOffset) | 0);
+  // cheapRequant 2: the table's rounding constants already hold the output zero point.
+  const offset: i32 = p.cheapRequant === 2 ? 0 : p.outputOffset;
+  const out: i32 = clamp(p, (v + offset) | 0);
   if (p.fuseAdd !== 0) {
     return addFused(p, skip[at], out);
   }
@@ -212,11 +215,19 @@ function stageWindow(p: Conv2dParams, input: Int8Array, column: Int8Array, stage
 /**
  * Output channel pairs (and a last odd channel) of the two staged pixels n0 and n1 (n1 only when
  * `two`). Kept out of line in C: its inner loop needs every register (inlined, gcc spills).
+ * The K loop runs 8 or 12 blocks of 4 taps per iteration as straight-line code (the `for (let u`
+ * loops unroll: the unroll tag), then the rest of the blocks, unrolled too. Each block reads its two
+ * weight words (int8: one LDRD, then 4 SXTB16) or four (int16: two LDRDs), then each pixel's
+ * staged pair (one LDRD) right before its 4 SMLADs: 4 accumulators, 2 indices, 4 weight halves
+ * and 2 activations fit r0-r12 + lr (gcc -O2: 15 instructions per 16 MACs with int8 weights).
  * @noinline
+ * @noipa
+ * @unroll 12
+ * @noschedule
  */
 function gemm(
-  p: Conv2dParams, filter: Int32Array, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array, table: Int32Array,
-  skip: Int8Array, pixel: Int8Array, staged: Int32Array, output: Int8Array, n0: i32, n1: i32, two: boolean,
+  p: Conv2dParams, filter: Int32Array, staged: Int32Array, table: Int32Array, output: Int8Array, n0: i32, n1: i32, two: boolean,
+  skip: Int8Array, pixel: Int8Array, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array,
 ): void {
   const k4: i32 = (p.filterH * p.filterW * p.inC + 3) & -4;
   const half: i32 = k4 >> 1;
@@ -225,125 +236,131 @@ function gemm(
   const ox0: i32 = n0 % p.outW;
   const ox1: i32 = n1 % p.outW;
   const perChannel: i32 = p.int16Weights !== 0 ? half : k4 >> 2;
+  // Weight words per staged word of a pixel: a block is 2 staged words per pixel, 2 (int8) or 4 (int16) weight words per pair.
+  const ws: i32 = p.int16Weights !== 0 ? 2 : 1;
+  // Staged words per K-loop iteration: 8 blocks, or 12 when that divides K into 2 or more iterations
+  // (resnet's 3x3 layers: 1-2 % fewer instructions). Measured: 4 blocks cost kws 1 % more, the
+  // whole K as straight-line code (one iteration) 6 % more, and 12 blocks with a rest cost vww 1 %.
+  const chunk: i32 = half % 24 === 0 && half >= 48 ? 24 : 16;
+  const rest: i32 = half - half % chunk;
   // The common case written in place (kernels/common/ is always inlined; put() is a call in C).
   const inlined: boolean = p.cheapRequant !== 0;
   // Where outputs go: the row buffer (INPLACE_ROWS, indexed by ox) or the output.
   const rows: boolean = p.inPlace === INPLACE_ROWS;
   const at0: i32 = rows ? ox0 * p.outC : out0;
   const at1: i32 = rows ? ox1 * p.outC : out1;
+  // Without a fused ADD (no skip read), pixel 1's outputs are always written, first: without a
+  // second pixel to pixel 0's places, which pixel 0's outputs then overwrite (no test per output).
+  const always: boolean = p.fuseAdd === 0;
+  const at1w: i32 = two ? at1 : at0;
   let oc: i32 = 0;
   while (oc + 2 <= p.outC) {
-    let wi: i32 = oc * perChannel;
+    const wi: i32 = oc * perChannel;
     let acc00: i32 = 0;
     let acc01: i32 = 0;
     let acc10: i32 = 0;
     let acc11: i32 = 0;
-    // Two blocks of 4 taps per iteration, then one more when half / 2 is odd.
     let j: i32 = 0;
-    while (j + 4 <= half) {
-      let f0e: i32 = 0;
-      let f0o: i32 = 0;
-      let f1e: i32 = 0;
-      let f1o: i32 = 0;
-      if (p.int16Weights !== 0) {
-        f0e = filter[wi];
-        f0o = filter[wi + 1];
-        f1e = filter[wi + 2];
-        f1o = filter[wi + 3];
-        wi += 4;
-      } else {
-        const w0: i32 = filter[wi];
-        const w1: i32 = filter[wi + 1];
-        f0e = sxtb16(w0);
-        f0o = sxtb16r8(w0);
-        f1e = sxtb16(w1);
-        f1o = sxtb16r8(w1);
-        wi += 2;
+    while (j < rest) {
+      for (let u: i32 = 0; u < chunk; u += 2) {
+        const x: i32 = j + u;
+        const at: i32 = wi + x * ws;
+        let f0e: i32 = 0;
+        let f0o: i32 = 0;
+        let f1e: i32 = 0;
+        let f1o: i32 = 0;
+        if (p.int16Weights !== 0) {
+          const h0: i32 = filter[at];
+          const h1: i32 = filter[at + 1];
+          const h2: i32 = filter[at + 2];
+          const h3: i32 = filter[at + 3];
+          f0e = h0;
+          f0o = h1;
+          f1e = h2;
+          f1o = h3;
+        } else {
+          const w0: i32 = filter[at];
+          const w1: i32 = filter[at + 1];
+          f0e = sxtb16(w0);
+          f1e = sxtb16(w1);
+          f0o = sxtb16r8(w0);
+          f1o = sxtb16r8(w1);
+        }
+        const x0e: i32 = staged[x];
+        const x0o: i32 = staged[x + 1];
+        acc00 = smlad(x0e, f0e, acc00);
+        acc01 = smlad(x0e, f1e, acc01);
+        acc00 = smlad(x0o, f0o, acc00);
+        acc01 = smlad(x0o, f1o, acc01);
+        const x1e: i32 = staged[half + x];
+        const x1o: i32 = staged[half + x + 1];
+        acc10 = smlad(x1e, f0e, acc10);
+        acc11 = smlad(x1e, f1e, acc11);
+        acc10 = smlad(x1o, f0o, acc10);
+        acc11 = smlad(x1o, f1o, acc11);
       }
-      const x0e: i32 = staged[j];
-      const x0o: i32 = staged[j + 1];
-      const x1e: i32 = staged[half + j];
-      const x1o: i32 = staged[half + j + 1];
-      acc00 = smlad(x0e, f0e, acc00);
-      acc00 = smlad(x0o, f0o, acc00);
-      acc01 = smlad(x0e, f1e, acc01);
-      acc01 = smlad(x0o, f1o, acc01);
-      acc10 = smlad(x1e, f0e, acc10);
-      acc10 = smlad(x1o, f0o, acc10);
-      acc11 = smlad(x1e, f1e, acc11);
-      acc11 = smlad(x1o, f1o, acc11);
-      let f0eB: i32 = 0;
-      let f0oB: i32 = 0;
-      let f1eB: i32 = 0;
-      let f1oB: i32 = 0;
-      if (p.int16Weights !== 0) {
-        f0eB = filter[wi];
-        f0oB = filter[wi + 1];
-        f1eB = filter[wi + 2];
-        f1oB = filter[wi + 3];
-        wi += 4;
-      } else {
-        const w0B: i32 = filter[wi];
-        const w1B: i32 = filter[wi + 1];
-        f0eB = sxtb16(w0B);
-        f0oB = sxtb16r8(w0B);
-        f1eB = sxtb16(w1B);
-        f1oB = sxtb16r8(w1B);
-        wi += 2;
-      }
-      const x0eB: i32 = staged[j + 2];
-      const x0oB: i32 = staged[j + 2 + 1];
-      const x1eB: i32 = staged[half + j + 2];
-      const x1oB: i32 = staged[half + j + 2 + 1];
-      acc00 = smlad(x0eB, f0eB, acc00);
-      acc00 = smlad(x0oB, f0oB, acc00);
-      acc01 = smlad(x0eB, f1eB, acc01);
-      acc01 = smlad(x0oB, f1oB, acc01);
-      acc10 = smlad(x1eB, f0eB, acc10);
-      acc10 = smlad(x1oB, f0oB, acc10);
-      acc11 = smlad(x1eB, f1eB, acc11);
-      acc11 = smlad(x1oB, f1oB, acc11);
-      j += 4;
+      j += chunk;
     }
-    if (j < half) {
+    // The last half % chunk staged words (the same block, with constant offsets).
+    for (let x: i32 = rest; x < half; x += 2) {
+      const at: i32 = wi + x * ws;
       let f0e: i32 = 0;
       let f0o: i32 = 0;
       let f1e: i32 = 0;
       let f1o: i32 = 0;
       if (p.int16Weights !== 0) {
-        f0e = filter[wi];
-        f0o = filter[wi + 1];
-        f1e = filter[wi + 2];
-        f1o = filter[wi + 3];
-        wi += 4;
+        const h0: i32 = filter[at];
+        const h1: i32 = filter[at + 1];
+        const h2: i32 = filter[at + 2];
+        const h3: i32 = filter[at + 3];
+        f0e = h0;
+        f0o = h1;
+        f1e = h2;
+        f1o = h3;
       } else {
-        const w0: i32 = filter[wi];
-        const w1: i32 = filter[wi + 1];
+        const w0: i32 = filter[at];
+        const w1: i32 = filter[at + 1];
         f0e = sxtb16(w0);
-        f0o = sxtb16r8(w0);
         f1e = sxtb16(w1);
+        f0o = sxtb16r8(w0);
         f1o = sxtb16r8(w1);
-        wi += 2;
       }
-      const x0e: i32 = staged[j];
-      const x0o: i32 = staged[j + 1];
-      const x1e: i32 = staged[half + j];
-      const x1o: i32 = staged[half + j + 1];
+      const x0e: i32 = staged[x];
+      const x0o: i32 = staged[x + 1];
       acc00 = smlad(x0e, f0e, acc00);
-      acc00 = smlad(x0o, f0o, acc00);
       acc01 = smlad(x0e, f1e, acc01);
+      acc00 = smlad(x0o, f0o, acc00);
       acc01 = smlad(x0o, f1o, acc01);
+      const x1e: i32 = staged[half + x];
+      const x1o: i32 = staged[half + x + 1];
       acc10 = smlad(x1e, f0e, acc10);
-      acc10 = smlad(x1o, f0o, acc10);
       acc11 = smlad(x1e, f1e, acc11);
+      acc10 = smlad(x1o, f0o, acc10);
       acc11 = smlad(x1o, f1o, acc11);
     }
     if (inlined) {
-      store(p, pixel, output, at0 + oc, fin(p, requantizeTable(acc00, table, oc * 4), skip, out0 + oc));
-      store(p, pixel, output, at0 + oc + 1, fin(p, requantizeTable(acc01, table, oc * 4 + 4), skip, out0 + oc + 1));
-      if (two) {
-        store(p, pixel, output, at1 + oc, fin(p, requantizeTable(acc10, table, oc * 4), skip, out1 + oc));
-        store(p, pixel, output, at1 + oc + 1, fin(p, requantizeTable(acc11, table, oc * 4 + 4), skip, out1 + oc + 1));
+      // Each channel's table entries loaded once (two LDRDs) for both pixels.
+      const b0: i32 = table[oc * 4];
+      const m0: i32 = table[oc * 4 + 1];
+      const r0: i32 = table[oc * 4 + 2];
+      const e0: i32 = table[oc * 4 + 3];
+      if (always) {
+        store(p, pixel, output, at1w + oc, fin(p, requantizeCheap(acc10, b0, m0, r0, e0), skip, out1 + oc));
+      }
+      store(p, pixel, output, at0 + oc, fin(p, requantizeCheap(acc00, b0, m0, r0, e0), skip, out0 + oc));
+      if (!always && two) {
+        store(p, pixel, output, at1 + oc, fin(p, requantizeCheap(acc10, b0, m0, r0, e0), skip, out1 + oc));
+      }
+      const b1: i32 = table[oc * 4 + 4];
+      const m1: i32 = table[oc * 4 + 5];
+      const r1: i32 = table[oc * 4 + 6];
+      const e1: i32 = table[oc * 4 + 7];
+      if (always) {
+        store(p, pixel, output, at1w + oc + 1, fin(p, requantizeCheap(acc11, b1, m1, r1, e1), skip, out1 + oc + 1));
+      }
+      store(p, pixel, output, at0 + oc + 1, fin(p, requantizeCheap(acc01, b1, m1, r1, e1), skip, out0 + oc + 1));
+      if (!always && two) {
+        store(p, pixel, output, at1 + oc + 1, fin(p, requantizeCheap(acc11, b1, m1, r1, e1), skip, out1 + oc + 1));
       }
     } else {
       put(p, acc00, oc, out0 + oc, ox0, bias, multipliers, shifts, table, skip, pixel, output);
@@ -431,7 +448,7 @@ export function conv2dDsp(
         stageWindow(p, input, column, staged, n1, half);
       }
     }
-    gemm(p, filter, bias, multipliers, shifts, table, skip, pixel, staged, output, n0, n1, two);
+    gemm(p, filter, staged, table, output, n0, n1, two, skip, pixel, bias, multipliers, shifts);
     const last: i32 = two ? n1 : n0;
     if (p.inPlace === INPLACE_ROWS && last % p.outW === p.outW - 1) {
       const rowBase: i32 = (last + 1 - p.outW) * p.outC;

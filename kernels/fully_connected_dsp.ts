@@ -80,6 +80,8 @@ export interface FullyConnectedDspParams {
   qMult: i32;
   qRound: i32;
   qShift: i32;
+  /** REQUANT_UNIFORM: 1 when qRound also holds outputOffset * 2^qShift (proven not to overflow), so the zero point costs nothing. */
+  qZp: i32;
 }
 
 /** The int16 pair (lo, hi) of the tail group's activations at k = 4g + j and 4g + j + 2 (0 past the depth). */
@@ -158,10 +160,15 @@ function stage(p: FullyConnectedDspParams, input: Int8Array, inBase: i32, xOff: 
 
 /** A requantized value plus the output zero point, clamped (one SSAT when the range is all of int8). */
 function clampOut(p: FullyConnectedDspParams, v: i32): i32 {
+  return clampWith(p, v, p.outputOffset);
+}
+
+/** v + off clamped to the activation range. */
+function clampWith(p: FullyConnectedDspParams, v: i32, off: i32): i32 {
   if (p.actMin === -128 && p.actMax === 127) {
-    return sat8((v + p.outputOffset) | 0);
+    return sat8((v + off) | 0);
   }
-  return toOutput(v, p.outputOffset, p.actMin, p.actMax);
+  return toOutput(v, off, p.actMin, p.actMax);
 }
 
 /** The output value of channel `oc`'s accumulator: bias, requantization, zero point and clamp. */
@@ -174,7 +181,11 @@ function finish(
   }
   if (p.table === REQUANT_UNIFORM) {
     const q: i32 = rdhmDoubled((v + table[oc]) | 0, p.qMult);
-    return clampOut(p, (q + (q >> 31) + p.qRound) >> p.qShift);
+    const r: i32 = (q + (q >> 31) + p.qRound) >> p.qShift;
+    if (p.qZp !== 0) {
+      return clampWith(p, r, 0);
+    }
+    return clampOut(p, r);
   }
   if (p.table === REQUANT_TABLE) {
     return clampOut(p, requantizeTable(v, table, 4 * oc));

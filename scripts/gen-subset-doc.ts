@@ -144,7 +144,8 @@ The Cortex-M DSP instructions, each one instruction on the M7 and portable elsew
 \`smlad(x, y, acc)\` / \`smladx(x, y, acc)\` (two 16x16 multiply-accumulates on the halves of a
 word), \`sxtb16(x)\` / \`sxtb16r8(x)\` (bytes 0 and 2, or 1 and 3, sign-extended into two halves),
 \`sxtab16(a, x)\`, \`pkhbt(a, b, sh)\` / \`pkhtb(a, b, sh)\` (pack halves; \`sh\` should be a constant
-after specialization, or the C falls back to shifts and masks).
+after specialization, or the C falls back to shifts and masks), \`smmulr(x, y)\` (high word of the
+64-bit product, rounded).
 
 Word access to int8 data: \`ld32(a, i)\` reads the little-endian word at byte index \`i\` of an
 \`Int8Array\` parameter (any alignment), \`st32(a, i, v)\` writes one (a statement; it has no value).
@@ -168,6 +169,12 @@ neither assigns its variable nor \`break\`s or \`continue\`s, becomes one copy o
 iteration with the variable replaced by a constant. A loop that runs once becomes its body at any
 size, one that never runs disappears. Filter taps can therefore stay plain loops over
 \`p.filterH\` and \`p.filterW\`: a 3x3 layer gets nine straight-line taps.
+
+Doc-comment tags on a kernel function steer code generation, never the result: \`@unroll N\`
+unrolls its \`for (let u = ...)\` loops of at most N trips (64 at most) whatever their body size
+(its other loops keep the limits above); \`@noinline\` keeps it a call in C; \`@noipa\` also stops
+C from cloning it for constant arguments (its arrays stay registers); \`@noschedule\` turns gcc's
+scheduling before register allocation off for it (compiler/ir/kir.ts KFunction).
 `;
 
 function fence(lang: string, body: string): string {

@@ -125,6 +125,29 @@ export interface KFunction {
    */
   noinline?: boolean;
   /**
+   * `@unroll N` in the doc comment: a `for` loop of this function that declares its counter
+   * (`for (let u = ...; ...)`) and runs at most N times is unrolled whatever its body's size
+   * (compiler/specialize/unroll.ts); other loops follow the usual limits. For a hot loop whose
+   * body the kernel wants as straight-line code with constant offsets (kernels/conv_2d_dsp.ts's
+   * K loop). Speed only.
+   */
+  unroll?: number;
+  /**
+   * `@noschedule` in the doc comment: C compilers that schedule before register allocation (gcc)
+   * do not, for this function (MOTE_NOSCHEDULE: gcc's optimize("no-schedule-insns")). gcc -O2
+   * otherwise hoists the loads of a long straight-line SMLAD body far ahead of their uses and
+   * spills the values (kernels/conv_2d_dsp.ts's GEMM: kws 4.70 M -> 4.40 M instructions). Speed only.
+   */
+  noschedule?: boolean;
+  /**
+   * `@noipa` in the doc comment: C neither inlines, clones nor propagates constants into this
+   * function (MOTE_NOIPA). Its array parameters then stay registers: gcc otherwise clones a
+   * @noinline function for its constant arguments and addresses a planned scratch array as the
+   * arena's address + a constant too large for LDRD's offset, one ADD per load (kernels/
+   * conv_2d_dsp.ts's GEMM with int16 weights: kws 4.17 M -> 3.92 M instructions). Speed only.
+   */
+  noipa?: boolean;
+  /**
    * True for a function the compiler builds itself rather than lowering it from subset source
    * (the interpreter's dispatch): only such a function may hold `profile` statements and `view`
    * or `recordAt` call arguments.

@@ -8,7 +8,7 @@
  */
 import type { KernelCall } from "../ir/calls.ts";
 import { BIAS_FOLDED, type Conv2dParams } from "../../kernels/conv_2d.ts";
-import { biasOf, cheapRequantTable, rowAbsSums } from "./requant-table.ts";
+import { biasOf, cheapRequantTable, foldOutputOffset, rowAbsSums } from "./requant-table.ts";
 import { kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelArg } from "./types.ts";
 
@@ -90,7 +90,10 @@ export function dspConvCall(
     params.outC, (oc) => biasData[oc], biasOf(modelBias, params.outC), rowAbsSums(filter, k, params.outC),
     params.inputOffset, args.multipliers, args.shifts,
   );
-  const p: Conv2dParams = { ...params, cheapRequant: table !== null ? 1 : 0, int16Weights: int16 ? 1 : 0 };
+  // cheapRequant 2: the output zero point folded into the table's rounding constants.
+  const folded = table === null ? null
+    : foldOutputOffset(table, params.outputOffset, args.multipliers, biasOf(modelBias, params.outC), rowAbsSums(filter, k, params.outC), params.inputOffset);
+  const p: Conv2dParams = { ...params, cheapRequant: table === null ? 0 : folded !== null ? 2 : 1, int16Weights: int16 ? 1 : 0 };
   const none: KernelArg = { kind: "tensor", tensor: -1 };
   const direct = p.filterH === 1 && p.filterW === 1 && p.strideH === 1 && p.strideW === 1 && p.padH === 0 && p.padW === 0;
   const call = kernelCall("conv_2d_dsp", "conv2dDsp", CONV_2D_DSP_SLOTS, p, {
@@ -99,7 +102,7 @@ export function dspConvCall(
     bias: table !== null ? none : args.bias,
     multipliers: table !== null ? none : { kind: "const", name: `op${opIndex}_multipliers`, elem: "i32", data: args.multipliers },
     shifts: table !== null ? none : { kind: "const", name: `op${opIndex}_shifts`, elem: "i32", data: args.shifts },
-    table: table !== null ? { kind: "const", name: `op${opIndex}_requant`, elem: "i32", data: table } : none,
+    table: table !== null ? { kind: "const", name: `op${opIndex}_requant`, elem: "i32", data: folded ?? table } : none,
     skip: none,
     pixel: { kind: "scratch", bytes: 0, elem: "i8" },
     column: { kind: "scratch", bytes: !direct && p.inC % 4 !== 0 ? k4 : 0, elem: "i8" },

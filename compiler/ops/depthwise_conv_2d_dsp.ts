@@ -2,8 +2,9 @@
  * @fileoverview The compile-time side of DEPTHWISE_CONV_2D's SIMD variant
  * (kernels/depthwise_conv_2d_dsp.ts): which layers take it (`dspMode`), the per-channel table it
  * reads in place of the bias (folded bias, requantization constants, taps packed as int16 pairs
- * in the order the inner loop reads them: `dspTable`) and the size of its padded plane
- * (`dspPlaneBytes`). The geometry here mirrors the kernel's, field for field.
+ * in the order the inner loop reads them: `dspTable`, with the output offset folded into the
+ * cheap rounding constant where that is proven not to overflow: `foldOutputOffset`) and the size
+ * of its padded planes (`dspPlaneBytes`). The geometry here mirrors the kernel's, field for field.
  */
 import { DSP_COLUMNS, DSP_NONE, DSP_ROWS, type DepthwiseConv2dParams } from "../../kernels/depthwise_conv_2d.ts";
 import { cheapRequantTable } from "./requant-table.ts";
@@ -22,8 +23,8 @@ export function dspMode(p: DepthwiseConv2dParams): number {
   return DSP_NONE;
 }
 
-/** The plane's shape: rows (filter rows), run length, taps per run, quads of taps and words per quad (kernel header). */
-function geometry(p: DepthwiseConv2dParams): { kr: number; kc: number; rows: number; runLen: number; quads: number; nw: number } {
+/** The plane's shape: rows (filter rows), run length, input pixels per run, taps per run, quads of taps and words per quad (kernel header). */
+function geometry(p: DepthwiseConv2dParams): { kr: number; kc: number; rows: number; runLen: number; colsIn: number; quads: number; nw: number } {
   const cols = p.dsp === DSP_COLUMNS;
   const kr = cols ? p.filterW : p.filterH;
   const kc = cols ? p.filterH : p.filterW;
@@ -32,19 +33,22 @@ function geometry(p: DepthwiseConv2dParams): { kr: number; kc: number; rows: num
   const nc = cols ? p.outH : p.outW;
   const runLen = (nc - 1) * sc + kc;
   const small = kc <= 3 && kr <= 3;
-  return { kr, kc, rows, runLen, quads: (kc + 4) >> 2, nw: small ? 1 : kc > 3 && sc === 1 && nc > 1 ? 3 : 2 };
+  const colsIn = Math.min(cols ? p.inH : p.inW, runLen - (cols ? p.padH : p.padW));
+  return { kr, kc, rows, runLen, colsIn, quads: (kc + 4) >> 2, nw: small ? 1 : kc > 3 && sc === 1 && nc > 1 ? 3 : 2 };
 }
 
-/** Bytes of the padded plane (one channel), with the 8 bytes the last word loads may read past it. */
+/** Bytes of the padded planes (one per channel of a group), each with the 8 bytes the last word loads may read past it. */
 export function dspPlaneBytes(p: DepthwiseConv2dParams): number {
   const g = geometry(p);
-  return g.rows * g.runLen + 8;
+  // Four planes, word-aligned, when the channel count is a multiple of 4 (the kernel's `group`).
+  return (p.inC % 4 === 0 && g.colsIn >= 4 ? 4 : 1) * ((g.rows * g.runLen + 8 + 3) & ~3);
 }
 
 const pack = (lo: number, hi: number): number => ((lo & 0xffff) | (hi << 16)) | 0;
 
 /**
- * The per-channel table (kernel header: requantization constants, then the taps, as int8 words or
+ * The per-channel table (kernel header: requantization constants, 4 words when cheap (the output
+ * offset folded, `foldOutputOffset`) else 3, then the taps, as int8 words or
  * int16 pairs in the order the inner loop reads them) and whether its cheap requantization is proven exact.
  * filter: int8 [filterH, filterW, outC] bytes; foldedBias[oc] = bias + inputOffset * sum of taps;
  * modelBias(oc) the model's bias (0 when none), for the bound of cheapRequantTable.
@@ -67,10 +71,11 @@ export function dspTable(
     for (let t = 0; t < p.filterH * p.filterW; t++) s += Math.abs(f[t * p.outC + oc]);
     return s;
   };
-  const cheap = cheapRequantTable(p.outC, (oc) => foldedBias[oc], modelBias, absSum, p.inputOffset, multipliers, shifts);
+  const proven = cheapRequantTable(p.outC, (oc) => foldedBias[oc], modelBias, absSum, p.inputOffset, multipliers, shifts);
+  const cheap = proven === null ? null : foldOutputOffset(proven, p, absSum, modelBias, multipliers);
   const table: number[] = [];
   for (let oc = 0; oc < p.outC; oc++) {
-    if (cheap !== null) table.push(cheap[4 * oc], cheap[4 * oc + 1], cheap[4 * oc + 3]);
+    if (cheap !== null) table.push(cheap[4 * oc], cheap[4 * oc + 1], cheap[4 * oc + 2], cheap[4 * oc + 3]);
     else table.push(foldedBias[oc] | 0, multipliers[oc], shifts[oc]);
     for (let r = 0; r < g.kr; r++) {
       for (let q = 0; q < g.quads; q++) {
@@ -85,6 +90,43 @@ export function dspTable(
     }
   }
   return { table, cheap: cheap !== null };
+}
+
+/**
+ * cheapRequantTable's rows {bias, 2m, 2^(e-1), e} with the output offset folded into the rounding
+ * constant, K = 2^(e-1) + outputOffset * 2^e, so that (s + (s >> 31) + K) >> e is the
+ * requantized value plus the output offset (a floor shift: adding outputOffset * 2^e adds
+ * outputOffset, exactly, when nothing overflows), or null when a channel's sum could leave i32
+ * (the kernel then takes the general path). s is bounded as in compiler/ops/requant-table.ts:
+ * |s| <= (B * |m| + 2^30) / 2^31 with B = max|x + inputOffset| * sum|filter| + |bias|. A channel
+ * whose multiplier is 0 (s is the bare dot product, |s| <= max|x + inputOffset| * sum|filter|)
+ * gets the smallest e with |s| < 2^(e-1): its output is the output offset.
+ */
+function foldOutputOffset(
+  rows: readonly number[], p: DepthwiseConv2dParams, absSum: (oc: number) => number,
+  modelBias: (oc: number) => number, multipliers: readonly number[],
+): number[] | null {
+  const maxX = BigInt(Math.max(Math.abs(-128 + p.inputOffset), Math.abs(127 + p.inputOffset)));
+  const off = BigInt(p.outputOffset);
+  const out: number[] = [];
+  for (let oc = 0; oc < p.outC; oc++) {
+    const m = BigInt(multipliers[oc]);
+    let e = rows[4 * oc + 3];
+    let sMax: bigint;
+    if (m === 0n) {
+      sMax = maxX * BigInt(absSum(oc));
+      e = 1;
+      while ((1n << BigInt(e - 1)) <= sMax) e++;
+    } else {
+      const b = maxX * BigInt(absSum(oc)) + BigInt(Math.abs(modelBias(oc)));
+      sMax = (b * (m < 0n ? -m : m) + (1n << 30n)) >> 31n;
+    }
+    const k = (1n << BigInt(e - 1)) + off * (1n << BigInt(e));
+    // s + (s >> 31) + K over s in [-sMax, sMax], with one more of margin below.
+    if (e > 31 || sMax + k >= 1n << 31n || k - sMax - 2n < -(1n << 31n)) return null;
+    out.push(rows[4 * oc], rows[4 * oc + 1], Number(k), e);
+  }
+  return out;
 }
 
 /** A short name of the variant, for KernelCall.variant. */

@@ -81,6 +81,34 @@ export function cheapRequantTable(
   return table;
 }
 
+/**
+ * `table` (cheapRequantTable's) with each rounding constant 2^(e-1) replaced by 2^(e-1) +
+ * outputOffset * 2^e, or null when that could overflow: ((s + (s < 0) + 2^(e-1)) >> e) + offset
+ * equals (s + (s < 0) + 2^(e-1) + offset * 2^e) >> e (floor division by 2^e), exact while the sum
+ * stays in i32: |s| + 1 + 2^(e-1) + |offset| * 2^e < 2^31, |s| bounded as in roundingFits (for a
+ * multiplier-0 row, s is the bare dot product). The kernel then adds no output zero point
+ * (kernels/conv_2d_dsp.ts, cheapRequant 2). `multipliers` are the layer's, not the table's m2.
+ */
+export function foldOutputOffset(
+  table: readonly number[], outputOffset: number, multipliers: readonly number[],
+  modelBias: (oc: number) => number, absSum: (oc: number) => number, inputOffset: number,
+): number[] | null {
+  const maxX = Math.max(Math.abs(-128 + inputOffset), Math.abs(127 + inputOffset));
+  const out = [...table];
+  for (let at = 0; at < table.length; at += 4) {
+    const oc = at / 4;
+    const m = multipliers[oc];
+    const e = table[at + 3];
+    const sMax = m === 0
+      ? BigInt(maxX * absSum(oc))
+      : (BigInt(maxX * absSum(oc) + Math.abs(modelBias(oc))) * BigInt(Math.abs(m)) + (1n << 30n)) >> 31n;
+    const scaled = BigInt(outputOffset) * (1n << BigInt(e));
+    if (sMax + 1n + (1n << BigInt(e - 1)) + (scaled < 0n ? -scaled : scaled) >= 1n << 31n) return null;
+    out[at + 2] = Number(BigInt(table[at + 2]) + scaled);
+  }
+  return out;
+}
+
 /** absSum for an int8 filter laid out [outC, size] (OHWI conv, [out, in] fully connected). */
 export function rowAbsSums(filter: Uint8Array, size: number, outC: number): (oc: number) => number {
   const f = new Int8Array(filter.buffer, filter.byteOffset, size * outC);

@@ -90,13 +90,16 @@ function foldIn(e: Expr, env: Env): Expr {
 /** A counted loop: its induction variable, the first values it takes, its trip count and exit value. */
 export interface Counted {
   name: string;
-  /** The variable's value in each iteration, when there are at most MAX_TRIPS. */
+  /** The variable's value in each iteration, the first MAX_FORCED_TRIPS of them. */
   values: number[];
   trips: number;
   exit: number;
   /** True when the increment is the body's last statement (`while` form) rather than the step. */
   incrementInBody: boolean;
 }
+
+/** The most trips a `@unroll N` function's loop unrolls (KFunction.unroll), whatever N. */
+export const MAX_FORCED_TRIPS = 64;
 
 /** Iterations simulated to find where a longer loop leaves its variable. */
 const EXIT_SEARCH = 1 << 16;
@@ -133,7 +136,7 @@ export function countLoop(loop: For, env: Env): Counted | undefined {
     const cond = foldExpr(loop.cond, fixed);
     if (cond.k !== "const") return undefined;
     if (!cond.value) return { name, values, trips, exit: value, incrementInBody };
-    if (values.length < MAX_TRIPS + 1) values.push(value);
+    if (values.length < MAX_FORCED_TRIPS) values.push(value);
     // Each increment must stay in range (C would overflow; the TypeScript reference would not wrap).
     for (const x of incs) {
       value += x!.delta;
@@ -201,7 +204,8 @@ function rewriteStmts(list: Stmt[], ivar: string, value: number, rename: Map<str
 class Unroller {
   changed = false;
 
-  constructor(private readonly used: Set<string>, private readonly i32Locals: Set<string>) {}
+  /** `forced`: KFunction.unroll (0 when untagged): `for` loops declaring their counter with at most that many trips unroll at any body size. */
+  constructor(private readonly used: Set<string>, private readonly i32Locals: Set<string>, private readonly forced = 0) {}
 
   private fresh(base: string): string {
     let n = base;
@@ -252,7 +256,7 @@ class Unroller {
     if (!counted) return [loop];
     const declared = s.init.some((x) => x.k === "let" && x.name === counted.name);
     if (!declared) env.set(counted.name, counted.exit);
-    const copies = this.unroll(loop, counted);
+    const copies = this.unroll(loop, counted, declared);
     if (!copies) return [loop];
     this.changed = true;
     const exit: Stmt[] = declared ? [] : [{ k: "assign", name: counted.name, value: { k: "const", type: "i32", value: counted.exit } }];
@@ -260,12 +264,14 @@ class Unroller {
   }
 
   /** One copy of the body per iteration, or undefined when the loop stays a loop. */
-  private unroll(loop: For, counted: Counted): Stmt[] | undefined {
+  private unroll(loop: For, counted: Counted, declared: boolean): Stmt[] | undefined {
     const { name, values, trips } = counted;
     if (trips === 0) return [];
-    if (trips > MAX_TRIPS) return undefined;
     const body = counted.incrementInBody ? loop.body.slice(0, -1) : loop.body;
-    if (trips > 1 && trips * statementCount(body) > MAX_UNROLLED_STATEMENTS) return undefined;
+    const forced = declared && trips <= this.forced && trips <= values.length;
+    if (process.env.DBG_UNROLL) console.error("UNROLL", name, trips, declared, this.forced, values.length);
+    if (!forced && trips > MAX_TRIPS) return undefined;
+    if (!forced && trips > 1 && trips * statementCount(body) > MAX_UNROLLED_STATEMENTS) return undefined;
     const locals = declaredLocals(body);
     return values.slice(0, trips).flatMap((value, k) => {
       const rename = new Map<string, string>();
@@ -285,7 +291,7 @@ export function unrollFunction(fn: KFunction): KFunction {
     used.add(s.name);
     if (s.type === "i32") i32Locals.add(s.name);
   });
-  const u = new Unroller(used, i32Locals);
+  const u = new Unroller(used, i32Locals, fn.unroll ?? 0);
   const body = u.stmts(fn.body, new Map());
   return u.changed ? { ...fn, body } : fn;
 }

@@ -121,6 +121,13 @@ export function buildProgram(entryFiles: string[]): KernelProgram {
       // KFunction.noinline: the entries of the DSP kernels (kernels/<op>_dsp.ts) and `@noinline` functions.
       else if (kf.stem.endsWith("_dsp") && (decl.modifiers ?? []).some((m) => m.getText(kf.sf) === "export")) fn.noinline = true;
       else if (ts.getJSDocTags(decl).some((t) => t.tagName.text === "noinline")) fn.noinline = true;
+      // KFunction.noschedule / KFunction.noipa: `@noschedule`, `@noipa` (C code generation only).
+      if (ts.getJSDocTags(decl).some((t) => t.tagName.text === "noschedule")) fn.noschedule = true;
+      if (ts.getJSDocTags(decl).some((t) => t.tagName.text === "noipa")) fn.noipa = true;
+      // KFunction.unroll: `@unroll N` (compiler/specialize/unroll.ts).
+      const unrollTag = ts.getJSDocTags(decl).find((t) => t.tagName.text === "unroll");
+      const unrollTrips = unrollTag ? Number(ts.getTextOfJSDocComment(unrollTag.comment)) : NaN;
+      if (Number.isInteger(unrollTrips) && unrollTrips > 0) fn.unroll = unrollTrips;
       module.functions.set(fn.name, fn);
     }
     diagnostics.push(...kf.diagnostics, ...env.sink.list);

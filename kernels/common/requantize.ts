@@ -68,6 +68,11 @@ export function rdhmConst(x: i32, m: i32): i32 {
  * The bias sum wraps in i32 as the accumulator does.
  */
 export function requantizeTable(acc: i32, table: Int32Array, at: i32): i32 {
-  const s: i32 = rdhmDoubled((acc + table[at]) | 0, table[at + 1]);
-  return (s + (s >> 31) + table[at + 2]) >> table[at + 3];
+  return requantizeCheap(acc, table[at], table[at + 1], table[at + 2], table[at + 3]);
+}
+
+/** requantizeTable with the channel's four table entries {bias, m2, 2^(e-1), e} already loaded (a caller reusing them for several outputs). */
+export function requantizeCheap(acc: i32, bias: i32, m2: i32, round: i32, shift: i32): i32 {
+  const s: i32 = rdhmDoubled((acc + bias) | 0, m2);
+  return (s + (s >> 31) + round) >> shift;
 }

@@ -100,6 +100,18 @@ describe("conv2dDsp == conv2dReference, single ops (ts)", () => {
     }), { seed: seedOf("conv2dDsp wasm", 4), numRuns: 60 });
   }, 240_000);
 
+  // The GEMM's K loop as C and WASM run it (unrolled chunks of 8 or 12 blocks, then the rest): long K only.
+  const longK = dspSpecArb.filter((s) => (((s.conv.filterH * s.conv.filterW * s.conv.inC + 3) & -4) >> 1) >= 32);
+  it.skipIf(noHost)("8 random layers with a K loop of 2 or more chunks on host C and wasm", async () => {
+    await fc.assert(fc.asyncProperty(longK, async (spec) => {
+      const graph = syntheticGraph(spec.conv);
+      const inputs = syntheticInputs(spec.conv);
+      const want = await outputsOf(graph, inputs, "ts", true, spec.int16);
+      expectSame(want[0], (await outputsOf(graph, inputs, "host", false, spec.int16))[0], JSON.stringify(spec));
+      expectSame(want[0], (await outputsOf(graph, inputs, "wasm", false, spec.int16))[0], JSON.stringify(spec));
+    }), { seed: seedOf("conv2dDsp long K", 6), numRuns: 8 });
+  }, 240_000);
+
   it.skipIf(noHost)("12 random layers on host C", async () => {
     await fc.assert(fc.asyncProperty(dspSpecArb, async (spec) => {
       const graph = syntheticGraph(spec.conv);
@@ -124,8 +136,14 @@ describe("conv2dDsp == conv2dReference, single ops (ts)", () => {
       const pixels = p.batches * p.outH * p.outW;
       seen.add(direct ? "direct" : p.inC % 4 === 0 ? "im2col staged" : "im2col column");
       seen.add(p.cheapRequant ? "cheap requant" : `general requant ${spec.scales}`);
+      if (p.cheapRequant === 2) seen.add("cheap requant, output offset folded");
       seen.add(p.int16Weights ? "int16 weights" : "int8 weights");
       if (k % 4 !== 0) seen.add("k tail");
+      // The GEMM's K loop: chunks of 16 staged words, then the rest (kernels/conv_2d_dsp.ts gemm).
+      const half = ((k + 3) & -4) >> 1;
+      if (half >= 16) seen.add(half % 16 === 0 ? "K chunks" : "K chunks and rest");
+      if (half >= 32) seen.add("K chunk loop");
+      if (half % 24 === 0 && half >= 48) seen.add("K chunks of 12 blocks");
       if (p.outC % 2 === 1) seen.add(p.outC === 1 ? "outC 1" : "odd outC");
       if (pixels % 2 === 1) seen.add("odd pixels");
       if (p.strideH === 2 || p.strideW === 2) seen.add("stride 2");
@@ -137,7 +155,7 @@ describe("conv2dDsp == conv2dReference, single ops (ts)", () => {
     for (const f of [
       "direct", "im2col staged", "im2col column", "cheap requant", "general requant shift0", "general requant left",
       "int16 weights", "int8 weights", "k tail", "outC 1", "odd outC", "odd pixels", "stride 2", "padding", "dilation",
-      "batch > 1", "hasBias 0", "hasBias 1", "hasBias 2", "fallback bias input",
+      "batch > 1", "hasBias 0", "hasBias 1", "hasBias 2", "fallback bias input", "K chunks", "K chunks and rest", "K chunk loop", "K chunks of 12 blocks", "cheap requant, output offset folded",
     ]) expect(seen, f).toContain(f);
   });
 

@@ -99,10 +99,12 @@ describe("DEPTHWISE_CONV_2D SIMD variant == reference", () => {
       if ((p.dsp === DSP_COLUMNS ? p.outH : p.outW) === 1) seen.add("one output per run");
       if (p.inH === 1 || p.inW === 1 || p.outH === 1 || p.outW === 1 || p.inC === 1) seen.add("1-element dim");
       if (p.batches > 1) seen.add("batch > 1");
+      if (p.filterH === 3 && p.filterW === 3 && p.strideH === 1 && p.outW >= 7 && p.outH >= 2) seen.add("two-row blocks");
+      if (p.inC % 4 === 0 && (p.dsp === DSP_COLUMNS ? p.inH : p.inW) >= 5) seen.add("four planes");
       if (p.padH > 0 || p.padW > 0) seen.add("padded");
     }
     for (const f of ["transposed", "rows", "3x3", "kx1", "1xk", "stride 1,1", "stride 2,2", "cheap", "general", "odd width", "one output per run",
-      "1-element dim", "batch > 1", "padded", "bias input: not chosen"]) expect(seen, f).toContain(f);
+      "1-element dim", "batch > 1", "padded", "four planes", "two-row blocks", "bias input: not chosen"]) expect(seen, f).toContain(f);
   });
 });
 

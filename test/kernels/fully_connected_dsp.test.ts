@@ -15,7 +15,7 @@ import { describe, expect, it } from "vitest";
 import type { Graph } from "../../compiler/ir/graph.ts";
 import { INTRINSICS } from "../../compiler/ir/intrinsics.ts";
 import { lowerGraph } from "../../compiler/ops/index.ts";
-import { packFcWeights } from "../../compiler/ops/fully_connected_dsp.ts";
+import { packFcWeights, zeroPointFits } from "../../compiler/ops/fully_connected_dsp.ts";
 import { runModel, type Target } from "../../compiler/run/targets.ts";
 import {
   BIAS_MODES, fullyConnectedSpecArb, syntheticGraph, syntheticInputs, withBiasModes, type FullyConnectedSpec,
@@ -97,6 +97,7 @@ function features(c: Case): string[] {
   if (p.outputDepth % p.rows !== 0 && p.outputDepth > p.rows) out.push("passes + leftover rows");
   if (p.batches > 1) out.push("batch > 1");
   if (p.weights16 === 2) out.push(`offset-binary, table ${p.table}`);
+  if (p.table === 2) out.push(`uniform, zero point ${p.qZp !== 0 ? "folded" : "added"}${p.actMin === -128 && p.actMax === 127 ? "" : ", clamped"}`);
   if (p.staged !== 0 && p.hasBias !== 2 && p.inputOffset !== 0) out.push("staged input offset");
   if (c.variant.weights16 !== 0 && c.spec.filterZeroPoint !== 0 && c.spec.filterScales.length === 1) out.push("int16 filter offset");
   const shifts = lowerGraph(syntheticGraph(c.spec), { reference: true })[0].calls[0].args[4];
@@ -106,6 +107,19 @@ function features(c: Case): string[] {
 
 const RUNS_TS = 300;
 const hasDsp = INTRINSICS.has("smlad");
+
+describe("zeroPointFits", () => {
+  it("folds the zero point into the rounding sum only where q + 2^(e-1) + |zp| 2^e stays in i32", () => {
+    // A bias of 2^31 - 2^28 with m = 2^31 - 1: |q| up to about 2^31 - 2^28, which the cheap
+    // rounding alone admits for e = 23 (+ 2^22), but not with 127 * 2^23 added.
+    const big = { units: 1, modelBias: () => 2 ** 31 - 2 ** 28, multipliers: [2 ** 31 - 1] };
+    expect(zeroPointFits(big, () => 0, 0, 127, 23)).toBe(false);
+    expect(zeroPointFits(big, () => 0, 0, 0, 23)).toBe(true);
+    expect(zeroPointFits(big, () => 0, 0, 127, 5)).toBe(true);
+    expect(zeroPointFits(big, () => 2 ** 21, 0, 0, 5)).toBe(false); // 128 * 2^21 more on the sum: q reaches 2^31 - 1
+    expect(zeroPointFits({ ...big, modelBias: null }, () => 0, 0, 0, 5)).toBe(false); // bias not a constant
+  });
+});
 
 describe("packFcWeights", () => {
   it("lays int8 rows out as words per group and row, then leftover rows, zero-padded", () => {
@@ -154,6 +168,7 @@ describe("fullyConnectedDsp == fullyConnectedReference", () => {
       "hasBias 2", "depth % 4", "depth < 4", "1 row", "odd rows", "passes + leftover rows", "batch > 1", "staged input offset",
       "int16 filter offset", "shift >= 0, table 0",
       "offset-binary, table 0", "offset-binary, table 1", "offset-binary, table 2",
+      "uniform, zero point folded", "uniform, zero point folded, clamped",
     ];
     expect(expected.filter((f) => !seen.has(f))).toEqual([]);
     expect([...seen].filter((f) => f.startsWith("shift >= 0, table 1"))).toEqual([]);

@@ -10,8 +10,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { mbqm, rdhm, srdhm } from "../../kernels/intrinsics.ts";
-import { rdhmConst, rdhmDoubled, requantizeTable } from "../../kernels/common/requantize.ts";
-import { cheapRequantTable } from "../../compiler/ops/requant-table.ts";
+import { rdhmConst, rdhmDoubled, requantizeCheap, requantizeTable } from "../../kernels/common/requantize.ts";
+import { cheapRequantTable, foldOutputOffset } from "../../compiler/ops/requant-table.ts";
 
 const I32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
 
@@ -78,6 +78,35 @@ describe("cheap requantization", () => {
         const dot = Math.trunc(frac * 128 * a);
         return requantizeTable((dot - folding) | 0, Int32Array.from(table), 0) === 0;
       }), { numRuns: 20000, seed: 17 });
+  });
+
+  it("with the output zero point folded into the rounding constants (foldOutputOffset), equals mbqm + zero point", () => {
+    const mult = fc.oneof(fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }), fc.constant(0));
+    const shift = fc.oneof(fc.integer({ min: -31, max: -1 }), fc.constantFrom(-31, -30, -22, -21, -1));
+    const bound = fc.oneof(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 2 ** 30 - 5000, max: 2 ** 30 + 5000 }), fc.integer({ min: 0, max: 3000 }));
+    let folded = 0;
+    let refused = 0;
+    fc.assert(fc.property(bound, fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(-1, 1, 0), mult, shift, fc.integer({ min: -128, max: 127 }), (bnd, frac, edge, m, s, off) => {
+      // acc + bias anywhere in [-bnd, bnd]; for multiplier 0, the bound is the dot product's (absSum 1, input offset 0: max |x| = 128).
+      const dot = m === 0 ? Math.min(bnd, 2 ** 22) : 0;
+      const v = edge !== 0 ? edge * (m === 0 ? dot * 128 : bnd) : Math.trunc(frac * (m === 0 ? dot * 128 : bnd));
+      const table = m === 0
+        ? cheapRequantTable(1, () => 0, () => 0, () => dot, 0, [m], [s])
+        : cheapRequantTable(1, () => 0, () => bnd, () => 0, 0, [m], [s]);
+      if (table === null) return true;
+      const f = m === 0
+        ? foldOutputOffset(table, off, [m], () => 0, () => dot, 0)
+        : foldOutputOffset(table, off, [m], () => bnd, () => 0, 0);
+      const want = mbqm(v, m, s) + off;
+      if (f === null) {
+        refused++;
+        return true;
+      }
+      folded++;
+      return requantizeCheap(v, f[0], f[1], f[2], f[3]) === want && requantizeTable(v, Int32Array.from(f), 0) === want;
+    }), { numRuns: 50000, seed: 17 });
+    expect(folded).toBeGreaterThan(1000);
+    expect(refused).toBeGreaterThan(10);
   });
 
   it("is exact on ties: every rounding boundary of small shifts", () => {

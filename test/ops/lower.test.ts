@@ -89,7 +89,8 @@ describe("lowerGraph", () => {
   it("lowers CONV_2D (one group, folded bias) to the SMLAD GEMM by default (compiler/ops/conv_2d_dsp.ts)", () => {
     const c = lowerGraph(convGraph())[0].calls[0];
     expect([c.kernel, c.fn]).toEqual(["conv_2d_dsp", "conv2dDsp"]);
-    expect(c.params).toMatchObject({ outC: 4, hasBias: 2, cheapRequant: 1, int16Weights: 0 });
+    // cheapRequant 2: the cheap table, the output zero point folded into its rounding constants.
+    expect(c.params).toMatchObject({ outC: 4, hasBias: 2, cheapRequant: 2, int16Weights: 0 });
     // 3x3x2 taps padded to 20: 4 channels x 20 / 4 words of packed int8 weights; 2 staged pixels of 20 int16.
     expect(c.slots).toEqual(["input", "filter", "bias", "multipliers", "shifts", "table", "skip", "pixel", "column", "staged", "output"]);
     expect(c.args[1]).toMatchObject({ kind: "const", elem: "i32" });

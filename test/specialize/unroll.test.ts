@@ -132,6 +132,21 @@ export function returns(p: UP, a: Int32Array, out: Int32Array): i32 {
   }
   return -1;
 }
+/**
+ * The \`@unroll\` tag: its \`for (let\` loops of up to 12 trips unroll at any body size; the while
+ * loop (counter declared outside) keeps the usual limits.
+ * @unroll 12
+ */
+export function forced(p: UP, a: Int32Array, out: Int32Array): void {
+  for (let i: i32 = 0; i < p.n; i++) {
+${Array.from({ length: WIDE }, (_, k) => `    out[${k} * 12 + i] = a[i] + ${k};`).join("\n")}
+  }
+  let k: i32 = 0;
+  while (k < p.m) {
+${Array.from({ length: WIDE }, (_, q) => `    out[${q} * 12 + k] = (out[${q} * 12 + k] + a[k]) | 0;`).join("\n")}
+    k++;
+  }
+}
 /** ${WIDE} statements per iteration. */
 export function wide(p: UP, a: Int32Array, out: Int32Array): void {
   for (let i: i32 = 0; i < p.n; i++) {
@@ -140,7 +155,7 @@ ${Array.from({ length: WIDE }, (_, k) => `    out[${k} * 8 + i] = a[i] + ${k};`)
 }
 `;
 
-const FUNCTIONS = ["simple", "taps", "blocked", "branches", "strided", "skips", "breaks", "continues", "dataBound", "returns", "wide"] as const;
+const FUNCTIONS = ["simple", "taps", "blocked", "branches", "strided", "skips", "breaks", "continues", "dataBound", "returns", "wide", "forced"] as const;
 type Rec = { n: number; h: number; w: number; m: number; s: number };
 const REC: Rec = { n: 3, h: 3, w: 3, m: 8, s: 1 };
 
@@ -220,6 +235,15 @@ describe("unrolling during specialization", () => {
   it("unrolls downward loops with a step from the record", () => {
     expect(loops(spec("strided", { n: 7, s: 2 }))).toBe(0);
     expect(loops(spec("strided", { n: 30, s: 3 }))).toBe(1);
+  });
+
+  it("unrolls a @unroll N function's for-let loops of at most N trips whatever their size, and only those", () => {
+    const f = spec("forced", { n: 12, m: MAX_TRIPS });
+    expect(f.unroll).toBe(12);
+    expect(loops(f)).toBe(1);
+    expect(stmts(f, "store")).toHaveLength(12 * WIDE + WIDE);
+    expect(loops(spec("forced", { n: 13, m: 1 }))).toBe(1);
+    expect(loops(spec("forced", { n: 3, m: 1 }))).toBe(0);
   });
 
   it("keeps loops that assign their variable, break, continue or have a bound that is not constant", () => {

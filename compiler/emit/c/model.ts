@@ -158,7 +158,7 @@ function emitModelC(program: ModelProgram): string {
     out.push(`static const ${t} ${c.name}[${c.values.length}] __attribute__((aligned(16))) = {`, formatValues(c.values, perLine), "};");
   }
   out.push("");
-  const noIpa = new Set(program.noIpa ?? []);
+  const noIpa = new Set([...(program.noIpa ?? []), ...program.functions.filter((f) => f.noipa && !f.inline).map((f) => f.name)]);
   if (program.functions.some((f) => f.noinline)) {
     out.push(
       "/* DSP kernel entries and @noinline functions (KFunction.noinline) stay calls: their loops get every register. */",
@@ -170,9 +170,20 @@ function emitModelC(program: ModelProgram): string {
       "",
     );
   }
+  if (program.functions.some((f) => f.noschedule)) {
+    out.push(
+      "/* @noschedule functions (KFunction.noschedule): no scheduling before register allocation (gcc hoists loads and spills). */",
+      "#if defined(__GNUC__) && !defined(__clang__)",
+      "#define MOTE_NOSCHEDULE __attribute__((optimize(\"no-schedule-insns\")))",
+      "#else",
+      "#define MOTE_NOSCHEDULE",
+      "#endif",
+      "",
+    );
+  }
   if (noIpa.size > 0) {
     out.push(
-      "/* Generic kernels stay generic: no inlining, cloning or constant propagation by the C compiler. */",
+      "/* Generic kernels stay generic, and @noipa functions (KFunction.noipa) keep their arguments: no inlining, cloning or constant propagation by the C compiler. */",
       "#if defined(__GNUC__) && !defined(__clang__)",
       "#define MOTE_NOIPA __attribute__((noipa))",
       "#elif defined(__clang__)",
@@ -185,7 +196,9 @@ function emitModelC(program: ModelProgram): string {
   }
   // Callees before callers: emit in reverse discovery order with prototypes first.
   // Shared helpers (KFunction.inline) take mote_intrinsics.h's MOTE_INLINE (static inline, always_inline).
-  const decl = (fn: (typeof program.functions)[number]): string => (noIpa.has(fn.name) ? "static MOTE_NOIPA " : fn.inline ? "MOTE_INLINE " : fn.noinline ? "static MOTE_NOINLINE " : "static ");
+  const decl = (fn: (typeof program.functions)[number]): string =>
+    (noIpa.has(fn.name) ? "static MOTE_NOIPA " : fn.inline ? "MOTE_INLINE " : fn.noinline ? "static MOTE_NOINLINE " : "static ") +
+    (fn.noschedule && !fn.inline ? "MOTE_NOSCHEDULE " : "");
   for (const fn of program.functions) out.push(`${decl(fn)}${cSignature(fn)};`);
   out.push("");
   for (const fn of program.functions) out.push(emitFunction(fn), "");
