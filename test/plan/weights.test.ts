@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { Graph } from "../../compiler/ir/graph.ts";
 import type { KernelCall, LoweredOp } from "../../compiler/ir/calls.ts";
 import {
-  CODE_BASE_BYTES, CODE_PER_FUNCTION_BYTES, chooseWeightFormats, defaultFlashBudget, flashEstimate, lowerWeighted, SAVING_PER_MAC, TFLM_RUNTIME_BYTES,
+  CODE_BASE_BYTES, CODE_PER_FUNCTION_BYTES, CODE_PER_GEMM_FUNCTION_BYTES, chooseWeightFormats, defaultFlashBudget, flashEstimate, lowerWeighted, SAVING_PER_MAC, TFLM_RUNTIME_BYTES,
 } from "../../compiler/plan/weights.ts";
 import { buildFresh } from "../../compiler/pipeline.ts";
 import { runModel, type Target } from "../../compiler/run/targets.ts";
@@ -38,7 +38,7 @@ function layer(op: number, kernel: "conv_2d_dsp" | "fully_connected_dsp", words:
 
 // gain per byte: op 0 conv 100 pixels (0.16 * 100 / 4 per word), op 1 conv 10 pixels, op 2 FC (0.14 / 4).
 const LOWERED = [layer(0, "conv_2d_dsp", 100, 40_000), layer(1, "conv_2d_dsp", 1000, 40_000), layer(2, "fully_connected_dsp", 50, 200)];
-const BASE = CODE_BASE_BYTES + 3 * CODE_PER_FUNCTION_BYTES + 4 * 1150;
+const BASE = CODE_BASE_BYTES + 2 * CODE_PER_GEMM_FUNCTION_BYTES + CODE_PER_FUNCTION_BYTES + 4 * 1150;
 
 describe("chooseWeightFormats", () => {
   it("estimates code per distinct record plus constants", () => {
@@ -77,9 +77,9 @@ describe("chooseWeightFormats", () => {
   it("a layer sharing its record with another also pays for a new function", () => {
     const twins = [layer(0, "conv_2d_dsp", 100, 1000, true), layer(1, "conv_2d_dsp", 100, 1000, true)];
     const base = flashEstimate(EMPTY, twins);
-    expect(base).toBe(CODE_BASE_BYTES + CODE_PER_FUNCTION_BYTES + 800);
+    expect(base).toBe(CODE_BASE_BYTES + CODE_PER_GEMM_FUNCTION_BYTES + 800);
     expect(chooseWeightFormats(EMPTY, twins, base + 400).int16).toEqual([]);
-    expect(chooseWeightFormats(EMPTY, twins, base + 400 + CODE_PER_FUNCTION_BYTES).int16).toEqual([0]);
+    expect(chooseWeightFormats(EMPTY, twins, base + 400 + CODE_PER_GEMM_FUNCTION_BYTES).int16).toEqual([0]);
   });
 
   it("an explicit moteFcWeights option is never changed", () => {
