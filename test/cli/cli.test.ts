@@ -79,6 +79,12 @@ describe.skipIf(compileModels.skip)("mote compile", () => {
     expect(report.arena_bytes).toBeGreaterThan(0);
     expect(report.flash_bytes).toBeGreaterThan(report.constant_bytes);
     expect(report.ops).toHaveLength(10);
+    // The int8/int16 weight choice: its estimate covers the real library, which stays within the
+    // default budget (ad01: the .tflite + the smallest TFLM runtime = TFLM+CMSIS-NN's 305,440 bytes).
+    expect(report.flash_budget.budget_bytes).toBe(305_440);
+    expect(report.flash_bytes).toBeLessThanOrEqual(report.flash_budget.estimate_bytes);
+    expect(report.flash_budget.estimate_bytes).toBeLessThanOrEqual(report.flash_budget.budget_bytes);
+    expect(report.ops.filter((o: { weight_format: string | null }) => o.weight_format === "int16").length).toBe(report.flash_budget.int16_layers);
   });
 
   it("says by how much a model does not fit a board", () => {
