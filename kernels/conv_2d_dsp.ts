@@ -14,11 +14,14 @@
  *    outC * k4 / 4 words: the filter's flash.
  *  - int16 (int16Weights 1): the same with each word already split, 2 words per channel per block
  *    (twice the flash, no split in the loop).
- * Staging: a 1x1, stride 1, unpadded layer reads its input pixel directly (`direct`); any other
- * takes the pixel's receptive field (im2col): with inC a multiple of 4 each tap is staged straight
- * from the input, otherwise the taps are first gathered into `column` (k4 bytes). Taps outside the
- * image take the input zero point (-inputOffset): the lowering uses this kernel only with the
- * input offset folded into the bias (BIAS_FOLDED) or a zero input offset, so every tap is uniform.
+ * Staging (kernels/conv_2d_dsp_stage.ts): a 1x1 unpadded layer reads its input pixel directly;
+ * any other takes the pixel's receptive field (im2col), through `column` (k4 bytes) when inC is
+ * not a multiple of 4 and the window is not wholly in the image. Taps outside the image take the
+ * input zero point (-inputOffset): the lowering uses this kernel only with the input offset
+ * folded into the bias (BIAS_FOLDED) or a zero input offset, so every tap is uniform.
+ * Small K (k4 <= NARROW_TAPS, e.g. 1x1 layers of 8 or 16 input channels, 3x3 of 3) takes another
+ * shape, `narrowBlock`: 1024 / (2 * k4) pixels staged, output channel outer, the channel's
+ * weights (up to 4 blocks) and requantization constants in registers across those pixels.
  *
  * Requantization: with `cheapRequant` 1 the lowering proved the table form exact
  * (compiler/ops/requant-table.ts) and `table` holds {bias, m2, 2^(e-1), e} per channel (2: each
@@ -29,13 +32,27 @@
  * row (INPLACE_ROWS) pairs pixels only within a row and writes the row to `pixel` first.
  */
 import type { i32 } from "./types.ts";
-import { ld32, mbqm, sat8, smlad, sxtb16, sxtb16r8 } from "./intrinsics.ts";
+import { mbqm, sat8, smlad, sxtb16, sxtb16r8 } from "./intrinsics.ts";
 import { rdhmConst, requantize, requantizeCheap, requantizeTable, toOutput } from "./common/requantize.ts";
 import type { Conv2dParams } from "./conv_2d.ts";
+import { copyRow, stagePixel } from "./conv_2d_dsp_stage.ts";
 
 const INPLACE_PIXEL_BACKWARD: i32 = 2;
 const INPLACE_ROWS: i32 = 3;
 const HALF_Q31: i32 = 1073741824;
+/** Layers with at most this many padded taps (k4) take the small-K shape (`narrowBlock`). */
+export const NARROW_TAPS: i32 = 28;
+/** Bytes of staged pixels per block of the small-K shape: NARROW_STAGED_BYTES / (2 * k4) pixels. */
+export const NARROW_STAGED_BYTES: i32 = 1024;
+/** Blocks of 4 taps whose split weights the small-K shape keeps in registers (more: read per pixel). */
+const REG_BLOCKS: i32 = 4;
+/**
+ * Padded tap counts above NARROW_REG_TAPS and up to NARROW_GEMM_TAPS take the 2 x 2 GEMM instead
+ * (measured: vww's 16-tap layer 569,440 instructions there, 589,120 in the small-K shape; its
+ * 8-tap layer 895,160 vs 747,920, its 28-tap one 1,518,760 vs 1,238,360).
+ */
+export const NARROW_REG_TAPS: i32 = 8;
+export const NARROW_GEMM_TAPS: i32 = 16;
 
 /** The requantized, clamped (and optionally ADD-fused) output of channel oc, stored at `at` or in the row buffer. */
 function put(
@@ -116,100 +133,6 @@ function clamp(p: Conv2dParams, v: i32): i32 {
     return sat8(v);
   }
   return Math.min(Math.max(v, p.actMin), p.actMax);
-}
-
-/** Stages n int8 values of src from `at` (n not a multiple of 4: the last word's missing bytes are 0) at staged[to]. */
-function stageRun(src: Int8Array, at: i32, n: i32, staged: Int32Array, to: i32): void {
-  let d: i32 = to;
-  let c: i32 = 0;
-  while (c + 4 <= n) {
-    const w: i32 = ld32(src, at + c);
-    staged[d] = sxtb16(w);
-    staged[d + 1] = sxtb16r8(w);
-    d += 2;
-    c += 4;
-  }
-  if (c < n) {
-    let w: i32 = src[at + c] & 255;
-    if (c + 1 < n) {
-      w = w | ((src[at + c + 1] & 255) << 8);
-    }
-    if (c + 2 < n) {
-      w = w | ((src[at + c + 2] & 255) << 16);
-    }
-    staged[d] = sxtb16(w);
-    staged[d + 1] = sxtb16r8(w);
-  }
-}
-
-/** Stages output pixel n's receptive field (im2col) at staged[to]; padding taps are -inputOffset. */
-function stageWindow(p: Conv2dParams, input: Int8Array, column: Int8Array, staged: Int32Array, n: i32, to: i32): void {
-  const ox: i32 = n % p.outW;
-  const t: i32 = (n / p.outW) | 0;
-  const oy: i32 = t % p.outH;
-  const b: i32 = (t / p.outH) | 0;
-  const inY0: i32 = oy * p.strideH - p.padH;
-  const inX0: i32 = ox * p.strideW - p.padW;
-  const padVal: i32 = -p.inputOffset;
-  const padPair: i32 = (padVal & 65535) | (padVal << 16);
-  const k: i32 = p.filterH * p.filterW * p.inC;
-  // With dilation 1, an in-image filter row of an in-image column range is one run of filterW * inC bytes.
-  const rowRun: boolean = p.dilationW === 1 && inX0 >= 0 && inX0 + p.filterW - 1 < p.inW;
-  const run: i32 = p.filterW * p.inC;
-  let d: i32 = 0;
-  for (let fy: i32 = 0; fy < p.filterH; fy++) {
-    const inY: i32 = inY0 + p.dilationH * fy;
-    const rowIn: boolean = inY >= 0 && inY < p.inH;
-    const rowAt: i32 = ((b * p.inH + inY) * p.inW + inX0) * p.inC;
-    if (rowRun && rowIn) {
-      if (p.inC % 4 === 0) {
-        const w0: i32 = to + (d >> 1);
-        for (let c: i32 = 0; c < run; c += 4) {
-          const w: i32 = ld32(input, rowAt + c);
-          staged[w0 + (c >> 1)] = sxtb16(w);
-          staged[w0 + (c >> 1) + 1] = sxtb16r8(w);
-        }
-      } else {
-        for (let c: i32 = 0; c < run; c++) {
-          column[d + c] = input[rowAt + c];
-        }
-      }
-      d += run;
-    } else {
-      for (let fx: i32 = 0; fx < p.filterW; fx++) {
-        const inX: i32 = inX0 + p.dilationW * fx;
-        const inside: boolean = rowIn && inX >= 0 && inX < p.inW;
-        const at: i32 = rowAt + p.dilationW * fx * p.inC;
-        if (p.inC % 4 === 0) {
-          // Whole blocks per tap: stage straight from the input.
-          const w0: i32 = to + (d >> 1);
-          if (inside) {
-            for (let c: i32 = 0; c < p.inC; c += 4) {
-              const w: i32 = ld32(input, at + c);
-              staged[w0 + (c >> 1)] = sxtb16(w);
-              staged[w0 + (c >> 1) + 1] = sxtb16r8(w);
-            }
-          } else {
-            for (let c: i32 = 0; c < p.inC; c += 2) {
-              staged[w0 + (c >> 1)] = padPair;
-            }
-          }
-        } else if (inside) {
-          for (let c: i32 = 0; c < p.inC; c++) {
-            column[d + c] = input[at + c];
-          }
-        } else {
-          for (let c: i32 = 0; c < p.inC; c++) {
-            column[d + c] = padVal;
-          }
-        }
-        d += p.inC;
-      }
-    }
-  }
-  if (p.inC % 4 !== 0) {
-    stageRun(column, 0, k, staged, to);
-  }
 }
 
 /**
@@ -408,6 +331,119 @@ function gemm(
   }
 }
 
+/** The split weights (taps t, t+2 of a block) of the word at filter[wi]: int16 words are already split. */
+function weightE(p: Conv2dParams, filter: Int32Array, wi: i32): i32 {
+  return p.int16Weights !== 0 ? filter[wi] : sxtb16(filter[wi]);
+}
+
+/** The split weights (taps t+1, t+3) of the block at filter[wi]. */
+function weightO(p: Conv2dParams, filter: Int32Array, wi: i32): i32 {
+  return p.int16Weights !== 0 ? filter[wi + 1] : sxtb16r8(filter[wi]);
+}
+
+/**
+ * The small-K shape (k4 <= NARROW_TAPS): `count` pixels staged at staged[i * half] (pixel first + i,
+ * or first - i going backward), output channel outer, one pixel per step: the channel's split
+ * weights (at most 4 blocks) and its table entries stay in registers across the block's pixels.
+ * Weights as `gemm` reads them: channel oc's block b at (oc & -2) * perChannel + b * step + (oc & 1) * perBlock.
+ * @noinline
+ */
+function narrowBlock(
+  p: Conv2dParams, filter: Int32Array, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array, table: Int32Array,
+  skip: Int8Array, pixel: Int8Array, staged: Int32Array, output: Int8Array, first: i32, count: i32,
+): void {
+  const k4: i32 = (p.filterH * p.filterW * p.inC + 3) & -4;
+  const half: i32 = k4 >> 1;
+  const blocks: i32 = k4 >> 2;
+  const perChannel: i32 = p.int16Weights !== 0 ? half : blocks;
+  const perBlock: i32 = p.int16Weights !== 0 ? 2 : 1;
+  const pairs: i32 = p.outC & -2;
+  const back: boolean = p.inPlace === INPLACE_PIXEL_BACKWARD;
+  const rows: boolean = p.inPlace === INPLACE_ROWS;
+  const step: i32 = back ? -p.outC : p.outC;
+  const ox0: i32 = first % p.outW;
+  for (let oc: i32 = 0; oc < p.outC; oc++) {
+    const lone: boolean = oc >= pairs;
+    const ws: i32 = lone ? perBlock : 2 * perBlock;
+    const wi: i32 = (oc & -2) * perChannel + (lone ? 0 : (oc & 1) * perBlock);
+    let f0e: i32 = 0;
+    let f0o: i32 = 0;
+    let f1e: i32 = 0;
+    let f1o: i32 = 0;
+    let f2e: i32 = 0;
+    let f2o: i32 = 0;
+    let f3e: i32 = 0;
+    let f3o: i32 = 0;
+    if (blocks <= REG_BLOCKS) {
+      f0e = weightE(p, filter, wi);
+      f0o = weightO(p, filter, wi);
+    }
+    if (blocks > 1 && blocks <= REG_BLOCKS) {
+      f1e = weightE(p, filter, wi + ws);
+      f1o = weightO(p, filter, wi + ws);
+    }
+    if (blocks > 2 && blocks <= REG_BLOCKS) {
+      f2e = weightE(p, filter, wi + 2 * ws);
+      f2o = weightO(p, filter, wi + 2 * ws);
+    }
+    if (blocks > 3 && blocks <= REG_BLOCKS) {
+      f3e = weightE(p, filter, wi + 3 * ws);
+      f3o = weightO(p, filter, wi + 3 * ws);
+    }
+    // The cheap requantization's constants, the bias folded into the accumulator's start.
+    const cheap: boolean = p.cheapRequant !== 0;
+    const b: i32 = cheap ? table[oc * 4] : 0;
+    const m2: i32 = cheap ? table[oc * 4 + 1] : 0;
+    const round: i32 = cheap ? table[oc * 4 + 2] : 0;
+    const e: i32 = cheap ? table[oc * 4 + 3] : 0;
+    for (let i: i32 = 0; i < count; i++) {
+      const x: i32 = i * half;
+      let acc: i32 = b;
+      if (blocks <= REG_BLOCKS) {
+        const x0: i32 = staged[x];
+        const x1: i32 = staged[x + 1];
+        acc = smlad(x0, f0e, acc);
+        acc = smlad(x1, f0o, acc);
+        if (blocks > 1) {
+          const x2: i32 = staged[x + 2];
+          const x3: i32 = staged[x + 3];
+          acc = smlad(x2, f1e, acc);
+          acc = smlad(x3, f1o, acc);
+        }
+        if (blocks > 2) {
+          const x4: i32 = staged[x + 4];
+          const x5: i32 = staged[x + 5];
+          acc = smlad(x4, f2e, acc);
+          acc = smlad(x5, f2o, acc);
+        }
+        if (blocks > 3) {
+          const x6: i32 = staged[x + 6];
+          const x7: i32 = staged[x + 7];
+          acc = smlad(x6, f3e, acc);
+          acc = smlad(x7, f3o, acc);
+        }
+      } else {
+        // More blocks than registers: the weights are read again for each pixel.
+        for (let j: i32 = 0; j < half; j += 2) {
+          const xe: i32 = staged[x + j];
+          const xo: i32 = staged[x + j + 1];
+          const wj: i32 = wi + (j >> 1) * ws;
+          acc = smlad(xe, weightE(p, filter, wj), acc);
+          acc = smlad(xo, weightO(p, filter, wj), acc);
+        }
+      }
+      const at: i32 = first * p.outC + step * i + oc;
+      const ox: i32 = ox0 + i;
+      if (cheap) {
+        // requantizeTable (kernels/common/requantize.ts) with the bias already in acc.
+        store(p, pixel, output, rows ? ox * p.outC + oc : at, fin(p, requantizeCheap(acc, 0, m2, round, e), skip, at));
+      } else {
+        put(p, acc, oc, at, ox, bias, multipliers, shifts, table, skip, pixel, output);
+      }
+    }
+  }
+}
+
 export function conv2dDsp(
   p: Conv2dParams,
   input: Int8Array,
@@ -422,40 +458,51 @@ export function conv2dDsp(
   staged: Int32Array,
   output: Int8Array,
 ): void {
-  const half: i32 = ((p.filterH * p.filterW * p.inC + 3) & -4) >> 1;
-  const direct: boolean = p.filterH === 1 && p.filterW === 1 && p.strideH === 1 && p.strideW === 1 && p.padH === 0 && p.padW === 0;
+  const k4: i32 = (p.filterH * p.filterW * p.inC + 3) & -4;
+  const half: i32 = k4 >> 1;
   const pixels: i32 = p.batches * p.outH * p.outW;
+  const rows: boolean = p.inPlace === INPLACE_ROWS;
+  const back: boolean = p.inPlace === INPLACE_PIXEL_BACKWARD;
   let n: i32 = 0;
-  while (n < pixels) {
-    let n0: i32 = n;
-    let n1: i32 = n + 1;
-    let two: boolean = n + 1 < pixels;
-    if (p.inPlace === INPLACE_ROWS) {
-      two = two && n1 % p.outW !== 0;
+  if (k4 <= NARROW_REG_TAPS || (k4 > NARROW_GEMM_TAPS && k4 <= NARROW_TAPS)) {
+    // Blocks of pixels (within one row for INPLACE_ROWS), all staged before any is written.
+    while (n < pixels) {
+      let count: i32 = Math.min((NARROW_STAGED_BYTES / (2 * k4)) | 0, pixels - n);
+      if (rows) {
+        count = Math.min(count, p.outW - n % p.outW);
+      }
+      const first: i32 = back ? pixels - 1 - n : n;
+      for (let i: i32 = 0; i < count; i++) {
+        stagePixel(p, input, column, staged, back ? first - i : first + i, i * half);
+      }
+      narrowBlock(p, filter, bias, multipliers, shifts, table, skip, pixel, staged, output, first, count);
+      n += count;
+      if (rows && n % p.outW === 0) {
+        copyRow(p, pixel, output, n - 1);
+      }
     }
-    if (p.inPlace === INPLACE_PIXEL_BACKWARD) {
-      n0 = pixels - 1 - n;
-      n1 = n0 - 1;
-    }
-    if (direct) {
-      stageRun(input, n0 * p.inC, p.inC, staged, 0);
+  } else {
+    while (n < pixels) {
+      let n0: i32 = n;
+      let n1: i32 = n + 1;
+      let two: boolean = n + 1 < pixels;
+      if (rows) {
+        two = two && n1 % p.outW !== 0;
+      }
+      if (back) {
+        n0 = pixels - 1 - n;
+        n1 = n0 - 1;
+      }
+      stagePixel(p, input, column, staged, n0, 0);
       if (two) {
-        stageRun(input, n1 * p.inC, p.inC, staged, half);
+        stagePixel(p, input, column, staged, n1, half);
       }
-    } else {
-      stageWindow(p, input, column, staged, n0, 0);
-      if (two) {
-        stageWindow(p, input, column, staged, n1, half);
+      gemm(p, filter, staged, table, output, n0, n1, two, skip, pixel, bias, multipliers, shifts);
+      const last: i32 = two ? n1 : n0;
+      if (rows && last % p.outW === p.outW - 1) {
+        copyRow(p, pixel, output, last);
       }
+      n += two ? 2 : 1;
     }
-    gemm(p, filter, staged, table, output, n0, n1, two, skip, pixel, bias, multipliers, shifts);
-    const last: i32 = two ? n1 : n0;
-    if (p.inPlace === INPLACE_ROWS && last % p.outW === p.outW - 1) {
-      const rowBase: i32 = (last + 1 - p.outW) * p.outC;
-      for (let i: i32 = 0; i < p.outW * p.outC; i++) {
-        output[rowBase + i] = pixel[i];
-      }
-    }
-    n += two ? 2 : 1;
   }
 }

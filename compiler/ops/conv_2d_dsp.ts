@@ -8,6 +8,7 @@
  */
 import type { KernelCall } from "../ir/calls.ts";
 import { BIAS_FOLDED, type Conv2dParams } from "../../kernels/conv_2d.ts";
+import { NARROW_GEMM_TAPS, NARROW_REG_TAPS, NARROW_STAGED_BYTES, NARROW_TAPS } from "../../kernels/conv_2d_dsp.ts";
 import { biasOf, cheapRequantTable, foldOutputOffset, rowAbsSums } from "./requant-table.ts";
 import { kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelArg } from "./types.ts";
@@ -96,6 +97,12 @@ export function dspConvCall(
   const p: Conv2dParams = { ...params, cheapRequant: table === null ? 0 : folded !== null ? 2 : 1, int16Weights: int16 ? 1 : 0 };
   const none: KernelArg = { kind: "tensor", tensor: -1 };
   const direct = p.filterH === 1 && p.filterW === 1 && p.strideH === 1 && p.strideW === 1 && p.padH === 0 && p.padW === 0;
+  // Small K: the kernel's small-K shape (kernels/conv_2d_dsp.ts narrowBlock).
+  const narrow = k4 <= NARROW_REG_TAPS || (k4 > NARROW_GEMM_TAPS && k4 <= NARROW_TAPS);
+  // The kernel's block, NARROW_STAGED_BYTES / (2 * k4) pixels, is never more than the layer's pixels.
+  const narrowPixels = Math.min(Math.floor(NARROW_STAGED_BYTES / (2 * k4)), params.batches * params.outH * params.outW);
+  // A strided unpadded 1x1 stages each pixel from the input too (no gathered column).
+  const pointwise = p.filterH === 1 && p.filterW === 1 && p.padH === 0 && p.padW === 0;
   const call = kernelCall("conv_2d_dsp", "conv2dDsp", CONV_2D_DSP_SLOTS, p, {
     input: args.input,
     filter: { kind: "const", name: `op${opIndex}_filter_${int16 ? "i16" : "i8"}x4`, elem: "i32", data: packConvWeights(filter, p.outC, k, int16) },
@@ -105,10 +112,11 @@ export function dspConvCall(
     table: table !== null ? { kind: "const", name: `op${opIndex}_requant`, elem: "i32", data: folded ?? table } : none,
     skip: none,
     pixel: { kind: "scratch", bytes: 0, elem: "i8" },
-    column: { kind: "scratch", bytes: !direct && p.inC % 4 !== 0 ? k4 : 0, elem: "i8" },
-    staged: { kind: "scratch", bytes: 4 * k4, elem: "i32" },
+    column: { kind: "scratch", bytes: !pointwise && p.inC % 4 !== 0 ? k4 : 0, elem: "i8" },
+    // Two pixels of k4 / 2 words, or a block of NARROW_STAGED_BYTES / (2 * k4) of them for the small-K shape.
+    staged: { kind: "scratch", bytes: (narrow ? narrowPixels : 2) * 2 * k4, elem: "i32" },
     output: args.output,
   }, macs);
-  call.variant = `gemm 2x2 ${int16 ? "int16" : "int8"} w${direct ? "" : ", im2col"}, ${table !== null ? "cheap" : "general"} requant`;
+  call.variant = `${narrow ? `small-K ${narrowPixels} pixels x 1 channel` : "gemm 2x2"} ${int16 ? "int16" : "int8"} w${direct ? "" : pointwise ? ", strided 1x1" : ", im2col"}, ${table !== null ? "cheap" : "general"} requant`;
   return call;
 }

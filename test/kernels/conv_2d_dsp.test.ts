@@ -2,7 +2,9 @@
  * @fileoverview fast == reference for the SMLAD GEMM convolution (kernels/conv_2d_dsp.ts, lowered
  * by compiler/ops/conv_2d_dsp.ts): against conv2dReference over shapes that hit its edges (odd
  * channel counts, 1-element dims, stride 2, SAME/VALID padding, k not a multiple of 4, inC a
- * multiple of 4 or not, odd pixel counts), every bias mode, both weight layouts, requantization
+ * multiple of 4 or not, strided unpadded 1x1, odd pixel counts (a lone pixel paired with itself),
+ * the small-K shape (k4 <= NARROW_TAPS, weights in registers or read per pixel) and the 2 x 2 GEMM,
+ * filter rows of 4 or more bytes copied as words), every bias mode, both weight layouts, requantization
  * multipliers with right shifts (cheap table), shift 0 and left shifts (general path).
  *
  * The ts runner does not plan memory, so the in-place variants and the fused residual ADD are run
@@ -18,6 +20,7 @@ import type { KernelCall } from "../../compiler/ir/calls.ts";
 import { lowerGraph } from "../../compiler/ops/index.ts";
 import { FUSE_HOOKS } from "../../compiler/ops/index.ts";
 import { packConvWeights } from "../../compiler/ops/conv_2d_dsp.ts";
+import { NARROW_GEMM_TAPS, NARROW_REG_TAPS, NARROW_TAPS } from "../../kernels/conv_2d_dsp.ts";
 import { kernelFunction } from "../../compiler/run/ts.ts";
 import { runModel, type Target } from "../../compiler/run/targets.ts";
 import {
@@ -134,7 +137,12 @@ describe("conv2dDsp == conv2dReference, single ops (ts)", () => {
       const direct = p.filterH === 1 && p.filterW === 1 && p.strideH === 1 && p.strideW === 1 && p.padH === 0 && p.padW === 0;
       const k = p.filterH * p.filterW * p.inC;
       const pixels = p.batches * p.outH * p.outW;
-      seen.add(direct ? "direct" : p.inC % 4 === 0 ? "im2col staged" : "im2col column");
+      const pointwise = p.filterH === 1 && p.filterW === 1 && p.padH === 0 && p.padW === 0;
+      const k4 = (k + 3) & -4;
+      const narrow = k4 <= NARROW_REG_TAPS || (k4 > NARROW_GEMM_TAPS && k4 <= NARROW_TAPS);
+      seen.add(!narrow ? "gemm 2x2" : k4 > 16 ? "small-K weights read per pixel" : "small-K weights in registers");
+      seen.add(direct ? "direct" : pointwise ? "strided 1x1" : p.inC % 4 === 0 ? "im2col staged" : "im2col column");
+      if (!pointwise && p.inC % 4 !== 0 && p.filterW * p.inC >= 4 && p.dilationW === 1) seen.add("column word runs");
       seen.add(p.cheapRequant ? "cheap requant" : `general requant ${spec.scales}`);
       if (p.cheapRequant === 2) seen.add("cheap requant, output offset folded");
       seen.add(p.int16Weights ? "int16 weights" : "int8 weights");
@@ -153,7 +161,7 @@ describe("conv2dDsp == conv2dReference, single ops (ts)", () => {
       seen.add(`hasBias ${p.hasBias}`);
     }
     for (const f of [
-      "direct", "im2col staged", "im2col column", "cheap requant", "general requant shift0", "general requant left",
+      "gemm 2x2", "small-K weights read per pixel", "small-K weights in registers", "direct", "strided 1x1", "im2col staged", "im2col column", "column word runs", "cheap requant", "general requant shift0", "general requant left",
       "int16 weights", "int8 weights", "k tail", "outC 1", "odd outC", "odd pixels", "stride 2", "padding", "dilation",
       "batch > 1", "hasBias 0", "hasBias 1", "hasBias 2", "fallback bias input", "K chunks", "K chunks and rest", "K chunk loop", "K chunks of 12 blocks", "cheap requant, output offset folded",
     ]) expect(seen, f).toContain(f);
@@ -194,8 +202,9 @@ const blockArb: fc.Arbitrary<BlockSpec> = fc.record({
   batches: fc.integer({ min: 1, max: 2 }),
   h: fc.integer({ min: 1, max: 6 }),
   w: fc.integer({ min: 1, max: 7 }),
-  c: fc.integer({ min: 1, max: 13 }),
-  outC: fc.integer({ min: 1, max: 13 }),
+  // Up to 13 channels mostly; 29-40 so that 1x1 layers also reach the 2 x 2 GEMM (k4 > NARROW_TAPS).
+  c: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 13 }), weight: 3 }, { arbitrary: fc.integer({ min: 29, max: 40 }), weight: 1 }),
+  outC: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 13 }), weight: 3 }, { arbitrary: fc.integer({ min: 29, max: 40 }), weight: 1 }),
   k: fc.integer({ min: 1, max: 3 }),
   stride: fc.integer({ min: 1, max: 2 }),
   zeroPoint: fc.integer({ min: -20, max: 20 }),

@@ -91,15 +91,16 @@ describe("lowerGraph", () => {
     expect([c.kernel, c.fn]).toEqual(["conv_2d_dsp", "conv2dDsp"]);
     // cheapRequant 2: the cheap table, the output zero point folded into its rounding constants.
     expect(c.params).toMatchObject({ outC: 4, hasBias: 2, cheapRequant: 2, int16Weights: 0 });
-    // 3x3x2 taps padded to 20: 4 channels x 20 / 4 words of packed int8 weights; 2 staged pixels of 20 int16.
+    // 3x3x2 taps padded to 20 (small K, k4 <= NARROW_TAPS): 4 channels x 20 / 4 words of packed int8
+    // weights; a block of min(1024 / (2 * 20), 9 output pixels) = 9 staged pixels of 20 int16.
     expect(c.slots).toEqual(["input", "filter", "bias", "multipliers", "shifts", "table", "skip", "pixel", "column", "staged", "output"]);
     expect(c.args[1]).toMatchObject({ kind: "const", elem: "i32" });
     expect((c.args[1] as { data: number[] }).data).toHaveLength(20);
     expect(c.args[5]).toMatchObject({ kind: "const", elem: "i32" });
     expect((c.args[5] as { data: number[] }).data).toHaveLength(16);
     expect(c.args[8]).toEqual({ kind: "scratch", bytes: 20, elem: "i8" });
-    expect(c.args[9]).toEqual({ kind: "scratch", bytes: 80, elem: "i32" });
-    expect(c.variant).toBe("gemm 2x2 int8 w, im2col, cheap requant");
+    expect(c.args[9]).toEqual({ kind: "scratch", bytes: 360, elem: "i32" });
+    expect(c.variant).toBe("small-K 9 pixels x 1 channel int8 w, im2col, cheap requant");
   });
 
   it("reports every unsupported op at once (1008) with the supported list", () => {
