@@ -77,6 +77,8 @@ export interface BenchOptions {
   configs?: readonly BenchConfig[];
   /** Progress lines (default: none). */
   log?: (line: string) => void;
+  /** The int8/int16 weight choice's flash budget (BuildOptions.flashBudget; default its estimate). */
+  flashBudget?: number;
 }
 
 interface ModelFiles {
@@ -140,10 +142,10 @@ function anchorRow(model: string, config: string, a: AnchorFigures): BenchRow {
   };
 }
 
-async function measure(m: ModelFiles, config: BenchConfig, log: (l: string) => void): Promise<BenchRow> {
+async function measure(m: ModelFiles, config: BenchConfig, log: (l: string) => void, flashBudget?: number): Promise<BenchRow> {
   const graph = loadModel(m.file);
   checkInt8(graph);
-  const opts = { ...config.options, board: DEFAULT_BOARD };
+  const opts = { ...config.options, board: DEFAULT_BOARD, ...(flashBudget !== undefined ? { flashBudget } : {}) };
   const r = buildFor(graph, opts);
   const input = (k: number) => read(path.join(m.golden, `input_${k}.bin`));
   const expected = (k: number) => read(path.join(m.golden, `output_${k}.bin`));
@@ -196,7 +198,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResults> {
     for (const config of configs) {
       n++;
       log(`[${n}/${total}] ${m.name} ${config.name}: build, run golden input_${MEASURED_INPUT} and check ${m.inputs.length} golden outputs on qemu`);
-      rows.push(await measure(m, config, log));
+      rows.push(await measure(m, config, log, opts.flashBudget));
     }
     for (const a of ANCHOR_CONFIGS) {
       const figures = anchors?.models[m.name]?.[a.name];

@@ -289,6 +289,8 @@ export interface BenchReportOptions {
   /** Input bytes per model for the profiles (default: golden input_<measured> when found, else zeros). */
   inputFor?: (model: string) => Uint8Array[] | undefined;
   log?: (line: string) => void;
+  /** The bench's --flash-budget, so the profiles and timelines build what was measured. */
+  flashBudget?: number;
 }
 
 /**
@@ -321,12 +323,12 @@ export async function writeBenchReport(dir: string, opts: BenchReportOptions = {
       if (opts.profile === false) continue;
       const c = CONFIGS.find((x) => x.name === config)!;
       log(`report: profiling ${m} ${config} per layer on qemu`);
-      const profile = await profileModel(graph, { ...c.options, inputs: inputFor(m) });
+      const profile = await profileModel(graph, { ...c.options, inputs: inputFor(m), flashBudget: opts.flashBudget });
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, `${JSON.stringify({ model: m, config, profile } satisfies ProfileEntry, null, 1)}\n`);
     }
     const full = CONFIGS.find((x) => x.name === TIMELINE_CONFIG)!;
-    timelines.push({ model: m, svg: await memoryTimelineSvg(buildFor(graph, full.options), { graph, title: `${m}: arena over time` }) });
+    timelines.push({ model: m, svg: await memoryTimelineSvg(buildFor(graph, { ...full.options, flashBudget: opts.flashBudget }), { graph, title: `${m}: arena over time` }) });
   }
   const html = await renderReportHtml({ results, profiles: readProfiles(dir), timelines });
   const file = path.join(dir, REPORT_FILE);

@@ -30,7 +30,7 @@ export type { InterpreterResult } from "./interpreter/program.ts";
 /** A short content hash of `graph` and `opts`: equal keys build equal programs. */
 export function graphKey(graph: Graph, opts: object): string {
   const h = crypto.createHash("sha256");
-  h.update(JSON.stringify({ name: graph.name, ops: graph.ops, inputs: graph.inputs, outputs: graph.outputs, opts }));
+  h.update(JSON.stringify({ name: graph.name, ops: graph.ops, inputs: graph.inputs, outputs: graph.outputs, src: graph.sourceBytes, opts }));
   for (const t of graph.tensors) {
     h.update(JSON.stringify({ s: t.shape, d: t.dtype, q: t.quant }));
     if (t.data) h.update(t.data);
@@ -58,7 +58,10 @@ export function build(graph: Graph, opts: BuildOptions, loadKernels: KernelLoade
   if (!(MODES as readonly string[]).includes(mode)) fail(6002, mode, MODES.join(", "));
   if (mode === "interpreter") return buildInterpreter(graph, opts, loadKernels);
   const verify = verifying(opts);
-  const r = generate(graph, { plan: opts.plan, specialize: opts.specialize, inPlace: opts.inPlace, reference: opts.reference, verify },
+  const r = generate(graph, {
+    plan: opts.plan, specialize: opts.specialize, inPlace: opts.inPlace, reference: opts.reference, verify,
+    flashBudget: opts.flashBudget, flashLimit: opts.flashLimit,
+  },
     verify ? verifiedLoader(loadKernels) : loadKernels);
   if (verify) verifyProgram(r.program, opts.specialize === false ? "build (codegen, specialize off)" : "build (codegen)");
   return r;
@@ -79,7 +82,10 @@ const cache = new Map<string, { result: BuildResult; verified: boolean }>();
  * does not: a build that must be verified replaces a cached one that was not).
  */
 export function buildCached(graph: Graph, opts: BuildOptions, loadKernels: KernelLoader): BuildResult {
-  const key = graphKey(graph, { plan: opts.plan, mode: opts.mode, specialize: opts.specialize, inPlace: opts.inPlace, reference: opts.reference });
+  const key = graphKey(graph, {
+    plan: opts.plan, mode: opts.mode, specialize: opts.specialize, inPlace: opts.inPlace, reference: opts.reference,
+    flashBudget: opts.flashBudget, flashLimit: opts.flashLimit,
+  });
   const verify = verifying(opts);
   let hit = cache.get(key);
   if (!hit || (verify && !hit.verified)) {

@@ -14,13 +14,13 @@ import { scratchId } from "../ir/calls.ts";
 import type { KFunction } from "../ir/kir.ts";
 import type { KernelLoader } from "../ir/kernels.ts";
 import type { ConstantData, InvokeStep, ModelProgram, StepArg } from "../ir/program.ts";
-import { lowerGraph } from "../ops/index.ts";
 import { kernelFile } from "../paths.ts";
 import { reachable, specialize } from "../specialize/specialize.ts";
 import { lowerBound } from "../plan/planner.ts";
 import { collectBuffers, placeMembers } from "../plan/lifetimes.ts";
 import { bestInPlace } from "../plan/inplace.ts";
 import { orderGraph } from "../plan/order.ts";
+import { lowerWeighted } from "../plan/weights.ts";
 import { GenericCalls } from "./generic.ts";
 import { elemOf, ioTensors, tensorValues } from "./tensors.ts";
 import { planArena, type BuildOptions, type BuildResult } from "./types.ts";
@@ -31,7 +31,8 @@ function cName(s: string): string {
 
 export function generate(graph: Graph, opts: BuildOptions, loadKernels: KernelLoader): BuildResult {
   graph = orderGraph(graph); // lowest-peak topological order (compiler/plan/order.ts)
-  const plainLowered = lowerGraph(graph, { reference: opts.reference });
+  // int8 or int16 weights per layer under the flash budget (compiler/plan/weights.ts).
+  const { lowered: plainLowered, weights } = lowerWeighted(graph, opts);
   // The layer-wise bound of plain planning (every tensor its own buffer), what in-place beats.
   const plainBuffers = collectBuffers(graph, plainLowered);
   const plainBound = lowerBound(plainBuffers);
@@ -134,7 +135,7 @@ export function generate(graph: Graph, opts: BuildOptions, loadKernels: KernelLo
     outputs: io(graph.outputs),
   };
   return {
-    program, lowered, buffers, placement, macs,
+    program, lowered, buffers, placement, macs, ...(weights ? { weights } : {}),
     lowerBoundBytes: plainBound, plannedBoundBytes: lowerBound(buffers), inPlaceNotes: inPlace?.notes ?? [],
   };
 }

@@ -7,6 +7,7 @@ import type { LoweredOp } from "../ir/calls.ts";
 import type { ModelProgram } from "../ir/program.ts";
 import { ALIGN, DEFAULT_PLAN, PLANNERS, type Buffer, type Placement } from "../plan/planner.ts";
 import { fail } from "../diagnostics.ts";
+import type { WeightPlan } from "../plan/weights.ts";
 
 export const MODES = ["codegen", "interpreter"] as const;
 export type Mode = (typeof MODES)[number];
@@ -41,6 +42,13 @@ export interface BuildOptions {
    * see compiler/build/index.ts `verifying()`. Verification never changes the program.
    */
   verify?: boolean;
+  /**
+   * Codegen mode: the flash (bytes) the per-layer choice of int8 or int16 weights may fill
+   * (compiler/plan/weights.ts). Default: an estimate of TFLM+CMSIS-NN's flash for the model.
+   */
+  flashBudget?: number;
+  /** The board's flash (bytes of its largest flash range): caps the budget. */
+  flashLimit?: number;
 }
 
 export interface BuildResult {
@@ -58,6 +66,8 @@ export interface BuildResult {
   /** In-place and fusion decisions (compiler/plan/inplace.ts), one line each; empty if off. */
   inPlaceNotes?: string[];
   macs: number;
+  /** Codegen: the weight format of each DSP layer and the flash budget behind it. */
+  weights?: WeightPlan;
 }
 
 /** Places `buffers` with the planner named `plan` (default DEFAULT_PLAN); a user error for an unknown name. */

@@ -25,6 +25,8 @@ export interface BenchFlags {
   specialize?: "on" | "off";
   /** false with --no-profile: report.html without new per-layer profiles. */
   profile?: boolean;
+  /** --flash-budget (bytes), parsed: every codegen configuration's weight choice. */
+  flashBudget?: number;
 }
 
 export async function benchCommand(models: string[], flags: BenchFlags): Promise<void> {
@@ -35,7 +37,9 @@ export async function benchCommand(models: string[], flags: BenchFlags): Promise
   const configs = custom
     ? [customConfig({ mode: flags.mode, plan: flags.plan, specialize: flags.specialize === undefined ? undefined : flags.specialize === "on" })]
     : flags.config && flags.config.length > 0 ? selectConfigs(flags.config) : CONFIGS;
-  const results = await runBench({ models, configs, log: (l) => process.stderr.write(`${l}\n`) });
+  const results = await runBench({
+    models, configs, log: (l) => process.stderr.write(`${l}\n`), ...(flags.flashBudget !== undefined ? { flashBudget: flags.flashBudget } : {}),
+  });
   const out = path.resolve(flags.out);
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, "results.json"), `${JSON.stringify(results, null, 1)}\n`);
@@ -44,7 +48,9 @@ export async function benchCommand(models: string[], flags: BenchFlags): Promise
   process.stdout.write(md);
   process.stderr.write(`wrote ${path.join(flags.out, "results.json")} and results.md\n`);
   const modelFiles = Object.fromEntries(models.filter((m) => m.endsWith(".tflite")).map((m) => [path.basename(m, ".tflite"), path.resolve(m)]));
-  const report = await writeBenchReport(out, { profile: flags.profile, modelFiles, log: (l) => process.stderr.write(`${l}\n`) });
+  const report = await writeBenchReport(out, {
+    profile: flags.profile, modelFiles, log: (l) => process.stderr.write(`${l}\n`), flashBudget: flags.flashBudget,
+  });
   process.stderr.write(`wrote ${path.join(flags.out, path.basename(report))}\n`);
   const bad = failures(results);
   if (bad.length > 0) fail(5015, bad.join("; "));

@@ -29,6 +29,7 @@ import { checkFit } from "../report/fit.ts";
 import { librarySizes } from "../report/linker-map.ts";
 import { buildReport, constantBytes, layerRows, reportMarkdown, type Measured } from "../report/report.ts";
 import { memoryTimelineSvg } from "../report/timeline.ts";
+import { flashOptions } from "./flash.ts";
 
 /** The memory timeline plot, next to report.md (which links it). */
 export const TIMELINE_FILE = "memory-timeline.svg";
@@ -41,6 +42,8 @@ export interface CompileFlags {
   firmware: boolean;
   /** "off": generic kernels with constant records instead of specialized ones (codegen mode). */
   specialize?: "on" | "off";
+  /** --flash-budget (bytes), parsed. */
+  flashBudget?: number;
 }
 
 function step(msg: string): void {
@@ -91,7 +94,7 @@ export async function compileCommand(model: string, flags: CompileFlags): Promis
   step(mode === "interpreter"
     ? `lowering ${graph.ops.length} ops, planning the arena (${flags.plan}), writing the model image for the interpreter`
     : `lowering ${graph.ops.length} ops, planning the arena (${flags.plan}), ${flags.specialize === "off" ? "generic kernels (--specialize off)" : "specializing kernels"}`);
-  const r = buildFor(graph, { plan: flags.plan, mode, specialize: flags.specialize !== "off" });
+  const r = buildFor(graph, { plan: flags.plan, mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board) });
   const layers = layerRows(graph, r, mode);
   // Before building anything: arena + the board's reserved stack vs RAM, weights vs flash.
   checkFit(board, graph, r, {

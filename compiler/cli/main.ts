@@ -21,6 +21,7 @@ import { runCommand } from "./run.ts";
 import { profileCommand } from "./profile.ts";
 import { benchCommand } from "./bench.ts";
 import { CONFIGS } from "../bench/configs.ts";
+import { parseFlashBudget } from "./flash.ts";
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -44,6 +45,9 @@ const modeOption = (description = "codegen: specialized straight-line code; inte
   oneOf(new Option("--mode <mode>", description), MODES, (v) => fail(6002, v, MODES.join(", ")));
 const specializeOption = (description = "codegen mode: kernels specialized per layer (on) or the generic kernels with constant records (off)") =>
   oneOf(new Option("--specialize <on|off>", description), SWITCH, (v) => fail(6005, "--specialize", "on or off", v));
+const flashBudgetOption = () =>
+  new Option("--flash-budget <bytes>", "flash the per-layer int8/int16 weight choice may fill (bytes, or with K/M; default: an estimate of TFLM+CMSIS-NN's flash for the model; the board's flash caps it)")
+    .argParser((v: string) => parseFlashBudget(v));
 const boardOption = (description: string) =>
   oneOf(new Option("--board <name>", description), listBoards(), (v) => fail(5003, v, listBoards().join(", ")));
 
@@ -66,6 +70,7 @@ program
   .addOption(planOption().default(DEFAULT_PLAN))
   .addOption(modeOption().default("codegen"))
   .addOption(specializeOption().default("on"))
+  .addOption(flashBudgetOption())
   .option("--no-firmware", "only write the C library and the report (no arm-none-eabi-gcc needed)")
   .action(async (model: string, opts) => compileCommand(model, opts));
 
@@ -80,6 +85,7 @@ program
   .addOption(planOption().default(DEFAULT_PLAN))
   .addOption(modeOption().default("codegen"))
   .addOption(specializeOption().default("on"))
+  .addOption(flashBudgetOption())
   .action(async (model: string, opts) => runCommand(model, opts));
 
 program
@@ -93,6 +99,7 @@ program
   .addOption(modeOption("ablation switch: bench one custom configuration in this mode instead"))
   .addOption(planOption("ablation switch: bench one custom configuration with this planner instead"))
   .addOption(specializeOption("ablation switch: bench one custom configuration with or without specialization instead"))
+  .addOption(flashBudgetOption())
   .action(async (models: string[], opts) => benchCommand(models, opts));
 
 program
@@ -104,6 +111,7 @@ program
   .addOption(planOption().default(DEFAULT_PLAN))
   .addOption(modeOption().default("codegen"))
   .addOption(specializeOption("codegen mode: specialized kernels (on) or generic kernels with constant records (off)").default("on"))
+  .addOption(flashBudgetOption())
   .option("--top <n>", "how many top layers to list", "5")
   .option("--json", "print the report as JSON")
   .option("--out <file>", "write the report to a file instead of stdout")

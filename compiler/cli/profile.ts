@@ -13,6 +13,7 @@ import { checkInt8 } from "../import/tflite/check.ts";
 import { lowerGraph } from "../ops/index.ts";
 import { formatProfile, profileModel } from "../profile/profile.ts";
 import { readInput } from "./run.ts";
+import { flashOptions } from "./flash.ts";
 
 export interface ProfileFlags {
   input: string[];
@@ -23,6 +24,8 @@ export interface ProfileFlags {
   top: string;
   json?: boolean;
   out?: string;
+  /** --flash-budget (bytes), parsed. */
+  flashBudget?: number;
 }
 
 export async function profileCommand(model: string, flags: ProfileFlags): Promise<void> {
@@ -41,6 +44,7 @@ export async function profileCommand(model: string, flags: ProfileFlags): Promis
   const report = await profileModel(graph, {
     mode: flags.mode, plan: flags.plan, board: flags.board, inputs, top,
     specialize: flags.specialize === undefined ? undefined : flags.specialize === "on",
+    ...flashOptions(flags.flashBudget, flags.board),
   });
   const text = flags.json ? JSON.stringify(report, null, 1) + "\n" : formatProfile(report);
   if (flags.out) {

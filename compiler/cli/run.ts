@@ -9,6 +9,7 @@ import { loadModel } from "../import/tflite/import.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
 import { lowerGraph } from "../ops/index.ts";
 import { runModel, type Target } from "../run/targets.ts";
+import { flashOptions } from "./flash.ts";
 
 export interface RunFlags {
   input: string[];
@@ -19,6 +20,8 @@ export interface RunFlags {
   mode: Mode;
   /** "off": generic kernels with constant records instead of specialized ones (codegen mode). */
   specialize?: "on" | "off";
+  /** --flash-budget (bytes), parsed. */
+  flashBudget?: number;
 }
 
 /** The raw bytes of an --input file; MOTE6009 when it cannot be read. */
@@ -40,7 +43,9 @@ export async function runCommand(model: string, flags: RunFlags): Promise<void> 
   }
   if (flags.output.length !== graph.outputs.length) fail(6007, graph.outputs.length, flags.output.length);
   const inputs = flags.input.map(readInput);
-  const result = await runModel(graph, inputs, flags.target, { board: flags.board, plan: flags.plan, mode: flags.mode, specialize: flags.specialize !== "off" });
+  const result = await runModel(graph, inputs, flags.target, {
+    board: flags.board, plan: flags.plan, mode: flags.mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board),
+  });
   result.outputs.forEach((bytes, k) => fs.writeFileSync(flags.output[k], bytes));
   if (result.instructions !== undefined) process.stdout.write(`instructions: ${result.instructions}\n`);
   if (result.stackBytes !== undefined) process.stdout.write(`stack: ${result.stackBytes}\n`);

@@ -66,6 +66,8 @@ export interface Graph {
   ops: Op[];
   inputs: number[];
   outputs: number[];
+  /** Bytes of the model file it was imported from, when known (the default flash budget, compiler/plan/weights.ts). */
+  sourceBytes?: number;
 }
 
 export function tensorBytes(t: Tensor): number {

@@ -118,7 +118,7 @@ export function lowerConv2d(graph: Graph, op: Op, opts: LowerOptions = {}): Kern
     const dsp = dspConvCall(op.index, params, filter.data!, bias?.data, {
       input: { kind: "tensor", tensor: input.index }, bias: biasArg, biasData, multipliers, shifts,
       output: { kind: "tensor", tensor: output.index },
-    }, macs);
+    }, macs, opts.int16Weights?.has(op.index) ?? false);
     if (dsp !== undefined) return [dsp];
   }
   return [kernelCall("conv_2d", opts.reference ? "conv2dReference" : "conv2d", CONV_2D_SLOTS, params, {

@@ -21,13 +21,15 @@ export const CONV_2D_DSP_SLOTS = [
 export const DSP_CONTRACT: KernelContract = { kernel: "conv_2d_dsp", fn: "conv2dDsp", slots: CONV_2D_DSP_SLOTS };
 
 /**
- * Whether layers take the DSP kernel: MOTE_DSP_CONV=0 turns it off, =int16 asks for int16
- * weights (twice the weight flash). Read per call so tests can switch it.
+ * Test overrides: MOTE_DSP_CONV=0 keeps every layer on kernels/conv_2d.ts, =int16 or =int8 gives
+ * every DSP layer that weight layout whatever the flash budget; unset ("auto"): the per-layer
+ * choice (compiler/plan/weights.ts, through dspConvCall's `int16Weights`). Read per call so tests
+ * can switch it.
  */
-export function dspConvMode(): "off" | "int8" | "int16" {
+export function dspConvMode(): "off" | "auto" | "int8" | "int16" {
   const v = process.env.MOTE_DSP_CONV;
   if (v === "0" || v === "off") return "off";
-  return v === "int16" ? "int16" : "int8";
+  return v === "int16" || v === "int8" ? v : "auto";
 }
 
 /** Taps per output channel padded to a multiple of 4 (the micro-kernel's blocks). */
@@ -70,11 +72,12 @@ export function packConvWeights(filter: Uint8Array, outC: number, k: number, int
  * The DSP call for a CONV_2D whose Prepare gave `params` (one group; the input offset folded into
  * `biasArg` or zero), or undefined when the layer keeps kernels/conv_2d.ts. `biasData` is what
  * the kernel adds per channel (folded, the model's, or zeros), null when it is not a constant.
+ * `int16Weights`: the flash-budget choice for this layer (int8 otherwise).
  */
 export function dspConvCall(
   opIndex: number, params: Conv2dParams, filter: Uint8Array, modelBias: Uint8Array | undefined,
   args: { input: KernelArg; bias: KernelArg; biasData: number[] | null; multipliers: number[]; shifts: number[]; output: KernelArg },
-  macs: number,
+  macs: number, int16Weights = false,
 ): KernelCall | undefined {
   const mode = dspConvMode();
   if (mode === "off") return undefined;
@@ -82,7 +85,7 @@ export function dspConvCall(
   if (params.hasBias !== BIAS_FOLDED && params.inputOffset !== 0) return undefined;
   const k = params.filterH * params.filterW * params.inC;
   const k4 = paddedTaps(params);
-  const int16 = mode === "int16";
+  const int16 = mode === "int16" || (mode === "auto" && int16Weights);
   const biasData = args.biasData;
   const table = biasData === null ? null : cheapRequantTable(
     params.outC, (oc) => biasData[oc], biasOf(modelBias, params.outC), rowAbsSums(filter, k, params.outC),

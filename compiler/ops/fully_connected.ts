@@ -109,7 +109,8 @@ export function lowerFullyConnected(graph: Graph, op: Op, opts: LowerOptions = {
   const xOff = params.hasBias === BIAS_FOLDED ? 0 : params.inputOffset;
   const biasConstant = bias === undefined || isConstant(bias);
   const choice = dsp
-    ? chooseFcDsp(graph, op, { filter: filter.data!, units, depth: accumDepth, xOff, filterOffset: params.filterOffset, biasConstant })
+    ? chooseFcDsp(graph, op, { filter: filter.data!, units, depth: accumDepth, xOff, filterOffset: params.filterOffset, biasConstant },
+      opts.int16Weights?.has(op.index) ?? false)
     : null;
   if (choice !== null) {
     const modelBias = !biasConstant ? null : bias === undefined ? () => 0 : biasOf(bias.data, units);

@@ -7,9 +7,10 @@
  * Default variant: 4 rows per pass, offset-binary int8 weights (one AND per 4 weights; the
  * kernel header) where the layer allows it (no filter offset, no input offset left in the loop, a
  * constant bias, |dot product| < 2^23 proven from the weights), else int8 weights with SXTB16,
- * activations staged. Per-op overrides (test infrastructure and, later, a flash-budget pass): the
- * op options `moteFcRows` (4 or 2), `moteFcWeights` (0 int8, 1 int16, 2 offset-binary int8),
- * `moteFcStaged` (0 or 1).
+ * activations staged; int16 weights where the flash budget chose them (compiler/plan/weights.ts,
+ * LowerOptions.int16Weights). Per-op overrides (test infrastructure): the op options `moteFcRows`
+ * (4 or 2), `moteFcWeights` (0 int8, 1 int16, 2 offset-binary int8; wins over the budget's
+ * choice), `moteFcStaged` (0 or 1).
  */
 import type { Graph, Op } from "../ir/graph.ts";
 import {
@@ -69,12 +70,13 @@ export interface FcShape {
  * The variant of a layer (defaults in the header), unless the op's options say otherwise. Int8
  * weights need filterOffset 0 (the packed bytes cannot carry it); unstaged needs no input
  * offset in the loop. Returns null when int8 weights are asked for with a filter offset.
+ * `int16`: the flash budget's choice for this layer (the default weights otherwise).
  */
-export function chooseFcDsp(graph: Graph, op: Op, l: FcShape): FcDspChoice | null {
+export function chooseFcDsp(graph: Graph, op: Op, l: FcShape, int16 = false): FcDspChoice | null {
   const rows = intOption(graph, op, "moteFcRows", 4);
   if (rows !== 4 && rows !== 2) opError(graph, op, `moteFcRows must be 4 or 2, not ${rows}`);
   const obOk = l.filterOffset === 0 && l.xOff === 0 && l.biasConstant && obExact(l.filter, l.units, l.depth);
-  let weights16 = intOption(graph, op, "moteFcWeights", obOk ? WEIGHTS_INT8_OB : WEIGHTS_INT8);
+  let weights16 = intOption(graph, op, "moteFcWeights", int16 ? WEIGHTS_INT16 : obOk ? WEIGHTS_INT8_OB : WEIGHTS_INT8);
   if (weights16 !== WEIGHTS_INT8 && weights16 !== WEIGHTS_INT16 && weights16 !== WEIGHTS_INT8_OB) {
     opError(graph, op, `moteFcWeights must be 0, 1 or 2, not ${weights16}`);
   }

@@ -18,6 +18,11 @@ export interface LowerOptions {
    * kernels against them.
    */
   reference?: boolean;
+  /**
+   * Op indices whose DSP kernel (conv_2d_dsp, fully_connected_dsp) takes int16-pre-extended
+   * weights instead of int8 (compiler/plan/weights.ts chooses them under the flash budget).
+   */
+  int16Weights?: ReadonlySet<number>;
 }
 
 /** Lowers one op to the kernel calls that execute it (RESHAPE may lower to a copy). */

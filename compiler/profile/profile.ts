@@ -43,6 +43,9 @@ export interface ProfileOptions {
   inputs?: Uint8Array[];
   /** How many layers `top` lists (default 5). */
   top?: number;
+  /** The int8/int16 weight choice's budget and the board's flash (BuildOptions). */
+  flashBudget?: number;
+  flashLimit?: number;
 }
 
 export interface LayerProfile {
@@ -143,7 +146,7 @@ async function runFirmware(result: ReturnType<typeof buildFor>, board: string, c
 export async function profileModel(graph: Graph, opts: ProfileOptions = {}): Promise<ProfileReport> {
   const mode: Mode = opts.mode ?? "codegen";
   const board = opts.board ?? DEFAULT_BOARD;
-  const result = buildFor(graph, { mode, plan: opts.plan, specialize: opts.specialize });
+  const result = buildFor(graph, { mode, plan: opts.plan, specialize: opts.specialize, flashBudget: opts.flashBudget, flashLimit: opts.flashLimit });
   const inputs = opts.inputs ?? graph.inputs.map((t) => new Uint8Array(tensorBytes(graph.tensors[t])));
 
   const plain = await runFirmware(result, board, [], inputs);

@@ -16,7 +16,10 @@
  *  - peak_sram_bytes = data_bytes + bss_bytes + stack_bytes (TFLM's: static RAM of runtime +
  *    arena without the benchmark harness + stack high-water of Invoke);
  *  - flash_bytes = text_bytes + rodata_bytes + data_bytes of the library, harness excluded;
- *    `firmware` holds the whole ELF's sizes, harness included.
+ *    `firmware` holds the whole ELF's sizes, harness included;
+ *  - flash_budget: the budget of the per-layer int8/int16 weight choice (compiler/plan/weights.ts),
+ *    where it comes from, and the flash estimates with every layer int8 and with the choice; each
+ *    op row of a DSP layer carries its weight format and packed weight bytes.
  * Without firmware (--no-firmware, or a board that has none) the measured fields are null.
  */
 import { tensorBytes, type Graph } from "../ir/graph.ts";
@@ -33,6 +36,7 @@ export const DEFINITIONS = {
   stack_bytes: "stack high-water mark of one mote_invoke() on QEMU, by painting the stack, input all zero points",
   peak_sram_bytes: "data_bytes + bss_bytes + stack_bytes: static RAM of the library with its arena plus the stack of one inference, without the benchmark harness (as TFLM's peak_sram_bytes in anchors.json)",
   flash_bytes: "text_bytes + rodata_bytes + data_bytes of the model library (code, weights, .data load image); the benchmark harness is not included (firmware.flash_bytes includes it)",
+  flash_budget: "the flash the per-layer choice of int8 or int16-pre-extended weights may fill, its source, and the estimates (code per kernel call + constants) with every layer int8 and with the choice",
 } as const;
 
 export interface LayerRow {
@@ -102,6 +106,8 @@ export function buildReport(input: ReportInput) {
   const { graph, r, measured: m } = input;
   const lib = m?.library;
   const peak = peakStep(r);
+  const w = r.weights;
+  const weightOf = new Map((w?.layers ?? []).map((l) => [l.op, l]));
   return {
     model: graph.name,
     board: input.board,
@@ -121,6 +127,9 @@ export function buildReport(input: ReportInput) {
     instructions: m ? m.instructions : null,
     macs: r.macs,
     peak_layer: { step: peak.step, op: peak.op, opcode: peak.opcode, live_bytes: peak.liveBytes },
+    flash_budget: w
+      ? { budget_bytes: w.budgetBytes, source: w.budgetSource, int8_estimate_bytes: w.int8EstimateBytes, estimate_bytes: w.estimateBytes, int16_layers: w.int16.length }
+      : null,
     firmware: m
       ? {
           includes_harness: true,
@@ -133,14 +142,18 @@ export function buildReport(input: ReportInput) {
       : null,
     memory_timeline: input.timeline ?? null,
     definitions: DEFINITIONS,
-    ops: input.layers.map((l) => ({ op: l.op, opcode: l.opcode, function: l.fn, macs: l.macs, output_bytes: l.outputBytes })),
+    ops: input.layers.map((l) => ({
+      op: l.op, opcode: l.opcode, function: l.fn, macs: l.macs, output_bytes: l.outputBytes,
+      weight_format: weightOf.get(l.op)?.format ?? null, weight_bytes: weightOf.get(l.op)?.bytes ?? null,
+    })),
   };
 }
 
 export function reportMarkdown(report: Report): string {
   const fmt = (v: unknown) => (typeof v === "number" ? v.toLocaleString("en") : v === null || v === undefined ? "—" : String(v));
   const rows = report.ops.map((l) =>
-    `| ${l.op} | ${l.opcode} | \`${l.function}\` | ${fmt(l.macs)} | ${l.output_bytes.join(", ")} |`);
+    `| ${l.op} | ${l.opcode} | \`${l.function}\` | ${fmt(l.macs)} | ${l.output_bytes.join(", ")} | ${l.weight_format === null ? "—" : `${l.weight_format}, ${fmt(l.weight_bytes)}`} |`);
+  const fb = report.flash_budget;
   const fw = report.firmware;
   const measuredNote = report.stack_bytes === null
     ? "No firmware was built (--no-firmware, or the board has none): stack, .data/.bss, peak SRAM and flash are not measured."
@@ -174,8 +187,13 @@ export function reportMarkdown(report: Report): string {
     "",
     `MACs per inference: ${fmt(report.macs)}.`,
     "",
-    "| op | kind | function | MACs | output bytes |",
-    "|---:|---|---|---:|---:|",
+    ...(fb ? [
+      `Weights: ${fb.int16_layers} layer(s) int16-pre-extended, the others int8, under a flash budget of ${fmt(fb.budget_bytes)} bytes ` +
+        `(${fb.source}); flash estimate ${fmt(fb.estimate_bytes)} bytes (${fmt(fb.int8_estimate_bytes)} with every layer int8).`,
+      "",
+    ] : []),
+    "| op | kind | function | MACs | output bytes | weights (format, bytes) |",
+    "|---:|---|---|---:|---:|---|",
     ...rows,
     "",
   ].join("\n");

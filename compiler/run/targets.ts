@@ -96,7 +96,7 @@ export async function runModel(graph: Graph, inputs: Uint8Array[], target: Targe
   switch (target) {
     case "ts":
       if (opts.mode === "interpreter") return { outputs: await runInterpreterTs(graph, inputs, { plan: opts.plan, reference: opts.reference }) };
-      return { outputs: runTs(graph, inputs, { reference: opts.reference }) };
+      return { outputs: runTs(graph, inputs, { reference: opts.reference, flashBudget: opts.flashBudget, flashLimit: opts.flashLimit }) };
     case "wasm":
     case "host":
     case "qemu":

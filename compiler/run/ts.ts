@@ -11,7 +11,7 @@
  */
 import { fail } from "../diagnostics.ts";
 import { isConstant, tensorBytes, type DType, type Graph, type Tensor } from "../ir/graph.ts";
-import { lowerGraph } from "../ops/index.ts";
+import { lowerWeighted } from "../plan/weights.ts";
 import type { KernelArg } from "../ir/calls.ts";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -32,6 +32,9 @@ export interface RunTsOptions {
   onTensor?: (index: number, bytes: Uint8Array) => void;
   /** The plain reference kernels for CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED (ops/types.ts LowerOptions). */
   reference?: boolean;
+  /** The flash budget of the int8/int16 weight choice, as BuildOptions (compiler/plan/weights.ts). */
+  flashBudget?: number;
+  flashLimit?: number;
 }
 
 /** A typed view of `bytes` for a graph dtype (bytes must be aligned for the element size). */
@@ -77,7 +80,7 @@ export function kernelFunction(kernel: string, fn: string): KernelFn {
  * layout); returns the raw bytes of every graph output, in the graph's output order.
  */
 export function runTs(graph: Graph, inputs: Uint8Array[], opts: RunTsOptions = {}): Uint8Array[] {
-  const lowered = lowerGraph(graph, { reference: opts.reference });
+  const { lowered } = lowerWeighted(graph, opts);
 
   // Storage: one aligned buffer per tensor (constants copied so every view is aligned).
   const storage = new Map<number, Uint8Array>();

@@ -79,6 +79,12 @@ describe.skipIf(compileModels.skip)("mote compile", () => {
     expect(report.arena_bytes).toBeGreaterThan(0);
     expect(report.flash_bytes).toBeGreaterThan(report.constant_bytes);
     expect(report.ops).toHaveLength(10);
+    // The int8/int16 weight choice: its estimate covers the real library, which stays within the
+    // default budget (ad01: the .tflite + the smallest TFLM runtime = TFLM+CMSIS-NN's 305,440 bytes).
+    expect(report.flash_budget.budget_bytes).toBe(305_440);
+    expect(report.flash_bytes).toBeLessThanOrEqual(report.flash_budget.estimate_bytes);
+    expect(report.flash_budget.estimate_bytes).toBeLessThanOrEqual(report.flash_budget.budget_bytes);
+    expect(report.ops.filter((o: { weight_format: string | null }) => o.weight_format === "int16").length).toBe(report.flash_budget.int16_layers);
   });
 
   it("says by how much a model does not fit a board", () => {
@@ -149,6 +155,11 @@ describe("usage errors: exit 1, one line, a 6xxx code (or the option's own code)
     ["two --input for one input", ["run", relu, "--input", input, "--input", input, "--output", out, "--target", "ts"], /^error MOTE6006: wrong number of inputs: the model has 1, 2 --input file\(s\) given/],
     ["an --input that does not exist", ["run", relu, "--input", path.join(tmp, "absent.bin"), "--output", out, "--target", "ts"], /^error MOTE6009: cannot read input file .*absent\.bin: no such file/],
     ["profile --top 0", ["profile", relu, "--top", "0"], /^error MOTE6005: --top takes a positive integer, got '0'/],
+    ["--flash-budget 12x", ["run", relu, "--input", input, "--output", out, "--target", "ts", "--flash-budget", "12x"],
+      /^error MOTE6005: --flash-budget takes a positive number of bytes \(e\.g\. 400000, 512K or 2M\), got '12x'/],
+    ["compile --flash-budget 0", ["compile", relu, "--no-firmware", "--out", path.join(tmp, "fb0"), "--flash-budget", "0"],
+      /^error MOTE6005: --flash-budget takes a positive number of bytes/],
+    ["bench --flash-budget -5", ["bench", "--flash-budget=-5"], /^error MOTE6005: --flash-budget takes a positive number of bytes .*got '-5'/],
     ["an unknown option", ["run", relu, "--frobnicate"], /^error MOTE6001: invalid command line: unknown option '--frobnicate'/],
     ["check of a missing file", ["check", path.join(tmp, "absent.ts")], /^error MOTE2901: cannot read kernel file .*absent\.ts: no such file/],
   ])("%s", (_, args, pattern) => {
@@ -159,6 +170,13 @@ describe("usage errors: exit 1, one line, a 6xxx code (or the option's own code)
     const r = mote("run", relu, "--input", input, "--output", out, "--target", "ts");
     expect(r.status, r.stderr).toBe(0);
     expect(fs.readFileSync(out)).toHaveLength(4);
+  });
+
+  it("--flash-budget takes bytes, K or M", () => {
+    for (const b of ["300000", "512K", "2M"]) {
+      const r = mote("run", relu, "--input", input, "--output", out, "--target", "ts", "--flash-budget", b);
+      expect(r.status, r.stderr).toBe(0);
+    }
   });
 });
 

@@ -95,6 +95,7 @@ export function importTflite(bytes: Uint8Array, name: string): Graph {
     ops,
     inputs: tensorIndices(r, r.vector(sg, SUBGRAPH.inputs, "inputs", 4), tensorCount, false, "subgraph 0 inputs"),
     outputs: tensorIndices(r, r.vector(sg, SUBGRAPH.outputs, "outputs", 4), tensorCount, false, "subgraph 0 outputs"),
+    sourceBytes: bytes.length,
   };
 }
 
