@@ -346,7 +346,12 @@ function weightO(p: Conv2dParams, filter: Int32Array, wi: i32): i32 {
  * or first - i going backward), output channel outer, one pixel per step: the channel's split
  * weights (at most 4 blocks) and its table entries stay in registers across the block's pixels.
  * Weights as `gemm` reads them: channel oc's block b at (oc & -2) * perChannel + b * step + (oc & 1) * perBlock.
+ * `@noipa`, not only `@noinline`: host gcc 12 -O2 (x86-64) dropped the call to its constant-propagated
+ * clone altogether once ivopts had rewritten the output stores through the staged pointer
+ * (golden-ops graph_inverted_residual wrong on host C; right with -fno-ipa-cp,
+ * -fno-tree-loop-optimize or -fwrapv, and on the M7).
  * @noinline
+ * @noipa
  */
 function narrowBlock(
   p: Conv2dParams, filter: Int32Array, bias: Int32Array, multipliers: Int32Array, shifts: Int32Array, table: Int32Array,

@@ -20,7 +20,7 @@ import { lowerBound } from "../plan/planner.ts";
 import { collectBuffers, placeMembers } from "../plan/lifetimes.ts";
 import { bestInPlace } from "../plan/inplace.ts";
 import { orderGraph } from "../plan/order.ts";
-import { lowerWeighted } from "../plan/weights.ts";
+import { lowerWeighted } from "./weights.ts";
 import { GenericCalls } from "./generic.ts";
 import { elemOf, ioTensors, tensorValues } from "./tensors.ts";
 import { planArena, type BuildOptions, type BuildResult } from "./types.ts";
@@ -31,7 +31,7 @@ function cName(s: string): string {
 
 export function generate(graph: Graph, opts: BuildOptions, loadKernels: KernelLoader): BuildResult {
   graph = orderGraph(graph); // lowest-peak topological order (compiler/plan/order.ts)
-  // int8 or int16 weights per layer under the flash budget (compiler/plan/weights.ts).
+  // int8 or int16 weights per layer under the flash budget (compiler/build/weights.ts).
   const { lowered: plainLowered, weights } = lowerWeighted(graph, opts);
   // The layer-wise bound of plain planning (every tensor its own buffer), what in-place beats.
   const plainBuffers = collectBuffers(graph, plainLowered);

@@ -7,7 +7,7 @@ import type { LoweredOp } from "../ir/calls.ts";
 import type { ModelProgram } from "../ir/program.ts";
 import { ALIGN, DEFAULT_PLAN, PLANNERS, type Buffer, type Placement } from "../plan/planner.ts";
 import { fail } from "../diagnostics.ts";
-import type { WeightPlan } from "../plan/weights.ts";
+import type { WeightPlan } from "./weights.ts";
 
 export const MODES = ["codegen", "interpreter"] as const;
 export type Mode = (typeof MODES)[number];
@@ -44,7 +44,7 @@ export interface BuildOptions {
   verify?: boolean;
   /**
    * Codegen mode: the flash (bytes) the per-layer choice of int8 or int16 weights may fill
-   * (compiler/plan/weights.ts). Default: an estimate of TFLM+CMSIS-NN's flash for the model.
+   * (compiler/build/weights.ts). Default: an estimate of TFLM+CMSIS-NN's flash for the model.
    */
   flashBudget?: number;
   /** The board's flash (bytes of its largest flash range): caps the budget. */

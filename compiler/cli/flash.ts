@@ -1,6 +1,6 @@
 /**
  * @fileoverview `--flash-budget <bytes>` (compile, run, profile, bench): its parser, and the
- * board's flash that caps the budget of the int8/int16 weight choice (compiler/plan/weights.ts).
+ * board's flash that caps the budget of the int8/int16 weight choice (compiler/build/weights.ts).
  */
 import { fail } from "../diagnostics.ts";
 import { loadBoard } from "../toolchain/boards.ts";

@@ -66,7 +66,7 @@ export interface Graph {
   ops: Op[];
   inputs: number[];
   outputs: number[];
-  /** Bytes of the model file it was imported from, when known (the default flash budget, compiler/plan/weights.ts). */
+  /** Bytes of the model file it was imported from, when known (the default flash budget, compiler/build/weights.ts). */
   sourceBytes?: number;
 }
 

@@ -23,7 +23,7 @@ export const DSP_CONTRACT: KernelContract = { kernel: "conv_2d_dsp", fn: "conv2d
 /**
  * Test overrides: MOTE_DSP_CONV=0 keeps every layer on kernels/conv_2d.ts, =int16 or =int8 gives
  * every DSP layer that weight layout whatever the flash budget; unset ("auto"): the per-layer
- * choice (compiler/plan/weights.ts, through dspConvCall's `int16Weights`). Read per call so tests
+ * choice (compiler/build/weights.ts, through dspConvCall's `int16Weights`). Read per call so tests
  * can switch it.
  */
 export function dspConvMode(): "off" | "auto" | "int8" | "int16" {

@@ -7,7 +7,7 @@
  * Default variant: 4 rows per pass, offset-binary int8 weights (one AND per 4 weights; the
  * kernel header) where the layer allows it (no filter offset, no input offset left in the loop, a
  * constant bias, |dot product| < 2^23 proven from the weights), else int8 weights with SXTB16,
- * activations staged; int16 weights where the flash budget chose them (compiler/plan/weights.ts,
+ * activations staged; int16 weights where the flash budget chose them (compiler/build/weights.ts,
  * LowerOptions.int16Weights). Per-op overrides (test infrastructure): the op options `moteFcRows`
  * (4 or 2), `moteFcWeights` (0 int8, 1 int16, 2 offset-binary int8; wins over the budget's
  * choice), `moteFcStaged` (0 or 1).

@@ -20,7 +20,7 @@ export interface LowerOptions {
   reference?: boolean;
   /**
    * Op indices whose DSP kernel (conv_2d_dsp, fully_connected_dsp) takes int16-pre-extended
-   * weights instead of int8 (compiler/plan/weights.ts chooses them under the flash budget).
+   * weights instead of int8 (compiler/build/weights.ts chooses them under the flash budget).
    */
   int16Weights?: ReadonlySet<number>;
 }

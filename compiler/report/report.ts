@@ -17,7 +17,7 @@
  *    arena without the benchmark harness + stack high-water of Invoke);
  *  - flash_bytes = text_bytes + rodata_bytes + data_bytes of the library, harness excluded;
  *    `firmware` holds the whole ELF's sizes, harness included;
- *  - flash_budget: the budget of the per-layer int8/int16 weight choice (compiler/plan/weights.ts),
+ *  - flash_budget: the budget of the per-layer int8/int16 weight choice (compiler/build/weights.ts),
  *    where it comes from, and the flash estimates with every layer int8 and with the choice; each
  *    op row of a DSP layer carries its weight format and packed weight bytes.
  * Without firmware (--no-firmware, or a board that has none) the measured fields are null.

@@ -11,7 +11,7 @@
  */
 import { fail } from "../diagnostics.ts";
 import { isConstant, tensorBytes, type DType, type Graph, type Tensor } from "../ir/graph.ts";
-import { lowerWeighted } from "../plan/weights.ts";
+import { lowerWeighted } from "../build/weights.ts";
 import type { KernelArg } from "../ir/calls.ts";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -32,7 +32,7 @@ export interface RunTsOptions {
   onTensor?: (index: number, bytes: Uint8Array) => void;
   /** The plain reference kernels for CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED (ops/types.ts LowerOptions). */
   reference?: boolean;
-  /** The flash budget of the int8/int16 weight choice, as BuildOptions (compiler/plan/weights.ts). */
+  /** The flash budget of the int8/int16 weight choice, as BuildOptions (compiler/build/weights.ts). */
   flashBudget?: number;
   flashLimit?: number;
 }

@@ -55,6 +55,10 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   // The SIMD (Cortex-M7 DSP) siblings of the fast kernels (issue 10).
   "fully_connected_dsp.fullyConnectedDsp": 34,
   "conv_2d_dsp.conv2dDsp": 35,
+  // conv2dDsp's staging (kernels/conv_2d_dsp_stage.ts exports them to conv_2d_dsp.ts).
+  "conv_2d_dsp_stage.stageWindow": 36,
+  "conv_2d_dsp_stage.stagePixel": 37,
+  "conv_2d_dsp_stage.copyRow": 38,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */

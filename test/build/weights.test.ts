@@ -1,5 +1,5 @@
 /**
- * @fileoverview int8 or int16 weights per layer under a flash budget (compiler/plan/weights.ts):
+ * @fileoverview int8 or int16 weights per layer under a flash budget (compiler/build/weights.ts):
  * the choice is deterministic, stays within the budget (tiny budget: every layer int8; huge:
  * every layer int16; in between: by instructions saved per extra byte), a shared record counts
  * a new function, the default budget is the model file + the smallest TFLM runtime, and a build
@@ -11,7 +11,7 @@ import type { Graph } from "../../compiler/ir/graph.ts";
 import type { KernelCall, LoweredOp } from "../../compiler/ir/calls.ts";
 import {
   CODE_BASE_BYTES, CODE_PER_FUNCTION_BYTES, CODE_PER_GEMM_FUNCTION_BYTES, chooseWeightFormats, defaultFlashBudget, flashEstimate, lowerWeighted, SAVING_PER_MAC, TFLM_RUNTIME_BYTES,
-} from "../../compiler/plan/weights.ts";
+} from "../../compiler/build/weights.ts";
 import { buildFresh } from "../../compiler/pipeline.ts";
 import { runModel, type Target } from "../../compiler/run/targets.ts";
 import { buildReport, layerRows, reportMarkdown } from "../../compiler/report/report.ts";
