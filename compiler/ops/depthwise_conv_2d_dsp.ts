@@ -7,7 +7,7 @@
  * of its padded planes (`dspPlaneBytes`). The geometry here mirrors the kernel's, field for field.
  */
 import { DSP_COLUMNS, DSP_NONE, DSP_ROWS, type DepthwiseConv2dParams } from "../../kernels/depthwise_conv_2d.ts";
-import { cheapRequantTable } from "./requant-table.ts";
+import { cheapRequantTable, foldOutputOffset } from "./requant-table.ts";
 
 /**
  * The SIMD variant's mode for a layer, or DSP_NONE: depth multiplier 1, dilation 1, and a 3x3
@@ -72,7 +72,7 @@ export function dspTable(
     return s;
   };
   const proven = cheapRequantTable(p.outC, (oc) => foldedBias[oc], modelBias, absSum, p.inputOffset, multipliers, shifts);
-  const cheap = proven === null ? null : foldOutputOffset(proven, p, absSum, modelBias, multipliers);
+  const cheap = proven === null ? null : foldOutputOffset(proven, p.outputOffset, multipliers, modelBias, absSum, p.inputOffset);
   const table: number[] = [];
   for (let oc = 0; oc < p.outC; oc++) {
     if (cheap !== null) table.push(cheap[4 * oc], cheap[4 * oc + 1], cheap[4 * oc + 2], cheap[4 * oc + 3]);
@@ -90,43 +90,6 @@ export function dspTable(
     }
   }
   return { table, cheap: cheap !== null };
-}
-
-/**
- * cheapRequantTable's rows {bias, 2m, 2^(e-1), e} with the output offset folded into the rounding
- * constant, K = 2^(e-1) + outputOffset * 2^e, so that (s + (s >> 31) + K) >> e is the
- * requantized value plus the output offset (a floor shift: adding outputOffset * 2^e adds
- * outputOffset, exactly, when nothing overflows), or null when a channel's sum could leave i32
- * (the kernel then takes the general path). s is bounded as in compiler/ops/requant-table.ts:
- * |s| <= (B * |m| + 2^30) / 2^31 with B = max|x + inputOffset| * sum|filter| + |bias|. A channel
- * whose multiplier is 0 (s is the bare dot product, |s| <= max|x + inputOffset| * sum|filter|)
- * gets the smallest e with |s| < 2^(e-1): its output is the output offset.
- */
-function foldOutputOffset(
-  rows: readonly number[], p: DepthwiseConv2dParams, absSum: (oc: number) => number,
-  modelBias: (oc: number) => number, multipliers: readonly number[],
-): number[] | null {
-  const maxX = BigInt(Math.max(Math.abs(-128 + p.inputOffset), Math.abs(127 + p.inputOffset)));
-  const off = BigInt(p.outputOffset);
-  const out: number[] = [];
-  for (let oc = 0; oc < p.outC; oc++) {
-    const m = BigInt(multipliers[oc]);
-    let e = rows[4 * oc + 3];
-    let sMax: bigint;
-    if (m === 0n) {
-      sMax = maxX * BigInt(absSum(oc));
-      e = 1;
-      while ((1n << BigInt(e - 1)) <= sMax) e++;
-    } else {
-      const b = maxX * BigInt(absSum(oc)) + BigInt(Math.abs(modelBias(oc)));
-      sMax = (b * (m < 0n ? -m : m) + (1n << 30n)) >> 31n;
-    }
-    const k = (1n << BigInt(e - 1)) + off * (1n << BigInt(e));
-    // s + (s >> 31) + K over s in [-sMax, sMax], with one more of margin below.
-    if (e > 31 || sMax + k >= 1n << 31n || k - sMax - 2n < -(1n << 31n)) return null;
-    out.push(rows[4 * oc], rows[4 * oc + 1], Number(k), e);
-  }
-  return out;
 }
 
 /** A short name of the variant, for KernelCall.variant. */

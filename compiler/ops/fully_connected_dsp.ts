@@ -17,7 +17,7 @@ import {
   REQUANT_GENERAL, REQUANT_TABLE, REQUANT_UNIFORM, WEIGHTS_INT16, WEIGHTS_INT8, WEIGHTS_INT8_OB, type FullyConnectedDspParams,
 } from "../../kernels/fully_connected_dsp.ts";
 import { BIAS_FOLDED, BIAS_NONE, type FullyConnectedParams } from "../../kernels/fully_connected.ts";
-import { cheapRequantTable } from "./requant-table.ts";
+import { cheapRequantTable, foldOutputOffset } from "./requant-table.ts";
 import { intOption, opError } from "./operands.ts";
 import { kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelArg, KernelCall } from "./types.ts";
@@ -138,23 +138,6 @@ export interface FcLayer {
 const ABSENT: KernelArg = { kind: "tensor", tensor: -1 };
 const i32Const = (name: string, data: number[]): KernelArg => ({ kind: "const", name, elem: "i32", data });
 
-/**
- * Whether the uniform requantization may add the output zero point inside its rounding sum:
- * q + (q < 0 ? -1 : 0) + 2^(e-1) + zp * 2^e stays in i32 for every channel, q = rdhm(acc + bias, m)
- * bounded from |acc + bias| <= max|x + inputOffset| * sum|w| + |model bias| (as
- * compiler/ops/requant-table.ts); then ((... ) >> e) already includes zp exactly.
- */
-export function zeroPointFits(l: Pick<FcLayer, "units" | "modelBias" | "multipliers">, absSum: (oc: number) => number, inputOffset: number, zp: number, e: number): boolean {
-  if (l.modelBias === null || e < 1 || e > 30) return false;
-  const maxX = Math.max(Math.abs(-128 + inputOffset), Math.abs(127 + inputOffset));
-  for (let oc = 0; oc < l.units; oc++) {
-    const bound = BigInt(maxX * absSum(oc) + Math.abs(l.modelBias(oc)));
-    const sMax = (bound * BigInt(Math.abs(l.multipliers[oc])) + (1n << 30n)) >> 31n;
-    if (sMax + 1n + (1n << BigInt(e - 1)) + BigInt(Math.abs(zp)) * (1n << BigInt(e)) >= 1n << 31n) return false;
-  }
-  return true;
-}
-
 /** The fullyConnectedDsp call of a layer, with its variant named. */
 export function fcDspCall(l: FcLayer, choice: FcDspChoice): KernelCall {
   const p = l.params;
@@ -195,8 +178,13 @@ export function fcDspCall(l: FcLayer, choice: FcDspChoice): KernelCall {
     hasBias, rows: choice.rows, weights16: choice.weights16, staged: choice.staged, table: requant,
     qMult: uniform ? table![1] : 0, qRound: uniform ? table![2] : 0, qShift: uniform ? table![3] : 0, qZp: 0,
   };
-  if (uniform && zeroPointFits(l, absSum, p.inputOffset, p.outputOffset, table![3])) {
-    params.qRound = (table![2] + p.outputOffset * 2 ** table![3]) | 0;
+  // The output zero point inside the rounding constant where no sum can overflow (foldOutputOffset).
+  const folded = uniform && l.modelBias !== null
+    ? foldOutputOffset(table!, p.outputOffset, l.multipliers, l.modelBias, absSum, p.inputOffset)
+    : null;
+  if (folded !== null && folded.every((v, i) => i % 4 === 0 || v === folded[i % 4])) {
+    params.qRound = folded[2];
+    params.qShift = folded[3];
     params.qZp = 1;
   }
   const tableData = table === null ? [] : uniform ? table.filter((_, i) => i % 4 === 0) : table;

@@ -82,29 +82,39 @@ export function cheapRequantTable(
 }
 
 /**
- * `table` (cheapRequantTable's) with each rounding constant 2^(e-1) replaced by 2^(e-1) +
+ * `table` (cheapRequantTable's) with each rounding constant 2^(e-1) replaced by K = 2^(e-1) +
  * outputOffset * 2^e, or null when that could overflow: ((s + (s < 0) + 2^(e-1)) >> e) + offset
- * equals (s + (s < 0) + 2^(e-1) + offset * 2^e) >> e (floor division by 2^e), exact while the sum
- * stays in i32: |s| + 1 + 2^(e-1) + |offset| * 2^e < 2^31, |s| bounded as in roundingFits (for a
- * multiplier-0 row, s is the bare dot product). The kernel then adds no output zero point
- * (kernels/conv_2d_dsp.ts, cheapRequant 2). `multipliers` are the layer's, not the table's m2.
+ * equals (s + (s < 0) + K) >> e (floor division by 2^e), exact while the sum stays in i32 for
+ * every s in [-sMax, sMax], |s| bounded as in roundingFits. A multiplier-0 row (s is the bare dot
+ * product, below max|x + inputOffset| * sum|filter|) gets the smallest e with |s| < 2^(e-1): its
+ * value is then exactly the offset. The kernels then add no output zero point
+ * (kernels/conv_2d_dsp.ts cheapRequant 2, the depthwise table, the FC's uniform constants).
+ * `multipliers` are the layer's, not the table's m2.
  */
 export function foldOutputOffset(
   table: readonly number[], outputOffset: number, multipliers: readonly number[],
   modelBias: (oc: number) => number, absSum: (oc: number) => number, inputOffset: number,
 ): number[] | null {
-  const maxX = Math.max(Math.abs(-128 + inputOffset), Math.abs(127 + inputOffset));
+  const maxX = BigInt(Math.max(Math.abs(-128 + inputOffset), Math.abs(127 + inputOffset)));
+  const off = BigInt(outputOffset);
   const out = [...table];
   for (let at = 0; at < table.length; at += 4) {
     const oc = at / 4;
-    const m = multipliers[oc];
-    const e = table[at + 3];
-    const sMax = m === 0
-      ? BigInt(maxX * absSum(oc))
-      : (BigInt(maxX * absSum(oc) + Math.abs(modelBias(oc))) * BigInt(Math.abs(m)) + (1n << 30n)) >> 31n;
-    const scaled = BigInt(outputOffset) * (1n << BigInt(e));
-    if (sMax + 1n + (1n << BigInt(e - 1)) + (scaled < 0n ? -scaled : scaled) >= 1n << 31n) return null;
-    out[at + 2] = Number(BigInt(table[at + 2]) + scaled);
+    const m = BigInt(multipliers[oc]);
+    let e = table[at + 3];
+    let sMax: bigint;
+    if (m === 0n) {
+      sMax = maxX * BigInt(absSum(oc));
+      e = 1;
+      while ((1n << BigInt(e - 1)) <= sMax) e++;
+    } else {
+      sMax = ((maxX * BigInt(absSum(oc)) + BigInt(Math.abs(modelBias(oc)))) * (m < 0n ? -m : m) + (1n << 30n)) >> 31n;
+    }
+    const k = (1n << BigInt(e - 1)) + off * (1n << BigInt(e));
+    // s + (s >> 31) + K over s in [-sMax, sMax], with one more of margin below.
+    if (e > 31 || sMax + k >= 1n << 31n || k - sMax - 2n < -(1n << 31n)) return null;
+    out[at + 2] = Number(k);
+    out[at + 3] = e;
   }
   return out;
 }

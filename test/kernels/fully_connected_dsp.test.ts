@@ -15,7 +15,8 @@ import { describe, expect, it } from "vitest";
 import type { Graph } from "../../compiler/ir/graph.ts";
 import { INTRINSICS } from "../../compiler/ir/intrinsics.ts";
 import { lowerGraph } from "../../compiler/ops/index.ts";
-import { packFcWeights, zeroPointFits } from "../../compiler/ops/fully_connected_dsp.ts";
+import { packFcWeights } from "../../compiler/ops/fully_connected_dsp.ts";
+import { foldOutputOffset } from "../../compiler/ops/requant-table.ts";
 import { runModel, type Target } from "../../compiler/run/targets.ts";
 import {
   BIAS_MODES, fullyConnectedSpecArb, syntheticGraph, syntheticInputs, withBiasModes, type FullyConnectedSpec,
@@ -108,16 +109,17 @@ function features(c: Case): string[] {
 const RUNS_TS = 300;
 const hasDsp = INTRINSICS.has("smlad");
 
-describe("zeroPointFits", () => {
+describe("foldOutputOffset (the uniform requantization's zero point)", () => {
   it("folds the zero point into the rounding sum only where q + 2^(e-1) + |zp| 2^e stays in i32", () => {
     // A bias of 2^31 - 2^28 with m = 2^31 - 1: |q| up to about 2^31 - 2^28, which the cheap
     // rounding alone admits for e = 23 (+ 2^22), but not with 127 * 2^23 added.
-    const big = { units: 1, modelBias: () => 2 ** 31 - 2 ** 28, multipliers: [2 ** 31 - 1] };
-    expect(zeroPointFits(big, () => 0, 0, 127, 23)).toBe(false);
-    expect(zeroPointFits(big, () => 0, 0, 0, 23)).toBe(true);
-    expect(zeroPointFits(big, () => 0, 0, 127, 5)).toBe(true);
-    expect(zeroPointFits(big, () => 2 ** 21, 0, 0, 5)).toBe(false); // 128 * 2^21 more on the sum: q reaches 2^31 - 1
-    expect(zeroPointFits({ ...big, modelBias: null }, () => 0, 0, 0, 5)).toBe(false); // bias not a constant
+    const m = 2 ** 31 - 1;
+    const row = (e: number) => [0, (2 * m) | 0, 2 ** (e - 1), e];
+    const fold = (e: number, zp: number, absSum = 0) => foldOutputOffset(row(e), zp, [m], () => 2 ** 31 - 2 ** 28, () => absSum, 0);
+    expect(fold(23, 127)).toBeNull();
+    expect(fold(23, 0)).toEqual(row(23));
+    expect(fold(5, 127)).toEqual([0, (2 * m) | 0, 16 + 127 * 32, 5]);
+    expect(fold(5, 0, 2 ** 21)).toBeNull(); // 128 * 2^21 more on the sum: q reaches 2^31 - 1
   });
 });
 
