@@ -198,7 +198,7 @@ function pairA(stg: i32, input: Int8Array, inBase: i32, g: i32, staged: Int32Arr
   if (stg !== 0) {
     return staged[2 * g];
   }
-  return sxtb16(ld32(input, inBase + 4 * g));
+  return unstagedA(input, inBase, g);
 }
 
 /** xb of full group g: staged, or the SXTB16 ROR 8 of the input word. */
@@ -206,17 +206,28 @@ function pairB(stg: i32, input: Int8Array, inBase: i32, g: i32, staged: Int32Arr
   if (stg !== 0) {
     return staged[2 * g + 1];
   }
+  return unstagedB(input, inBase, g);
+}
+
+/** xa of full group g from the input word (no input offset left in the loop). */
+function unstagedA(input: Int8Array, inBase: i32, g: i32): i32 {
+  return sxtb16(ld32(input, inBase + 4 * g));
+}
+
+/** xb of full group g from the input word. */
+function unstagedB(input: Int8Array, inBase: i32, g: i32): i32 {
   return sxtb16r8(ld32(input, inBase + 4 * g));
 }
 
 /**
- * Four output rows oc..oc+3 of batch row inBase: their dot products over the groups (four per
- * iteration, then two, then one, then the unstaged tail group), requantized into `output`.
- * `fmt` (a WEIGHTS_* value) and `stg` (p.staged) are passed as constants by the entry.
+ * Four output rows oc..oc+3 of batch row inBase with unstaged activations (p.staged 0: ld32 and
+ * SXTB16 in the loop; staged layers take rows4Staged): their dot products over the groups (four
+ * per iteration, then two, then one, then the tail group from bytes), requantized into `output`.
+ * `fmt` (a WEIGHTS_* value) is passed as a constant by the entry.
  */
 function rows4(
-  p: FullyConnectedDspParams, fmt: i32, stg: i32, input: Int8Array, weights: Int32Array, bias: Int32Array, multipliers: Int32Array,
-  shifts: Int32Array, table: Int32Array, staged: Int32Array, output: Int8Array, inBase: i32, outBase: i32, oc: i32, wi0: i32,
+  p: FullyConnectedDspParams, fmt: i32, input: Int8Array, weights: Int32Array, bias: Int32Array, multipliers: Int32Array,
+  shifts: Int32Array, table: Int32Array, output: Int8Array, inBase: i32, outBase: i32, oc: i32, wi0: i32,
   start: i32, loopGroups: i32, tail: i32,
 ): void {
   let wpg: i32 = 1;
@@ -231,19 +242,19 @@ function rows4(
     // Four groups per iteration (one loop test per 64 MACs), then two, then one.
     let g: i32 = 0;
     while (g + 4 <= loopGroups) {
-      const xa: i32 = pairA(stg, input, inBase, g, staged);
-      const xb: i32 = pairB(stg, input, inBase, g, staged);
-      const xc: i32 = pairA(stg, input, inBase, g + 1, staged);
-      const xd: i32 = pairB(stg, input, inBase, g + 1, staged);
+      const xa: i32 = unstagedA(input, inBase, g);
+      const xb: i32 = unstagedB(input, inBase, g);
+      const xc: i32 = unstagedA(input, inBase, g + 1);
+      const xd: i32 = unstagedB(input, inBase, g + 1);
       const w2: i32 = wi + 4 * wpg;
       acc0 = macGroup(macGroup(acc0, weights, wi, fmt, xa, xb), weights, w2, fmt, xc, xd);
       acc1 = macGroup(macGroup(acc1, weights, wi + wpg, fmt, xa, xb), weights, w2 + wpg, fmt, xc, xd);
       acc2 = macGroup(macGroup(acc2, weights, wi + 2 * wpg, fmt, xa, xb), weights, w2 + 2 * wpg, fmt, xc, xd);
       acc3 = macGroup(macGroup(acc3, weights, wi + 3 * wpg, fmt, xa, xb), weights, w2 + 3 * wpg, fmt, xc, xd);
-      const xe: i32 = pairA(stg, input, inBase, g + 2, staged);
-      const xf: i32 = pairB(stg, input, inBase, g + 2, staged);
-      const xg: i32 = pairA(stg, input, inBase, g + 3, staged);
-      const xh: i32 = pairB(stg, input, inBase, g + 3, staged);
+      const xe: i32 = unstagedA(input, inBase, g + 2);
+      const xf: i32 = unstagedB(input, inBase, g + 2);
+      const xg: i32 = unstagedA(input, inBase, g + 3);
+      const xh: i32 = unstagedB(input, inBase, g + 3);
       const w4: i32 = wi + 8 * wpg;
       const w6: i32 = wi + 12 * wpg;
       acc0 = macGroup(macGroup(acc0, weights, w4, fmt, xe, xf), weights, w6, fmt, xg, xh);
@@ -254,10 +265,10 @@ function rows4(
       g += 4;
     }
     if (g + 2 <= loopGroups) {
-      const xa: i32 = pairA(stg, input, inBase, g, staged);
-      const xb: i32 = pairB(stg, input, inBase, g, staged);
-      const xc: i32 = pairA(stg, input, inBase, g + 1, staged);
-      const xd: i32 = pairB(stg, input, inBase, g + 1, staged);
+      const xa: i32 = unstagedA(input, inBase, g);
+      const xb: i32 = unstagedB(input, inBase, g);
+      const xc: i32 = unstagedA(input, inBase, g + 1);
+      const xd: i32 = unstagedB(input, inBase, g + 1);
       const w2: i32 = wi + 4 * wpg;
       acc0 = macGroup(macGroup(acc0, weights, wi, fmt, xa, xb), weights, w2, fmt, xc, xd);
       acc1 = macGroup(macGroup(acc1, weights, wi + wpg, fmt, xa, xb), weights, w2 + wpg, fmt, xc, xd);
@@ -269,8 +280,8 @@ function rows4(
     // At most one group is left; an `if`, not a loop (gcc 12 read a loop here as running past
     // the weights on a path it could not rule out, -Waggressive-loop-optimizations).
     if (g < loopGroups) {
-      const xa: i32 = pairA(stg, input, inBase, g, staged);
-      const xb: i32 = pairB(stg, input, inBase, g, staged);
+      const xa: i32 = unstagedA(input, inBase, g);
+      const xb: i32 = unstagedB(input, inBase, g);
       acc0 = macGroup(acc0, weights, wi, fmt, xa, xb);
       acc1 = macGroup(acc1, weights, wi + wpg, fmt, xa, xb);
       acc2 = macGroup(acc2, weights, wi + 2 * wpg, fmt, xa, xb);
@@ -441,9 +452,9 @@ export function fullyConnectedDsp(
             rows4Staged(p, WEIGHTS_INT8, weights, bias, multipliers, shifts, table, staged, output, outBase, oc, wi, start, loopGroups);
           }
         } else if (p.weights16 === WEIGHTS_INT16) {
-          rows4(p, WEIGHTS_INT16, 0, input, weights, bias, multipliers, shifts, table, staged, output, inBase, outBase, oc, wi, start, loopGroups, tail);
+          rows4(p, WEIGHTS_INT16, input, weights, bias, multipliers, shifts, table, output, inBase, outBase, oc, wi, start, loopGroups, tail);
         } else {
-          rows4(p, WEIGHTS_INT8, 0, input, weights, bias, multipliers, shifts, table, staged, output, inBase, outBase, oc, wi, start, loopGroups, tail);
+          rows4(p, WEIGHTS_INT8, input, weights, bias, multipliers, shifts, table, output, inBase, outBase, oc, wi, start, loopGroups, tail);
         }
         oc += 4;
       }
