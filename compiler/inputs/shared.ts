@@ -13,9 +13,9 @@ export function sharedDir(): string {
   return process.env.MOTE_SHARED || path.resolve(REPO_ROOT, "../shared");
 }
 
-/** `<shared>/<parts>`, which must exist (MOTE6107 otherwise, naming the path as the user would see it). */
+/** `<shared>/<parts>`, which must exist (MOTE6107 otherwise: the path as given under $MOTE_SHARED, else relative to the working directory). */
 export function sharedData(...parts: string[]): string {
   const p = path.join(sharedDir(), ...parts);
-  if (!fs.existsSync(p)) fail(6107, path.relative(process.cwd(), p) || p);
+  if (!fs.existsSync(p)) fail(6107, process.env.MOTE_SHARED ? p : path.relative(process.cwd(), p) || p);
   return p;
 }
