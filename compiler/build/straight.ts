@@ -14,7 +14,7 @@ import { scratchId } from "../ir/calls.ts";
 import type { KFunction } from "../ir/kir.ts";
 import type { KernelLoader } from "../ir/kernels.ts";
 import type { ConstantData, InvokeStep, ModelProgram, StepArg } from "../ir/program.ts";
-import { kernelFile } from "../paths.ts";
+import { kernelFile, stemIdentifier } from "../paths.ts";
 import { reachable, specialize } from "../specialize/specialize.ts";
 import { lowerBound } from "../plan/planner.ts";
 import { collectBuffers, placeMembers } from "../plan/lifetimes.ts";
@@ -101,7 +101,7 @@ export function generate(graph: Graph, opts: BuildOptions, loadKernels: KernelLo
       if (!fname) {
         const n = counters.get(call.kernel) ?? 0;
         counters.set(call.kernel, n + 1);
-        fname = `${call.kernel}_${n}`;
+        fname = `${stemIdentifier(call.kernel)}_${n}`;
         specialized.set(key, fname);
         roots.push(...specialize(module, entryName, call.params, fname, { verify: opts.verify }));
       }

@@ -23,10 +23,13 @@ export type KernelArg =
   /** Compile-time constant data made by lowering (per-channel multipliers, shifts, zero bias...). */
   | { kind: "const"; name: string; elem: "i8" | "i16" | "i32" | "u8" | "f32"; data: number[] }
   /** Scratch memory in the arena, live only during this call (e.g. im2col). */
-  | { kind: "scratch"; bytes: number; elem: "i8" | "i16" | "i32" };
+  | { kind: "scratch"; bytes: number; elem: "i8" | "i16" | "i32" | "f32" };
 
 export interface KernelCall {
-  /** Kernel module stem in kernels/, e.g. "fully_connected" for kernels/fully_connected.ts. */
+  /**
+   * Kernel module stem in kernels/, e.g. "fully_connected" for kernels/fully_connected.ts, or
+   * "signal/<name>" for <repo>/signal/<name>.ts (compiler/paths.ts kernelFile).
+   */
   kernel: string;
   /** Exported function name in that module. */
   fn: string;

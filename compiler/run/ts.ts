@@ -20,11 +20,16 @@ import { fileURLToPath } from "node:url";
 type TypedArray = Int8Array | Uint8Array | Int16Array | Int32Array | Float32Array;
 type KernelFn = (params: Record<string, number>, ...arrays: TypedArray[]) => void;
 
-/** Kernel module stem (kernels/<stem>.ts) -> its exports; every kernel file is loaded. */
-const KERNELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../kernels");
+/**
+ * Kernel module stem -> its exports; every file of kernels/ (stem "<name>") and of signal/
+ * (stem "signal/<name>", the audio front ends) is loaded.
+ */
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const KERNEL_MODULES: Record<string, Record<string, unknown>> = {};
-for (const file of fs.readdirSync(KERNELS_DIR).sort()) {
-  if (file.endsWith(".ts")) KERNEL_MODULES[file.slice(0, -3)] = (await import(path.join(KERNELS_DIR, file))) as Record<string, unknown>;
+for (const [dir, prefix] of [["kernels", ""], ["signal", "signal/"]] as const) {
+  for (const file of fs.readdirSync(path.join(REPO, dir)).sort()) {
+    if (file.endsWith(".ts")) KERNEL_MODULES[prefix + file.slice(0, -3)] = (await import(path.join(REPO, dir, file))) as Record<string, unknown>;
+  }
 }
 
 export interface RunTsOptions {
@@ -65,6 +70,7 @@ function scratchArray(arg: Extract<KernelArg, { kind: "scratch" }>): TypedArray 
     case "i8": return new Int8Array(arg.bytes);
     case "i16": return new Int16Array(Math.ceil(arg.bytes / 2));
     case "i32": return new Int32Array(Math.ceil(arg.bytes / 4));
+    case "f32": return new Float32Array(Math.ceil(arg.bytes / 4));
   }
 }
 

@@ -53,7 +53,8 @@ export interface KernelProgram extends KernelLibrary {
 function kirNamer(files: Iterable<KernelFile>): (stem: string, fn: string) => string {
   const count = new Map<string, number>();
   for (const kf of files) for (const fn of kf.functions.keys()) count.set(fn, (count.get(fn) ?? 0) + 1);
-  return (stem, fn) => ((count.get(fn) ?? 0) > 1 ? `${stem}_${fn}` : fn);
+  // A stem may come with its folder ("signal/mfcc", from a KernelCall): files are named by base name.
+  return (stem, fn) => ((count.get(fn) ?? 0) > 1 ? `${path.basename(stem)}_${fn}` : fn);
 }
 
 function display(p: string): string {

@@ -1,0 +1,74 @@
+/**
+ * @fileoverview Test helpers for the audio front ends: a tiny RIFF/WAVE reader (16-bit PCM,
+ * channel 0) and `callFrontEnd`, which runs a front end's lowered kernel call directly in
+ * TypeScript with caller-owned tensor arrays (so a streaming front end's state survives between
+ * calls, as on a device).
+ */
+import * as fs from "node:fs";
+import type { KernelCall } from "../../compiler/ir/calls.ts";
+import { kernelFunction } from "../../compiler/run/ts.ts";
+
+export interface Wav {
+  sampleRate: number;
+  channels: number;
+  /** Channel 0. */
+  samples: Int16Array;
+}
+
+/** Reads a 16-bit PCM WAV file (channel 0 of interleaved channels). */
+export function readWav(file: string): Wav {
+  const b = fs.readFileSync(file);
+  if (b.toString("ascii", 0, 4) !== "RIFF" || b.toString("ascii", 8, 12) !== "WAVE") throw new Error(`${file}: not a RIFF/WAVE file`);
+  let at = 12;
+  let channels = 0;
+  let sampleRate = 0;
+  while (at + 8 <= b.length) {
+    const id = b.toString("ascii", at, at + 4);
+    const size = b.readUInt32LE(at + 4);
+    const body = at + 8;
+    if (id === "fmt ") {
+      if (b.readUInt16LE(body) !== 1 || b.readUInt16LE(body + 14) !== 16) throw new Error(`${file}: not 16-bit PCM`);
+      channels = b.readUInt16LE(body + 2);
+      sampleRate = b.readUInt32LE(body + 4);
+    } else if (id === "data") {
+      const frames = Math.floor(Math.min(size, b.length - body) / (2 * channels));
+      const samples = new Int16Array(frames);
+      for (let i = 0; i < frames; i++) samples[i] = b.readInt16LE(body + 2 * channels * i);
+      return { sampleRate, channels, samples };
+    }
+    at = body + size + (size & 1);
+  }
+  throw new Error(`${file}: no data chunk`);
+}
+
+type TypedArray = Int8Array | Int16Array | Int32Array | Uint8Array | Float32Array;
+
+/** Runs `call` with `tensors[i]` for graph tensor i (the others: its const data or fresh scratch). */
+export function callFrontEnd(call: KernelCall, tensors: Map<number, TypedArray>): void {
+  const arrays = call.args.map((a): TypedArray => {
+    switch (a.kind) {
+      case "tensor": {
+        const t = tensors.get(a.tensor);
+        if (!t) throw new Error(`no array for tensor ${a.tensor}`);
+        return t;
+      }
+      case "const":
+        return a.elem === "f32" ? Float32Array.from(a.data) : a.elem === "i16" ? Int16Array.from(a.data) : a.elem === "i32" ? Int32Array.from(a.data) : Int8Array.from(a.data);
+      case "scratch":
+        return a.elem === "f32" ? new Float32Array(a.bytes / 4) : new Int8Array(a.bytes);
+    }
+  });
+  kernelFunction(call.kernel, call.fn)(call.params, ...arrays);
+}
+
+/** Elements equal, and the largest |difference|, between two int8 arrays of one length. */
+export function compareInt8(a: Int8Array, b: Int8Array): { equal: number; total: number; maxDiff: number } {
+  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);
+  let equal = 0;
+  let maxDiff = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) equal++;
+    maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+  }
+  return { equal, total: a.length, maxDiff };
+}
