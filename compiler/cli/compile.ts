@@ -30,6 +30,7 @@ import { librarySizes } from "../report/linker-map.ts";
 import { buildReport, constantBytes, layerRows, reportMarkdown, type Measured } from "../report/report.ts";
 import { memoryTimelineSvg } from "../report/timeline.ts";
 import { flashOptions } from "./flash.ts";
+import { withAudio } from "./audio.ts";
 
 /** The memory timeline plot, next to report.md (which links it). */
 export const TIMELINE_FILE = "memory-timeline.svg";
@@ -44,6 +45,8 @@ export interface CompileFlags {
   specialize?: "on" | "off";
   /** --flash-budget (bytes), parsed. */
   flashBudget?: number;
+  /** --audio PRESET: an audio front end compiled in front of the model (raw PCM in). */
+  audio?: string;
 }
 
 function step(msg: string): void {
@@ -87,8 +90,9 @@ async function measure(graph: Graph, program: ModelProgram, board: Board, out: s
 
 export async function compileCommand(model: string, flags: CompileFlags): Promise<void> {
   step(`importing ${model}`);
-  const graph = loadModel(model);
-  checkInt8(graph);
+  const model0 = loadModel(model);
+  checkInt8(model0); // the model itself; a front end's state may be float
+  const graph = withAudio(model0, flags.audio);
   const board = loadBoard(flags.board);
   const mode = flags.mode ?? "codegen";
   step(mode === "interpreter"

@@ -18,6 +18,7 @@ import { MODES } from "../build/index.ts";
 import { checkCommand } from "./check.ts";
 import { compileCommand } from "./compile.ts";
 import { parseCount, runCommand } from "./run.ts";
+import { audioOption } from "./audio.ts";
 import { profileCommand } from "./profile.ts";
 import { benchCommand } from "./bench.ts";
 import { CONFIGS } from "../bench/configs.ts";
@@ -72,6 +73,7 @@ program
   .addOption(specializeOption().default("on"))
   .addOption(flashBudgetOption())
   .option("--no-firmware", "only write the C library and the report (no arm-none-eabi-gcc needed)")
+  .addOption(audioOption())
   .action(async (model: string, opts) => compileCommand(model, opts));
 
 program
@@ -86,6 +88,7 @@ program
   .addOption(modeOption().default("codegen"))
   .addOption(specializeOption().default("on"))
   .addOption(flashBudgetOption())
+  .addOption(audioOption())
   .option("--invocations <n>", "run N invocations on one instance, state kept between them (streaming front ends, recurrent ops): --input and --output are given invocation by invocation (every model input for the first, then for the second, ...)", (v) => parseCount("--invocations", v), 1)
   .action(async (model: string, opts) => runCommand(model, opts));
 

@@ -12,6 +12,7 @@ import { checkInt8 } from "../import/tflite/check.ts";
 import { lowerGraph } from "../ops/index.ts";
 import { runInvocations, type Target } from "../run/targets.ts";
 import { flashOptions } from "./flash.ts";
+import { withAudio } from "./audio.ts";
 
 export interface RunFlags {
   input: string[];
@@ -26,6 +27,8 @@ export interface RunFlags {
   flashBudget?: number;
   /** --invocations: inference count on one instance (default 1). */
   invocations?: number;
+  /** --audio PRESET: an audio front end compiled in front of the model (raw PCM in). */
+  audio?: string;
 }
 
 /** A positive integer option value; MOTE6005 otherwise. */
@@ -46,8 +49,9 @@ export function readInput(file: string): Uint8Array {
 }
 
 export async function runCommand(model: string, flags: RunFlags): Promise<void> {
-  const graph = loadModel(model);
-  checkInt8(graph);
+  const model0 = loadModel(model);
+  checkInt8(model0); // the model itself; a front end's state may be float
+  const graph = withAudio(model0, flags.audio);
   lowerGraph(graph); // unsupported ops are reported before anything about inputs
   const n = flags.invocations ?? 1;
   const per = n > 1 ? ` (${n} invocations x ${graph.inputs.length})` : "";
