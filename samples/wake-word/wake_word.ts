@@ -62,11 +62,13 @@ export interface KwsResult {
   clip: string;
   top: { label: string; score: number }[];
   instructions?: number;
+  /** qemu: stack high-water mark over the four invocations. */
+  stackBytes?: number;
 }
 
 /** Classifies the four 1 s clips from raw audio (front end + kws model), one QEMU run for all four. */
-export async function classifyClips(target: Target = "qemu"): Promise<KwsResult[]> {
-  const graph = attachAudioFrontEnd(loadModel(sharedData("models", "kws_ref_model.tflite")), "kws-mfcc");
+export async function classifyClips(target: Target = "qemu", model = sharedData("models", "kws_ref_model.tflite")): Promise<KwsResult[]> {
+  const graph = attachAudioFrontEnd(loadModel(model), "kws-mfcc");
   const output = graph.tensors[graph.outputs[0]];
   const inputs = KWS_CLIPS.map((clip) => {
     const pcm = readWav(sharedData("data", "audio", `${clip}.wav`), { sampleRate: SAMPLE_RATE }).samples;
@@ -77,7 +79,7 @@ export async function classifyClips(target: Target = "qemu"): Promise<KwsResult[
   const r = await runInvocations(graph, inputs, target);
   return KWS_CLIPS.map((clip, i) => {
     const scores = dequantize(output, r.outputs[i][0]);
-    return { clip, top: topK(scores, 2).map((k) => ({ label: KWS_LABELS[k], score: scores[k] })), instructions: r.instructions?.[i] };
+    return { clip, top: topK(scores, 2).map((k) => ({ label: KWS_LABELS[k], score: scores[k] })), instructions: r.instructions?.[i], stackBytes: r.stackBytes };
   });
 }
 
