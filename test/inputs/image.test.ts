@@ -18,7 +18,7 @@ import { moteError } from "../import/mote-error.ts";
 import { needModels, needShared, needTarget, sharedFile } from "../support/shared.ts";
 
 /** (model, golden input index, image) as the goldens' READMEs list them. */
-export const PHOTO_GOLDENS = [
+const PHOTO_GOLDENS = [
   { model: "vww_96_int8", k: 8, image: "astronaut.png" },
   { model: "vww_96_int8", k: 9, image: "coffee.png" },
   { model: "pretrainedResnet_quant", k: 8, image: "chelsea.png" },
