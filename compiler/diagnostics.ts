@@ -75,6 +75,7 @@ export const DIAGNOSTICS = {
 
   // 3xxx: specialization and op lowering
   3001: { message: "op {0} ({1}) at index {2}: {3}", hint: "docs/operators.md lists what each operator supports; change that layer of the model" },
+  3002: { message: "audio front end {0} does not fit model {1}: {2}", hint: "kws-mfcc feeds an int8 [49, 10] input (kws_ref_model), sww-log-mel an int8 [30, 40] one (str_ww_ref_model); docs/signal.md" },
 
   // 4xxx: memory planning
   4001: { message: "model does not fit {0}: {1} needs {2} bytes, {3} available ({4} bytes short); peak at op {5} ({6})" },
@@ -109,6 +110,7 @@ export const DIAGNOSTICS = {
   6008: { message: "{0} and {1} cannot be combined", hint: "{2}" },
   6009: { message: "cannot read input file {0}: {1}", hint: "pass a file of raw input tensor bytes (int8: one byte per element, in the tensor's layout)" },
   6010: { message: "no golden data for model {0}: {1} is missing", hint: "the bench checks every output against ../shared/golden/<model>/input_<i>.bin and output_<i>.bin; set MOTE_SHARED to move ../shared" },
+  6011: { message: "unknown audio front end '{0}'. Front ends: {1}", hint: "pass one of the listed presets (docs/signal.md describes each)" },
   // 61xx: input data files (images, audio) turned into model inputs on the host (compiler/inputs/)
   6101: { message: "cannot decode image {0}: {1}", hint: "pass a PNG, JPEG or uncompressed BMP file (RGB, grayscale or palette; alpha is dropped)" },
   6102: { message: "cannot read WAV file {0}: {1}", hint: "pass a 16-bit PCM WAV file, mono or stereo (channel 0 is used); e.g. sox in.wav -b 16 -e signed-integer out.wav" },

@@ -35,6 +35,7 @@
 #include <stdint.h>
 #if !defined(__GNUC__)
 #include <string.h>
+#include <math.h>
 #endif
 
 /* The Cortex-M DSP extension (M4/M7/M33...): SMLAD, SXTB16, PKHBT... through <arm_acle.h>. */
@@ -53,6 +54,17 @@
 #define MOTE_INLINE static inline
 #endif
 #endif
+
+/* The correctly rounded f32 square root (Math.fround(Math.sqrt(x)) in kernel TypeScript): one
+ * VSQRT.F32 on the Cortex-M7 FPU, SQRTSS on x86-64. The builds pass -fno-math-errno, so gcc
+ * emits no errno check and no libm call around it (compiler/toolchain/host.ts, firmware.ts). */
+MOTE_INLINE float mote_sqrtf(float x) {
+#if defined(__GNUC__)
+  return __builtin_sqrtf(x);
+#else
+  return sqrtf(x);
+#endif
+}
 
 /* SaturatingRoundingDoublingHighMul: round(a*b / 2^31), ties toward +inf; only
  * INT32_MIN*INT32_MIN saturates (to INT32_MAX).

@@ -53,13 +53,18 @@ function checkSize(width: number, height: number): void {
 }
 
 function decodePng(bytes: Uint8Array): RgbImage {
+  // The size from IHDR (bytes 16-23) before pngjs allocates the pixels.
+  if (bytes.length >= 24) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    checkSize(view.getUint32(16), view.getUint32(20));
+  }
   const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
   checkSize(png.width, png.height);
   return fromRgba(png.width, png.height, png.data);
 }
 
 function decodeJpeg(bytes: Uint8Array): RgbImage {
-  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
+  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 512 });
   checkSize(img.width, img.height);
   return fromRgba(img.width, img.height, img.data);
 }

@@ -14,7 +14,9 @@
  * forms of their own (`ld32` expression, `st32` statement), not `intrinsic` calls.
  * Math.imul/min/max/abs and the wrapping `(a + b) | 0` / `(a - b) | 0` are not intrinsics of this
  * kind: the front end emits them as KIR `intrinsic` expressions named in BUILTINS, and each
- * emitter spells them inline. Both tables together are every name an `intrinsic` may carry
+ * emitter spells them inline. `sqrt` (from `Math.fround(Math.sqrt(x))`) is the one f32 builtin:
+ * f32 argument and result (BuiltinInfo.type); C spells mote_sqrtf (runtime/mote_intrinsics.h,
+ * VSQRT.F32 on the M7), WASM f32.sqrt. Both tables together are every name an `intrinsic` may carry
  * (compiler/ir/verify.ts checks it).
  */
 import * as ref from "../../kernels/intrinsics.ts";
@@ -89,7 +91,7 @@ export const MEMORY_INTRINSICS: ReadonlyMap<string, MemoryIntrinsicInfo> = new M
     doc: "st32(a, i, v): stores word v little-endian into Int8Array a at byte index i (any alignment)" }],
 ] as const);
 
-/** The front end's own `intrinsic` names (compiler/subset/lower-expr.ts): i32 only, spelled inline. */
+/** The front end's own `intrinsic` names (compiler/subset/lower-expr.ts), spelled inline. */
 export interface BuiltinInfo {
   name: string;
   arity: number;
@@ -97,6 +99,8 @@ export interface BuiltinInfo {
   ts: (...a: number[]) => number;
   /** Where the front end produces it. */
   from: string;
+  /** Type of its arguments and result: "i32" when absent, "f32" for sqrt. */
+  type?: "f32";
 }
 
 const BUILTIN_ENTRIES: readonly BuiltinInfo[] = [
@@ -106,6 +110,7 @@ const BUILTIN_ENTRIES: readonly BuiltinInfo[] = [
   { name: "abs", arity: 1, ts: (a) => Math.abs(a) | 0, from: "Math.abs(a)" },
   { name: "wadd", arity: 2, ts: (a, b) => (a + b) | 0, from: "(a + b) | 0" },
   { name: "wsub", arity: 2, ts: (a, b) => (a - b) | 0, from: "(a - b) | 0" },
+  { name: "sqrt", arity: 1, ts: (a) => Math.fround(Math.sqrt(a)), from: "Math.fround(Math.sqrt(x)) of an f32", type: "f32" },
 ];
 
 export const BUILTINS: ReadonlyMap<string, BuiltinInfo> = new Map(BUILTIN_ENTRIES.map((e) => [e.name, e]));

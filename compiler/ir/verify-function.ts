@@ -270,8 +270,9 @@ class FunctionVerifier {
         const info = INTRINSICS.get(e.name) ?? BUILTINS.get(e.name);
         if (!info) this.fail("unknown-callee", `unknown intrinsic '${e.name}'`);
         if (e.args.length !== info.arity) this.fail("intrinsic-arity", `${e.name} takes ${info.arity} arguments, got ${e.args.length}: ${show(e)}`);
-        e.args.forEach((a, i) => this.expect(a, "i32", () => `argument ${i + 1} of ${e.name}`));
-        if (e.type !== "i32") this.fail("type", `${show(e)} typed ${e.type}; intrinsics return i32`);
+        const t = "type" in info && info.type === "f32" ? "f32" : "i32";
+        e.args.forEach((a, i) => this.expect(a, t, () => `argument ${i + 1} of ${e.name}`));
+        if (e.type !== t) this.fail("type", `${show(e)} typed ${e.type}; ${e.name} returns ${t}`);
         return e.type;
       }
       case "convert": {

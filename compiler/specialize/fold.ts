@@ -122,7 +122,10 @@ export function foldExpr(e: Expr, consts: Map<string, Expr>): Expr {
       const args = e.args.map((x) => foldExpr(x, consts));
       if (args.every(isConst)) {
         const f = BUILTINS.get(e.name)?.ts ?? INTRINSICS.get(e.name)?.ts;
-        if (f) return c(f(...args.map((x) => (x as { value: number }).value)) | 0);
+        const v = f?.(...args.map((x) => (x as { value: number }).value));
+        if (v !== undefined && e.type === "f32") {
+          if (Number.isFinite(v)) return c(v, "f32");
+        } else if (v !== undefined) return c(v | 0);
       }
       return { ...e, args };
     }

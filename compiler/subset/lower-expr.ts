@@ -457,6 +457,15 @@ export class ExpressionLowerer {
         if (v.type === "f32") return { k: "convert", to: "i32", a: v, type: "i32" };
         return this.err(2022, e, "Math.trunc of something other than a division or an f32 value");
       }
+      case "sqrt": {
+        // Math.fround(Math.sqrt(x)) of an f32: JS takes the square root in double, and rounding
+        // that to f32 gives the correctly rounded f32 root (IEEE sqrtf, C's VSQRT.F32, WASM f32.sqrt).
+        if (!want(1)) return ZERO;
+        const v = this.expr(args[0]);
+        if (v.type !== "f32") return this.err(2027, args[0], "Math.sqrt takes an f32 value");
+        if (!this.insideFround(e)) return this.err(2010, e);
+        return { k: "intrinsic", name: "sqrt", args: [v], type: "f32" };
+      }
       case "fround": {
         if (!want(1)) return ZERO;
         const a = args[0];

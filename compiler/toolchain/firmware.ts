@@ -40,8 +40,14 @@ export interface FirmwareSizes {
   bss: number;
 }
 
-/** Warnings are errors for board and generated code alike. */
-export const FIRMWARE_CFLAGS = ["-std=c11", "-Wall", "-Wextra", "-Werror", "-ffunction-sections", "-fdata-sections"] as const;
+/**
+ * Warnings are errors for board and generated code alike. -ffp-contract=off (implied by -std=c11,
+ * explicit here: no VFMA for a*b + c) and -fno-math-errno (sqrtf is one VSQRT.F32, no errno path)
+ * keep f32 kernel code bit-exact with TypeScript and WASM.
+ */
+export const FIRMWARE_CFLAGS = [
+  "-std=c11", "-ffp-contract=off", "-fno-math-errno", "-Wall", "-Wextra", "-Werror", "-ffunction-sections", "-fdata-sections",
+] as const;
 
 export interface FirmwareBuildOptions {
   /** Extra compiler flags, e.g. -DMOTE_PROFILE or -DMOTE_SYSTICK_RELOAD=0xFFu. */

@@ -19,8 +19,12 @@ import { HOST_HARNESS_DIR, RUNTIME_DIR } from "../paths.ts";
 import { makeRunDir, readOutputs, removeRunDir, writeInputs } from "./tensor-files.ts";
 import { findTool } from "./tools.ts";
 
-/** C flags every host build uses (before the include paths). */
-export const HOST_CFLAGS = ["-O2", "-std=c11", "-Wall", "-Wextra", "-Werror"] as const;
+/**
+ * C flags every host build uses (before the include paths). -ffp-contract=off (implied by
+ * -std=c11, explicit here) keeps gcc from fusing a*b + c into an FMA and -fno-math-errno makes
+ * sqrtf one instruction: f32 kernel code (signal/) then rounds exactly as TypeScript and WASM.
+ */
+export const HOST_CFLAGS = ["-O2", "-std=c11", "-ffp-contract=off", "-fno-math-errno", "-Wall", "-Wextra", "-Werror"] as const;
 
 /** The .c files of a generated library directory, sorted (model.c and any companions). */
 export function librarySources(libDir: string): string[] {

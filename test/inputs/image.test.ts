@@ -13,12 +13,12 @@ import { decodeImage, readImage } from "../../compiler/inputs/image.ts";
 import { centreCrop, imageInput, inferPixelRange, resizeArea } from "../../compiler/inputs/preprocess.ts";
 import { dequantize, quantizeValue, topK } from "../../compiler/inputs/quant.ts";
 import { runModel } from "../../compiler/run/targets.ts";
-import type { Tensor } from "../../compiler/ir/graph.ts";
+import type { Graph, Tensor } from "../../compiler/ir/graph.ts";
 import { moteError } from "../import/mote-error.ts";
 import { needModels, needShared, needTarget, sharedFile } from "../support/shared.ts";
 
 /** (model, golden input index, image) as the goldens' READMEs list them. */
-export const PHOTO_GOLDENS = [
+const PHOTO_GOLDENS = [
   { model: "vww_96_int8", k: 8, image: "astronaut.png" },
   { model: "vww_96_int8", k: 9, image: "coffee.png" },
   { model: "pretrainedResnet_quant", k: 8, image: "chelsea.png" },
@@ -161,6 +161,34 @@ describe("preprocessing on hand-made images", () => {
   });
 });
 
+/** A one-input graph whose input has this shape, dtype and quantization (imageInput reads no more). */
+function inputGraph(shape: number[], dtype: Tensor["dtype"], scale?: number, zeroPoint?: number): Graph {
+  const quant = scale === undefined ? undefined : { scale: [scale], zeroPoint: [zeroPoint!], quantizedDimension: 0 };
+  return { name: "t", tensors: [{ index: 0, name: "in", dtype, shape, isVariable: false, quant }], ops: [], inputs: [0], outputs: [0] };
+}
+
+describe("image inputs of other shapes and quantizations", () => {
+  const img = { width: 2, height: 1, rgb: new Uint8Array([255, 0, 0, 10, 20, 30]) };
+  it("a 1-channel input takes the BT.601 luma; uint8 and -1..1 inputs quantize with their parameters", () => {
+    expect(Array.from(imageInput(inputGraph([1, 1, 2, 1], "int8", 1 / 255, -128), img).bytes)).toEqual([76 - 128, 18 - 128].map((v) => v & 0xff));
+    const u8 = imageInput(inputGraph([1, 1, 2, 3], "uint8", 1 / 255, 0), img);
+    expect([u8.pixelRange, ...u8.bytes]).toEqual(["0..1", 255, 0, 0, 10, 20, 30]);
+    const sym = imageInput(inputGraph([1, 1, 2, 3], "int8", 1 / 128, 0), img);
+    expect([sym.pixelRange, ...Array.from(new Int8Array(sym.bytes.buffer))]).toEqual(["-1..1", 127, -128, -128, -118, -108, -98]);
+  });
+
+  it("inputs that cannot take an image are MOTE6104, an unknown pixel range MOTE6105", () => {
+    expect(moteError(() => imageInput(inputGraph([1, 4], "int8", 1, 0), img), [6104]).message).toContain("shape [1, 4]");
+    moteError(() => imageInput(inputGraph([1, 2, 2, 3], "float32"), img), [6104]);
+    moteError(() => imageInput(inputGraph([1, 2, 2, 3], "int8"), img), [6104]);
+    moteError(() => imageInput(inputGraph([1, 2, 2, 4], "int8", 1, 0), img), [6104]);
+    const e = moteError(() => imageInput(inputGraph([1, 2, 2, 3], "int8", 0.1, 0), img), [6105]);
+    expect(e.message).toBe("cannot tell which pixel range model input 0 (in) expects: scale 0.1 and zero point 0 cover -12.80..12.70");
+    // Given explicitly, it is used.
+    expect(imageInput(inputGraph([1, 1, 1, 3], "int8", 0.1, 0), img, { pixelRange: "-1..1" }).bytes[0]).toBe(10);
+  });
+});
+
 describe("malformed image files are MOTE6101", () => {
   const good = png(2, 2, new Array(16).fill(200));
   const cases: [string, Uint8Array][] = [
@@ -171,6 +199,7 @@ describe("malformed image files are MOTE6101", () => {
     ["truncated.jpg", new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46])],
     ["garbage.jpg", Uint8Array.from({ length: 300 }, (_, i) => (i < 3 ? [0xff, 0xd8, 0xff][i] : (i * 37) & 0xff))],
     ["truncated.bmp", bmp24(4, 4, new Array(48).fill(1)).subarray(0, 70)],
+    ["huge.png", Uint8Array.from(good, (b, i) => (i >= 16 && i < 24 ? [0, 1, 0, 0, 0, 1, 0, 0][i - 16] : b))],
     ["rle.bmp", Uint8Array.from(bmp24(2, 2, new Array(12).fill(1)), (b, i) => (i === 30 ? 1 : b))],
   ];
   for (const [name, bytes] of cases) {

@@ -310,6 +310,9 @@ class FunctionEmitter {
           m.select(cmp, ga, gb),
         ], "i32");
       }
+      case "sqrt":
+        want(1);
+        return m.f32Sqrt(this.expr(args[0]));
       case "abs": {
         want(1);
         if (t === "f32") return m.f32Abs(this.expr(args[0]));

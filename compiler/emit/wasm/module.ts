@@ -119,6 +119,10 @@ export class WasmModule {
     return e(this.m.f32.neg(a));
   }
 
+  f32Sqrt(a: WasmExpr): WasmExpr {
+    return e(this.m.f32.sqrt(a));
+  }
+
   f32Abs(a: WasmExpr): WasmExpr {
     return e(this.m.f32.abs(a));
   }
