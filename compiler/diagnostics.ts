@@ -100,6 +100,7 @@ export const DIAGNOSTICS = {
   // 503x: real boards (flashing, serial logs)
   5030: { message: "{0} could not flash {1}: {2}", hint: "connect the board's ST-LINK USB port (F746G-DISCO: CN14; NUCLEO-H743ZI: CN1), check that no other program holds the probe, and retry; or flash by hand with the command mote compile printed" },
   5031: { message: "cannot read the serial log {0}: {1}", hint: "pass a text file captured from the board's virtual COM port at 115200 baud (or the port itself, e.g. /dev/ttyACM0), starting at the board's reset" },
+  5032: { message: "board {0} is real hardware: this runs only on the simulated board", hint: "run or profile with --board {1} (QEMU); for {0}, build with mote compile MODEL --board {0} (add --profile for per-layer cycles), flash with mote flash and read its UART with mote serial-log" },
 
   // 6xxx: options and the command line
   6001: { message: "invalid command line: {0}", hint: "run mote --help, or mote <command> --help, for the usage" },

@@ -18,7 +18,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { fail } from "../diagnostics.ts";
-import { type Board, type BoardMemory, loadBoard } from "./boards.ts";
+import { type Board, type BoardMemory, isRealBoard, loadBoard } from "./boards.ts";
+
+export { isRealBoard };
 import { runProcess, summarizeCompilerErrors } from "./exec.ts";
 import { FIRMWARE_CFLAGS, type FirmwareSizes, readSectionSizes } from "./firmware.ts";
 import { librarySources } from "./host.ts";
@@ -71,11 +73,6 @@ export interface BoardFirmwareResult {
 
 /** The generated input file, compiled with the board's sources. */
 export const INPUT_SOURCE = "mote_firmware_input.c";
-
-/** True for a board built by this module (real hardware, "dataMemories" in board.json). */
-export function isRealBoard(board: Board): boolean {
-  return !board.simulated && board.firmware?.dataMemories !== undefined;
-}
 
 function memoryRegion(board: Board, spec: string): LinkRegion {
   const file = path.join(board.dir, "board.json");

@@ -147,6 +147,11 @@ export function loadBoard(name: string): Board {
   return board;
 }
 
+/** True for real hardware with firmware support (board-firmware.ts builds it; QEMU cannot run it). */
+export function isRealBoard(board: Board): boolean {
+  return !board.simulated && board.firmware?.dataMemories !== undefined;
+}
+
 /** Total bytes of the board's memories of one kind. */
 function totalBytes(board: Board, kind: BoardMemory["kind"]): number {
   return board.memories.filter((m) => m.kind === kind).reduce((sum, m) => sum + m.length, 0);

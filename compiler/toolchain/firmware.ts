@@ -21,7 +21,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 import { fail } from "../diagnostics.ts";
-import { type Board, DEFAULT_BOARD, loadBoard } from "./boards.ts";
+import { type Board, DEFAULT_BOARD, isRealBoard, loadBoard } from "./boards.ts";
 import { runProcess, summarizeCompilerErrors } from "./exec.ts";
 import { invokeStatusOf, librarySources } from "./host.ts";
 import { BOARDS_DIR, RUNTIME_DIR } from "../paths.ts";
@@ -75,6 +75,7 @@ export async function buildFirmware(
 ): Promise<FirmwareSizes> {
   const spec = typeof board === "string" ? loadBoard(board) : board;
   if (!spec.firmware) return fail(5007, spec.name, DEFAULT_BOARD);
+  if (isRealBoard(spec)) return fail(5032, spec.name, DEFAULT_BOARD);
   const armGcc = findTool("arm-none-eabi-gcc");
   await requireNewlibNano(armGcc);
   const lib = path.resolve(libDir);
