@@ -2,7 +2,8 @@
  * The input the real-board harness feeds the model, compiled in (a board has no files to read).
  * compiler/toolchain/board-firmware.ts generates the definitions (mote_firmware_input.c) for
  * each build: one byte array per model input (every element the input's zero point by default,
- * or the raw bytes of `mote compile --input FILE`), what it is, and how many inferences to time.
+ * or the raw bytes of `mote compile --input FILE`; none at all leaves the inputs as they are), what
+ * it is, and how many inferences to time.
  */
 #ifndef MOTE_FIRMWARE_INPUT_H
 #define MOTE_FIRMWARE_INPUT_H

@@ -4,7 +4,8 @@
  * (clock tree, UART) + a generated C array of the input (a board cannot read files) → an ELF,
  * its map, a .bin for st-flash, and where the linker put the stack and the arena.
  *
- * buildBoardFirmware(libDir, board, outDir) compiles every source once to objects, then links
+ * buildBoardFirmware(libDir, board, outDir, options?) → { elf, bin, map, sizes, binBytes,
+ * placement } is the API the samples use; it compiles every source once to objects, then links
  * with boards/common/link.ld and a generated mote-memory.ld (FLASH, MOTE_STACK_RAM: the first
  * stackBytes of the board's stackMemory, MOTE_DATA_RAM: one of its dataMemories). The data
  * memories are tried in order (DTCM first); a candidate is dropped only when ld reports
@@ -48,8 +49,8 @@ export interface BoardPlacement {
 }
 
 export interface BoardFirmwareOptions {
-  /** One byte array per model input (default: what the caller's zero-point inputs give). */
-  inputs: readonly Uint8Array[];
+  /** One byte array per model input, copied into mote_input(i) before mote_init(); none (the default) leaves them as they are. */
+  inputs?: readonly Uint8Array[];
   /** What the input is, printed by the firmware ("zero-point" or a file name). */
   inputName?: string;
   /** Inferences the firmware times (default 5). */
@@ -204,7 +205,7 @@ export async function buildBoardFirmware(
   libDir: string,
   board: string | Board,
   outDir: string,
-  options: BoardFirmwareOptions,
+  options: BoardFirmwareOptions = {},
 ): Promise<BoardFirmwareResult> {
   const spec = typeof board === "string" ? loadBoard(board) : board;
   if (!isRealBoard(spec)) return fail(5008, path.join(spec.dir, "board.json"), `"firmware" of a real board needs "dataMemories"`);
@@ -212,7 +213,7 @@ export async function buildBoardFirmware(
   const lib = path.resolve(libDir);
   const work = await makeRunDir(`board-${spec.name}`);
   try {
-    await writeFile(path.join(work, INPUT_SOURCE), inputSource(options.inputs, options.inputName ?? "zero-point", options.runs ?? 5));
+    await writeFile(path.join(work, INPUT_SOURCE), inputSource(options.inputs ?? [], options.inputName ?? (options.inputs?.length ? "given" : "none (mote_input as found)"), options.runs ?? 5));
     const { objects, boardObjectCount } = await compileObjects(spec, lib, work, options);
     const armGcc = findTool("arm-none-eabi-gcc");
     const elf = path.join(work, "firmware.elf");

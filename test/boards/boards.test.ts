@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildBoardFirmware, boardRegions, memoryScript, regionOverflows, type BoardFirmwareResult } from "../../compiler/toolchain/board-firmware.ts";
 import { loadBoard, type Board } from "../../compiler/toolchain/boards.ts";
 import { FIRMWARE_CFLAGS } from "../../compiler/toolchain/firmware.ts";
-import { flashCommands, flashInstructions } from "../../compiler/toolchain/flash.ts";
+import { flashBoard, flashCommands, flashInstructions } from "../../compiler/toolchain/flash.ts";
 import { parseSerialLog, summarizeSerialLog } from "../../compiler/toolchain/serial-log.ts";
 import { serialLogCommand, serialLogText } from "../../compiler/cli/board.ts";
 import type { Graph } from "../../compiler/ir/graph.ts";
@@ -71,6 +71,36 @@ describe("board descriptions", () => {
   });
 });
 
+describe("mote flash without a board", () => {
+  const elf = path.join(tmp, "fake", "firmware.elf");
+  const saved = process.env.PATH;
+  beforeAll(() => {
+    fs.mkdirSync(path.dirname(elf), { recursive: true });
+    fs.writeFileSync(elf, "");
+    fs.writeFileSync(path.join(tmp, "fake", "firmware.bin"), "");
+  });
+  afterAll(() => {
+    process.env.PATH = saved;
+  });
+
+  it("names both tools to install when neither st-flash nor openocd is there", async () => {
+    process.env.PATH = path.join(tmp, "empty-path");
+    await expect(flashBoard(loadBoard("stm32f746g-disco"), elf)).rejects.toMatchObject({
+      code: 5001, message: "st-flash or openocd not found", hint: expect.stringMatching(/stlink-tools.*openocd/),
+    });
+  });
+
+  it("says no probe answered when st-flash finds no ST-LINK", async () => {
+    const bin = path.join(tmp, "fake-bin");
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(path.join(bin, "st-flash"), "#!/bin/sh\necho 'st-flash 1.7.0'\necho \"Couldn't find any ST-Link devices\" >&2\nexit 255\n", { mode: 0o755 });
+    process.env.PATH = bin;
+    await expect(flashBoard(loadBoard("nucleo-h743zi"), elf)).rejects.toMatchObject({
+      code: 5030, message: expect.stringMatching(/^st-flash could not flash .*firmware.elf: no ST-LINK probe answered: Couldn't find any ST-Link devices$/),
+    });
+  });
+});
+
 describe.skipIf(kws.skip || arm.skip)("kws_ref_model firmware for both boards", () => {
   let lib = "";
   let graph: Graph;
@@ -99,7 +129,7 @@ describe.skipIf(kws.skip || arm.skip)("kws_ref_model firmware for both boards", 
     const sym = symbols(fw.elf);
     const used = sym.get("__bss_end")! - sym.get("__data_start")!;
     const board = resized("nucleo-h743zi", { dtcm: 8192 + 4096 });
-    const moved = await buildBoardFirmware(lib, board, path.join(tmp, "moved"), { inputs: zeroPoints(graph) });
+    const moved = await buildBoardFirmware(lib, board, path.join(tmp, "moved")); // no input compiled in: the simplest call
     checkBoardElf(board, moved);
     expect(moved.placement.data.memory).toBe("axi-sram");
     expect(moved.placement.arena?.memories).toEqual(["axi-sram"]);
