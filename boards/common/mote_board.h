@@ -60,6 +60,8 @@ void mote_board_uart_init(uint32_t core_hz);
 /* Blocking write of one byte; mote_board_uart_flush waits until the last one left. */
 void mote_board_uart_putc(char c);
 void mote_board_uart_flush(void);
+/* What the core does once main returned or a fault was reported (startup.c: sleep; weak). */
+__attribute__((noreturn)) void mote_board_halt(int status);
 
 /* harness.c: console lines over the UART (no printf, so no malloc from newlib). */
 void mote_log(const char *text);

@@ -20,6 +20,7 @@ void Reset_Handler(void);
 void Default_Handler(void);
 void Fault_Handler(void);
 void mote_fault_report(const uint32_t *frame);
+__attribute__((noreturn)) void mote_board_halt(int status);
 
 /* STM32H743 has 150 interrupt lines, the STM32F746 98: one table long enough for both. */
 #define MOTE_NUM_IRQS 150
@@ -49,7 +50,14 @@ __attribute__((noreturn, noinline)) static void mote_reset_c(void)
   uint32_t *src = __data_load;
   for (uint32_t *dst = __data_start; dst < __data_end;) *dst++ = *src++;
   for (uint32_t *dst = __bss_start; dst < __bss_end;) *dst++ = 0u;
-  (void)main();
+  mote_board_halt(main());
+}
+
+/* After main returns (or a fault): sleep forever. A board file may replace it (the QEMU check of
+ * test/fixtures/boards/qemu-uart.c exits QEMU instead). */
+__attribute__((weak, noreturn)) void mote_board_halt(int status)
+{
+  (void)status;
   for (;;) __asm__ volatile("wfi");
 }
 
@@ -71,7 +79,7 @@ static uint32_t mote_active_exception(void)
 __attribute__((noreturn)) static void mote_halt(void)
 {
   mote_board_uart_flush();
-  for (;;) __asm__ volatile("wfi");
+  mote_board_halt(1);
 }
 
 void Default_Handler(void)

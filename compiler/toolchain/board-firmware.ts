@@ -173,7 +173,7 @@ export function regionOverflows(log: string): Map<string, number> {
 
 async function compileObjects(board: Board, lib: string, work: string, options: BoardFirmwareOptions): Promise<{ objects: string[]; boardObjectCount: number }> {
   const fw = board.firmware!;
-  const boardSources = [...fw.sources.map((s) => path.join(board.dir, s)), path.join(work, INPUT_SOURCE)];
+  const boardSources = [...fw.sources.map((s) => path.resolve(board.dir, s)), path.join(work, INPUT_SOURCE)];
   const sources = [...boardSources, ...librarySources(lib)];
   const objects = sources.map((s) => path.join(work, `${path.basename(s, ".c")}.o`));
   const clash = objects.find((o, i) => objects.indexOf(o) !== i);
