@@ -22,6 +22,20 @@ export interface FlashFlags {
 export interface SerialLogFlags {
   json?: boolean;
   timeout: string;
+  /** report.json of the same build: names each layer line's op (codegen keys are op indices). */
+  report?: string;
+}
+
+/** Op index → opcode from a codegen report.json (empty for interpreter builds, whose keys are steps). */
+export function opNames(reportFile: string | undefined): Map<number, string> {
+  if (!reportFile) return new Map();
+  let report: { mode?: string; ops?: { op: number; opcode: string }[] };
+  try {
+    report = JSON.parse(fs.readFileSync(reportFile, "utf8"));
+  } catch (e) {
+    return fail(6009, reportFile, (e as NodeJS.ErrnoException).code ?? "not JSON: pass the report.json mote compile wrote");
+  }
+  return new Map(report.mode === "codegen" ? (report.ops ?? []).map((o) => [o.op, o.opcode] as const) : []);
 }
 
 function seconds(value: string, option: string): number {
@@ -31,7 +45,7 @@ function seconds(value: string, option: string): number {
 }
 
 /** The report lines of a parsed log (the figures, then layers and outputs). */
-export function serialLogText(log: SerialLog, source: string): string {
+export function serialLogText(log: SerialLog, source: string, names: Map<number, string> = new Map()): string {
   const s = summarizeSerialLog(log, source);
   const n = (v: number) => v.toLocaleString("en");
   const ms = (cycles: number) => `${((cycles / s.clockHz) * 1000).toFixed(3)} ms`;
@@ -46,7 +60,7 @@ export function serialLogText(log: SerialLog, source: string): string {
   if (log.layers.length > 0) {
     const total = log.layers.reduce((t, l) => t + l.cycles, 0);
     lines.push(`layers (last run, ${n(total)} cycles in layers):`);
-    for (const l of log.layers) lines.push(`  layer ${l.key}: ${n(l.cycles)} cycles (${((100 * l.cycles) / Math.max(total, 1)).toFixed(1)} %)`);
+    for (const l of log.layers) lines.push(`  layer ${l.key}${names.has(l.key) ? ` (${names.get(l.key)})` : ""}: ${n(l.cycles)} cycles (${((100 * l.cycles) / Math.max(total, 1)).toFixed(1)} %)`);
   }
   log.outputs.forEach((bytes, i) => {
     const shown = Array.from(bytes.subarray(0, 16), (b) => (b << 24) >> 24).join(" ");
@@ -76,7 +90,7 @@ export async function serialLogCommand(source: string, flags: SerialLogFlags): P
     process.stdout.write(`${JSON.stringify({ ...s, input: log.input, layers: log.layers, outputs: log.outputs.map((b) => Buffer.from(b).toString("hex")) }, null, 2)}\n`);
     return;
   }
-  process.stdout.write(serialLogText(log, source));
+  process.stdout.write(serialLogText(log, source, opNames(flags.report)));
 }
 
 export async function flashCommand(elf: string, flags: FlashFlags): Promise<void> {

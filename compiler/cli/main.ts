@@ -98,6 +98,7 @@ program
   .description("the figures of a real board's UART report: cycles per inference (DWT), ms at its clock, stack, per-layer cycles, outputs")
   .argument("<log>", "a captured log file, or the serial port itself (e.g. /dev/ttyACM0)")
   .option("--json", "print the figures as JSON")
+  .option("--report <file>", "the build's report.json: names the op of each per-layer line")
   .option("--timeout <s>", "how long to read a serial port", "30")
   .action(async (log: string, opts) => serialLogCommand(log, opts));
 

@@ -199,7 +199,9 @@ export function reportMarkdown(report: Report): string {
   const fw = report.firmware;
   const measuredNote = report.stack_bytes === null
     ? "No firmware was built (--no-firmware, or the board has none): stack, .data/.bss, peak SRAM and flash are not measured."
-    : `Stack and instructions measured by one run in QEMU (mps2-an500) on an all-zero-point input: ${fmt(report.instructions)} instructions.`;
+    : report.board_firmware
+      ? `Stack and instructions measured by one run of the QEMU build (mps2-an500) of the same library, input ${report.board_firmware.input}: ${fmt(report.instructions)} instructions (a real board cannot run here).`
+      : `Stack and instructions measured by one run in QEMU (mps2-an500) on an all-zero-point input: ${fmt(report.instructions)} instructions.`;
   return [
     `# Mote report: ${report.model}`,
     "",

@@ -18,7 +18,7 @@ import { loadBoard, type Board } from "../../compiler/toolchain/boards.ts";
 import { FIRMWARE_CFLAGS } from "../../compiler/toolchain/firmware.ts";
 import { flashBoard, flashCommands, flashInstructions } from "../../compiler/toolchain/flash.ts";
 import { parseSerialLog, summarizeSerialLog } from "../../compiler/toolchain/serial-log.ts";
-import { serialLogCommand, serialLogText } from "../../compiler/cli/board.ts";
+import { opNames, serialLogCommand, serialLogText } from "../../compiler/cli/board.ts";
 import type { Graph } from "../../compiler/ir/graph.ts";
 import { fixture } from "../support/fixtures.ts";
 import { REPO, needModels, needTools, sharedFile } from "../support/shared.ts";
@@ -242,6 +242,15 @@ describe("serial log", () => {
     expect(r.stdout).toContain("9.500 ms");
     expect(r.stdout).toContain("run 1, cold caches: 2,160,500 = 10.002 ms");
   }, 60_000);
+
+  it("names each layer's op from the build's report.json", () => {
+    const report = path.join(tmp, "report.json");
+    fs.writeFileSync(report, JSON.stringify({ mode: "codegen", ops: [{ op: 0, opcode: "CONV_2D" }, { op: 12, opcode: "SOFTMAX" }] }));
+    const shown = serialLogText(parseSerialLog(text), "f746-kws.log", opNames(report));
+    expect(shown).toContain("layer 0 (CONV_2D): 512,000 cycles");
+    expect(shown).toContain("layer 1: 300,000 cycles");
+    expect(shown).toContain("layer 12 (SOFTMAX): 1,200,000 cycles");
+  });
 
   it("a missing log file is MOTE5031", async () => {
     await expect(serialLogCommand(path.join(tmp, "none.log"), { timeout: "1" })).rejects.toMatchObject({
