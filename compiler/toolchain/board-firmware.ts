@@ -23,7 +23,7 @@ import { type Board, type BoardMemory, isRealBoard, loadBoard } from "./boards.t
 
 export { isRealBoard };
 import { runProcess, summarizeCompilerErrors } from "./exec.ts";
-import { FIRMWARE_CFLAGS, type FirmwareSizes, readSectionSizes } from "./firmware.ts";
+import { FIRMWARE_CFLAGS, type FirmwareSizes, readSectionSizes, requireNewlibNano } from "./firmware.ts";
 import { librarySources } from "./host.ts";
 import { RUNTIME_DIR } from "../paths.ts";
 import { makeRunDir, removeRunDir } from "./tensor-files.ts";
@@ -179,6 +179,7 @@ async function compileObjects(board: Board, lib: string, work: string, options: 
   const clash = objects.find((o, i) => objects.indexOf(o) !== i);
   if (clash) fail(5010, board.name, `two sources compile to ${path.basename(clash)}; rename one`, "(none: nothing was compiled)");
   const armGcc = findTool("arm-none-eabi-gcc");
+  await requireNewlibNano(armGcc);
   const args = [
     ...board.cflags,
     ...FIRMWARE_CFLAGS,
