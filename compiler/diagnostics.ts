@@ -79,6 +79,7 @@ export const DIAGNOSTICS = {
 
   // 4xxx: memory planning
   4001: { message: "model does not fit {0}: {1} needs {2} bytes, {3} available ({4} bytes short); peak at op {5} ({6})" },
+  4002: { message: "firmware does not fit {0}: {1} is {2} bytes short", hint: "the linker's own count for the whole firmware; for RAM use a board with more, a smaller model or another --plan; for flash lower --flash-budget (int8 weights are half the bytes of int16)" },
 
   // 5xxx: emission, toolchains, boards
   5001: { message: "{0} not found", hint: "install it: {1}" },
@@ -98,6 +99,10 @@ export const DIAGNOSTICS = {
   5015: { message: "bench outputs differ from golden: {0}", hint: "the results are still written; rerun the model with mote run --target ts and --target qemu on the failing input to find which target differs, and report it" },
   5016: { message: "model image step {0} names kernel id {1}, which this build does not contain", hint: "rebuild the image and the program together (mote compile --mode interpreter); kernel ids are listed in compiler/build/interpreter/kernel-ids.ts" },
   5017: { message: "the model image is invalid: {0}", hint: "rebuild it with this version of Mote (mote compile --mode interpreter); a hand-edited or damaged image is rejected before any step runs" },
+  // 503x: real boards (flashing, serial logs)
+  5030: { message: "{0} could not flash {1}: {2}", hint: "connect the board's ST-LINK USB port (F746G-DISCO: CN14; NUCLEO-H743ZI: CN1), check that no other program holds the probe, and retry; or flash by hand with the command mote compile printed" },
+  5031: { message: "cannot read the serial log {0}: {1}", hint: "pass a text file captured from the board's virtual COM port at 115200 baud (or the port itself, e.g. /dev/ttyACM0), starting at the board's reset" },
+  5032: { message: "board {0} is real hardware: this runs only on the simulated board", hint: "run or profile with --board {1} (QEMU); for {0}, build with mote compile MODEL --board {0} (add --profile for per-layer cycles), flash with mote flash and read its UART with mote serial-log" },
 
   // 6xxx: options and the command line
   6001: { message: "invalid command line: {0}", hint: "run mote --help, or mote <command> --help, for the usage" },

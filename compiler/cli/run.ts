@@ -11,7 +11,7 @@ import { loadModel } from "../import/tflite/import.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
 import { lowerGraph } from "../ops/index.ts";
 import { runInvocations, type Target } from "../run/targets.ts";
-import { flashOptions } from "./flash.ts";
+import { flashOptions } from "./flash-budget.ts";
 import { withAudio } from "./audio.ts";
 
 export interface RunFlags {

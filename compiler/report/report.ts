@@ -82,6 +82,28 @@ export interface Measured {
   instructions: number;
 }
 
+/** A real board's firmware (mote compile --board stm32f746g-disco|nucleo-h743zi): report.json "board_firmware". */
+export interface BoardFirmwareReport {
+  elf: string;
+  bin: string;
+  bin_bytes: number;
+  clock_hz: number;
+  /** The stack: the memory and addresses the linker script gave it, and the reserved bytes. */
+  stack: { memory: string; from: string; to: string; reserved_bytes: number };
+  /** Where .data and .bss went (the arena's own memories from its symbol), and RAMs too small for them. */
+  data_region: { memory: string; from: string; to: string };
+  arena: { memories: string[]; from: string; bytes: number } | null;
+  ram_tried: { memory: string; short_bytes: number }[];
+  /** How stack_bytes and instructions were measured, in words. */
+  measured_with: string;
+  /** instructions / clock, 1 cycle per instruction assumed: an estimate, labelled as one. */
+  estimated_ms: number | null;
+  estimate_note: string;
+  input: string;
+  runs: number;
+  profile: boolean;
+}
+
 export interface ReportInput {
   graph: Graph;
   r: BuildResult;
@@ -92,6 +114,7 @@ export interface ReportInput {
   measured?: Measured;
   /** File name of the timeline SVG next to report.md. */
   timeline?: string;
+  boardFirmware?: BoardFirmwareReport;
 }
 
 /** The most bytes live at one step of the buffers actually planned, when codegen reports it (in place). */
@@ -140,6 +163,7 @@ export function buildReport(input: ReportInput) {
           flash_bytes: m.firmware.text + m.firmware.rodata + m.firmware.data,
         }
       : null,
+    board_firmware: input.boardFirmware ?? null,
     memory_timeline: input.timeline ?? null,
     definitions: DEFINITIONS,
     ops: input.layers.map((l) => ({
@@ -147,6 +171,24 @@ export function buildReport(input: ReportInput) {
       weight_format: weightOf.get(l.op)?.format ?? null, weight_bytes: weightOf.get(l.op)?.bytes ?? null,
     })),
   };
+}
+
+/** The "Board firmware" lines of report.md (real boards only). */
+function boardFirmwareMarkdown(b: BoardFirmwareReport | null, fmt: (v: unknown) => string): string[] {
+  if (!b) return [];
+  const arena = b.arena ? `the arena (${fmt(b.arena.bytes)} bytes at ${b.arena.from}) is in ${b.arena.memories.join(" + ")}` : "the library has no arena";
+  const tried = b.ram_tried.map((t) => `${t.memory} was ${fmt(t.short_bytes)} bytes short`).join(", ");
+  return [
+    "## Board firmware",
+    "",
+    `\`${b.elf}\` and \`${b.bin}\` (${fmt(b.bin_bytes)} bytes to flash), core clock ${fmt(b.clock_hz / 1e6)} MHz, input ${b.input}, ${b.runs} timed run(s)${b.profile ? ", per-layer cycles (-DMOTE_PROFILE)" : ""}.`,
+    "",
+    `- stack: ${b.stack.memory}, ${b.stack.from}-${b.stack.to} (${fmt(b.stack.reserved_bytes)} bytes reserved)`,
+    `- .data + .bss: ${b.data_region.memory} from ${b.data_region.from}; ${arena}${tried ? ` (${tried}, so the next RAM was used)` : ""}`,
+    `- ${b.measured_with}`,
+    `- ${b.estimate_note}`,
+    "",
+  ];
 }
 
 export function reportMarkdown(report: Report): string {
@@ -157,7 +199,9 @@ export function reportMarkdown(report: Report): string {
   const fw = report.firmware;
   const measuredNote = report.stack_bytes === null
     ? "No firmware was built (--no-firmware, or the board has none): stack, .data/.bss, peak SRAM and flash are not measured."
-    : `Stack and instructions measured by one run in QEMU (mps2-an500) on an all-zero-point input: ${fmt(report.instructions)} instructions.`;
+    : report.board_firmware
+      ? `Stack and instructions measured by one run of the QEMU build (mps2-an500) of the same library, input ${report.board_firmware.input}: ${fmt(report.instructions)} instructions (a real board cannot run here).`
+      : `Stack and instructions measured by one run in QEMU (mps2-an500) on an all-zero-point input: ${fmt(report.instructions)} instructions.`;
   return [
     `# Mote report: ${report.model}`,
     "",
@@ -180,6 +224,7 @@ export function reportMarkdown(report: Report): string {
     "",
     measuredNote,
     "",
+    ...boardFirmwareMarkdown(report.board_firmware, fmt),
     `Peak layer: op ${report.peak_layer.op} (${report.peak_layer.opcode}), step ${report.peak_layer.step}, ${fmt(report.peak_layer.live_bytes)} bytes live.`,
     "",
     ...(report.memory_timeline ? [`![memory timeline: each buffer is a block over the steps it lives (x) and its arena bytes (y)](${report.memory_timeline})`, ""] : []),

@@ -17,6 +17,10 @@ export const TOOL_PACKAGES = {
   "arm-none-eabi-size": "binutils-arm-none-eabi",
   "arm-none-eabi-nm": "binutils-arm-none-eabi",
   "arm-none-eabi-objdump": "binutils-arm-none-eabi",
+  "arm-none-eabi-objcopy": "binutils-arm-none-eabi",
+  "st-flash": "stlink-tools",
+  openocd: "openocd",
+  stty: "coreutils",
   "qemu-system-arm": "qemu-system-arm",
 } as const;
 

@@ -22,7 +22,7 @@ import { buildFor } from "../../compiler/pipeline.ts";
 import { runProgram, runModel, TARGETS, type Target } from "../../compiler/run/targets.ts";
 import type { FirmwareSizes } from "../../compiler/toolchain/firmware.ts";
 import { DEFAULT_BOARD, listBoards, loadBoard } from "../../compiler/toolchain/boards.ts";
-import { flashOptions } from "../../compiler/cli/flash.ts";
+import { flashOptions } from "../../compiler/cli/flash-budget.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(here, "../..");
