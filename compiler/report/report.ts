@@ -100,6 +100,32 @@ function plannedBound(r: BuildResult): number | null {
   return typeof v === "number" ? v : null;
 }
 
+/** One row of the I/O table (report.json `io`), from compiler/ir/io.ts as model.h's constants. */
+export interface IoRow {
+  kind: "input" | "output";
+  /** Its index among the inputs or outputs (mote_input(index), MOTE_INPUT<index>_...). */
+  index: number;
+  tensor: number;
+  name: string;
+  shape: number[];
+  dtype: string;
+  /** The float32 scale (exactly, as a double); 0 when the tensor is not quantized per tensor. */
+  scale: number;
+  zero_point: number;
+  bytes: number;
+  /** int8 with one scale: mote_quantize_input / mote_dequantize_output convert it. */
+  quantized: boolean;
+}
+
+/** The model's inputs, then its outputs, as model.h's I/O table gives them. */
+export function ioRows(r: BuildResult): IoRow[] {
+  const row = (kind: IoRow["kind"]) => (t: BuildResult["program"]["inputs"][number], index: number): IoRow => ({
+    kind, index, tensor: t.info.tensor, name: t.info.name, shape: t.info.shape, dtype: t.info.dtype,
+    scale: t.info.scale, zero_point: t.info.zeroPoint, bytes: t.info.bytes, quantized: t.info.quantized,
+  });
+  return [...r.program.inputs.map(row("input")), ...r.program.outputs.map(row("output"))];
+}
+
 export type Report = ReturnType<typeof buildReport>;
 
 export function buildReport(input: ReportInput) {
@@ -126,6 +152,7 @@ export function buildReport(input: ReportInput) {
     constant_bytes: constantBytes(r),
     instructions: m ? m.instructions : null,
     macs: r.macs,
+    io: ioRows(r),
     peak_layer: { step: peak.step, op: peak.op, opcode: peak.opcode, live_bytes: peak.liveBytes },
     flash_budget: w
       ? { budget_bytes: w.budgetBytes, source: w.budgetSource, int8_estimate_bytes: w.int8EstimateBytes, estimate_bytes: w.estimateBytes, int16_layers: w.int16.length }
@@ -158,10 +185,20 @@ export function reportMarkdown(report: Report): string {
   const measuredNote = report.stack_bytes === null
     ? "No firmware was built (--no-firmware, or the board has none): stack, .data/.bss, peak SRAM and flash are not measured."
     : `Stack and instructions measured by one run in QEMU (mps2-an500) on an all-zero-point input: ${fmt(report.instructions)} instructions.`;
+  const ioLines = report.io.map((t) =>
+    `| ${t.kind} ${t.index} | \`${t.name.replace(/\|/g, "\\|")}\` | [${t.shape.join(", ")}] | ${t.dtype} | ${t.scale === 0 ? "—" : Number(t.scale.toPrecision(9))} | ${t.scale === 0 ? "—" : t.zero_point} | ${fmt(t.bytes)} |`);
   return [
     `# Mote report: ${report.model}`,
     "",
     `Board: ${report.board}. Mode: ${report.mode}. Planner: ${report.plan}.`,
+    "",
+    "## Inputs and outputs",
+    "",
+    "As model.h gives them (MOTE_INPUT<i>_* / MOTE_OUTPUT<i>_*, mote_input_info(), mote_output_info()); real value = scale × (q − zero point).",
+    "",
+    "| tensor | name | shape | dtype | scale | zero point | bytes |",
+    "|---|---|---|---|---:|---:|---:|",
+    ...ioLines,
     "",
     "## Memory",
     "",
