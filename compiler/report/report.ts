@@ -67,9 +67,18 @@ export function layerRows(graph: Graph, r: BuildResult, mode: Mode): LayerRow[] 
   return rows;
 }
 
+/**
+ * Bytes of the program's constant data, without the constants only the I/O conversions use (their
+ * scales and records: a firmware that never calls mote_quantize_input / mote_dequantize_output
+ * does not link them).
+ */
 export function constantBytes(r: BuildResult): number {
   const size = { i8: 1, u8: 1, bool: 1, i16: 2, u16: 2, i32: 4, f32: 4 } as const;
-  return r.program.constants.reduce((n, c) => n + c.values.length * size[c.elem], 0);
+  const p = r.program;
+  const named = (args: readonly { k: string; name?: string }[]) => args.flatMap((a) => (a.name !== undefined ? [a.name] : []));
+  const used = new Set([...p.steps, ...(p.init ?? [])].flatMap((s) => named(s.args)));
+  const ioOnly = new Set([...p.inputs, ...p.outputs].flatMap((t) => named(t.convert?.args ?? [])).filter((n) => !used.has(n)));
+  return p.constants.reduce((n, c) => n + (ioOnly.has(c.name) ? 0 : c.values.length * size[c.elem]), 0);
 }
 
 /** What a firmware build and one QEMU run measured. */
