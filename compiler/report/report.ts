@@ -17,6 +17,7 @@
  *    arena without the benchmark harness + stack high-water of Invoke);
  *  - flash_bytes = text_bytes + rodata_bytes + data_bytes of the library, harness excluded;
  *    `firmware` holds the whole ELF's sizes, harness included;
+ *  - io: the model's inputs and outputs (compiler/ir/io.ts), the table model.h gives;
  *  - flash_budget: the budget of the per-layer int8/int16 weight choice (compiler/build/weights.ts),
  *    where it comes from, and the flash estimates with every layer int8 and with the choice; each
  *    op row of a DSP layer carries its weight format and packed weight bytes.
@@ -36,6 +37,7 @@ export const DEFINITIONS = {
   stack_bytes: "stack high-water mark of one mote_invoke() on QEMU, by painting the stack, input all zero points",
   peak_sram_bytes: "data_bytes + bss_bytes + stack_bytes: static RAM of the library with its arena plus the stack of one inference, without the benchmark harness (as TFLM's peak_sram_bytes in anchors.json)",
   flash_bytes: "text_bytes + rodata_bytes + data_bytes of the model library (code, weights, .data load image); the benchmark harness is not included (firmware.flash_bytes includes it)",
+  io: "the model's inputs, then its outputs, as model.h's MOTE_INPUT<i>_* / MOTE_OUTPUT<i>_* constants and mote_tensor_info table give them: name, shape, dtype, scale (the float32; 0 when not quantized per tensor), zero point, bytes, and whether mote_quantize_input / mote_dequantize_output convert it (int8 with one scale)",
   flash_budget: "the flash the per-layer choice of int8 or int16-pre-extended weights may fill, its source, and the estimates (code per kernel call + constants) with every layer int8 and with the choice",
 } as const;
 

@@ -29,6 +29,7 @@ import { buildFor } from "../../compiler/pipeline.ts";
 import { buildReport, layerRows, reportMarkdown } from "../../compiler/report/report.ts";
 import { dequantizeOutput, quantizeInput } from "../../compiler/run/io.ts";
 import { MoteError } from "../../compiler/diagnostics.ts";
+import { compileCommand } from "../../compiler/cli/compile.ts";
 import { buildDir } from "../support/fixtures.ts";
 import { MODEL_NAMES, needModels, needTools, readBytes, REPO, sharedFile } from "../support/shared.ts";
 
@@ -354,5 +355,29 @@ describe("model.h and model.c build for C++ and for the Cortex-M7 with -Wall -We
       writeCLibrary(program, dir);
       execFileSync("arm-none-eabi-gcc", [...board.cflags, "-std=c11", "-Wall", "-Wextra", "-Werror", "-I", dir, "-c", path.join(dir, "model.c"), "-o", path.join(dir, "model.o")], { stdio: "pipe" });
     }
+  });
+});
+
+describe.skipIf(models.skip)("mote compile writes the I/O table", () => {
+  it("ad01_int8 --no-firmware: report.json io, report.md and model.h agree", async () => {
+    const out = path.join(tmp, "compile-ad01");
+    const write = { err: process.stderr.write, out: process.stdout.write };
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      await compileCommand(sharedFile("models", "ad01_int8.tflite"), { out, board: "qemu-mps2-an500", plan: "search", mode: "codegen", firmware: false });
+    } finally {
+      process.stderr.write = write.err;
+      process.stdout.write = write.out;
+    }
+    const m = meta("ad01_int8");
+    const report = JSON.parse(fs.readFileSync(path.join(out, "report.json"), "utf8"));
+    expect(report.io.map((t: { name: string; shape: number[]; zero_point: number }) => [t.name, t.shape, t.zero_point]))
+      .toEqual([[m.input.name, m.input.shape, m.input.zero_point], [m.output.name, m.output.shape, m.output.zero_point]]);
+    expect(report.definitions.io).toMatch(/mote_tensor_info/);
+    expect(fs.readFileSync(path.join(out, "report.md"), "utf8")).toContain("## Inputs and outputs");
+    const d = defines(fs.readFileSync(path.join(out, "model.h"), "utf8"));
+    expect(Math.fround(cNumber(d.get("MOTE_INPUT0_SCALE")!))).toBe(Math.fround(report.io[0].scale));
+    expect(cNumber(d.get("MOTE_OUTPUT0_ZERO_POINT")!)).toBe(report.io[1].zero_point);
   });
 });

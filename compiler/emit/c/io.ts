@@ -52,7 +52,7 @@ function tensorMacros(prefix: string, kind: string, k: number, t: IoTensor): str
   const p = `${prefix}${k}`;
   return [
     `/* ${kind} ${k}: ${comment(i.name)} (tensor ${i.tensor}), ${i.dtype} [${i.shape.join(", ")}]` +
-      (i.quantized ? `, real = ${cFloat(i.scale)} * (q - ${i.zeroPoint}) */` : i.perChannel ? ", per-channel quantization */" : " */"),
+      (i.scale !== 0 ? `, scale ${cFloat(i.scale).slice(0, -1)}, zero point ${i.zeroPoint} */` : i.perChannel ? ", per-channel quantization */" : " */"),
     `#define ${p}_DTYPE ${dtypeConstant(i.dtype)}`,
     `#define ${p}_RANK ${i.shape.length}`,
     ...i.shape.map((d, j) => `#define ${p}_DIM${j} ${d}`),
