@@ -21,6 +21,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { emitCLibrary, writeCLibrary } from "../../compiler/emit/c/model.ts";
+import { cFloat, cString } from "../../compiler/emit/c/io.ts";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import type { Graph } from "../../compiler/ir/graph.ts";
 import { modelIo, type TensorInfo } from "../../compiler/ir/io.ts";
@@ -379,5 +380,32 @@ describe.skipIf(models.skip)("mote compile writes the I/O table", () => {
     const d = defines(fs.readFileSync(path.join(out, "model.h"), "utf8"));
     expect(Math.fround(cNumber(d.get("MOTE_INPUT0_SCALE")!))).toBe(Math.fround(report.io[0].scale));
     expect(cNumber(d.get("MOTE_OUTPUT0_ZERO_POINT")!)).toBe(report.io[1].zero_point);
+  });
+});
+
+describe.skipIf(gcc.skip)("C literals of the table", () => {
+  it("cFloat is the float32 exactly and cString the UTF-8 bytes (gcc -Wall -Wextra -Werror -pedantic)", () => {
+    const floats = [1 / 255, 0.5, 1, 100, 1e-30, 3.4e38, 0.00390625, 0.584702909, 0.00370104262, 123456789, 2 ** -126, 0.1];
+    const names = ['a"b\\c?\n é??=', "serving_default_input_1:0", "*/ /*"];
+    const dir = path.join(tmp, "literals");
+    fs.mkdirSync(dir, { recursive: true });
+    const src = [
+      "#include <stdio.h>",
+      "#include <string.h>",
+      `static const float v[] = { ${floats.map(cFloat).join(", ")} };`,
+      `static const char *s[] = { ${names.map(cString).join(", ")} };`,
+      "int main(void) {",
+      "  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) { unsigned u; memcpy(&u, &v[i], 4); printf(\"%08x\\n\", u); }",
+      "  for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) { for (const char *p = s[i]; *p; p++) printf(\"%02x\", (unsigned char)*p); printf(\"\\n\"); }",
+      "  return 0;",
+      "}",
+      "",
+    ].join("\n");
+    fs.writeFileSync(path.join(dir, "lit.c"), src);
+    execFileSync("gcc", ["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-o", path.join(dir, "lit"), path.join(dir, "lit.c")], { stdio: "pipe" });
+    const lines = execFileSync(path.join(dir, "lit"), { encoding: "utf8" }).trim().split("\n");
+    const bits = (f: number) => { const b = new DataView(new ArrayBuffer(4)); b.setFloat32(0, f, true); return b.getUint32(0, true).toString(16).padStart(8, "0"); };
+    expect(lines.slice(0, floats.length)).toEqual(floats.map(bits));
+    expect(lines.slice(floats.length)).toEqual(names.map((n) => Buffer.from(n, "utf8").toString("hex")));
   });
 });

@@ -27,7 +27,8 @@ export function cFloat(v: number): string {
   const f = Math.fround(v);
   if (!Number.isFinite(f)) throw new Error(`non-finite scale ${v}`);
   if (f === 0) return "0.0f";
-  const s = f.toPrecision(9).replace(/(\.\d*?)0+(e|$)/, "$1$2").replace(/\.(e|$)/, ".0$1");
+  let s = f.toPrecision(9).replace(/(\.\d*?)0+(e|$)/, "$1$2").replace(/\.(e|$)/, ".0$1");
+  if (!/[.e]/.test(s)) s += ".0";
   if (Math.fround(Number(s)) !== f) throw new Error(`internal: ${s} is not the float ${f}`);
   return `${s}f`;
 }
@@ -125,6 +126,10 @@ export function ioHeader(program: ModelProgram): string[] {
 }
 
 function table(out: string[], prefix: string, kind: "input" | "output", list: IoTensor[]): void {
+  if (list.length === 0) {
+    out.push(`const mote_tensor_info *mote_${kind}_info(int index) {`, "  (void)index;", "  return NULL;", "}", "");
+    return;
+  }
   list.forEach((t, k) => {
     if (t.info.shape.length > 0) out.push(`static const int32_t mote_${kind}${k}_shape[${t.info.shape.length}] = { ${t.info.shape.join(", ")} };`);
   });
