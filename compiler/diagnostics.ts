@@ -9,7 +9,8 @@
  *   4xxx  memory planning and fit
  *   5xxx  emission, toolchains, boards, running a built model (host, QEMU, WASM, model image)
  *   6xxx  options and the command line: bad flag values, wrong counts of files, unreadable
- *         input files (the same codes when the options come through the API)
+ *         input files (the same codes when the options come through the API); 61xx input data
+ *         files (images, WAV) that compiler/inputs/ turns into model inputs
  * A code never changes meaning once released, and is never renumbered or reused; docs/subset.md
  * and tests quote them. Raise errors only through `fail(code, ...args)` (a user error: exit
  * status 1, one line) so the text lives here; `diagnostic()` builds one without throwing (the
@@ -109,6 +110,14 @@ export const DIAGNOSTICS = {
   6009: { message: "cannot read input file {0}: {1}", hint: "pass a file of raw input tensor bytes (int8: one byte per element, in the tensor's layout)" },
   6010: { message: "no golden data for model {0}: {1} is missing", hint: "the bench checks every output against ../shared/golden/<model>/input_<i>.bin and output_<i>.bin; set MOTE_SHARED to move ../shared" },
   6030: { message: "cannot {0} model tensor '{1}': {2}", hint: "floats convert only to and from int8 inputs and outputs with one scale (mote_tensor_info.quantized, TensorInfo.quantized), one value per element: check the model's I/O table (report.md) and the number of values" },
+  // 61xx: input data files (images, audio) turned into model inputs on the host (compiler/inputs/)
+  6101: { message: "cannot decode image {0}: {1}", hint: "pass a PNG, JPEG or uncompressed BMP file (RGB, grayscale or palette; alpha is dropped)" },
+  6102: { message: "cannot read WAV file {0}: {1}", hint: "pass a 16-bit PCM WAV file, mono or stereo (channel 0 is used); e.g. sox in.wav -b 16 -e signed-integer out.wav" },
+  6103: { message: "WAV file {0} is sampled at {1} Hz, {2} Hz expected", hint: "resample it to {2} Hz, e.g. sox in.wav -r {2} out.wav" },
+  6104: { message: "model input {0} ({1}) cannot take an image: {2}", hint: "images feed int8 or uint8 inputs of shape [1, height, width, 3] (or 1 channel) with a per-tensor scale and zero point" },
+  6105: { message: "cannot tell which pixel range model input {0} ({1}) expects: scale {2} and zero point {3} cover {4}..{5}", hint: "pass the range explicitly (pixelRange '0..1', '0..255', '-1..1' or '-128..127'): the one the model was trained with" },
+  6106: { message: "cannot read file {0}: {1}", hint: "check the path and that the file is readable" },
+  6107: { message: "sample data {0} is absent", hint: "set MOTE_SHARED=/path/to/shared, or put the shared data at ../shared beside the repo (its data/README.md lists the files)" },
 } satisfies Record<number, DiagnosticInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS;

@@ -17,7 +17,7 @@ import { DEFAULT_PLAN, PLANNERS } from "../plan/planner.ts";
 import { MODES } from "../build/index.ts";
 import { checkCommand } from "./check.ts";
 import { compileCommand } from "./compile.ts";
-import { runCommand } from "./run.ts";
+import { parseCount, runCommand } from "./run.ts";
 import { profileCommand } from "./profile.ts";
 import { benchCommand } from "./bench.ts";
 import { CONFIGS } from "../bench/configs.ts";
@@ -86,6 +86,7 @@ program
   .addOption(modeOption().default("codegen"))
   .addOption(specializeOption().default("on"))
   .addOption(flashBudgetOption())
+  .option("--invocations <n>", "run N invocations on one instance, state kept between them (streaming front ends, recurrent ops): --input and --output are given invocation by invocation (every model input for the first, then for the second, ...)", (v) => parseCount("--invocations", v), 1)
   .action(async (model: string, opts) => runCommand(model, opts));
 
 program

@@ -176,9 +176,12 @@ export interface QemuRunOptions {
 }
 
 export interface QemuRunResult {
+  /** Each output's bytes, one chunk per invocation back to back. */
   outputs: Uint8Array[];
-  /** Instructions executed by mote_invoke (SysTick ticks × 40, resolution 40). */
+  /** Instructions executed by the first mote_invoke (SysTick ticks × 40, resolution 40). */
   instructions: number;
+  /** Instructions of every invocation, in order (one entry for a single inference). */
+  instructionsPerInvocation: number[];
   /** Stack high-water mark of mote_invoke in bytes (painted stack). */
   stackBytes: number;
   /** Everything the firmware and QEMU printed (stdout, then stderr). */
@@ -199,7 +202,11 @@ function failureReason(text: string, fallback: string): string {
   return tail === "" ? fallback : `${fallback}: ${tail}`;
 }
 
-/** Runs firmware built by buildFirmware once in QEMU on `inputs`. */
+/**
+ * Runs firmware built by buildFirmware once in QEMU on `inputs`. Each input may hold several
+ * invocations' worth of bytes back to back (the same count for every input): the harness then
+ * invokes once per chunk on one arena, state kept, and each output holds one chunk per invocation.
+ */
 export async function runQemu(
   elf: string,
   inputs: readonly Uint8Array[],
@@ -232,14 +239,15 @@ export async function runQemu(
       if (status !== undefined && options.invokeStatus) options.invokeStatus(status);
       fail(5006, failureReason(text, `qemu-system-arm exited with status ${result.code ?? result.signal}`));
     }
-    const instructions = reportedNumber(text, "instructions");
+    const instructionsPerInvocation = [...text.matchAll(/^instructions: (\d+)\s*$/gm)].map((m) => Number(m[1]));
+    const instructions = instructionsPerInvocation[0];
     const stackBytes = reportedNumber(text, "stack");
     if (instructions === undefined || stackBytes === undefined) {
       fail(5006, failureReason(text, "the firmware printed no instructions/stack report"));
     }
     const outputs = await readOutputs(dir, numOutputs);
     if (!Array.isArray(outputs)) fail(5006, `the firmware did not write output_${outputs.missing}.bin`);
-    return { outputs, instructions, stackBytes, stdout: text };
+    return { outputs, instructions, instructionsPerInvocation, stackBytes, stdout: text };
   } finally {
     await removeRunDir(dir);
   }
