@@ -71,7 +71,7 @@ export function ioHeader(program: ModelProgram): string[] {
   return [
     "/* ---- The model's interface: each input's and output's shape, dtype and quantization ---- */",
     "",
-    "/** Element types (TfLiteType's values). */",
+    "/** Element types (TfLiteType's values). Enum constants: compare MOTE_*_DTYPE in C, not in #if (MOTE_*_QUANTIZED is a plain 0/1). */",
     "typedef enum mote_dtype {",
     ...Object.entries(DTYPE_CODES).sort((a, b) => a[1] - b[1]).map(([d, code], j, all) =>
       `  ${dtypeConstant(d as DType)} = ${code}${j < all.length - 1 ? "," : ""}`),
