@@ -17,6 +17,7 @@
  *    arena without the benchmark harness + stack high-water of Invoke);
  *  - flash_bytes = text_bytes + rodata_bytes + data_bytes of the library, harness excluded;
  *    `firmware` holds the whole ELF's sizes, harness included;
+ *  - io: the model's inputs and outputs (compiler/ir/io.ts), the table model.h gives;
  *  - flash_budget: the budget of the per-layer int8/int16 weight choice (compiler/build/weights.ts),
  *    where it comes from, and the flash estimates with every layer int8 and with the choice; each
  *    op row of a DSP layer carries its weight format and packed weight bytes.
@@ -36,6 +37,7 @@ export const DEFINITIONS = {
   stack_bytes: "stack high-water mark of one mote_invoke() on QEMU, by painting the stack, input all zero points",
   peak_sram_bytes: "data_bytes + bss_bytes + stack_bytes: static RAM of the library with its arena plus the stack of one inference, without the benchmark harness (as TFLM's peak_sram_bytes in anchors.json)",
   flash_bytes: "text_bytes + rodata_bytes + data_bytes of the model library (code, weights, .data load image); the benchmark harness is not included (firmware.flash_bytes includes it)",
+  io: "the model's inputs, then its outputs, as model.h's MOTE_INPUT<i>_* / MOTE_OUTPUT<i>_* constants and mote_tensor_info table give them: name, shape, dtype, scale (the float32; 0 when not quantized per tensor), zero point, bytes, and whether mote_quantize_input / mote_dequantize_output convert it (int8 with one scale)",
   flash_budget: "the flash the per-layer choice of int8 or int16-pre-extended weights may fill, its source, and the estimates (code per kernel call + constants) with every layer int8 and with the choice",
 } as const;
 
@@ -67,9 +69,18 @@ export function layerRows(graph: Graph, r: BuildResult, mode: Mode): LayerRow[] 
   return rows;
 }
 
+/**
+ * Bytes of the program's constant data, without the constants only the I/O conversions use (their
+ * scales and records: a firmware that never calls mote_quantize_input / mote_dequantize_output
+ * does not link them).
+ */
 export function constantBytes(r: BuildResult): number {
   const size = { i8: 1, u8: 1, bool: 1, i16: 2, u16: 2, i32: 4, f32: 4 } as const;
-  return r.program.constants.reduce((n, c) => n + c.values.length * size[c.elem], 0);
+  const p = r.program;
+  const named = (args: readonly { k: string; name?: string }[]) => args.flatMap((a) => (a.name !== undefined ? [a.name] : []));
+  const used = new Set([...p.steps, ...(p.init ?? [])].flatMap((s) => named(s.args)));
+  const ioOnly = new Set([...p.inputs, ...p.outputs].flatMap((t) => named(t.convert?.args ?? [])).filter((n) => !used.has(n)));
+  return p.constants.reduce((n, c) => n + (ioOnly.has(c.name) ? 0 : c.values.length * size[c.elem]), 0);
 }
 
 /** What a firmware build and one QEMU run measured. */
@@ -123,6 +134,32 @@ function plannedBound(r: BuildResult): number | null {
   return typeof v === "number" ? v : null;
 }
 
+/** One row of the I/O table (report.json `io`), from compiler/ir/io.ts as model.h's constants. */
+export interface IoRow {
+  kind: "input" | "output";
+  /** Its index among the inputs or outputs (mote_input(index), MOTE_INPUT<index>_...). */
+  index: number;
+  tensor: number;
+  name: string;
+  shape: number[];
+  dtype: string;
+  /** The float32 scale (exactly, as a double); 0 when the tensor is not quantized per tensor. */
+  scale: number;
+  zero_point: number;
+  bytes: number;
+  /** int8 with one scale: mote_quantize_input / mote_dequantize_output convert it. */
+  quantized: boolean;
+}
+
+/** The model's inputs, then its outputs, as model.h's I/O table gives them. */
+export function ioRows(r: BuildResult): IoRow[] {
+  const row = (kind: IoRow["kind"]) => (t: BuildResult["program"]["inputs"][number], index: number): IoRow => ({
+    kind, index, tensor: t.info.tensor, name: t.info.name, shape: t.info.shape, dtype: t.info.dtype,
+    scale: t.info.scale, zero_point: t.info.zeroPoint, bytes: t.info.bytes, quantized: t.info.quantized,
+  });
+  return [...r.program.inputs.map(row("input")), ...r.program.outputs.map(row("output"))];
+}
+
 export type Report = ReturnType<typeof buildReport>;
 
 export function buildReport(input: ReportInput) {
@@ -149,6 +186,7 @@ export function buildReport(input: ReportInput) {
     constant_bytes: constantBytes(r),
     instructions: m ? m.instructions : null,
     macs: r.macs,
+    io: ioRows(r),
     peak_layer: { step: peak.step, op: peak.op, opcode: peak.opcode, live_bytes: peak.liveBytes },
     flash_budget: w
       ? { budget_bytes: w.budgetBytes, source: w.budgetSource, int8_estimate_bytes: w.int8EstimateBytes, estimate_bytes: w.estimateBytes, int16_layers: w.int16.length }
@@ -202,10 +240,20 @@ export function reportMarkdown(report: Report): string {
     : report.board_firmware
       ? `Stack and instructions measured by one run of the QEMU build (mps2-an500) of the same library, input ${report.board_firmware.input}: ${fmt(report.instructions)} instructions (a real board cannot run here).`
       : `Stack and instructions measured by one run in QEMU (mps2-an500) on an all-zero-point input: ${fmt(report.instructions)} instructions.`;
+  const ioLines = report.io.map((t) =>
+    `| ${t.kind} ${t.index} | \`${t.name.replace(/\|/g, "\\|")}\` | [${t.shape.join(", ")}] | ${t.dtype} | ${t.scale === 0 ? "—" : Number(t.scale.toPrecision(9))} | ${t.scale === 0 ? "—" : t.zero_point} | ${fmt(t.bytes)} |`);
   return [
     `# Mote report: ${report.model}`,
     "",
     `Board: ${report.board}. Mode: ${report.mode}. Planner: ${report.plan}.`,
+    "",
+    "## Inputs and outputs",
+    "",
+    "As model.h gives them (MOTE_INPUT<i>_* / MOTE_OUTPUT<i>_*, mote_input_info(), mote_output_info()); real value = scale × (q − zero point).",
+    "",
+    "| tensor | name | shape | dtype | scale | zero point | bytes |",
+    "|---|---|---|---|---:|---:|---:|",
+    ...ioLines,
     "",
     "## Memory",
     "",

@@ -12,6 +12,7 @@ import { fail } from "../diagnostics.ts";
 /** Debian package that provides each tool Mote runs. */
 export const TOOL_PACKAGES = {
   gcc: "gcc",
+  "g++": "g++",
   "arm-none-eabi-gcc": "gcc-arm-none-eabi",
   "arm-none-eabi-readelf": "binutils-arm-none-eabi",
   "arm-none-eabi-size": "binutils-arm-none-eabi",
