@@ -51,6 +51,15 @@ describe.skipIf(kwsNeed.skip)("kws-mfcc through the pipeline", () => {
       }
     });
   }
+  for (const target of ["wasm", "host"] as const) {
+    it.skipIf(tools[target].skip)(`features equal golden-frontend on ${target} in interpreter mode and with --specialize off (yes)`, async () => {
+      const gold = fs.readFileSync(sharedFile("golden-frontend/kws_yes_1000ms.features.bin"));
+      for (const opts of [{ mode: "interpreter" as const }, { specialize: false }]) {
+        const r = await runModel(front!, [clipPcm("yes")], target, opts);
+        expect(Buffer.from(r.outputs[0]).equals(gold), `${JSON.stringify(opts)} on ${target}`).toBe(true);
+      }
+    });
+  }
   for (const target of ["ts", "host"] as const) {
     it.skipIf(tools[target].skip)(`the composed graph gives golden-frontend's outputs on ${target}`, async () => {
       for (const clip of CLIPS) {
