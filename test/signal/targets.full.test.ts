@@ -37,7 +37,7 @@ describe.skipIf(need.skip || qemu.skip)("audio front ends on the Cortex-M7 (QEMU
     const op = graph.ops[0];
     const step: Graph = { ...graph, ops: [op], inputs: op.inputs, outputs: [op.outputs[0], op.inputs[1], op.inputs[2]] };
     const samples = readWav(sharedFile("data/audio/short_wav_easy10s.wav")).samples;
-    let state = [new Uint8Array(513 * 4), new Uint8Array(1200)];
+    let state: Uint8Array[] = [new Uint8Array(513 * 4), new Uint8Array(1200)];
     let instructions = 0;
     for (let h = 30; h < 34; h++) {
       const pcm = new Uint8Array(samples.slice(512 * h, 512 * h + 512).buffer);
