@@ -14,14 +14,42 @@
 import type { f32, i32 } from "../kernels/types.ts";
 
 /**
- * In-place FFT of re + i im (already in bit-reversed order), n = 2^k points, with the twiddle
- * table of an FFT of 2 * sinOffset >= n points (W_n^k = W_N^(k N / n)).
+ * In-place FFT of re + i im (already in bit-reversed order), n = 2^k >= 4 points, with the
+ * twiddle table of an FFT of 2 * sinOffset >= n points (W_n^k = W_N^(k N / n)). The first two
+ * stages, whose twiddles are 1 and -i, run as one pass of 4-point transforms without multiplies.
  */
 export function fftInPlace(n: i32, sinOffset: i32, twiddle: Float32Array, re: Float32Array, im: Float32Array): void {
+  for (let a: i32 = 0; a < n; a += 4) {
+    const r0: f32 = re[a];
+    const r1: f32 = re[a + 1];
+    const r2: f32 = re[a + 2];
+    const r3: f32 = re[a + 3];
+    const i0: f32 = im[a];
+    const i1: f32 = im[a + 1];
+    const i2: f32 = im[a + 2];
+    const i3: f32 = im[a + 3];
+    const s0r: f32 = Math.fround(r0 + r1);
+    const s0i: f32 = Math.fround(i0 + i1);
+    const d0r: f32 = Math.fround(r0 - r1);
+    const d0i: f32 = Math.fround(i0 - i1);
+    const s1r: f32 = Math.fround(r2 + r3);
+    const s1i: f32 = Math.fround(i2 + i3);
+    // -i (d1r + i d1i) = d1i - i d1r
+    const t1r: f32 = Math.fround(i2 - i3);
+    const t1i: f32 = Math.fround(r3 - r2);
+    re[a] = Math.fround(s0r + s1r);
+    im[a] = Math.fround(s0i + s1i);
+    re[a + 2] = Math.fround(s0r - s1r);
+    im[a + 2] = Math.fround(s0i - s1i);
+    re[a + 1] = Math.fround(d0r + t1r);
+    im[a + 1] = Math.fround(d0i + t1i);
+    re[a + 3] = Math.fround(d0r - t1r);
+    im[a + 3] = Math.fround(d0i - t1i);
+  }
   const quarter: i32 = sinOffset;
-  // At the last stage (half = n/2) the stride is N / n.
-  let stride: i32 = sinOffset;
-  let half: i32 = 1;
+  // The stride halves every stage; at the last one (half = n/2) it is N / n.
+  let stride: i32 = sinOffset >> 2;
+  let half: i32 = 4;
   while (half < n) {
     const size: i32 = half << 1;
     for (let k: i32 = 0; k < half; k++) {

@@ -39,8 +39,8 @@ function constArg(op: Op, name: string, elem: "i16" | "f32", data: number[]): Ke
 
 /** The FFT and filterbank arguments both front ends share. */
 function spectrumArgs(graph: Graph, op: Op, fftSize: number): Record<"twiddle" | "bitrev" | "melFirst" | "melCount" | "melWeights" | "re" | "im" | "spec", KernelArg> {
-  if (!Number.isInteger(Math.log2(fftSize)) || fftSize < 4 || fftSize > 4096) {
-    opError(graph, op, `FFT size ${fftSize} is not a power of two from 4 to 4096`);
+  if (!Number.isInteger(Math.log2(fftSize)) || fftSize < 8 || fftSize > 4096) {
+    opError(graph, op, `FFT size ${fftSize} is not a power of two from 8 to 4096`);
   }
   if (num(graph, op, "melBins") > fftSize / 2) opError(graph, op, `${num(graph, op, "melBins")} mel bins need an FFT of at least ${2 * num(graph, op, "melBins")} points`);
   const mel = melTable(num(graph, op, "melBins"), fftSize / 2 + 1, num(graph, op, "sampleRate"), num(graph, op, "lowHz"), num(graph, op, "highHz"));
