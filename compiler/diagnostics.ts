@@ -9,7 +9,8 @@
  *   4xxx  memory planning and fit
  *   5xxx  emission, toolchains, boards, running a built model (host, QEMU, WASM, model image)
  *   6xxx  options and the command line: bad flag values, wrong counts of files, unreadable
- *         input files (the same codes when the options come through the API)
+ *         input files (the same codes when the options come through the API); 61xx input data
+ *         files (images, WAV) that compiler/inputs/ turns into model inputs
  * A code never changes meaning once released, and is never renumbered or reused; docs/subset.md
  * and tests quote them. Raise errors only through `fail(code, ...args)` (a user error: exit
  * status 1, one line) so the text lives here; `diagnostic()` builds one without throwing (the
@@ -78,6 +79,7 @@ export const DIAGNOSTICS = {
 
   // 4xxx: memory planning
   4001: { message: "model does not fit {0}: {1} needs {2} bytes, {3} available ({4} bytes short); peak at op {5} ({6})" },
+  4002: { message: "firmware does not fit {0}: {1} is {2} bytes short", hint: "the linker's own count for the whole firmware; for RAM use a board with more, a smaller model or another --plan; for flash lower --flash-budget (int8 weights are half the bytes of int16)" },
 
   // 5xxx: emission, toolchains, boards
   5001: { message: "{0} not found", hint: "install it: {1}" },
@@ -97,6 +99,10 @@ export const DIAGNOSTICS = {
   5015: { message: "bench outputs differ from golden: {0}", hint: "the results are still written; rerun the model with mote run --target ts and --target qemu on the failing input to find which target differs, and report it" },
   5016: { message: "model image step {0} names kernel id {1}, which this build does not contain", hint: "rebuild the image and the program together (mote compile --mode interpreter); kernel ids are listed in compiler/build/interpreter/kernel-ids.ts" },
   5017: { message: "the model image is invalid: {0}", hint: "rebuild it with this version of Mote (mote compile --mode interpreter); a hand-edited or damaged image is rejected before any step runs" },
+  // 503x: real boards (flashing, serial logs)
+  5030: { message: "{0} could not flash {1}: {2}", hint: "connect the board's ST-LINK USB port (F746G-DISCO: CN14; NUCLEO-H743ZI: CN1), check that no other program holds the probe, and retry; or flash by hand with the command mote compile printed" },
+  5031: { message: "cannot read the serial log {0}: {1}", hint: "pass a text file captured from the board's virtual COM port at 115200 baud (or the port itself, e.g. /dev/ttyACM0), starting at the board's reset" },
+  5032: { message: "board {0} is real hardware: this runs only on the simulated board", hint: "run or profile with --board {1} (QEMU); for {0}, build with mote compile MODEL --board {0} (add --profile for per-layer cycles), flash with mote flash and read its UART with mote serial-log" },
 
   // 6xxx: options and the command line
   6001: { message: "invalid command line: {0}", hint: "run mote --help, or mote <command> --help, for the usage" },
@@ -110,6 +116,15 @@ export const DIAGNOSTICS = {
   6009: { message: "cannot read input file {0}: {1}", hint: "pass a file of raw input tensor bytes (int8: one byte per element, in the tensor's layout)" },
   6010: { message: "no golden data for model {0}: {1} is missing", hint: "the bench checks every output against ../shared/golden/<model>/input_<i>.bin and output_<i>.bin; set MOTE_SHARED to move ../shared" },
   6011: { message: "unknown audio front end '{0}'. Front ends: {1}", hint: "pass one of the listed presets (docs/signal.md describes each)" },
+  6030: { message: "cannot {0} model tensor '{1}': {2}", hint: "floats convert only to and from int8 inputs and outputs with one scale (mote_tensor_info.quantized, TensorInfo.quantized), one value per element: check the model's I/O table (report.md) and the number of values" },
+  // 61xx: input data files (images, audio) turned into model inputs on the host (compiler/inputs/)
+  6101: { message: "cannot decode image {0}: {1}", hint: "pass a PNG, JPEG or uncompressed BMP file (RGB, grayscale or palette; alpha is dropped)" },
+  6102: { message: "cannot read WAV file {0}: {1}", hint: "pass a 16-bit PCM WAV file, mono or stereo (channel 0 is used); e.g. sox in.wav -b 16 -e signed-integer out.wav" },
+  6103: { message: "WAV file {0} is sampled at {1} Hz, {2} Hz expected", hint: "resample it to {2} Hz, e.g. sox in.wav -r {2} out.wav" },
+  6104: { message: "model input {0} ({1}) cannot take an image: {2}", hint: "images feed int8 or uint8 inputs of shape [1, height, width, 3] (or 1 channel) with a per-tensor scale and zero point" },
+  6105: { message: "cannot tell which pixel range model input {0} ({1}) expects: scale {2} and zero point {3} cover {4}..{5}", hint: "pass the range explicitly (pixelRange '0..1', '0..255', '-1..1' or '-128..127'): the one the model was trained with" },
+  6106: { message: "cannot read file {0}: {1}", hint: "check the path and that the file is readable" },
+  6107: { message: "sample data {0} is absent", hint: "set MOTE_SHARED=/path/to/shared, or put the shared data at ../shared beside the repo (its data/README.md lists the files)" },
 } satisfies Record<number, DiagnosticInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS;

@@ -3,7 +3,7 @@
 #
 #  - npm ci when node_modules is absent or older than package-lock.json;
 #  - Debian packages for the toolchains Mote drives (compiler/toolchain/tools.ts names the same
-#    ones): gcc (host runs), gcc-arm-none-eabi + libnewlib-arm-none-eabi (firmware, newlib-nano)
+#    ones): gcc (host runs), g++ (model.h compiles as C++), gcc-arm-none-eabi + libnewlib-arm-none-eabi (firmware, newlib-nano)
 #    and qemu-system-arm (QEMU 7.2, mps2-an500); chromium, only for the test that opens the bench
 #    HTML report headless (test/bench/html.test.ts). apt-get update runs first, and only when
 #    something is missing. Needs root for apt; otherwise prints the command and exits 1.
@@ -37,6 +37,7 @@ fi
 missing=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have gcc || missing+=(gcc)
+have g++ || missing+=(g++)
 have arm-none-eabi-gcc || missing+=(gcc-arm-none-eabi)
 # newlib-nano: arm-none-eabi-gcc prints just "nano.specs" when it cannot find the file.
 if ! have arm-none-eabi-gcc || [[ ! -f "$(arm-none-eabi-gcc -print-file-name=nano.specs)" ]]; then

@@ -2,10 +2,13 @@
  * Firmware harness: runs one inference of the generated model under QEMU and reports it.
  *
  * Contract with the runner (compiler/toolchain/firmware.ts), all through semihosting in QEMU's
- * working directory: reads input_<i>.bin into mote_input(i) (its size must equal
- * mote_input_bytes(i)), calls mote_init() (the model's one-time check, untimed, as TFLM's
- * AllocateTensors), paints the free stack, times exactly one mote_invoke() with SysTick,
- * writes output_<i>.bin, prints "instructions: N" and "stack: N" lines (and, built with
+ * working directory: input_<i>.bin holds one or more invocations' worth of input i (its size a
+ * multiple K >= 1 of mote_input_bytes(i), the same K for every input); calls mote_init() (the
+ * model's one-time check, untimed, as TFLM's AllocateTensors), paints the free stack, then K
+ * times reads the next chunk of every input into mote_input(i), times one mote_invoke() with
+ * SysTick and appends the outputs to output_<i>.bin (the arena, variable tensors included, is
+ * kept between invocations: streaming state). It prints one "instructions: N" line per
+ * invocation, then one "stack: N" line (and, built with
  * -DMOTE_PROFILE, one "layer <key>: N" line per layer from profile.c) and exits with status 0.
  * Any failure prints one "error: ..." line and exits with status 1; a nonzero mote_init() or
  * mote_invoke() status is "error: mote_init() returned status N" (or mote_invoke) (the
@@ -61,41 +64,70 @@ __attribute__((noreturn)) static void harness_error(const char *what, const char
   sh_exit(1);
 }
 
-static void read_inputs(void)
+static int input_handles[MOTE_NUM_INPUTS];
+static int output_handles[MOTE_NUM_OUTPUTS];
+
+static void size_error(const char *name, size_t expected, long found, int multiple)
 {
+  sh_write0("error: input file ");
+  sh_write0(name);
+  sh_write0(" has the wrong size: expected ");
+  mote_log_number((uint64_t)expected);
+  sh_write0(" bytes");
+  if (multiple) sh_write0(" (or a multiple, one chunk per invocation)");
+  sh_write0(", found ");
+  mote_log_number((uint64_t)(found < 0 ? 0 : found));
+  sh_write0("\n");
+  sh_exit(1);
+}
+
+/* Opens every input and output file; returns the number of invocations the inputs hold. */
+static uint32_t open_files(void)
+{
+  uint32_t invocations = 0;
   for (int i = 0; i < MOTE_NUM_INPUTS; i++) {
     char name[32];
     tensor_file_name(name, "input_", i);
     int handle = sh_open(name, SH_MODE_RB);
     if (handle < 0) harness_error("cannot open input file", name);
     long length = sh_flen(handle);
-    if (length < 0 || (size_t)length != mote_input_bytes(i)) {
-      sh_write0("error: input file ");
-      sh_write0(name);
-      sh_write0(" has the wrong size: expected ");
-      mote_log_number((uint64_t)mote_input_bytes(i));
-      sh_write0(" bytes, found ");
-      mote_log_number((uint64_t)(length < 0 ? 0 : length));
-      sh_write0("\n");
-      sh_exit(1);
-    }
-    if (sh_read(handle, mote_input(i), (size_t)length) != 0) harness_error("cannot read", name);
-    sh_close(handle);
+    size_t bytes = mote_input_bytes(i);
+    if (i > 0 && (length < 0 || (size_t)length != bytes * invocations)) size_error(name, bytes * invocations, length, 0);
+    if (length <= 0 || (size_t)length % bytes != 0) size_error(name, bytes, length, 1);
+    uint32_t chunks = (uint32_t)((size_t)length / bytes);
+    invocations = chunks;
+    input_handles[i] = handle;
+  }
+  for (int i = 0; i < MOTE_NUM_OUTPUTS; i++) {
+    char name[32];
+    tensor_file_name(name, "output_", i);
+    int handle = sh_open(name, SH_MODE_WB);
+    if (handle < 0) harness_error("cannot create output file", name);
+    output_handles[i] = handle;
+  }
+  return invocations;
+}
+
+static void read_inputs(void)
+{
+  for (int i = 0; i < MOTE_NUM_INPUTS; i++) {
+    if (sh_read(input_handles[i], mote_input(i), mote_input_bytes(i)) != 0) harness_error("cannot read input", NULL);
   }
 }
 
 static void write_outputs(void)
 {
   for (int i = 0; i < MOTE_NUM_OUTPUTS; i++) {
-    char name[32];
-    tensor_file_name(name, "output_", i);
-    int handle = sh_open(name, SH_MODE_WB);
-    if (handle < 0) harness_error("cannot create output file", name);
-    if (sh_write(handle, mote_output(i), mote_output_bytes(i)) != 0) {
-      harness_error("cannot write", name);
+    if (sh_write(output_handles[i], mote_output(i), mote_output_bytes(i)) != 0) {
+      harness_error("cannot write output", NULL);
     }
-    sh_close(handle);
   }
+}
+
+static void close_files(void)
+{
+  for (int i = 0; i < MOTE_NUM_INPUTS; i++) sh_close(input_handles[i]);
+  for (int i = 0; i < MOTE_NUM_OUTPUTS; i++) sh_close(output_handles[i]);
 }
 
 static inline __attribute__((always_inline)) uint32_t *current_stack_pointer(void)
@@ -118,7 +150,7 @@ static void report_status(const char *what, int status)
 
 int main(void)
 {
-  read_inputs();
+  uint32_t invocations = open_files();
 
   /* The model's one-time check (interpreter mode: the image), outside the timed inference, as
    * TFLite Micro's AllocateTensors is outside its Invoke. */
@@ -133,15 +165,21 @@ int main(void)
     *word = MOTE_STACK_PAINT;
   }
 
-  mote_timer_start();
-  uint64_t start = mote_ticks_now();
-  int status = mote_invoke();
-  uint64_t end = mote_ticks_now();
-  mote_timer_stop(); /* no SysTick frames on the stack while it is scanned */
-  if (status != 0) {
-    report_status("mote_invoke", status);
-    return 1;
+  for (uint32_t n = 0; n < invocations; n++) {
+    read_inputs();
+    mote_timer_start();
+    uint64_t start = mote_ticks_now();
+    int status = mote_invoke();
+    uint64_t end = mote_ticks_now();
+    mote_timer_stop(); /* no SysTick frames on the stack while it is scanned or files are written */
+    if (status != 0) {
+      report_status("mote_invoke", status);
+      return 1;
+    }
+    write_outputs();
+    mote_log_u64("instructions", (end - start) * MOTE_INSTRUCTIONS_PER_TICK);
   }
+  close_files();
 
   const volatile uint32_t *lowest = __stack_bottom;
   while (lowest < painted_top && *lowest == MOTE_STACK_PAINT) lowest++;
@@ -152,8 +190,6 @@ int main(void)
     return 1;
   }
 
-  write_outputs();
-  mote_log_u64("instructions", (end - start) * MOTE_INSTRUCTIONS_PER_TICK);
   mote_log_u64("stack", (uint64_t)((uintptr_t)painted_top - (uintptr_t)lowest));
 #ifdef MOTE_PROFILE
   mote_profile_report(); /* "layer <key>: N" lines (profile.c) */

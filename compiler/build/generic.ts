@@ -15,7 +15,7 @@
 import type { KernelLibrary } from "../ir/kernels.ts";
 import { forEachExpr } from "../ir/walk.ts";
 import type { KFunction, RecordType } from "../ir/kir.ts";
-import type { ConstantData, StepArg } from "../ir/program.ts";
+import type { ConstantData, IoArg } from "../ir/program.ts";
 import type { KernelCall } from "../ir/calls.ts";
 import { reachable } from "../specialize/specialize.ts";
 
@@ -33,7 +33,7 @@ export class GenericCalls {
    * One step calling kernel entry `entryName` (KIR name) for `call`: puts the record constant
    * in front of `args` (the array arguments) and returns the C/WASM name of the function to call.
    */
-  step(call: KernelCall, entryName: string, args: StepArg[]): string {
+  step(call: KernelCall, entryName: string, args: IoArg[]): string {
     const fn = this.kernels.module.functions.get(entryName);
     if (!fn) throw new Error(`kernel function ${call.fn} not found in kernels/${call.kernel}.ts`);
     const p = fn.params[0];

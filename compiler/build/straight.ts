@@ -23,6 +23,7 @@ import { orderGraph } from "../plan/order.ts";
 import { lowerWeighted } from "./weights.ts";
 import { GenericCalls } from "./generic.ts";
 import { elemOf, ioTensors, tensorValues } from "./tensors.ts";
+import { addIoConversions, ioKernelStems } from "./io.ts";
 import { planArena, type BuildOptions, type BuildResult } from "./types.ts";
 
 function cName(s: string): string {
@@ -43,7 +44,10 @@ export function generate(graph: Graph, opts: BuildOptions, loadKernels: KernelLo
   const placement = planArena(buffers, opts.plan);
   if (inPlace) placeMembers(placement, inPlace.groups);
 
-  const stems = [...new Set(lowered.flatMap((l) => l.calls.map((c) => c.kernel)))];
+  const inputs = ioTensors(graph, placement, graph.inputs);
+  const outputs = ioTensors(graph, placement, graph.outputs);
+  // The kernels of the steps, then those of the I/O conversions (compiler/build/io.ts).
+  const stems = [...new Set([...lowered.flatMap((l) => l.calls.map((c) => c.kernel)), ...ioKernelStems(inputs, outputs)])];
   const kernels = loadKernels(stems.map(kernelFile));
   const module = kernels.module;
 
@@ -121,7 +125,13 @@ export function generate(graph: Graph, opts: BuildOptions, loadKernels: KernelLo
     }
   }
 
-  const io = (list: number[]) => ioTensors(graph, placement, list);
+  // mote_quantize_input() / mote_dequantize_output(): the quantize and dequantize kernels, one
+  // record per I/O tensor, specialized or generic as the steps are.
+  addIoConversions(inputs, outputs, kernels, constants, (call, entryName, args, name) => {
+    if (generic) return generic.step(call, entryName, args);
+    roots.push(...specialize(module, entryName, call.params, name, { verify: opts.verify }));
+    return name;
+  });
 
   const program: ModelProgram = {
     name: graph.name,
@@ -131,8 +141,8 @@ export function generate(graph: Graph, opts: BuildOptions, loadKernels: KernelLo
     records: generic ? generic.records() : [],
     ...(generic ? { noIpa: generic.entries() } : {}),
     steps,
-    inputs: io(graph.inputs),
-    outputs: io(graph.outputs),
+    inputs,
+    outputs,
   };
   return {
     program, lowered, buffers, placement, macs, ...(weights ? { weights } : {}),

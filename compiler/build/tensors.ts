@@ -6,6 +6,7 @@
 import { tensorBytes, type Tensor, type Graph } from "../ir/graph.ts";
 import type { Scalar } from "../ir/kir.ts";
 import type { IoTensor } from "../ir/program.ts";
+import { tensorInfo } from "../ir/io.ts";
 import type { Placement } from "../plan/planner.ts";
 import { fail } from "../diagnostics.ts";
 
@@ -45,7 +46,7 @@ export function ioTensors(graph: Graph, placement: Placement, list: number[]): I
     const tensor = graph.tensors[t];
     const offset = placement.offsets.get(`t${t}`);
     if (offset === undefined) fail(1009, `model input/output tensor ${t} (${tensor.name}) is constant or unused`);
-    return { name: tensor.name, offset, bytes: tensorBytes(tensor), tensor: t };
+    return { name: tensor.name, offset, bytes: tensorBytes(tensor), tensor: t, info: tensorInfo(tensor) };
   });
 }
 

@@ -9,6 +9,13 @@
  * sizes from the map, run it once in QEMU on an all-zero-point input for the painted stack and
  * the instruction count, check the fit again with those measured figures, and write the report
  * (figures and definitions: compiler/report/report.ts).
+ *
+ * A real board (stm32f746g-disco, nucleo-h743zi) takes compile-board.ts instead of the QEMU
+ * firmware: ELF + .bin with the input compiled in (--input FILE, else zero points), the exact
+ * fit from the linker, the stack measured with the QEMU build, and how to flash it.
+ *
+ * Everything is written into a temporary folder beside --out and moved into --out only when the
+ * whole compile succeeded: a failure leaves --out as it was (or absent), never half-written.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -29,7 +36,12 @@ import { checkFit } from "../report/fit.ts";
 import { librarySizes } from "../report/linker-map.ts";
 import { buildReport, constantBytes, layerRows, reportMarkdown, type Measured } from "../report/report.ts";
 import { memoryTimelineSvg } from "../report/timeline.ts";
-import { flashOptions } from "./flash.ts";
+import { flashOptions } from "./flash-budget.ts";
+import { readInput } from "./run.ts";
+import { buildForBoard } from "./compile-board.ts";
+import { isRealBoard } from "../toolchain/board-firmware.ts";
+import { flashInstructions } from "../toolchain/flash.ts";
+import type { BoardFirmwareReport } from "../report/report.ts";
 
 /** The memory timeline plot, next to report.md (which links it). */
 export const TIMELINE_FILE = "memory-timeline.svg";
@@ -44,6 +56,12 @@ export interface CompileFlags {
   specialize?: "on" | "off";
   /** --flash-budget (bytes), parsed. */
   flashBudget?: number;
+  /** Real boards: raw input files compiled into the firmware (once per model input). */
+  input?: string[];
+  /** Real boards: inferences the firmware times (parsed). */
+  runs?: number;
+  /** Real boards: per-layer cycles (-DMOTE_PROFILE). */
+  profile?: boolean;
 }
 
 function step(msg: string): void {
@@ -85,7 +103,32 @@ async function measure(graph: Graph, program: ModelProgram, board: Board, out: s
   return { library, firmware, stackBytes: run.stackBytes, instructions: run.instructions };
 }
 
+/** Moves every entry of `from` into `to` (replacing same-named ones), then removes `from`. */
+function moveInto(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const name of fs.readdirSync(from)) {
+    const target = path.join(to, name);
+    fs.rmSync(target, { recursive: true, force: true });
+    fs.renameSync(path.join(from, name), target);
+  }
+  fs.rmdirSync(from);
+}
+
 export async function compileCommand(model: string, flags: CompileFlags): Promise<void> {
+  const final = path.resolve(flags.out);
+  fs.mkdirSync(path.dirname(final), { recursive: true });
+  const staging = fs.mkdtempSync(path.join(path.dirname(final), `.${path.basename(final)}.partial-`));
+  try {
+    await compileInto(model, flags, staging);
+    moveInto(staging, final);
+  } catch (error) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Compiles into `out` (the staging folder); messages name flags.out. */
+async function compileInto(model: string, flags: CompileFlags, out: string): Promise<void> {
   step(`importing ${model}`);
   const graph = loadModel(model);
   checkInt8(graph);
@@ -105,12 +148,34 @@ export async function compileCommand(model: string, flags: CompileFlags): Promis
     flashBytes: constantBytes(r),
     flashSource: "constants",
   });
-  const out = path.resolve(flags.out);
+  const real = isRealBoard(board);
+  if (!real && (flags.input?.length || flags.profile || flags.runs !== undefined)) {
+    fail(6008, "--input/--runs/--profile of mote compile", `--board ${board.name}`, "they set up real-board firmware (stm32f746g-disco, nucleo-h743zi); for QEMU use mote run or mote profile");
+  }
+  const inputs = flags.input?.length ? flags.input.map(readInput) : zeroPointInputs(graph);
+  if (flags.input?.length && flags.input.length !== graph.inputs.length) fail(6006, graph.inputs.length, `${flags.input.length} --input file(s)`);
+  inputs.forEach((bytes, i) => {
+    const t = graph.tensors[graph.inputs[i]!]!;
+    if (bytes.length !== tensorBytes(t)) fail(5005, i, tensorBytes(t), t.name, `${t.dtype} [${t.shape.join(", ")}]`, bytes.length);
+  });
   writeCLibrary(r.program, out);
   step(`wrote ${path.join(flags.out, "model.h")}, model.c, mote_intrinsics.h (${r.program.functions.length} functions, arena ${r.placement.arenaBytes} bytes)`);
   fs.writeFileSync(path.join(out, TIMELINE_FILE), await memoryTimelineSvg(r, { graph, title: `${graph.name}: arena over time (${flags.plan})` }));
 
-  const measured = flags.firmware ? await measure(graph, r.program, board, out, flags) : undefined;
+  let boardReport: BoardFirmwareReport | undefined;
+  let measured: Measured | undefined;
+  if (flags.firmware && real) {
+    const built = await buildForBoard(graph, r.program, board, out, {
+      inputs,
+      inputName: flags.input?.length ? flags.input.map((f) => path.basename(f)).join(", ") : "zero-point",
+      runs: flags.runs ?? 5,
+      profile: flags.profile === true,
+    }, step);
+    measured = built.measured;
+    boardReport = built.report;
+  } else if (flags.firmware) {
+    measured = await measure(graph, r.program, board, out, flags);
+  }
   if (measured) {
     // With the library's real statics and the measured stack.
     checkFit(board, graph, r, {
@@ -122,13 +187,14 @@ export async function compileCommand(model: string, flags: CompileFlags): Promis
       flashSource: "library",
     });
   }
-  const report = buildReport({ graph, r, board: board.name, mode, plan: flags.plan, layers, measured, timeline: TIMELINE_FILE });
+  const report = buildReport({ graph, r, board: board.name, mode, plan: flags.plan, layers, measured, timeline: TIMELINE_FILE, ...(boardReport ? { boardFirmware: boardReport } : {}) });
   fs.writeFileSync(path.join(out, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
   fs.writeFileSync(path.join(out, "report.md"), reportMarkdown(report));
   const b = (v: number | null) => (v === null ? "n/a" : `${v} B`);
   process.stdout.write(
     `${graph.name}: arena ${report.arena_bytes} B (lower bound ${report.lower_bound_bytes} B), stack ${b(report.stack_bytes)}, ` +
       `peak SRAM ${b(report.peak_sram_bytes)}, flash ${b(report.flash_bytes)}, ${layers.length} layers (${mode}), ${report.macs.toLocaleString("en")} MACs\n` +
-      `report: ${path.join(flags.out, "report.md")}\n`,
+      `report: ${path.join(flags.out, "report.md")}\n` +
+      (boardReport ? `${flashInstructions(board, path.join(flags.out, "firmware.elf")).join("\n")}\n` : ""),
   );
 }

@@ -17,11 +17,17 @@ import { DEFAULT_PLAN, PLANNERS } from "../plan/planner.ts";
 import { MODES } from "../build/index.ts";
 import { checkCommand } from "./check.ts";
 import { compileCommand } from "./compile.ts";
-import { runCommand } from "./run.ts";
+import { parseCount, runCommand } from "./run.ts";
 import { profileCommand } from "./profile.ts";
 import { benchCommand } from "./bench.ts";
 import { CONFIGS } from "../bench/configs.ts";
-import { parseFlashBudget } from "./flash.ts";
+import { parseFlashBudget } from "./flash-budget.ts";
+import { flashCommand, serialLogCommand } from "./board.ts";
+
+function positiveInt(value: string, option: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) fail(6005, option, "a whole number from 1 to 1000", value);
+  return Number(value);
+}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -72,7 +78,29 @@ program
   .addOption(specializeOption().default("on"))
   .addOption(flashBudgetOption())
   .option("--no-firmware", "only write the C library and the report (no arm-none-eabi-gcc needed)")
+  .option("--input <file>", "real boards: raw input tensor bytes compiled into the firmware (once per model input; default: every element its zero point)", collect, [])
+  .option("--runs <n>", "real boards: inferences the firmware times (default 5)", (v: string) => positiveInt(v, "--runs"))
+  .option("--profile", "real boards: per-layer cycles of the last run (-DMOTE_PROFILE)")
   .action(async (model: string, opts) => compileCommand(model, opts));
+
+program
+  .command("flash")
+  .description("write firmware that mote compile --board built to a real board (st-flash, else openocd), optionally reading its UART report")
+  .argument("<elf>", "firmware.elf (the .bin beside it is what st-flash writes)")
+  .addOption(boardOption("the board").makeOptionMandatory())
+  .addOption(oneOf(new Option("--tool <tool>", "flashing tool (default: st-flash if installed, else openocd)"), ["st-flash", "openocd"], (v) => fail(6005, "--tool", "st-flash or openocd", v)))
+  .option("--monitor <port>", "then read the report from this serial port (e.g. /dev/ttyACM0) and print its figures")
+  .option("--timeout <s>", "how long --monitor waits for the report", "30")
+  .action(async (elf: string, opts) => flashCommand(elf, opts));
+
+program
+  .command("serial-log")
+  .description("the figures of a real board's UART report: cycles per inference (DWT), ms at its clock, stack, per-layer cycles, outputs")
+  .argument("<log>", "a captured log file, or the serial port itself (e.g. /dev/ttyACM0)")
+  .option("--json", "print the figures as JSON")
+  .option("--report <file>", "the build's report.json: names the op of each per-layer line")
+  .option("--timeout <s>", "how long to read a serial port", "30")
+  .action(async (log: string, opts) => serialLogCommand(log, opts));
 
 program
   .command("run")
@@ -86,6 +114,7 @@ program
   .addOption(modeOption().default("codegen"))
   .addOption(specializeOption().default("on"))
   .addOption(flashBudgetOption())
+  .option("--invocations <n>", "run N invocations on one instance, state kept between them (streaming front ends, recurrent ops): --input and --output are given invocation by invocation (every model input for the first, then for the second, ...)", (v) => parseCount("--invocations", v), 1)
   .action(async (model: string, opts) => runCommand(model, opts));
 
 program

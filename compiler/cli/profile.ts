@@ -13,7 +13,7 @@ import { checkInt8 } from "../import/tflite/check.ts";
 import { lowerGraph } from "../ops/index.ts";
 import { formatProfile, profileModel } from "../profile/profile.ts";
 import { readInput } from "./run.ts";
-import { flashOptions } from "./flash.ts";
+import { flashOptions } from "./flash-budget.ts";
 
 export interface ProfileFlags {
   input: string[];

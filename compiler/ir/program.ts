@@ -7,6 +7,7 @@
  * bytes, kernel functions are (specialized) KIR.
  */
 import type { KFunction, RecordType, Scalar } from "./kir.ts";
+import type { TensorInfo } from "./io.ts";
 
 export interface ConstantData {
   /** C identifier, unique in the program. */
@@ -48,12 +49,33 @@ export interface InvokeStep {
   status?: boolean;
 }
 
+/** An argument of an I/O conversion: a step argument, or the caller's float32 array (`values`). */
+export type IoArg = StepArg | { k: "values"; elem: "f32" };
+
+/**
+ * The call that converts between the caller's float32 values and an int8 I/O tensor in the arena:
+ * kernels/quantize.ts (inputs) or kernels/dequantize.ts (outputs), compiled like a step (one
+ * record per I/O tensor: specialized, or generic with a record constant). The C library's
+ * mote_quantize_input() / mote_dequantize_output() call it after checking the index and count.
+ */
+export interface IoConversion {
+  /** KIR function to call (a key of `functions`). */
+  fn: string;
+  args: IoArg[];
+  /** Float32 values the caller passes (the tensor's elements). */
+  count: number;
+}
+
 export interface IoTensor {
   name: string;
   offset: number;
   bytes: number;
   /** Graph tensor index. */
   tensor: number;
+  /** Shape, dtype, scale and zero point (compiler/ir/io.ts). */
+  info: TensorInfo;
+  /** Quantized int8 tensors (TensorInfo.quantized): the float32 conversion. */
+  convert?: IoConversion;
 }
 
 export interface ModelProgram {

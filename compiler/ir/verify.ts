@@ -17,7 +17,7 @@
  */
 import type { KFunction, KModule, Param, RecordType } from "./kir.ts";
 import { SCALAR_RANGE, scalarBytes } from "./kir.ts";
-import type { ConstantData, InvokeStep, ModelProgram, StepArg } from "./program.ts";
+import type { ConstantData, InvokeStep, IoArg, ModelProgram, StepArg } from "./program.ts";
 import { verifyFunction, type VerifyContext } from "./verify-function.ts";
 import { kindOf, VerifyError, type VerifyRule } from "./verify-rules.ts";
 import { forEachExpr, forEachStmt } from "./walk.ts";
@@ -89,14 +89,32 @@ class ProgramVerifier {
       if (!step.status || this.fns.get(step.fn)?.ret !== "i32") this.fail("step-args", `init step ${i} (${step.label})`, "an init step must be a status step returning i32");
     });
     program.steps.forEach((step, i) => this.step(step, `step ${i} (${step.label})`));
+    // The float32 conversions of quantized I/O tensors: one caller's array, of the tensor's elements.
+    const conversions = [...program.inputs.map((t, k) => [t, `input ${k}`] as const), ...program.outputs.map((t, k) => [t, `output ${k}`] as const)];
+    for (const [t, what] of conversions) {
+      if (!t.convert) continue;
+      const where = `${what} conversion (${t.name})`;
+      if (t.convert.args.filter((a) => a.k === "values").length !== 1) this.fail("step-args", where, "a conversion takes exactly one caller's array");
+      if (t.convert.count !== t.info.elements) this.fail("step-args", where, `${t.convert.count} values for ${t.info.elements} elements`);
+      this.step({ fn: t.convert.fn, args: t.convert.args, label: where, opIndex: -1 }, where);
+    }
   }
 
-  private step(step: InvokeStep, where: string): void {
+  private step(step: Omit<InvokeStep, "args"> & { args: IoArg[] }, where: string): void {
     const fn = this.fns.get(step.fn);
     if (!fn) return this.fail("unknown-callee", where, `calls unknown function '${step.fn}'`);
     where = `${where} -> ${fn.name}`;
     if (step.args.length !== fn.params.length) this.fail("step-args", where, `${step.args.length} arguments for ${fn.params.length} parameters`);
-    step.args.forEach((a, j) => this.arg(fn, a, fn.params[j], where, `argument ${j + 1} (${a.k}) for '${fn.params[j].name}'`));
+    step.args.forEach((a, j) => {
+      const what = `argument ${j + 1} (${a.k}) for '${fn.params[j].name}'`;
+      const p = fn.params[j];
+      // The caller's float32 array: its length is checked at run time (mote_quantize_input's count).
+      if (a.k === "values") {
+        if (p.type.kind !== "array" || p.type.elem !== "f32") this.fail("step-args", where, `${what}: float32 values for ${kindOf(p.type.kind)} parameter`);
+        return;
+      }
+      this.arg(fn, a, p, where, what);
+    });
   }
 
   private arg(fn: KFunction, a: StepArg, p: Param, where: string, what: string): void {

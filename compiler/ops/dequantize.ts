@@ -17,12 +17,23 @@ export const DEQUANTIZE_SLOTS = ["input", "scale", "output"] as const;
 export function lowerDequantize(graph: Graph, op: Op): KernelCall[] {
   const { input, output, size } = unaryOperands(graph, op, ["int8"], ["float32"]);
   const inQ = tensorQuant(graph, op, input, "input");
-  const params: DequantizeParams = { size, inputZeroPoint: inQ.zeroPoint };
-  return [kernelCall("dequantize", "dequantize", DEQUANTIZE_SLOTS, params, {
-    input: { kind: "tensor", tensor: input.index },
-    scale: { kind: "const", name: `op${op.index}_scale`, elem: "f32", data: [Math.fround(inQ.scale)] },
-    output: { kind: "tensor", tensor: output.index },
-  }, 0)];
+  return [dequantizeCall(size, input.index, output.index, inQ, `op${op.index}_scale`)];
+}
+
+/**
+ * int8 -> float32 of `size` elements from tensor `input` with its per-tensor scale and zero point
+ * into tensor `output` (-1: the caller's floats, slot "output": mote_dequantize_output(),
+ * compiler/build/io.ts); the scale is the constant `scaleName`.
+ */
+export function dequantizeCall(
+  size: number, input: number, output: number, q: { scale: number; zeroPoint: number }, scaleName: string,
+): KernelCall {
+  const params: DequantizeParams = { size, inputZeroPoint: q.zeroPoint };
+  return kernelCall("dequantize", "dequantize", DEQUANTIZE_SLOTS, params, {
+    input: { kind: "tensor", tensor: input },
+    scale: { kind: "const", name: scaleName, elem: "f32", data: [Math.fround(q.scale)] },
+    output: { kind: "tensor", tensor: output },
+  }, 0);
 }
 
 export const CONTRACTS: KernelContract[] = [{ kernel: "dequantize", fn: "dequantize", slots: DEQUANTIZE_SLOTS }];

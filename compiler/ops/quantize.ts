@@ -39,15 +39,33 @@ export function lowerQuantize(graph: Graph, op: Op): KernelCall[] {
     shift = q.shift;
     inputZeroPoint = inQ.zeroPoint;
   }
+  if (fromFloat) return [affineQuantizeCall(size, input.index, output.index, outQ, `op${op.index}_scale`)];
   const params: QuantizeParams = {
-    size, fromFloat: fromFloat ? 1 : 0, inputZeroPoint, outputZeroPoint: outQ.zeroPoint, multiplier, shift,
+    size, fromFloat: 0, inputZeroPoint, outputZeroPoint: outQ.zeroPoint, multiplier, shift,
   };
   return [kernelCall("quantize", "quantize", QUANTIZE_SLOTS, params, {
-    input: { kind: "tensor", tensor: fromFloat ? -1 : input.index },
-    inputFloat: { kind: "tensor", tensor: fromFloat ? input.index : -1 },
+    input: { kind: "tensor", tensor: input.index },
+    inputFloat: { kind: "tensor", tensor: -1 },
     scale: { kind: "const", name: `op${op.index}_scale`, elem: "f32", data: [Math.fround(outQ.scale)] },
     output: { kind: "tensor", tensor: output.index },
   }, 0)];
+}
+
+/**
+ * float32 -> int8 (AffineQuantize) of `size` elements from tensor `input` (-1: the caller's
+ * floats, slot "inputFloat": mote_quantize_input(), compiler/build/io.ts) into tensor `output`
+ * with its per-tensor scale and zero point; the scale is the constant `scaleName`.
+ */
+export function affineQuantizeCall(
+  size: number, input: number, output: number, q: { scale: number; zeroPoint: number }, scaleName: string,
+): KernelCall {
+  const params: QuantizeParams = { size, fromFloat: 1, inputZeroPoint: 0, outputZeroPoint: q.zeroPoint, multiplier: 0, shift: 0 };
+  return kernelCall("quantize", "quantize", QUANTIZE_SLOTS, params, {
+    input: { kind: "tensor", tensor: -1 },
+    inputFloat: { kind: "tensor", tensor: input },
+    scale: { kind: "const", name: scaleName, elem: "f32", data: [Math.fround(q.scale)] },
+    output: { kind: "tensor", tensor: output },
+  }, 0);
 }
 
 export const CONTRACTS: KernelContract[] = [{ kernel: "quantize", fn: "quantize", slots: QUANTIZE_SLOTS }];

@@ -100,10 +100,12 @@ export function applyInPlace(graph: Graph, original: LoweredOp[], options: InPla
   const diesAt = (t: number, k: number): boolean => {
     const root = rootOf(t);
     const all = members.get(root) ?? new Map([[t, 0]]);
-    for (const x of all.keys()) if (isOutput.has(x) || (lastUse.get(x) ?? -1) > k) return false;
+    for (const x of all.keys()) if (isOutput.has(x) || graph.tensors[x]?.isVariable || (lastUse.get(x) ?? -1) > k) return false;
     return true;
   };
-  const arenaTensor = (t: number): boolean => t >= 0 && !isConstant(graph.tensors[t]) && graph.tensors[t].dtype === "int8";
+  // Variable tensors (state kept across invocations) never share memory with another tensor.
+  const arenaTensor = (t: number): boolean =>
+    t >= 0 && !isConstant(graph.tensors[t]) && !graph.tensors[t].isVariable && graph.tensors[t].dtype === "int8";
   const bytes = (t: number): number => tensorBytes(graph.tensors[t]);
 
   lowered.forEach((l, k) => {

@@ -2,7 +2,8 @@
  * @fileoverview Buffer lifetimes: which arena buffers (tensors, scratch, in-place groups) a
  * lowered graph needs and over which steps each lives, and the offsets of grouped tensors once
  * the planner has placed their groups. Lifetimes are inclusive step ranges, a step being one
- * kernel call.
+ * kernel call. A variable tensor (`Tensor.isVariable`, state kept across invocations) spans
+ * every step, so its bytes are never reused.
  */
 import { isConstant, tensorBytes, type Graph } from "../ir/graph.ts";
 import { scratchId, type LoweredOp } from "../ir/calls.ts";
@@ -40,6 +41,9 @@ export function collectBuffers(graph: Graph, lowered: LoweredOp[], groups?: Map<
   }
   const end = Math.max(0, step - 1);
   for (const t of graph.outputs) touch(t, end);
+  // Variable tensors (state kept across invocations) live over the whole program: no other
+  // buffer ever shares their bytes, so they hold their value from one invocation to the next.
+  for (const t of first.keys()) if (graph.tensors[t].isVariable) { first.set(t, 0); last.set(t, end); }
   const grouped = new Map<number, Buffer>();
   for (const [t, f] of first) {
     const m = groups?.get(t);

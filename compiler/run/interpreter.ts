@@ -19,6 +19,11 @@ export async function runInterpreterTs(graph: Graph, inputs: Uint8Array[], opts:
   return runImageTs(buildInterpreter(graph, opts), inputs);
 }
 
+/** Several invocations on one arena (variable tensors keep their state); outputs per invocation. */
+export async function runInterpreterTsInvocations(graph: Graph, invocations: Uint8Array[][], opts: BuildOptions = {}): Promise<Uint8Array[][]> {
+  return runImageTsInvocations(buildInterpreter(graph, opts), invocations);
+}
+
 /** The kernels of an interpreter build as runtime/dispatch.ts's table (installDispatch). */
 export function dispatchTable(build: InterpreterResult): Map<number, DispatchEntry> {
   const records = new Map(build.program.records.map((r) => [r.name, r.fields]));
@@ -37,17 +42,24 @@ export function dispatchTable(build: InterpreterResult): Map<number, DispatchEnt
 
 /** Runs the image of an interpreter build (as built, or edited by a test) as TypeScript. */
 export async function runImageTs(build: InterpreterResult, inputs: Uint8Array[]): Promise<Uint8Array[]> {
+  return (await runImageTsInvocations(build, [inputs]))[0];
+}
+
+/** Runs the image once per invocation on one arena; `invocations[n][k]` is input k of invocation n. */
+export async function runImageTsInvocations(build: InterpreterResult, invocations: Uint8Array[][]): Promise<Uint8Array[][]> {
   const { program, image } = build;
   const table = dispatchTable(build);
   const arena = new Int8Array(Math.max(program.arenaBytes, 16));
   const arenaBytes = new Uint8Array(arena.buffer);
-  program.inputs.forEach((t, k) => {
-    const given = inputs[k];
-    if (given === undefined || given.length !== t.bytes) fail(5005, k, t.bytes, t.tensor, t.name, given === undefined ? "no input" : given.length);
-    arenaBytes.set(given, t.offset);
+  return invocations.map((inputs) => {
+    program.inputs.forEach((t, k) => {
+      const given = inputs[k];
+      if (given === undefined || given.length !== t.bytes) fail(5005, k, t.bytes, t.tensor, t.name, given === undefined ? "no input" : given.length);
+      arenaBytes.set(given, t.offset);
+    });
+    installDispatch(table);
+    const status = interpret(image, arena);
+    if (status !== 0) failImageStatus(status, image);
+    return program.outputs.map((t) => arenaBytes.slice(t.offset, t.offset + t.bytes));
   });
-  installDispatch(table);
-  const status = interpret(image, arena);
-  if (status !== 0) failImageStatus(status, image);
-  return program.outputs.map((t) => arenaBytes.slice(t.offset, t.offset + t.bytes));
 }

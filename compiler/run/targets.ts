@@ -18,13 +18,13 @@ import type { ModelProgram } from "../ir/program.ts";
 import type { BuildOptions } from "../build/index.ts";
 import { failInvokeStatus } from "../build/interpreter/status.ts";
 import { buildFor } from "../pipeline.ts";
-import { runInterpreterTs } from "./interpreter.ts";
+import { runInterpreterTs, runInterpreterTsInvocations } from "./interpreter.ts";
 import { writeCLibrary } from "../emit/c/model.ts";
 import { buildHost, invokeStatusOf, runHost } from "../toolchain/host.ts";
 import { buildFirmware, runQemu, type FirmwareSizes } from "../toolchain/firmware.ts";
 import { DEFAULT_BOARD } from "../toolchain/boards.ts";
 import { runProcess } from "../toolchain/exec.ts";
-import { runTs } from "./ts.ts";
+import { runTs, runTsInvocations } from "./ts.ts";
 import { fail } from "../diagnostics.ts";
 
 export const TARGETS = ["ts", "wasm", "host", "qemu"] as const;
@@ -152,4 +152,74 @@ export async function traceHost(graph: Graph, inputs: Uint8Array[], opts: RunOpt
   }
   fs.rmSync(dir, { recursive: true, force: true });
   return out;
+}
+
+export interface InvocationsResult {
+  /** `outputs[n][k]`: output k of invocation n. */
+  outputs: Uint8Array[][];
+  /** qemu: instructions of each invocation. */
+  instructions?: number[];
+  /** qemu: stack high-water mark over all invocations. */
+  stackBytes?: number;
+  sizes?: FirmwareSizes;
+  elf?: string;
+}
+
+/** Splits a concatenation of `count` equal chunks. */
+function chunks(bytes: Uint8Array, count: number): Uint8Array[] {
+  const size = bytes.length / count;
+  return Array.from({ length: count }, (_, n) => bytes.slice(n * size, (n + 1) * size));
+}
+
+/**
+ * Runs several invocations of `graph` on one instance of `target` (`invocations[n][k]`: input k
+ * of invocation n), keeping the arena between them, so variable tensors (streaming state: an
+ * audio front end's history, a recurrent op's state) carry over as on a device. One process
+ * (host) or one QEMU run (qemu) for all of them.
+ */
+export async function runInvocations(graph: Graph, invocations: Uint8Array[][], target: Target, opts: RunOptions = {}): Promise<InvocationsResult> {
+  if (invocations.length === 0) return { outputs: [] };
+  for (const inputs of invocations) {
+    graph.inputs.forEach((t, k) => {
+      const tensor = graph.tensors[t];
+      const bytes = tensor.shape.reduce((a, b) => a * b, 1) * (tensor.dtype === "int8" || tensor.dtype === "uint8" ? 1 : tensor.dtype === "int16" ? 2 : 4);
+      if (!inputs[k] || inputs[k].length !== bytes) fail(5005, k, bytes, t, tensor.name, inputs[k] ? inputs[k].length : "no input");
+    });
+  }
+  const n = invocations.length;
+  const joined = graph.inputs.map((_, k) => {
+    const all = new Uint8Array(invocations.reduce((a, inv) => a + inv[k].length, 0));
+    let at = 0;
+    for (const inv of invocations) { all.set(inv[k], at); at += inv[k].length; }
+    return all;
+  });
+  const program = () => buildFor(graph, opts).program;
+  switch (target) {
+    case "ts":
+      if (opts.mode === "interpreter") return { outputs: await runInterpreterTsInvocations(graph, invocations, { plan: opts.plan, reference: opts.reference }) };
+      return { outputs: runTsInvocations(graph, invocations, { reference: opts.reference, flashBudget: opts.flashBudget, flashLimit: opts.flashLimit }) };
+    case "wasm": {
+      const { runWasmInvocations } = await import("../emit/wasm/run.ts");
+      return { outputs: await runWasmInvocations(program(), invocations) };
+    }
+    case "host": {
+      const p = program();
+      const b = await built(p, "host", opts);
+      const outs = await runHost(b.path, joined, p.outputs.length, { invokeStatus: (status) => failInvokeStatus(p, status), timeoutMs: 60_000 + 100 * n });
+      const split = outs.map((o) => chunks(o, n));
+      return { outputs: Array.from({ length: n }, (_, i) => split.map((s) => s[i])) };
+    }
+    case "qemu": {
+      const p = program();
+      const b = await built(p, "qemu", opts);
+      const r = await runQemu(b.path, joined, p.outputs.length, { invokeStatus: (status) => failInvokeStatus(p, status), timeoutMs: 60_000 + 500 * n });
+      const split = r.outputs.map((o) => chunks(o, n));
+      return {
+        outputs: Array.from({ length: n }, (_, i) => split.map((s) => s[i])),
+        instructions: r.instructionsPerInvocation, stackBytes: r.stackBytes, sizes: b.sizes, elf: b.path,
+      };
+    }
+    default:
+      return fail(5004, target);
+  }
 }

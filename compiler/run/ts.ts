@@ -86,6 +86,15 @@ export function kernelFunction(kernel: string, fn: string): KernelFn {
  * layout); returns the raw bytes of every graph output, in the graph's output order.
  */
 export function runTs(graph: Graph, inputs: Uint8Array[], opts: RunTsOptions = {}): Uint8Array[] {
+  return runTsInvocations(graph, [inputs], opts)[0];
+}
+
+/**
+ * Runs several invocations on one instance: `invocations[n][k]` is input k of invocation n.
+ * Variable tensors (state) keep their bytes from one invocation to the next, as in the arena of
+ * the other targets; every tensor starts zeroed. Returns the outputs of each invocation.
+ */
+export function runTsInvocations(graph: Graph, invocations: Uint8Array[][], opts: RunTsOptions = {}): Uint8Array[][] {
   const { lowered } = lowerWeighted(graph, opts);
 
   // Storage: one aligned buffer per tensor (constants copied so every view is aligned).
@@ -100,16 +109,6 @@ export function runTs(graph: Graph, inputs: Uint8Array[], opts: RunTsOptions = {
     return b;
   };
 
-  graph.inputs.forEach((idx, k) => {
-    const t = graph.tensors[idx];
-    const expected = tensorBytes(t);
-    const given = inputs[k];
-    if (given === undefined || given.length !== expected) {
-      fail(5005, k, expected, idx, t.name, given === undefined ? "no input" : given.length);
-    }
-    bytesOf(t).set(given);
-  });
-
   const views = new Map<number, TypedArray>();
   const tensorArray = (index: number): TypedArray => {
     if (index < 0) return new Int8Array(0);
@@ -122,23 +121,35 @@ export function runTs(graph: Graph, inputs: Uint8Array[], opts: RunTsOptions = {
     return v;
   };
 
-  for (const { op, calls } of lowered) {
-    for (const call of calls) {
-      const arrays = call.args.map((arg): TypedArray => {
-        switch (arg.kind) {
-          case "tensor": return tensorArray(arg.tensor);
-          case "const": return constArray(arg);
-          case "scratch": return scratchArray(arg);
+  return invocations.map((inputs) => {
+    graph.inputs.forEach((idx, k) => {
+      const t = graph.tensors[idx];
+      const expected = tensorBytes(t);
+      const given = inputs[k];
+      if (given === undefined || given.length !== expected) {
+        fail(5005, k, expected, idx, t.name, given === undefined ? "no input" : given.length);
+      }
+      bytesOf(t).set(given);
+    });
+
+    for (const { op, calls } of lowered) {
+      for (const call of calls) {
+        const arrays = call.args.map((arg): TypedArray => {
+          switch (arg.kind) {
+            case "tensor": return tensorArray(arg.tensor);
+            case "const": return constArray(arg);
+            case "scratch": return scratchArray(arg);
+          }
+        });
+        kernelFunction(call.kernel, call.fn)(call.params, ...arrays);
+      }
+      if (opts.onTensor) {
+        for (const idx of op.outputs) {
+          if (idx >= 0) opts.onTensor(idx, bytesOf(graph.tensors[idx]).slice());
         }
-      });
-      kernelFunction(call.kernel, call.fn)(call.params, ...arrays);
-    }
-    if (opts.onTensor) {
-      for (const idx of op.outputs) {
-        if (idx >= 0) opts.onTensor(idx, bytesOf(graph.tensors[idx]).slice());
       }
     }
-  }
 
-  return graph.outputs.map((idx) => bytesOf(graph.tensors[idx]).slice());
+    return graph.outputs.map((idx) => bytesOf(graph.tensors[idx]).slice());
+  });
 }

@@ -29,6 +29,17 @@ export interface BoardFirmware {
   sources: string[];
   /** Linker script relative to the board directory. */
   linkerScript: string;
+  /**
+   * Real boards (board-firmware.ts): the memory whose first stackBytes hold the stack, and the
+   * memories tried in order for .data + .bss ("a+b" joins contiguous memories into one region).
+   */
+  stackMemory?: string;
+  dataMemories?: string[];
+  /** Real boards: where st-flash writes the .bin, and OpenOCD's board config. */
+  flashAddress?: number;
+  openocdConfig?: string;
+  /** Real boards: the UART the harness prints on, for people. */
+  uart?: string;
 }
 
 export interface Board {
@@ -111,6 +122,12 @@ export function loadBoard(name: string): Board {
       sources: requireField(Array.isArray(fw.sources), fw.sources as string[], `"firmware.sources" must be a list`, file),
       linkerScript: requireField(typeof fw.linkerScript === "string", fw.linkerScript as string, `"firmware.linkerScript" must be a string`, file),
     };
+    if (typeof fw.stackMemory === "string") firmware.stackMemory = fw.stackMemory;
+    if (Array.isArray(fw.dataMemories)) firmware.dataMemories = fw.dataMemories.map(String);
+    const flash = fw.flash as Record<string, unknown> | undefined;
+    if (flash?.address !== undefined) firmware.flashAddress = parseAddress(flash.address, "firmware.flash.address", file);
+    if (typeof flash?.openocdConfig === "string") firmware.openocdConfig = flash.openocdConfig;
+    if (typeof fw.uart === "string") firmware.uart = fw.uart;
   }
   const board: Board = {
     name: str("name"),
@@ -128,6 +145,11 @@ export function loadBoard(name: string): Board {
   if (firmware) board.firmware = firmware;
   if (board.name !== name) return fail(5008, file, `"name" is ${board.name} but the directory is ${name}`);
   return board;
+}
+
+/** True for real hardware with firmware support (board-firmware.ts builds it; QEMU cannot run it). */
+export function isRealBoard(board: Board): boolean {
+  return !board.simulated && board.firmware?.dataMemories !== undefined;
 }
 
 /** Total bytes of the board's memories of one kind. */

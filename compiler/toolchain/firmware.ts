@@ -7,7 +7,8 @@
  * memcpy/memset, -nostartfiles, --gc-sections, the board's linker script and stack size. It
  * writes <elf>.map (and <elf>.log, the full compiler output) beside the ELF and returns the
  * section sizes from the ELF's section headers. There is no _sbrk, so a model that calls
- * malloc fails to link (MOTE5010 says so).
+ * malloc fails to link (MOTE5010 says so). The real boards (stm32f746g-disco, nucleo-h743zi) are
+ * built by board-firmware.ts; buildFirmware, which feeds QEMU, refuses them with MOTE5032.
  *
  * runQemu runs the ELF under `qemu-system-arm -M mps2-an500 -icount shift=0` with
  * semihosting in a temporary directory holding input_<i>.bin and reads back output_<i>.bin
@@ -21,7 +22,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 import { fail } from "../diagnostics.ts";
-import { type Board, DEFAULT_BOARD, loadBoard } from "./boards.ts";
+import { type Board, DEFAULT_BOARD, isRealBoard, loadBoard } from "./boards.ts";
 import { runProcess, summarizeCompilerErrors } from "./exec.ts";
 import { invokeStatusOf, librarySources } from "./host.ts";
 import { BOARDS_DIR, RUNTIME_DIR } from "../paths.ts";
@@ -57,7 +58,7 @@ export interface FirmwareBuildOptions {
 let newlibNanoChecked = false;
 
 /** MOTE5001 unless newlib-nano's nano.specs is installed for arm-none-eabi-gcc. */
-async function requireNewlibNano(armGcc: string): Promise<void> {
+export async function requireNewlibNano(armGcc: string): Promise<void> {
   if (newlibNanoChecked) return;
   const result = await runProcess(armGcc, ["-print-file-name=nano.specs"]);
   const found = result.stdout.trim();
@@ -81,6 +82,7 @@ export async function buildFirmware(
 ): Promise<FirmwareSizes> {
   const spec = typeof board === "string" ? loadBoard(board) : board;
   if (!spec.firmware) return fail(5007, spec.name, DEFAULT_BOARD);
+  if (isRealBoard(spec)) return fail(5032, spec.name, DEFAULT_BOARD);
   const armGcc = findTool("arm-none-eabi-gcc");
   await requireNewlibNano(armGcc);
   const lib = path.resolve(libDir);
@@ -182,9 +184,12 @@ export interface QemuRunOptions {
 }
 
 export interface QemuRunResult {
+  /** Each output's bytes, one chunk per invocation back to back. */
   outputs: Uint8Array[];
-  /** Instructions executed by mote_invoke (SysTick ticks × 40, resolution 40). */
+  /** Instructions executed by the first mote_invoke (SysTick ticks × 40, resolution 40). */
   instructions: number;
+  /** Instructions of every invocation, in order (one entry for a single inference). */
+  instructionsPerInvocation: number[];
   /** Stack high-water mark of mote_invoke in bytes (painted stack). */
   stackBytes: number;
   /** Everything the firmware and QEMU printed (stdout, then stderr). */
@@ -205,7 +210,11 @@ function failureReason(text: string, fallback: string): string {
   return tail === "" ? fallback : `${fallback}: ${tail}`;
 }
 
-/** Runs firmware built by buildFirmware once in QEMU on `inputs`. */
+/**
+ * Runs firmware built by buildFirmware once in QEMU on `inputs`. Each input may hold several
+ * invocations' worth of bytes back to back (the same count for every input): the harness then
+ * invokes once per chunk on one arena, state kept, and each output holds one chunk per invocation.
+ */
 export async function runQemu(
   elf: string,
   inputs: readonly Uint8Array[],
@@ -238,14 +247,15 @@ export async function runQemu(
       if (status !== undefined && options.invokeStatus) options.invokeStatus(status);
       fail(5006, failureReason(text, `qemu-system-arm exited with status ${result.code ?? result.signal}`));
     }
-    const instructions = reportedNumber(text, "instructions");
+    const instructionsPerInvocation = [...text.matchAll(/^instructions: (\d+)\s*$/gm)].map((m) => Number(m[1]));
+    const instructions = instructionsPerInvocation[0];
     const stackBytes = reportedNumber(text, "stack");
     if (instructions === undefined || stackBytes === undefined) {
       fail(5006, failureReason(text, "the firmware printed no instructions/stack report"));
     }
     const outputs = await readOutputs(dir, numOutputs);
     if (!Array.isArray(outputs)) fail(5006, `the firmware did not write output_${outputs.missing}.bin`);
-    return { outputs, instructions, stackBytes, stdout: text };
+    return { outputs, instructions, instructionsPerInvocation, stackBytes, stdout: text };
   } finally {
     await removeRunDir(dir);
   }

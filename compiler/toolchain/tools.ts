@@ -12,11 +12,16 @@ import { fail } from "../diagnostics.ts";
 /** Debian package that provides each tool Mote runs. */
 export const TOOL_PACKAGES = {
   gcc: "gcc",
+  "g++": "g++",
   "arm-none-eabi-gcc": "gcc-arm-none-eabi",
   "arm-none-eabi-readelf": "binutils-arm-none-eabi",
   "arm-none-eabi-size": "binutils-arm-none-eabi",
   "arm-none-eabi-nm": "binutils-arm-none-eabi",
   "arm-none-eabi-objdump": "binutils-arm-none-eabi",
+  "arm-none-eabi-objcopy": "binutils-arm-none-eabi",
+  "st-flash": "stlink-tools",
+  openocd: "openocd",
+  stty: "coreutils",
   "qemu-system-arm": "qemu-system-arm",
 } as const;
 

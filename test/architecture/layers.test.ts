@@ -17,7 +17,7 @@ import { REPO_ROOT } from "../../compiler/paths.ts";
 const LAYERS: Record<string, number> = {
   "diagnostics.ts": 0, "paths.ts": 0,
   ir: 1,
-  import: 2, subset: 2, ops: 2,
+  import: 2, subset: 2, ops: 2, inputs: 2,
   specialize: 3, plan: 3,
   build: 4,
   emit: 5,

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Arg, Expr, KFunction, KModule, Param, RecordType, Stmt } from "../../compiler/ir/kir.ts";
 import type { ModelProgram } from "../../compiler/ir/program.ts";
 import { RULES, VerifyError, verifyFunction, verifyModule, verifyProgram, type VerifyRule } from "../../compiler/ir/verify.ts";
+import { tensorInfo } from "../../compiler/ir/io.ts";
 
 // ---- builders ------------------------------------------------------------------------------------
 
@@ -267,8 +268,8 @@ function program(edit: (p: ModelProgram) => void = () => {}): () => void {
       fn: "conv_2d_0", label: "op 0 CONV_2D", opIndex: 0,
       args: [{ k: "arena", offset: 0, elem: "i8" }, { k: "arena", offset: 16, elem: "i8" }, { k: "const", name: "mote_t1", elem: "i8" }],
     }],
-    inputs: [{ name: "in", offset: 0, bytes: 16, tensor: 0 }],
-    outputs: [{ name: "out", offset: 16, bytes: 16, tensor: 2 }],
+    inputs: [{ name: "in", offset: 0, bytes: 16, tensor: 0, info: tensorInfo({ index: 0, name: "in", dtype: "int8", shape: [16], isVariable: false }) }],
+    outputs: [{ name: "out", offset: 16, bytes: 16, tensor: 2, info: tensorInfo({ index: 2, name: "out", dtype: "int8", shape: [16], isVariable: false }) }],
   };
   edit(p);
   return () => verifyProgram(p, "build (test)");

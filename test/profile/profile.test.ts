@@ -97,7 +97,7 @@ describe.skipIf(ad01.skip || qemu.skip)("mote profile command", () => {
   }, 120_000);
   it.each([
     [["--top", "0"], /--top takes a positive integer/],
-    [["--board", "stm32f746g-disco"], /MOTE5007/],
+    [["--board", "stm32f746g-disco"], /MOTE5032/],
   ])("rejects %s with one line", (args, pattern) => {
     const r = mote(model, ...args);
     expect(r.status, r.stderr).toBe(1);

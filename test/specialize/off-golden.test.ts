@@ -29,8 +29,11 @@ describe.skipIf(data.skip)("--specialize off: golden outputs", () => {
         expect(s.args[0].k, s.label).toBe("record");
         expect(program.functions.some((f) => f.name === s.fn), s.fn).toBe(true);
       }
-      // gcc must not inline or constant-propagate the records into them: they stay generic.
-      expect(program.noIpa).toEqual([...new Set(program.steps.map((s) => s.fn))].sort());
+      // gcc must not inline or constant-propagate the records into them: they stay generic (the
+      // steps' kernels and those of mote_quantize_input / mote_dequantize_output).
+      const conversions = [...program.inputs, ...program.outputs].flatMap((t) => (t.convert ? [t.convert.fn] : []));
+      expect(conversions).toEqual(["mote_quantize", "mote_dequantize"]);
+      expect(program.noIpa).toEqual([...new Set([...program.steps.map((s) => s.fn), ...conversions])].sort());
       const modelC = emitCLibrary(program)["model.c"];
       for (const fn of program.noIpa!) expect(modelC).toMatch(new RegExp(`static MOTE_NOIPA void ${fn}\\(`));
       const specialized = buildFor(graph, { specialize: true }).program;

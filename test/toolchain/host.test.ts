@@ -42,12 +42,21 @@ describe.skipIf(skip)("host build and run", () => {
     await expect(run).rejects.toThrow(/input_1\.bin has the wrong size: expected 5 bytes, found 4/);
   });
 
-  it("missing input file and too-long input are reported by the program itself", async () => {
+  it("several invocations' inputs back to back give one output chunk per invocation", async () => {
+    const in0 = new Uint8Array(32).map((_, i) => i);
+    const in1 = new Uint8Array(10).map((_, i) => 100 + i);
+    const [out0, out1] = await runHost(exe, [in0, in1], 2);
+    expect(Array.from(out0!)).toEqual(Array.from(in0, (v) => v + 1));
+    expect(Array.from(out1!)).toEqual(Array.from(in1, (v) => v + 1));
+    await expect(runHost(exe, [in0, new Uint8Array(5)], 2)).rejects.toThrow(/input_1\.bin has the wrong size: expected 10 bytes, found 5/);
+  });
+
+  it("missing input file and a size that is no multiple are reported by the program itself", async () => {
     const run = promisify(execFile);
     const data = path.join(dir, "data");
     mkdirSync(data);
     writeFileSync(path.join(data, "input_0.bin"), new Uint8Array(17));
-    await expect(run(exe, [data])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/expected 16 bytes, found more than 16/) });
+    await expect(run(exe, [data])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/expected 16 bytes \(or a multiple, one chunk per invocation\), found 17/) });
     writeFileSync(path.join(data, "input_0.bin"), new Uint8Array(16));
     await expect(run(exe, [data])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/cannot open input file .*input_1\.bin/) });
     await expect(run(exe, [])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/usage/) });

@@ -10,6 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { buildFirmware, type FirmwareSizes, harnessSizes, mapFileFor, runQemu } from "../../compiler/toolchain/firmware.ts";
+import { loadBoard } from "../../compiler/toolchain/boards.ts";
 import { buildDir, fixture } from "../support/fixtures.ts";
 import { needTarget } from "../support/shared.ts";
 
@@ -115,9 +116,13 @@ describe.skipIf(skip)("firmware build and QEMU run", () => {
     expect(existsSync(timingElf)).toBe(true);
   });
 
-  it("a board without firmware support is error 5007", async () => {
-    await expect(buildFirmware(fixture("toolchain/standin"), "stm32f746g-disco", path.join(dir, "x.elf"))).rejects.toMatchObject({
+  it("a board description without firmware is error 5007, a real board is 5032 (it cannot run in QEMU)", async () => {
+    const descriptionOnly = { ...loadBoard("stm32f746g-disco"), firmware: undefined };
+    await expect(buildFirmware(fixture("toolchain/standin"), descriptionOnly, path.join(dir, "x.elf"))).rejects.toMatchObject({
       code: 5007,
+    });
+    await expect(buildFirmware(fixture("toolchain/standin"), "stm32f746g-disco", path.join(dir, "x.elf"))).rejects.toMatchObject({
+      code: 5032,
     });
   });
 });

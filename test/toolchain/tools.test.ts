@@ -10,7 +10,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 import { MoteError } from "../../compiler/diagnostics.ts";
-import { DEFAULT_BOARD, flashBytes, largestRamRegion, listBoards, loadBoard, ramBytes } from "../../compiler/toolchain/boards.ts";
+import { DEFAULT_BOARD, flashBytes, largestRamRegion, listBoards, loadBoard, ramBytes, isRealBoard } from "../../compiler/toolchain/boards.ts";
 import { summarizeCompilerErrors } from "../../compiler/toolchain/exec.ts";
 import { classifySections } from "../../compiler/toolchain/firmware.ts";
 import { findTool } from "../../compiler/toolchain/tools.ts";
@@ -85,7 +85,11 @@ describe("boards", () => {
     expect(ramBytes(h743)).toBe((128 + 512 + 288 + 64) * 1024);
     expect(flashBytes(h743)).toBe(2 * 1024 * 1024);
     expect(largestRamRegion(h743)).toMatchObject({ name: "axi-sram", origin: 0x24000000 });
-    expect(f746.firmware).toBeUndefined();
+    for (const board of [f746, h743]) {
+      expect(isRealBoard(board)).toBe(true);
+      expect(board.firmware).toMatchObject({ linkerScript: "../common/link.ld", stackMemory: "dtcm", flashAddress: 0x08000000 });
+    }
+    expect(isRealBoard(loadBoard("qemu-mps2-an500"))).toBe(false);
   });
 
   it("unknown board is error 5003 listing the boards", () => {

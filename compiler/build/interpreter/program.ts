@@ -16,7 +16,7 @@ import * as path from "node:path";
 import type { Graph } from "../../ir/graph.ts";
 import type { KFunction, RecordType } from "../../ir/kir.ts";
 import type { KernelLoader } from "../../ir/kernels.ts";
-import type { ModelProgram } from "../../ir/program.ts";
+import type { ConstantData, ModelProgram } from "../../ir/program.ts";
 import { forEachExpr, markWrittenArrays } from "../../ir/walk.ts";
 import { lowerGraph } from "../../ops/index.ts";
 import { kernelFile, RUNTIME_DIR } from "../../paths.ts";
@@ -25,6 +25,8 @@ import { collectBuffers } from "../../plan/lifetimes.ts";
 import { orderGraph } from "../../plan/order.ts";
 import { reachable } from "../../specialize/specialize.ts";
 import { ioTensors } from "../tensors.ts";
+import { addIoConversions, ioKernelStems } from "../io.ts";
+import { GenericCalls } from "../generic.ts";
 import { planArena, type BuildOptions, type BuildResult } from "../types.ts";
 import { buildDispatch, buildHasKernel } from "./dispatch.ts";
 import { buildImage, IMAGE_CONSTANT } from "./image.ts";
@@ -46,7 +48,9 @@ export function generateInterpreter(graph: Graph, opts: BuildOptions, loadKernel
   const placement = planArena(buffers, opts.plan);
 
   const calls = lowered.flatMap((l) => l.calls);
-  const stems = [...new Set(calls.map((c) => c.kernel))].sort();
+  const inputs = ioTensors(graph, placement, graph.inputs);
+  const outputs = ioTensors(graph, placement, graph.outputs);
+  const stems = [...new Set([...calls.map((c) => c.kernel), ...ioKernelStems(inputs, outputs)])].sort();
   const prog = loadKernels([INTERPRETER_FILE, ...stems.map(kernelFile)]);
   const { module } = prog;
   const entry = (kernel: string, fn: string): KFunction => {
@@ -73,7 +77,16 @@ export function generateInterpreter(graph: Graph, opts: BuildOptions, loadKernel
   markWrittenArrays(module);
   const check = module.functions.get(prog.kirName("interpreter", "imageStatus"))!;
   const run = module.functions.get(prog.kirName("interpreter", "runSteps"))!;
-  const functions = reachable([check, run], module);
+  // mote_quantize_input() / mote_dequantize_output(): the generic quantize and dequantize kernels
+  // with a record constant per I/O tensor (compiler/build/io.ts), renamed below like the others.
+  const constants: ConstantData[] = [{ name: IMAGE_CONSTANT, elem: "i32", values: image }];
+  const ioCalls = new GenericCalls(prog, constants);
+  const ioEntries: KFunction[] = [];
+  addIoConversions(inputs, outputs, prog, constants, (call, entryName, args) => {
+    ioEntries.push(module.functions.get(entryName)!);
+    return ioCalls.step(call, entryName, args);
+  });
+  const functions = reachable([check, run, ...ioEntries], module);
   // Generic kernels keep their source names (conv2d, tanhInt8, ...): prefix them so no C name
   // can collide with the C library or the firmware.
   const renamed = new Map(functions.map((f) => [f.name, `mote_${f.name}`]));
@@ -83,12 +96,10 @@ export function generateInterpreter(graph: Graph, opts: BuildOptions, loadKernel
   }
   const recordNames = new Set(functions.flatMap((f) => f.params.flatMap((p) => (p.type.kind === "record" ? [p.type.name] : []))));
 
-  const io = (list: number[]) => ioTensors(graph, placement, list);
-
   const program: ModelProgram = {
     name: graph.name,
     arenaBytes: placement.arenaBytes,
-    constants: [{ name: IMAGE_CONSTANT, elem: "i32", values: image }],
+    constants,
     functions,
     records: [...recordNames].sort().map((n) => module.records.get(n)!),
     // Kernels are separate functions the dispatch calls, as in TFLite Micro (registered function
@@ -110,8 +121,8 @@ export function generateInterpreter(graph: Graph, opts: BuildOptions, loadKernel
       opIndex: -1,
       macs: calls.reduce((n, c) => n + c.macs, 0),
     }],
-    inputs: io(graph.inputs),
-    outputs: io(graph.outputs),
+    inputs,
+    outputs,
   };
   const macs = calls.reduce((n, c) => n + c.macs, 0);
   return { program, lowered, buffers, placement, lowerBoundBytes: lowerBound(buffers), macs, image, kernels };

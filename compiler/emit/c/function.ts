@@ -8,6 +8,7 @@
  */
 import type { Arg, Expr, KFunction, RecordType, Scalar, Stmt, ValueType } from "../../ir/kir.ts";
 import { INTRINSICS } from "../../ir/intrinsics.ts";
+import type { IoArg } from "../../ir/program.ts";
 import { forEachExpr } from "../../ir/walk.ts";
 
 export const C_TYPES: Record<Scalar, string> = {
@@ -29,6 +30,17 @@ const BIN_C: Record<string, string> = {
 
 export function recordStructName(r: string): string {
   return `mote_${r}`;
+}
+
+/** A step's (or an I/O conversion's) argument as C: `values` is the caller's array of that name. */
+export function argExpr(a: IoArg): string {
+  switch (a.k) {
+    case "arena": return `(${C_TYPES[a.elem]} *)(void *)(mote_arena + ${a.offset})`;
+    case "const": return a.name;
+    case "null": return "NULL";
+    case "record": return `(const struct ${recordStructName(a.record)} *)(const void *)${a.name}`;
+    case "values": return "values";
+  }
 }
 
 export function emitExpr(e: Expr): string {

@@ -11,8 +11,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ModelProgram, StepArg } from "../../ir/program.ts";
-import { C_TYPES, cSignature, emitFunction, emitRecordStruct, recordStructName } from "./function.ts";
+import type { ModelProgram } from "../../ir/program.ts";
+import { argExpr, C_TYPES, cSignature, emitFunction, emitRecordStruct } from "./function.ts";
+import { ioHeader, ioSource } from "./io.ts";
 import { MOTE_VERSION, REPO_ROOT } from "../../paths.ts";
 
 export const INTRINSICS_HEADER = path.join(REPO_ROOT, "runtime", "mote_intrinsics.h");
@@ -73,6 +74,7 @@ function emitModelH(program: ModelProgram): string {
     " */",
     "int mote_invoke(void);",
     "",
+    ...ioHeader(program),
     "#ifdef __cplusplus",
     "}",
     "#endif",
@@ -93,15 +95,6 @@ function formatValues(values: ArrayLike<number>, perLine: number): string {
     lines.push(`  ${row.join(", ")},`);
   }
   return lines.join("\n");
-}
-
-function argExpr(a: StepArg): string {
-  switch (a.k) {
-    case "arena": return `(${C_TYPES[a.elem]} *)(void *)(mote_arena + ${a.offset})`;
-    case "const": return a.name;
-    case "null": return "NULL";
-    case "record": return `(const struct ${recordStructName(a.record)} *)(const void *)${a.name}`;
-  }
 }
 
 function emitModelC(program: ModelProgram): string {
@@ -216,6 +209,7 @@ function emitModelC(program: ModelProgram): string {
   };
   io("input", program.inputs);
   io("output", program.outputs);
+  out.push(...ioSource(program));
 
   const init = program.init ?? [];
   if (init.length === 0) {

@@ -10,6 +10,7 @@ import type { ModelProgram } from "../../../compiler/ir/program.ts";
 import { runWasm } from "../../../compiler/emit/wasm/run.ts";
 import { fullyConnected, type FullyConnectedParams } from "../../../kernels/fully_connected.ts";
 import { softmax, type SoftmaxParams } from "../../../kernels/softmax.ts";
+import { tensorInfo } from "../../../compiler/ir/io.ts";
 
 const BATCHES = 3;
 const DEPTH = 16;
@@ -81,10 +82,10 @@ describe("real kernels as WASM match the TypeScript reference", () => {
           opIndex: 1,
         },
       ],
-      inputs: [{ name: "input", offset: 0, bytes: BATCHES * DEPTH, tensor: 0 }],
+      inputs: [{ name: "input", offset: 0, bytes: BATCHES * DEPTH, tensor: 0, info: tensorInfo({ index: 0, name: "input", dtype: "int8", shape: [BATCHES * DEPTH], isVariable: false }) }],
       outputs: [
-        { name: "logits", offset: 48, bytes: BATCHES * OUT, tensor: 1 },
-        { name: "probs", offset: 80, bytes: BATCHES * OUT, tensor: 2 },
+        { name: "logits", offset: 48, bytes: BATCHES * OUT, tensor: 1, info: tensorInfo({ index: 1, name: "logits", dtype: "int8", shape: [BATCHES * OUT], isVariable: false }) },
+        { name: "probs", offset: 80, bytes: BATCHES * OUT, tensor: 2, info: tensorInfo({ index: 2, name: "probs", dtype: "int8", shape: [BATCHES * OUT], isVariable: false }) },
       ],
     };
     const logits = new Int8Array(BATCHES * OUT);

@@ -12,6 +12,7 @@ import { buildWasm } from "../../../compiler/emit/wasm/model.ts";
 import { compiledWasm, runWasm } from "../../../compiler/emit/wasm/run.ts";
 import { MoteError } from "../../../compiler/diagnostics.ts";
 import { array, bin, field, fn, forRange, int, intr, ld, record, st, v } from "./harness.ts";
+import { tensorInfo } from "../../../compiler/ir/io.ts";
 
 vi.mock("../../../compiler/emit/wasm/intrinsics.ts", async (importOriginal) => {
   if (!process.env.MOTE_WASM_INTRINSICS_STUB) {
@@ -73,10 +74,10 @@ function program(): ModelProgram {
         opIndex: 1,
       },
     ],
-    inputs: [{ name: "input", offset: 0, bytes: N, tensor: 0 }],
+    inputs: [{ name: "input", offset: 0, bytes: N, tensor: 0, info: tensorInfo({ index: 0, name: "input", dtype: "int8", shape: [N], isVariable: false }) }],
     outputs: [
-      { name: "sum", offset: 16, bytes: N, tensor: 1 },
-      { name: "acc", offset: 32, bytes: N, tensor: 2 },
+      { name: "sum", offset: 16, bytes: N, tensor: 1, info: tensorInfo({ index: 1, name: "sum", dtype: "int8", shape: [N], isVariable: false }) },
+      { name: "acc", offset: 32, bytes: N, tensor: 2, info: tensorInfo({ index: 2, name: "acc", dtype: "int8", shape: [N], isVariable: false }) },
     ],
   };
 }
