@@ -72,3 +72,25 @@ export function compareInt8(a: Int8Array, b: Int8Array): { equal: number; total:
   }
   return { equal, total: a.length, maxDiff };
 }
+
+/** runInvocations' inputs: one invocation per 512-sample hop of a WAV file (the last zero-padded). */
+export function hops(file: string): Uint8Array[][] {
+  const samples = readWav(file).samples;
+  const out: Uint8Array[][] = [];
+  for (let at = 0; at < samples.length; at += 512) {
+    const pcm = new Int16Array(512);
+    pcm.set(samples.subarray(at, at + 512));
+    out.push([new Uint8Array(pcm.buffer)]);
+  }
+  return out;
+}
+
+/** Detections (time of the hop's end in s) with int8 P(marvin) > threshold, at most one per second. */
+export function detections(scores: number[], threshold: number): number[] {
+  const out: number[] = [];
+  scores.forEach((q, h) => {
+    const t = (512 * h + 512) / 16000;
+    if (h >= 30 && q > threshold && (out.length === 0 || t - out[out.length - 1] >= 1)) out.push(t);
+  });
+  return out;
+}

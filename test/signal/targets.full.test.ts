@@ -1,16 +1,17 @@
 /**
  * @fileoverview The audio front ends on the simulated Cortex-M7 (QEMU, `npm run test:full`):
  * kws-mfcc features and the composed kws graph's outputs equal golden-frontend; sww-log-mel hops
- * equal the TypeScript stream (as in targets.test.ts). Prints the instructions per front-end call.
+ * equal the TypeScript stream (as in targets.test.ts); the whole 10 s file streamed through front
+ * end + str_ww_ref_model in one QEMU run (runInvocations). Prints the instructions per call.
  */
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Graph } from "../../compiler/ir/graph.ts";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { attachAudioFrontEnd } from "../../compiler/ops/audio/attach.ts";
-import { runModel } from "../../compiler/run/targets.ts";
+import { runInvocations, runModel } from "../../compiler/run/targets.ts";
 import { needShared, needTarget, sharedFile } from "../support/shared.ts";
-import { readWav } from "./audio.ts";
+import { detections, hops, readWav } from "./audio.ts";
 
 const CLIPS = ["yes", "no", "silence", "noise"] as const;
 const need = needShared("models/kws_ref_model.tflite", "models/str_ww_ref_model.tflite", "data/audio", "golden-frontend");
@@ -48,5 +49,20 @@ describe.skipIf(need.skip || qemu.skip)("audio front ends on the Cortex-M7 (QEMU
       instructions = m7.instructions ?? 0;
     }
     console.log(`sww-log-mel: ${instructions} instructions per hop`);
+  });
+});
+
+describe.skipIf(need.skip || qemu.skip)("sww-log-mel + str_ww_ref_model streamed on the Cortex-M7 (QEMU)", () => {
+  it("313 hops in one QEMU run: the scores equal the ts target's, two detections at P > 0.95", async () => {
+    const model = loadModel(sharedFile("models/str_ww_ref_model.tflite"));
+    const graph = attachAudioFrontEnd(model, "sww-log-mel");
+    const invocations = hops(sharedFile("data/audio/short_wav_easy10s.wav"));
+    const m7 = await runInvocations(graph, invocations, "qemu");
+    const ts = await runInvocations(graph, invocations, "ts");
+    const score = (o: Uint8Array[]): number => new Int8Array(o[0].buffer, o[0].byteOffset, 3)[0];
+    expect(m7.outputs.map(score)).toEqual(ts.outputs.map(score));
+    expect(detections(m7.outputs.map(score), 115).length).toBe(2);
+    const per = m7.instructions ?? [];
+    console.log(`front end + model per hop: ${Math.min(...per)}..${Math.max(...per)} instructions (${per.length} hops)`);
   });
 });
