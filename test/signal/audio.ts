@@ -1,45 +1,15 @@
 /**
- * @fileoverview Test helpers for the audio front ends: a tiny RIFF/WAVE reader (16-bit PCM,
- * channel 0) and `callFrontEnd`, which runs a front end's lowered kernel call directly in
- * TypeScript with caller-owned tensor arrays (so a streaming front end's state survives between
- * calls, as on a device).
+ * @fileoverview Test helpers for the audio front ends: `callFrontEnd`, which runs a front end's
+ * lowered kernel call directly in TypeScript with caller-owned tensor arrays (so a streaming
+ * front end's state survives between calls, as on a device), the hop invocations of a WAV file
+ * for runInvocations, detections by the benchmark's rule, and an int8 comparison.
  */
-import * as fs from "node:fs";
 import type { KernelCall } from "../../compiler/ir/calls.ts";
 import { kernelFunction } from "../../compiler/run/ts.ts";
+import { readWav } from "../../compiler/inputs/wav.ts";
 
-export interface Wav {
-  sampleRate: number;
-  channels: number;
-  /** Channel 0. */
-  samples: Int16Array;
-}
-
-/** Reads a 16-bit PCM WAV file (channel 0 of interleaved channels). */
-export function readWav(file: string): Wav {
-  const b = fs.readFileSync(file);
-  if (b.toString("ascii", 0, 4) !== "RIFF" || b.toString("ascii", 8, 12) !== "WAVE") throw new Error(`${file}: not a RIFF/WAVE file`);
-  let at = 12;
-  let channels = 0;
-  let sampleRate = 0;
-  while (at + 8 <= b.length) {
-    const id = b.toString("ascii", at, at + 4);
-    const size = b.readUInt32LE(at + 4);
-    const body = at + 8;
-    if (id === "fmt ") {
-      if (b.readUInt16LE(body) !== 1 || b.readUInt16LE(body + 14) !== 16) throw new Error(`${file}: not 16-bit PCM`);
-      channels = b.readUInt16LE(body + 2);
-      sampleRate = b.readUInt32LE(body + 4);
-    } else if (id === "data") {
-      const frames = Math.floor(Math.min(size, b.length - body) / (2 * channels));
-      const samples = new Int16Array(frames);
-      for (let i = 0; i < frames; i++) samples[i] = b.readInt16LE(body + 2 * channels * i);
-      return { sampleRate, channels, samples };
-    }
-    at = body + size + (size & 1);
-  }
-  throw new Error(`${file}: no data chunk`);
-}
+/** The repository's WAV reader (16-bit PCM, channel 0). */
+export { readWav } from "../../compiler/inputs/wav.ts";
 
 type TypedArray = Int8Array | Int16Array | Int32Array | Uint8Array | Float32Array;
 
