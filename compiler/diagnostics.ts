@@ -51,7 +51,7 @@ export const DIAGNOSTICS = {
   2010: { message: "float arithmetic must be rounded to f32 explicitly", hint: "wrap the operation in Math.fround(...); convert integers with Math.fround(i)" },
   2011: { message: "'.length' of an array is not available after lowering", hint: "pass the size in the params record" },
   2012: { message: "implicit narrowing from i32 to {0}", hint: "convert explicitly: toI8(x) / sat8(x) (or toI16 / sat16)" },
-  2013: { message: "unknown function or global '{0}'", hint: "call a subset function, an intrinsic from kernels/intrinsics.ts, or Math.imul/min/max/abs/trunc/fround" },
+  2013: { message: "unknown function or global '{0}'", hint: "call a subset function, an intrinsic from kernels/intrinsics.ts, or Math.imul/min/max/abs/trunc/fround/sqrt" },
   2014: { message: "condition must be a boolean expression", hint: "compare explicitly, e.g. if (n !== 0)" },
   2015: { message: "'var' declarations are not allowed", hint: "use let or const" },
   2016: { message: "'{0}' inside an expression", hint: "increment in its own statement (i++;) or in a for-loop step" },

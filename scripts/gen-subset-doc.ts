@@ -93,7 +93,8 @@ $ mote check kernels/compact.ts
   \`===\`/\`!==\`. Conditions of \`if\`, loops, \`!\`, \`&&\`, \`||\` and \`c ? a : b\` are boolean
   expressions: \`if (n !== 0)\`, not \`if (n)\` (MOTE2014).
 - **Math**: \`Math.min\` and \`Math.max\` (two integer arguments), \`Math.imul\`, \`Math.abs\`,
-  \`Math.trunc\` (of a division, or of an \`f32\`) and \`Math.fround\`. Everything else is MOTE2013.
+  \`Math.trunc\` (of a division, or of an \`f32\`), \`Math.fround\` and \`Math.sqrt\` (of an \`f32\`,
+  directly inside \`Math.fround\`). Everything else is MOTE2013.
 
 ## Floating point
 
@@ -106,6 +107,15 @@ toward zero; as in C, \`x\` must be in the \`i32\` range and not NaN (clamp it f
 checks this, and out of range the TypeScript reference, C and WASM differ). Rounding half away
 from zero is then \`t = Math.trunc(x)\` plus a comparison of \`Math.fround(x - Math.fround(t))\`
 (exact) with \`Math.fround(0.5)\` (kernels/quantize.ts).
+
+\`Math.fround(Math.sqrt(x))\` of an \`f32\` is the correctly rounded single-precision square root
+(JS takes it in double; rounding that to \`f32\` is exact): C spells \`mote_sqrtf\` (one
+\`VSQRT.F32\` on the Cortex-M7), WASM \`f32.sqrt\`; outside \`Math.fround\` it is MOTE2010. There is
+no other libm function: a logarithm is subset code (\`lnF32\` in signal/math.ts, every step an
+\`f32\` operation), so all targets agree bit for bit. The generated C is built with
+\`-ffp-contract=off\` (no fused multiply-add) and \`-fno-math-errno\`; a user building the library
+with other flags must keep those two. \`signal/\` (the audio front ends, docs/signal.md) is subset
+code like \`kernels/\`: its files import \`"../kernels/types.ts"\`.
 
 ## Statements
 

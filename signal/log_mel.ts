@@ -21,13 +21,14 @@
  * is complete after hop t + 30.
  * Every f32 operation is rounded on its own, so TS, WASM, host C and the M7 give the same bytes.
  * Array order: pcm [hop], history [hop + 1] and features [frames * melBins] (state), the tables
- * (window [fftSize], twiddle [fftSize], bitrev [fftSize], melFirst/melCount [melBins],
+ * (window [fftSize], twiddle [fftSize], bitrev [hop], melFirst/melCount [melBins],
  * melWeights, constants [1/32768, pre-emphasis, 1/1024, power floor, 10/ln 10, 52, 1/64,
- * output scale]), scratch re/im [fftSize], output [frames * melBins].
+ * output scale]), scratch re/im [hop] and spec [bins], output [frames * melBins]. The FFT is a
+ * real one (signal/fft.ts): a hop-point complex FFT of the frame's sample pairs.
  */
 import type { f32, i32 } from "../kernels/types.ts";
 import { lnF32 } from "./math.ts";
-import { fftInPlace, melFilterbank, quantizeTrunc } from "./fft.ts";
+import { fftInPlace, melFilterbank, quantizeTrunc, realPowerSpectrum } from "./fft.ts";
 
 export interface LogMelParams {
   /** New samples per call (512); the frame and the FFT are 2 * hop. */
@@ -55,6 +56,7 @@ export function logMel(
   constants: Float32Array,
   re: Float32Array,
   im: Float32Array,
+  spec: Float32Array,
   output: Int8Array,
 ): void {
   const inputScale: f32 = constants[0];
@@ -65,31 +67,35 @@ export function logMel(
   const dbOffset: f32 = constants[5];
   const rangeScale: f32 = constants[6];
   const scale: f32 = constants[7];
-  // The previous hop's samples, then this hop's, pre-emphasized, windowed, in bit-reversed order.
-  for (let j: i32 = 0; j < p.hop; j++) {
+  // The frame (previous hop's samples, then this hop's, pre-emphasized and windowed) as
+  // z[j] = y[2j] + i y[2j+1] in bit-reversed order: pairs j < hop/2 from the history.
+  const pairs: i32 = p.hop >> 1;
+  for (let j: i32 = 0; j < pairs; j++) {
     const r: i32 = bitrev[j];
-    re[r] = Math.fround(history[j] * window[j]);
-    im[r] = Math.fround(0);
+    re[r] = Math.fround(history[2 * j] * window[2 * j]);
+    im[r] = Math.fround(history[2 * j + 1] * window[2 * j + 1]);
   }
   let previous: f32 = history[p.hop];
-  for (let j: i32 = 0; j < p.hop; j++) {
-    const x: f32 = Math.fround(Math.fround(pcm[j]) * inputScale);
-    const y: f32 = Math.fround(x - Math.fround(preEmphasis * previous));
-    previous = x;
-    history[j] = y;
-    const r: i32 = bitrev[p.hop + j];
-    re[r] = Math.fround(y * window[p.hop + j]);
-    im[r] = Math.fround(0);
+  for (let j: i32 = 0; j < pairs; j++) {
+    const x0: f32 = Math.fround(Math.fround(pcm[2 * j]) * inputScale);
+    const y0: f32 = Math.fround(x0 - Math.fround(preEmphasis * previous));
+    const x1: f32 = Math.fround(Math.fround(pcm[2 * j + 1]) * inputScale);
+    const y1: f32 = Math.fround(x1 - Math.fround(preEmphasis * x0));
+    previous = x1;
+    history[2 * j] = y0;
+    history[2 * j + 1] = y1;
+    const r: i32 = bitrev[pairs + j];
+    re[r] = Math.fround(y0 * window[p.hop + 2 * j]);
+    im[r] = Math.fround(y1 * window[p.hop + 2 * j + 1]);
   }
   history[p.hop] = previous;
-  fftInPlace(p.fftSize, twiddle, re, im);
+  fftInPlace(p.hop, p.hop, twiddle, re, im);
+  realPowerSpectrum(p.hop, twiddle, re, im, spec);
   for (let k: i32 = 0; k < p.bins; k++) {
-    const a: f32 = re[k];
-    const b: f32 = im[k];
-    const power: f32 = Math.fround(Math.fround(Math.fround(a * a) + Math.fround(b * b)) * powerScale);
-    re[k] = power > powerFloor ? power : powerFloor;
+    const power: f32 = Math.fround(spec[k] * powerScale);
+    spec[k] = power > powerFloor ? power : powerFloor;
   }
-  melFilterbank(p.melBins, melFirst, melCount, melWeights, re, im);
+  melFilterbank(p.melBins, melFirst, melCount, melWeights, spec, im);
   const last: i32 = (p.frames - 1) * p.melBins;
   for (let i: i32 = 0; i < last; i++) {
     features[i] = features[i + p.melBins];

@@ -4,7 +4,8 @@
  * bit (no libm: its logf differs between newlib, glibc and JavaScript's Math.log).
  *
  * lnF32(x) for a positive, normal x (the front ends only take the log of values floored well
- * above the smallest normal, 1.2e-38): x = m * 2^e with m in [sqrt(1/2), sqrt(2)], found by
+ * above the smallest normal, 1.2e-38; zero and infinity give a wrong but finite result, never a
+ * hang): x = m * 2^e with m in [sqrt(1/2), sqrt(2)], found by
  * multiplications by powers of two (exact for normal numbers), then
  * ln(m) = 2 atanh(s) = 2 (s + s^3/3 + ... + s^9/9) with s = (m - 1) / (m + 1), |s| <= 0.172 (the
  * next term is below 4e-10), and ln(x) = e * ln 2 + ln(m) with ln 2 split in a high part
@@ -18,11 +19,12 @@ import type { f32, i32 } from "../kernels/types.ts";
 export function lnF32(x: f32): f32 {
   let m: f32 = x;
   let e: i32 = 0;
-  while (m >= Math.fround(65536)) {
+  // The bounds on e stop the loops for infinity and zero (no front end passes either).
+  while (m >= Math.fround(65536) && e < 256) {
     m = Math.fround(m * Math.fround(0.0000152587890625));
     e += 16;
   }
-  while (m < Math.fround(1)) {
+  while (m < Math.fround(1) && e > -256) {
     m = Math.fround(m * Math.fround(65536));
     e -= 16;
   }

@@ -7,7 +7,8 @@
  *    division); a clip whose maximum is 0 (all zero or all negative with zeros) would divide by
  *    zero in the reference (NaN features): here it is divided by 1 instead;
  *  - frames of `frameLength` (480) every `frameStep` (320) samples, periodic Hann window (table),
- *    zero-padded to an FFT of `fftSize` (512), magnitude sqrt(re^2 + im^2) of bins 0..fftSize/2;
+ *    zero-padded to a real FFT of `fftSize` (512; signal/fft.ts), magnitude sqrt(re^2 + im^2) of
+ *    bins 0..fftSize/2;
  *  - 40 triangular mel filters (20..4000 Hz, HTK; TensorFlow's linear_to_mel_weight_matrix) as a
  *    sparse table; ln(mel + 1e-6) (signal/math.ts);
  *  - DCT-II scaled by 1/sqrt(2 * 40) as TensorFlow's mfccs_from_log_mel_spectrograms (the table
@@ -16,12 +17,13 @@
  *    zero point).
  * Every f32 operation is rounded on its own, so TS, WASM, host C and the M7 give the same bytes.
  * Array order: pcm [samples], the tables (window [frameLength], twiddle [fftSize],
- * bitrev [fftSize], melFirst/melCount [melBins], melWeights, dct [coefficients * melBins],
- * constants [output scale, log epsilon]), scratch re/im [fftSize], output [frames * coefficients].
+ * bitrev [fftSize / 2], melFirst/melCount [melBins], melWeights, dct [coefficients * melBins],
+ * constants [output scale, log epsilon]), scratch re/im [fftSize / 2] and spec [bins], output
+ * [frames * coefficients].
  */
 import type { f32, i32 } from "../kernels/types.ts";
 import { lnF32 } from "./math.ts";
-import { fftInPlace, melFilterbank, quantizeTrunc } from "./fft.ts";
+import { fftInPlace, melFilterbank, quantizeTrunc, realPowerSpectrum } from "./fft.ts";
 
 export interface MfccParams {
   /** PCM samples in (16000). */
@@ -53,8 +55,10 @@ export function mfcc(
   constants: Float32Array,
   re: Float32Array,
   im: Float32Array,
+  spec: Float32Array,
   output: Int8Array,
 ): void {
+  const half: i32 = p.fftSize >> 1;
   let peak: i32 = pcm[0];
   for (let i: i32 = 1; i < p.samples; i++) {
     peak = Math.max(peak, pcm[i]);
@@ -67,23 +71,26 @@ export function mfcc(
   const epsilon: f32 = constants[1];
   for (let f: i32 = 0; f < p.frames; f++) {
     const start: i32 = f * p.frameStep;
-    for (let j: i32 = 0; j < p.fftSize; j++) {
+    // z[j] = x[2j] + i x[2j+1], windowed, zero past the frame (frameLength is even).
+    for (let j: i32 = 0; j < half; j++) {
       const r: i32 = bitrev[j];
-      if (j < p.frameLength) {
-        const x: f32 = Math.fround(Math.fround(pcm[start + j]) / divisor);
-        re[r] = Math.fround(x * window[j]);
+      const n: i32 = 2 * j;
+      if (n < p.frameLength) {
+        const x0: f32 = Math.fround(Math.fround(pcm[start + n]) / divisor);
+        const x1: f32 = Math.fround(Math.fround(pcm[start + n + 1]) / divisor);
+        re[r] = Math.fround(x0 * window[n]);
+        im[r] = Math.fround(x1 * window[n + 1]);
       } else {
         re[r] = Math.fround(0);
+        im[r] = Math.fround(0);
       }
-      im[r] = Math.fround(0);
     }
-    fftInPlace(p.fftSize, twiddle, re, im);
+    fftInPlace(half, half, twiddle, re, im);
+    realPowerSpectrum(half, twiddle, re, im, spec);
     for (let k: i32 = 0; k < p.bins; k++) {
-      const a: f32 = re[k];
-      const b: f32 = im[k];
-      re[k] = Math.fround(Math.sqrt(Math.fround(Math.fround(a * a) + Math.fround(b * b))));
+      spec[k] = Math.fround(Math.sqrt(spec[k]));
     }
-    melFilterbank(p.melBins, melFirst, melCount, melWeights, re, im);
+    melFilterbank(p.melBins, melFirst, melCount, melWeights, spec, im);
     for (let m: i32 = 0; m < p.melBins; m++) {
       im[m] = lnF32(Math.fround(im[m] + epsilon));
     }

@@ -18,13 +18,13 @@ import { bitReversal, dctMatrix, hammingSymmetric, hannPeriodic, melTable, twidd
 
 /** signal/mfcc.ts's array parameters, in order. */
 export const MFCC_SLOTS = [
-  "pcm", "window", "twiddle", "bitrev", "melFirst", "melCount", "melWeights", "dct", "constants", "re", "im", "output",
+  "pcm", "window", "twiddle", "bitrev", "melFirst", "melCount", "melWeights", "dct", "constants", "re", "im", "spec", "output",
 ] as const;
 
 /** signal/log_mel.ts's array parameters, in order. */
 export const LOG_MEL_SLOTS = [
   "pcm", "history", "features", "window", "twiddle", "bitrev", "melFirst", "melCount", "melWeights", "constants",
-  "re", "im", "output",
+  "re", "im", "spec", "output",
 ] as const;
 
 function num(graph: Graph, op: Op, name: string): number {
@@ -38,19 +38,22 @@ function constArg(op: Op, name: string, elem: "i16" | "f32", data: number[]): Ke
 }
 
 /** The FFT and filterbank arguments both front ends share. */
-function spectrumArgs(graph: Graph, op: Op, fftSize: number): Record<"twiddle" | "bitrev" | "melFirst" | "melCount" | "melWeights" | "re" | "im", KernelArg> {
-  if (!Number.isInteger(Math.log2(fftSize)) || fftSize < 4 || fftSize > 4096) {
-    opError(graph, op, `FFT size ${fftSize} is not a power of two from 4 to 4096`);
+function spectrumArgs(graph: Graph, op: Op, fftSize: number): Record<"twiddle" | "bitrev" | "melFirst" | "melCount" | "melWeights" | "re" | "im" | "spec", KernelArg> {
+  if (!Number.isInteger(Math.log2(fftSize)) || fftSize < 8 || fftSize > 4096) {
+    opError(graph, op, `FFT size ${fftSize} is not a power of two from 8 to 4096`);
   }
+  if (num(graph, op, "melBins") > fftSize / 2) opError(graph, op, `${num(graph, op, "melBins")} mel bins need an FFT of at least ${2 * num(graph, op, "melBins")} points`);
   const mel = melTable(num(graph, op, "melBins"), fftSize / 2 + 1, num(graph, op, "sampleRate"), num(graph, op, "lowHz"), num(graph, op, "highHz"));
   return {
     twiddle: constArg(op, "twiddle", "f32", twiddles(fftSize)),
-    bitrev: constArg(op, "bitrev", "i16", bitReversal(fftSize)),
+    bitrev: constArg(op, "bitrev", "i16", bitReversal(fftSize / 2)),
     melFirst: constArg(op, "mel_first", "i16", mel.first),
     melCount: constArg(op, "mel_count", "i16", mel.count),
     melWeights: constArg(op, "mel_weights", "f32", mel.weights),
-    re: { kind: "scratch", bytes: 4 * fftSize, elem: "f32" },
-    im: { kind: "scratch", bytes: 4 * fftSize, elem: "f32" },
+    // The real FFT runs as a complex one of fftSize / 2 points (signal/fft.ts).
+    re: { kind: "scratch", bytes: 2 * fftSize, elem: "f32" },
+    im: { kind: "scratch", bytes: 2 * fftSize, elem: "f32" },
+    spec: { kind: "scratch", bytes: 4 * (fftSize / 2 + 1), elem: "f32" },
   };
 }
 
@@ -67,7 +70,7 @@ export function lowerMfcc(graph: Graph, op: Op): KernelCall[] {
   if (elementCount(output) !== frames * coefficients) {
     opError(graph, op, `output tensor has ${elementCount(output)} elements, the front end makes ${frames} x ${coefficients}`);
   }
-  if (frameLength > fftSize) opError(graph, op, `frame length ${frameLength} is longer than the FFT (${fftSize})`);
+  if (frameLength > fftSize || frameLength % 2 !== 0) opError(graph, op, `frame length ${frameLength} is odd or longer than the FFT (${fftSize})`);
   const params: MfccParams = {
     samples, frameLength, frameStep, frames, fftSize, bins: fftSize / 2 + 1, melBins, coefficients, outputZeroPoint: q.zeroPoint,
   };

@@ -278,9 +278,10 @@ export function runQemu(cases: readonly Case[]): number[] {
 /**
  * Builds a C program for Cortex-M7 (ARM_FLAGS) and runs it in QEMU mps2-an500; returns its stdout.
  * `source` must contain QEMU_PRELUDE after its includes (cProgram's prelude argument does that).
- * `onElf` gets the image path before the directory is removed (for objdump).
+ * `onElf` gets the image path before the directory is removed (for objdump); `extraFlags` follow
+ * ARM_FLAGS and -std=c11.
  */
-export function runQemuProgram(source: string, onElf?: (elf: string) => void): string {
+export function runQemuProgram(source: string, onElf?: (elf: string) => void, extraFlags: readonly string[] = []): string {
   const dir = mkdtempSync(path.join(tmpdir(), "mote-intrinsics-arm-"));
   try {
     const src = path.join(dir, "cases.c");
@@ -288,7 +289,7 @@ export function runQemuProgram(source: string, onElf?: (elf: string) => void): s
     const elf = path.join(dir, "cases.elf");
     writeFileSync(src, source);
     writeFileSync(ld, QEMU_LINKER_SCRIPT);
-    execFileSync("arm-none-eabi-gcc", [...ARM_FLAGS, "-std=c11", "--specs=rdimon.specs", "-T", ld, src, "-o", elf]);
+    execFileSync("arm-none-eabi-gcc", [...ARM_FLAGS, "-std=c11", ...extraFlags, "--specs=rdimon.specs", "-T", ld, src, "-o", elf]);
     // QEMU makes its stdout non-blocking: writes into a full pipe are dropped, so use a file.
     const outPath = path.join(dir, "stdout.txt");
     const outFd = openSync(outPath, "w");

@@ -13,11 +13,12 @@ import { kernelCall } from "../../compiler/ops/contract.ts";
 import { KERNEL_CONTRACTS, lowerGraph } from "../../compiler/ops/index.ts";
 import { loadKernels } from "../../compiler/pipeline.ts";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
+import { attachAudioFrontEnd } from "../../compiler/ops/audio/attach.ts";
+import { kernelFile } from "../../compiler/paths.ts";
 import { needShared } from "../support/shared.ts";
 import { goldenOpsCases } from "../support/golden_ops.ts";
 import { GraphBuilder, perTensor, syntheticGraph, type ConvSpec, type DepthwiseSpec, type FullyConnectedSpec } from "../support/synthetic.ts";
 
-const KERNELS = path.resolve(import.meta.dirname, "../../kernels");
 
 const QUANT = {
   seed: 3, inputScale: 0.25, inputZeroPoint: 1, inputFill: "random", outputScale: 0.0625, outputZeroPoint: -5,
@@ -47,16 +48,25 @@ function addGraph(): Graph {
   };
 }
 
+/** An audio front end in front of a model that is only its int8 input tensor. */
+function frontEndGraph(preset: string, shape: number[]): Graph {
+  const b = new GraphBuilder();
+  const x = b.add("features", "int8", shape, perTensor(0.5, 3));
+  return attachAudioFrontEnd({ name: preset, tensors: b.tensors, inputs: [x], outputs: [x], ops: [] }, preset);
+}
+
 /** One-op sample graphs, lowered both ways (fast and reference entries). */
 const SAMPLES: { name: string; graph: () => Graph }[] = [
   { name: "CONV_2D", graph: () => syntheticGraph(CONV) },
   { name: "DEPTHWISE_CONV_2D", graph: () => syntheticGraph(DEPTHWISE) },
   { name: "FULLY_CONNECTED", graph: () => syntheticGraph(FC) },
   { name: "ADD", graph: addGraph },
+  { name: "MOTE_MFCC", graph: () => frontEndGraph("kws-mfcc", [1, 49, 10, 1]) },
+  { name: "MOTE_LOG_MEL", graph: () => frontEndGraph("sww-log-mel", [1, 30, 40]) },
 ];
 
 const stems = [...new Set(KERNEL_CONTRACTS.map((c) => c.kernel))];
-const library = loadKernels(stems.map((s) => path.join(KERNELS, `${s}.ts`)));
+const library = loadKernels(stems.map(kernelFile));
 
 /** The entry's record type name and array parameter names, as the subset front end reads them. */
 function signature(kernel: string, fn: string): { record: string; arrays: string[]; fields: string[] } {

@@ -1,45 +1,15 @@
 /**
- * @fileoverview Test helpers for the audio front ends: a tiny RIFF/WAVE reader (16-bit PCM,
- * channel 0) and `callFrontEnd`, which runs a front end's lowered kernel call directly in
- * TypeScript with caller-owned tensor arrays (so a streaming front end's state survives between
- * calls, as on a device).
+ * @fileoverview Test helpers for the audio front ends: `callFrontEnd`, which runs a front end's
+ * lowered kernel call directly in TypeScript with caller-owned tensor arrays (so a streaming
+ * front end's state survives between calls, as on a device), the hop invocations of a WAV file
+ * for runInvocations, detections by the benchmark's rule, and an int8 comparison.
  */
-import * as fs from "node:fs";
 import type { KernelCall } from "../../compiler/ir/calls.ts";
 import { kernelFunction } from "../../compiler/run/ts.ts";
+import { readWav } from "../../compiler/inputs/wav.ts";
 
-export interface Wav {
-  sampleRate: number;
-  channels: number;
-  /** Channel 0. */
-  samples: Int16Array;
-}
-
-/** Reads a 16-bit PCM WAV file (channel 0 of interleaved channels). */
-export function readWav(file: string): Wav {
-  const b = fs.readFileSync(file);
-  if (b.toString("ascii", 0, 4) !== "RIFF" || b.toString("ascii", 8, 12) !== "WAVE") throw new Error(`${file}: not a RIFF/WAVE file`);
-  let at = 12;
-  let channels = 0;
-  let sampleRate = 0;
-  while (at + 8 <= b.length) {
-    const id = b.toString("ascii", at, at + 4);
-    const size = b.readUInt32LE(at + 4);
-    const body = at + 8;
-    if (id === "fmt ") {
-      if (b.readUInt16LE(body) !== 1 || b.readUInt16LE(body + 14) !== 16) throw new Error(`${file}: not 16-bit PCM`);
-      channels = b.readUInt16LE(body + 2);
-      sampleRate = b.readUInt32LE(body + 4);
-    } else if (id === "data") {
-      const frames = Math.floor(Math.min(size, b.length - body) / (2 * channels));
-      const samples = new Int16Array(frames);
-      for (let i = 0; i < frames; i++) samples[i] = b.readInt16LE(body + 2 * channels * i);
-      return { sampleRate, channels, samples };
-    }
-    at = body + size + (size & 1);
-  }
-  throw new Error(`${file}: no data chunk`);
-}
+/** The repository's WAV reader (16-bit PCM, channel 0). */
+export { readWav } from "../../compiler/inputs/wav.ts";
 
 type TypedArray = Int8Array | Int16Array | Int32Array | Uint8Array | Float32Array;
 
@@ -71,4 +41,26 @@ export function compareInt8(a: Int8Array, b: Int8Array): { equal: number; total:
     maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
   }
   return { equal, total: a.length, maxDiff };
+}
+
+/** runInvocations' inputs: one invocation per 512-sample hop of a WAV file (the last zero-padded). */
+export function hops(file: string): Uint8Array[][] {
+  const samples = readWav(file).samples;
+  const out: Uint8Array[][] = [];
+  for (let at = 0; at < samples.length; at += 512) {
+    const pcm = new Int16Array(512);
+    pcm.set(samples.subarray(at, at + 512));
+    out.push([new Uint8Array(pcm.buffer)]);
+  }
+  return out;
+}
+
+/** Detections (time of the hop's end in s) with int8 P(marvin) > threshold, at most one per second. */
+export function detections(scores: number[], threshold: number): number[] {
+  const out: number[] = [];
+  scores.forEach((q, h) => {
+    const t = (512 * h + 512) / 16000;
+    if (h >= 30 && q > threshold && (out.length === 0 || t - out[out.length - 1] >= 1)) out.push(t);
+  });
+  return out;
 }

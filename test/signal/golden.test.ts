@@ -34,7 +34,7 @@ describe.skipIf(kwsNeed.skip)("kws-mfcc front end (signal/mfcc.ts) against golde
       const pcm = new Int16Array(16000);
       pcm.set(wav.samples.subarray(0, 16000));
       const out = new Int8Array(490);
-      callFrontEnd(call, new Map([[op.inputs[0], pcm], [op.outputs[0], out]]));
+      callFrontEnd(call, new Map<number, Int8Array | Int16Array>([[op.inputs[0], pcm], [op.outputs[0], out]]));
       const gold = new Int8Array(fs.readFileSync(sharedFile(`golden-frontend/kws_${clip}_1000ms.features.bin`)));
       expectClose(`kws ${clip}`, compareInt8(out, gold));
     });

@@ -7,7 +7,7 @@
  *
  * Rules (test/build/interpreter/kernel-ids.test.ts enforces them against kernels/):
  *  - every entry function (`export function x(p: XParams, ...)` in kernels/<stem>.ts, matched by
- *    KERNEL_ENTRY) has an id, keyed `stem.x`;
+ *    KERNEL_ENTRY) has an id, keyed `stem.x` (signal/<name>.ts: `signal/name.x`);
  *  - a new entry takes the next free id: one more than the largest id here or in RETIRED;
  *  - an id is never changed or reused: when an entry goes away, move its line to RETIRED.
  * Ids 1-30 are the numbering the directory scan gave before this table existed, so images built
@@ -59,6 +59,9 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "conv_2d_dsp_stage.stageWindow": 36,
   "conv_2d_dsp_stage.stagePixel": 37,
   "conv_2d_dsp_stage.copyRow": 38,
+  // The audio front ends of signal/ (stems "signal/<name>").
+  "signal/mfcc.mfcc": 39,
+  "signal/log_mel.logMel": 40,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */

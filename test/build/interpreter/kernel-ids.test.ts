@@ -1,5 +1,5 @@
 /**
- * @fileoverview The kernel-id table (compiler/build/interpreter/kernel-ids.ts) against kernels/:
+ * @fileoverview The kernel-id table (compiler/build/interpreter/kernel-ids.ts) against kernels/ and signal/:
  * every entry function has an id, every id names an existing entry (or is retired), ids are
  * unique and never reused, and the ids existing images use have not moved.
  */
@@ -8,15 +8,20 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { KERNEL_ENTRY, KERNEL_IDS, RETIRED_KERNEL_IDS } from "../../../compiler/build/interpreter/kernel-ids.ts";
 import { kernelId, nextKernelId } from "../../../compiler/build/interpreter/registry.ts";
-import { KERNELS_DIR } from "../../../compiler/paths.ts";
+import { KERNELS_DIR, SIGNAL_DIR } from "../../../compiler/paths.ts";
 
-/** `stem.fn` of every entry function in kernels/*.ts, found with the table's own KERNEL_ENTRY. */
+/**
+ * `stem.fn` of every entry function in kernels/*.ts and signal/*.ts (stem "signal/<name>"),
+ * found with the table's own KERNEL_ENTRY.
+ */
 function entryFunctions(): string[] {
   const keys: string[] = [];
-  for (const file of fs.readdirSync(KERNELS_DIR).sort()) {
-    if (!file.endsWith(".ts")) continue;
-    const source = fs.readFileSync(path.join(KERNELS_DIR, file), "utf8");
-    for (const m of source.matchAll(KERNEL_ENTRY)) keys.push(`${file.slice(0, -3)}.${m[1]}`);
+  for (const [dir, prefix] of [[KERNELS_DIR, ""], [SIGNAL_DIR, "signal/"]]) {
+    for (const file of fs.readdirSync(dir).sort()) {
+      if (!file.endsWith(".ts")) continue;
+      const source = fs.readFileSync(path.join(dir, file), "utf8");
+      for (const m of source.matchAll(KERNEL_ENTRY)) keys.push(`${prefix}${file.slice(0, -3)}.${m[1]}`);
+    }
   }
   return keys;
 }
