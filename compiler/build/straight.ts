@@ -22,7 +22,7 @@ import { bestInPlace } from "../plan/inplace.ts";
 import { orderGraph } from "../plan/order.ts";
 import { lowerWeighted } from "./weights.ts";
 import { GenericCalls } from "./generic.ts";
-import { elemOf, ioTensors, tensorValues } from "./tensors.ts";
+import { elemOf, ioTensors, stateRanges, tensorValues } from "./tensors.ts";
 import { addIoConversions, ioKernelStems } from "./io.ts";
 import { planArena, type BuildOptions, type BuildResult } from "./types.ts";
 
@@ -143,6 +143,7 @@ export function generate(graph: Graph, opts: BuildOptions, loadKernels: KernelLo
     steps,
     inputs,
     outputs,
+    state: stateRanges(graph, placement),
   };
   return {
     program, lowered, buffers, placement, macs, ...(weights ? { weights } : {}),

@@ -5,7 +5,7 @@
  */
 import { tensorBytes, type Tensor, type Graph } from "../ir/graph.ts";
 import type { Scalar } from "../ir/kir.ts";
-import type { IoTensor } from "../ir/program.ts";
+import type { IoTensor, StateRange } from "../ir/program.ts";
 import { tensorInfo } from "../ir/io.ts";
 import type { Placement } from "../plan/planner.ts";
 import { fail } from "../diagnostics.ts";
@@ -50,3 +50,13 @@ export function ioTensors(graph: Graph, placement: Placement, list: number[]): I
   });
 }
 
+
+/** The arena ranges of the graph's variable (state) tensors, for `mote_reset()`. */
+export function stateRanges(graph: Graph, placement: Placement): StateRange[] {
+  const out: StateRange[] = [];
+  for (const t of graph.tensors) {
+    const offset = placement.offsets.get(`t${t.index}`);
+    if (t.isVariable && offset !== undefined) out.push({ name: t.name, tensor: t.index, offset, bytes: tensorBytes(t) });
+  }
+  return out;
+}

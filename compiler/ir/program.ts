@@ -101,4 +101,17 @@ export interface ModelProgram {
   noIpa?: string[];
   inputs: IoTensor[];
   outputs: IoTensor[];
+  /**
+   * Arena ranges of the variable tensors (state kept across invocations: an audio front end's
+   * history), which `mote_reset()` zeroes. Absent or empty: the model has no state.
+   */
+  state?: StateRange[];
+}
+
+/** One variable tensor's bytes in the arena. */
+export interface StateRange {
+  name: string;
+  tensor: number;
+  offset: number;
+  bytes: number;
 }

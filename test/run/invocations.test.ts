@@ -10,6 +10,14 @@ import type { Graph, Tensor } from "../../compiler/ir/graph.ts";
 import { runInvocations, type Target } from "../../compiler/run/targets.ts";
 import { lowerGraph } from "../../compiler/ops/index.ts";
 import { collectBuffers } from "../../compiler/plan/lifetimes.ts";
+import { buildFor } from "../../compiler/pipeline.ts";
+import { writeCLibrary } from "../../compiler/emit/c/model.ts";
+import { RUNTIME_DIR } from "../../compiler/paths.ts";
+import { needTools } from "../support/shared.ts";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 
 const q = { scale: [0.5], zeroPoint: [0], quantizedDimension: 0 };
 
@@ -60,4 +68,34 @@ describe("runInvocations keeps variable tensors across invocations", () => {
     expect(buffers.find((b) => b.id === "t1")).toMatchObject({ first: 0, last });
     expect(buffers.find((b) => b.id === "t0")?.last).toBe(0);
   });
+});
+
+const gcc = needTools("gcc");
+
+describe.skipIf(gcc.skip)("mote_reset()", () => {
+  for (const mode of ["codegen", "interpreter"] as const) {
+    it(`zeroes the state: the run after a reset repeats the first (${mode})`, () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mote-reset-"));
+      writeCLibrary(buildFor(accumulator(), { mode }).program, dir);
+      fs.writeFileSync(path.join(dir, "main.c"), [
+        "#include <stdio.h>", "#include <stdint.h>", "#include <string.h>", '#include "model.h"',
+        "int main(void) {",
+        "  const int8_t in[8] = {1, 2, 3, 4, -1, -2, 100, -100};",
+        "  for (int run = 0; run < 3; run++) {",
+        "    if (run == 2) mote_reset();",
+        "    memcpy(mote_input(0), in, 8);",
+        "    if (mote_invoke() != 0) return 1;",
+        "    const int8_t *out = mote_output(0);",
+        "    for (int i = 0; i < 8; i++) printf(\"%d%c\", out[i], i == 7 ? '\\n' : ' ');",
+        "  }",
+        "  return 0;",
+        "}",
+      ].join("\n"));
+      const exe = path.join(dir, "reset");
+      execFileSync("gcc", ["-std=c11", "-Wall", "-Wextra", "-Werror", `-I${dir}`, `-I${RUNTIME_DIR}`, path.join(dir, "main.c"), path.join(dir, "model.c"), "-o", exe]);
+      const lines = execFileSync(exe, { encoding: "utf8" }).trim().split("\n");
+      expect(lines).toEqual(["1 2 3 4 -1 -2 100 -100", "2 4 6 8 -2 -4 127 -128", "1 2 3 4 -1 -2 100 -100"]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+  }
 });

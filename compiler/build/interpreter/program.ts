@@ -24,7 +24,7 @@ import { lowerBound } from "../../plan/planner.ts";
 import { collectBuffers } from "../../plan/lifetimes.ts";
 import { orderGraph } from "../../plan/order.ts";
 import { reachable } from "../../specialize/specialize.ts";
-import { ioTensors } from "../tensors.ts";
+import { ioTensors, stateRanges } from "../tensors.ts";
 import { addIoConversions, ioKernelStems } from "../io.ts";
 import { GenericCalls } from "../generic.ts";
 import { planArena, type BuildOptions, type BuildResult } from "../types.ts";
@@ -123,6 +123,7 @@ export function generateInterpreter(graph: Graph, opts: BuildOptions, loadKernel
     }],
     inputs,
     outputs,
+    state: stateRanges(graph, placement),
   };
   const macs = calls.reduce((n, c) => n + c.macs, 0);
   return { program, lowered, buffers, placement, lowerBoundBytes: lowerBound(buffers), macs, image, kernels };

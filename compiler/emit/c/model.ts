@@ -5,8 +5,8 @@
  * program needs (specialized or generic), `mote_init()` (the program's init steps, run once:
  * the interpreter's image check) and `mote_invoke()`, a straight line of calls that returns 0,
  * or the nonzero status of a step that can fail (InvokeStep.status); it runs mote_init() first
- * while that has not succeeded. The
- * API is the same for every board and for the host, so the library drops into any Makefile,
+ * while that has not succeeded; `mote_reset()` zeroes the variable tensors (ModelProgram.state:
+ * streaming state, otherwise kept between invocations). The API is the same for every board and for the host, so the library drops into any Makefile,
  * CMake or IDE project together with runtime/mote_intrinsics.h. No malloc, no stdio.
  */
 import * as fs from "node:fs";
@@ -73,6 +73,12 @@ function emitModelH(program: ModelProgram): string {
     " * outputs are then not written). Codegen mode always returns 0.",
     " */",
     "int mote_invoke(void);",
+    "/**",
+    " * Zeroes the model's state (variable tensors, e.g. a streaming audio front end's history and",
+    " * feature window), as at start-up: call it before a new stream. The state is otherwise kept",
+    " * from one mote_invoke() to the next. No state: does nothing.",
+    " */",
+    "void mote_reset(void);",
     "",
     ...ioHeader(program),
     "#ifdef __cplusplus",
@@ -225,6 +231,11 @@ function emitModelC(program: ModelProgram): string {
     });
     out.push("  return mote_init_status = 0;", "}", "");
   }
+  out.push("void mote_reset(void) {");
+  for (const r of program.state ?? []) {
+    out.push(`  for (size_t i = 0; i < ${r.bytes}u; i++) mote_arena[${r.offset}u + i] = 0u; /* ${r.name.replace(/\*\//g, "* /")} */`);
+  }
+  out.push("}", "");
   out.push("int mote_invoke(void) {");
   if (init.length > 0) out.push("  if (mote_init_status != 0 && mote_init() != 0) return mote_init_status;");
   program.steps.forEach((s, k) => {
