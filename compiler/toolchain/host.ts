@@ -1,6 +1,6 @@
 /**
  * @fileoverview Builds and runs a generated model library on the build machine: buildHost
- * compiles the library's C files with boards/host/main.c using gcc (-O2 -std=c11 -Wall -Wextra
+ * compiles the library's C files with boards/host/main.c (or serve.c, the server's) using gcc (-O2 -std=c11 -Wall -Wextra
  * -Werror; include path: library, runtime/, boards/host/), runHost executes the program on
  * inputs in a temporary directory and returns the outputs. A failing compile is MOTE5009 with
  * the compiler's error lines (the full log is written next to the executable as <exe>.log), a
@@ -39,6 +39,11 @@ export function librarySources(libDir: string): string[] {
 export interface HostBuildOptions {
   /** Extra gcc flags (e.g. -DMOTE_PROFILE). */
   extraCflags?: readonly string[];
+  /**
+   * The harness in boards/host/: main.c (default: files in, files out, one run) or serve.c (the
+   * inference server's persistent process: length-framed requests on stdin, server/worker.ts).
+   */
+  harness?: "main.c" | "serve.c";
 }
 
 /** Compiles libDir's C with the host harness into the executable outExe. */
@@ -53,7 +58,7 @@ export async function buildHost(libDir: string, outExe: string, options: HostBui
     `-I${lib}`,
     `-I${RUNTIME_DIR}`,
     `-I${HOST_HARNESS_DIR}`,
-    path.join(HOST_HARNESS_DIR, "main.c"),
+    path.join(HOST_HARNESS_DIR, options.harness ?? "main.c"),
     ...librarySources(lib),
     "-o",
     exe,
