@@ -10,7 +10,8 @@
  *   5xxx  emission, toolchains, boards, running a built model (host, QEMU, WASM, model image)
  *   6xxx  options and the command line: bad flag values, wrong counts of files, unreadable
  *         input files (the same codes when the options come through the API); 61xx input data
- *         files (images, WAV) that compiler/inputs/ turns into model inputs
+ *         files (images, WAV) that compiler/inputs/ turns into model inputs; 65xx the inference
+ *         server (server/, `mote serve`)
  * A code never changes meaning once released, and is never renumbered or reused; docs/subset.md
  * and tests quote them. Raise errors only through `fail(code, ...args)` (a user error: exit
  * status 1, one line) so the text lives here; `diagnostic()` builds one without throwing (the
@@ -117,6 +118,10 @@ export const DIAGNOSTICS = {
   6010: { message: "no golden data for model {0}: {1} is missing", hint: "the bench checks every output against ../shared/golden/<model>/input_<i>.bin and output_<i>.bin; set MOTE_SHARED to move ../shared" },
   6011: { message: "unknown audio front end '{0}'. Front ends: {1}", hint: "pass one of the listed presets (docs/signal.md describes each)" },
   6030: { message: "cannot {0} model tensor '{1}': {2}", hint: "floats convert only to and from int8 inputs and outputs with one scale (mote_tensor_info.quantized, TensorInfo.quantized), one value per element: check the model's I/O table (report.md) and the number of values" },
+  // 65xx: the inference server (`mote serve`, server/)
+  6501: { message: "cannot listen on {0} port {1}: {2}", hint: "pick another --port (0 takes any free one) or stop the program using it" },
+  6502: { message: "--audio names {0}, which is not among the served models ({1})", hint: "give the front end for a model you serve, by its name (the file name without .tflite)" },
+  6503: { message: "two served models are named {0} ({1} and {2})", hint: "serve each model once; rename one of the files if they differ" },
   // 61xx: input data files (images, audio) turned into model inputs on the host (compiler/inputs/)
   6101: { message: "cannot decode image {0}: {1}", hint: "pass a PNG, JPEG or uncompressed BMP file (RGB, grayscale or palette; alpha is dropped)" },
   6102: { message: "cannot read WAV file {0}: {1}", hint: "pass a 16-bit PCM WAV file, mono or stereo (channel 0 is used); e.g. sox in.wav -b 16 -e signed-integer out.wav" },

@@ -13,6 +13,7 @@
  * stops accepting, finishes the requests in flight and ends every model process.
  */
 import * as http from "node:http";
+import { fail } from "../compiler/diagnostics.ts";
 import type { AddressInfo } from "node:net";
 import { dequantize, integers, topK } from "../compiler/inputs/quant.ts";
 import { modelIo } from "../compiler/ir/io.ts";
@@ -46,6 +47,13 @@ export async function startServer(specs: string[], options: ServerOptions = {}):
   const models = new Map<string, ServedModel>();
   const say = options.progress ?? (() => {});
   const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  const names = new Map(specs.map((spec) => [resolveModel(spec).name, spec]));
+  for (const [i, spec] of specs.entries()) {
+    const name = resolveModel(spec).name;
+    const other = specs.findIndex((s, j) => j !== i && resolveModel(s).name === name);
+    if (other >= 0) fail(6503, name, specs[Math.min(i, other)], specs[Math.max(i, other)]);
+  }
+  for (const name of Object.keys(options.audio ?? {})) if (!names.has(name)) fail(6502, name, [...names.keys()].join(", "));
   try {
     for (const spec of specs) {
       const opts: ModelOptions = { progress: say, timeoutMs: options.timeoutMs };
@@ -137,9 +145,9 @@ export async function startServer(specs: string[], options: ServerOptions = {}):
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
-  }).catch(async (e) => {
+  }).catch(async (e: NodeJS.ErrnoException) => {
     await Promise.all([...models.values()].map((m) => m.dispose()));
-    throw e;
+    fail(6501, options.host ?? "127.0.0.1", options.port ?? 0, e.code ?? e.message);
   });
   const port = (server.address() as AddressInfo).port;
   const host = options.host ?? "127.0.0.1";

@@ -3,7 +3,7 @@
  *  - no MoteError is built by hand outside compiler/diagnostics.ts (every user error goes through
  *    `fail(code, ...)` or `diagnostic(code, ...)`, so its text is in the table);
  *  - the retired catch-all 5002 ("{0} failed: {1}") is raised nowhere (ALLOWED_5002 sites);
- *  - every code of the table is raised somewhere in compiler/, or listed in RESERVED with a
+ *  - every code of the table is raised somewhere in compiler/ or server/, or listed in RESERVED with a
  *    reason, and no reserved code is raised;
  *  - every code lies in a range the file header documents, and every code has a hint saying what
  *    to do, except the few listed in WITHOUT_HINT (a list that only shrinks);
@@ -44,7 +44,7 @@ const table = DIAGNOSTICS as Record<number, DiagnosticInfo>;
 /** Every code raised in compiler/ (outside the table itself and the subset examples' data). */
 function raisedCodes(): Map<number, string[]> {
   const raised = new Map<number, string[]>();
-  const files = sources("compiler").filter((f) => f !== TABLE_FILE && f !== path.join("compiler", "subset", "examples.ts"));
+  const files = [...sources("compiler"), ...sources("server")].filter((f) => f !== TABLE_FILE && f !== path.join("compiler", "subset", "examples.ts"));
   // fail(...)/diagnostic(...) for user errors; report(...)/err(...) and `code:` for subset diagnostics.
   // A call may choose between two codes: err(b ? 2030 : 2026, ...).
   const raise = /\b(?:fail|diagnostic|report|err)\(\s*(?:[\w.]+\s*\?\s*(\d{4})\s*:\s*)?(\d{4})\b|\bcode: (\d{4})\b/g;
@@ -60,7 +60,7 @@ function raisedCodes(): Map<number, string[]> {
 
 describe("diagnostics table", () => {
   it("no MoteError is constructed outside compiler/diagnostics.ts", () => {
-    const files = ["compiler", "scripts", "samples", "runtime", "kernels", "bin"].flatMap(sources);
+    const files = ["compiler", "server", "scripts", "samples", "runtime", "kernels", "bin"].flatMap(sources);
     const bad = files.filter((f) => f !== TABLE_FILE && /\bnew MoteError\s*\(/.test(read(f)));
     expect(bad, "raise user errors with fail(code, ...args) and put the text in the table").toEqual([]);
   });

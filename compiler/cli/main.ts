@@ -24,6 +24,7 @@ import { benchCommand } from "./bench.ts";
 import { CONFIGS } from "../bench/configs.ts";
 import { parseFlashBudget } from "./flash-budget.ts";
 import { flashCommand, serialLogCommand } from "./board.ts";
+import { serveCommand } from "./serve.ts";
 
 function positiveInt(value: string, option: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) fail(6005, option, "a whole number from 1 to 1000", value);
@@ -148,6 +149,16 @@ program
   .option("--json", "print the report as JSON")
   .option("--out <file>", "write the report to a file instead of stdout")
   .action(async (model: string, opts) => profileCommand(model, opts));
+
+program
+  .command("serve")
+  .description("an HTTP inference server: POST /v1/models/<name>:infer takes the raw sensor payload (PCM/WAV, image, features) and answers JSON, through each model's host build (built once, kept running); GET /healthz, /readyz, /v1/models")
+  .argument("<models...>", "model names in ../shared/models (or $MOTE_SHARED/models) or .tflite paths")
+  .option("--port <n>", "TCP port (0: any free port)", "8080")
+  .option("--host <addr>", "address to listen on", "127.0.0.1")
+  .option("--audio <name=preset>", "front end for a served model (kws_ref_model and str_ww_ref_model have theirs; none: features only); repeatable", collect, [])
+  .option("--max-body <bytes>", "largest request body (default 8 MiB)")
+  .action(async (models: string[], opts) => serveCommand(models, opts));
 
 program
   .command("check")

@@ -4,7 +4,9 @@
  *  - the IR, specialize, plan, build and emit folders never import ts-morph or the subset front
  *    end (the heavy TypeScript parser stays at the top, behind compiler/pipeline.ts);
  *  - only compiler/emit/wasm/ imports binaryen; kernels/ and runtime/ import nothing from compiler/;
- *  - no source file under compiler/ or kernels/ is over MAX_LINES lines.
+ *  - the inference server lives in server/: no file under compiler/ imports http (or net, https),
+ *    and only compiler/cli/ (the `mote serve` command) imports from server/;
+ *  - no source file under compiler/, kernels/ or server/ is over MAX_LINES lines.
  * Imports are read with a regex over `from "..."` and `import("...")`, which is enough for our
  * own code (a failure names the file and the import).
  */
@@ -103,9 +105,22 @@ describe("compiler layers", () => {
   });
 });
 
+describe("server/", () => {
+  it("no file under compiler/ imports http, https or net", () => {
+    const bad = COMPILER.flatMap((f) => importsOf(f).filter((s) => /^(node:)?(http|https|http2|net)$/.test(s)).map((s) => `${f} imports ${s}`));
+    expect(bad).toEqual([]);
+  });
+
+  it("only compiler/cli/ imports from server/", () => {
+    const bad = COMPILER.filter((f) => topOf(f) !== "cli").flatMap((f) =>
+      importsOf(f).filter((s) => s.startsWith(".") && path.normalize(path.join(path.dirname(f), s)).startsWith(`server${path.sep}`)).map((s) => `${f} imports ${s}`));
+    expect(bad).toEqual([]);
+  });
+});
+
 describe("file size", () => {
-  it(`no file under compiler/ or kernels/ is over ${MAX_LINES} lines`, () => {
-    const long = [...COMPILER, ...sources("kernels")].flatMap((f) => {
+  it(`no file under compiler/, kernels/ or server/ is over ${MAX_LINES} lines`, () => {
+    const long = [...COMPILER, ...sources("kernels"), ...sources("server")].flatMap((f) => {
       const lines = fs.readFileSync(path.join(REPO_ROOT, f), "utf8").split("\n").length - 1;
       return lines > MAX_LINES ? [`${f}: ${lines} lines`] : [];
     });
