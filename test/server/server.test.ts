@@ -159,6 +159,11 @@ describe.skipIf(skip)("inference server on loopback", () => {
     expect(worker.pid).not.toBe(pid);
   });
 
+  it("startServer refuses bad settings before building anything: MOTE6502, MOTE6503", async () => {
+    await expect(startServer(["ad01_int8"], { audio: { kws_ref_model: "kws-mfcc" } })).rejects.toThrow(/MOTE6502|not among the served models/);
+    await expect(startServer(["ad01_int8", sharedFile("models/ad01_int8.tflite")])).rejects.toThrow(/two served models are named ad01_int8/);
+  });
+
   it("close() finishes in-flight requests and leaves no model process behind", async () => {
     const pids = [...server.models.values()].flatMap((m) => [m.features.worker.pid, m.raw?.worker.pid]).filter((p): p is number => p !== undefined);
     expect(pids.length).toBe(4);
