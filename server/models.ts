@@ -123,6 +123,11 @@ export class ServedModel {
     this.imageInput = image;
   }
 
+  /** Bytes of each model input tensor (the features payload). */
+  get inputBytes(): number[] {
+    return this.inputs.map(bytesOf);
+  }
+
   /** The model input tensors (features). */
   get inputs(): Tensor[] {
     return this.graph.inputs.map((t) => this.graph.tensors[t]);
@@ -169,7 +174,7 @@ export class ServedModel {
       const { height, width } = imageShape(this.inputs[0]);
       out.push(`a PNG, JPEG or BMP image, or ${width}x${height} raw RGB (${(width * height * 3).toLocaleString("en-US")} bytes)`);
     }
-    out.push(`?input=features: the input tensor${this.inputs.length > 1 ? "s" : ""} (${this.features.inputBytes.join(" + ")} bytes)`);
+    out.push(`?input=features: the input tensor${this.inputs.length > 1 ? "s" : ""} (${this.inputBytes.join(" + ")} bytes)`);
     return out;
   }
 

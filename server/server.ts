@@ -54,16 +54,10 @@ export async function startServer(specs: string[], options: ServerOptions = {}):
     if (other >= 0) fail(6503, name, specs[Math.min(i, other)], specs[Math.max(i, other)]);
   }
   for (const name of Object.keys(options.audio ?? {})) if (!names.has(name)) fail(6502, name, [...names.keys()].join(", "));
-  try {
-    for (const spec of specs) {
-      const opts: ModelOptions = { progress: say, timeoutMs: options.timeoutMs };
-      const model = new ServedModel(spec, { ...opts, audio: options.audio?.[resolveModel(spec).name] });
-      models.set(model.name, model);
-      await model.build();
-    }
-  } catch (e) {
-    await Promise.all([...models.values()].map((m) => m.dispose()));
-    throw e;
+  for (const spec of specs) {
+    const opts: ModelOptions = { progress: say, timeoutMs: options.timeoutMs };
+    const model = new ServedModel(spec, { ...opts, audio: options.audio?.[resolveModel(spec).name] });
+    models.set(model.name, model);
   }
   let inFlight = 0;
   let closing = false;
@@ -142,18 +136,27 @@ export async function startServer(specs: string[], options: ServerOptions = {}):
     });
   }
 
+  // Listen first (a port in use fails before any build; /healthz answers and /readyz says 503
+  // while the models build), then build each model and start its processes.
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
-  }).catch(async (e: NodeJS.ErrnoException) => {
-    await Promise.all([...models.values()].map((m) => m.dispose()));
-    fail(6501, options.host ?? "127.0.0.1", options.port ?? 0, e.code ?? e.message);
-  });
+  }).catch((e: NodeJS.ErrnoException) => fail(6501, options.host ?? "127.0.0.1", options.port ?? 0, e.code ?? e.message));
   const port = (server.address() as AddressInfo).port;
   const host = options.host ?? "127.0.0.1";
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  say(`• listening on ${url}; building ${models.size} model(s), /readyz answers 200 when they are ready`);
+  try {
+    for (const model of models.values()) await model.build();
+  } catch (e) {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+    await Promise.all([...models.values()].map((m) => m.dispose()));
+    throw e;
+  }
   let closed: Promise<void> | undefined;
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    url,
     port,
     models,
     close: () =>

@@ -43,7 +43,7 @@ export interface WorkerOptions {
 export class HostWorker {
   private child?: ChildProcessWithoutNullStreams;
   private exited?: Promise<void>;
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private hello?: { resolve: () => void; reject: (e: Error) => void };
   private current?: Pending;
   private queue: Promise<unknown> = Promise.resolve();

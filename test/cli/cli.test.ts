@@ -28,7 +28,7 @@ function expectUserError(r: ReturnType<typeof mote>, pattern: RegExp): void {
 }
 
 describe("mote --help", () => {
-  it.each([[], ["compile"], ["run"], ["check"]])("documents %s", (...cmd) => {
+  it.each([[], ["compile"], ["run"], ["check"], ["serve"]])("documents %s", (...cmd) => {
     const r = mote(...(cmd as string[]), "--help");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Usage: mote/);

@@ -159,7 +159,8 @@ describe.skipIf(skip)("inference server on loopback", () => {
     expect(worker.pid).not.toBe(pid);
   });
 
-  it("startServer refuses bad settings before building anything: MOTE6502, MOTE6503", async () => {
+  it("startServer refuses bad settings before building anything: MOTE6501 (port in use), 6502, 6503", async () => {
+    await expect(startServer(["ad01_int8"], { port: server.port })).rejects.toThrow(/cannot listen on 127.0.0.1 port \d+: EADDRINUSE/);
     await expect(startServer(["ad01_int8"], { audio: { kws_ref_model: "kws-mfcc" } })).rejects.toThrow(/MOTE6502|not among the served models/);
     await expect(startServer(["ad01_int8", sharedFile("models/ad01_int8.tflite")])).rejects.toThrow(/two served models are named ad01_int8/);
   });
