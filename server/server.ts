@@ -40,9 +40,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const CONTENT_TYPES = new Set(["application/octet-stream", "audio/wav", "audio/wave", "audio/x-wav", "audio/l16", "image/png", "image/jpeg", "image/bmp"]);
+const CONTENT_TYPES = new Set(["application/octet-stream", "audio/wav", "audio/wave", "audio/x-wav", "image/png", "image/jpeg", "image/bmp"]);
 
-/** Builds the models, starts their processes and listens. */
+/** Imports the models, listens, then builds each model and starts its processes; resolves when all are ready. */
 export async function startServer(specs: string[], options: ServerOptions = {}): Promise<RunningServer> {
   const models = new Map<string, ServedModel>();
   const say = options.progress ?? (() => {});
