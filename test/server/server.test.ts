@@ -148,6 +148,20 @@ describe.skipIf(skip)("inference server on loopback", () => {
     await stillCorrect();
   });
 
+  it("a model that is not ready: 503 with the reason, and /readyz says so", async () => {
+    const m = server.models.get("ad01_int8")!;
+    m.ready = false;
+    try {
+      const r = await infer(base, "ad01_int8", golden.get("ad01_int8")![0].input);
+      expect([r.status, r.json.error]).toEqual([503, "model ad01_int8 is not ready"]);
+      const ready = await request(`${base}/readyz`, { method: "GET" });
+      expect([ready.status, ready.json.models]).toEqual([503, ["ad01_int8"]]);
+    } finally {
+      m.ready = true;
+    }
+    await stillCorrect();
+  });
+
   it("a model process that dies is restarted, and the next request is answered correctly", async () => {
     const worker = server.models.get("ad01_int8")!.features.worker;
     const pid = worker.pid!;
