@@ -117,6 +117,9 @@ export const DIAGNOSTICS = {
   6010: { message: "no golden data for model {0}: {1} is missing", hint: "the bench checks every output against ../shared/golden/<model>/input_<i>.bin and output_<i>.bin; set MOTE_SHARED to move ../shared" },
   6011: { message: "unknown audio front end '{0}'. Front ends: {1}", hint: "pass one of the listed presets (docs/signal.md describes each)" },
   6030: { message: "cannot {0} model tensor '{1}': {2}", hint: "floats convert only to and from int8 inputs and outputs with one scale (mote_tensor_info.quantized, TensorInfo.quantized), one value per element: check the model's I/O table (report.md) and the number of values" },
+  // 604x: naming and placing the generated C library (mote compile --name, --arena-section)
+  6040: { message: "invalid library name '{0}' (--name): {1}", hint: "pass a C identifier such as kws or person_detect: it prefixes every symbol the library exports (kws_invoke, KWS_NUM_INPUTS) and names its files kws.h and kws.c" },
+  6041: { message: "invalid arena section '{0}' (--arena-section): {1}", hint: "pass the name of a section your linker script places, e.g. .sram2, .dtcm_bss or .bss.kws_arena" },
   // 61xx: input data files (images, audio) turned into model inputs on the host (compiler/inputs/)
   6101: { message: "cannot decode image {0}: {1}", hint: "pass a PNG, JPEG or uncompressed BMP file (RGB, grayscale or palette; alpha is dropped)" },
   6102: { message: "cannot read WAV file {0}: {1}", hint: "pass a 16-bit PCM WAV file, mono or stereo (channel 0 is used); e.g. sox in.wav -b 16 -e signed-integer out.wav" },
