@@ -7,9 +7,10 @@
  *    (gcc -Wall -Wextra -Werror) and ONE QEMU firmware (mps2-an500, the board's start-up and
  *    semihosting, a test main.c here); each runs every golden input to its golden output;
  *  - that main.c includes the four headers in one file and also builds as C++ (g++ -Werror);
- *  - the arena goes to the named section: host `kws_arena`, filled with garbage through
- *    __start_kws_arena before any invoke (kws_reset() first, as for a section nobody zeroes);
- *    QEMU `.bss.kws_arena` (the board's link.ld gathers .bss.*);
+ *  - each arena goes to a named section: host `<prefix>_ram`, filled with garbage through
+ *    __start_<prefix>_ram before any invoke (<prefix>_reset() first, as for a section nobody
+ *    zeroes: no model reads its arena before writing it); QEMU `.bss.<prefix>_ram` (the
+ *    board's link.ld gathers .bss.*);
  *  - the objects export only prefixed symbols (nm), and every symbol name of the library API
  *    and macro of the header carries the prefix;
  *  - `mote compile --name kws` writes kws.h / kws.c, still builds and measures its firmware,
@@ -104,9 +105,8 @@ function mainC(): string {
     "#include <stdio.h>",
     "static void put(const char *s) { fputs(s, stdout); }",
     "#endif",
-    "#ifdef FILL_KWS_ARENA",
-    "extern uint8_t __start_kws_arena[];",
-    "extern uint8_t __stop_kws_arena[];",
+    "#ifdef FILL_ARENAS",
+    ...LIBS.flatMap((l) => [`extern uint8_t __start_${l.fn}_ram[];`, `extern uint8_t __stop_${l.fn}_ram[];`]),
     "#endif",
     "",
     "static int fail(const char *what) {",
@@ -131,11 +131,13 @@ function mainC(): string {
     "}",
     "",
     "int main(void) {",
-    "#ifdef FILL_KWS_ARENA",
-    "  /* A section the start-up code does not zero: garbage, then kws_reset() (no state: a no-op). */",
-    "  if ((size_t)(__stop_kws_arena - __start_kws_arena) < KWS_ARENA_BYTES) return fail(\"kws_arena section too small\");",
-    "  memset(__start_kws_arena, 0xA5, (size_t)(__stop_kws_arena - __start_kws_arena));",
-    "  kws_reset();",
+    "#ifdef FILL_ARENAS",
+    "  /* Sections the start-up code does not zero: garbage, then <prefix>_reset() (no state: a no-op). */",
+    ...LIBS.flatMap((l) => [
+      `  if ((size_t)(__stop_${l.fn}_ram - __start_${l.fn}_ram) < ${l.fn.toUpperCase()}_ARENA_BYTES) return fail("${l.fn}_ram section too small");`,
+      `  memset(__start_${l.fn}_ram, 0xA5, (size_t)(__stop_${l.fn}_ram - __start_${l.fn}_ram));`,
+      `  ${l.fn}_reset();`,
+    ]),
     "#endif",
     ...LIBS.map(run),
     '  put("done\\n");',
@@ -145,11 +147,11 @@ function mainC(): string {
   ].join("\n");
 }
 
-/** Writes the four libraries (kws's arena in `kwsSection`), golden.h and main.c into `root`. */
-function writeProgram(root: string, kwsSection: string): string[] {
+/** Writes the four libraries (arenas in section `section(prefix)`), golden.h and main.c into `root`. */
+function writeProgram(root: string, section: (prefix: string) => string): string[] {
   const sources: string[] = [];
   for (const l of LIBS) {
-    const opts = l.fn === "kws" ? { ...l.lib, arenaSection: kwsSection } : l.lib;
+    const opts = { ...l.lib, arenaSection: section(l.fn) };
     const files = writeCLibrary(buildFor(loadModel(sharedFile("models", `${l.model}.tflite`)), l.build).program, path.join(root, l.dir), opts);
     sources.push(path.join(root, l.dir, files.source));
   }
@@ -221,13 +223,15 @@ describe.skipIf(models.skip)("--name and --arena-section", () => {
       expect(() => cNames({ arenaSection }), arenaSection).toThrow(expect.objectContaining({ code: 6041 }));
     }
     expect(cNames({ name: "Kws_2", arenaSection: ".bss.kws_arena" })).toEqual({ fn: "Kws_2", macro: "KWS_2" });
+    // A section named like a symbol of the file (the assembler's section symbol would clash).
+    expect(() => emitCLibrary(kws(), { arenaSection: "mote_arena" })).toThrow(expect.objectContaining({ code: 6041 }));
     expect(cNames({})).toEqual({ fn: "mote", macro: "MOTE" });
   });
 
   describe.skipIf(gcc.skip)("four libraries in one host executable", () => {
-    it("each gives its golden outputs; only prefixed globals; the arena in kws_arena; main.c builds as C++", () => {
+    it("each gives its golden outputs on garbage-filled arenas in their sections; only prefixed globals; main.c builds as C++", () => {
       const root = path.join(tmp, "host");
-      const sources = writeProgram(root, "kws_arena");
+      const sources = writeProgram(root, (p) => `${p}_ram`);
       const objects = sources.map((src) => {
         const o = src.replace(/\.c$/, ".o");
         execFileSync("gcc", [...HOST_CFLAGS, "-c", src, "-o", o]);
@@ -239,9 +243,9 @@ describe.skipIf(models.skip)("--name and --arena-section", () => {
         expect(definedGlobals(o).sort(), o).toEqual(API.map((f) => `${p}_${f}`).sort());
       }
       const exe = path.join(root, "two-models");
-      execFileSync("gcc", [...HOST_CFLAGS, "-DFILL_KWS_ARENA", `-I${root}`, path.join(root, "main.c"), ...objects, "-o", exe, "-lm"]);
+      execFileSync("gcc", [...HOST_CFLAGS, "-DFILL_ARENAS", `-I${root}`, path.join(root, "main.c"), ...objects, "-o", exe, "-lm"]);
       const sections = execFileSync("readelf", ["-S", "-W", exe], { encoding: "utf8" });
-      expect(sections).toMatch(/\] kws_arena\s/);
+      for (const l of LIBS) expect(sections).toMatch(new RegExp(`\\] ${l.fn}_ram\\s`));
       expectGolden(execFileSync(exe, { encoding: "utf8" }));
       // The same main.c (the four headers together) as C++.
       const exeCxx = path.join(root, "two-models-cxx");
@@ -251,9 +255,9 @@ describe.skipIf(models.skip)("--name and --arena-section", () => {
   });
 
   describe.skipIf(qemu.skip)("four libraries in one QEMU firmware (mps2-an500)", () => {
-    it("each gives its golden outputs; the arena in .bss.kws_arena", () => {
+    it("each gives its golden outputs; the arenas in .bss.<prefix>_ram", () => {
       const root = path.join(tmp, "qemu");
-      const sources = writeProgram(root, ".bss.kws_arena");
+      const sources = writeProgram(root, (p) => `.bss.${p}_ram`);
       const board = loadBoard("qemu-mps2-an500");
       const boardSources = board.firmware!.sources.filter((s) => s !== "main.c" && s !== "profile.c").map((s) => path.join(board.dir, s));
       const elf = path.join(root, "two-models.elf");
@@ -264,9 +268,10 @@ describe.skipIf(models.skip)("--name and --arena-section", () => {
         `-Wl,-Map=${path.join(root, "two-models.map")}`, `-Wl,--defsym=__mote_stack_size=${board.stackBytes}`, "-o", elf,
       ]);
       const symbols = execFileSync("arm-none-eabi-objdump", ["-t", elf], { encoding: "utf8" });
-      // Four static arenas; kws's came from .bss.kws_arena into the board's .bss.
-      expect(symbols.match(/ mote_arena$/gm)).toHaveLength(4);
-      expect(fs.readFileSync(path.join(root, "two-models.map"), "utf8")).toMatch(/\.bss\.kws_arena/);
+      // Four static arenas, from .bss.<prefix>_ram into the board's .bss.
+      expect(symbols.match(/ \.bss\s.* mote_arena$/gm)).toHaveLength(4);
+      const map = fs.readFileSync(path.join(root, "two-models.map"), "utf8");
+      for (const l of LIBS) expect(map).toContain(`.bss.${l.fn}_ram`);
       // QEMU 7.2 writes the semihosting console to stderr.
       const run = spawnSync("qemu-system-arm", ["-M", "mps2-an500", "-nographic", "-semihosting-config", "enable=on,target=native", "-kernel", elf], {
         encoding: "utf8", timeout: 120_000, stdio: ["ignore", "pipe", "pipe"],

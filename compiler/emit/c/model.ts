@@ -315,7 +315,14 @@ function emitModelC(program: ModelProgram, n: CNames, options: CLibraryOptions):
     for (const p of s.produces ?? []) out.push(`  MOTE_TRACE_TENSOR(${s.opIndex}, ${p.tensor}, ${p.offset}, ${p.bytes});`);
   });
   out.push("  return 0;", "}", "");
-  return out.join("\n");
+  const text = out.join("\n");
+  const section = options.arenaSection;
+  // GNU as names a section's symbol after the section: one named like a symbol of the file clashes.
+  const code = () => text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/"(?:[^"\\\n]|\\.)*"/g, '""');
+  if (section !== undefined && /^[A-Za-z_]\w*$/.test(section) && new RegExp(`\\b${section}\\b`).test(code())) {
+    fail(6041, section, "the library already has a symbol of that name (the assembler would clash); pick another, e.g. with a leading '.'");
+  }
+  return text;
 }
 
 /** The header and the source of `program` (options: cNames, MOTE6040 / MOTE6041). */
