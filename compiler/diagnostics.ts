@@ -118,6 +118,9 @@ export const DIAGNOSTICS = {
   6010: { message: "no golden data for model {0}: {1} is missing", hint: "the bench checks every output against ../shared/golden/<model>/input_<i>.bin and output_<i>.bin; set MOTE_SHARED to move ../shared" },
   6011: { message: "unknown audio front end '{0}'. Front ends: {1}", hint: "pass one of the listed presets (docs/signal.md describes each)" },
   6030: { message: "cannot {0} model tensor '{1}': {2}", hint: "floats convert only to and from int8 inputs and outputs with one scale (mote_tensor_info.quantized, TensorInfo.quantized), one value per element: check the model's I/O table (report.md) and the number of values" },
+  // 604x: naming and placing the generated C library (mote compile --name, --arena-section)
+  6040: { message: "invalid library name '{0}' (--name): {1}", hint: "pass a C identifier such as kws or person_detect: it prefixes every symbol the library exports (kws_invoke, KWS_NUM_INPUTS) and names its files kws.h and kws.c" },
+  6041: { message: "invalid arena section '{0}' (--arena-section): {1}", hint: "pass the name of a section your linker script places, e.g. .sram2, .dtcm_bss or .bss.kws_arena" },
   // 65xx: the inference server (`mote serve`, server/)
   6501: { message: "cannot listen on {0} port {1}: {2}", hint: "pick another --port (0 takes any free one) or stop the program using it" },
   6502: { message: "--audio names {0}, which is not among the served models ({1})", hint: "give the front end for a model you serve, by its name (the file name without .tflite)" },

@@ -27,6 +27,8 @@ export interface BoardBuildFlags {
   inputName: string;
   runs: number;
   profile: boolean;
+  /** The library the firmware links (default names: the harness calls mote_*), when not `out`. */
+  libDir?: string;
 }
 
 const hex = (n: number) => `0x${n.toString(16).padStart(8, "0")}`;
@@ -51,7 +53,7 @@ async function measureInQemu(graph: Graph, program: ModelProgram, out: string, i
 }
 
 /**
- * Builds the real board's firmware into `out` (which holds the library) and measures what can be
+ * Builds the real board's firmware into `out` (which holds the library, or flags.libDir) and measures what can be
  * measured here; `shown` is the output folder as the user named it (for the report's paths).
  */
 export async function buildForBoard(
@@ -63,13 +65,14 @@ export async function buildForBoard(
   step: (msg: string) => void,
 ): Promise<{ measured?: Measured; report: BoardFirmwareReport; firmware: BoardFirmwareResult }> {
   step(`building firmware for ${board.name} (${board.clockHz / 1e6} MHz) with arm-none-eabi-gcc, checking it against the board's memories`);
-  const fw = await buildBoardFirmware(out, board, out, { inputs: flags.inputs, inputName: flags.inputName, runs: flags.runs, profile: flags.profile });
-  const library = await librarySizes(fw.elf, fw.map, fw.boardObjectCount, librarySources(out).length);
+  const lib = flags.libDir ?? out;
+  const fw = await buildBoardFirmware(lib, board, out, { inputs: flags.inputs, inputName: flags.inputName, runs: flags.runs, profile: flags.profile });
+  const library = await librarySizes(fw.elf, fw.map, fw.boardObjectCount, librarySources(lib).length);
   const p = fw.placement;
   step(`wrote firmware.elf, firmware.bin (${fw.binBytes} bytes), firmware.map: stack in ${p.stack.memory}, .data + .bss in ${p.data.memory}` +
     (p.arena ? ` (arena ${p.arena.bytes} bytes in ${p.arena.memories.join(" + ")})` : ""));
   step("measuring the stack and instructions with the QEMU build of the same library (mps2-an500): a real board cannot run here");
-  const q = await measureInQemu(graph, program, out, flags.inputs);
+  const q = await measureInQemu(graph, program, lib, flags.inputs);
   if (q && q.stackBytes > board.stackBytes) {
     fail(4002, board.name, `the stack (${p.stack.memory}, stackBytes ${board.stackBytes} reserved; one inference used ${q.stackBytes} in the QEMU build)`, q.stackBytes - board.stackBytes);
   }

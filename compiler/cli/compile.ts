@@ -14,6 +14,11 @@
  * firmware: ELF + .bin with the input compiled in (--input FILE, else zero points), the exact
  * fit from the linker, the stack measured with the QEMU build, and how to flash it.
  *
+ * --name PREFIX names the library's symbols and files (kws_invoke(), KWS_NUM_INPUTS, kws.h,
+ * kws.c) so several models link into one firmware; --arena-section NAME puts the arena in a
+ * linker section (compiler/emit/c/model.ts CLibraryOptions). The firmware compile builds links
+ * the same program under the default names and placement (its harness calls mote_*()).
+ *
  * Everything is written into a temporary folder beside --out and moved into --out only when the
  * whole compile succeeded: a failure leaves --out as it was (or absent), never half-written.
  */
@@ -27,7 +32,7 @@ import { tensorBytes, type Graph } from "../ir/graph.ts";
 import { buildFor } from "../pipeline.ts";
 import type { ModelProgram } from "../ir/program.ts";
 import { failInvokeStatus } from "../build/interpreter/status.ts";
-import { writeCLibrary } from "../emit/c/model.ts";
+import { cNames, writeCLibrary, type CLibraryOptions } from "../emit/c/model.ts";
 import { buildFirmware, mapFileFor, runQemu } from "../toolchain/firmware.ts";
 import { loadBoard, type Board } from "../toolchain/boards.ts";
 import { librarySources } from "../toolchain/host.ts";
@@ -65,6 +70,10 @@ export interface CompileFlags {
   runs?: number;
   /** Real boards: per-layer cycles (-DMOTE_PROFILE). */
   profile?: boolean;
+  /** --name: the prefix of the library's symbols and its file names (CLibraryOptions.name). */
+  name?: string;
+  /** --arena-section: the arena's linker section (CLibraryOptions.arenaSection). */
+  arenaSection?: string;
 }
 
 function step(msg: string): void {
@@ -84,13 +93,13 @@ function zeroPointInputs(graph: Graph): Uint8Array[] {
   });
 }
 
-/** Builds the firmware, reads the library's sizes from the map and runs it once in QEMU. */
-async function measure(graph: Graph, program: ModelProgram, board: Board, out: string, flags: CompileFlags): Promise<Measured | undefined> {
+/** Builds the firmware (the library in `lib`), reads the library's sizes from the map and runs it once in QEMU. */
+async function measure(graph: Graph, program: ModelProgram, board: Board, out: string, lib: string, flags: CompileFlags): Promise<Measured | undefined> {
   if (!board.firmware) fail(5007, board.name, "qemu-mps2-an500");
   step(`building firmware for ${board.name} with arm-none-eabi-gcc`);
   const elf = path.join(out, "firmware.elf");
-  const firmware = await buildFirmware(out, board, elf);
-  const library = await librarySizes(elf, mapFileFor(elf), board.firmware.sources.length, librarySources(out).length);
+  const firmware = await buildFirmware(lib, board, elf);
+  const library = await librarySizes(elf, mapFileFor(elf), board.firmware.sources.length, librarySources(lib).length);
   step(`wrote ${path.join(flags.out, "firmware.elf")} and firmware.map (library: .text ${library.text}, .rodata ${library.rodata}, .data ${library.data}, .bss ${library.bss} bytes)`);
   try {
     findTool("qemu-system-arm");
@@ -132,6 +141,11 @@ export async function compileCommand(model: string, flags: CompileFlags): Promis
 
 /** Compiles into `out` (the staging folder); messages name flags.out. */
 async function compileInto(model: string, flags: CompileFlags, out: string): Promise<void> {
+  const libOptions: CLibraryOptions = {
+    ...(flags.name !== undefined ? { name: flags.name } : {}),
+    ...(flags.arenaSection !== undefined ? { arenaSection: flags.arenaSection } : {}),
+  };
+  cNames(libOptions); // MOTE6040 / 6041 before any work
   step(`importing ${model}`);
   const model0 = loadModel(model);
   checkInt8(model0); // the model itself; a front end's state may be float
@@ -162,8 +176,14 @@ async function compileInto(model: string, flags: CompileFlags, out: string): Pro
     const t = graph.tensors[graph.inputs[i]!]!;
     if (bytes.length !== tensorBytes(t)) fail(5005, i, tensorBytes(t), t.name, `${t.dtype} [${t.shape.join(", ")}]`, bytes.length);
   });
-  writeCLibrary(r.program, out);
-  step(`wrote ${path.join(flags.out, "model.h")}, model.c, mote_intrinsics.h (${r.program.functions.length} functions, arena ${r.placement.arenaBytes} bytes)`);
+  const files = writeCLibrary(r.program, out, libOptions);
+  step(`wrote ${path.join(flags.out, files.header)}, ${files.source}, mote_intrinsics.h (${r.program.functions.length} functions, arena ${r.placement.arenaBytes} bytes` +
+    `${libOptions.arenaSection !== undefined ? ` in section ${libOptions.arenaSection}` : ""})`);
+  // The firmware's harness calls mote_*() and its linker script knows .bss: with --name or
+  // --arena-section it links the same program under the default names, from a scratch folder.
+  const custom = libOptions.name !== undefined || libOptions.arenaSection !== undefined;
+  const lib = custom ? path.join(out, ".firmware-library") : out;
+  if (custom && flags.firmware) writeCLibrary(r.program, lib);
   fs.writeFileSync(path.join(out, TIMELINE_FILE), await memoryTimelineSvg(r, { graph, title: `${graph.name}: arena over time (${flags.plan})` }));
 
   let boardReport: BoardFirmwareReport | undefined;
@@ -174,12 +194,14 @@ async function compileInto(model: string, flags: CompileFlags, out: string): Pro
       inputName: flags.input?.length ? flags.input.map((f) => path.basename(f)).join(", ") : "zero-point",
       runs: flags.runs ?? 5,
       profile: flags.profile === true,
+      libDir: lib,
     }, step);
     measured = built.measured;
     boardReport = built.report;
   } else if (flags.firmware) {
-    measured = await measure(graph, r.program, board, out, flags);
+    measured = await measure(graph, r.program, board, out, lib, flags);
   }
+  if (custom) fs.rmSync(lib, { recursive: true, force: true });
   if (measured) {
     // With the library's real statics and the measured stack.
     checkFit(board, graph, r, {

@@ -84,6 +84,8 @@ program
   .option("--input <file>", "real boards: raw input tensor bytes compiled into the firmware (once per model input; default: every element its zero point)", collect, [])
   .option("--runs <n>", "real boards: inferences the firmware times (default 5)", (v: string) => positiveInt(v, "--runs"))
   .option("--profile", "real boards: per-layer cycles of the last run (-DMOTE_PROFILE)")
+  .option("--name <prefix>", "prefix of every symbol the C library exports and of its files (kws: kws_invoke(), KWS_NUM_INPUTS, kws.h, kws.c), to link several models into one firmware (default: mote_invoke(), model.h, model.c)")
+  .option("--arena-section <section>", "linker section of the model's arena, e.g. .sram2 (default: .bss)")
   .action(async (model: string, opts) => compileCommand(model, opts));
 
 program

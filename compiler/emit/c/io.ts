@@ -1,8 +1,10 @@
 /**
  * @fileoverview The model's interface in the C library: model.h's I/O constants
- * (MOTE_INPUT0_SHAPE..., a `mote_dtype` enum with TfLiteType's values), the `mote_tensor_info`
+ * (MOTE_INPUT0_DIM0..., a `mote_dtype` enum with TfLiteType's values), the `mote_tensor_info`
  * table behind mote_input_info() / mote_output_info(), and mote_quantize_input() /
- * mote_dequantize_output().
+ * mote_dequantize_output(); with `--name kws` (IoNames) kws_input_info(), KWS_INPUT0_DIM0, ...
+ * The dtype enum, the table type and the MOTE_IO_* statuses are shared by every library,
+ * defined once behind MOTE_SHARED_TYPES_H.
  *
  * The two helpers only dispatch: they check the index, the dtype and the count, then call the
  * conversion the build compiled from kernels/quantize.ts or kernels/dequantize.ts for that
@@ -13,6 +15,12 @@
 import type { DType } from "../../ir/graph.ts";
 import type { ModelProgram, IoTensor } from "../../ir/program.ts";
 import { argExpr } from "./function.ts";
+
+/** The library's prefixes (model.ts CNames): `fn` for functions, `macro` for macros. */
+export interface IoNames {
+  fn: string;
+  macro: string;
+}
 
 /** TfLiteType's value of each dtype (tensorflow/lite/core/c/c_api_types.h). */
 const DTYPE_CODES: Record<DType, number> = { float32: 1, int32: 2, uint8: 3, int64: 4, bool: 6, int16: 7, int8: 9 };
@@ -66,12 +74,17 @@ function tensorMacros(prefix: string, kind: string, k: number, t: IoTensor): str
   ];
 }
 
-/** model.h's part: the dtype enum, the table type, each tensor's constants and the helpers. */
-export function ioHeader(program: ModelProgram): string[] {
+/**
+ * The types and statuses every library shares: defined once behind MOTE_SHARED_TYPES_H, so the
+ * headers of several libraries (mote compile --name) compile in one file.
+ */
+function sharedTypes(): string[] {
   return [
-    "/* ---- The model's interface: each input's and output's shape, dtype and quantization ---- */",
+    "/* Shared by every Mote library (the same in each header): defined once. */",
+    "#ifndef MOTE_SHARED_TYPES_H",
+    "#define MOTE_SHARED_TYPES_H",
     "",
-    "/** Element types (TfLiteType's values). Enum constants: compare MOTE_*_DTYPE in C, not in #if (MOTE_*_QUANTIZED is a plain 0/1). */",
+    "/** Element types (TfLiteType's values). Enum constants: compare the *_DTYPE macros in C, not in #if (*_QUANTIZED is a plain 0/1). */",
     "typedef enum mote_dtype {",
     ...Object.entries(DTYPE_CODES).sort((a, b) => a[1] - b[1]).map(([d, code], j, all) =>
       `  ${dtypeConstant(d as DType)} = ${code}${j < all.length - 1 ? "," : ""}`),
@@ -91,17 +104,11 @@ export function ioHeader(program: ModelProgram): string[] {
     "  int32_t zero_point;",
     "  size_t elements;",
     "  size_t bytes;",
-    "  /** 1: int8 per-tensor quantized, converted by mote_quantize_input / mote_dequantize_output */",
+    "  /** 1: int8 per-tensor quantized, converted by <name>_quantize_input / <name>_dequantize_output (name: mote unless compiled with --name) */",
     "  int quantized;",
     "} mote_tensor_info;",
     "",
-    ...program.inputs.flatMap((t, k) => tensorMacros("MOTE_INPUT", "input", k, t)),
-    ...program.outputs.flatMap((t, k) => tensorMacros("MOTE_OUTPUT", "output", k, t)),
-    "/** Input or output `index` (0 <= index < MOTE_NUM_INPUTS / MOTE_NUM_OUTPUTS), or NULL. */",
-    "const mote_tensor_info *mote_input_info(int index);",
-    "const mote_tensor_info *mote_output_info(int index);",
-    "",
-    "/* Results of mote_quantize_input() and mote_dequantize_output(). */",
+    "/* Results of the quantize / dequantize helpers. */",
     "#define MOTE_IO_OK 0",
     "#define MOTE_IO_BAD_INDEX 1",
     "/** count is not the tensor's number of elements */",
@@ -110,24 +117,42 @@ export function ioHeader(program: ModelProgram): string[] {
     "#define MOTE_IO_NOT_QUANTIZED 3",
     "#define MOTE_IO_NULL 4",
     "",
-    "/**",
-    " * Quantizes `count` floats (the input's elements, in its layout) into input `index`, as TFLite's",
-    " * QUANTIZE does: q = round(value / scale) + zero_point (halves away from zero), clamped to int8.",
-    " * Call before mote_invoke(). Returns MOTE_IO_OK or the reason nothing was written.",
-    " */",
-    "int mote_quantize_input(int index, const float *values, size_t count);",
-    "/**",
-    " * Dequantizes output `index` after mote_invoke() into `count` floats (its elements), as TFLite's",
-    " * DEQUANTIZE does: value = scale * (q - zero_point). Returns MOTE_IO_OK or the reason nothing was written.",
-    " */",
-    "int mote_dequantize_output(int index, float *values, size_t count);",
+    "#endif /* MOTE_SHARED_TYPES_H */",
     "",
   ];
 }
 
-function table(out: string[], prefix: string, kind: "input" | "output", list: IoTensor[]): void {
+/** model.h's part: the shared types, each tensor's constants and the helpers. */
+export function ioHeader(program: ModelProgram, n: IoNames): string[] {
+  const f = n.fn;
+  return [
+    "/* ---- The model's interface: each input's and output's shape, dtype and quantization ---- */",
+    "",
+    ...sharedTypes(),
+    ...program.inputs.flatMap((t, k) => tensorMacros(`${n.macro}_INPUT`, "input", k, t)),
+    ...program.outputs.flatMap((t, k) => tensorMacros(`${n.macro}_OUTPUT`, "output", k, t)),
+    `/** Input or output \`index\` (0 <= index < ${n.macro}_NUM_INPUTS / ${n.macro}_NUM_OUTPUTS), or NULL. */`,
+    `const mote_tensor_info *${f}_input_info(int index);`,
+    `const mote_tensor_info *${f}_output_info(int index);`,
+    "",
+    "/**",
+    " * Quantizes `count` floats (the input's elements, in its layout) into input `index`, as TFLite's",
+    " * QUANTIZE does: q = round(value / scale) + zero_point (halves away from zero), clamped to int8.",
+    ` * Call before ${f}_invoke(). Returns MOTE_IO_OK or the reason nothing was written.`,
+    " */",
+    `int ${f}_quantize_input(int index, const float *values, size_t count);`,
+    "/**",
+    ` * Dequantizes output \`index\` after ${f}_invoke() into \`count\` floats (its elements), as TFLite's`,
+    " * DEQUANTIZE does: value = scale * (q - zero_point). Returns MOTE_IO_OK or the reason nothing was written.",
+    " */",
+    `int ${f}_dequantize_output(int index, float *values, size_t count);`,
+    "",
+  ];
+}
+
+function table(out: string[], f: string, prefix: string, kind: "input" | "output", list: IoTensor[]): void {
   if (list.length === 0) {
-    out.push(`const mote_tensor_info *mote_${kind}_info(int index) {`, "  (void)index;", "  return NULL;", "}", "");
+    out.push(`const mote_tensor_info *${f}_${kind}_info(int index) {`, "  (void)index;", "  return NULL;", "}", "");
     return;
   }
   list.forEach((t, k) => {
@@ -140,7 +165,7 @@ function table(out: string[], prefix: string, kind: "input" | "output", list: Io
     out.push(`  { ${cString(t.info.name)}, ${p}_DTYPE, ${p}_RANK, ${shape}, ${p}_SCALE, ${p}_ZERO_POINT, ${p}_ELEMENTS, ${p}_BYTES, ${p}_QUANTIZED },`);
   });
   out.push("};", "");
-  out.push(`const mote_tensor_info *mote_${kind}_info(int index) {`);
+  out.push(`const mote_tensor_info *${f}_${kind}_info(int index) {`);
   out.push(`  return index >= 0 && index < ${list.length} ? &mote_${kind}_infos[index] : NULL;`, "}", "");
 }
 
@@ -165,12 +190,13 @@ function helper(out: string[], prefix: string, list: IoTensor[], signature: stri
   out.push("    default:", "      return MOTE_IO_BAD_INDEX;", "  }", "}", "");
 }
 
-/** model.c's part: the table, mote_input_info / mote_output_info and the two helpers. */
-export function ioSource(program: ModelProgram): string[] {
+/** model.c's part: the table, <name>_input_info / <name>_output_info and the two helpers. */
+export function ioSource(program: ModelProgram, n: IoNames): string[] {
   const out: string[] = [];
-  table(out, "MOTE_INPUT", "input", program.inputs);
-  table(out, "MOTE_OUTPUT", "output", program.outputs);
-  helper(out, "MOTE_INPUT", program.inputs, "int mote_quantize_input(int index, const float *values, size_t count)");
-  helper(out, "MOTE_OUTPUT", program.outputs, "int mote_dequantize_output(int index, float *values, size_t count)");
+  const f = n.fn;
+  table(out, f, `${n.macro}_INPUT`, "input", program.inputs);
+  table(out, f, `${n.macro}_OUTPUT`, "output", program.outputs);
+  helper(out, `${n.macro}_INPUT`, program.inputs, `int ${f}_quantize_input(int index, const float *values, size_t count)`);
+  helper(out, `${n.macro}_OUTPUT`, program.outputs, `int ${f}_dequantize_output(int index, float *values, size_t count)`);
   return out;
 }

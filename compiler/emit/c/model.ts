@@ -15,12 +15,62 @@ import type { ModelProgram } from "../../ir/program.ts";
 import { argExpr, C_TYPES, cSignature, emitFunction, emitRecordStruct } from "./function.ts";
 import { ioHeader, ioSource } from "./io.ts";
 import { MOTE_VERSION, REPO_ROOT } from "../../paths.ts";
+import { fail } from "../../diagnostics.ts";
 
 export const INTRINSICS_HEADER = path.join(REPO_ROOT, "runtime", "mote_intrinsics.h");
 
+/** The two files' contents (keys are logical: written as `libraryFiles(options)` names them). */
 export interface CLibrary {
   "model.h": string;
   "model.c": string;
+}
+
+/**
+ * How the library is named and placed (`mote compile --name`, `--arena-section`).
+ *  - `name`: the prefix of every symbol the library exports or calls back: `<name>_invoke()`,
+ *    `<name>_input()`, ..., the macros `<NAME>_NUM_INPUTS`, `<NAME>_INPUT0_SHAPE...` (NAME
+ *    upper-cased), the header guard `<NAME>_MODEL_H`, the hooks `<name>_trace` and
+ *    `<name>_profile_begin/_end`, and the file names `<name>.h` / `<name>.c`. Absent: "mote"
+ *    and model.h / model.c, exactly the names of a library without the option. The types
+ *    `mote_dtype` and `mote_tensor_info` and the MOTE_IO_* statuses are shared, defined once
+ *    behind MOTE_SHARED_TYPES_H, so several libraries' headers compile in one file.
+ *  - `arenaSection`: the linker section of the arena (`__attribute__((section(...)))`).
+ */
+export interface CLibraryOptions {
+  name?: string;
+  arenaSection?: string;
+}
+
+/** Symbol prefixes of a library. */
+export interface CNames {
+  /** Functions and hooks: `mote` -> mote_invoke. */
+  fn: string;
+  /** Macros and the guard: `MOTE` -> MOTE_NUM_INPUTS. */
+  macro: string;
+}
+
+/** A C identifier that is not reserved (no leading underscore). */
+const C_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+/** A section name gcc and GNU ld take as is: letters, digits, '_', '.', '$'. */
+const SECTION_NAME = /^[A-Za-z_.$][A-Za-z0-9_.$]*$/;
+
+/** Checks the options (MOTE6040 / MOTE6041) and gives the library's prefixes. */
+export function cNames(options: CLibraryOptions = {}): CNames {
+  const name = options.name;
+  if (name !== undefined && (!C_NAME.test(name) || name.length > 40)) {
+    fail(6040, name, "it must be a C identifier of at most 40 characters starting with a letter (letters, digits, '_')");
+  }
+  const section = options.arenaSection;
+  if (section !== undefined && (!SECTION_NAME.test(section) || section.length > 64)) {
+    fail(6041, section, "a section name holds only letters, digits, '_', '.' and '$' (at most 64 characters)");
+  }
+  const fn = name ?? "mote";
+  return { fn, macro: fn.toUpperCase() };
+}
+
+/** The header's and the source's file names. */
+export function libraryFiles(options: CLibraryOptions = {}): { header: string; source: string } {
+  return options.name === undefined ? { header: "model.h", source: "model.c" } : { header: `${options.name}.h`, source: `${options.name}.c` };
 }
 
 function header(program: ModelProgram, flashBytes: number): string[] {
@@ -37,8 +87,9 @@ function constBytes(program: ModelProgram): number {
   return n;
 }
 
-function emitModelH(program: ModelProgram): string {
-  const guard = "MOTE_MODEL_H";
+function emitModelH(program: ModelProgram, n: CNames): string {
+  const guard = `${n.macro}_MODEL_H`;
+  const f = n.fn;
   return [
     ...header(program, constBytes(program)),
     `#ifndef ${guard}`,
@@ -51,36 +102,36 @@ function emitModelH(program: ModelProgram): string {
     'extern "C" {',
     "#endif",
     "",
-    `#define MOTE_NUM_INPUTS ${program.inputs.length}`,
-    `#define MOTE_NUM_OUTPUTS ${program.outputs.length}`,
-    `#define MOTE_ARENA_BYTES ${program.arenaBytes}`,
+    `#define ${n.macro}_NUM_INPUTS ${program.inputs.length}`,
+    `#define ${n.macro}_NUM_OUTPUTS ${program.outputs.length}`,
+    `#define ${n.macro}_ARENA_BYTES ${program.arenaBytes}`,
     "",
-    "/** Where to write input tensor `index` (raw bytes in the tensor's layout) before mote_invoke(). */",
-    "void *mote_input(int index);",
-    "size_t mote_input_bytes(int index);",
-    "/** Output tensor `index`, valid after mote_invoke() until the next call. */",
-    "const void *mote_output(int index);",
-    "size_t mote_output_bytes(int index);",
+    `/** Where to write input tensor \`index\` (raw bytes in the tensor's layout) before ${f}_invoke(). */`,
+    `void *${f}_input(int index);`,
+    `size_t ${f}_input_bytes(int index);`,
+    `/** Output tensor \`index\`, valid after ${f}_invoke() until the next call. */`,
+    `const void *${f}_output(int index);`,
+    `size_t ${f}_output_bytes(int index);`,
     "/**",
     " * Checks the model once before the first inference (interpreter mode: the model image, as",
     " * TFLite Micro checks a model in AllocateTensors). Returns 0, or nonzero when the model cannot",
-    " * run. Optional: mote_invoke() runs it first while it has not succeeded. Codegen mode: 0.",
+    ` * run. Optional: ${f}_invoke() runs it first while it has not succeeded. Codegen mode: 0.`,
     " */",
-    "int mote_init(void);",
+    `int ${f}_init(void);`,
     "/**",
     " * Runs one inference. Uses only the static arena; no allocation. Returns 0, or nonzero when",
     " * the model cannot run (interpreter mode: its image is rejected before any layer runs; the",
     " * outputs are then not written). Codegen mode always returns 0.",
     " */",
-    "int mote_invoke(void);",
+    `int ${f}_invoke(void);`,
     "/**",
     " * Zeroes the model's state (variable tensors, e.g. a streaming audio front end's history and",
     " * feature window), as at start-up: call it before a new stream. The state is otherwise kept",
-    " * from one mote_invoke() to the next. No state: does nothing.",
+    ` * from one ${f}_invoke() to the next. No state: does nothing.`,
     " */",
-    "void mote_reset(void);",
+    `void ${f}_reset(void);`,
     "",
-    ...ioHeader(program),
+    ...ioHeader(program, n),
     "#ifdef __cplusplus",
     "}",
     "#endif",
@@ -88,6 +139,21 @@ function emitModelH(program: ModelProgram): string {
     `#endif /* ${guard} */`,
     "",
   ].join("\n");
+}
+
+/**
+ * The static arena, in `options.arenaSection` when given. gcc gives a named section of a
+ * zero-initialized variable @progbits unless its name starts with .bss: a linker script
+ * places it (NOLOAD for no image bytes); a section the start-up code does not zero needs
+ * <name>_reset() before the first invoke when the model has state (variable tensors).
+ */
+function arenaLines(program: ModelProgram, options: CLibraryOptions): string[] {
+  const size = Math.max(program.arenaBytes, 16);
+  if (options.arenaSection === undefined) return [`static uint8_t mote_arena[${size}] __attribute__((aligned(16)));`];
+  return [
+    `/* The arena in section ${options.arenaSection} (--arena-section): place it in your linker script. */`,
+    `static uint8_t mote_arena[${size}] __attribute__((aligned(16), section("${options.arenaSection}")));`,
+  ];
 }
 
 function formatValues(values: ArrayLike<number>, perLine: number): string {
@@ -103,10 +169,11 @@ function formatValues(values: ArrayLike<number>, perLine: number): string {
   return lines.join("\n");
 }
 
-function emitModelC(program: ModelProgram): string {
+function emitModelC(program: ModelProgram, n: CNames, options: CLibraryOptions): string {
+  const f = n.fn;
   const out: string[] = [...header(program, constBytes(program))];
   out.push(
-    '#include "model.h"',
+    `#include "${libraryFiles(options).header}"`,
     '#include "mote_intrinsics.h"',
     "",
     "static inline int32_t mote_min(int32_t a, int32_t b) { return a < b ? a : b; }",
@@ -115,30 +182,30 @@ function emitModelC(program: ModelProgram): string {
     "",
     "#ifdef MOTE_TRACE",
     "/* Debug builds: called after every layer with each tensor it produced. */",
-    "void mote_trace(int op_index, int tensor_index, const void *data, size_t bytes);",
-    "#define MOTE_TRACE_TENSOR(op, t, off, n) mote_trace((op), (t), mote_arena + (off), (n))",
+    `void ${f}_trace(int op_index, int tensor_index, const void *data, size_t bytes);`,
+    `#define MOTE_TRACE_TENSOR(op, t, off, n) ${f}_trace((op), (t), mote_arena + (off), (n))`,
     "#else",
     "#define MOTE_TRACE_TENSOR(op, t, off, n) ((void)0)",
     "#endif",
     "",
     "#ifdef MOTE_PROFILE",
-    "/* Profiling builds: called before and after every layer (mote_invoke's steps: constant op",
+    `/* Profiling builds: called before and after every layer (${f}_invoke's steps: constant op`,
     " * indices; the interpreter's dispatch: run-time step keys). */",
-    "void mote_profile_begin(int op_index);",
-    "void mote_profile_end(int op_index);",
+    `void ${f}_profile_begin(int op_index);`,
+    `void ${f}_profile_end(int op_index);`,
     "#if defined(__thumb2__)",
     "/* Thumb-2: the call sits in an asm that saves every register it may clobber, so the compiler sees",
     " * only a memory barrier and the layers' code (and instruction count) stays that of the plain build;",
     " * a plain call between inlined layers changes their register allocation (kws: +1.1 %). */",
     "#define MOTE_PROFILE_CALL(fn, op) __asm__ volatile(\"push {r0-r3, r12, lr}\\n\\tmovw r0, #:lower16:%c0\\n\\tmovt r0, #:upper16:%c0\\n\\tbl \" #fn \"\\n\\tpop {r0-r3, r12, lr}\" : : \"i\"(op) : \"memory\", \"cc\")",
-    "#define MOTE_PROFILE_BEGIN(op) MOTE_PROFILE_CALL(mote_profile_begin, op)",
-    "#define MOTE_PROFILE_END(op) MOTE_PROFILE_CALL(mote_profile_end, op)",
+    `#define MOTE_PROFILE_BEGIN(op) MOTE_PROFILE_CALL(${f}_profile_begin, op)`,
+    `#define MOTE_PROFILE_END(op) MOTE_PROFILE_CALL(${f}_profile_end, op)`,
     "#else",
-    "#define MOTE_PROFILE_BEGIN(op) mote_profile_begin(op)",
-    "#define MOTE_PROFILE_END(op) mote_profile_end(op)",
+    `#define MOTE_PROFILE_BEGIN(op) ${f}_profile_begin(op)`,
+    `#define MOTE_PROFILE_END(op) ${f}_profile_end(op)`,
     "#endif",
-    "#define MOTE_PROFILE_STEP_BEGIN(key) mote_profile_begin(key)",
-    "#define MOTE_PROFILE_STEP_END(key) mote_profile_end(key)",
+    `#define MOTE_PROFILE_STEP_BEGIN(key) ${f}_profile_begin(key)`,
+    `#define MOTE_PROFILE_STEP_END(key) ${f}_profile_end(key)`,
     "#else",
     "#define MOTE_PROFILE_BEGIN(op) ((void)0)",
     "#define MOTE_PROFILE_END(op) ((void)0)",
@@ -146,7 +213,7 @@ function emitModelC(program: ModelProgram): string {
     "#define MOTE_PROFILE_STEP_END(key) ((void)(key))",
     "#endif",
     "",
-    `static uint8_t mote_arena[${Math.max(program.arenaBytes, 16)}] __attribute__((aligned(16)));`,
+    ...arenaLines(program, options),
     "",
   );
   for (const r of program.records) out.push(emitRecordStruct(r), "");
@@ -204,26 +271,26 @@ function emitModelC(program: ModelProgram): string {
 
   const io = (kind: "input" | "output", list: ModelProgram["inputs"]) => {
     const cq = kind === "output" ? "const " : "";
-    out.push(`${cq}void *mote_${kind}(int index) {`);
+    out.push(`${cq}void *${f}_${kind}(int index) {`);
     out.push(`  switch (index) {`);
     list.forEach((t, i) => out.push(`    case ${i}: return mote_arena + ${t.offset}; /* ${t.name.replace(/\*\//g, "* /")} */`));
     out.push("    default: return NULL;", "  }", "}", "");
-    out.push(`size_t mote_${kind}_bytes(int index) {`);
+    out.push(`size_t ${f}_${kind}_bytes(int index) {`);
     out.push(`  switch (index) {`);
     list.forEach((t, i) => out.push(`    case ${i}: return ${t.bytes};`));
     out.push("    default: return 0;", "  }", "}", "");
   };
   io("input", program.inputs);
   io("output", program.outputs);
-  out.push(...ioSource(program));
+  out.push(...ioSource(program, n));
 
   const init = program.init ?? [];
   if (init.length === 0) {
-    out.push("int mote_init(void) {", "  return 0;", "}", "");
+    out.push(`int ${f}_init(void) {`, "  return 0;", "}", "");
   } else {
-    out.push("/* -1: mote_init() has not run; else its status (0: the model can run). */");
+    out.push(`/* -1: ${f}_init() has not run; else its status (0: the model can run). */`);
     out.push("static int mote_init_status = -1;", "");
-    out.push("int mote_init(void) {");
+    out.push(`int ${f}_init(void) {`);
     init.forEach((s, k) => {
       out.push(`  /* ${s.label.replace(/\*\//g, "* /")} */`);
       out.push(`  const int32_t init${k} = ${s.fn}(${s.args.map(argExpr).join(", ")});`);
@@ -231,13 +298,13 @@ function emitModelC(program: ModelProgram): string {
     });
     out.push("  return mote_init_status = 0;", "}", "");
   }
-  out.push("void mote_reset(void) {");
+  out.push(`void ${f}_reset(void) {`);
   for (const r of program.state ?? []) {
     out.push(`  for (size_t i = 0; i < ${r.bytes}u; i++) mote_arena[${r.offset}u + i] = 0u; /* ${r.name.replace(/\*\//g, "* /")} */`);
   }
   out.push("}", "");
-  out.push("int mote_invoke(void) {");
-  if (init.length > 0) out.push("  if (mote_init_status != 0 && mote_init() != 0) return mote_init_status;");
+  out.push(`int ${f}_invoke(void) {`);
+  if (init.length > 0) out.push(`  if (mote_init_status != 0 && ${f}_init() != 0) return mote_init_status;`);
   program.steps.forEach((s, k) => {
     const call = `${s.fn}(${s.args.map(argExpr).join(", ")})`;
     out.push(`  /* ${s.label.replace(/\*\//g, "* /")} */`);
@@ -248,18 +315,32 @@ function emitModelC(program: ModelProgram): string {
     for (const p of s.produces ?? []) out.push(`  MOTE_TRACE_TENSOR(${s.opIndex}, ${p.tensor}, ${p.offset}, ${p.bytes});`);
   });
   out.push("  return 0;", "}", "");
-  return out.join("\n");
+  const text = out.join("\n");
+  const section = options.arenaSection;
+  // GNU as names a section's symbol after the section: one named like a symbol of the file clashes.
+  const code = () => text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/"(?:[^"\\\n]|\\.)*"/g, '""');
+  if (section !== undefined && /^[A-Za-z_]\w*$/.test(section) && new RegExp(`\\b${section}\\b`).test(code())) {
+    fail(6041, section, "the library already has a symbol of that name (the assembler would clash); pick another, e.g. with a leading '.'");
+  }
+  return text;
 }
 
-export function emitCLibrary(program: ModelProgram): CLibrary {
-  return { "model.h": emitModelH(program), "model.c": emitModelC(program) };
+/** The header and the source of `program` (options: cNames, MOTE6040 / MOTE6041). */
+export function emitCLibrary(program: ModelProgram, options: CLibraryOptions = {}): CLibrary {
+  const n = cNames(options);
+  return { "model.h": emitModelH(program, n), "model.c": emitModelC(program, n, options) };
 }
 
-/** Writes model.h, model.c and a copy of the intrinsics header into `dir`. */
-export function writeCLibrary(program: ModelProgram, dir: string): void {
+/**
+ * Writes the header and the source (model.h and model.c, or `<name>.h` and `<name>.c`) and a
+ * copy of the intrinsics header into `dir`; returns the two file names.
+ */
+export function writeCLibrary(program: ModelProgram, dir: string, options: CLibraryOptions = {}): { header: string; source: string } {
+  const lib = emitCLibrary(program, options);
+  const files = libraryFiles(options);
   fs.mkdirSync(dir, { recursive: true });
-  const lib = emitCLibrary(program);
-  fs.writeFileSync(path.join(dir, "model.h"), lib["model.h"]);
-  fs.writeFileSync(path.join(dir, "model.c"), lib["model.c"]);
+  fs.writeFileSync(path.join(dir, files.header), lib["model.h"]);
+  fs.writeFileSync(path.join(dir, files.source), lib["model.c"]);
   fs.copyFileSync(INTRINSICS_HEADER, path.join(dir, "mote_intrinsics.h"));
+  return files;
 }
