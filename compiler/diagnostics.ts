@@ -125,6 +125,8 @@ export const DIAGNOSTICS = {
   6105: { message: "cannot tell which pixel range model input {0} ({1}) expects: scale {2} and zero point {3} cover {4}..{5}", hint: "pass the range explicitly (pixelRange '0..1', '0..255', '-1..1' or '-128..127'): the one the model was trained with" },
   6106: { message: "cannot read file {0}: {1}", hint: "check the path and that the file is readable" },
   6107: { message: "sample data {0} is absent", hint: "set MOTE_SHARED=/path/to/shared, or put the shared data at ../shared beside the repo (its data/README.md lists the files)" },
+  // 62xx: mote analyze and mote bench on any model
+  6201: { message: "{0} cannot be compiled as it is: {1} problem{2}: {3}", hint: "mote analyze MODEL lists each with its op index and a next step (--json for scripts); docs/operators.md lists what each operator supports" },
 } satisfies Record<number, DiagnosticInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS;

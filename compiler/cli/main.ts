@@ -24,6 +24,7 @@ import { benchCommand } from "./bench.ts";
 import { CONFIGS } from "../bench/configs.ts";
 import { parseFlashBudget } from "./flash-budget.ts";
 import { flashCommand, serialLogCommand } from "./board.ts";
+import { analyzeCommand } from "./analyze.ts";
 
 function positiveInt(value: string, option: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) fail(6005, option, "a whole number from 1 to 1000", value);
@@ -84,6 +85,19 @@ program
   .option("--runs <n>", "real boards: inferences the firmware times (default 5)", (v: string) => positiveInt(v, "--runs"))
   .option("--profile", "real boards: per-layer cycles of the last run (-DMOTE_PROFILE)")
   .action(async (model: string, opts) => compileCommand(model, opts));
+
+program
+  .command("analyze")
+  .description("what MODEL is and what it costs on a board, without building anything: inputs and outputs, per-layer shapes, MACs, weight and activation bytes and kernel variants, the arena, estimated peak SRAM and flash against the board, and every problem with its op and a next step")
+  .argument("<model>", "int8 .tflite model")
+  .option("--json", "print the analysis as one JSON document")
+  .addOption(boardOption("target board").default(DEFAULT_BOARD))
+  .addOption(planOption().default(DEFAULT_PLAN))
+  .addOption(modeOption().default("codegen"))
+  .addOption(specializeOption().default("on"))
+  .addOption(flashBudgetOption())
+  .addOption(audioOption())
+  .action(async (model: string, opts) => analyzeCommand(model, opts));
 
 program
   .command("flash")
