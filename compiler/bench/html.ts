@@ -160,7 +160,7 @@ function resultsTable(results: BenchResults): string {
     const cells = [
       r.model, r.config, int(r.instructions), cmsis ? ratio(cmsis.instructions, r.instructions) : "—", int(r.arena_bytes),
       int(r.stack_bytes), int(r.peak_sram_bytes), int(r.flash_bytes), r.macs_per_instruction.toFixed(3),
-      r.source === "anchors.json" ? "anchors.json" : r.bit_exact ? `yes (${r.inputs_checked.length})` : `NO (${r.mismatches.join(", ")})`,
+      r.source === "anchors.json" ? "anchors.json" : r.bit_exact === null ? "not checked (no golden data)" : r.bit_exact ? `yes (${r.inputs_checked.length})` : `NO (${r.mismatches.join(", ")})`,
     ];
     return `<tr class="${r.source === "mote" ? "mote" : "anchor"}">${cells.map((c, i) => `<td${i >= 2 ? ' class="num"' : ""}>${esc(c)}</td>`).join("")}</tr>`;
   });

@@ -136,8 +136,8 @@ program
 
 program
   .command("bench")
-  .description("every model x configuration (interpreter, codegen, codegen+plan, codegen+plan+specialize) in QEMU, checked bit-exact on every golden input, side by side with TFLite Micro (anchors.json); writes results.json, results.md and report.html (plots, per-layer profiles, memory timelines)")
-  .argument("[models...]", "model names in ../shared/models (or $MOTE_SHARED/models) or .tflite paths with golden data (default: the five shared models)")
+  .description("every model x configuration (interpreter, codegen, codegen+plan, codegen+plan+specialize) in QEMU, checked bit-exact on every golden input where there is golden data, side by side with TFLite Micro (anchors.json) where it has figures; writes results.json, results.md and report.html (plots, per-layer profiles, memory timelines)")
+  .argument("[models...]", "model names in ../shared/models (or $MOTE_SHARED/models) or .tflite paths (default: the five shared models); a model without golden data is measured on --input or an all-zero-point input, its outputs not checked")
   .option("--out <dir>", "output directory", "bench/out")
   .option("--no-profile", "report.html without per-layer profiles (skips the profiling builds in QEMU)")
   .addOption(oneOf(new Option("--config <name>", "run only this configuration of the ablation (repeatable)"), CONFIGS.map((c) => c.name),
@@ -146,6 +146,8 @@ program
   .addOption(planOption("ablation switch: bench one custom configuration with this planner instead"))
   .addOption(specializeOption("ablation switch: bench one custom configuration with or without specialization instead"))
   .addOption(flashBudgetOption())
+  .option("--input <file>", "one model only: raw input tensor bytes to measure on (once per model input; default golden input_3, else every element its zero point)", collect, [])
+  .option("--golden <dir>", "one model only: golden input_<k>.bin / output_<k>.bin pairs to check every configuration against (default ../shared/golden/<model>/ when present)")
   .action(async (models: string[], opts) => benchCommand(models, opts));
 
 program
