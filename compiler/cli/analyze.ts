@@ -13,7 +13,7 @@ import type { Mode } from "../build/index.ts";
 import { loadModel } from "../import/tflite/import.ts";
 import { buildFor } from "../pipeline.ts";
 import { loadBoard } from "../toolchain/boards.ts";
-import { analyzeModel, modelProblems, problemsError, type Analysis } from "../report/analysis.ts";
+import { analyzeModel, inspectModel, problemsError, type Analysis } from "../report/analysis.ts";
 import { flashOptions } from "./flash-budget.ts";
 import { withAudio } from "./audio.ts";
 
@@ -33,13 +33,13 @@ export function analyzeFile(model: string, flags: AnalyzeFlags, progress: (line:
   const board = loadBoard(flags.board);
   const mode = flags.mode ?? "codegen";
   const specialize = flags.specialize !== "off";
-  const problems = modelProblems(graph);
+  const { problems, calls } = inspectModel(graph);
   let r;
   if (problems.length === 0) {
     progress(`lowering ${graph.ops.length} ops, planning the arena (${flags.plan})${mode === "codegen" && specialize ? ", specializing kernels" : ""}`);
     r = buildFor(graph, { plan: flags.plan, mode, specialize, ...flashOptions(flags.flashBudget, flags.board) });
   }
-  const analysis = analyzeModel({ graph, board, mode, plan: flags.plan, specialize, r, problems });
+  const analysis = analyzeModel({ graph, board, mode, plan: flags.plan, specialize, r, problems, calls });
   return { analysis, error: problems.length > 0 ? problemsError(graph, problems) : undefined };
 }
 

@@ -16,6 +16,7 @@
  */
 import { diagnostic, MoteError } from "../diagnostics.ts";
 import type { BuildResult, Mode } from "../build/index.ts";
+import type { KernelCall } from "../ir/calls.ts";
 import { isConstant, tensorBytes, type Graph, type Op } from "../ir/graph.ts";
 import { modelIo, type TensorInfo } from "../ir/io.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
@@ -39,9 +40,14 @@ export interface Problem {
 
 const OPERATORS_DOC = "docs/operators.md";
 
-/** Every problem that keeps `graph` from compiling; empty when `mote compile` can lower it. */
-export function modelProblems(graph: Graph): Problem[] {
+/**
+ * Every problem that keeps `graph` from compiling (empty when `mote compile` can lower it), and
+ * the kernel calls of each op that lowers on its own (so a model with problems still gets MACs
+ * and variants for the rest).
+ */
+export function inspectModel(graph: Graph): { problems: Problem[]; calls: Map<number, KernelCall[]> } {
   const problems: Problem[] = [];
+  const calls = new Map<number, KernelCall[]>();
   const caught = (f: () => void): MoteError | undefined => {
     try {
       f();
@@ -64,7 +70,7 @@ export function modelProblems(graph: Graph): Problem[] {
       continue;
     }
     if (float) continue; // every op touching a float tensor would fail too: one message says it
-    const e = caught(() => LOWERINGS[op.opcode]!(graph, op, {}));
+    const e = caught(() => void calls.set(op.index, LOWERINGS[op.opcode]!(graph, op, {})));
     if (e) {
       problems.push({
         op: op.index, opcode: op.opcode, kind: "unsupported-layer", code: e.code, message: e.message,
@@ -72,7 +78,7 @@ export function modelProblems(graph: Graph): Problem[] {
       });
     }
   }
-  return problems;
+  return { problems, calls };
 }
 
 function unsupportedOp(op: Op): Problem {
@@ -107,6 +113,8 @@ export interface AnalysisInput {
   /** The build, or undefined when `problems` keep the model from building. */
   r?: BuildResult;
   problems: Problem[];
+  /** Without a build: the calls of the ops that lower on their own (inspectModel). */
+  calls?: Map<number, KernelCall[]>;
 }
 
 function ioRow(kind: IoRow["kind"]) {
@@ -137,7 +145,7 @@ export type Analysis = ReturnType<typeof analyzeModel>;
 export function analyzeModel(input: AnalysisInput) {
   const { graph, r, board } = input;
   const io = modelIo(graph);
-  const callsOf = new Map((r?.lowered ?? []).map((l) => [l.op.index, l.calls]));
+  const callsOf = r ? new Map(r.lowered.map((l) => [l.op.index, l.calls])) : (input.calls ?? new Map<number, KernelCall[]>());
   const order = r ? [...r.lowered.map((l) => l.op), ...graph.ops.filter((op) => !callsOf.has(op.index))] : graph.ops;
   const packed = new Map((r?.weights?.layers ?? []).map((l) => [l.op, l]));
   const problemOps = new Set(input.problems.flatMap((p) => (p.op === null ? [] : [p.op])));
