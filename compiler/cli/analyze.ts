@@ -29,11 +29,12 @@ export interface AnalyzeFlags {
 
 /** The analysis of `model` (a .tflite path) for `flags`, and the error to raise when it cannot compile. */
 export function analyzeFile(model: string, flags: AnalyzeFlags, progress: (line: string) => void = () => {}) {
-  const graph = withAudio(loadModel(model), flags.audio);
+  const imported = loadModel(model);
+  const graph = withAudio(imported, flags.audio);
   const board = loadBoard(flags.board);
   const mode = flags.mode ?? "codegen";
   const specialize = flags.specialize !== "off";
-  const { problems, calls } = inspectModel(graph);
+  const { problems, calls } = inspectModel(graph, imported);
   let r;
   if (problems.length === 0) {
     progress(`lowering ${graph.ops.length} ops, planning the arena (${flags.plan})${mode === "codegen" && specialize ? ", specializing kernels" : ""}`);

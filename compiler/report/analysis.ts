@@ -43,9 +43,10 @@ const OPERATORS_DOC = "docs/operators.md";
 /**
  * Every problem that keeps `graph` from compiling (empty when `mote compile` can lower it), and
  * the kernel calls of each op that lowers on its own (so a model with problems still gets MACs
- * and variants for the rest).
+ * and variants for the rest). `model` is the model as imported, checked for float tensors as
+ * `mote compile` checks it: before an audio front end (whose state may be float) is attached.
  */
-export function inspectModel(graph: Graph): { problems: Problem[]; calls: Map<number, KernelCall[]> } {
+export function inspectModel(graph: Graph, model: Graph = graph): { problems: Problem[]; calls: Map<number, KernelCall[]> } {
   const problems: Problem[] = [];
   const calls = new Map<number, KernelCall[]>();
   const caught = (f: () => void): MoteError | undefined => {
@@ -57,7 +58,7 @@ export function inspectModel(graph: Graph): { problems: Problem[]; calls: Map<nu
       throw e;
     }
   };
-  const float = caught(() => checkInt8(graph));
+  const float = caught(() => checkInt8(model));
   if (float) {
     problems.push({
       op: null, opcode: null, kind: "float", code: float.code, message: float.message,

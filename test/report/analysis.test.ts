@@ -157,4 +157,8 @@ describe("mote analyze equals compile's report on the shared models", () => {
   it.skipIf(kws.skip)("kws_ref_model with its MFCC front end (--audio kws-mfcc)", async () => {
     await expectSameFigures(sharedFile("models", "kws_ref_model.tflite"), flags({ audio: "kws-mfcc" }));
   }, 300_000);
+  const sww = needModels("str_ww_ref_model");
+  it.skipIf(sww.skip)("str_ww_ref_model with its log-mel front end, whose float state is no problem (--audio sww-log-mel)", async () => {
+    await expectSameFigures(sharedFile("models", "str_ww_ref_model.tflite"), flags({ audio: "sww-log-mel" }));
+  }, 300_000);
 });
