@@ -26,6 +26,7 @@ import { CMSIS_GOALS, cmsisRatios, ratioCell } from "./table.ts";
 import { loadModel } from "../import/tflite/import.ts";
 import { buildFor } from "../pipeline.ts";
 import { memoryTimelineSvg } from "../report/timeline.ts";
+import { zeroPointInputs } from "../report/report.ts";
 import { profileModel, type ProfileReport } from "../profile/profile.ts";
 
 /** The configurations profiled per layer: the baseline and the full Mote. */
@@ -160,7 +161,7 @@ function resultsTable(results: BenchResults): string {
     const cells = [
       r.model, r.config, int(r.instructions), cmsis ? ratio(cmsis.instructions, r.instructions) : "—", int(r.arena_bytes),
       int(r.stack_bytes), int(r.peak_sram_bytes), int(r.flash_bytes), r.macs_per_instruction.toFixed(3),
-      r.source === "anchors.json" ? "anchors.json" : r.bit_exact ? `yes (${r.inputs_checked.length})` : `NO (${r.mismatches.join(", ")})`,
+      r.source === "anchors.json" ? "anchors.json" : r.bit_exact === null ? "not checked (no golden data)" : r.bit_exact ? `yes (${r.inputs_checked.length})` : `NO (${r.mismatches.join(", ")})`,
     ];
     return `<tr class="${r.source === "mote" ? "mote" : "anchor"}">${cells.map((c, i) => `<td${i >= 2 ? ' class="num"' : ""}>${esc(c)}</td>`).join("")}</tr>`;
   });
@@ -286,7 +287,7 @@ export interface BenchReportOptions {
   modelFiles?: Record<string, string>;
   /** Run the per-layer profiles in QEMU (default true; they overwrite DIR/profiles/); false: use the saved ones, if any. */
   profile?: boolean;
-  /** Input bytes per model for the profiles (default: golden input_<measured> when found, else zeros). */
+  /** Input bytes per model for the profiles (default: golden input_<measured> when found, else every element its zero point). */
   inputFor?: (model: string) => Uint8Array[] | undefined;
   log?: (line: string) => void;
   /** The bench's --flash-budget, so the profiles and timelines build what was measured. */
@@ -323,7 +324,8 @@ export async function writeBenchReport(dir: string, opts: BenchReportOptions = {
       if (opts.profile === false) continue;
       const c = CONFIGS.find((x) => x.name === config)!;
       log(`report: profiling ${m} ${config} per layer on qemu`);
-      const profile = await profileModel(graph, { ...c.options, inputs: inputFor(m), flashBudget: opts.flashBudget });
+      // Without golden data, the zero-point input the bench measured on.
+      const profile = await profileModel(graph, { ...c.options, inputs: inputFor(m) ?? zeroPointInputs(graph), flashBudget: opts.flashBudget });
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, `${JSON.stringify({ model: m, config, profile } satisfies ProfileEntry, null, 1)}\n`);
     }

@@ -24,6 +24,7 @@ const speedup = (other: number | undefined, mine: number): string =>
 
 function bitExact(r: BenchRow): string {
   if (r.source === "anchors.json") return "yes (anchors.json)";
+  if (r.bit_exact === null) return "not checked (no golden data)";
   return r.bit_exact ? `yes (${r.inputs_checked.length}/${r.inputs_checked.length})` : `**NO** (inputs ${r.mismatches.join(", ")})`;
 }
 
@@ -55,6 +56,16 @@ export function renderLegend(results: BenchResults): string {
   return results.configs.map((c) => `- \`${c.name}\`: ${c.changes}`).join("\n");
 }
 
+/** A note naming the rows measured on another input than golden input_<measured> (none: no lines). */
+function measuredElsewhere(results: BenchResults): string[] {
+  const other = [...new Set(results.rows.filter((r) => r.measured_on !== undefined).map((r) => `${r.model} on ${r.measured_on}`))];
+  const unchecked = [...new Set(results.rows.filter((r) => r.bit_exact === null).map((r) => r.model))];
+  return [
+    ...(other.length > 0 ? [`Measured on other inputs: ${other.join("; ")}.`, ""] : []),
+    ...(unchecked.length > 0 ? [`Outputs NOT checked against golden (no golden data): ${unchecked.join(", ")}.`, ""] : []),
+  ];
+}
+
 /** bench/out/results.md (the summary and "one thing per step" only for a whole ablation). */
 export function renderResultsMd(results: BenchResults): string {
   const ablation = CONFIGS.every((c) => results.configs.some((x) => x.name === c.name));
@@ -65,6 +76,7 @@ export function renderResultsMd(results: BenchResults): string {
       "bytes are the model library's alone (firmware harness excluded): peak SRAM = .data + .bss (arena included) + stack high-water mark; " +
       "flash = .text + .rodata + .data. Speed-ups are instruction ratios (other / this row: above 1 = fewer instructions).",
     "",
+    ...measuredElsewhere(results),
     ...(ablation ? [renderSummary(results), ""] : []),
     renderTable(results),
     "",

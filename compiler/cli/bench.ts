@@ -6,6 +6,10 @@
  * DIR/report.html (compiler/bench/html.ts: plots, per-layer profiles in DIR/profiles/ unless
  * --no-profile, memory timelines). Exits 1
  * (MOTE5015) when any configuration's output differs from golden, after writing the results.
+ *
+ * Any .tflite runs: without golden data (../shared/golden/<model>/ or --golden DIR) the figures
+ * come from --input FILE... (one model only) or an all-zero-point input, and the table says the
+ * outputs were not checked.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -27,6 +31,10 @@ export interface BenchFlags {
   profile?: boolean;
   /** --flash-budget (bytes), parsed: every codegen configuration's weight choice. */
   flashBudget?: number;
+  /** --input (repeatable, one model only): raw input files the figures are measured on. */
+  input?: string[];
+  /** --golden DIR: input_<k>.bin / output_<k>.bin pairs to check (one model only). */
+  golden?: string;
 }
 
 export async function benchCommand(models: string[], flags: BenchFlags): Promise<void> {
@@ -34,11 +42,15 @@ export async function benchCommand(models: string[], flags: BenchFlags): Promise
   if (custom && flags.config && flags.config.length > 0) {
     fail(6008, "--config", "--mode/--plan/--specialize", "give either --config (configurations of the ablation) or the switches (one custom configuration), not both");
   }
+  if ((flags.input?.length || flags.golden !== undefined) && models.length !== 1) {
+    fail(6008, "--input/--golden", `${models.length === 0 ? "the default models" : `${models.length} models`}`, "--input and --golden describe one model's data: bench that model alone (mote bench MODEL.tflite --input FILE)");
+  }
   const configs = custom
     ? [customConfig({ mode: flags.mode, plan: flags.plan, specialize: flags.specialize === undefined ? undefined : flags.specialize === "on" })]
     : flags.config && flags.config.length > 0 ? selectConfigs(flags.config) : CONFIGS;
   const results = await runBench({
     models, configs, log: (l) => process.stderr.write(`${l}\n`), ...(flags.flashBudget !== undefined ? { flashBudget: flags.flashBudget } : {}),
+    ...(flags.input?.length ? { inputs: flags.input } : {}), ...(flags.golden !== undefined ? { golden: flags.golden } : {}),
   });
   const out = path.resolve(flags.out);
   fs.mkdirSync(out, { recursive: true });
@@ -50,6 +62,7 @@ export async function benchCommand(models: string[], flags: BenchFlags): Promise
   const modelFiles = Object.fromEntries(models.filter((m) => m.endsWith(".tflite")).map((m) => [path.basename(m, ".tflite"), path.resolve(m)]));
   const report = await writeBenchReport(out, {
     profile: flags.profile, modelFiles, log: (l) => process.stderr.write(`${l}\n`), flashBudget: flags.flashBudget,
+    ...(flags.input?.length ? { inputFor: () => flags.input!.map((f) => new Uint8Array(fs.readFileSync(f))) } : {}),
   });
   process.stderr.write(`wrote ${path.join(flags.out, path.basename(report))}\n`);
   const bad = failures(results);

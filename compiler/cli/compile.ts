@@ -39,7 +39,7 @@ import { librarySources } from "../toolchain/host.ts";
 import { findTool } from "../toolchain/tools.ts";
 import { checkFit } from "../report/fit.ts";
 import { librarySizes } from "../report/linker-map.ts";
-import { buildReport, constantBytes, layerRows, reportMarkdown, type Measured } from "../report/report.ts";
+import { buildReport, estimatedNeeds, layerRows, zeroPointInputs, reportMarkdown, type Measured } from "../report/report.ts";
 import { memoryTimelineSvg } from "../report/timeline.ts";
 import { flashOptions } from "./flash-budget.ts";
 import { readInput } from "./run.ts";
@@ -78,19 +78,6 @@ export interface CompileFlags {
 
 function step(msg: string): void {
   process.stderr.write(`• ${msg}\n`);
-}
-
-/** One input per model input, every element its tensor's zero point (the golden input_0). */
-function zeroPointInputs(graph: Graph): Uint8Array[] {
-  return graph.inputs.map((t) => {
-    const tensor = graph.tensors[t]!;
-    const bytes = new Uint8Array(tensorBytes(tensor));
-    const zp = tensor.quant?.zeroPoint[0] ?? 0;
-    if (tensor.dtype === "int8" || tensor.dtype === "uint8") bytes.fill(zp & 0xff);
-    else if (tensor.dtype === "int16") new Int16Array(bytes.buffer).fill(zp);
-    else if (tensor.dtype === "int32") new Int32Array(bytes.buffer).fill(zp);
-    return bytes;
-  });
 }
 
 /** Builds the firmware (the library in `lib`), reads the library's sizes from the map and runs it once in QEMU. */
@@ -158,14 +145,7 @@ async function compileInto(model: string, flags: CompileFlags, out: string): Pro
   const r = buildFor(graph, { plan: flags.plan, mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board) });
   const layers = layerRows(graph, r, mode);
   // Before building anything: arena + the board's reserved stack vs RAM, weights vs flash.
-  checkFit(board, graph, r, {
-    arenaBytes: r.placement.arenaBytes,
-    otherStaticBytes: 0,
-    stackBytes: board.stackBytes,
-    stackSource: "reserved",
-    flashBytes: constantBytes(r),
-    flashSource: "constants",
-  });
+  checkFit(board, graph, r, estimatedNeeds(board, r));
   const real = isRealBoard(board);
   if (!real && (flags.input?.length || flags.profile || flags.runs !== undefined)) {
     fail(6008, "--input/--runs/--profile of mote compile", `--board ${board.name}`, "they set up real-board firmware (stm32f746g-disco, nucleo-h743zi); for QEMU use mote run or mote profile");

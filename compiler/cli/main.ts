@@ -25,6 +25,7 @@ import { CONFIGS } from "../bench/configs.ts";
 import { parseFlashBudget } from "./flash-budget.ts";
 import { flashCommand, serialLogCommand } from "./board.ts";
 import { serveCommand } from "./serve.ts";
+import { analyzeCommand } from "./analyze.ts";
 
 function positiveInt(value: string, option: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) fail(6005, option, "a whole number from 1 to 1000", value);
@@ -89,6 +90,19 @@ program
   .action(async (model: string, opts) => compileCommand(model, opts));
 
 program
+  .command("analyze")
+  .description("what MODEL is and what it costs on a board, without building anything: inputs and outputs, per-layer shapes, MACs, weight and activation bytes and kernel variants, the arena, estimated peak SRAM and flash against the board, and every problem with its op and a next step")
+  .argument("<model>", "int8 .tflite model")
+  .option("--json", "print the analysis as one JSON document")
+  .addOption(boardOption("target board").default(DEFAULT_BOARD))
+  .addOption(planOption().default(DEFAULT_PLAN))
+  .addOption(modeOption().default("codegen"))
+  .addOption(specializeOption().default("on"))
+  .addOption(flashBudgetOption())
+  .addOption(audioOption())
+  .action(async (model: string, opts) => analyzeCommand(model, opts));
+
+program
   .command("flash")
   .description("write firmware that mote compile --board built to a real board (st-flash, else openocd), optionally reading its UART report")
   .argument("<elf>", "firmware.elf (the .bin beside it is what st-flash writes)")
@@ -125,8 +139,8 @@ program
 
 program
   .command("bench")
-  .description("every model x configuration (interpreter, codegen, codegen+plan, codegen+plan+specialize) in QEMU, checked bit-exact on every golden input, side by side with TFLite Micro (anchors.json); writes results.json, results.md and report.html (plots, per-layer profiles, memory timelines)")
-  .argument("[models...]", "model names in ../shared/models (or $MOTE_SHARED/models) or .tflite paths with golden data (default: the five shared models)")
+  .description("every model x configuration (interpreter, codegen, codegen+plan, codegen+plan+specialize) in QEMU, checked bit-exact on every golden input where there is golden data, side by side with TFLite Micro (anchors.json) where it has figures; writes results.json, results.md and report.html (plots, per-layer profiles, memory timelines)")
+  .argument("[models...]", "model names in ../shared/models (or $MOTE_SHARED/models) or .tflite paths (default: the five shared models); a model without golden data is measured on --input or an all-zero-point input, its outputs not checked")
   .option("--out <dir>", "output directory", "bench/out")
   .option("--no-profile", "report.html without per-layer profiles (skips the profiling builds in QEMU)")
   .addOption(oneOf(new Option("--config <name>", "run only this configuration of the ablation (repeatable)"), CONFIGS.map((c) => c.name),
@@ -135,6 +149,8 @@ program
   .addOption(planOption("ablation switch: bench one custom configuration with this planner instead"))
   .addOption(specializeOption("ablation switch: bench one custom configuration with or without specialization instead"))
   .addOption(flashBudgetOption())
+  .option("--input <file>", "one model only: raw input tensor bytes to measure on (once per model input; default golden input_3, else every element its zero point)", collect, [])
+  .option("--golden <dir>", "one model only: golden input_<k>.bin / output_<k>.bin pairs to check every configuration against (default ../shared/golden/<model>/ when present)")
   .action(async (models: string[], opts) => benchCommand(models, opts));
 
 program

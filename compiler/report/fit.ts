@@ -98,22 +98,43 @@ export interface MemoryNeeds {
   flashSource: "library" | "constants";
 }
 
-/** MOTE4001 unless `needs` fit `board`'s largest contiguous RAM and flash ranges. */
-export function checkFit(board: Board, graph: Graph, r: BuildResult, needs: MemoryNeeds): void {
+/** One memory's side of a fit: the contiguous range, what the model needs there and what is left. */
+export interface MemoryFit {
+  memory: string;
+  need_bytes: number;
+  available_bytes: number;
+  /** available - need: negative when it does not fit (that many bytes short). */
+  margin_bytes: number;
+  fits: boolean;
+  /** How the need is made up, in words (the MOTE4001 message's "what"). */
+  what: string;
+}
+
+/** `needs` against `board`'s largest contiguous RAM and flash ranges (MOTE5008 for a board without either). */
+export function fitOf(board: Board, needs: MemoryNeeds): { ram: MemoryFit; flash: MemoryFit } {
   const ram = contiguousRanges(board, "ram")[0];
   const flash = contiguousRanges(board, "flash")[0];
   if (!ram || !flash) return fail(5008, `${board.dir}/board.json`, "needs at least one ram and one flash memory");
-  const ramNeed = needs.arenaBytes + needs.otherStaticBytes + needs.stackBytes;
-  if (ramNeed > ram.length) {
+  const side = (range: MemoryRange, need: number, what: string): MemoryFit => ({
+    memory: range.name, need_bytes: need, available_bytes: range.length, margin_bytes: range.length - need, fits: need <= range.length, what,
+  });
+  return {
+    ram: side(ram, needs.arenaBytes + needs.otherStaticBytes + needs.stackBytes,
+      `RAM (${ram.name}): arena ${needs.arenaBytes} + other statics ${needs.otherStaticBytes} + stack ${needs.stackBytes} (${needs.stackSource})`),
+    flash: side(flash, needs.flashBytes,
+      `flash (${flash.name}): ${needs.flashSource === "library" ? "library .text + .rodata + .data" : "constant data"}`),
+  };
+}
+
+/** MOTE4001 unless `needs` fit `board`'s largest contiguous RAM and flash ranges. */
+export function checkFit(board: Board, graph: Graph, r: BuildResult, needs: MemoryNeeds): void {
+  const { ram, flash } = fitOf(board, needs);
+  if (!ram.fits) {
     const peak = peakStep(r);
-    const what =
-      `RAM (${ram.name}): arena ${needs.arenaBytes} + other statics ${needs.otherStaticBytes} + ` +
-      `stack ${needs.stackBytes} (${needs.stackSource})`;
-    fail(4001, board.name, what, ramNeed, ram.length, ramNeed - ram.length, peak.op, `${peak.opcode}, ${peak.liveBytes} bytes live`);
+    fail(4001, board.name, ram.what, ram.need_bytes, ram.available_bytes, -ram.margin_bytes, peak.op, `${peak.opcode}, ${peak.liveBytes} bytes live`);
   }
-  if (needs.flashBytes > flash.length) {
+  if (!flash.fits) {
     const heavy = heaviestOp(graph, r);
-    const what = `flash (${flash.name}): ${needs.flashSource === "library" ? "library .text + .rodata + .data" : "constant data"}`;
-    fail(4001, board.name, what, needs.flashBytes, flash.length, needs.flashBytes - flash.length, heavy.op, `${heavy.opcode}, ${heavy.bytes} bytes of weights`);
+    fail(4001, board.name, flash.what, flash.need_bytes, flash.available_bytes, -flash.margin_bytes, heavy.op, `${heavy.opcode}, ${heavy.bytes} bytes of weights`);
   }
 }

@@ -26,7 +26,8 @@
 import { tensorBytes, type Graph } from "../ir/graph.ts";
 import type { BuildResult, Mode } from "../build/index.ts";
 import type { FirmwareSizes } from "../toolchain/firmware.ts";
-import { peakStep } from "./fit.ts";
+import type { Board } from "../toolchain/boards.ts";
+import { peakStep, type MemoryNeeds } from "./fit.ts";
 
 export const DEFINITIONS = {
   arena_bytes: "the static arena planned for all activations and scratch (mote_arena in model.c, in .bss)",
@@ -81,6 +82,38 @@ export function constantBytes(r: BuildResult): number {
   const used = new Set([...p.steps, ...(p.init ?? [])].flatMap((s) => named(s.args)));
   const ioOnly = new Set([...p.inputs, ...p.outputs].flatMap((t) => named(t.convert?.args ?? [])).filter((n) => !used.has(n)));
   return p.constants.reduce((n, c) => n + (ioOnly.has(c.name) ? 0 : c.values.length * size[c.elem]), 0);
+}
+
+/**
+ * What the model needs of `board` before any firmware exists (the first fit check of `mote
+ * compile`, and `mote analyze`): the arena as the only static, the board's reserved stack, and the
+ * constant data as flash.
+ */
+export function estimatedNeeds(board: Board, r: BuildResult): MemoryNeeds {
+  return {
+    arenaBytes: r.placement.arenaBytes,
+    otherStaticBytes: 0,
+    stackBytes: board.stackBytes,
+    stackSource: "reserved",
+    flashBytes: constantBytes(r),
+    flashSource: "constants",
+  };
+}
+
+/**
+ * One input per model input, every element its tensor's zero point (the golden input_0): what
+ * compile measures the stack on, and what bench runs on a model without golden data.
+ */
+export function zeroPointInputs(graph: Graph): Uint8Array[] {
+  return graph.inputs.map((t) => {
+    const tensor = graph.tensors[t]!;
+    const bytes = new Uint8Array(tensorBytes(tensor));
+    const zp = tensor.quant?.zeroPoint[0] ?? 0;
+    if (tensor.dtype === "int8" || tensor.dtype === "uint8") bytes.fill(zp & 0xff);
+    else if (tensor.dtype === "int16") new Int16Array(bytes.buffer).fill(zp);
+    else if (tensor.dtype === "int32") new Int32Array(bytes.buffer).fill(zp);
+    return bytes;
+  });
 }
 
 /** What a firmware build and one QEMU run measured. */

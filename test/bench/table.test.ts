@@ -63,6 +63,19 @@ describe("bench table", () => {
     expect(tableLines(bad)[3]).toContain("**NO** (inputs 3, 5)");
   });
 
+  it("says when a model's outputs were not checked (no golden data) and what it was measured on", () => {
+    const unchecked = {
+      ...results,
+      rows: [row("codegen+plan+specialize", 1000, { model: "mine", bit_exact: null, measured_on: "all zero points", inputs_checked: [] })],
+    };
+    expect(failures(unchecked)).toEqual([]);
+    expect(tableLines(unchecked)[0]).toMatch(/\| not checked \(no golden data\) \|$/);
+    const md = renderResultsMd(unchecked);
+    expect(md).toContain("Measured on other inputs: mine on all zero points.");
+    expect(md).toContain("Outputs NOT checked against golden (no golden data): mine.");
+    expect(renderResultsMd(results)).not.toContain("NOT checked");
+  });
+
   it("regenerates only the marked section of docs/results.md", () => {
     const doc = `# title\n\nprose before\n\n${BEGIN}\nold figures\n${END}\n\nprose after\n`;
     const out = updateDoc(doc, results);
