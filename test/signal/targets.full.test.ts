@@ -1,8 +1,9 @@
 /**
  * @fileoverview The audio front ends on the simulated Cortex-M7 (QEMU, `npm run test:full`):
  * kws-mfcc features and the composed kws graph's outputs equal golden-frontend; sww-log-mel hops
- * equal the TypeScript stream (as in targets.test.ts); the whole 10 s file streamed through front
- * end + str_ww_ref_model in one QEMU run (runInvocations). Prints the instructions per call.
+ * equal the TypeScript stream (as in targets.test.ts) and, streamed over the whole 10 s file in one
+ * QEMU run, golden-frontend's 311 frames; the whole file through front end + str_ww_ref_model in
+ * one QEMU run (runInvocations). Prints the instructions per call.
  */
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -53,6 +54,16 @@ describe.skipIf(need.skip || qemu.skip)("audio front ends on the Cortex-M7 (QEMU
 });
 
 describe.skipIf(need.skip || qemu.skip)("sww-log-mel + str_ww_ref_model streamed on the Cortex-M7 (QEMU)", () => {
+  it("the front end alone, 313 hops in one QEMU run: after hop h the window's newest row is golden-frontend's frame h - 1", async () => {
+    const graph = attachAudioFrontEnd(loadModel(sharedFile("models/str_ww_ref_model.tflite")), "sww-log-mel");
+    const front: Graph = { ...graph, ops: [graph.ops[0]], outputs: [graph.ops[0].outputs[0]] };
+    const r = await runInvocations(front, hops(sharedFile("data/audio/short_wav_easy10s.wav")), "qemu");
+    const gold = new Uint8Array(fs.readFileSync(sharedFile("golden-frontend/sww_short_wav_easy10s.features.bin")));
+    for (let h = 1; h <= gold.length / 40; h++) {
+      expect(Buffer.from(r.outputs[h][0].subarray(1160)).equals(Buffer.from(gold.subarray(40 * (h - 1), 40 * h))), `hop ${h}`).toBe(true);
+    }
+  });
+
   it("313 hops in one QEMU run: the scores equal the ts target's, two detections at P > 0.95", async () => {
     const model = loadModel(sharedFile("models/str_ww_ref_model.tflite"));
     const graph = attachAudioFrontEnd(model, "sww-log-mel");
