@@ -16,7 +16,7 @@
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { Command, Option } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { fail, MoteError } from "../../compiler/diagnostics.ts";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { attachAudioFrontEnd } from "../../compiler/ops/audio/attach.ts";
@@ -25,7 +25,7 @@ import { dequantize, topK } from "../../compiler/inputs/quant.ts";
 import { sharedData } from "../../compiler/inputs/shared.ts";
 import { runInvocations, TARGETS, type Target } from "../../compiler/run/targets.ts";
 import { loadBoard } from "../../compiler/toolchain/boards.ts";
-import { detect, hops, hopTime, SAMPLE_RATE } from "./detect.ts";
+import { detect, hops, SAMPLE_RATE } from "./detect.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(here, "../..");
@@ -137,7 +137,15 @@ async function main(): Promise<void> {
     .option("--board <name>", "build the firmware for a real board instead of running (stm32f746g-disco, nucleo-h743zi)")
     .option("--threshold <p>", "the sample's P(marvin) threshold", (v) => Number(v), DEFAULT_THRESHOLD)
     .option("--cpi <n>", "cycles per instruction assumed by the ms estimate", (v) => Number(v), 1)
-    .parse();
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
+  try {
+    program.parse();
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    if (e.exitCode === 0) process.exit(0); // --help
+    fail(6001, e.message.replace(/^error: /, ""));
+  }
   const opts = program.opts<{ target: Target; board?: string; threshold: number; cpi: number }>();
   if (!(opts.threshold > 0 && opts.threshold < 1)) fail(6005, "--threshold", "a probability between 0 and 1", String(opts.threshold));
   if (!(opts.cpi > 0)) fail(6005, "--cpi", "a positive number", String(opts.cpi));
@@ -148,7 +156,6 @@ async function main(): Promise<void> {
   say(`• streamed ${ww.probabilities.length} hops; kws_ref_model + kws-mfcc front end: building and running 4 clips`);
   const kws = await classifyClips(opts.target);
   console.log(report(ww, kws, opts.threshold, opts.cpi));
-  void hopTime;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -49,3 +49,13 @@ describe.skipIf(data.skip || arm.skip)("samples/wake-word --board", () => {
     }, 300_000);
   }
 });
+
+describe("samples/wake-word options", () => {
+  it("bad options are one-line MOTE errors", () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", path.join(REPO, "samples/wake-word/wake_word.ts"), ...args], { cwd: REPO, encoding: "utf8" });
+    const unknown = run("--frobnicate");
+    expect([unknown.status, unknown.stderr.trim()]).toEqual([1, expect.stringMatching(/^error MOTE6001: [^\n]*--frobnicate[^\n]*$/)]);
+    const threshold = run("--threshold", "2");
+    expect([threshold.status, threshold.stderr.trim()]).toEqual([1, expect.stringMatching(/^error MOTE6005: --threshold [^\n]*$/)]);
+  });
+});
