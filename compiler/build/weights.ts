@@ -88,6 +88,20 @@ export function defaultFlashBudget(graph: Graph): number {
   return model + TFLM_RUNTIME_BYTES;
 }
 
+const CONST_ELEM_BYTES = { i8: 1, u8: 1, i16: 2, i32: 4, f32: 4 } as const;
+
+/** Bytes of the compile-time tables of the audio front-end calls (kernels under signal/). */
+export function signalTableBytes(lowered: LoweredOp[]): number {
+  let n = 0;
+  for (const { calls } of lowered) {
+    for (const c of calls) {
+      if (!c.kernel.startsWith("signal/")) continue;
+      for (const a of c.args) if (a.kind === "const") n += a.data.length * CONST_ELEM_BYTES[a.elem];
+    }
+  }
+  return n;
+}
+
 /** Bytes of every constant a lowering reads (graph constants once, lowering constants each). */
 export function constantBytesOf(graph: Graph, lowered: LoweredOp[]): number {
   const seen = new Set<number>();
@@ -203,8 +217,11 @@ export function lowerWeighted(graph: Graph, opts: FlashOptions): { lowered: Lowe
   const lowered = lowerGraph(graph, { reference: opts.reference });
   if (opts.reference) return { lowered };
   const given = opts.flashBudget !== undefined;
-  let budget = given ? opts.flashBudget! : defaultFlashBudget(graph);
-  let source = given ? "--flash-budget" : "TFLM+CMSIS-NN estimate (model file + smallest TFLM runtime)";
+  // An audio front end (signal/) compiled in front of the model brings its own tables; a TFLM
+  // build would carry its front end too, so they come on top of the model's default budget.
+  const frontEnd = signalTableBytes(lowered);
+  let budget = given ? opts.flashBudget! : defaultFlashBudget(graph) + frontEnd;
+  let source = given ? "--flash-budget" : `TFLM+CMSIS-NN estimate (model file + smallest TFLM runtime${frontEnd > 0 ? ` + the audio front end's ${frontEnd} B of tables` : ""})`;
   if (opts.flashLimit !== undefined && opts.flashLimit < budget) {
     budget = opts.flashLimit;
     source += ", capped at the board's flash";
