@@ -88,17 +88,16 @@ export function defaultFlashBudget(graph: Graph): number {
   return model + TFLM_RUNTIME_BYTES;
 }
 
-const CONST_ELEM_BYTES = { i8: 1, u8: 1, i16: 2, i32: 4, f32: 4 } as const;
-
-/** Bytes of the compile-time tables of the audio front-end calls (kernels under signal/). */
-export function signalTableBytes(lowered: LoweredOp[]): number {
+/**
+ * The flash estimate's share of an audio front end (kernels under signal/): its code per distinct
+ * record and its compile-time tables, as flashEstimate counts them.
+ */
+export function signalFlashBytes(lowered: LoweredOp[]): number {
+  const calls = lowered.flatMap((l) => l.calls).filter((c) => c.kernel.startsWith("signal/"));
+  const records = new Map(calls.map((c) => [recordKey(c), c.kernel] as const));
   let n = 0;
-  for (const { calls } of lowered) {
-    for (const c of calls) {
-      if (!c.kernel.startsWith("signal/")) continue;
-      for (const a of c.args) if (a.kind === "const") n += a.data.length * CONST_ELEM_BYTES[a.elem];
-    }
-  }
+  for (const kernel of records.values()) n += codeBytes(kernel);
+  for (const c of calls) for (const a of c.args) if (a.kind === "const") n += a.data.length * ELEM_BYTES[a.elem];
   return n;
 }
 
@@ -219,9 +218,9 @@ export function lowerWeighted(graph: Graph, opts: FlashOptions): { lowered: Lowe
   const given = opts.flashBudget !== undefined;
   // An audio front end (signal/) compiled in front of the model brings its own tables; a TFLM
   // build would carry its front end too, so they come on top of the model's default budget.
-  const frontEnd = signalTableBytes(lowered);
+  const frontEnd = signalFlashBytes(lowered);
   let budget = given ? opts.flashBudget! : defaultFlashBudget(graph) + frontEnd;
-  let source = given ? "--flash-budget" : `TFLM+CMSIS-NN estimate (model file + smallest TFLM runtime${frontEnd > 0 ? ` + the audio front end's ${frontEnd} B of tables` : ""})`;
+  let source = given ? "--flash-budget" : `TFLM+CMSIS-NN estimate (model file + smallest TFLM runtime${frontEnd > 0 ? ` + the audio front end's ${frontEnd} B` : ""})`;
   if (opts.flashLimit !== undefined && opts.flashLimit < budget) {
     budget = opts.flashLimit;
     source += ", capped at the board's flash";

@@ -19,7 +19,7 @@ import fc from "fast-check";
 import {
   convSpecArb, fullyConnectedSpecArb, syntheticGraph, syntheticInputs, type ConvSpec, type FullyConnectedSpec,
 } from "../support/synthetic.ts";
-import { needTarget } from "../support/shared.ts";
+import { needModels, needTarget, sharedFile } from "../support/shared.ts";
 
 const EMPTY: Graph = { name: "t", tensors: [], ops: [], inputs: [], outputs: [] };
 
@@ -131,4 +131,22 @@ describe("int16 layers chosen by the budget equal the reference kernels", () => 
       }, 120_000);
     }
   }
+});
+
+describe("an audio front end and the default flash budget", () => {
+  const models = needModels("str_ww_ref_model", "kws_ref_model");
+  it.skipIf(models.skip)("its tables come on top: the model behind it keeps the weight layouts it has alone", async () => {
+    const { loadModel } = await import("../../compiler/import/tflite/import.ts");
+    const { attachAudioFrontEnd } = await import("../../compiler/ops/audio/attach.ts");
+    const { lowerWeighted, signalFlashBytes } = await import("../../compiler/build/weights.ts");
+    for (const [name, preset] of [["str_ww_ref_model", "sww-log-mel"], ["kws_ref_model", "kws-mfcc"]] as const) {
+      const model = loadModel(sharedFile("models", `${name}.tflite`));
+      const alone = lowerWeighted(model, {}).weights!;
+      const composed = lowerWeighted(attachAudioFrontEnd(model, preset), {});
+      const tables = signalFlashBytes(composed.lowered);
+      expect(tables).toBeGreaterThan(1000);
+      expect(composed.weights!.budgetBytes).toBe(alone.budgetBytes + tables);
+      expect(composed.weights!.int16).toEqual(alone.int16);
+    }
+  });
 });
