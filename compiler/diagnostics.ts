@@ -135,6 +135,12 @@ export const DIAGNOSTICS = {
   6107: { message: "sample data {0} is absent", hint: "set MOTE_SHARED=/path/to/shared, or put the shared data at ../shared beside the repo (its data/README.md lists the files)" },
   // 62xx: mote analyze and mote bench on any model
   6201: { message: "{0} cannot be compiled as it is: {1} problem{2}: {3}", hint: "the analysis above gives each problem its op index and a next step (with --json: its problems field); docs/operators.md lists what each operator supports" },
+  // 63xx: mote validate
+  6301: { message: "malformed .npy file {0}: {1}", hint: "write it with numpy.save (C order; float32/64, int8, uint8, int16 or int32)" },
+  6302: { message: "input file {0} cannot feed model input {1} ({2}): {3}", hint: "pass raw tensor bytes of the exact size, a .npy of floats (quantized with the input's scale) or of the input's dtype, an image for an image input, or a WAV with --audio PRESET; mote analyze lists each input's shape, dtype, scale and zero point" },
+  6303: { message: "expected output file {0} does not fit model output {1} ({2}): {3}", hint: "pass raw output bytes of the exact size, or a .npy of the output's dtype or of floats, once per model output in order" },
+  6304: { message: "targets disagree: {0} output {1} ({2}) differs from {3} at byte {4} ({5} vs {6})", hint: "a bug in Mote: please report it with the model and input (mote run --target ... writes each target's bytes)" },
+  6305: { message: "output {0} ({1}) differs from the expected output: {2}", hint: "the comparison above gives the exact match count and the max and mean differences; check that the input and the reference were made with the same preprocessing" },
 } satisfies Record<number, DiagnosticInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS;

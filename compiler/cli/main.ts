@@ -26,6 +26,7 @@ import { parseFlashBudget } from "./flash-budget.ts";
 import { flashCommand, serialLogCommand } from "./board.ts";
 import { serveCommand } from "./serve.ts";
 import { analyzeCommand } from "./analyze.ts";
+import { validateCommand } from "./validate.ts";
 
 function positiveInt(value: string, option: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) fail(6005, option, "a whole number from 1 to 1000", value);
@@ -120,6 +121,23 @@ program
   .option("--report <file>", "the build's report.json: names the op of each per-layer line")
   .option("--timeout <s>", "how long to read a serial port", "30")
   .action(async (log: string, opts) => serialLogCommand(log, opts));
+
+program
+  .command("validate")
+  .description("run MODEL on every target from an input (raw tensor bytes, .npy, PNG/JPEG/BMP or WAV), check the targets agree byte for byte, print each output dequantized with its top-k, and compare with reference outputs (--expect)")
+  .argument("<model>", "int8 .tflite model")
+  .option("--input <file>", "raw tensor bytes, .npy (floats are quantized with the input's scale), an image (resized and quantized) or a WAV (with --audio): once per model input, in order", collect, [])
+  .option("--expect <file>", "reference output (raw bytes, or .npy of the output's dtype or floats): once per model output, in order", collect, [])
+  .option("--targets <list>", "comma-separated targets to run and compare", TARGETS.join(","))
+  .option("--top <k>", "how many top values to print per output", (v: string) => parseCount("--top", v), 3)
+  .option("--json", "print the report as one JSON document")
+  .addOption(boardOption("board for the qemu target").default(DEFAULT_BOARD))
+  .addOption(planOption().default(DEFAULT_PLAN))
+  .addOption(modeOption().default("codegen"))
+  .addOption(specializeOption().default("on"))
+  .addOption(flashBudgetOption())
+  .addOption(audioOption())
+  .action(async (model: string, opts) => validateCommand(model, opts));
 
 program
   .command("run")
