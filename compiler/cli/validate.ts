@@ -20,6 +20,7 @@ import { decodeWav } from "../inputs/wav.ts";
 import { decodeNpy, isNpy } from "../inputs/npy.ts";
 import { dequantize, integers, quantizeValue, topK } from "../inputs/quant.ts";
 import { runModel, TARGETS, type Target } from "../run/targets.ts";
+import { DEFAULT_BOARD } from "../toolchain/boards.ts";
 import { withAudio } from "./audio.ts";
 import { flashOptions } from "./flash-budget.ts";
 import { readInput } from "./run.ts";
@@ -143,7 +144,7 @@ export async function validateModel(model: string, flags: ValidateFlags): Promis
   const inputs = flags.input.map((file, k) => inputBytes(graph, k, file, flags.audio));
   const expected = expect.map((file, k) => expectedBytes(graph, io.outputs[k], k, file));
   const targets = parseTargets(flags.targets);
-  const opts = { board: flags.board, plan: flags.plan, mode: flags.mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board ?? "mps2-an500") };
+  const opts = { board: flags.board ?? DEFAULT_BOARD, plan: flags.plan, mode: flags.mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board ?? DEFAULT_BOARD) };
   let first: { target: Target; outputs: Uint8Array[] } | undefined;
   for (const target of targets) {
     const { outputs } = await runModel(graph, inputs, target, opts);
