@@ -58,6 +58,7 @@ describe("npy reader", () => {
   });
 });
 
+const yesWav = needShared("data/audio/yes_1000ms.wav");
 describe("validate on a model outside ../shared", () => {
   const model = writeModel(tmp, "fc_relu.tflite", fcReluSpec());
   const host = needTarget("host");
@@ -89,7 +90,7 @@ describe("validate on a model outside ../shared", () => {
     expect((await code(validateModel(model, { input: [file("m.npy", new Uint8Array([1, 2, 3]))], targets: "ts" }))).code).toBe(6301);
     expect((await code(validateModel(model, { input: [raw], expect: [raw], targets: "ts" }))).text).toMatch(/MOTE6303.*8 bytes, 4 expected/);
     expect((await code(validateModel(model, { input: [raw], targets: "ts,cpu" }))).code).toBe(6005);
-    if (needShared("data", "audio", "yes_1000ms.wav").ok) {
+    if (yesWav.ok) {
       expect((await code(validateModel(model, { input: [sharedFile("data", "audio", "yes_1000ms.wav")], targets: "ts" }))).text).toMatch(/MOTE6302.*--audio/);
     }
     expect(parseTargets(undefined)).toEqual(["ts", "wasm", "host", "qemu"]);
