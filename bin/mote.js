@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// The `mote` command: runs the TypeScript CLI (compiler/cli/main.ts) through tsx's loader, so the
-// compiler, kernels and runtime are the same .ts files that the tests exercise.
-import { register } from "tsx/esm/api";
+// The `mote` command: the precompiled front end dist/mote.js (bin/bundle.js: compiler/cli/main.ts
+// as plain JavaScript, rebuilt when a source is newer), which loads a command's TypeScript modules
+// through tsx only when that command runs, so `mote --help` starts in a fraction of a second.
+// Where the front end can be neither found nor built, main.ts itself runs through tsx's loader.
+import { frontEnd } from "./bundle.js";
 
-register();
-await import("../compiler/cli/main.ts");
+const bundle = await frontEnd();
+if (bundle) {
+  await import(bundle);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("../compiler/cli/main.ts");
+}

@@ -3,30 +3,43 @@
  * module per command in compiler/cli/. Exit status: 0 success, 1 user error (a MoteError, printed
  * as one line), 2 internal error (a bug: printed with its stack).
  *
+ * Only this file and the light modules its options read (value lists, parsers) load before a
+ * command runs: each action loads its command's module then (compiler/cli/lazy.ts), so --help,
+ * --version and parse errors cost no compiler. bin/bundle.js precompiles exactly this part to
+ * dist/mote.js; a MoteError is recognised by its shape because that bundle has its own copy of
+ * compiler/diagnostics.ts.
+ *
  * Option values with a fixed set (--mode, --plan, --target, --board, --specialize, --config) are
  * checked by parsers that raise the table's code for that option (6xxx, 5003, 5004); commander's
  * own parse errors (unknown option, missing argument, ...) become MOTE6001. Commander prints
  * nothing itself, so every user error is the one line of its MoteError.
  */
 import { Command, CommanderError, Option } from "commander";
-import { diagnostic, fail, MoteError } from "../diagnostics.ts";
+import { diagnostic, fail, type MoteError } from "../diagnostics.ts";
 import { MOTE_VERSION } from "../paths.ts";
-import { TARGETS } from "../run/targets.ts";
+import { TARGETS } from "../run/target-names.ts";
 import { listBoards, DEFAULT_BOARD } from "../toolchain/boards.ts";
 import { DEFAULT_PLAN, PLANNERS } from "../plan/planner.ts";
-import { MODES } from "../build/index.ts";
-import { checkCommand } from "./check.ts";
-import { compileCommand } from "./compile.ts";
-import { parseCount, runCommand } from "./run.ts";
-import { audioOption } from "./audio.ts";
-import { profileCommand } from "./profile.ts";
-import { benchCommand } from "./bench.ts";
+import { MODES } from "../build/types.ts";
 import { CONFIGS } from "../bench/configs.ts";
+import { parseCount } from "./counts.ts";
+import { audioOption } from "./audio.ts";
 import { parseFlashBudget } from "./flash-budget.ts";
-import { flashCommand, serialLogCommand } from "./board.ts";
-import { serveCommand } from "./serve.ts";
-import { analyzeCommand } from "./analyze.ts";
-import { validateCommand } from "./validate.ts";
+import { commandModule } from "./lazy.ts";
+
+type Module<T> = Promise<T>;
+/** Each command's module, loaded when it runs (the option parsers above read only light modules). */
+const cmd = {
+  check: (): Module<typeof import("./check.ts")> => commandModule("check"),
+  compile: (): Module<typeof import("./compile.ts")> => commandModule("compile"),
+  run: (): Module<typeof import("./run.ts")> => commandModule("run"),
+  profile: (): Module<typeof import("./profile.ts")> => commandModule("profile"),
+  bench: (): Module<typeof import("./bench.ts")> => commandModule("bench"),
+  board: (): Module<typeof import("./board.ts")> => commandModule("board"),
+  serve: (): Module<typeof import("./serve.ts")> => commandModule("serve"),
+  analyze: (): Module<typeof import("./analyze.ts")> => commandModule("analyze"),
+  validate: (): Module<typeof import("./validate.ts")> => commandModule("validate"),
+};
 
 function positiveInt(value: string, option: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) fail(6005, option, "a whole number from 1 to 1000", value);
@@ -88,7 +101,7 @@ program
   .option("--profile", "real boards: per-layer cycles of the last run (-DMOTE_PROFILE)")
   .option("--name <prefix>", "prefix of every symbol the C library exports and of its files (kws: kws_invoke(), KWS_NUM_INPUTS, kws.h, kws.c), to link several models into one firmware (default: mote_invoke(), model.h, model.c)")
   .option("--arena-section <section>", "linker section of the model's arena, e.g. .sram2 (default: .bss)")
-  .action(async (model: string, opts) => compileCommand(model, opts));
+  .action(async (model: string, opts) => (await cmd.compile()).compileCommand(model, opts));
 
 program
   .command("analyze")
@@ -101,7 +114,7 @@ program
   .addOption(specializeOption().default("on"))
   .addOption(flashBudgetOption())
   .addOption(audioOption())
-  .action(async (model: string, opts) => analyzeCommand(model, opts));
+  .action(async (model: string, opts) => (await cmd.analyze()).analyzeCommand(model, opts));
 
 program
   .command("flash")
@@ -111,7 +124,7 @@ program
   .addOption(oneOf(new Option("--tool <tool>", "flashing tool (default: st-flash if installed, else openocd)"), ["st-flash", "openocd"], (v) => fail(6005, "--tool", "st-flash or openocd", v)))
   .option("--monitor <port>", "then read the report from this serial port (e.g. /dev/ttyACM0) and print its figures")
   .option("--timeout <s>", "how long --monitor waits for the report", "30")
-  .action(async (elf: string, opts) => flashCommand(elf, opts));
+  .action(async (elf: string, opts) => (await cmd.board()).flashCommand(elf, opts));
 
 program
   .command("serial-log")
@@ -120,7 +133,7 @@ program
   .option("--json", "print the figures as JSON")
   .option("--report <file>", "the build's report.json: names the op of each per-layer line")
   .option("--timeout <s>", "how long to read a serial port", "30")
-  .action(async (log: string, opts) => serialLogCommand(log, opts));
+  .action(async (log: string, opts) => (await cmd.board()).serialLogCommand(log, opts));
 
 program
   .command("validate")
@@ -137,7 +150,7 @@ program
   .addOption(specializeOption().default("on"))
   .addOption(flashBudgetOption())
   .addOption(audioOption())
-  .action(async (model: string, opts) => validateCommand(model, opts));
+  .action(async (model: string, opts) => (await cmd.validate()).validateCommand(model, opts));
 
 program
   .command("run")
@@ -153,7 +166,7 @@ program
   .addOption(flashBudgetOption())
   .addOption(audioOption())
   .option("--invocations <n>", "run N invocations on one instance, state kept between them (streaming front ends, recurrent ops): --input and --output are given invocation by invocation (every model input for the first, then for the second, ...)", (v) => parseCount("--invocations", v), 1)
-  .action(async (model: string, opts) => runCommand(model, opts));
+  .action(async (model: string, opts) => (await cmd.run()).runCommand(model, opts));
 
 program
   .command("bench")
@@ -169,7 +182,7 @@ program
   .addOption(flashBudgetOption())
   .option("--input <file>", "one model only: raw input tensor bytes to measure on (once per model input; default golden input_3, else every element its zero point)", collect, [])
   .option("--golden <dir>", "one model only: golden input_<k>.bin / output_<k>.bin pairs to check every configuration against (default ../shared/golden/<model>/ when present)")
-  .action(async (models: string[], opts) => benchCommand(models, opts));
+  .action(async (models: string[], opts) => (await cmd.bench()).benchCommand(models, opts));
 
 program
   .command("profile")
@@ -184,7 +197,7 @@ program
   .option("--top <n>", "how many top layers to list", "5")
   .option("--json", "print the report as JSON")
   .option("--out <file>", "write the report to a file instead of stdout")
-  .action(async (model: string, opts) => profileCommand(model, opts));
+  .action(async (model: string, opts) => (await cmd.profile()).profileCommand(model, opts));
 
 program
   .command("serve")
@@ -194,13 +207,13 @@ program
   .option("--host <addr>", "address to listen on", "127.0.0.1")
   .option("--audio <name=preset>", "front end for a served model (kws_ref_model and str_ww_ref_model have theirs; none: features only); repeatable", collect, [])
   .option("--max-body <bytes>", "largest request body (default 8 MiB)")
-  .action(async (models: string[], opts) => serveCommand(models, opts));
+  .action(async (models: string[], opts) => (await cmd.serve()).serveCommand(models, opts));
 
 program
   .command("check")
   .description("check TypeScript kernel files against the kernel subset (docs/subset.md)")
   .argument("<files...>", "kernel .ts files")
-  .action(async (files: string[]) => checkCommand(files));
+  .action(async (files: string[]) => (await cmd.check()).checkCommand(files));
 
 /** Commander's parse errors as MOTE6001; help and version (exit status 0) pass through. */
 function userError(e: unknown): unknown {
@@ -209,11 +222,19 @@ function userError(e: unknown): unknown {
   return diagnostic(6001, e.message.replace(/^error: /, "").split("\n").join(" "));
 }
 
+/**
+ * A MoteError, from this module's copy of compiler/diagnostics.ts or the command modules' (the
+ * precompiled front end bundles its own copy, so the class is recognised by its shape).
+ */
+function isMoteError(e: unknown): e is MoteError {
+  return e instanceof Error && e.name === "MoteError" && typeof (e as Partial<MoteError>).oneLine === "function";
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (thrown) {
   const e = userError(thrown);
-  if (e instanceof MoteError) {
+  if (isMoteError(e)) {
     process.stderr.write(`${e.oneLine()}\n`);
     process.exit(1);
   }

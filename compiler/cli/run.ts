@@ -31,12 +31,7 @@ export interface RunFlags {
   audio?: string;
 }
 
-/** A positive integer option value; MOTE6005 otherwise. */
-export function parseCount(option: string, value: string): number {
-  const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) fail(6005, option, "a positive whole number", value);
-  return n;
-}
+export { parseCount } from "./counts.ts";
 
 /** The raw bytes of an --input file; MOTE6009 when it cannot be read. */
 export function readInput(file: string): Uint8Array {

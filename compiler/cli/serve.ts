@@ -6,7 +6,7 @@
  * flight, ends the model processes and exits 0.
  */
 import { fail } from "../diagnostics.ts";
-import { parseCount } from "./run.ts";
+import { parseCount } from "./counts.ts";
 
 export interface ServeFlags {
   port?: string;

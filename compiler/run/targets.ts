@@ -26,9 +26,9 @@ import { DEFAULT_BOARD } from "../toolchain/boards.ts";
 import { runProcess } from "../toolchain/exec.ts";
 import { runTs, runTsInvocations } from "./ts.ts";
 import { fail } from "../diagnostics.ts";
+import type { Target } from "./target-names.ts";
 
-export const TARGETS = ["ts", "wasm", "host", "qemu"] as const;
-export type Target = (typeof TARGETS)[number];
+export { TARGETS, type Target } from "./target-names.ts";
 
 export interface RunOptions extends BuildOptions {
   board?: string;

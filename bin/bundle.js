@@ -1,0 +1,66 @@
+// The precompiled command-line front end: compiler/cli/main.ts and the light modules its options
+// read, bundled by esbuild into dist/mote.js (plain JavaScript, so `mote --help` starts without
+// tsx), with dist/mote.inputs.json listing its sources. The command modules stay .ts files that
+// the front end loads through tsx when a command runs (compiler/cli/lazy.ts).
+//
+// `node bin/bundle.js` (npm's `prepare`, so on npm ci and npm pack) builds it; bin/mote.js calls
+// frontEnd(), which rebuilds it when a source is newer (a clone being edited) and answers
+// undefined when it can be neither used nor built (then the CLI runs as TypeScript).
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const DIST = path.join(ROOT, "dist");
+const BUNDLE = path.join(DIST, "mote.js");
+const INPUTS = path.join(DIST, "mote.inputs.json");
+const ENTRY = path.join(ROOT, "compiler", "cli", "main.ts");
+
+/** True when dist/mote.js exists and none of its sources (or this script) is newer. */
+function fresh() {
+  try {
+    const built = statSync(BUNDLE).mtimeMs;
+    const inputs = JSON.parse(readFileSync(INPUTS, "utf8"));
+    return [...inputs, "bin/bundle.js"].every((f) => statSync(path.join(ROOT, f)).mtimeMs <= built);
+  } catch {
+    return false;
+  }
+}
+
+/** Bundles main.ts (packages stay imports) and writes the bundle and its input list atomically. */
+export async function build() {
+  const esbuild = await import("esbuild");
+  const result = await esbuild.build({
+    entryPoints: [ENTRY],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+    outfile: BUNDLE,
+  });
+  mkdirSync(DIST, { recursive: true });
+  const inputs = Object.keys(result.metafile.inputs).map((f) => path.relative(ROOT, path.resolve(process.cwd(), f)).split(path.sep).join("/"));
+  const tmp = `.${process.pid}.tmp`;
+  writeFileSync(INPUTS + tmp, `${JSON.stringify(inputs.sort(), null, 1)}\n`);
+  writeFileSync(BUNDLE + tmp, result.outputFiles[0].contents);
+  renameSync(INPUTS + tmp, INPUTS);
+  renameSync(BUNDLE + tmp, BUNDLE);
+}
+
+/** The front end's URL, rebuilt first if stale; undefined when it cannot be built here. */
+export async function frontEnd() {
+  if (!fresh()) {
+    try {
+      await build();
+    } catch {
+      return undefined;
+    }
+  }
+  return existsSync(BUNDLE) ? pathToFileURL(BUNDLE).href : undefined;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await build();
