@@ -16,6 +16,7 @@ import { loadBoard } from "../toolchain/boards.ts";
 import { analyzeModel, inspectModel, problemsError, type Analysis } from "../report/analysis.ts";
 import { flashOptions } from "./flash-budget.ts";
 import { withAudio } from "./audio.ts";
+import { progress } from "./progress.ts";
 
 export interface AnalyzeFlags {
   json?: boolean;
@@ -45,7 +46,9 @@ export function analyzeFile(model: string, flags: AnalyzeFlags, progress: (line:
 }
 
 export async function analyzeCommand(model: string, flags: AnalyzeFlags): Promise<void> {
-  const { analysis, error } = analyzeFile(model, flags, (l) => process.stderr.write(`• ${l}\n`));
+  const steps = progress({ log: true });
+  const { analysis, error } = analyzeFile(model, flags, (l) => steps.step(l));
+  steps.end();
   process.stdout.write(flags.json ? `${JSON.stringify(analysis, null, 2)}\n` : analysisText(analysis));
   if (error) throw error;
 }

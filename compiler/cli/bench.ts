@@ -18,6 +18,7 @@ import { failures, runBench } from "../bench/bench.ts";
 import { renderResultsMd } from "../bench/table.ts";
 import { CONFIGS, customConfig, selectConfigs } from "../bench/configs.ts";
 import { writeBenchReport } from "../bench/html.ts";
+import { progress } from "./progress.ts";
 
 export interface BenchFlags {
   out: string;
@@ -48,8 +49,11 @@ export async function benchCommand(models: string[], flags: BenchFlags): Promise
   const configs = custom
     ? [customConfig({ mode: flags.mode, plan: flags.plan, specialize: flags.specialize === undefined ? undefined : flags.specialize === "on" })]
     : flags.config && flags.config.length > 0 ? selectConfigs(flags.config) : CONFIGS;
+  // "[n/N] model config: ..." lines start a measurement (a step), the others are its results.
+  const steps = progress({ log: true, bullet: "" });
+  const log = (l: string) => (/^\[\d+\/\d+\]|^report: profiling /.test(l) ? steps.step(l) : steps.line(l));
   const results = await runBench({
-    models, configs, log: (l) => process.stderr.write(`${l}\n`), ...(flags.flashBudget !== undefined ? { flashBudget: flags.flashBudget } : {}),
+    models, configs, log, ...(flags.flashBudget !== undefined ? { flashBudget: flags.flashBudget } : {}),
     ...(flags.input?.length ? { inputs: flags.input } : {}), ...(flags.golden !== undefined ? { golden: flags.golden } : {}),
   });
   const out = path.resolve(flags.out);
@@ -61,10 +65,11 @@ export async function benchCommand(models: string[], flags: BenchFlags): Promise
   process.stderr.write(`wrote ${path.join(flags.out, "results.json")} and results.md\n`);
   const modelFiles = Object.fromEntries(models.filter((m) => m.endsWith(".tflite")).map((m) => [path.basename(m, ".tflite"), path.resolve(m)]));
   const report = await writeBenchReport(out, {
-    profile: flags.profile, modelFiles, log: (l) => process.stderr.write(`${l}\n`), flashBudget: flags.flashBudget,
+    profile: flags.profile, modelFiles, log, flashBudget: flags.flashBudget,
     ...(flags.input?.length ? { inputFor: () => flags.input!.map((f) => new Uint8Array(fs.readFileSync(f))) } : {}),
   });
   process.stderr.write(`wrote ${path.join(flags.out, path.basename(report))}\n`);
+  steps.end();
   const bad = failures(results);
   if (bad.length > 0) fail(5015, bad.join("; "));
 }

@@ -48,6 +48,7 @@ import { isRealBoard } from "../toolchain/board-firmware.ts";
 import { flashInstructions } from "../toolchain/flash.ts";
 import type { BoardFirmwareReport } from "../report/report.ts";
 import { withAudio } from "./audio.ts";
+import { progress } from "./progress.ts";
 
 /** The memory timeline plot, next to report.md (which links it). */
 export const TIMELINE_FILE = "memory-timeline.svg";
@@ -76,8 +77,10 @@ export interface CompileFlags {
   arenaSection?: string;
 }
 
+const steps = progress({ log: true });
+
 function step(msg: string): void {
-  process.stderr.write(`• ${msg}\n`);
+  steps.step(msg);
 }
 
 /** Builds the firmware (the library in `lib`), reads the library's sizes from the map and runs it once in QEMU. */
@@ -196,6 +199,7 @@ async function compileInto(model: string, flags: CompileFlags, out: string): Pro
   const report = buildReport({ graph, r, board: board.name, mode, plan: flags.plan, layers, measured, timeline: TIMELINE_FILE, ...(boardReport ? { boardFirmware: boardReport } : {}) });
   fs.writeFileSync(path.join(out, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
   fs.writeFileSync(path.join(out, "report.md"), reportMarkdown(report));
+  steps.end();
   const b = (v: number | null) => (v === null ? "n/a" : `${v} B`);
   process.stdout.write(
     `${graph.name}: arena ${report.arena_bytes} B (lower bound ${report.lower_bound_bytes} B), stack ${b(report.stack_bytes)}, ` +

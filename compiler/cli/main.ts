@@ -234,6 +234,8 @@ try {
   await program.parseAsync(process.argv);
 } catch (thrown) {
   const e = userError(thrown);
+  // A running progress spinner (compiler/cli/progress.ts) ends as failed before the error line.
+  (globalThis as Record<symbol, (() => void) | undefined>)[Symbol.for("mote.progress.end")]?.();
   if (isMoteError(e)) {
     process.stderr.write(`${e.oneLine()}\n`);
     process.exit(1);

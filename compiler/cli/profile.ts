@@ -14,6 +14,7 @@ import { lowerGraph } from "../ops/index.ts";
 import { formatProfile, profileModel } from "../profile/profile.ts";
 import { readInput } from "./run.ts";
 import { flashOptions } from "./flash-budget.ts";
+import { inStep, progress } from "./progress.ts";
 
 export interface ProfileFlags {
   input: string[];
@@ -41,11 +42,11 @@ export async function profileCommand(model: string, flags: ProfileFlags): Promis
   if (flags.specialize !== undefined && flags.specialize !== "on" && flags.specialize !== "off") {
     fail(6005, "--specialize", "on or off", flags.specialize);
   }
-  const report = await profileModel(graph, {
+  const report = await inStep(progress(), `building ${graph.name} with per-layer counters and running it in QEMU`, () => profileModel(graph, {
     mode: flags.mode, plan: flags.plan, board: flags.board, inputs, top,
     specialize: flags.specialize === undefined ? undefined : flags.specialize === "on",
     ...flashOptions(flags.flashBudget, flags.board),
-  });
+  }));
   const text = flags.json ? JSON.stringify(report, null, 1) + "\n" : formatProfile(report);
   if (flags.out) {
     fs.mkdirSync(path.dirname(path.resolve(flags.out)), { recursive: true });

@@ -13,6 +13,7 @@ import { lowerGraph } from "../ops/index.ts";
 import { runInvocations, type Target } from "../run/targets.ts";
 import { flashOptions } from "./flash-budget.ts";
 import { withAudio } from "./audio.ts";
+import { inStep, progress } from "./progress.ts";
 
 export interface RunFlags {
   input: string[];
@@ -56,9 +57,8 @@ export async function runCommand(model: string, flags: RunFlags): Promise<void> 
   if (flags.output.length !== graph.outputs.length * n) fail(6007, `${graph.outputs.length}${n > 1 ? ` (${n} invocations x ${graph.outputs.length})` : ""}`, flags.output.length);
   const files = flags.input.map(readInput);
   const invocations = Array.from({ length: n }, (_, i) => files.slice(i * graph.inputs.length, (i + 1) * graph.inputs.length));
-  const result = await runInvocations(graph, invocations, flags.target, {
-    board: flags.board, plan: flags.plan, mode: flags.mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board),
-  });
+  const opts = { board: flags.board, plan: flags.plan, mode: flags.mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board) };
+  const result = await inStep(progress(), `building ${graph.name} and running it on ${flags.target}`, () => runInvocations(graph, invocations, flags.target, opts));
   result.outputs.forEach((outs, i) => outs.forEach((bytes, k) => fs.writeFileSync(flags.output[i * graph.outputs.length + k], bytes)));
   for (const count of result.instructions ?? []) process.stdout.write(`instructions: ${count}\n`);
   if (result.stackBytes !== undefined) process.stdout.write(`stack: ${result.stackBytes}\n`);

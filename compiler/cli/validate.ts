@@ -24,6 +24,7 @@ import { DEFAULT_BOARD } from "../toolchain/boards.ts";
 import { withAudio } from "./audio.ts";
 import { flashOptions } from "./flash-budget.ts";
 import { readInput } from "./run.ts";
+import { inStep, progress } from "./progress.ts";
 
 export interface ValidateFlags {
   input: string[];
@@ -146,8 +147,9 @@ export async function validateModel(model: string, flags: ValidateFlags): Promis
   const targets = parseTargets(flags.targets);
   const opts = { board: flags.board ?? DEFAULT_BOARD, plan: flags.plan, mode: flags.mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board ?? DEFAULT_BOARD) };
   let first: { target: Target; outputs: Uint8Array[] } | undefined;
+  const steps = progress();
   for (const target of targets) {
-    const { outputs } = await runModel(graph, inputs, target, opts);
+    const { outputs } = await inStep(steps, `running ${graph.name} on ${target}`, () => runModel(graph, inputs, target, opts));
     if (!first) { first = { target, outputs }; continue; }
     outputs.forEach((o, k) => {
       const ref = first!.outputs[k];
