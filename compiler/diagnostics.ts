@@ -115,7 +115,7 @@ export const DIAGNOSTICS = {
   6007: { message: "wrong number of outputs: the model has {0}, {1} --output file(s) given", hint: "pass --output FILE once per model output, in the model's order" },
   6008: { message: "{0} and {1} cannot be combined", hint: "{2}" },
   6009: { message: "cannot read input file {0}: {1}", hint: "pass a file of raw input tensor bytes (int8: one byte per element, in the tensor's layout)" },
-  6010: { message: "no golden data for model {0}: {1} is missing", hint: "--golden DIR must hold input_<k>.bin and output_<k>.bin pairs (as ../shared/golden/<model>/); leave --golden out to bench a model without checking its outputs" },
+  6010: { message: "no golden data for model {0}: {1} is missing", hint: "--golden DIR must hold input_<k>.bin and output_<k>.bin pairs (raw input and expected output tensor bytes); leave --golden out to bench a model without checking its outputs" },
   6011: { message: "unknown audio front end '{0}'. Front ends: {1}", hint: "pass one of the listed presets (docs/signal.md describes each)" },
   6030: { message: "cannot {0} model tensor '{1}': {2}", hint: "floats convert only to and from int8 inputs and outputs with one scale (mote_tensor_info.quantized, TensorInfo.quantized), one value per element: check the model's I/O table (report.md) and the number of values" },
   // 604x: naming and placing the generated C library (mote compile --name, --arena-section)
@@ -132,7 +132,7 @@ export const DIAGNOSTICS = {
   6104: { message: "model input {0} ({1}) cannot take an image: {2}", hint: "images feed int8 or uint8 inputs of shape [1, height, width, 3] (or 1 channel) with a per-tensor scale and zero point" },
   6105: { message: "cannot tell which pixel range model input {0} ({1}) expects: scale {2} and zero point {3} cover {4}..{5}", hint: "pass the range explicitly (pixelRange '0..1', '0..255', '-1..1' or '-128..127'): the one the model was trained with" },
   6106: { message: "cannot read file {0}: {1}", hint: "check the path and that the file is readable" },
-  6107: { message: "sample data {0} is absent", hint: "set MOTE_SHARED=/path/to/shared, or put the shared data at ../shared beside the repo (its data/README.md lists the files)" },
+  6107: { message: "sample data {0} is absent", hint: "set MOTE_SHARED to the folder holding the shared models and data (by default Mote looks for a folder named shared beside its own)" },
   // 62xx: mote analyze and mote bench on any model
   6201: { message: "{0} cannot be compiled as it is: {1} problem{2}: {3}", hint: "the analysis above gives each problem its op index and a next step (with --json: its problems field); docs/operators.md lists what each operator supports" },
   // 63xx: mote validate

@@ -72,7 +72,7 @@ export function renderResultsMd(results: BenchResults): string {
   return [
     "# Mote bench",
     "",
-    `Board: ${results.board} (QEMU, Cortex-M7). Instructions per inference on golden input_${results.measured_input} (SysTick × 40, GUIDE §5); ` +
+    `Board: ${results.board} (QEMU, Cortex-M7). Instructions per inference on golden input_${results.measured_input} (SysTick ticks × 40 in QEMU); ` +
       "bytes are the model library's alone (firmware harness excluded): peak SRAM = .data + .bss (arena included) + stack high-water mark; " +
       "flash = .text + .rodata + .data. Speed-ups are instruction ratios (other / this row: above 1 = fewer instructions).",
     "",

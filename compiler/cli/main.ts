@@ -14,7 +14,7 @@
  * own parse errors (unknown option, missing argument, ...) become MOTE6001. Commander prints
  * nothing itself, so every user error is the one line of its MoteError.
  */
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, Help, Option } from "commander";
 import { diagnostic, fail, type MoteError } from "../diagnostics.ts";
 import { MOTE_VERSION } from "../paths.ts";
 import { TARGETS } from "../run/target-names.ts";
@@ -50,6 +50,13 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** A repeatable option collecting its values in order; `none` says what its absence means (--help shows it as the default). */
+const repeatable = (flags: string, description: string, none = "none") =>
+  new Option(flags, description).argParser(collect).default([], none);
+
+/** An option whose default the command works out (no fixed value): --help shows `text` as the default. */
+const computed = (option: Option, text: string) => option.default(undefined, text);
+
 /**
  * `option` takes one of `values` (listed in --help); any other value is the user error `bad`
  * raises. `repeat` collects repeated values into a list.
@@ -69,8 +76,8 @@ const modeOption = (description = "codegen: specialized straight-line code; inte
 const specializeOption = (description = "codegen mode: kernels specialized per layer (on) or the generic kernels with constant records (off)") =>
   oneOf(new Option("--specialize <on|off>", description), SWITCH, (v) => fail(6005, "--specialize", "on or off", v));
 const flashBudgetOption = () =>
-  new Option("--flash-budget <bytes>", "flash the per-layer int8/int16 weight choice may fill (bytes, or with K/M; default: an estimate of TFLM+CMSIS-NN's flash for the model; the board's flash caps it)")
-    .argParser((v: string) => parseFlashBudget(v));
+  computed(new Option("--flash-budget <bytes>", "flash the per-layer int8/int16 weight choice may fill (bytes, or with K/M; the board's flash caps it)")
+    .argParser((v: string) => parseFlashBudget(v)), "an estimate of TFLM+CMSIS-NN's flash for the model");
 const boardOption = (description: string) =>
   oneOf(new Option("--board <name>", description), listBoards(), (v) => fail(5003, v, listBoards().join(", ")));
 
@@ -78,7 +85,14 @@ const program = new Command();
 // Before the subcommands exist: they inherit both settings.
 program
   .exitOverride()
-  .configureOutput({ outputError: () => {} });
+  .configureOutput({ outputError: () => {} })
+  .configureHelp({
+    // A default the command works out (computed above) is shown like a fixed one.
+    optionDescription(option: Option): string {
+      const text = Help.prototype.optionDescription.call(this, option);
+      return option.defaultValue === undefined && option.defaultValueDescription ? `${text} (default: ${option.defaultValueDescription})` : text;
+    },
+  });
 program
   .name("mote")
   .description("Compile int8 TFLite models to static-memory C for Cortex-M7, and run them on QEMU, the host or as WASM.")
@@ -88,7 +102,7 @@ program
   .command("compile")
   .description("compile MODEL to a C library (model.h, model.c), firmware for a board and a report")
   .argument("<model>", "int8 .tflite model")
-  .option("--out <dir>", "output directory", "out")
+  .option("--out <dir>", "directory to write the library, firmware and report into", "out")
   .addOption(boardOption("target board").default(DEFAULT_BOARD))
   .addOption(planOption().default(DEFAULT_PLAN))
   .addOption(modeOption().default("codegen"))
@@ -96,11 +110,11 @@ program
   .addOption(flashBudgetOption())
   .option("--no-firmware", "only write the C library and the report (no arm-none-eabi-gcc needed)")
   .addOption(audioOption())
-  .option("--input <file>", "real boards: raw input tensor bytes compiled into the firmware (once per model input; default: every element its zero point)", collect, [])
-  .option("--runs <n>", "real boards: inferences the firmware times (default 5)", (v: string) => positiveInt(v, "--runs"))
+  .addOption(repeatable("--input <file>", "real boards: raw input tensor bytes compiled into the firmware (once per model input)", "every element its zero point"))
+  .addOption(computed(new Option("--runs <n>", "real boards: inferences the firmware times").argParser((v: string) => positiveInt(v, "--runs")), "5"))
   .option("--profile", "real boards: per-layer cycles of the last run (-DMOTE_PROFILE)")
-  .option("--name <prefix>", "prefix of every symbol the C library exports and of its files (kws: kws_invoke(), KWS_NUM_INPUTS, kws.h, kws.c), to link several models into one firmware (default: mote_invoke(), model.h, model.c)")
-  .option("--arena-section <section>", "linker section of the model's arena, e.g. .sram2 (default: .bss)")
+  .addOption(computed(new Option("--name <prefix>", "prefix of every symbol the C library exports and of its files (kws: kws_invoke(), KWS_NUM_INPUTS, kws.h, kws.c), to link several models into one firmware"), "mote_invoke(), model.h, model.c"))
+  .addOption(computed(new Option("--arena-section <section>", "linker section of the model's arena, e.g. .sram2"), ".bss"))
   .action(async (model: string, opts) => (await cmd.compile()).compileCommand(model, opts));
 
 program
@@ -121,7 +135,7 @@ program
   .description("write firmware that mote compile --board built to a real board (st-flash, else openocd), optionally reading its UART report")
   .argument("<elf>", "firmware.elf (the .bin beside it is what st-flash writes)")
   .addOption(boardOption("the board").makeOptionMandatory())
-  .addOption(oneOf(new Option("--tool <tool>", "flashing tool (default: st-flash if installed, else openocd)"), ["st-flash", "openocd"], (v) => fail(6005, "--tool", "st-flash or openocd", v)))
+  .addOption(computed(oneOf(new Option("--tool <tool>", "flashing tool"), ["st-flash", "openocd"], (v) => fail(6005, "--tool", "st-flash or openocd", v)), "st-flash if installed, else openocd"))
   .option("--monitor <port>", "then read the report from this serial port (e.g. /dev/ttyACM0) and print its figures")
   .option("--timeout <s>", "how long --monitor waits for the report", "30")
   .action(async (elf: string, opts) => (await cmd.board()).flashCommand(elf, opts));
@@ -139,8 +153,8 @@ program
   .command("validate")
   .description("run MODEL on every target from an input (raw tensor bytes, .npy, PNG/JPEG/BMP or WAV), check the targets agree byte for byte, print each output dequantized with its top-k, and compare with reference outputs (--expect)")
   .argument("<model>", "int8 .tflite model")
-  .option("--input <file>", "raw tensor bytes, .npy (floats are quantized with the input's scale), an image (resized and quantized) or a WAV (with --audio): once per model input, in order", collect, [])
-  .option("--expect <file>", "reference output (raw bytes, or .npy of the output's dtype or floats): once per model output, in order", collect, [])
+  .addOption(repeatable("--input <file>", "raw tensor bytes, .npy (floats are quantized with the input's scale), an image (resized and quantized) or a WAV (with --audio): once per model input, in order"))
+  .addOption(repeatable("--expect <file>", "reference output (raw bytes, or .npy of the output's dtype or floats): once per model output, in order", "none: outputs are only compared across targets"))
   .option("--targets <list>", "comma-separated targets to run and compare", TARGETS.join(","))
   .option("--top <k>", "how many top values to print per output", (v: string) => parseCount("--top", v), 3)
   .option("--json", "print the report as one JSON document")
@@ -156,8 +170,8 @@ program
   .command("run")
   .description("run one inference of MODEL and write the output tensor(s)")
   .argument("<model>", "int8 .tflite model")
-  .option("--input <file>", "raw input tensor bytes (required: once per model input, in order)", collect, [])
-  .option("--output <file>", "where to write output tensor bytes (required: once per model output, in order)", collect, [])
+  .addOption(repeatable("--input <file>", "raw input tensor bytes (required: once per model input, in order)"))
+  .addOption(repeatable("--output <file>", "where to write output tensor bytes (required: once per model output, in order)"))
   .addOption(oneOf(new Option("--target <target>", "where to run it"), TARGETS, (v) => fail(5004, v)).default("qemu"))
   .addOption(boardOption("board for --target qemu").default(DEFAULT_BOARD))
   .addOption(planOption().default(DEFAULT_PLAN))
@@ -171,8 +185,8 @@ program
 program
   .command("bench")
   .description("every model x configuration (interpreter, codegen, codegen+plan, codegen+plan+specialize) in QEMU, checked bit-exact on every golden input where there is golden data, side by side with TFLite Micro (anchors.json) where it has figures; writes results.json, results.md and report.html (plots, per-layer profiles, memory timelines)")
-  .argument("[models...]", "model names in ../shared/models (or $MOTE_SHARED/models) or .tflite paths (default: the five shared models); a model without golden data is measured on --input or an all-zero-point input, its outputs not checked")
-  .option("--out <dir>", "output directory", "bench/out")
+  .argument("[models...]", "names of the shared models (in $MOTE_SHARED/models) or .tflite paths (default: the five benchmark models); a model without golden data is measured on --input or an all-zero-point input, its outputs not checked")
+  .option("--out <dir>", "directory to write results.json, results.md and report.html into", "bench/out")
   .option("--no-profile", "report.html without per-layer profiles (skips the profiling builds in QEMU)")
   .addOption(oneOf(new Option("--config <name>", "run only this configuration of the ablation (repeatable)"), CONFIGS.map((c) => c.name),
     (v) => fail(6004, v, CONFIGS.map((c) => c.name).join(", ")), true).default([]))
@@ -180,15 +194,15 @@ program
   .addOption(planOption("ablation switch: bench one custom configuration with this planner instead"))
   .addOption(specializeOption("ablation switch: bench one custom configuration with or without specialization instead"))
   .addOption(flashBudgetOption())
-  .option("--input <file>", "one model only: raw input tensor bytes to measure on (once per model input; default golden input_3, else every element its zero point)", collect, [])
-  .option("--golden <dir>", "one model only: golden input_<k>.bin / output_<k>.bin pairs to check every configuration against (default ../shared/golden/<model>/ when present)")
+  .addOption(repeatable("--input <file>", "one model only: raw input tensor bytes to measure on (once per model input)", "golden input_3, else every element its zero point"))
+  .addOption(computed(new Option("--golden <dir>", "one model only: golden input_<k>.bin / output_<k>.bin pairs to check every configuration against"), "the model's folder in $MOTE_SHARED/golden when there is one"))
   .action(async (models: string[], opts) => (await cmd.bench()).benchCommand(models, opts));
 
 program
   .command("profile")
   .description("per-layer instructions, MACs and MACs/instruction of one inference in QEMU (a -DMOTE_PROFILE build), top layers, and the layer sum against the whole count")
   .argument("<model>", "int8 .tflite model")
-  .option("--input <file>", "raw input tensor bytes (once per model input; default all-zero bytes)", collect, [])
+  .addOption(repeatable("--input <file>", "raw input tensor bytes (once per model input)", "all-zero bytes"))
   .addOption(boardOption("board (simulated in QEMU)").default(DEFAULT_BOARD))
   .addOption(planOption().default(DEFAULT_PLAN))
   .addOption(modeOption().default("codegen"))
@@ -196,17 +210,18 @@ program
   .addOption(flashBudgetOption())
   .option("--top <n>", "how many top layers to list", "5")
   .option("--json", "print the report as JSON")
-  .option("--out <file>", "write the report to a file instead of stdout")
+  .addOption(computed(new Option("--out <dir>", "write the report into DIR (profile.txt, or profile.json with --json)"), "stdout"))
+  .addOption(computed(new Option("--output <file>", "write the report to FILE"), "stdout"))
   .action(async (model: string, opts) => (await cmd.profile()).profileCommand(model, opts));
 
 program
   .command("serve")
   .description("an HTTP inference server: POST /v1/models/<name>:infer takes the raw sensor payload (PCM/WAV, image, features) and answers JSON, through each model's host build (built once, kept running); GET /healthz, /readyz, /v1/models")
-  .argument("<models...>", "model names in ../shared/models (or $MOTE_SHARED/models) or .tflite paths")
+  .argument("<models...>", "names of the shared models (in $MOTE_SHARED/models) or .tflite paths")
   .option("--port <n>", "TCP port (0: any free port)", "8080")
   .option("--host <addr>", "address to listen on", "127.0.0.1")
-  .option("--audio <name=preset>", "front end for a served model (kws_ref_model and str_ww_ref_model have theirs; none: features only); repeatable", collect, [])
-  .option("--max-body <bytes>", "largest request body (default 8 MiB)")
+  .addOption(repeatable("--audio <name=preset>", "front end for a served model (none: features only); repeatable", "kws_ref_model and str_ww_ref_model have theirs"))
+  .addOption(computed(new Option("--max-body <bytes>", "largest request body"), "8 MiB"))
   .action(async (models: string[], opts) => (await cmd.serve()).serveCommand(models, opts));
 
 program

@@ -1,8 +1,12 @@
 /**
  * @fileoverview `mote profile MODEL [--mode codegen|interpreter] [--plan P] [--input IN.bin]
- * [--top N] [--json] [--out FILE]`: per-layer instructions, share, MACs and MACs/instruction of
+ * [--top N] [--json] [--out DIR | --output FILE]`: per-layer instructions, share, MACs and MACs/instruction of
  * one inference on the simulated Cortex-M7, the top layers, and the layer sum against the
  * whole-inference count (compiler/profile/profile.ts does the work).
+ *
+ * The report goes to stdout, to --output FILE, or into --out DIR as profile.txt (profile.json with
+ * --json): --out names a directory on every command. An --out value that is a file name (with an
+ * extension, not an existing directory), as --out meant here before, is still taken as the file.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -24,7 +28,10 @@ export interface ProfileFlags {
   specialize?: string;
   top: string;
   json?: boolean;
+  /** --out DIR: the report goes into DIR/profile.txt (or profile.json). */
   out?: string;
+  /** --output FILE: the report goes to FILE. */
+  output?: string;
   /** --flash-budget (bytes), parsed. */
   flashBudget?: number;
 }
@@ -48,10 +55,20 @@ export async function profileCommand(model: string, flags: ProfileFlags): Promis
     ...flashOptions(flags.flashBudget, flags.board),
   }));
   const text = flags.json ? JSON.stringify(report, null, 1) + "\n" : formatProfile(report);
-  if (flags.out) {
-    fs.mkdirSync(path.dirname(path.resolve(flags.out)), { recursive: true });
-    fs.writeFileSync(flags.out, text);
+  const file = reportFile(flags);
+  if (file) {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, text);
   } else {
     process.stdout.write(text);
   }
+}
+
+/** The file the report goes to (undefined: stdout); --out and --output together are MOTE6008. */
+function reportFile(flags: ProfileFlags): string | undefined {
+  if (flags.out !== undefined && flags.output !== undefined) fail(6008, "--out", "--output", "--out DIR writes DIR/profile.txt, --output FILE writes FILE: give one");
+  if (flags.output !== undefined) return flags.output;
+  if (flags.out === undefined) return undefined;
+  const oldFileSpelling = path.extname(flags.out) !== "" && !(fs.existsSync(flags.out) && fs.statSync(flags.out).isDirectory());
+  return oldFileSpelling ? flags.out : path.join(flags.out, flags.json ? "profile.json" : "profile.txt");
 }
