@@ -1,12 +1,14 @@
 // The precompiled command-line front end: compiler/cli/main.ts and the light modules its options
 // read, bundled by esbuild into dist/mote.js (plain JavaScript, so `mote --help` starts without
-// tsx), with dist/mote.inputs.json listing its sources. The command modules stay .ts files that
+// tsx), with dist/mote.inputs.json listing its sources and a hash of each. The command modules stay .ts files that
 // the front end loads through tsx when a command runs (compiler/cli/lazy.ts).
 //
 // `node bin/bundle.js` (npm's `prepare`, so on npm ci and npm pack) builds it; bin/mote.js calls
-// frontEnd(), which rebuilds it when a source is newer (a clone being edited) and answers
+// frontEnd(), which rebuilds it when a source changed (a clone being edited; contents are compared,
+// not times, which an install does not keep) and answers
 // undefined when it can be neither used nor built (then the CLI runs as TypeScript).
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -16,12 +18,16 @@ const BUNDLE = path.join(DIST, "mote.js");
 const INPUTS = path.join(DIST, "mote.inputs.json");
 const ENTRY = path.join(ROOT, "compiler", "cli", "main.ts");
 
-/** True when dist/mote.js exists and none of its sources (or this script) is newer. */
+/** The hash of a file of the package (relative path). */
+function hashOf(file) {
+  return createHash("sha1").update(readFileSync(path.join(ROOT, file))).digest("hex");
+}
+
+/** True when dist/mote.js exists and its sources (and this script) are those it was built from. */
 function fresh() {
   try {
-    const built = statSync(BUNDLE).mtimeMs;
     const inputs = JSON.parse(readFileSync(INPUTS, "utf8"));
-    return [...inputs, "bin/bundle.js"].every((f) => statSync(path.join(ROOT, f)).mtimeMs <= built);
+    return existsSync(BUNDLE) && Object.entries(inputs).every(([file, hash]) => hashOf(file) === hash);
   } catch {
     return false;
   }
@@ -43,9 +49,10 @@ export async function build() {
     outfile: BUNDLE,
   });
   mkdirSync(DIST, { recursive: true });
-  const inputs = Object.keys(result.metafile.inputs).map((f) => path.relative(ROOT, path.resolve(process.cwd(), f)).split(path.sep).join("/"));
+  const files = Object.keys(result.metafile.inputs).map((f) => path.relative(ROOT, path.resolve(process.cwd(), f)).split(path.sep).join("/"));
+  const inputs = Object.fromEntries([...files.sort(), "bin/bundle.js"].map((f) => [f, hashOf(f)]));
   const tmp = `.${process.pid}.tmp`;
-  writeFileSync(INPUTS + tmp, `${JSON.stringify(inputs.sort(), null, 1)}\n`);
+  writeFileSync(INPUTS + tmp, `${JSON.stringify(inputs, null, 1)}\n`);
   writeFileSync(BUNDLE + tmp, result.outputFiles[0].contents);
   renameSync(INPUTS + tmp, INPUTS);
   renameSync(BUNDLE + tmp, BUNDLE);
