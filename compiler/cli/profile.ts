@@ -37,6 +37,7 @@ export interface ProfileFlags {
 }
 
 export async function profileCommand(model: string, flags: ProfileFlags): Promise<void> {
+  const file = reportFile(flags);
   const graph = loadModel(model);
   checkInt8(graph);
   lowerGraph(graph); // unsupported ops are reported first
@@ -55,7 +56,6 @@ export async function profileCommand(model: string, flags: ProfileFlags): Promis
     ...flashOptions(flags.flashBudget, flags.board),
   }));
   const text = flags.json ? JSON.stringify(report, null, 1) + "\n" : formatProfile(report);
-  const file = reportFile(flags);
   if (file) {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     fs.writeFileSync(file, text);

@@ -1,0 +1,131 @@
+/**
+ * @fileoverview The command line as a person meets it, apart from what each command computes:
+ *  - the precompiled front end (bin/bundle.js -> dist/mote.js) holds main.ts and light modules
+ *    only: no op file, no subset front end, no build, no runner (so --help loads no compiler);
+ *  - every command's --help shows its defaults as values (never "(default: [])") and names no
+ *    internal document or ../shared path; no diagnostic's message or hint does either;
+ *  - off a terminal the progress of long steps prints nothing new (pipes stay clean), and
+ *    compiler/cli/progress.ts animates only on a terminal outside CI;
+ *  - --out is a directory on every command: profile --out DIR writes DIR/profile.txt,
+ *    --output FILE the file, an old-style --out FILE.txt still the file.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { DIAGNOSTICS, type DiagnosticInfo } from "../../compiler/diagnostics.ts";
+import { interactive } from "../../compiler/cli/progress.ts";
+import { buildModel, oneOpModel } from "../import/tflite-builder.ts";
+import { REPO, needTarget } from "../support/shared.ts";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mote-front-"));
+
+function mote(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [path.join(REPO, "bin", "mote.js"), ...args], { encoding: "utf8", timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const COMMANDS = ["compile", "analyze", "flash", "serial-log", "validate", "run", "bench", "profile", "serve", "check"];
+/** What no output may name: the project's internal documents, its shared-data folder as a path. */
+const INTERNAL = /GUIDE|SPEED\.md|\bissue\s*\d|\.\.\/shared/;
+
+describe("the precompiled front end", () => {
+  it("is built from main.ts and light modules only", () => {
+    expect(mote("--version").status).toBe(0);
+    const inputs = Object.keys(JSON.parse(fs.readFileSync(path.join(REPO, "dist", "mote.inputs.json"), "utf8")));
+    expect(inputs).toContain("compiler/cli/main.ts");
+    const heavy = inputs.filter((f) => /^compiler\/(ops\/index|pipeline|subset\/|build\/index|emit\/|run\/targets|import\/|cli\/(compile|run|analyze|validate|bench|profile|serve|check|board))/.test(f));
+    expect(heavy).toEqual([]);
+  });
+
+  it("prints the version of package.json", () => {
+    const version = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).version;
+    expect(mote("--version").stdout.trim()).toBe(version);
+  });
+});
+
+describe("--help", () => {
+  it.each(COMMANDS)("mote %s --help shows defaults as values and no internal names", (command) => {
+    const r = mote(command, "--help");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^Usage: mote ${command} `));
+    expect(r.stdout).not.toContain("(default: [])");
+    expect(r.stdout).not.toMatch(INTERNAL);
+  });
+
+  it("shows fixed and worked-out defaults alike", () => {
+    const help = mote("compile", "--help").stdout.replace(/\s+/g, " ");
+    expect(help).toContain('--out <dir> directory to write the library, firmware and report into (default: "out")');
+    expect(help).toMatch(/--runs <n> real boards: inferences the firmware times \(default: 5\)/);
+    expect(help).toMatch(/--input <file> .* \(default: every element its zero point\)/);
+  });
+
+  it("mote --help lists every command", () => {
+    const r = mote("--help");
+    for (const c of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, "m"));
+  });
+});
+
+describe("diagnostics name no internal document", () => {
+  it.each(Object.entries(DIAGNOSTICS) as [string, DiagnosticInfo][])("MOTE%s", (_, info) => {
+    expect(info.message).not.toMatch(INTERNAL);
+    expect(info.hint ?? "").not.toMatch(INTERNAL);
+  });
+});
+
+describe("progress", () => {
+  it("animates only on a terminal outside CI", () => {
+    const tty = { isTTY: true } as NodeJS.WriteStream;
+    const ci = process.env.CI;
+    try {
+      delete process.env.CI;
+      expect(interactive(tty)).toBe(process.env.TERM !== "dumb");
+      expect(interactive({ isTTY: false } as NodeJS.WriteStream)).toBe(false);
+      process.env.CI = "true";
+      expect(interactive(tty)).toBe(false);
+    } finally {
+      if (ci === undefined) delete process.env.CI;
+      else process.env.CI = ci;
+    }
+  });
+
+  it("prints nothing off a terminal for a step it adds (mote run)", () => {
+    const model = path.join(tmp, "relu.tflite");
+    fs.writeFileSync(model, buildModel(oneOpModel({ deprecated: 19, code: 19 })));
+    fs.writeFileSync(path.join(tmp, "in.bin"), new Uint8Array(4));
+    const r = mote("run", model, "--input", path.join(tmp, "in.bin"), "--output", path.join(tmp, "out.bin"), "--target", "ts");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toBe("");
+  });
+});
+
+const qemu = needTarget("qemu");
+
+describe.skipIf(qemu.skip)("profile: --out DIR, --output FILE", () => {
+  const model = path.join(tmp, "relu-profile.tflite");
+  fs.writeFileSync(model, buildModel(oneOpModel({ deprecated: 19, code: 19 })));
+
+  it("--out DIR writes DIR/profile.txt (profile.json with --json)", () => {
+    const dir = path.join(tmp, "profile-out");
+    expect(mote("profile", model, "--out", dir).status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, "profile.txt"), "utf8")).toMatch(/instructions/i);
+    expect(mote("profile", model, "--out", dir, "--json").status).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "profile.json"), "utf8"))).toBeTypeOf("object");
+  });
+
+  it("--output FILE writes the file, and so does the old --out FILE.txt", () => {
+    const file = path.join(tmp, "p1.txt");
+    expect(mote("profile", model, "--output", file).status).toBe(0);
+    expect(fs.statSync(file).isFile()).toBe(true);
+    const old = path.join(tmp, "p2.txt");
+    expect(mote("profile", model, "--out", old).status).toBe(0);
+    expect(fs.statSync(old).isFile()).toBe(true);
+  });
+
+  it("--out with --output is MOTE6008", () => {
+    const r = mote("profile", model, "--out", tmp, "--output", path.join(tmp, "x.txt"));
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^error MOTE6008: --out and --output cannot be combined/);
+  });
+});
