@@ -48,6 +48,7 @@ export async function build() {
     logLevel: "silent",
     outfile: BUNDLE,
   });
+  esbuild.stop(); // its service process would otherwise live as long as this one
   mkdirSync(DIST, { recursive: true });
   const files = Object.keys(result.metafile.inputs).map((f) => path.relative(ROOT, path.resolve(process.cwd(), f)).split(path.sep).join("/"));
   const inputs = Object.fromEntries([...files.sort(), "bin/bundle.js"].map((f) => [f, hashOf(f)]));
