@@ -111,7 +111,9 @@ function unsupportedOp(op: Op): Problem {
     return {
       ...base, kind: "custom-op", code: 1010,
       message: `op ${op.index} is the TFLite custom op '${name}', which Mote has no kernel for`,
-      next_step: `write its kernel in TypeScript for custom code '${name}' and pass its folder with --kernels DIR (${CUSTOM_DOC}), or re-export the model without the custom op (TFLite builtin operators only)`,
+      next_step: name === "ethos-u"
+        ? "this is an Arm Ethos-U NPU command stream written by Vela: compile the model as it was before Vela"
+        : `write its kernel in TypeScript for custom code '${name}' and pass its folder with --kernels DIR (${CUSTOM_DOC}), or re-export the model without the custom op (TFLite builtin operators only)`,
     };
   }
   return {
