@@ -22,6 +22,8 @@ export interface TensorSpec {
   sparse?: boolean;
   /** shape_signature (-1 for a dynamic dimension). */
   shapeSignature?: number[];
+  /** Writes an int32 at field id 14, which schema 3 does not define yet (a newer writer). */
+  futureField?: number;
 }
 
 export interface OpSpec {
@@ -60,6 +62,8 @@ export interface ModelSpec {
   metadataBuffer?: number[];
   /** Number of SignatureDef tables to write (each with a signature_key "sig<i>" only). */
   signatureDefs?: number;
+  /** Writes an int32 at Model field id 11, which schema 3 does not define yet (a newer writer). */
+  futureField?: number;
 }
 
 function intVector(b: Builder, values: number[]): number {
@@ -105,7 +109,7 @@ function writeTensor(b: Builder, t: TensorSpec): number {
     sparsity = b.endObject();
   }
   const signature = t.shapeSignature ? intVector(b, t.shapeSignature) : 0;
-  b.startObject(10);
+  b.startObject(t.futureField !== undefined ? 15 : 10);
   b.addFieldOffset(0, shape, 0);
   b.addFieldInt8(1, t.type, 0);
   b.addFieldInt32(2, t.buffer ?? 0, 0);
@@ -114,6 +118,7 @@ function writeTensor(b: Builder, t: TensorSpec): number {
   if (t.isVariable) b.addFieldInt8(5, 1, 0);
   if (sparsity) b.addFieldOffset(6, sparsity, 0);
   if (signature) b.addFieldOffset(7, signature, 0);
+  if (t.futureField !== undefined) b.addFieldInt32(14, t.futureField, null);
   return b.endObject();
 }
 
@@ -195,7 +200,7 @@ function writeModel(spec: ModelSpec, outOfLineOffsets: number[]): Uint8Array {
       return b.endObject();
     }))
     : 0;
-  b.startObject(8);
+  b.startObject(spec.futureField !== undefined ? 12 : 8);
   if (spec.version !== null) b.addFieldInt32(0, spec.version ?? 3, null);
   b.addFieldOffset(1, opcodes, 0);
   b.addFieldOffset(2, subgraphs, 0);
@@ -204,6 +209,7 @@ function writeModel(spec: ModelSpec, outOfLineOffsets: number[]): Uint8Array {
   if (metadataBuffer) b.addFieldOffset(5, metadataBuffer, 0);
   if (metadata) b.addFieldOffset(6, metadata, 0);
   if (signatures) b.addFieldOffset(7, signatures, 0);
+  if (spec.futureField !== undefined) b.addFieldInt32(11, spec.futureField, null);
   const model = b.endObject();
   b.finish(model, "TFL3");
   return b.asUint8Array().slice();

@@ -59,6 +59,13 @@ describe("file-level checks", () => {
     expect(g.ops.map((o) => o.opcode)).toEqual(["RELU"]);
     expect(g.inputs).toEqual([0]);
   });
+  it("accepts fields of a newer schema (vtable slots past the known ones), which TFLite Micro's generated reader never asks for", () => {
+    const spec: ModelSpec = { ...oneOpModel(RELU), futureField: 77 };
+    spec.subgraphs[0]!.tensors[0]!.futureField = 5;
+    const g = load(spec);
+    expect(g.tensors[0]!.shape).toEqual([1, 4]);
+    expect(g.ops[0]!.opcode).toBe("RELU");
+  });
   it("rejects a model without subgraphs (1009): TFLite Micro reads subgraph 0 unconditionally", () => {
     moteError(() => load({ opcodes: [], buffers: [{}], subgraphs: [] }), [1009]);
   });
@@ -144,6 +151,8 @@ describe("tensors", () => {
     spec.subgraphs[0]!.outputs = [7];
     moteError(() => load(spec), [1009]);
     expect(load(oneOpModel({ code: 3 }, { inputs: [0, 0, -1] })).ops[0]!.inputs).toEqual([0, 0, -1]);
+    // An op output -1 passes TFLite Micro's allocator, but no Mote op has an optional output.
+    moteError(() => load(oneOpModel(RELU, { outputs: [-1] })), [1009]);
   });
 });
 
