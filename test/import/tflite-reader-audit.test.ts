@@ -36,6 +36,10 @@ describe("file-level checks", () => {
     bytes.set([0, 0, 0, 0], 4);
     moteError(() => importTflite(bytes, "v2"), [1002]);
   });
+  it("says so when the file is a Git LFS pointer rather than the model (1002)", () => {
+    const pointer = new TextEncoder().encode("version https://git-lfs.github.com/spec/v1\noid sha256:00\nsize 123\n");
+    expect(moteError(() => importTflite(pointer, "lfs.tflite"), [1002]).message).toContain("Git LFS pointer");
+  });
   it("rejects schema versions other than 3 with 1002, as every TFLite Micro example checks model->version()", () => {
     expect(moteError(() => load({ ...oneOpModel(RELU), version: 4 }), [1002]).message).toContain("schema version 4");
     moteError(() => load({ ...oneOpModel(RELU), version: null }), [1002]);

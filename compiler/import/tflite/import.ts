@@ -108,6 +108,8 @@ function readRoot(r: FlatReader, bytes: Uint8Array, name: string): Table {
   let id = "";
   for (let i = 4; i < 8; i++) id += String.fromCharCode(bytes[i]!);
   if (id === FILE_IDENTIFIER) return r.root("model");
+  const head = new TextDecoder().decode(bytes.subarray(0, 40));
+  if (head.startsWith("version https://git-lfs")) fail(1002, name, "it is a Git LFS pointer, not the model (fetch the model itself: git lfs pull)");
   const notTflite = `file identifier is ${JSON.stringify(id)}, expected "${FILE_IDENTIFIER}", and the file does not parse as a model`;
   try {
     const model = r.root("model");
