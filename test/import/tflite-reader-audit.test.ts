@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { importTflite } from "../../compiler/import/tflite/import.ts";
 import { checkInt8 } from "../../compiler/import/tflite/check.ts";
 import { lowerGraph } from "../../compiler/ops/index.ts";
+import { runTs } from "../../compiler/run/ts.ts";
 import { buildModel, oneOpModel, optionsTable, type ModelSpec } from "./tflite-builder.ts";
 import { moteError } from "./mote-error.ts";
 
@@ -173,6 +174,37 @@ describe("quantization", () => {
     const quant = { scale: [0.1, 0.2], zeroPoint: [0, 0], quantizedDimension: 3 };
     const g = load(withTensors([{ shape: [2], type: 2, name: "bias", quant, buffer: 1 }], [{ data: new Uint8Array(8) }]));
     expect(g.tensors[2]!.quant!.quantizedDimension).toBe(3);
+  });
+});
+
+/** A 3x3 CONV_2D, 1 -> 2 channels, per-channel filter; the bias's quantized_dimension is `biasAxis`. */
+function convSpec(biasAxis: number): ModelSpec {
+  const filter = new Int8Array(18).map((_, i) => ((i * 37) % 255) - 127);
+  const bias = new Int32Array([1000, -2000]);
+  return {
+    opcodes: [{ deprecated: 3, code: 3 }],
+    buffers: [{}, { data: new Uint8Array(filter.buffer) }, { data: new Uint8Array(bias.buffer) }],
+    subgraphs: [{
+      tensors: [
+        { shape: [1, 4, 4, 1], type: 9, name: "in", quant: { scale: [0.05], zeroPoint: [-1] } },
+        { shape: [2, 3, 3, 1], type: 9, name: "w", buffer: 1, quant: { scale: [0.01, 0.02], zeroPoint: [0, 0], quantizedDimension: 0 } },
+        { shape: [2], type: 2, name: "b", buffer: 2, quant: { scale: [0.0005, 0.001], zeroPoint: [0, 0], quantizedDimension: biasAxis } },
+        { shape: [1, 4, 4, 2], type: 9, name: "out", quant: { scale: [0.1], zeroPoint: [3] } },
+      ],
+      inputs: [0],
+      outputs: [3],
+      ops: [{ opcodeIndex: 0, inputs: [0, 1, 2], outputs: [3], optionsType: 1, options: optionsTable([[1, "i32", 1], [2, "i32", 1]]) }],
+    }],
+  };
+}
+
+describe("quantized_dimension of a bias, end to end", () => {
+  it("runs a CONV_2D whose bias has quantized_dimension 3 (as person_detect.tflite) exactly as with 0: TFLite Micro never reads it", () => {
+    const input = new Uint8Array(16).map((_, i) => (i * 29) & 0xff);
+    const odd = runTs(load(convSpec(3)), [input])[0]!;
+    const plain = runTs(load(convSpec(0)), [input])[0]!;
+    expect([...odd]).toEqual([...plain]);
+    expect(odd.some((v) => v !== odd[0])).toBe(true);
   });
 });
 
