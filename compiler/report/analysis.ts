@@ -119,7 +119,7 @@ function unsupportedOp(op: Op): Problem {
   return {
     ...base, kind: "unsupported-op", code: 1008,
     message: `op ${op.index} is ${op.opcode}, which Mote has no kernel for`,
-    next_step: `write a ${op.opcode} kernel in TypeScript and pass its folder with --kernels DIR (${CUSTOM_DOC}), or re-export the model with ${op.opcode} replaced by supported operators (${OPERATORS_DOC} lists them)`,
+    next_step: `re-export the model with ${op.opcode} replaced by supported operators (${OPERATORS_DOC} lists them), or write a kernel for ${op.opcode} in TypeScript and pass its folder with --kernels DIR (${CUSTOM_DOC})`,
   };
 }
 
