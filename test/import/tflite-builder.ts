@@ -33,7 +33,7 @@ export interface OpSpec {
   /** BuiltinOptions union type byte and a writer for the options table (fields by id). */
   optionsType?: number;
   options?: (b: Builder) => number;
-  /** custom_options bytes (a flexbuffer for real custom ops). */
+  /** custom_options bytes (a CUSTOM op's own options, raw or flexbuffer). */
   customOptions?: Uint8Array;
 }
 
