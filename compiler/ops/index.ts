@@ -71,8 +71,8 @@ function unsupportedOpsError(ops: Op[]): never {
 
 /**
  * Lowers every op. Fails with 1008 naming all unsupported ops before lowering any (1010 when they
- * are all TFLite CUSTOM ops), then with the first lowering error (3001) if an op's operands or options are not supported. `opts`
- * reaches every op lowering (`reference`: the plain reference kernels, see LowerOptions).
+ * are all TFLite CUSTOM ops), then with the first lowering error (3001) if an op's operands or
+ * options are not supported. `opts` reaches every op lowering (`reference`: the plain reference kernels, see LowerOptions).
  */
 export function lowerGraph(graph: Graph, opts: LowerOptions = {}): LoweredOp[] {
   const unsupported = graph.ops.filter((op) => !Object.hasOwn(LOWERINGS, op.opcode));
