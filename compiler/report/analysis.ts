@@ -84,8 +84,7 @@ export function inspectModel(graph: Graph, model: Graph = graph): { problems: Pr
       problems.push(unsupportedOp(op));
       continue;
     }
-    if (float) continue; // every op touching a float tensor would fail too: one message says it
-    if (int16.has(op.index) && model.ops[op.index]?.opcode === op.opcode) {
+    if (!float && int16.has(op.index) && model.ops[op.index]?.opcode === op.opcode) {
       problems.push({
         op: op.index, opcode: op.opcode, kind: "int16-activations", code: 1011,
         message: `the ${int16Where(model, op)} of op ${op.index} (${op.opcode}) is int16: the model has int16 activations (16x8 quantization)`,
@@ -93,6 +92,7 @@ export function inspectModel(graph: Graph, model: Graph = graph): { problems: Pr
       });
       continue;
     }
+    if (float) continue; // every op touching a float tensor would fail too: one message says it
     const e = caught(() => void calls.set(op.index, LOWERINGS[op.opcode]!(graph, op, {})));
     if (e) {
       problems.push({
@@ -108,12 +108,17 @@ function unsupportedOp(op: Op): Problem {
   const base = { op: op.index, opcode: op.opcode };
   if (op.opcode.startsWith("CUSTOM:")) {
     const name = op.opcode.slice("CUSTOM:".length);
+    if (name === "ethos-u") {
+      return {
+        ...base, kind: "custom-op", code: 1010,
+        message: `op ${op.index} is the custom op 'ethos-u': an Arm Ethos-U NPU command stream written by Vela`,
+        next_step: "compile the model as it was before Vela: Mote runs on the Cortex-M CPU, not the NPU",
+      };
+    }
     return {
       ...base, kind: "custom-op", code: 1010,
       message: `op ${op.index} is the TFLite custom op '${name}', which Mote has no kernel for`,
-      next_step: name === "ethos-u"
-        ? "this is an Arm Ethos-U NPU command stream written by Vela: compile the model as it was before Vela"
-        : `write its kernel in TypeScript for custom code '${name}' and pass its folder with --kernels DIR (${CUSTOM_DOC}), or re-export the model without the custom op (TFLite builtin operators only)`,
+      next_step: `write its kernel in TypeScript and pass --kernels DIR (docs/custom-kernels.md: a ${name}.ts kernel and a lowering for "CUSTOM:${name}"), or re-export the model without the custom op '${name}' (TFLite builtin operators only)`,
     };
   }
   return {
