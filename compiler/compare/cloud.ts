@@ -47,7 +47,7 @@ export async function timeRequests(base: string, model: string, body: Uint8Array
     }
     const answer = (await res.json().catch(() => ({}))) as { error?: string; serverMs?: number; computeMs?: number; label?: string };
     const ms = performance.now() - started;
-    if (res.status !== 200) fail(6405, model, url, `HTTP ${res.status}: ${answer.error ?? "no JSON answer"}`);
+    if (!res.ok) fail(6405, model, url, `HTTP ${res.status}: ${answer.error ?? "no JSON answer"}`);
     if (i === 0) continue; // warm-up: first request on the connection
     trips.push(ms / 1000);
     server.push((answer.serverMs ?? 0) / 1000);

@@ -54,6 +54,8 @@ export interface ModelResult {
   rawPayload: string;
   streaming: boolean;
   measured: DeviceMeasurement;
+  /** A streaming model always on: hops per hour, and each option's battery life at that rate. */
+  alwaysOn?: { ratePerHour: number; batteryLifeS: { link: Link; option: string; seconds: number }[] };
   device: { assumed: Cost; low: Cost; high: Cost; frontEnd?: Cost };
   crossChecks: (CrossCheck & { what: string })[];
   cloud: CloudTimings;
@@ -170,12 +172,20 @@ export async function runCompare(models: ModelSpec[], opts: CompareOptions, serv
       what: withFrontEnd ? "front end + model, per hop" : "model alone (features in)",
       ...crossCheck(counted, cpi.assumed, { system: m.system, clockHz: m.clockHz, latencyS: value(m.latency, "s") }),
     }));
+    const preset = frontEnd ? AUDIO_PRESETS[frontEnd] : undefined;
+    const streaming = known?.streaming === true || preset?.opcode === "MOTE_LOG_MEL";
+    const hopRate = preset ? (3600 * Number(preset.options.sampleRate)) / preset.samples : undefined; // hours -> seconds, samples per second / per hop
+    const alwaysOn = streaming && hopRate ? {
+      ratePerHour: hopRate,
+      batteryLifeS: links.flatMap((l) => l.options.filter((o) => !o.notApplicable).map((o) => ({ link: l.link, option: o.option, seconds: batteryLifeS(o.energyJ, hopRate, battery.capacityMah, battery.voltageV) }))),
+    } : undefined;
     results.push({
       model: spec.name,
       ...(frontEnd ? { frontEnd } : {}),
       rawPayload: known?.rawPayload ?? (frontEnd ? `${AUDIO_PRESETS[frontEnd].samples} samples of 16-bit PCM` : "the model input tensors"),
-      streaming: known?.streaming === true || (frontEnd !== undefined && AUDIO_PRESETS[frontEnd].opcode === "MOTE_LOG_MEL"),
+      streaming,
       measured,
+      ...(alwaysOn ? { alwaysOn } : {}),
       device,
       crossChecks,
       cloud,

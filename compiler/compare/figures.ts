@@ -128,7 +128,7 @@ export function loadFigures(file = FIGURES_FILE): Figures {
 
 /** The value of `f` in `unit` (MOTE6406 when the file gives another unit). */
 export function value(f: Figure, unit: string): number {
-  if (f.unit !== unit) fail(6406, FIGURES_FILE, `a figure is in ${f.unit} where ${unit} is expected (source: ${f.source.slice(0, 80)})`);
+  if (f.unit !== unit) fail(6406, FIGURES_FILE, `a figure is in ${f.unit} where ${unit} is expected (source: ${f.source.slice(0, 80)})`); // not a figure: message length
   return f.value;
 }
 

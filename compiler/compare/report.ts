@@ -43,14 +43,19 @@ export function formatTable(r: CompareReport): string {
     const f = m.cloud.features;
     out.push(`  server (loopback, ${m.cloud.raw.requests} requests, p50): raw ${fmtBytes(m.measured.rawBytes)} round trip ${fmtS(m.cloud.raw.roundTripS)} ` +
       `(server ${fmtS(m.cloud.raw.serverS)}, compute ${fmtS(m.cloud.raw.computeS)})${f ? `; features ${fmtBytes(m.measured.featureBytes)} ${fmtS(f.roundTripS)} (compute ${fmtS(f.computeS)})` : ""}`);
-    out.push(`  ${pad("link", 7)} ${pad("option", 9)} ${lpad("latency", 10)} ${lpad("energy/inf", 11)} ${lpad("bytes/inf", 10)} ${lpad(`battery @${r.ratePerHour}/h`, 16)}`);
+    out.push(`  ${pad("link", 7)} ${pad("option", 9)} ${lpad("latency", 10)} ${lpad("energy/inf", 11)} ${lpad("bytes/inf", 10)} ${lpad(`battery @${r.ratePerHour}/h`, 16)}`); // not a figure: table and plot layout
     for (const l of m.links) {
       for (const o of l.options) {
         const first = pad(o.option === "device" ? l.link : "", 7);
         if (o.notApplicable) out.push(`  ${first} ${pad(o.option, 9)} ${lpad("n/a", 10)}  (${o.notApplicable})`);
-        else out.push(`  ${first} ${pad(o.option, 9)} ${lpad(fmtS(o.latencyS), 10)} ${lpad(fmtJ(o.energyJ), 11)} ${lpad(fmtBytes(o.bytesSent), 10)} ${lpad(fmtLife(o.batteryLifeS), 16)}`);
+        else out.push(`  ${first} ${pad(o.option, 9)} ${lpad(fmtS(o.latencyS), 10)} ${lpad(fmtJ(o.energyJ), 11)} ${lpad(fmtBytes(o.bytesSent), 10)} ${lpad(fmtLife(o.batteryLifeS), 16)}`); // not a figure: table and plot layout
       }
       out.push(`  ${pad("", 7)} break-even: ${l.breakEven.text}; raw answers ${l.breakEven.cloudFaster ? "sooner" : "later"} than the device`);
+    }
+    if (m.alwaysOn) {
+      const lives = m.alwaysOn.batteryLifeS.filter((b) => b.option !== "device" || b.link === m.links[0]?.link)
+        .map((b) => `${b.option === "device" ? "device" : `${b.link} ${b.option}`} ${fmtLife(b.seconds)}`);
+      out.push(`  always on (streaming, ${Math.round(m.alwaysOn.ratePerHour)} hops/hour): battery life ${lives.join(", ")}`);
     }
   }
   out.push("");
@@ -69,10 +74,10 @@ function barSpec(m: ModelResult, field: "energyJ" | "latencyS", title: string, a
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title,
     background: "white",
-    width: Math.max(320, values.length * 16),
-    height: 240,
+    width: Math.max(320, values.length * 16), // not a figure: table and plot layout
+    height: 240, // not a figure: table and plot layout
     data: { values },
-    mark: { type: "bar", stroke: "#333", strokeWidth: 0.3 },
+    mark: { type: "bar", stroke: "#333", strokeWidth: 0.3 }, // not a figure: table and plot layout
     encoding: {
       x: { field: "option", type: "nominal", sort: [...OPTIONS], title: null, axis: { labelAngle: 0 } },
       xOffset: { field: "link", type: "nominal", sort: links },
@@ -93,14 +98,14 @@ function batterySpec(r: CompareReport, m: ModelResult): TopLevelSpec {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: `${m.model}: battery life vs rate (${r.battery.name}, active energy only)`,
     background: "white",
-    width: 420,
-    height: 260,
+    width: 420, // not a figure: table and plot layout
+    height: 260, // not a figure: table and plot layout
     data: { values },
     mark: { type: "line", point: true },
     encoding: {
       x: { field: "rate", type: "quantitative", scale: { type: "log" }, title: "inferences per hour (log)" },
       y: { field: "days", type: "quantitative", scale: { type: "log" }, title: "battery life, days (log)" },
-      color: { field: "series", type: "nominal", title: "link, option", legend: { labelLimit: 200 } },
+      color: { field: "series", type: "nominal", title: "link, option", legend: { labelLimit: 200 } }, // not a figure: table and plot layout
       tooltip: [{ field: "series" }, { field: "rate", type: "quantitative" }, { field: "days", type: "quantitative", format: ".3~g" }],
     },
   };
