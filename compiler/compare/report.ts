@@ -81,7 +81,7 @@ function barSpec(m: ModelResult, field: "energyJ" | "latencyS", title: string, a
     encoding: {
       x: { field: "option", type: "nominal", sort: [...OPTIONS], title: null, axis: { labelAngle: 0 } },
       xOffset: { field: "link", type: "nominal", sort: links },
-      y: { field: "value", type: "quantitative", scale: { type: "log" }, title: axis },
+      y: { field: "value", type: "quantitative", scale: { type: "log" }, stack: null, title: axis },
       color: { field: "link", type: "nominal", sort: links, scale: { domain: links, range: links.map((l) => LINK_COLORS[l]) } },
       tooltip: [{ field: "option" }, { field: "link" }, { field: "value", type: "quantitative", format: ".3~g", title: axis }],
     },
@@ -93,7 +93,8 @@ function batterySpec(r: CompareReport, m: ModelResult): TopLevelSpec {
   const rates = [1, 10, 100, 1000, 10000, 100000]; // not a figure: the x axis, inferences per hour in decades
   const values = m.links.flatMap((l) =>
     l.options.filter((o) => !o.notApplicable && (o.option !== "device" || l === m.links[0])).flatMap((o) =>
-      rates.map((rate) => ({ series: o.option === "device" ? "device (no radio)" : `${l.link} ${o.option}`, rate, days: batteryLifeS(o.energyJ, rate, r.battery.capacityMah, r.battery.voltageV) / 86400 }))));
+      rates.map((rate) => ({ link: o.option === "device" ? "none" : l.link, option: o.option, rate, days: batteryLifeS(o.energyJ, rate, r.battery.capacityMah, r.battery.voltageV) / 86400 }))));
+  const links = ["none", ...m.links.map((l) => l.link)];
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: `${m.model}: battery life vs rate (${r.battery.name}, active energy only)`,
@@ -101,12 +102,14 @@ function batterySpec(r: CompareReport, m: ModelResult): TopLevelSpec {
     width: 420, // not a figure: table and plot layout
     height: 260, // not a figure: table and plot layout
     data: { values },
-    mark: { type: "line", point: true },
+    mark: { type: "line" },
     encoding: {
       x: { field: "rate", type: "quantitative", scale: { type: "log" }, title: "inferences per hour (log)" },
       y: { field: "days", type: "quantitative", scale: { type: "log" }, title: "battery life, days (log)" },
-      color: { field: "series", type: "nominal", title: "link, option", legend: { labelLimit: 200 } }, // not a figure: table and plot layout
-      tooltip: [{ field: "series" }, { field: "rate", type: "quantitative" }, { field: "days", type: "quantitative", format: ".3~g" }],
+      color: { field: "link", type: "nominal", title: "link (none: device only)", sort: links, scale: { domain: links, range: links.map((l) => (l === "none" ? "#000000" : LINK_COLORS[l as keyof typeof LINK_COLORS])) } },
+      strokeDash: { field: "option", type: "nominal", title: "option", sort: [...OPTIONS] },
+      detail: [{ field: "link" }, { field: "option" }],
+      tooltip: [{ field: "link" }, { field: "option" }, { field: "rate", type: "quantitative" }, { field: "days", type: "quantitative", format: ".3~g" }],
     },
   };
 }
