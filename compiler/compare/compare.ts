@@ -55,7 +55,7 @@ export interface ModelResult {
   streaming: boolean;
   measured: DeviceMeasurement;
   /** A streaming model always on: hops per hour, and each option's battery life at that rate. */
-  alwaysOn?: { ratePerHour: number; batteryLifeS: { link: Link; option: string; seconds: number }[] };
+  alwaysOn?: { ratePerHour: number; batteryLifeS: { link: Link; option: string; seconds: number; keepsUp: boolean }[] };
   device: { assumed: Cost; low: Cost; high: Cost; frontEnd?: Cost };
   crossChecks: (CrossCheck & { what: string })[];
   cloud: CloudTimings;
@@ -177,7 +177,10 @@ export async function runCompare(models: ModelSpec[], opts: CompareOptions, serv
     const hopRate = preset ? (3600 * Number(preset.options.sampleRate)) / preset.samples : undefined; // hours -> seconds, samples per second / per hop
     const alwaysOn = streaming && hopRate ? {
       ratePerHour: hopRate,
-      batteryLifeS: links.flatMap((l) => l.options.filter((o) => !o.notApplicable).map((o) => ({ link: l.link, option: o.option, seconds: batteryLifeS(o.energyJ, hopRate, battery.capacityMah, battery.voltageV) }))),
+      // keepsUp: one hop's latency fits in the hop period (else the option cannot stream at all).
+      batteryLifeS: links.flatMap((l) => l.options.filter((o) => !o.notApplicable).map((o) => ({
+        link: l.link, option: o.option, seconds: batteryLifeS(o.energyJ, hopRate, battery.capacityMah, battery.voltageV), keepsUp: o.latencyS <= 3600 / hopRate,
+      }))),
     } : undefined;
     results.push({
       model: spec.name,

@@ -148,7 +148,7 @@ export function breakEven(x: OptionInputs, link: LinkParams): BreakEven {
   const cloudFaster = raw.seconds < x.device.seconds;
   const text = payload > 0
     ? `cloud wins on energy for payloads under ${fmtBytes(payload)} per inference (this one: ${fmtBytes(x.rawBytes)}; raw costs ${ratio.toFixed(ratio < 10 ? 2 : 0)}x the device)`
-    : `cloud never wins on energy: one message's fixed cost (${fmtJ(fixed.joules)}) already exceeds the inference (${fmtJ(x.device.joules)}); raw costs ${ratio.toFixed(0)}x the device`;
+    : `cloud never wins on energy: one message's fixed cost (${fmtJ(fixed.joules)}) already exceeds the inference (${fmtJ(x.device.joules)}); raw costs ${ratio.toFixed(ratio < 10 ? 2 : 0)}x the device`;
   return { payloadBytes: payload > 0 ? payload : undefined, fixedJ: fixed.joules, rawOverDevice: ratio, cloudFaster, text };
 }
 

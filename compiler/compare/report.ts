@@ -54,7 +54,7 @@ export function formatTable(r: CompareReport): string {
     }
     if (m.alwaysOn) {
       const lives = m.alwaysOn.batteryLifeS.filter((b) => b.option !== "device" || b.link === m.links[0]?.link)
-        .map((b) => `${b.option === "device" ? "device" : `${b.link} ${b.option}`} ${fmtLife(b.seconds)}`);
+        .map((b) => `${b.option === "device" ? "device" : `${b.link} ${b.option}`} ${b.keepsUp ? fmtLife(b.seconds) : "cannot keep up (a message takes longer than a hop)"}`);
       out.push(`  always on (streaming, ${Math.round(m.alwaysOn.ratePerHour)} hops/hour): battery life ${lives.join(", ")}`);
     }
   }
