@@ -10,8 +10,8 @@
  *   5xxx  emission, toolchains, boards, running a built model (host, QEMU, WASM, model image)
  *   6xxx  options and the command line: bad flag values, wrong counts of files, unreadable
  *         input files (the same codes when the options come through the API); 61xx input data
- *         files (images, WAV) that compiler/inputs/ turns into model inputs; 65xx the inference
- *         server (server/, `mote serve`)
+ *         files (images, WAV) that compiler/inputs/ turns into model inputs; 64xx the device vs
+ *         cloud comparison (`mote compare`); 65xx the inference server (server/, `mote serve`)
  * A code never changes meaning once released, and is never renumbered or reused; docs/subset.md
  * and tests quote them. Raise errors only through `fail(code, ...args)` (a user error: exit
  * status 1, one line) so the text lives here; `diagnostic()` builds one without throwing (the
@@ -129,6 +129,13 @@ export const DIAGNOSTICS = {
   // 604x: naming and placing the generated C library (mote compile --name, --arena-section)
   6040: { message: "invalid library name '{0}' (--name): {1}", hint: "pass a C identifier such as kws or person_detect: it prefixes every symbol the library exports (kws_invoke, KWS_NUM_INPUTS) and names its files kws.h and kws.c" },
   6041: { message: "invalid arena section '{0}' (--arena-section): {1}", hint: "pass the name of a section your linker script places, e.g. .sram2, .dtcm_bss or .bss.kws_arena" },
+  // 64xx: on the device or in the cloud (`mote compare`, compiler/compare/)
+  6401: { message: "unknown link '{0}'. Links: {1}", hint: "pass --link ble, wifi, lte-m, nb-iot or all" },
+  6402: { message: "{0} must be {1}, got '{2}'", hint: "e.g. --rate 60 (inferences per hour) or --positive-rate 0.05 (a fraction from 0 to 1)" },
+  6403: { message: "board {0} has no current figures for mote compare (boards with figures: {1})", hint: "pass --board with one of those; the simulated QEMU board has no datasheet Run-mode current, so it cannot give energy. A board's figures go in compiler/compare/figures.json, each with its source" },
+  6404: { message: "unknown battery '{0}'. Batteries: {1}", hint: "pass one of the listed batteries (compiler/compare/figures.json describes each)" },
+  6405: { message: "the inference server did not answer {0} at {1}: {2}", hint: "a bug in mote compare or the server (server/): please report it with the command line" },
+  6406: { message: "figures file {0} is invalid: {1}", hint: "every figure in compiler/compare/figures.json needs a numeric value, its unit, a source, verified true or false, and a kind" },
   // 65xx: the inference server (`mote serve`, server/)
   6501: { message: "cannot listen on {0} port {1}: {2}", hint: "pick another --port (0 takes any free one) or stop the program using it" },
   6502: { message: "--audio names {0}, which is not among the served models ({1})", hint: "give the front end for a model you serve, by its name (the file name without .tflite)" },
