@@ -39,6 +39,7 @@ const cmd = {
   serve: (): Module<typeof import("./serve.ts")> => commandModule("serve"),
   analyze: (): Module<typeof import("./analyze.ts")> => commandModule("analyze"),
   validate: (): Module<typeof import("./validate.ts")> => commandModule("validate"),
+  compare: (): Module<typeof import("./compare.ts")> => commandModule("compare"),
 };
 
 function positiveInt(value: string, option: string): number {
@@ -223,6 +224,21 @@ program
   .addOption(repeatable("--audio <name=preset>", "front end for a served model (none: features only); repeatable", "kws_ref_model and str_ww_ref_model have theirs"))
   .addOption(computed(new Option("--max-body <bytes>", "largest request body"), "8 MiB"))
   .action(async (models: string[], opts) => (await cmd.serve()).serveCommand(models, opts));
+
+program
+  .command("compare")
+  .description("on the device or in the cloud? per model: instructions per inference in QEMU turned into time and energy on a real board (datasheet Run-mode current), a real inference server started on loopback and timed, and BLE, Wi-Fi, LTE-M and NB-IoT from cited figures: latency, energy, bytes and battery life of inferring on the device, sending the result, the features or the raw data; break-even; writes compare.json and compare.html (docs/cloud-vs-device.md)")
+  .argument("[models...]", "names of the shared models (in $MOTE_SHARED/models) or .tflite paths (default: the five benchmark models)")
+  .option("--board <name>", "a board with Run-mode current figures (stm32f746g-disco, nucleo-h743zi; the QEMU board has none)", "stm32f746g-disco")
+  .option("--link <link>", "ble, wifi, lte-m, nb-iot or all", "all")
+  .option("--rate <n>", "inferences per hour, for battery life", "60")
+  .addOption(computed(new Option("--positive-rate <f>", "fraction of inferences that are positive and send a result"), "0.05 (an assumption: 5% of inferences are positive)"))
+  .option("--battery <name>", "li-ion-1000mah or cr2032", "li-ion-1000mah")
+  .addOption(computed(new Option("--audio <preset>", "front end for every model given (kws-mfcc, sww-log-mel, none)"), "the shared models' own"))
+  .option("--requests <n>", "requests per payload to the server", "20")
+  .option("--out <dir>", "output directory for compare.json and compare.html", "out/compare")
+  .option("--json", "print the report as JSON instead of the table")
+  .action(async (models: string[], opts) => (await cmd.compare()).compareCommand(models, opts));
 
 program
   .command("check")
