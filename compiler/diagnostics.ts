@@ -120,7 +120,7 @@ export const DIAGNOSTICS = {
   6004: { message: "unknown bench configuration '{0}'. Configurations: {1}", hint: "pass --config with one of the listed names, or leave it out to run all of them" },
   6005: { message: "{0} takes {1}, got '{2}'", hint: "fix the value of {0} (mote <command> --help lists every option)" },
   6006: { message: "wrong number of inputs: the model has {0}, {1} given", hint: "pass one input per model input, in the model's order (mote run: --input FILE once per input)" },
-  6007: { message: "wrong number of outputs: the model has {0}, {1} --output file(s) given", hint: "pass --output FILE once per model output, in the model's order" },
+  6007: { message: "wrong number of outputs: the model has {0}, {1} --output file(s) given", hint: "pass --output FILE once per model output, in the model's order, or --out DIR to get DIR/output_<k>.bin" },
   6008: { message: "{0} and {1} cannot be combined", hint: "{2}" },
   6009: { message: "cannot read input file {0}: {1}", hint: "pass a file of raw input tensor bytes (int8: one byte per element, in the tensor's layout)" },
   6010: { message: "no golden data for model {0}: {1} is missing", hint: "--golden DIR must hold input_<k>.bin and output_<k>.bin pairs (raw input and expected output tensor bytes); leave --golden out to bench a model without checking its outputs" },

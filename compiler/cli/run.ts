@@ -1,10 +1,12 @@
 /**
- * @fileoverview `mote run MODEL --input IN.bin --output OUT.bin [--target ts|wasm|host|qemu]
- * [--invocations N]`: one inference (or N on one instance, state kept, the files given invocation
- * by invocation); on qemu also prints `instructions: N` (the guide's SysTick count; one line per
- * invocation).
+ * @fileoverview `mote run MODEL --input IN.bin (--output OUT.bin | --out DIR) [--target
+ * ts|wasm|host|qemu] [--invocations N]`: one inference (or N on one instance, state kept, the
+ * files given invocation by invocation); on qemu also prints `instructions: N` (the SysTick count;
+ * one line per invocation). --out DIR (a directory, as on every command) writes output_<k>.bin
+ * for output k, or output_<k>_<i>.bin for invocation i of N, instead of naming each --output.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Mode } from "../build/index.ts";
 import { fail } from "../diagnostics.ts";
 import { loadModel } from "../import/tflite/import.ts";
@@ -18,6 +20,8 @@ import { inStep, progress } from "./progress.ts";
 export interface RunFlags {
   input: string[];
   output: string[];
+  /** --out DIR: the output files are DIR/output_<k>.bin (output_<k>_<i>.bin for N invocations). */
+  out?: string;
   target: Target;
   board: string;
   plan: string;
@@ -54,12 +58,24 @@ export async function runCommand(model: string, flags: RunFlags): Promise<void> 
   if (flags.input.length !== graph.inputs.length * n) {
     fail(6006, `${graph.inputs.length}${per}`, `${flags.input.length} --input file(s)`);
   }
-  if (flags.output.length !== graph.outputs.length * n) fail(6007, `${graph.outputs.length}${n > 1 ? ` (${n} invocations x ${graph.outputs.length})` : ""}`, flags.output.length);
+  if (flags.out !== undefined && flags.output.length > 0) fail(6008, "--out", "--output", "--out DIR writes DIR/output_<k>.bin, --output FILE names each file: give one");
+  const outputs = flags.out !== undefined ? outputFiles(flags.out, graph.outputs.length, n) : flags.output;
+  if (outputs.length !== graph.outputs.length * n) fail(6007, `${graph.outputs.length}${n > 1 ? ` (${n} invocations x ${graph.outputs.length})` : ""}`, flags.output.length);
   const files = flags.input.map(readInput);
   const invocations = Array.from({ length: n }, (_, i) => files.slice(i * graph.inputs.length, (i + 1) * graph.inputs.length));
   const opts = { board: flags.board, plan: flags.plan, mode: flags.mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board) };
   const result = await inStep(progress(), `building ${graph.name} and running it on ${flags.target}`, () => runInvocations(graph, invocations, flags.target, opts));
-  result.outputs.forEach((outs, i) => outs.forEach((bytes, k) => fs.writeFileSync(flags.output[i * graph.outputs.length + k], bytes)));
+  if (flags.out !== undefined) fs.mkdirSync(flags.out, { recursive: true });
+  result.outputs.forEach((outs, i) => outs.forEach((bytes, k) => fs.writeFileSync(outputs[i * graph.outputs.length + k]!, bytes)));
   for (const count of result.instructions ?? []) process.stdout.write(`instructions: ${count}\n`);
   if (result.stackBytes !== undefined) process.stdout.write(`stack: ${result.stackBytes}\n`);
+}
+
+/** --out DIR's files, invocation by invocation: output_<k>.bin, or output_<k>_<i>.bin for several. */
+function outputFiles(dir: string, count: number, invocations: number): string[] {
+  return Array.from({ length: count * invocations }, (_, j) => {
+    const i = Math.floor(j / count);
+    const k = j % count;
+    return path.join(dir, invocations > 1 ? `output_${k}_${i}.bin` : `output_${k}.bin`);
+  });
 }

@@ -6,8 +6,9 @@
  *    internal document or ../shared path; no diagnostic's message or hint does either;
  *  - off a terminal the progress of long steps prints nothing new (pipes stay clean), and
  *    compiler/cli/progress.ts animates only on a terminal outside CI;
- *  - --out is a directory on every command: profile --out DIR writes DIR/profile.txt,
- *    --output FILE the file, an old-style --out FILE.txt still the file.
+ *  - --out is a directory on every command: run --out DIR writes DIR/output_<k>.bin, profile
+ *    --out DIR writes DIR/profile.txt; --output FILE is a file, and profile's old-style
+ *    --out FILE.txt still the file.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -101,6 +102,29 @@ describe("progress", () => {
     const r = mote("run", model, "--input", path.join(tmp, "in.bin"), "--output", path.join(tmp, "out.bin"), "--target", "ts");
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe("");
+  });
+});
+
+describe("run: --out DIR or --output FILE", () => {
+  const model = path.join(tmp, "relu-run.tflite");
+  fs.writeFileSync(model, buildModel(oneOpModel({ deprecated: 19, code: 19 }))); // scale 0.5, zero point -3
+  const input = path.join(tmp, "run-in.bin");
+  fs.writeFileSync(input, Int8Array.from([-10, -3, 0, 5]));
+
+  it("--out DIR writes DIR/output_0.bin", () => {
+    const dir = path.join(tmp, "run-out");
+    const r = mote("run", model, "--input", input, "--out", dir, "--target", "ts");
+    expect(r.status, r.stderr).toBe(0);
+    expect([...new Int8Array(fs.readFileSync(path.join(dir, "output_0.bin")))]).toEqual([-3, -3, 0, 5]);
+  });
+
+  it("--out with --output is MOTE6008; neither is MOTE6007, which names --out", () => {
+    const both = mote("run", model, "--input", input, "--out", tmp, "--output", path.join(tmp, "x.bin"), "--target", "ts");
+    expect(both.status).toBe(1);
+    expect(both.stderr.trim()).toMatch(/^error MOTE6008: --out and --output cannot be combined/);
+    const neither = mote("run", model, "--input", input, "--target", "ts");
+    expect(neither.status).toBe(1);
+    expect(neither.stderr.trim()).toMatch(/^error MOTE6007: .*--out DIR/);
   });
 });
 
