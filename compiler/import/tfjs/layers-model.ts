@@ -105,11 +105,19 @@ function lowerLayer(b: GraphBuilder, l: LayerDef, ins: number[], weights: Map<st
   const c = l.config;
   const name = layerName(l);
   const x = ins[0]!;
-  const w = (key: string): Float32Array => {
+  const weight = (key: string): Weight => {
     const got = weights.get(`${name}/${key}`) ?? [...weights].find(([k]) => k.endsWith(`/${name}/${key}`))?.[1];
     if (got === undefined) badWeights(b.name, `layer ${name} has no weight ${name}/${key}`);
     if (!(got.values instanceof Float32Array)) badWeights(b.name, `weight ${name}/${key} is not float32`);
-    return got.values;
+    return got;
+  };
+  /** The float values of weight `key`, checked against the shape the layer's config implies. */
+  const w = (key: string, shape?: number[]): Float32Array => {
+    const got = weight(key);
+    if (shape !== undefined && got.shape.join(",") !== shape.join(",")) {
+      badWeights(b.name, `weight ${name}/${key} has shape [${got.shape}], the layer's config needs [${shape}]`);
+    }
+    return got.values as Float32Array;
   };
   const channelsLast = (): void => {
     const df = c.data_format;
@@ -126,7 +134,7 @@ function lowerLayer(b: GraphBuilder, l: LayerDef, ins: number[], weights: Map<st
     const [dh, dw] = pair(c.dilation_rate, 1);
     return { padding: padding(), strideH: sh, strideW: sw, dilationH: dh, dilationW: dw };
   };
-  const bias = (units: number): number => b.constant(`${name}/bias`, [units], c.use_bias === false ? new Float32Array(units) : w("bias"));
+  const bias = (units: number): number => b.constant(`${name}/bias`, [units], c.use_bias === false ? new Float32Array(units) : w("bias", [units]));
   const withActivation = (y: number): number => activate(b, y, activationOf(c), name);
   const cin = b.shape(x).at(-1)!;
 
@@ -135,25 +143,26 @@ function lowerLayer(b: GraphBuilder, l: LayerDef, ins: number[], weights: Map<st
       if ((c.groups as number | undefined ?? 1) !== 1) badModel(b.name, name, `groups ${String(c.groups)}`);
       const [kh, kw] = pair(c.kernel_size, 1);
       const cout = c.filters as number;
-      const f = b.constant(`${name}/kernel`, [cout, kh, kw, cin], convFilterToTflite(w("kernel"), kh, kw, cin, cout));
+      const f = b.constant(`${name}/kernel`, [cout, kh, kw, cin], convFilterToTflite(w("kernel", [kh, kw, cin, cout]), kh, kw, cin, cout));
       return withActivation(b.conv(x, f, bias(cout), name, conv()));
     }
     case "DepthwiseConv2D": case "SeparableConv2D": {
       const [kh, kw] = pair(c.kernel_size, 1);
-      const m = (c.depth_multiplier as number | undefined) ?? 1;
-      const f = b.constant(`${name}/depthwise_kernel`, [1, kh, kw, cin * m], w("depthwise_kernel"));
+      // The multiplier comes from the kernel: tfjs-layers leaves depth_multiplier out of SeparableConv2D's config.
+      const m = weight("depthwise_kernel").shape[3] ?? 1;
+      const f = b.constant(`${name}/depthwise_kernel`, [1, kh, kw, cin * m], w("depthwise_kernel", [kh, kw, cin, m]));
       if (l.class_name === "DepthwiseConv2D") {
         return withActivation(b.depthwise(x, f, bias(cin * m), name, { ...conv(), multiplier: m }));
       }
       const dwOut = b.depthwise(x, f, b.constant(`${name}/depthwise_bias`, [cin * m], new Float32Array(cin * m)), `${name}/depthwise`, { ...conv(), multiplier: m });
       const cout = c.filters as number;
-      const pw = b.constant(`${name}/pointwise_kernel`, [cout, 1, 1, cin * m], convFilterToTflite(w("pointwise_kernel"), 1, 1, cin * m, cout));
+      const pw = b.constant(`${name}/pointwise_kernel`, [cout, 1, 1, cin * m], convFilterToTflite(w("pointwise_kernel", [1, 1, cin * m, cout]), 1, 1, cin * m, cout));
       const one: ConvOpts = { padding: "VALID", strideH: 1, strideW: 1, dilationH: 1, dilationW: 1 };
       return withActivation(b.conv(dwOut, pw, bias(cout), name, one));
     }
     case "Dense": {
       const units = c.units as number;
-      const k = b.constant(`${name}/kernel`, [units, cin], transpose2d(w("kernel"), cin, units));
+      const k = b.constant(`${name}/kernel`, [units, cin], transpose2d(w("kernel", [cin, units]), cin, units));
       return withActivation(b.dense(x, k, bias(units), name));
     }
     case "BatchNormalization": {
@@ -161,10 +170,10 @@ function lowerLayer(b: GraphBuilder, l: LayerDef, ins: number[], weights: Map<st
       const axis = Array.isArray(c.axis) ? (c.axis as number[]) : [(c.axis as number | undefined) ?? -1];
       if (axis.length !== 1 || (axis[0] !== -1 && axis[0] !== rank - 1)) badModel(b.name, name, `axis ${JSON.stringify(c.axis)} (only the last axis)`);
       const eps = (c.epsilon as number | undefined) ?? 0.001;
-      const mean = w("moving_mean");
-      const v = w("moving_variance");
-      const g = c.scale === false ? new Float32Array(cin).fill(1) : w("gamma");
-      const beta = c.center === false ? new Float32Array(cin) : w("beta");
+      const mean = w("moving_mean", [cin]);
+      const v = w("moving_variance", [cin]);
+      const g = c.scale === false ? new Float32Array(cin).fill(1) : w("gamma", [cin]);
+      const beta = c.center === false ? new Float32Array(cin) : w("beta", [cin]);
       const k = g.map((gi, i) => gi / Math.sqrt(v[i]! + eps));
       return b.affine(x, k, beta.map((bi, i) => bi - mean[i]! * k[i]!), name);
     }
@@ -181,9 +190,8 @@ function lowerLayer(b: GraphBuilder, l: LayerDef, ins: number[], weights: Map<st
     case "LeakyReLU":
       return b.unary("LEAKY_RELU", x, name, { alpha: (c.alpha as number | undefined) ?? 0.3 });
     case "PReLU": {
-      const alphaW = weights.get(`${name}/alpha`);
-      if (alphaW === undefined) badWeights(b.name, `layer ${name} has no weight ${name}/alpha`);
-      return b.binary("PRELU", x, b.constant(`${name}/alpha`, alphaW.shape, w("alpha")), name);
+      const alpha = weight("alpha");
+      return b.binary("PRELU", x, b.constant(`${name}/alpha`, alpha.shape, alpha.values as Float32Array), name);
     }
     case "Softmax": {
       const axis = (c.axis as number | undefined) ?? -1;

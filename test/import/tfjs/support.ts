@@ -73,7 +73,8 @@ export function readNsfwMobileNet(): TfjsArtifacts {
   const umd = (file: string): unknown => {
     const module = { exports: {} as unknown };
     vm.runInNewContext(readFileSync(path.join(NSFW_MOBILENET, file), "utf8"), { module, exports: module.exports });
-    return module.exports;
+    // A JSON round trip brings the objects into this realm (tfjs-layers tests `instanceof Array`).
+    return JSON.parse(JSON.stringify(module.exports)) as unknown;
   };
   const json = umd("model.min.js") as { modelTopology: unknown; weightsManifest: { paths: string[]; weights: WeightSpec[] }[] };
   const chunks = json.weightsManifest.flatMap((g) => g.paths.map((p) => Buffer.from(umd(`${p}.min.js`) as string, "base64")));
