@@ -115,6 +115,8 @@ function bool(n: NodeDef, key: string): boolean {
 
 function lower(b: GraphBuilder, n: NodeDef, tensorOf: Map<string, number>, consts: Map<string, Weight>): number {
   const ins = dataInputs(n);
+  const second = (n.input ?? []).find((s) => /:[1-9]\d*$/.test(s));
+  if (second !== undefined) badModel(b.name, n.name, `it reads ${second}, a second output (Mote imports the first output of each node)`);
   const c = (k: number): Weight | undefined => consts.get(ins[k]!);
   const needConst = (k: number, what: string): Weight => {
     const w = c(k);

@@ -68,7 +68,7 @@ function runOp(graph: Graph, op: Op, values: (Float32Array | undefined)[]): Floa
   const get = (i: number): Float32Array => {
     const t = op.inputs[i]!;
     const v = values[t];
-    if (v === undefined) where(`input ${i} (${graph.tensors[t]?.name}) has no float values`);
+    if (v === undefined) return where(`input ${i} (${graph.tensors[t]?.name}) has no float values`);
     return v;
   };
   const opt = op.options;
