@@ -147,11 +147,11 @@ export class GraphBuilder {
     return this.op("RESHAPE", [x, s], shape, name, { newShape: shape });
   }
 
-  /** ADD, SUB, MUL, PRELU and the like: numpy broadcasting of the two inputs. */
+  /** ADD, SUB, MUL, PRELU, MAXIMUM, MINIMUM: numpy broadcasting of the two inputs. */
   binary(opcode: string, a: number, b: number, name: string): number {
     const out = broadcastShape(this.shape(a), this.shape(b));
     if (out === undefined) badModel(this.name, name, `cannot broadcast [${this.shape(a)}] with [${this.shape(b)}]`);
-    const options: OpOptions = opcode === "PRELU" ? {} : { fusedActivationFunction: "NONE" };
+    const options: OpOptions = ["ADD", "SUB", "MUL"].includes(opcode) ? { fusedActivationFunction: "NONE" } : {};
     if (opcode === "ADD" || opcode === "SUB") options.potScaleInt16 = true;
     return this.op(opcode, [a, b], out, name, options);
   }
@@ -184,15 +184,18 @@ export class GraphBuilder {
     return this.op("CONCATENATION", xs, out, name, { axis: ax, fusedActivationFunction: "NONE" });
   }
 
-  /** Internal: y = x·scale + offset per channel of the last axis (folded or lowered by passes.ts). */
-  affine(x: number, scale: Float32Array | undefined, offset: Float32Array, name: string): number {
+  /**
+   * Internal: y = x·scale + offset per channel of the last axis (folded or lowered by passes.ts).
+   * Inputs [x, offset or -1, scale or -1].
+   */
+  affine(x: number, scale: Float32Array | undefined, offset: Float32Array | undefined, name: string): number {
     const c = this.shape(x).at(-1)!;
-    if (offset.length !== c || (scale !== undefined && scale.length !== c)) {
-      badModel(this.name, name, `${offset.length} per-channel values for ${c} channels`);
+    if ((offset !== undefined && offset.length !== c) || (scale !== undefined && scale.length !== c)) {
+      badModel(this.name, name, `${offset?.length ?? scale?.length} per-channel values for ${c} channels`);
     }
-    const ins = [x, this.constant(`${name}/offset`, [c], offset)];
-    if (scale !== undefined) ins.push(this.constant(`${name}/scale`, [c], scale));
-    return this.op("AFFINE", ins, this.shape(x), name);
+    const off = offset === undefined ? -1 : this.constant(`${name}/offset`, [c], offset);
+    const sc = scale === undefined ? -1 : this.constant(`${name}/scale`, [c], scale);
+    return this.op("AFFINE", [x, off, sc], this.shape(x), name);
   }
 
   /** The finished Graph: unused tensors dropped, indices renumbered to positions. */

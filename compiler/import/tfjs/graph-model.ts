@@ -33,7 +33,7 @@ const CONV_OPS = new Set(["Conv2D", "_FusedConv2D", "DepthwiseConv2dNative", "Fu
 const SUPPORTED = new Set([
   "Const", "Placeholder", "Identity", ...CONV_OPS, "MatMul", "_FusedMatMul", "BiasAdd", "Add", "AddV2", "Sub", "Mul",
   "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3", "MaxPool", "AvgPool", "Pad", "PadV2", "Reshape", "Squeeze",
-  "ConcatV2", "Mean", "Softmax", "Sigmoid", "Tanh", "Relu", "Relu6", "LeakyRelu", "Prelu", "NoOp",
+  "ConcatV2", "Mean", "Softmax", "Sigmoid", "Tanh", "Relu", "Relu6", "LeakyRelu", "Prelu", "NoOp", "Maximum", "Minimum", "AddN",
 ]);
 const FUSED_ACTIVATIONS = new Set(["Relu", "Relu6", "Prelu", "LeakyRelu"]);
 
@@ -199,8 +199,28 @@ function lower(b: GraphBuilder, n: NodeDef, tensorOf: Map<string, number>, const
       const k = g!.map((gi, i) => gi / Math.sqrt(v![i]! + eps));
       return b.affine(t(0), k, beta!.map((bi, i) => bi - mean![i]! * k[i]!), n.name);
     }
-    case "Add": case "AddV2": case "Sub": case "Mul":
+    case "Add": case "AddV2": case "Sub": case "Mul": {
+      // An activation and a per-channel constant: an AFFINE, which folds into a conv or dense before it.
+      const k = c(1) !== undefined && c(0) === undefined ? 1 : c(0) !== undefined && c(1) === undefined && n.op !== "Sub" ? 0 : -1;
+      if (k >= 0) {
+        const x = t(1 - k);
+        const channels = b.shape(x).at(-1)!;
+        const w = c(k)!;
+        if (w.values instanceof Float32Array && w.values.length === channels && w.shape.every((d, i) => d === 1 || i === w.shape.length - 1) && w.shape.length <= b.shape(x).length) {
+          const v = w.values;
+          if (n.op === "Mul") return b.affine(x, v, undefined, n.name);
+          return b.affine(x, undefined, n.op === "Sub" ? v.map((e) => -e) : v, n.name);
+        }
+      }
       return b.binary(n.op === "Sub" ? "SUB" : n.op === "Mul" ? "MUL" : "ADD", t(0), t(1), n.name);
+    }
+    case "Maximum": case "Minimum":
+      return b.binary(n.op === "Maximum" ? "MAXIMUM" : "MINIMUM", t(0), t(1), n.name);
+    case "AddN": {
+      let y = t(0);
+      for (let k = 1; k < ins.length; k++) y = b.binary("ADD", y, t(k), k === ins.length - 1 ? n.name : `${n.name}/${k}`);
+      return y;
+    }
     case "MaxPool": case "AvgPool": {
       const k = ints(n, "ksize", [1, 1, 1, 1]);
       const s = ints(n, "strides", [1, 1, 1, 1]);

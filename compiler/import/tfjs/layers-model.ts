@@ -74,6 +74,9 @@ export function importLayersModel(b: GraphBuilder, topology: unknown, weights: M
     }
     const calls = (l.inbound_nodes ?? []) as unknown[][][];
     if (calls.length !== 1) badModel(b.name, name, `the layer is called ${calls.length} times (shared layers are not supported)`);
+    if (!Array.isArray(calls[0]) || !calls[0].every((e) => Array.isArray(e) && typeof e[0] === "string")) {
+      badModel(b.name, name, "its inbound_nodes are not [[layer, node, tensor, kwargs], ...] (Keras 2 / tfjs-layers format)");
+    }
     const ins = calls[0]!.map((e) => {
       const t = outOf.get(e[0] as string);
       if (t === undefined) badModel(b.name, name, `its input ${String(e[0])} comes later or does not exist`);

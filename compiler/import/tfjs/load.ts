@@ -13,7 +13,7 @@ import { GraphBuilder } from "./builder.ts";
 import { importGraphModel } from "./graph-model.ts";
 import { importLayersModel } from "./layers-model.ts";
 import { decodeWeights, readModelJson, type TfjsArtifacts } from "./manifest.ts";
-import { foldAffine, fuseActivations, renumberOps } from "./passes.ts";
+import { clipsToRelu, foldAffine, fuseActivations, renumberOps } from "./passes.ts";
 import { unreadable } from "./errors.ts";
 
 export type { TfjsArtifacts, WeightSpec } from "./manifest.ts";
@@ -39,6 +39,7 @@ export function importTfjs(art: TfjsArtifacts): Graph {
   if (kind === "graph") importGraphModel(b, art.modelTopology, weights);
   else importLayersModel(b, art.modelTopology, weights);
   foldAffine(b);
+  clipsToRelu(b);
   fuseActivations(b);
   renumberOps(b);
   const g = b.finish();

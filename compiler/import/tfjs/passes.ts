@@ -5,9 +5,10 @@
  *    CONV_2D, DEPTHWISE_CONV_2D or FULLY_CONNECTED that nothing else reads is folded into its
  *    weights and bias (W' = W·k per output channel, b' = b·k + offset); any other AFFINE becomes
  *    MUL + ADD with per-channel constants;
+ *  - clipsToRelu: MAXIMUM(MINIMUM(x, 6), 0) (clip_by_value) becomes RELU6, MAXIMUM(x, 0) RELU;
  *  - fuseActivations: a RELU / RELU6 / RELU_N1_TO_1 whose input comes from an op with a
  *    fused_activation_function (conv, depthwise, dense, add, sub, mul, pools) that nothing else
- *    reads becomes that op's fusedActivationFunction.
+ *    reads becomes that op's fusedActivationFunction; RELU and RELU6 in a row merge (into RELU6).
  * Folded constants are new tensors (a constant may be shared by several ops in a graph model).
  */
 
@@ -33,8 +34,8 @@ function remove(b: GraphBuilder, op: Op): void {
 
 export function foldAffine(b: GraphBuilder): void {
   for (const op of b.ops.filter((o) => o.opcode === "AFFINE")) {
-    const offset = b.floats(op.inputs[1]!)!;
-    const scale = op.inputs[2] === undefined ? undefined : b.floats(op.inputs[2])!;
+    const offset = op.inputs[1]! < 0 ? undefined : b.floats(op.inputs[1]!)!;
+    const scale = op.inputs[2]! < 0 ? undefined : b.floats(op.inputs[2]!)!;
     const p = soleProducer(b, op);
     if (p !== undefined && WEIGHTED.has(p.opcode) && p.options.fusedActivationFunction === "NONE") {
       const w = b.floats(p.inputs[1]!)!;
@@ -53,7 +54,7 @@ export function foldAffine(b: GraphBuilder): void {
         p.inputs[1] = b.constant(`${name}/folded_weights`, ws, w2);
       }
       const b2 = new Float32Array(c);
-      for (let ch = 0; ch < c; ch++) b2[ch] = bias[ch]! * (scale?.[ch] ?? 1) + offset[ch]!;
+      for (let ch = 0; ch < c; ch++) b2[ch] = bias[ch]! * (scale?.[ch] ?? 1) + (offset?.[ch] ?? 0);
       p.inputs[2] = b.constant(`${name}/folded_bias`, [c], b2);
       p.outputs = [...op.outputs];
       remove(b, op);
@@ -67,17 +68,56 @@ export function foldAffine(b: GraphBuilder): void {
     const name = b.tensors[out]!.name;
     let x = op.inputs[0]!;
     if (scale !== undefined) x = b.binary("MUL", x, op.inputs[2]!, `${name}/mul`);
-    b.binary("ADD", x, op.inputs[1]!, `${name}/add`);
+    if (offset !== undefined) b.binary("ADD", x, op.inputs[1]!, `${name}/add`);
     b.ops[b.ops.length - 1]!.outputs = [out];
     b.ops.push(...rest);
+  }
+}
+
+/** The scalar value of a constant input of `op` (the other input is returned too), if it has one. */
+function scalarOperand(b: GraphBuilder, op: Op): { x: number; c: number } | undefined {
+  for (const [k, other] of [[1, 0], [0, 1]] as const) {
+    const v = b.floats(op.inputs[k]!);
+    if (v !== undefined && v.length === 1 && b.floats(op.inputs[other]!) === undefined) return { x: op.inputs[other]!, c: v[0]! };
+  }
+  return undefined;
+}
+
+/**
+ * clip_by_value as TFLite's converter sees it: MAXIMUM(MINIMUM(x, 6), 0) (either order) becomes
+ * RELU6, MAXIMUM(x, 0) alone RELU; other MAXIMUM / MINIMUM ops stay.
+ */
+export function clipsToRelu(b: GraphBuilder): void {
+  for (const op of b.ops.filter((o) => o.opcode === "MAXIMUM" || o.opcode === "MINIMUM")) {
+    if (!b.ops.includes(op)) continue;
+    const s = scalarOperand(b, op);
+    if (s === undefined) continue;
+    const inner = b.outputs.includes(s.x) || b.consumers(s.x).length !== 1 ? undefined : b.producer(s.x);
+    const si = inner && inner.opcode !== op.opcode && (inner.opcode === "MAXIMUM" || inner.opcode === "MINIMUM") ? scalarOperand(b, inner) : undefined;
+    const lo = op.opcode === "MAXIMUM" ? s.c : si?.c;
+    const hi = op.opcode === "MINIMUM" ? s.c : si?.c;
+    if (si !== undefined && lo === 0 && hi === 6) {
+      Object.assign(op, { opcode: "RELU6", inputs: [si.x], options: {} });
+      remove(b, inner!);
+    } else if (op.opcode === "MAXIMUM" && s.c === 0) {
+      Object.assign(op, { opcode: "RELU", inputs: [s.x], options: {} });
+    }
   }
 }
 
 export function fuseActivations(b: GraphBuilder): void {
   for (const op of b.ops.filter((o) => ACTIVATIONS[o.opcode] !== undefined)) {
     const p = soleProducer(b, op);
-    if (p === undefined || !FUSABLE.has(p.opcode) || p.options.fusedActivationFunction !== "NONE") continue;
-    p.options.fusedActivationFunction = ACTIVATIONS[op.opcode]!;
+    if (p === undefined) continue;
+    const before = p.opcode in ACTIVATIONS ? p.opcode : p.options.fusedActivationFunction;
+    // relu6(relu(x)) = relu(relu6(x)) = relu6(x): a clamp after RELU or RELU6 merges into it.
+    const merged = before === "NONE" ? ACTIVATIONS[op.opcode]!
+      : (before === "RELU" || before === "RELU6") && (op.opcode === "RELU" || op.opcode === "RELU6")
+        ? (before === "RELU6" || op.opcode === "RELU6" ? "RELU6" : "RELU") : undefined;
+    if (merged === undefined) continue;
+    if (p.opcode in ACTIVATIONS) p.opcode = merged;
+    else if (FUSABLE.has(p.opcode)) p.options.fusedActivationFunction = merged;
+    else continue;
     p.outputs = [...op.outputs];
     remove(b, op);
   }

@@ -4,8 +4,9 @@
  * quantization pass observes each tensor's range) and for measuring int8-vs-float agreement.
  *
  * Ops: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED (with fused activations), MAX_POOL_2D,
- * AVERAGE_POOL_2D, PAD, PADV2, ADD, SUB, MUL, PRELU (broadcast), MEAN, SOFTMAX, LOGISTIC, TANH,
- * RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, RESHAPE, SQUEEZE, CONCATENATION. Anything else, or a
+ * AVERAGE_POOL_2D, PAD, PADV2, ADD, SUB, MUL, PRELU, MAXIMUM, MINIMUM (broadcast), MEAN,
+ * SOFTMAX, LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, RESHAPE, SQUEEZE, CONCATENATION.
+ * Anything else, or a
  * non-float tensor where floats are needed, is MOTE6906; wrong inputs are MOTE6907.
  */
 
@@ -101,6 +102,8 @@ function runOp(graph: Graph, op: Op, values: (Float32Array | undefined)[]): Floa
     case "SUB": return elementwise((x, y) => x - y);
     case "MUL": return elementwise((x, y) => x * y);
     case "PRELU": return elementwise((x, a) => (x >= 0 ? x : x * a), "NONE");
+    case "MAXIMUM": return elementwise((x, y) => Math.max(x, y), "NONE");
+    case "MINIMUM": return elementwise((x, y) => Math.min(x, y), "NONE");
     case "MEAN": {
       const rank = shape(0).length;
       return k.mean(get(0), shape(0), Array.from(get(1), (a) => (a < 0 ? a + rank : a)));

@@ -4,7 +4,8 @@
  * FusedBatchNormV3 (folded), Relu6, Pad, strided/dilated/EXPLICIT-padded convs, depthwise (plain
  * and fused), _FusedConv2D with Prelu, LeakyRelu, Sub/Mul/AddV2 with constants, ConcatV2,
  * AvgPool/MaxPool SAME and VALID, Mean, Squeeze, Reshape with -1, MatMul and _FusedMatMul
- * (transpose_b), Sigmoid, Softmax, Tanh, PadV2, Identity. Mote's float reference equals tfjs's
+ * (transpose_b), Sigmoid, Softmax, Tanh, PadV2, Identity, Add of a per-channel constant after a
+ * conv (folded), Minimum/Maximum (clip_by_value → RELU6, else MAXIMUM), AddN. Mote's float reference equals tfjs's
  * output for every output node within 1e-4.
  */
 import { describe, expect, it } from "vitest";
@@ -37,7 +38,13 @@ function syntheticGraph(): TfjsArtifacts {
   const fdw = g.node("fdw", "FusedDepthwiseConv2dNative", [e, g.weight("fdw/w", [3, 3, 8, 1]), g.weight("fdw/b", [8])], {
     strides: attr.ints([1, 1, 1, 1]), padding: S("SAME"), fused_ops: attr.strs(["BiasAdd", "Relu6"]), num_args: attr.i(1),
   });
-  const s = g.node("sub", "Sub", [c2, fdw]);
+  // Conv2D + Add(per-channel constant) folds into the bias; clip_by_value(0, 6) becomes a fused RELU6; AddN chains ADDs.
+  const c4 = g.node("conv4", "Conv2D", [r6, g.weight("conv4/w", [1, 1, 8, 8])], { strides: attr.ints([1, 1, 1, 1]), padding: S("SAME") });
+  const a4 = g.node("conv4/add", "Add", [c4, g.weight("conv4/b", [1, 1, 1, 8])]);
+  const mn = g.node("clip/min", "Minimum", [a4, g.weight("clip/six", [], 0, 0, [6])]);
+  const mx = g.node("clip", "Maximum", [g.weight("clip/zero", [], 0, 0, [0]), mn]);
+  const an = g.node("addn", "AddN", [mx, fdw, e], { N: attr.i(3) });
+  const s = g.node("sub", "Sub", [c2, an]);
   const m = g.node("mul", "Mul", [s, g.weight("mul/k", [], 0.5, 0.6)]);
   const a = g.node("addc", "AddV2", [g.weight("addc/k", [8]), m]);
   const cat = g.node("concat", "ConcatV2", [a, r6, g.ints("concat/axis", [], [-1])], { N: attr.i(2) });
@@ -53,7 +60,8 @@ function syntheticGraph(): TfjsArtifacts {
   const add = g.node("add", "AddV2", [fc, fc2]);
   g.node("out_sigmoid", "Identity", [g.node("sigmoid", "Sigmoid", [add])]);
   g.node("out_softmax", "Softmax", [add]);
-  const padded = g.node("padv2", "PadV2", [fc, g.ints("padv2/p", [2, 2], [0, 0, 1, 2]), g.weight("padv2/v", [], 0, 0, [0.25])]);
+  const floor = g.node("floor", "Maximum", [fc, g.weight("floor/v", [], 0, 0, [0.1])]);
+  const padded = g.node("padv2", "PadV2", [floor, g.ints("padv2/p", [2, 2], [0, 0, 1, 2]), g.weight("padv2/v", [], 0, 0, [0.25])]);
   g.node("out_tanh", "Tanh", [padded]);
   return g.build("synthetic-graph");
 }
@@ -65,6 +73,9 @@ describe("graph-model ops against tfjs-converter", () => {
     const ops = g.ops.map((o) => o.opcode + (o.options.fusedActivationFunction && o.options.fusedActivationFunction !== "NONE" ? `+${String(o.options.fusedActivationFunction)}` : ""));
     // BiasAdd and FusedBatchNormV3 fold into conv1, whose Relu6 fuses; the EXPLICIT conv gets a PAD.
     expect(ops.slice(0, 2)).toEqual(["PAD", "CONV_2D+RELU6"]);
+    expect(ops.filter((o) => o === "CONV_2D+RELU6")).toHaveLength(2);
+    expect(ops.filter((o) => o === "MAXIMUM")).toHaveLength(1);
+    expect(ops).not.toContain("MINIMUM");
     for (const o of ["DEPTHWISE_CONV_2D", "LEAKY_RELU", "CONV_2D", "PRELU", "CONV_2D+RELU", "DEPTHWISE_CONV_2D+RELU6", "SUB", "MUL", "ADD", "CONCATENATION",
       "AVERAGE_POOL_2D", "MAX_POOL_2D", "MEAN", "RESHAPE", "FULLY_CONNECTED", "FULLY_CONNECTED+RELU", "LOGISTIC", "SOFTMAX", "PADV2", "TANH"]) {
       expect(ops).toContain(o);

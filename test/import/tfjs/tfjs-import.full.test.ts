@@ -1,7 +1,8 @@
 /**
  * @fileoverview The heavy TF.js import checks (MOTE_FULL=1): MobileNetV2 from nsfwjs (a Keras
  * 2.2.4 layers model packaged as UMD .js files, uint8-stored weights, 224x224x3) and more random
- * inputs on emotion and liveness; Mote's float reference equals tfjs's cpu execution within 1e-4.
+ * inputs on emotion and liveness, and five further graph models of @vladmandic/human; Mote's float
+ * reference equals tfjs's cpu execution within 1e-4.
  */
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -30,6 +31,25 @@ describe("TF.js fixture models, full", () => {
       expect(maxAbsDiff(mine[0]!, ref[0]!)).toBeLessThan(1e-4);
     }
   });
+
+  // Further graph models of @vladmandic/human (float16 weights, several outputs, clip_by_value,
+  // AddN). Their regression outputs reach ~200 (pixel coordinates), where float32 rounding in
+  // tfjs's accumulation alone is ~1e-5 per step: the bound is 1e-4 relative to the largest output.
+  for (const model of ["antispoof", "blazeface", "facemesh", "faceres", "handlandmark-lite"]) {
+    it(`${model}: imports and equals tfjs (1e-4 x max(1, |output|))`, async () => {
+      const art = readModelJson(path.join(HUMAN_MODELS, `${model}.json`));
+      const g = importTfjs(art);
+      const shape = g.tensors[g.inputs[0]!]!.shape;
+      const x = randomInput(shape.reduce((a, b) => a * b, 1), 31, 0, 1);
+      const mine = evaluateFloat(g, [x], { outputsOnly: true }).outputs;
+      const ref = await runTfjs(art, "graph", shape, x);
+      expect(mine.length).toBe(ref.length);
+      mine.forEach((m, i) => {
+        const scale = Math.max(1, ...Array.from(ref[i]!, Math.abs));
+        expect(maxAbsDiff(m, ref[i]!), `output ${i}`).toBeLessThan(1e-4 * scale);
+      });
+    });
+  }
 
   for (const [model, lo, hi] of [["emotion", -1, 1], ["liveness", 0, 1]] as const) {
     it(`${model}: 8 random inputs`, async () => {

@@ -72,6 +72,16 @@ describe("TF.js graph models (@vladmandic/human)", () => {
   });
 });
 
+describe("TF.js graph models with float16 weights", () => {
+  it("antispoof (float16-stored weights): float output equals tfjs", async () => {
+    const art = readModelJson(path.join(HUMAN_MODELS, "antispoof.json"));
+    expect(art.weightSpecs.some((w) => w.quantization?.dtype === "float16")).toBe(true);
+    const g = importTfjs(art);
+    expect(g.ops.at(-1)!.opcode).toBe("LOGISTIC");
+    expect(await agreement(g, art, "graph", [5], 0, 1)).toBeLessThan(TOLERANCE);
+  });
+});
+
 describe("TF.js layers models built with tfjs-layers", () => {
   it("a Sequential CNN (conv, depthwise, BN, ReLU6, 1x1 conv, pool, dense, BN, softmax): BNs folded, activations fused", async () => {
     const art = await saveToMemory(sequentialCnn(), "sequential-cnn");
