@@ -6,8 +6,8 @@
  * Ops: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED (with fused activations), MAX_POOL_2D,
  * AVERAGE_POOL_2D, PAD, PADV2, ADD, SUB, MUL, PRELU, MAXIMUM, MINIMUM (broadcast), MEAN,
  * SOFTMAX, LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, RESHAPE, SQUEEZE, CONCATENATION.
- * Anything else, or a
- * non-float tensor where floats are needed, is MOTE6906; wrong inputs are MOTE6907.
+ * Anything else, or a non-float tensor where floats are needed, is MOTE6906; wrong inputs are
+ * MOTE6907.
  */
 
 import { fail } from "../../diagnostics.ts";

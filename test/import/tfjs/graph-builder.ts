@@ -49,7 +49,7 @@ export class GraphModelBuilder {
 
   node(name: string, op: string, input: string[], attrs: Record<string, Attr> = {}): string {
     // Converted models always carry dilations on convs; tfjs has no default for depthwise.
-    const conv = op.includes("Conv") ? { dilations: attr.ints([1, 1, 1, 1]) } : {};
+    const conv: Record<string, Attr> = op.includes("Conv") ? { dilations: attr.ints([1, 1, 1, 1]) } : {};
     this.nodes.push({ name, op, input, attr: { T: attr.float, ...conv, ...attrs } });
     return name;
   }
