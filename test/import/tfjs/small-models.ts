@@ -77,7 +77,8 @@ export async function saveToMemory(model: tfl.LayersModel, name: string): Promis
     saved = a;
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
   }));
-  const data = saved!.weightData as ArrayBuffer;
+  // weightData may be one buffer or a list of them (tfjs 4's WeightData).
+  const data = tf.io.CompositeArrayBuffer.join(saved!.weightData);
   return {
     name, format: saved!.format, modelTopology: saved!.modelTopology,
     weightSpecs: saved!.weightSpecs as WeightSpec[], weightData: new Uint8Array(data.slice(0)),
