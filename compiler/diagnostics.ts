@@ -156,6 +156,13 @@ export const DIAGNOSTICS = {
   6303: { message: "expected output file {0} does not fit model output {1} ({2}): {3}", hint: "pass raw output bytes of the exact size, or a .npy of the output's dtype or of floats, once per model output in order" },
   6304: { message: "targets disagree: {0} output {1} ({2}) differs from {3} at byte {4} ({5} vs {6})", hint: "a bug in Mote: please report it with the model and input (mote run --target ... writes each target's bytes)" },
   6305: { message: "output {0} ({1}) differs from the expected output: {2}", hint: "the comparison above gives the exact match count and the max and mean differences; check that the input and the reference were made with the same preprocessing" },
+  6901: { message: "cannot read TF.js model {0}: {1}", hint: "pass the model.json of a TF.js graph model or layers model (tfjs-converter or tf.io output), with its weight files beside it" },
+  6902: { message: "TF.js model {0} has weights that do not match its manifest: {1}", hint: "keep model.json and every file its weightsManifest lists together, as the converter or model.save wrote them" },
+  6903: { message: "{0} uses {1} unsupported TensorFlow op{2}: {3}", hint: "docs/tfjs.md lists the ops Mote imports; convert the model without them (or replace them with supported ones) and export it again" },
+  6904: { message: "{0} uses {1} unsupported Keras layer{2}: {3}", hint: "docs/tfjs.md lists the layers Mote imports; rebuild the model without them and save it again" },
+  6905: { message: "TF.js model {0}: {1} cannot be imported: {2}", hint: "docs/tfjs.md lists what each supported op and layer may use (batch 1, NHWC, constant weights)" },
+  6906: { message: "float evaluation of {0} cannot run op {1} ({2}): {3}", hint: "the float reference evaluates float32 graphs imported from TF.js; docs/tfjs.md lists its ops" },
+  6907: { message: "float evaluation of {0}: {1}", hint: "pass one Float32Array per model input, each with exactly as many values as the input has elements" },
 } satisfies Record<number, DiagnosticInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS;

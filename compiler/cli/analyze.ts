@@ -46,6 +46,14 @@ export function analyzeFile(model: string, flags: AnalyzeFlags, progress: (line:
 }
 
 export async function analyzeCommand(model: string, flags: AnalyzeFlags): Promise<void> {
+  if (model.toLowerCase().endsWith(".json")) {
+    // A TF.js model.json: the float graph's layers (docs/tfjs.md) until the int8 quantization pass exists.
+    const { loadTfjsModel } = await import("../import/tfjs/load.ts");
+    const { floatSummary, floatSummaryText } = await import("../import/tfjs/summary.ts");
+    const s = floatSummary(loadTfjsModel(model));
+    process.stdout.write(flags.json ? `${JSON.stringify(s, null, 2)}\n` : floatSummaryText(s));
+    return;
+  }
   const steps = progress({ log: true });
   const { analysis, error } = analyzeFile(model, flags, (l) => steps.step(l));
   steps.end();

@@ -20,7 +20,7 @@ const LAYERS: Record<string, number> = {
   "diagnostics.ts": 0, "paths.ts": 0,
   ir: 1,
   import: 2, subset: 2, ops: 2, inputs: 2,
-  specialize: 3, plan: 3,
+  specialize: 3, plan: 3, quantize: 3,
   build: 4,
   emit: 5,
   "pipeline.ts": 6, toolchain: 6,
