@@ -18,8 +18,11 @@ import { failures, runBench } from "../bench/bench.ts";
 import { renderResultsMd } from "../bench/table.ts";
 import { CONFIGS, customConfig, selectConfigs } from "../bench/configs.ts";
 import { writeBenchReport } from "../bench/html.ts";
+import type { UserKernels } from "../ops/types.ts";
 
 export interface BenchFlags {
+  /** --kernels DIR, loaded (compiler/cli/main.ts). */
+  kernels?: UserKernels;
   out: string;
   /** --config (repeatable): a subset of the ablation's configurations. */
   config?: string[];
@@ -51,6 +54,7 @@ export async function benchCommand(models: string[], flags: BenchFlags): Promise
   const results = await runBench({
     models, configs, log: (l) => process.stderr.write(`${l}\n`), ...(flags.flashBudget !== undefined ? { flashBudget: flags.flashBudget } : {}),
     ...(flags.input?.length ? { inputs: flags.input } : {}), ...(flags.golden !== undefined ? { golden: flags.golden } : {}),
+    ...(flags.kernels ? { kernels: flags.kernels } : {}),
   });
   const out = path.resolve(flags.out);
   fs.mkdirSync(out, { recursive: true });

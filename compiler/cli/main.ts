@@ -61,11 +61,19 @@ const flashBudgetOption = () =>
 const boardOption = (description: string) =>
   oneOf(new Option("--board <name>", description), listBoards(), (v) => fail(5003, v, listBoards().join(", ")));
 
+/** --kernels DIR on compile, analyze, validate, run, bench: loaded by the preAction hook below. */
+const kernelsOption = () => new Option("--kernels <dir>", "a folder of your own kernels (<name>.ts) and lowerings (<name>.lower.ts) for custom ops or overrides (docs/custom-kernels.md)");
+
 const program = new Command();
 // Before the subcommands exist: they inherit both settings.
 program
   .exitOverride()
   .configureOutput({ outputError: () => {} });
+// --kernels DIR becomes the loaded UserKernels before the action runs (test-kernel loads its own).
+program.hook("preAction", async (_program, cmd) => {
+  const dir: unknown = cmd.opts().kernels;
+  if (typeof dir === "string" && cmd.name() !== "test-kernel") cmd.setOptionValue("kernels", await (await import("../ops/user-kernels.ts")).loadUserKernels(dir));
+});
 program
   .name("mote")
   .description("Compile int8 TFLite models to static-memory C for Cortex-M7, and run them on QEMU, the host or as WASM.")
@@ -88,6 +96,7 @@ program
   .option("--profile", "real boards: per-layer cycles of the last run (-DMOTE_PROFILE)")
   .option("--name <prefix>", "prefix of every symbol the C library exports and of its files (kws: kws_invoke(), KWS_NUM_INPUTS, kws.h, kws.c), to link several models into one firmware (default: mote_invoke(), model.h, model.c)")
   .option("--arena-section <section>", "linker section of the model's arena, e.g. .sram2 (default: .bss)")
+  .addOption(kernelsOption())
   .action(async (model: string, opts) => compileCommand(model, opts));
 
 program
@@ -101,6 +110,7 @@ program
   .addOption(specializeOption().default("on"))
   .addOption(flashBudgetOption())
   .addOption(audioOption())
+  .addOption(kernelsOption())
   .action(async (model: string, opts) => analyzeCommand(model, opts));
 
 program
@@ -137,6 +147,7 @@ program
   .addOption(specializeOption().default("on"))
   .addOption(flashBudgetOption())
   .addOption(audioOption())
+  .addOption(kernelsOption())
   .action(async (model: string, opts) => validateCommand(model, opts));
 
 program
@@ -153,6 +164,7 @@ program
   .addOption(flashBudgetOption())
   .addOption(audioOption())
   .option("--invocations <n>", "run N invocations on one instance, state kept between them (streaming front ends, recurrent ops): --input and --output are given invocation by invocation (every model input for the first, then for the second, ...)", (v) => parseCount("--invocations", v), 1)
+  .addOption(kernelsOption())
   .action(async (model: string, opts) => runCommand(model, opts));
 
 program
@@ -169,6 +181,7 @@ program
   .addOption(flashBudgetOption())
   .option("--input <file>", "one model only: raw input tensor bytes to measure on (once per model input; default golden input_3, else every element its zero point)", collect, [])
   .option("--golden <dir>", "one model only: golden input_<k>.bin / output_<k>.bin pairs to check every configuration against (default ../shared/golden/<model>/ when present)")
+  .addOption(kernelsOption())
   .action(async (models: string[], opts) => benchCommand(models, opts));
 
 program
@@ -195,6 +208,16 @@ program
   .option("--audio <name=preset>", "front end for a served model (kws_ref_model and str_ww_ref_model have theirs; none: features only); repeatable", collect, [])
   .option("--max-body <bytes>", "largest request body (default 8 MiB)")
   .action(async (models: string[], opts) => serveCommand(models, opts));
+
+program
+  .command("test-kernel")
+  .description("property-test your kernel FILE.ts on random ops: TypeScript == WASM == host C (== QEMU), and == Mote's builtin when it overrides one")
+  .argument("<file>", "a kernel file of a --kernels folder (default: its own folder)")
+  .option("--kernels <dir>", "the folder of kernels and lowerings (default: the file's folder)")
+  .option("--qemu", "also run on QEMU (arm-none-eabi-gcc and qemu-system-arm needed)")
+  .option("--runs <n>", "random cases", (v: string) => positiveInt(v, "--runs"), 20)
+  .option("--seed <s>", "fast-check seed", (v: string) => Number.parseInt(v, 10), 42)
+  .action(async (f: string, o) => (await import("./test-kernel.ts")).testKernelCommand(f, o));
 
 program
   .command("check")

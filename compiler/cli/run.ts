@@ -10,11 +10,14 @@ import { fail } from "../diagnostics.ts";
 import { loadModel } from "../import/tflite/import.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
 import { lowerGraph } from "../ops/index.ts";
+import type { UserKernels } from "../ops/types.ts";
 import { runInvocations, type Target } from "../run/targets.ts";
 import { flashOptions } from "./flash-budget.ts";
 import { withAudio } from "./audio.ts";
 
 export interface RunFlags {
+  /** --kernels DIR, loaded (compiler/cli/main.ts). */
+  kernels?: UserKernels;
   input: string[];
   output: string[];
   target: Target;
@@ -52,7 +55,7 @@ export async function runCommand(model: string, flags: RunFlags): Promise<void> 
   const model0 = loadModel(model);
   checkInt8(model0); // the model itself; a front end's state may be float
   const graph = withAudio(model0, flags.audio);
-  lowerGraph(graph); // unsupported ops are reported before anything about inputs
+  lowerGraph(graph, { kernels: flags.kernels }); // unsupported ops are reported before anything about inputs
   const n = flags.invocations ?? 1;
   const per = n > 1 ? ` (${n} invocations x ${graph.inputs.length})` : "";
   if (flags.input.length !== graph.inputs.length * n) {
@@ -62,7 +65,7 @@ export async function runCommand(model: string, flags: RunFlags): Promise<void> 
   const files = flags.input.map(readInput);
   const invocations = Array.from({ length: n }, (_, i) => files.slice(i * graph.inputs.length, (i + 1) * graph.inputs.length));
   const result = await runInvocations(graph, invocations, flags.target, {
-    board: flags.board, plan: flags.plan, mode: flags.mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board),
+    board: flags.board, plan: flags.plan, mode: flags.mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board), kernels: flags.kernels,
   });
   result.outputs.forEach((outs, i) => outs.forEach((bytes, k) => fs.writeFileSync(flags.output[i * graph.outputs.length + k], bytes)));
   for (const count of result.instructions ?? []) process.stdout.write(`instructions: ${count}\n`);
