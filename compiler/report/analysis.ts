@@ -92,7 +92,7 @@ function unsupportedOp(op: Op): Problem {
     return {
       ...base, kind: "custom-op",
       message: `op ${op.index} is the TFLite custom op '${name}', which Mote has no kernel for`,
-      next_step: `re-export the model without the custom op '${name}' (TFLite builtin operators only), or run that part outside the model`,
+      next_step: `write its kernel in TypeScript and pass --kernels DIR (docs/custom-kernels.md: a ${name}.ts kernel and a lowering for "CUSTOM:${name}"), or re-export the model without the custom op '${name}' (TFLite builtin operators only)`,
     };
   }
   return {

@@ -26,6 +26,8 @@ export interface OpSpec {
   /** BuiltinOptions union type byte and a writer for the options table (fields by id). */
   optionsType?: number;
   options?: (b: Builder) => number;
+  /** custom_options bytes (a CUSTOM op's own options, raw or flexbuffer). */
+  customOptions?: Uint8Array;
 }
 
 export interface SubgraphSpec {
@@ -94,12 +96,14 @@ function writeOp(b: Builder, op: OpSpec): number {
   const inputs = intVector(b, op.inputs);
   const outputs = intVector(b, op.outputs);
   const options = op.options ? op.options(b) : 0;
+  const custom = op.customOptions ? b.createByteVector(op.customOptions) : 0;
   b.startObject(13);
   b.addFieldInt32(0, op.opcodeIndex, 0);
   b.addFieldOffset(1, inputs, 0);
   b.addFieldOffset(2, outputs, 0);
   if (op.optionsType !== undefined) b.addFieldInt8(3, op.optionsType, 0);
   if (options) b.addFieldOffset(4, options, 0);
+  if (custom) b.addFieldOffset(5, custom, 0);
   return b.endObject();
 }
 
