@@ -56,6 +56,8 @@ export interface KernelCall {
 export interface LoweredOp {
   op: Op;
   calls: KernelCall[];
+  /** Lowered by a user's lowering (`--kernels DIR`): Mote's in-place and fusion hooks leave it alone. */
+  user?: true;
 }
 
 function slotIndex(call: KernelCall, name: string): number {

@@ -78,5 +78,8 @@ export function lowerGraph(graph: Graph, opts: LowerOptions = {}): LoweredOp[] {
       supportedOps().join(", "),
     );
   }
-  return graph.ops.map((op) => ({ op, calls: lowering(op.opcode)!(graph, op, opts) }));
+  return graph.ops.map((op) => {
+    const calls = lowering(op.opcode)!(graph, op, opts);
+    return Object.hasOwn(user, op.opcode) ? { op, calls, user: true as const } : { op, calls };
+  });
 }

@@ -13,7 +13,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { MoteError } from "../../compiler/diagnostics.ts";
-import { loadModel } from "../../compiler/import/tflite/import.ts";
+import { importTflite, loadModel } from "../../compiler/import/tflite/import.ts";
+import { buildFresh } from "../../compiler/pipeline.ts";
+import { buildModel } from "../import/tflite-builder.ts";
 import { LOWERINGS, lowerGraph } from "../../compiler/ops/index.ts";
 import { loadUserKernels } from "../../compiler/ops/user-kernels.ts";
 import { runModel } from "../../compiler/run/targets.ts";
@@ -80,6 +82,26 @@ describe("mote test-kernel", () => {
     const e = await moteErrorOf(() => testKernel(path.join(FIXTURES, "relu-buggy/relu.ts"), { runs: 10, seed: 3 }));
     expect(e.code).toBe(6709);
     expect(e.message).toMatch(/relu\.ts: Mote's builtin disagrees with the user's kernel on case \d+ \(seed \d+\): RELU input \[[\d,]+\] record \{"size":\d+,.*output byte \d+ is 127 vs 126 \(--seed 3 --runs 10\)/);
+  });
+});
+
+describe("--kernels: an override of a builtin", () => {
+  it("keeps Mote's in-place hooks off the user's calls", async () => {
+    const q = { scale: [0.5], zeroPoint: [-3] };
+    const tensor = (name: string) => ({ shape: [1, 64], type: 9, name, quant: q });
+    const graph = importTflite(buildModel({
+      opcodes: [{ deprecated: 19, code: 19 }],
+      buffers: [{}],
+      subgraphs: [{
+        tensors: [tensor("in"), tensor("a"), tensor("b"), tensor("out")], inputs: [0], outputs: [3],
+        ops: [0, 1, 2].map((i) => ({ opcodeIndex: 0, inputs: [i], outputs: [i + 1] })),
+      }],
+    }), "three_relus");
+    const kernels = await loadUserKernels(path.join(FIXTURES, "relu-override"));
+    expect(buildFresh(graph, {}).inPlaceNotes?.some((n) => n.includes("RELU"))).toBe(true);
+    const user = buildFresh(graph, { kernels });
+    expect(user.inPlaceNotes ?? []).toEqual([]);
+    expect(user.lowered.every((l) => l.user && l.calls[0].fn === "userRelu")).toBe(true);
   });
 });
 
