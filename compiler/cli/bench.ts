@@ -65,7 +65,7 @@ export async function benchCommand(models: string[], flags: BenchFlags): Promise
   process.stderr.write(`wrote ${path.join(flags.out, "results.json")} and results.md\n`);
   const modelFiles = Object.fromEntries(models.filter((m) => m.endsWith(".tflite")).map((m) => [path.basename(m, ".tflite"), path.resolve(m)]));
   const report = await writeBenchReport(out, {
-    profile: flags.profile, modelFiles, log: (l) => process.stderr.write(`${l}\n`), flashBudget: flags.flashBudget,
+    profile: flags.profile, modelFiles, log: (l) => process.stderr.write(`${l}\n`), flashBudget: flags.flashBudget, kernels: flags.kernels,
     ...(flags.input?.length ? { inputFor: () => flags.input!.map((f) => new Uint8Array(fs.readFileSync(f))) } : {}),
   });
   process.stderr.write(`wrote ${path.join(flags.out, path.basename(report))}\n`);
