@@ -44,6 +44,32 @@ describe.skipIf(qemu.skip || host.skip)("user kernels on QEMU", () => {
     expect(b.stdout).toContain("Mote's builtin");
   });
 
+  it("--kernels on compile, run, validate and bench through the CLI", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mote-custom-op-cli-"));
+    const model = writeCustomOpModel(path.join(dir, "clip_scale.tflite"));
+    const input = path.join(dir, "in.bin");
+    fs.writeFileSync(input, Uint8Array.from({ length: 64 }, (_, i) => (i * 29 + 1) & 0xff));
+    const k = ["--kernels", "samples/custom-op/kernels"];
+    const c = await mote("compile", model, ...k, "--out", path.join(dir, "build"));
+    expect(c.code, c.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(dir, "build", "model.c"), "utf8")).toContain("user_clip_scale_0(");
+    const outs: Buffer[] = [];
+    for (const mode of ["codegen", "interpreter"]) {
+      const out = path.join(dir, `out_${mode}.bin`);
+      const r = await mote("run", model, ...k, "--mode", mode, "--input", input, "--output", out);
+      expect(r.code, r.stderr).toBe(0);
+      outs.push(fs.readFileSync(out));
+    }
+    expect(outs[0].equals(outs[1])).toBe(true);
+    const v = await mote("validate", model, ...k, "--input", input, "--expect", path.join(dir, "out_codegen.bin"));
+    expect(v.code, v.stderr).toBe(0);
+    const b = await mote("bench", model, ...k, "--mode", "codegen", "--no-profile", "--out", path.join(dir, "bench"));
+    expect(b.code, b.stderr).toBe(0);
+    const none = await mote("run", model, "--input", input, "--output", path.join(dir, "x.bin"));
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/^error MOTE1008: .*CUSTOM:ClipScale \(op #1\)/);
+  });
+
   it("mote test-kernel on the planted bug exits 1 with one MOTE6709 line", async () => {
     const r = await mote("test-kernel", "test/fixtures/user-kernels/relu-buggy/relu.ts");
     expect(r.code).toBe(1);

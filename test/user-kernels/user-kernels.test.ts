@@ -21,6 +21,7 @@ import { loadUserKernels } from "../../compiler/ops/user-kernels.ts";
 import { runModel } from "../../compiler/run/targets.ts";
 import { checkFiles } from "../../compiler/subset/program.ts";
 import { testKernel } from "../../compiler/cli/test-kernel.ts";
+import { analyzeFile } from "../../compiler/cli/analyze.ts";
 import { writeCustomOpModel } from "../../samples/custom-op/build_model.ts";
 import { REPO, needTarget } from "../support/shared.ts";
 
@@ -68,6 +69,20 @@ describe("--kernels: the custom-op sample", () => {
         expect(Buffer.from(out).equals(Buffer.from(ref)), `${target} ${mode}`).toBe(true);
       }
     }
+  });
+});
+
+describe("--kernels on the commands", () => {
+  it("mote analyze --kernels: no problem, the custom op's row; without it the next step names --kernels", async () => {
+    const model = sampleModel();
+    const kernels = await loadUserKernels(SAMPLE_KERNELS);
+    const flags = { plan: "search", mode: "codegen" as const, board: "qemu-mps2-an500" };
+    const ok = analyzeFile(model, { ...flags, kernels });
+    expect(ok.error).toBeUndefined();
+    expect(JSON.stringify(ok.analysis)).toContain("CUSTOM:ClipScale");
+    const refused = analyzeFile(model, flags);
+    expect(refused.error?.code).toBe(6201);
+    expect(JSON.stringify(refused.analysis)).toContain("--kernels DIR");
   });
 });
 
