@@ -60,7 +60,7 @@ async function importFile(file: string): Promise<Record<string, unknown>> {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Checks one call a user lowering returned and names its kernel by absolute stem when it is the user's. */
-function userCall(file: string, op: Op, call: unknown, dir: string, userStems: Set<string>): KernelCall {
+function userCall(file: string, op: Op, call: unknown, dir: string, userStems: Set<string>, modules: Map<string, Record<string, unknown>>): KernelCall {
   const bad = (why: string): never => fail(6706, path.basename(file), op.index, op.opcode, why);
   if (!isRecord(call)) return bad("not an object (build it with kernelCall())");
   const c = call as unknown as KernelCall;
@@ -73,6 +73,7 @@ function userCall(file: string, op: Op, call: unknown, dir: string, userStems: S
   if (!userStems.has(c.kernel) && !fs.existsSync(path.join(KERNELS_DIR, `${c.kernel}.ts`)) && !c.kernel.startsWith("signal/")) {
     return bad(`no kernel file ${c.kernel}.ts in ${dir} or in Mote's kernels/`);
   }
+  if (userStems.has(c.kernel) && typeof modules.get(kernel)?.[c.fn] !== "function") return bad(`${c.kernel}.ts exports no function ${c.fn}`);
   return { ...c, kernel };
 }
 
@@ -101,6 +102,7 @@ export async function loadUserKernels(dirArg: string): Promise<UserKernels> {
   const notes: Record<string, string> = {};
   const examples: Record<string, unknown> = {};
   const overrides = new Set<string>();
+  const modules = new Map<string, Record<string, unknown>>();
   for (const f of lowerFiles) {
     const file = path.join(dir, f);
     const mod = await importFile(file);
@@ -112,7 +114,7 @@ export async function loadUserKernels(dirArg: string): Promise<UserKernels> {
       if (Object.hasOwn(sources, opcode)) fail(6707, opcode, sources[opcode], f);
       if (!opcode.startsWith("CUSTOM:")) overrides.add(f.slice(0, -".lower.ts".length));
       sources[opcode] = f;
-      lowerings[opcode] = wrapLowering(file, lower as LowerOp, dir, userStems);
+      lowerings[opcode] = wrapLowering(file, lower as LowerOp, dir, userStems, modules);
     }
     const cs = mod.CONTRACTS ?? [];
     if (!Array.isArray(cs)) fail(6703, f, "CONTRACTS is not an array");
@@ -128,7 +130,6 @@ export async function loadUserKernels(dirArg: string): Promise<UserKernels> {
 
   const mote = moteNames();
   const ids = new Map<string, number>();
-  const modules = new Map<string, Record<string, unknown>>();
   for (const f of kernelFiles) {
     const stem = f.slice(0, -3);
     const text = fs.readFileSync(path.join(dir, f), "utf8");
@@ -142,7 +143,7 @@ export async function loadUserKernels(dirArg: string): Promise<UserKernels> {
   return { dir, key: `${dir}:${hash.digest("hex").slice(0, 16)}`, lowerings, sources, contracts, notes, ids, modules, examples };
 }
 
-function wrapLowering(file: string, lower: LowerOp, dir: string, userStems: Set<string>): LowerOp {
+function wrapLowering(file: string, lower: LowerOp, dir: string, userStems: Set<string>, modules: Map<string, Record<string, unknown>>): LowerOp {
   return (graph: Graph, op: Op, opts?: LowerOptions): KernelCall[] => {
     let calls: unknown;
     try {
@@ -152,6 +153,6 @@ function wrapLowering(file: string, lower: LowerOp, dir: string, userStems: Set<
       return fail(6705, path.basename(file), op.index, op.opcode, String((e as Error)?.message ?? e).split("\n")[0]);
     }
     if (!Array.isArray(calls)) return fail(6706, path.basename(file), op.index, op.opcode, "the lowering did not return an array of calls");
-    return calls.map((c) => userCall(file, op, c, dir, userStems));
+    return calls.map((c) => userCall(file, op, c, dir, userStems, modules));
   };
 }

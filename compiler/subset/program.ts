@@ -60,13 +60,17 @@ export function fileStem(file: string): string {
 
 /**
  * KIR names: a function's own name, prefixed by its file stem only when two files share it (a
- * user's file by "user_<base name>", so a user's relu.ts and Mote's stay apart).
+ * user's file by "user_<base name>" when Mote has a file of that name, so a user's relu.ts and
+ * Mote's stay apart).
  */
-function kirNamer(files: Iterable<KernelFile>): (stem: string, fn: string) => string {
+function kirNamer(iterable: Iterable<KernelFile>): (stem: string, fn: string) => string {
+  const files = [...iterable];
   const count = new Map<string, number>();
   for (const kf of files) for (const fn of kf.functions.keys()) count.set(fn, (count.get(fn) ?? 0) + 1);
-  // A stem may come with its folder ("signal/mfcc", from a KernelCall): files are named by base name.
-  const prefix = (stem: string): string => (path.isAbsolute(stem) ? `user_${path.basename(stem)}` : path.basename(stem));
+  // A stem may come with its folder ("signal/mfcc", from a KernelCall): files are named by base
+  // name, a user's file by "user_<base name>" when one of Mote's files has its base name.
+  const mote = new Set(files.map((kf) => fileStem(kf.path)).filter((s) => !path.isAbsolute(s)).map((s) => path.basename(s)));
+  const prefix = (stem: string): string => (path.isAbsolute(stem) && mote.has(path.basename(stem)) ? `user_${path.basename(stem)}` : path.basename(stem));
   return (stem, fn) => ((count.get(fn) ?? 0) > 1 ? `${prefix(stem)}_${fn}` : fn);
 }
 

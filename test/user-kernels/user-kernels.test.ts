@@ -101,22 +101,29 @@ describe("mote test-kernel", () => {
 });
 
 describe("--kernels: an override of a builtin", () => {
-  it("keeps Mote's in-place hooks off the user's calls", async () => {
+  it("keeps Mote's in-place hooks off the user's calls; Mote's relu.ts (RELU6) and the user's (RELU) in one build", async () => {
     const q = { scale: [0.5], zeroPoint: [-3] };
     const tensor = (name: string) => ({ shape: [1, 64], type: 9, name, quant: q });
     const graph = importTflite(buildModel({
-      opcodes: [{ deprecated: 19, code: 19 }],
+      opcodes: [{ deprecated: 19, code: 19 }, { deprecated: 21, code: 21 }],
       buffers: [{}],
       subgraphs: [{
         tensors: [tensor("in"), tensor("a"), tensor("b"), tensor("out")], inputs: [0], outputs: [3],
-        ops: [0, 1, 2].map((i) => ({ opcodeIndex: 0, inputs: [i], outputs: [i + 1] })),
+        ops: [0, 1, 2].map((i) => ({ opcodeIndex: i === 1 ? 1 : 0, inputs: [i], outputs: [i + 1] })),
       }],
-    }), "three_relus");
+    }), "relu_relu6_relu");
     const kernels = await loadUserKernels(path.join(FIXTURES, "relu-override"));
     expect(buildFresh(graph, {}).inPlaceNotes?.some((n) => n.includes("RELU"))).toBe(true);
     const user = buildFresh(graph, { kernels });
-    expect(user.inPlaceNotes ?? []).toEqual([]);
-    expect(user.lowered.every((l) => l.user && l.calls[0].fn === "userRelu")).toBe(true);
+    expect(user.inPlaceNotes?.some((n) => n.includes("op 0") || n.includes("op 2")) ?? false).toBe(false);
+    expect(user.lowered.map((l) => [l.user ?? false, path.basename(l.calls[0].kernel)])).toEqual([[true, "relu"], [false, "relu"], [true, "relu"]]);
+    const input = Uint8Array.from({ length: 64 }, (_, i) => (i * 97 + 5) & 0xff);
+    const ref = (await runModel(graph, [input], "ts", { kernels })).outputs[0];
+    expect(Buffer.from(ref).equals(Buffer.from((await runModel(graph, [input], "ts")).outputs[0]))).toBe(true);
+    for (const mode of ["codegen", "interpreter"] as const) {
+      const out = (await runModel(graph, [input], "wasm", { mode, kernels })).outputs[0];
+      expect(Buffer.from(out).equals(Buffer.from(ref)), mode).toBe(true);
+    }
   });
 });
 
