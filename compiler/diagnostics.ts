@@ -10,8 +10,8 @@
  *   5xxx  emission, toolchains, boards, running a built model (host, QEMU, WASM, model image)
  *   6xxx  options and the command line: bad flag values, wrong counts of files, unreadable
  *         input files (the same codes when the options come through the API); 61xx input data
- *         files (images, WAV) that compiler/inputs/ turns into model inputs; 65xx the inference
- *         server (server/, `mote serve`)
+ *         files (images, WAV) that compiler/inputs/ turns into model inputs; 64xx the device vs
+ *         cloud comparison (`mote compare`); 65xx the inference server (server/, `mote serve`)
  * A code never changes meaning once released, and is never renumbered or reused; docs/subset.md
  * and tests quote them. Raise errors only through `fail(code, ...args)` (a user error: exit
  * status 1, one line) so the text lives here; `diagnostic()` builds one without throwing (the
@@ -30,14 +30,22 @@ export interface DiagnosticInfo {
 export const DIAGNOSTICS = {
   // 1xxx: model import
   1001: { message: "cannot read model file {0}: {1}", hint: "pass the path of an int8 .tflite file" },
-  1002: { message: "{0} is not a TFLite flatbuffer: {1}", hint: "pass an int8 .tflite file (identifier TFL3)" },
-  1003: { message: "model file is truncated or corrupt: {0}", hint: "re-export the model; the file may be cut short or damaged" },
+  1002: { message: "{0} is not a TFLite flatbuffer: {1}", hint: "pass an int8 .tflite file (schema version 3, identifier TFL3)" },
+  1003: { message: "model file is truncated or corrupt: {0}", hint: "the file itself is damaged (a read outside it, a bad table or string): copy or download it again, or re-export the model" },
   1004: { message: "model has {0} subgraphs; Mote compiles models with exactly one subgraph", hint: "export the model without control flow (IF/WHILE/CALL_ONCE), so that it has one subgraph" },
   1005: { message: "unsupported tensor type {0} for tensor {1} ({2})", hint: "Mote runs int8, uint8, int16 and int32 tensors: quantize the model to int8 (full-integer post-training quantization)" },
-  1006: { message: "model is not int8-quantized: {0}", hint: "quantize the model to int8 (full-integer post-training quantization) before compiling" },
-  1007: { message: "model uses an unknown operator code {0} at op index {1}", hint: "the file is damaged or comes from a newer TFLite schema: re-export it with the builtin operators" },
-  1008: { message: "unsupported operator{0}: {1}. Supported: {2}", hint: "docs/operators.md lists each supported operator and its limits; replace the others in the model" },
-  1009: { message: "invalid model: {0}", hint: "re-export the model; the message names the part Mote cannot use" },
+  1006: { message: "model is not int8-quantized: {0}", hint: "quantize the whole model to int8 (TFLite full-integer post-training quantization with a representative dataset) before compiling" },
+  1007: { message: "model uses an unknown operator code {0} at op index {1}", hint: "the model comes from a newer TFLite schema than Mote knows, or is damaged: re-export it with the builtin operators" },
+  1008: { message: "unsupported operator{0}: {1}. Supported: {2}", hint: "for each one, either write its kernel in TypeScript and pass its folder with --kernels DIR (docs/custom-kernels.md), or re-export the model with it replaced by supported operators (docs/operators.md lists them and their limits); mote analyze MODEL lists every problem at once" },
+  1009: { message: "invalid model: {0}", hint: "re-export the model with the TFLite converter; the message names the part that TFLite Micro could not run either" },
+  1010: { message: "the model uses custom operator{0} that Mote has no kernel for: {1}", hint: "write each kernel in TypeScript and pass its folder with --kernels DIR (docs/custom-kernels.md: the kernel is matched by its custom code), or re-export the model without it (TFLite builtin operators only)" },
+  1011: { message: "model has int16 activations (16x8 quantization): the {2} of op {0} ({1}) is int16", hint: "Mote runs int8 activations: re-export with full-integer int8 quantization (leave EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8 out of the converter's target_spec.supported_ops)" },
+  1012: { message: "{0} is a float model, not int8-quantized: {1}", hint: "Mote runs int8 models: quantize it with the TFLite converter (optimizations = [tf.lite.Optimize.DEFAULT], a representative_dataset, inference_input_type and inference_output_type = tf.int8), then compile the quantized .tflite" },
+  1013: { message: "model is dynamic-range quantized (int8 weights, float32 activations): {0}", hint: "Mote needs full-integer quantization: give the TFLite converter a representative_dataset (and tf.int8 input and output types) so the activations are int8 too" },
+  1014: { message: "unsupported tensor type {0} for tensor {1} ({2}), {3}", hint: "Mote's tensors are int8, uint8, int16, int32, int64, bool and float32 (the last only at a quantized model's edges): re-export the model without that op, or keep that step outside the model" },
+  1015: { message: "tensor {0} ({1}) has a dynamic shape [{2}]", hint: "export the model with fixed sizes (batch 1 and a fixed input size): TFLite Micro, like Mote, plans memory for static shapes only" },
+  1016: { message: "constant tensor {0} ({1}) of shape [{2}] {3} needs {4} bytes, its buffer holds only {5}", hint: "re-export the model: TFLite Micro would read past the end of that buffer" },
+  1017: { message: "op {0} ({1}) is a builtin operator with custom options", hint: "TFLite Micro rejects it too (\"found builtin operator with custom options\"): re-export the model with the TFLite converter" },
 
   // 2xxx: kernel-subset check (compiler/subset/). Each has a wrong example and the fix in docs/subset.md.
   2001: { message: "class declarations are not in the kernel subset", hint: "write plain functions that take a params record" },
@@ -121,6 +129,13 @@ export const DIAGNOSTICS = {
   // 604x: naming and placing the generated C library (mote compile --name, --arena-section)
   6040: { message: "invalid library name '{0}' (--name): {1}", hint: "pass a C identifier such as kws or person_detect: it prefixes every symbol the library exports (kws_invoke, KWS_NUM_INPUTS) and names its files kws.h and kws.c" },
   6041: { message: "invalid arena section '{0}' (--arena-section): {1}", hint: "pass the name of a section your linker script places, e.g. .sram2, .dtcm_bss or .bss.kws_arena" },
+  // 64xx: on the device or in the cloud (`mote compare`, compiler/compare/)
+  6401: { message: "unknown link '{0}'. Links: {1}", hint: "pass --link ble, wifi, lte-m, nb-iot or all" },
+  6402: { message: "{0} must be {1}, got '{2}'", hint: "e.g. --rate 60 (inferences per hour) or --positive-rate 0.05 (a fraction from 0 to 1)" },
+  6403: { message: "board {0} has no current figures for mote compare (boards with figures: {1})", hint: "pass --board with one of those; the simulated QEMU board has no datasheet Run-mode current, so it cannot give energy. A board's figures go in compiler/compare/figures.json, each with its source" },
+  6404: { message: "unknown battery '{0}'. Batteries: {1}", hint: "pass one of the listed batteries (compiler/compare/figures.json describes each)" },
+  6405: { message: "the inference server did not answer {0} at {1}: {2}", hint: "a bug in mote compare or the server (server/): please report it with the command line" },
+  6406: { message: "figures file {0} is invalid: {1}", hint: "every figure in compiler/compare/figures.json needs a numeric value, its unit, a source, verified true or false, and a kind" },
   // 65xx: the inference server (`mote serve`, server/)
   6501: { message: "cannot listen on {0} port {1}: {2}", hint: "pick another --port (0 takes any free one) or stop the program using it" },
   6502: { message: "--audio names {0}, which is not among the served models ({1})", hint: "give the front end for a model you serve, by its name (the file name without .tflite)" },

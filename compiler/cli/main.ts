@@ -210,6 +210,21 @@ program
   .action(async (models: string[], opts) => serveCommand(models, opts));
 
 program
+  .command("compare")
+  .description("on the device or in the cloud? per model: instructions per inference in QEMU turned into time and energy on a real board (datasheet Run-mode current), a real inference server started on loopback and timed, and BLE, Wi-Fi, LTE-M and NB-IoT from cited figures: latency, energy, bytes and battery life of inferring on the device, sending the result, the features or the raw data; break-even; writes compare.json and compare.html (docs/cloud-vs-device.md)")
+  .argument("[models...]", "model names in ../shared/models (or $MOTE_SHARED/models) or .tflite paths (default: the five shared models)")
+  .option("--board <name>", "a board with Run-mode current figures (stm32f746g-disco, nucleo-h743zi; the QEMU board has none)", "stm32f746g-disco")
+  .option("--link <link>", "ble, wifi, lte-m, nb-iot or all", "all")
+  .option("--rate <n>", "inferences per hour, for battery life", "60")
+  .option("--positive-rate <f>", "fraction of inferences that are positive and send a result (default: compiler/compare/figures.json)")
+  .option("--battery <name>", "li-ion-1000mah or cr2032", "li-ion-1000mah")
+  .option("--audio <preset>", "front end for every model given (kws-mfcc, sww-log-mel, none; default: the shared models' own)")
+  .option("--requests <n>", "requests per payload to the server", "20")
+  .option("--out <dir>", "output directory for compare.json and compare.html", "out/compare")
+  .option("--json", "print the report as JSON instead of the table")
+  .action(async (models: string[], opts) => (await import("./compare.ts")).compareCommand(models, opts));
+
+program
   .command("test-kernel")
   .description("property-test your kernel FILE.ts on random ops: TypeScript == WASM == host C (== QEMU), and == Mote's builtin when it overrides one")
   .argument("<file>", "a kernel file of a --kernels folder (default: its own folder)")

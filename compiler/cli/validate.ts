@@ -134,6 +134,21 @@ export function parseTargets(value: string | undefined): Target[] {
   return [...new Set(list)] as Target[];
 }
 
+/** A target's outputs, as validate compares them. */
+export interface TargetOutputs { target: Target; outputs: Uint8Array[] }
+
+/**
+ * Fails with MOTE6304 at the first byte where `other`'s outputs differ from `first`'s (a shorter
+ * output differs at its end); `names` are the outputs' names, in order.
+ */
+export function checkAgreement(names: readonly string[], first: TargetOutputs, other: TargetOutputs): void {
+  other.outputs.forEach((o, k) => {
+    const ref = first.outputs[k];
+    const at = o.length !== ref.length ? Math.min(o.length, ref.length) : o.findIndex((b, i) => b !== ref[i]);
+    if (at >= 0) fail(6304, other.target, k, names[k], first.target, at, o[at] ?? "end", ref[at] ?? "end");
+  });
+}
+
 /** Runs the validation; fails (MOTE63xx) on bad inputs or disagreeing targets, returns the report. */
 export async function validateModel(model: string, flags: ValidateFlags): Promise<ValidateReport> {
   const model0 = loadModel(model);
@@ -148,15 +163,11 @@ export async function validateModel(model: string, flags: ValidateFlags): Promis
   const expected = expect.map((file, k) => expectedBytes(graph, io.outputs[k], k, file));
   const targets = parseTargets(flags.targets);
   const opts = { board: flags.board ?? DEFAULT_BOARD, plan: flags.plan, mode: flags.mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board ?? DEFAULT_BOARD), kernels: flags.kernels };
-  let first: { target: Target; outputs: Uint8Array[] } | undefined;
+  let first: TargetOutputs | undefined;
   for (const target of targets) {
     const { outputs } = await runModel(graph, inputs, target, opts);
     if (!first) { first = { target, outputs }; continue; }
-    outputs.forEach((o, k) => {
-      const ref = first!.outputs[k];
-      const at = o.length !== ref.length ? Math.min(o.length, ref.length) : o.findIndex((b, i) => b !== ref[i]);
-      if (at >= 0) fail(6304, target, k, io.outputs[k].name, first!.target, at, o[at] ?? "end", ref[at] ?? "end");
-    });
+    checkAgreement(io.outputs.map((o) => o.name), first, { target, outputs });
   }
   const outputs = first!.outputs;
   const top = flags.top ?? 3;

@@ -4,7 +4,8 @@
  *
  * Every backend (compiler/run/ts.ts, the C and WASM emitters) starts from `lowerGraph`, so an
  * unsupported model is rejected the same way everywhere: once, with code 1008, listing every
- * unsupported op as `NAME (op #i)` and the supported set. Adding an op = one file in this
+ * unsupported op as `NAME (op #i)` and the supported set (1010 when all of them are TFLite
+ * custom ops, named by custom code). Adding an op = one file in this
  * directory that exports `OPCODES: Record<string, LowerOp>` (found at load time, so op files
  * never edit this one). An op file may also export `NOTES: Record<string, string>`: per opcode, one
  * sentence on the variants it supports and its limits; docs/operators.md is generated from them
@@ -17,7 +18,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { fail } from "../diagnostics.ts";
-import type { Graph } from "../ir/graph.ts";
+import type { Graph, Op } from "../ir/graph.ts";
 import type { LoweredOp } from "../ir/calls.ts";
 import type { FuseHook, InPlaceHook } from "../ir/hooks.ts";
 import type { KernelContract, LowerOp, LowerOptions } from "./types.ts";
@@ -59,10 +60,19 @@ export function supportedOps(): string[] {
 
 export type { LoweredOp } from "../ir/calls.ts";
 
+/** 1010 when every missing op is a TFLite CUSTOM op (named by its custom code), else 1008. */
+function unsupportedOpsError(ops: Op[]): never {
+  const plural = ops.length > 1 ? "s" : "";
+  if (ops.every((op) => op.opcode.startsWith("CUSTOM:"))) {
+    fail(1010, plural, ops.map((op) => `'${op.opcode.slice("CUSTOM:".length)}' (op #${op.index})`).join(", "));
+  }
+  fail(1008, plural, ops.map((op) => `${op.opcode} (op #${op.index})`).join(", "), supportedOps().join(", "));
+}
+
 /**
- * Lowers every op. Fails with 1008 naming all unsupported ops before lowering any, then with
- * the first lowering error (3001) if an op's operands or options are not supported. `opts`
- * reaches every op lowering (`reference`: the plain reference kernels, see LowerOptions).
+ * Lowers every op. Fails with 1008 naming all unsupported ops before lowering any (1010 when they
+ * are all TFLite CUSTOM ops), then with the first lowering error (3001) if an op's operands or
+ * options are not supported. `opts` reaches every op lowering (`reference`: the plain reference kernels, see LowerOptions).
  */
 export function lowerGraph(graph: Graph, opts: LowerOptions = {}): LoweredOp[] {
   // A user's lowerings (--kernels DIR) come first: CUSTOM ops and overrides of builtins.
@@ -71,12 +81,7 @@ export function lowerGraph(graph: Graph, opts: LowerOptions = {}): LoweredOp[] {
     (Object.hasOwn(user, opcode) ? user[opcode] : Object.hasOwn(LOWERINGS, opcode) ? LOWERINGS[opcode] : undefined);
   const unsupported = graph.ops.filter((op) => lowering(op.opcode) === undefined);
   if (unsupported.length > 0) {
-    fail(
-      1008,
-      unsupported.length > 1 ? "s" : "",
-      unsupported.map((op) => `${op.opcode} (op #${op.index})`).join(", "),
-      supportedOps().join(", "),
-    );
+    unsupportedOpsError(unsupported);
   }
   return graph.ops.map((op) => {
     const calls = lowering(op.opcode)!(graph, op, opts);

@@ -4,7 +4,8 @@
  * building firmware or running anything.
  *
  * `modelProblems` lists EVERY reason the model cannot be compiled as it is, each with its op and
- * a next step: float tensors (the first one, as MOTE1006 names it), every op Mote has no lowering
+ * a next step: float tensors (the first one, as MOTE1012/1013/1006 name it), each op with int16
+ * activations (MOTE1011), every op Mote has no lowering
  * for (builtin or TFLite CUSTOM), and every supported op whose lowering rejects its operands or
  * options (MOTE3001 and other lowering errors), where `lowerGraph` stops at the first.
  * `analyzeModel` then gives the I/O table (compiler/ir/io.ts, as model.h), one row per op (its
@@ -19,7 +20,7 @@ import type { BuildResult, Mode } from "../build/index.ts";
 import type { KernelCall } from "../ir/calls.ts";
 import { isConstant, tensorBytes, type Graph, type Op } from "../ir/graph.ts";
 import { modelIo, type TensorInfo } from "../ir/io.ts";
-import { checkInt8 } from "../import/tflite/check.ts";
+import { checkFloat, int16Ops, int16Where } from "../import/tflite/check.ts";
 import { LOWERINGS } from "../ops/index.ts";
 import type { UserKernels } from "../ops/types.ts";
 import type { Board } from "../toolchain/boards.ts";
@@ -31,8 +32,12 @@ export interface Problem {
   /** The op at fault (model index), or null for the model as a whole. */
   op: number | null;
   opcode: string | null;
-  /** "float": float tensors; "unsupported-op": no lowering; "custom-op": a TFLite CUSTOM op; "unsupported-layer": its lowering rejects it. */
-  kind: "float" | "unsupported-op" | "custom-op" | "unsupported-layer";
+  /**
+   * "float": float tensors (a float, dynamic-range or partly float model); "int16-activations": an
+   * op of a 16x8-quantized model; "unsupported-op": no lowering; "custom-op": a TFLite CUSTOM op;
+   * "unsupported-layer": its lowering rejects it.
+   */
+  kind: "float" | "int16-activations" | "unsupported-op" | "custom-op" | "unsupported-layer";
   /** The MOTE code compile raises for it. */
   code: number;
   message: string;
@@ -40,6 +45,14 @@ export interface Problem {
 }
 
 const OPERATORS_DOC = "docs/operators.md";
+const CUSTOM_DOC = "docs/custom-kernels.md";
+
+/** The next step for each kind of float model (check.ts: 1012 float, 1013 dynamic-range, 1006 partly float). */
+const FLOAT_STEPS: Record<number, string> = {
+  1012: "quantize the model to int8 with the TFLite converter (optimizations = [tf.lite.Optimize.DEFAULT], a representative_dataset, inference_input_type and inference_output_type = tf.int8), then analyze the quantized .tflite",
+  1013: "quantize the model to int8 with full-integer quantization: give the TFLite converter a representative_dataset (dynamic-range quantization leaves the activations float)",
+  1006: "quantize the model to int8 (TFLite full-integer post-training quantization with a representative dataset), then analyze it again",
+};
 
 /**
  * Every problem that keeps `graph` from compiling (empty when `mote compile` can lower it), and
@@ -59,13 +72,14 @@ export function inspectModel(graph: Graph, model: Graph = graph, kernels?: UserK
       throw e;
     }
   };
-  const float = caught(() => checkInt8(model));
+  const float = caught(() => checkFloat(model));
   if (float) {
     problems.push({
       op: null, opcode: null, kind: "float", code: float.code, message: float.message,
-      next_step: "quantize the model to int8 (TFLite full-integer post-training quantization with a representative dataset), then analyze it again",
+      next_step: FLOAT_STEPS[float.code] ?? FLOAT_STEPS[1006]!,
     });
   }
+  const int16 = new Set(int16Ops(model).map((op) => op.index));
   for (const op of graph.ops) {
     const lower = kernels && Object.hasOwn(kernels.lowerings, op.opcode) ? kernels.lowerings[op.opcode]
       : Object.hasOwn(LOWERINGS, op.opcode) ? LOWERINGS[op.opcode] : undefined;
@@ -73,12 +87,20 @@ export function inspectModel(graph: Graph, model: Graph = graph, kernels?: UserK
       problems.push(unsupportedOp(op));
       continue;
     }
+    if (!float && int16.has(op.index) && model.ops[op.index]?.opcode === op.opcode) {
+      problems.push({
+        op: op.index, opcode: op.opcode, kind: "int16-activations", code: 1011,
+        message: `the ${int16Where(model, op)} of op ${op.index} (${op.opcode}) is int16: the model has int16 activations (16x8 quantization)`,
+        next_step: "re-export the model with full-integer int8 quantization (leave the 16x8 mode, EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8, out of the converter's supported_ops)",
+      });
+      continue;
+    }
     if (float) continue; // every op touching a float tensor would fail too: one message says it
     const e = caught(() => void calls.set(op.index, lower!(graph, op, { kernels })));
     if (e) {
       problems.push({
         op: op.index, opcode: op.opcode, kind: "unsupported-layer", code: e.code, message: e.message,
-        next_step: `change this layer of the model (${OPERATORS_DOC} lists what ${op.opcode} supports) and re-export it`,
+        next_step: `change this layer of the model (${OPERATORS_DOC} lists what ${op.opcode} supports) and re-export it, or write a kernel that overrides ${op.opcode} and pass it with --kernels DIR (${CUSTOM_DOC})`,
       });
     }
   }
@@ -86,19 +108,26 @@ export function inspectModel(graph: Graph, model: Graph = graph, kernels?: UserK
 }
 
 function unsupportedOp(op: Op): Problem {
-  const base = { op: op.index, opcode: op.opcode, code: 1008 };
+  const base = { op: op.index, opcode: op.opcode };
   if (op.opcode.startsWith("CUSTOM:")) {
     const name = op.opcode.slice("CUSTOM:".length);
+    if (name === "ethos-u") {
+      return {
+        ...base, kind: "custom-op", code: 1010,
+        message: `op ${op.index} is the custom op 'ethos-u': an Arm Ethos-U NPU command stream written by Vela`,
+        next_step: "compile the model as it was before Vela: Mote runs on the Cortex-M CPU, not the NPU",
+      };
+    }
     return {
-      ...base, kind: "custom-op",
+      ...base, kind: "custom-op", code: 1010,
       message: `op ${op.index} is the TFLite custom op '${name}', which Mote has no kernel for`,
       next_step: `write its kernel in TypeScript and pass --kernels DIR (docs/custom-kernels.md: a ${name}.ts kernel and a lowering for "CUSTOM:${name}"), or re-export the model without the custom op '${name}' (TFLite builtin operators only)`,
     };
   }
   return {
-    ...base, kind: "unsupported-op",
+    ...base, kind: "unsupported-op", code: 1008,
     message: `op ${op.index} is ${op.opcode}, which Mote has no kernel for`,
-    next_step: `re-export the model with ${op.opcode} replaced by supported operators (${OPERATORS_DOC} lists them)`,
+    next_step: `re-export the model with ${op.opcode} replaced by supported operators (${OPERATORS_DOC} lists them), or write a kernel for ${op.opcode} in TypeScript and pass its folder with --kernels DIR (${CUSTOM_DOC})`,
   };
 }
 

@@ -27,7 +27,8 @@ const LAYERS: Record<string, number> = {
   run: 7,
   report: 8, profile: 8,
   bench: 9,
-  cli: 10,
+  compare: 10,
+  cli: 11,
 };
 
 /** Folders that must stay free of the TypeScript parser (and so of the subset front end). */

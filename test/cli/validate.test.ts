@@ -3,14 +3,14 @@
  * vww_96_int8 gives the samples' preprocessed bytes (golden input_8) and the golden output_8; a
  * WAV through --audio kws-mfcc answers "yes" as samples/wake-word does; a wrong --expect names
  * the output (MOTE6305); .npy float and int inputs on a model the test builds; malformed .npy
- * (MOTE6301), wrong counts (6006/6007), a WAV without a front end and wrong sizes (6302/6303).
+ * (MOTE6301), targets that disagree (MOTE6304, on outputs the test makes), wrong counts (6006/6007), a WAV without a front end and wrong sizes (6302/6303).
  * The qemu target: validate.full.test.ts.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { validateModel, validateText, parseTargets } from "../../compiler/cli/validate.ts";
+import { checkAgreement, validateModel, validateText, parseTargets } from "../../compiler/cli/validate.ts";
 import { MoteError } from "../../compiler/diagnostics.ts";
 import { decodeNpy, encodeNpy } from "../../compiler/inputs/npy.ts";
 import { fcReluSpec, writeModel } from "../support/analyze-models.ts";
@@ -59,6 +59,29 @@ describe("npy reader", () => {
 });
 
 const yesWav = needShared("data/audio/yes_1000ms.wav");
+describe("targets that disagree", () => {
+  const same = { target: "ts" as const, outputs: [new Uint8Array([1, 2, 3]), new Uint8Array([9])] };
+  const fails = (other: { target: "wasm" | "host"; outputs: Uint8Array[] }): string => {
+    try {
+      checkAgreement(["scores", "label"], same, other);
+    } catch (e) {
+      if (e instanceof MoteError && e.code === 6304) return e.oneLine();
+      throw e;
+    }
+    return "agree";
+  };
+  it("agree when every byte is equal", () => {
+    expect(fails({ target: "wasm", outputs: [new Uint8Array([1, 2, 3]), new Uint8Array([9])] })).toBe("agree");
+  });
+  it("name the target, the output and the first differing byte (MOTE6304)", () => {
+    const text = fails({ target: "host", outputs: [new Uint8Array([1, 2, 3]), new Uint8Array([8])] });
+    expect(text).toContain("host output 1 (label) differs from ts at byte 0 (8 vs 9)");
+  });
+  it("a shorter output differs at its end", () => {
+    expect(fails({ target: "wasm", outputs: [new Uint8Array([1, 2])] })).toContain("at byte 2 (end vs 3)");
+  });
+});
+
 describe("validate on a model outside ../shared", () => {
   const model = writeModel(tmp, "fc_relu.tflite", fcReluSpec());
   const host = needTarget("host");

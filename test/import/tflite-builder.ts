@@ -3,7 +3,8 @@
  * Builder, so importer tests can cover cases the shared models lack (several subgraphs, custom
  * and unknown op codes, unsupported tensor types, out-of-line buffers, absent options).
  *
- * Used only by test/import/*.test.ts. Field ids follow TFLite's schema.fbs (the same facts as
+ * Used by test/import/*.test.ts and test/support/analyze-models.ts. Field ids follow TFLite's
+ * schema.fbs (the same facts as
  * compiler/import/tflite/schema.ts, restated here so a wrong id there is caught by the tests).
  */
 
@@ -17,6 +18,12 @@ export interface TensorSpec {
   name?: string;
   quant?: { scale: number[]; zeroPoint: number[]; quantizedDimension?: number };
   isVariable?: boolean;
+  /** Writes an (empty) SparsityParameters table. */
+  sparse?: boolean;
+  /** shape_signature (-1 for a dynamic dimension). */
+  shapeSignature?: number[];
+  /** Writes an int32 at field id 14, which schema 3 does not define yet (a newer writer). */
+  futureField?: number;
 }
 
 export interface OpSpec {
@@ -38,11 +45,25 @@ export interface SubgraphSpec {
 }
 
 export interface ModelSpec {
-  version?: number;
+  /** Model.version (3 when undefined; null leaves the field out). */
+  version?: number | null;
   opcodes: { deprecated?: number; code?: number; custom?: string; version?: number }[];
-  /** `outOfLine` data is appended after the flatbuffer and referenced by offset/size. */
-  buffers: { data?: Uint8Array; outOfLine?: Uint8Array }[];
+  /**
+   * `outOfLine` data is appended after the flatbuffer and referenced by offset/size; `offset` and
+   * `size` instead write those two fields as given (e.g. pointing outside the file).
+   */
+  buffers: { data?: Uint8Array; outOfLine?: Uint8Array; offset?: number; size?: number }[];
   subgraphs: SubgraphSpec[];
+  /** Model.description. */
+  description?: string;
+  /** Model.metadata entries (name, buffer index), as the converter writes min_runtime_version. */
+  metadata?: { name: string; buffer: number }[];
+  /** Model.metadata_buffer (deprecated int vector). */
+  metadataBuffer?: number[];
+  /** Number of SignatureDef tables to write (each with a signature_key "sig<i>" only). */
+  signatureDefs?: number;
+  /** Writes an int32 at Model field id 11, which schema 3 does not define yet (a newer writer). */
+  futureField?: number;
 }
 
 function intVector(b: Builder, values: number[]): number {
@@ -82,13 +103,22 @@ function writeTensor(b: Builder, t: TensorSpec): number {
     b.addFieldInt32(6, t.quant.quantizedDimension ?? 0, 0);
     quant = b.endObject();
   }
-  b.startObject(10);
+  let sparsity = 0;
+  if (t.sparse) {
+    b.startObject(3);
+    sparsity = b.endObject();
+  }
+  const signature = t.shapeSignature ? intVector(b, t.shapeSignature) : 0;
+  b.startObject(t.futureField !== undefined ? 15 : 10);
   b.addFieldOffset(0, shape, 0);
   b.addFieldInt8(1, t.type, 0);
   b.addFieldInt32(2, t.buffer ?? 0, 0);
   b.addFieldOffset(3, name, 0);
   if (quant) b.addFieldOffset(4, quant, 0);
   if (t.isVariable) b.addFieldInt8(5, 1, 0);
+  if (sparsity) b.addFieldOffset(6, sparsity, 0);
+  if (signature) b.addFieldOffset(7, signature, 0);
+  if (t.futureField !== undefined) b.addFieldInt32(14, t.futureField, null);
   return b.endObject();
 }
 
@@ -144,15 +174,42 @@ function writeModel(spec: ModelSpec, outOfLineOffsets: number[]): Uint8Array {
       if (buf.outOfLine) {
         b.addFieldInt64(1, BigInt(outOfLineOffsets[i]!), null);
         b.addFieldInt64(2, BigInt(buf.outOfLine.length), null);
+      } else if (buf.offset !== undefined || buf.size !== undefined) {
+        b.addFieldInt64(1, BigInt(buf.offset ?? 0), null);
+        b.addFieldInt64(2, BigInt(buf.size ?? 0), null);
       }
       return b.endObject();
     }),
   );
-  b.startObject(8);
-  b.addFieldInt32(0, spec.version ?? 3, null);
+  const description = spec.description !== undefined ? b.createString(spec.description) : 0;
+  const metadataBuffer = spec.metadataBuffer ? intVector(b, spec.metadataBuffer) : 0;
+  const metadata = spec.metadata
+    ? offsetVector(b, spec.metadata.map((m) => {
+      const name = b.createString(m.name);
+      b.startObject(2);
+      b.addFieldOffset(0, name, 0);
+      b.addFieldInt32(1, m.buffer, null);
+      return b.endObject();
+    }))
+    : 0;
+  const signatures = spec.signatureDefs !== undefined
+    ? offsetVector(b, Array.from({ length: spec.signatureDefs }, (_, i) => {
+      const key = b.createString(`sig${i}`);
+      b.startObject(5);
+      b.addFieldOffset(2, key, 0);
+      return b.endObject();
+    }))
+    : 0;
+  b.startObject(spec.futureField !== undefined ? 12 : 8);
+  if (spec.version !== null) b.addFieldInt32(0, spec.version ?? 3, null);
   b.addFieldOffset(1, opcodes, 0);
   b.addFieldOffset(2, subgraphs, 0);
+  if (description) b.addFieldOffset(3, description, 0);
   b.addFieldOffset(4, buffers, 0);
+  if (metadataBuffer) b.addFieldOffset(5, metadataBuffer, 0);
+  if (metadata) b.addFieldOffset(6, metadata, 0);
+  if (signatures) b.addFieldOffset(7, signatures, 0);
+  if (spec.futureField !== undefined) b.addFieldInt32(11, spec.futureField, null);
   const model = b.endObject();
   b.finish(model, "TFL3");
   return b.asUint8Array().slice();

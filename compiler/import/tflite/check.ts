@@ -1,18 +1,29 @@
 /**
- * @fileoverview Rejects float models: Mote compiles int8-quantized graphs only.
+ * @fileoverview Rejects models Mote cannot run for their number types, each kind with its own
+ * message and next step: float models (1012), dynamic-range "hybrid" models (int8 weights, float
+ * activations: 1013), a stray float tensor in an int8 model (1006), and int16 activations (16x8
+ * quantization: 1011).
  *
- * Runs on the Graph that import.ts produced, before op lowering (compiler/ops/). A float32
- * tensor is allowed only at the model's edges: a model input whose every consumer is QUANTIZE,
- * or a model output produced by DEQUANTIZE. Any other float32 tensor an op or the model touches
- * (activations, weights, biases) makes the model "not int8" (error 1006, naming the first such
- * tensor in execution order). Other integer types (int32 biases, int16, shape vectors) are left
- * to op lowering.
+ * Runs on the Graph that import.ts produced, before op lowering (compiler/ops/) and before an
+ * audio front end is attached (whose PCM input is int16 by design). A float32 tensor is allowed
+ * only at the model's edges: a model input whose every consumer is QUANTIZE, or a model output
+ * produced by DEQUANTIZE. Other integer types (int32 biases, shape vectors) are left to op
+ * lowering. `checkFloat` and `int16Ops` are the two halves, for `mote analyze`
+ * (compiler/report/analysis.ts), which lists int16 ops one by one.
  */
 
 import { fail } from "../../diagnostics.ts";
-import type { Graph } from "../../ir/graph.ts";
+import { isConstant, type Graph, type Op } from "../../ir/graph.ts";
 
+/** Float, then int16 activations: the first problem found, as a MoteError. */
 export function checkInt8(graph: Graph): void {
+  checkFloat(graph);
+  const op = int16Ops(graph)[0];
+  if (op !== undefined) fail(1011, op.index, op.opcode, int16Where(graph, op));
+}
+
+/** Fails with 1012 (float model), 1013 (dynamic-range model) or 1006 (one stray float tensor). */
+export function checkFloat(graph: Graph): void {
   const consumers = new Map<number, string[]>();
   const producer = new Map<number, string>();
   for (const op of graph.ops) {
@@ -34,16 +45,59 @@ export function checkInt8(graph: Graph): void {
     }
     return modelOutputs.has(t) && producer.get(t) === "DEQUANTIZE";
   };
-  const check = (t: number, where: string): void => {
-    const tensor = graph.tensors[t];
-    if (tensor === undefined || tensor.dtype !== "float32" || allowedFloat(t)) return;
-    fail(1006, `tensor ${t} (${tensor.name}) is float32 (${where})`);
+  const first = (): { t: number; where: string } | undefined => {
+    const bad = (t: number): boolean => graph.tensors[t]?.dtype === "float32" && !allowedFloat(t);
+    for (const t of graph.inputs) if (bad(t)) return { t, where: "model input" };
+    for (const op of graph.ops) {
+      for (const [k, t] of op.inputs.entries()) if (bad(t)) return { t, where: `input ${k} of op ${op.index} ${op.opcode}` };
+      for (const [k, t] of op.outputs.entries()) if (bad(t)) return { t, where: `output ${k} of op ${op.index} ${op.opcode}` };
+    }
+    for (const t of graph.outputs) if (bad(t)) return { t, where: "model output" };
+    return undefined;
   };
+  const found = first();
+  if (found === undefined) return;
+  const tensor = graph.tensors[found.t]!;
+  const what = `tensor ${found.t} (${tensor.name}) is float32 (${found.where})`;
 
-  for (const t of graph.inputs) check(t, "model input");
-  for (const op of graph.ops) {
-    op.inputs.forEach((t, k) => check(t, `input ${k} of op ${op.index} ${op.opcode}`));
-    op.outputs.forEach((t, k) => check(t, `output ${k} of op ${op.index} ${op.opcode}`));
+  // Which kind of float model: no quantized tensor at all, int8 weights only, or a stray tensor.
+  const used = new Set<number>();
+  for (const op of graph.ops) for (const t of [...op.inputs, ...op.outputs]) if (t >= 0) used.add(t);
+  let quantActivations = 0;
+  let quantWeights = 0;
+  let floatActivations = 0;
+  for (const t of used) {
+    const x = graph.tensors[t];
+    if (x === undefined) continue;
+    const quantized = x.quant !== undefined && (x.dtype === "int8" || x.dtype === "uint8" || x.dtype === "int16");
+    if (isConstant(x)) {
+      if (quantized) quantWeights++;
+    } else if (quantized) quantActivations++;
+    else if (x.dtype === "float32" && !allowedFloat(t)) floatActivations++;
   }
-  for (const t of graph.outputs) check(t, "model output");
+  if (quantActivations === 0 && quantWeights === 0) fail(1012, graph.name, what);
+  if (quantActivations === 0 || floatActivations > quantActivations) fail(1013, what);
+  fail(1006, what);
+}
+
+/**
+ * The ops that read or write a non-constant int16 tensor (a 16x8-quantized model), in execution
+ * order. An int16 model input feeding only QUANTIZE (to int8) is not an activation.
+ */
+export function int16Ops(graph: Graph): Op[] {
+  const int16 = (t: number): boolean => {
+    const x = t >= 0 ? graph.tensors[t] : undefined;
+    return x !== undefined && x.dtype === "int16" && !isConstant(x);
+  };
+  return graph.ops.filter((op) => op.outputs.some(int16) || (op.opcode !== "QUANTIZE" && op.inputs.some(int16)));
+}
+
+/** Which tensor of `op` is int16, for the 1011 message. */
+export function int16Where(graph: Graph, op: Op): string {
+  const all = [...op.outputs.map((t) => ["output", t] as const), ...op.inputs.map((t) => ["input", t] as const)];
+  for (const [kind, t] of all) {
+    const x = t >= 0 ? graph.tensors[t] : undefined;
+    if (x !== undefined && x.dtype === "int16" && !isConstant(x)) return `${kind} tensor ${t} (${x.name})`;
+  }
+  return "tensor";
 }

@@ -7,15 +7,17 @@
  * TFLite's schema.fbs; every read goes through the checked FlatReader.
  *
  * Invariants: an op in OPTION_DECODERS gets every listed field, defaults included (vector
- * fields without a schema default, such as RESHAPE's new_shape, are left out when absent). An
- * options table whose union type does not belong to the op is reported as corrupt (1003),
- * rather than silently read as defaults.
+ * fields without a schema default, such as RESHAPE's new_shape, are left out when absent). As
+ * TFLite Micro's parsers (builtin_options_as_<Table>() is null for another union member): an
+ * options table of a union type that does not belong to the op is ignored and the defaults
+ * apply; an unknown fused activation reads as NONE; an unknown padding or tensor type, which
+ * TFLite Micro's kernels cannot run, is an invalid model (1009).
  */
 
 import { fail } from "../../diagnostics.ts";
 import type { OpOptions } from "../../ir/graph.ts";
 import type { FlatReader, Table } from "./flatbuffer.ts";
-import { optionsTableName, optionsTypeId, TENSOR_TYPE_NAMES } from "./schema.ts";
+import { optionsTypeId, TENSOR_TYPE_NAMES } from "./schema.ts";
 
 const PADDING = ["SAME", "VALID"];
 const ACTIVATION = ["NONE", "RELU", "RELU_N1_TO_1", "RELU6", "TANH", "SIGN_BIT"];
@@ -129,7 +131,7 @@ const BIAS_TYPE_FIELD: Readonly<Record<string, number>> = { CONV_2D: 6, FULLY_CO
 
 function enumName(names: readonly string[], v: number, what: string): string {
   const s = names[v];
-  if (s === undefined) fail(1003, `${what} has unknown value ${v}`);
+  if (s === undefined) fail(1009, `${what} has unknown value ${v}`);
   return s;
 }
 
@@ -146,9 +148,8 @@ export function decodeOptions(
 ): OpOptions {
   const spec = OPTION_DECODERS[opcode];
   if (spec === undefined) return {};
-  if (table !== undefined && typeId !== optionsTypeId(spec.table)) {
-    fail(1003, `${where}: ${opcode} carries ${optionsTableName(typeId)} instead of ${spec.table}`);
-  }
+  // Another op's options table: TFLite Micro reads none of it (defaults), and so does Mote.
+  if (table !== undefined && typeId !== optionsTypeId(spec.table)) table = undefined;
   const out: OpOptions = {};
   for (const f of spec.fields) {
     const what = `${where} ${spec.table}.${f.name}`;
@@ -169,7 +170,8 @@ export function decodeOptions(
         out[f.name] = enumName(PADDING, table ? r.i8(table, f.id, f.name, f.dflt) : f.dflt, what);
         break;
       case "activation":
-        out[f.name] = enumName(ACTIVATION, table ? r.i8(table, f.id, f.name, f.dflt) : f.dflt, what);
+        // TFLite Micro's ConvertActivation maps an unknown value to NONE.
+        out[f.name] = ACTIVATION[table ? r.i8(table, f.id, f.name, f.dflt) : f.dflt] ?? "NONE";
         break;
       case "tensorType":
         out[f.name] = enumName(TENSOR_TYPE_NAMES, table ? r.i8(table, f.id, f.name, f.dflt) : f.dflt, what);

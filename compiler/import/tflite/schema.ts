@@ -86,7 +86,7 @@ export function builtinOpName(code: number): string | undefined {
 /** TensorType names by code (schema order). */
 export const TENSOR_TYPE_NAMES: readonly string[] = [
   "FLOAT32", "FLOAT16", "INT32", "UINT8", "INT64", "STRING", "BOOL", "INT16", "COMPLEX64",
-  "INT8", "FLOAT64", "COMPLEX128", "UINT64", "RESOURCE", "VARIANT", "UINT32", "UINT16", "INT4",
+  "INT8", "FLOAT64", "COMPLEX128", "UINT64", "RESOURCE", "VARIANT", "UINT32", "UINT16", "INT4", "BFLOAT16", "INT2",
 ];
 
 /** The TensorTypes Mote represents, mapped to graph dtypes; all others are rejected (1005). */
@@ -139,8 +139,4 @@ export function optionsTypeId(table: string): number {
   const i = BUILTIN_OPTIONS_UNION.indexOf(table);
   if (i < 0) throw new Error(`unknown BuiltinOptions member ${table}`);
   return i + 1;
-}
-
-export function optionsTableName(typeId: number): string {
-  return BUILTIN_OPTIONS_UNION[typeId - 1] ?? `BuiltinOptions#${typeId}`;
 }
