@@ -231,7 +231,7 @@ program
   .option("--kernels <dir>", "the folder of kernels and lowerings (default: the file's folder)")
   .option("--qemu", "also run on QEMU (arm-none-eabi-gcc and qemu-system-arm needed)")
   .option("--runs <n>", "random cases", (v: string) => positiveInt(v, "--runs"), 20)
-  .option("--seed <s>", "fast-check seed", (v: string) => Number.parseInt(v, 10), 42)
+  .option("--seed <s>", "fast-check seed", (v: string) => (/^-?\d+$/.test(v) ? Number(v) : fail(6005, "--seed", "an integer", v)), 42)
   .action(async (f: string, o) => (await import("./test-kernel.ts")).testKernelCommand(f, o));
 
 program

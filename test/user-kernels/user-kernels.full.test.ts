@@ -67,7 +67,7 @@ describe.skipIf(qemu.skip || host.skip)("user kernels on QEMU", () => {
     expect(b.code, b.stderr).toBe(0);
     const none = await mote("run", model, "--input", input, "--output", path.join(dir, "x.bin"));
     expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/^error MOTE1008: .*CUSTOM:ClipScale \(op #1\)/);
+    expect(none.stderr).toMatch(/^error MOTE1010: .*'ClipScale' \(op #1\)/);
   });
 
   it("mote test-kernel on the planted bug exits 1 with one MOTE6709 line", async () => {

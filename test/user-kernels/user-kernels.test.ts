@@ -5,7 +5,7 @@
  * (test/fixtures/user-kernels/relu-override) passes test-kernel (ts == wasm == host, both modes,
  * == Mote's builtin RELU); a planted bug (relu-buggy) is caught with its reproducer; the error
  * paths (a throwing lowering, a subset violation with file:line:col, an unknown custom op without
- * --kernels, a name clash, no OPCODES) are one-line MOTE errors; Mote's own registry is untouched.
+ * --kernels (MOTE1010), a name clash, no OPCODES) are one-line MOTE errors; Mote's own registry is untouched.
  * QEMU: user-kernels.full.test.ts.
  */
 import * as fs from "node:fs";
@@ -52,8 +52,8 @@ describe("--kernels: the custom-op sample", () => {
     const lowered = lowerGraph(graph, { kernels });
     expect(lowered[1].calls[0].kernel).toBe(path.join(SAMPLE_KERNELS, "clip_scale"));
     expect(lowered[1].calls[0].params).toMatchObject({ lo: -100, hi: 90 });
-    // Without --kernels: MOTE1008, and Mote's registry never saw the user's op.
-    expect((await moteErrorOf(async () => lowerGraph(graph))).code).toBe(1008);
+    // Without --kernels: MOTE1010 (a custom op), and Mote's registry never saw the user's op.
+    expect((await moteErrorOf(async () => lowerGraph(graph))).code).toBe(1010);
     expect(Object.hasOwn(LOWERINGS, "CUSTOM:ClipScale")).toBe(false);
   });
 
