@@ -146,6 +146,24 @@ describe("--kernels errors", () => {
     expect(diags.map((d) => d.code)).toEqual([2001]);
   });
 
+  it("a lowering that does not load, two lowerings of one opcode, a call of a missing entry: MOTE6702, 6707, 6706", async () => {
+    const api = JSON.stringify(path.join(REPO, "compiler/ops/api.ts"));
+    const folder = (files: Record<string, string>): string => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mote-user-kernels-"));
+      for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+      return dir;
+    };
+    const kernel = "export interface CopyParams { size: i32 }\nexport function copy(p: CopyParams, input: Int8Array, output: Int8Array): void {}\n";
+    const lowering = (fn: string) => `import { kernelCall, INPUT_OUTPUT_SLOTS } from ${api};\n` +
+      `export const OPCODES = { "CUSTOM:ClipScale": (g: unknown, op: { inputs: number[]; outputs: number[] }) => [kernelCall("copy", "${fn}", INPUT_OUTPUT_SLOTS, { size: 1 }, { input: { kind: "tensor", tensor: op.inputs[0] }, output: { kind: "tensor", tensor: op.outputs[0] } }, 0)] };\n`;
+    expect((await moteErrorOf(() => loadUserKernels(folder({ "x.lower.ts": "export const OPCODES = {{;" })))).code).toBe(6702);
+    expect((await moteErrorOf(() => loadUserKernels(folder({ "copy.ts": kernel, "a.lower.ts": lowering("copy"), "b.lower.ts": lowering("copy") })))).code).toBe(6707);
+    const kernels = await loadUserKernels(folder({ "copy.ts": kernel, "copy.lower.ts": lowering("kopy") }));
+    const e = await moteErrorOf(async () => lowerGraph(loadModel(sampleModel()), { kernels }));
+    expect(e.code).toBe(6706);
+    expect(e.message).toContain("copy.ts exports no function kopy");
+  });
+
   it("a kernel named as Mote's own, no OPCODES, no folder: MOTE6704, 6703, 6701", async () => {
     expect((await moteErrorOf(() => loadUserKernels(path.join(FIXTURES, "name-clash")))).code).toBe(6704);
     expect((await moteErrorOf(() => loadUserKernels(path.join(FIXTURES, "no-opcodes")))).code).toBe(6703);
