@@ -140,6 +140,16 @@ export const DIAGNOSTICS = {
   6501: { message: "cannot listen on {0} port {1}: {2}", hint: "pick another --port (0 takes any free one) or stop the program using it" },
   6502: { message: "--audio names {0}, which is not among the served models ({1})", hint: "give the front end for a model you serve, by its name (the file name without .tflite)" },
   6503: { message: "two served models are named {0} ({1} and {2})", hint: "serve each model once; rename one of the files if they differ" },
+  // 67xx: a user's kernels and lowerings (--kernels DIR, mote test-kernel; docs/custom-kernels.md)
+  6701: { message: "--kernels {0}: {1}", hint: "pass a folder of kernel files (<name>.ts, in the kernel subset) and their lowerings (<name>.lower.ts); docs/custom-kernels.md" },
+  6702: { message: "cannot load user file {0}: {1}", hint: "fix the file so that it runs as TypeScript (node with tsx); docs/custom-kernels.md shows a complete kernel and lowering" },
+  6703: { message: "user lowering {0}: {1}", hint: "export OPCODES (opcode or \"CUSTOM:<custom_code>\" -> lowering function) and CONTRACTS, as compiler/ops/api.ts types them; docs/custom-kernels.md" },
+  6704: { message: "user kernel {0} has the name of Mote's own {1}: {2}", hint: "rename the file and its functions (e.g. my_{3}.ts), or make it an override: a <name>.lower.ts beside it whose OPCODES name the builtin op" },
+  6705: { message: "user lowering {0} failed on op {1} ({2}): {3}", hint: "the error is in that file's lowering; mote test-kernel runs it on random ops" },
+  6706: { message: "user lowering {0} returned a bad kernel call for op {1} ({2}): {3}", hint: "build calls with kernelCall() from compiler/ops/api.ts: a kernel file of the folder (or of Mote), its entry function, an i32 record and the array arguments" },
+  6707: { message: "opcode {0} is lowered by two user files: {1} and {2}", hint: "keep one lowering per opcode in the --kernels folder" },
+  6708: { message: "test-kernel {0}: {1}", hint: "a kernel file of a --kernels folder, with a <name>.lower.ts (beside it or in --kernels) whose CONTRACTS name it; docs/custom-kernels.md" },
+  6709: { message: "test-kernel {0}: {1} disagrees with {2} on case {3} (seed {4}): {5}", hint: "reproduce with the same --seed and --runs; the case gives the op, its shapes and the kernel's record" },
   // 61xx: input data files (images, audio) turned into model inputs on the host (compiler/inputs/)
   6101: { message: "cannot decode image {0}: {1}", hint: "pass a PNG, JPEG or uncompressed BMP file (RGB, grayscale or palette; alpha is dropped)" },
   6102: { message: "cannot read WAV file {0}: {1}", hint: "pass a 16-bit PCM WAV file, mono or stereo (channel 0 is used); e.g. sox in.wav -b 16 -e signed-integer out.wav" },

@@ -20,13 +20,18 @@ export const BOARDS_DIR = path.join(REPO_ROOT, "boards");
 /** The host harness (boards/host/main.c and its mote_board.h). */
 export const HOST_HARNESS_DIR = path.join(BOARDS_DIR, "host");
 
-/** kernels/<stem>.ts, or <repo>/signal/<name>.ts for a stem "signal/<name>". */
+/**
+ * kernels/<stem>.ts, or <repo>/signal/<name>.ts for a stem "signal/<name>". A user kernel's stem
+ * (`--kernels DIR`, compiler/ops/user-kernels.ts) is its absolute path without ".ts".
+ */
 export function kernelFile(stem: string): string {
+  if (path.isAbsolute(stem)) return `${stem}.ts`;
   if (stem.startsWith("signal/")) return path.join(SIGNAL_DIR, `${stem.slice("signal/".length)}.ts`);
   return path.join(KERNELS_DIR, `${stem}.ts`);
 }
 
-/** A kernel stem as part of a C or WASM identifier: "signal/mfcc" -> "signal_mfcc". */
+/** A kernel stem as part of a C or WASM identifier: "signal/mfcc" -> "signal_mfcc", a user's "/dir/clip" -> "user_clip". */
 export function stemIdentifier(stem: string): string {
+  if (path.isAbsolute(stem)) return `user_${path.basename(stem)}`.replace(/[^A-Za-z0-9_]/g, "_");
   return stem.replace(/[^A-Za-z0-9_]/g, "_");
 }

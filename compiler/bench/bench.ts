@@ -33,6 +33,7 @@ import { librarySizes } from "../report/linker-map.ts";
 import { zeroPointInputs } from "../report/report.ts";
 import { tensorBytes, type Graph } from "../ir/graph.ts";
 import { buildFor } from "../pipeline.ts";
+import type { UserKernels } from "../ops/types.ts";
 import { runModel } from "../run/targets.ts";
 import { DEFAULT_BOARD, loadBoard } from "../toolchain/boards.ts";
 import { mapFileFor } from "../toolchain/firmware.ts";
@@ -89,6 +90,8 @@ export interface BenchOptions {
   log?: (line: string) => void;
   /** The int8/int16 weight choice's flash budget (BuildOptions.flashBudget; default its estimate). */
   flashBudget?: number;
+  /** A user's kernels (`--kernels DIR`; compiler/ops/types.ts UserKernels). */
+  kernels?: UserKernels;
   /** Raw input files (once per model input) to measure on instead of golden input_3 or zero points. */
   inputs?: string[];
   /** A folder of golden input_<k>.bin / output_<k>.bin pairs (default ../shared/golden/<model>/). */
@@ -182,10 +185,10 @@ function measuredInputs(graph: Graph, m: ModelFiles, files?: string[]): { inputs
   return { inputs: zeroPointInputs(graph), on: "all zero points" };
 }
 
-async function measure(m: ModelFiles, config: BenchConfig, log: (l: string) => void, flashBudget?: number, files?: string[]): Promise<BenchRow> {
+async function measure(m: ModelFiles, config: BenchConfig, log: (l: string) => void, flashBudget?: number, files?: string[], kernels?: UserKernels): Promise<BenchRow> {
   const graph = loadModel(m.file);
   checkInt8(graph);
-  const opts = { ...config.options, board: DEFAULT_BOARD, ...(flashBudget !== undefined ? { flashBudget } : {}) };
+  const opts = { ...config.options, board: DEFAULT_BOARD, ...(flashBudget !== undefined ? { flashBudget } : {}), kernels };
   const r = buildFor(graph, opts);
   const input = (k: number) => read(path.join(m.golden, `input_${k}.bin`));
   const expected = (k: number) => read(path.join(m.golden, `output_${k}.bin`));
@@ -243,7 +246,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResults> {
       log(m.inputs.length > 0
         ? `[${n}/${total}] ${m.name} ${config.name}: build, run golden input_${m.measured} and check ${m.inputs.length} golden outputs on qemu`
         : `[${n}/${total}] ${m.name} ${config.name}: build and run on qemu (no golden data: outputs not checked)`);
-      rows.push(await measure(m, config, log, opts.flashBudget, opts.inputs));
+      rows.push(await measure(m, config, log, opts.flashBudget, opts.inputs, opts.kernels));
     }
     for (const a of ANCHOR_CONFIGS) {
       const figures = anchors?.models[m.name]?.[a.name];

@@ -25,6 +25,7 @@ import { CONFIGS, CONFIG_NAMES } from "./configs.ts";
 import { CMSIS_GOALS, cmsisRatios, ratioCell } from "./table.ts";
 import { loadModel } from "../import/tflite/import.ts";
 import { buildFor } from "../pipeline.ts";
+import type { UserKernels } from "../ops/types.ts";
 import { memoryTimelineSvg } from "../report/timeline.ts";
 import { zeroPointInputs } from "../report/report.ts";
 import { profileModel, type ProfileReport } from "../profile/profile.ts";
@@ -292,6 +293,8 @@ export interface BenchReportOptions {
   log?: (line: string) => void;
   /** The bench's --flash-budget, so the profiles and timelines build what was measured. */
   flashBudget?: number;
+  /** The bench's --kernels (compiler/ops/types.ts UserKernels). */
+  kernels?: UserKernels;
 }
 
 /**
@@ -325,12 +328,12 @@ export async function writeBenchReport(dir: string, opts: BenchReportOptions = {
       const c = CONFIGS.find((x) => x.name === config)!;
       log(`report: profiling ${m} ${config} per layer on qemu`);
       // Without golden data, the zero-point input the bench measured on.
-      const profile = await profileModel(graph, { ...c.options, inputs: inputFor(m) ?? zeroPointInputs(graph), flashBudget: opts.flashBudget });
+      const profile = await profileModel(graph, { ...c.options, inputs: inputFor(m) ?? zeroPointInputs(graph), flashBudget: opts.flashBudget, kernels: opts.kernels });
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, `${JSON.stringify({ model: m, config, profile } satisfies ProfileEntry, null, 1)}\n`);
     }
     const full = CONFIGS.find((x) => x.name === TIMELINE_CONFIG)!;
-    timelines.push({ model: m, svg: await memoryTimelineSvg(buildFor(graph, { ...full.options, flashBudget: opts.flashBudget }), { graph, title: `${m}: arena over time` }) });
+    timelines.push({ model: m, svg: await memoryTimelineSvg(buildFor(graph, { ...full.options, flashBudget: opts.flashBudget, kernels: opts.kernels }), { graph, title: `${m}: arena over time` }) });
   }
   const html = await renderReportHtml({ results, profiles: readProfiles(dir), timelines });
   const file = path.join(dir, REPORT_FILE);

@@ -60,7 +60,7 @@ export function build(graph: Graph, opts: BuildOptions, loadKernels: KernelLoade
   const verify = verifying(opts);
   const r = generate(graph, {
     plan: opts.plan, specialize: opts.specialize, inPlace: opts.inPlace, reference: opts.reference, verify,
-    flashBudget: opts.flashBudget, flashLimit: opts.flashLimit,
+    flashBudget: opts.flashBudget, flashLimit: opts.flashLimit, kernels: opts.kernels,
   },
     verify ? verifiedLoader(loadKernels) : loadKernels);
   if (verify) verifyProgram(r.program, opts.specialize === false ? "build (codegen, specialize off)" : "build (codegen)");
@@ -70,7 +70,7 @@ export function build(graph: Graph, opts: BuildOptions, loadKernels: KernelLoade
 /** Interpreter mode, with its image and kernel table (not cached). */
 export function buildInterpreter(graph: Graph, opts: BuildOptions, loadKernels: KernelLoader): InterpreterResult {
   const verify = verifying(opts);
-  const r = generateInterpreter(graph, { plan: opts.plan, reference: opts.reference }, verify ? verifiedLoader(loadKernels) : loadKernels);
+  const r = generateInterpreter(graph, { plan: opts.plan, reference: opts.reference, kernels: opts.kernels }, verify ? verifiedLoader(loadKernels) : loadKernels);
   if (verify) verifyProgram(r.program, "build (interpreter)");
   return r;
 }
@@ -84,7 +84,7 @@ const cache = new Map<string, { result: BuildResult; verified: boolean }>();
 export function buildCached(graph: Graph, opts: BuildOptions, loadKernels: KernelLoader): BuildResult {
   const key = graphKey(graph, {
     plan: opts.plan, mode: opts.mode, specialize: opts.specialize, inPlace: opts.inPlace, reference: opts.reference,
-    flashBudget: opts.flashBudget, flashLimit: opts.flashLimit,
+    flashBudget: opts.flashBudget, flashLimit: opts.flashLimit, kernels: opts.kernels?.key,
   });
   const verify = verifying(opts);
   let hit = cache.get(key);

@@ -8,6 +8,7 @@ import type { ModelProgram } from "../ir/program.ts";
 import { ALIGN, DEFAULT_PLAN, PLANNERS, type Buffer, type Placement } from "../plan/planner.ts";
 import { fail } from "../diagnostics.ts";
 import type { WeightPlan } from "./weights.ts";
+import type { UserKernels } from "../ops/types.ts";
 
 export const MODES = ["codegen", "interpreter"] as const;
 export type Mode = (typeof MODES)[number];
@@ -49,6 +50,11 @@ export interface BuildOptions {
   flashBudget?: number;
   /** The board's flash (bytes of its largest flash range): caps the budget. */
   flashLimit?: number;
+  /**
+   * A user's kernels and lowerings (`--kernels DIR`, compiler/ops/user-kernels.ts), lowered,
+   * specialized and dispatched like Mote's own.
+   */
+  kernels?: UserKernels;
 }
 
 export interface BuildResult {

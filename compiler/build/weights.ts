@@ -16,6 +16,7 @@
 import { isConstant, tensorBytes, type Graph } from "../ir/graph.ts";
 import type { KernelCall, LoweredOp } from "../ir/calls.ts";
 import { lowerGraph } from "../ops/index.ts";
+import type { UserKernels } from "../ops/types.ts";
 
 /**
  * TFLM + CMSIS-NN's flash without the model, smallest over the five anchors (anchors.json
@@ -203,6 +204,8 @@ export function chooseWeightFormats(graph: Graph, lowered: LoweredOp[], budget: 
 /** What `lowerWeighted` needs of the build options. */
 export interface FlashOptions {
   reference?: boolean;
+  /** A user's kernels (`--kernels DIR`; compiler/ops/types.ts UserKernels). */
+  kernels?: UserKernels;
   flashBudget?: number;
   flashLimit?: number;
 }
@@ -213,7 +216,7 @@ export interface FlashOptions {
  * runner (compiler/run/ts.ts) both lower through here, so every target runs the same variants.
  */
 export function lowerWeighted(graph: Graph, opts: FlashOptions): { lowered: LoweredOp[]; weights?: WeightPlan } {
-  const lowered = lowerGraph(graph, { reference: opts.reference });
+  const lowered = lowerGraph(graph, { reference: opts.reference, kernels: opts.kernels });
   if (opts.reference) return { lowered };
   const given = opts.flashBudget !== undefined;
   // An audio front end (signal/) compiled in front of the model brings its own tables; a TFLM
@@ -226,7 +229,7 @@ export function lowerWeighted(graph: Graph, opts: FlashOptions): { lowered: Lowe
     source += ", capped at the board's flash";
   }
   const { int16, gains } = chooseWeightFormats(graph, lowered, budget);
-  const final = int16.length === 0 ? lowered : lowerGraph(graph, { int16Weights: new Set(int16) });
+  const final = int16.length === 0 ? lowered : lowerGraph(graph, { int16Weights: new Set(int16), kernels: opts.kernels });
   // The plan as lowered (a test override, MOTE_DSP_CONV, may have kept a layout).
   const layers = weightLayers(final, gains);
   return {

@@ -11,6 +11,7 @@
  */
 import type { Mode } from "../build/index.ts";
 import { loadModel } from "../import/tflite/import.ts";
+import type { UserKernels } from "../ops/types.ts";
 import { buildFor } from "../pipeline.ts";
 import { loadBoard } from "../toolchain/boards.ts";
 import { analyzeModel, inspectModel, problemsError, type Analysis } from "../report/analysis.ts";
@@ -19,6 +20,8 @@ import { withAudio } from "./audio.ts";
 import { progress } from "./progress.ts";
 
 export interface AnalyzeFlags {
+  /** --kernels DIR, loaded (compiler/cli/main.ts). */
+  kernels?: UserKernels;
   json?: boolean;
   board: string;
   plan: string;
@@ -35,11 +38,11 @@ export function analyzeFile(model: string, flags: AnalyzeFlags, progress: (line:
   const board = loadBoard(flags.board);
   const mode = flags.mode ?? "codegen";
   const specialize = flags.specialize !== "off";
-  const { problems, calls } = inspectModel(graph, imported);
+  const { problems, calls } = inspectModel(graph, imported, flags.kernels);
   let r;
   if (problems.length === 0) {
     progress(`lowering ${graph.ops.length} ops, planning the arena (${flags.plan})${mode === "codegen" && specialize ? ", specializing kernels" : ""}`);
-    r = buildFor(graph, { plan: flags.plan, mode, specialize, ...flashOptions(flags.flashBudget, flags.board) });
+    r = buildFor(graph, { plan: flags.plan, mode, specialize, ...flashOptions(flags.flashBudget, flags.board), kernels: flags.kernels });
   }
   const analysis = analyzeModel({ graph, board, mode, plan: flags.plan, specialize, r, problems, calls });
   return { analysis, error: problems.length > 0 ? problemsError(graph, problems) : undefined };

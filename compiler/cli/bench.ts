@@ -19,8 +19,11 @@ import { renderResultsMd } from "../bench/table.ts";
 import { CONFIGS, customConfig, selectConfigs } from "../bench/configs.ts";
 import { writeBenchReport } from "../bench/html.ts";
 import { progress } from "./progress.ts";
+import type { UserKernels } from "../ops/types.ts";
 
 export interface BenchFlags {
+  /** --kernels DIR, loaded (compiler/cli/main.ts). */
+  kernels?: UserKernels;
   out: string;
   /** --config (repeatable): a subset of the ablation's configurations. */
   config?: string[];
@@ -55,6 +58,7 @@ export async function benchCommand(models: string[], flags: BenchFlags): Promise
   const results = await runBench({
     models, configs, log, ...(flags.flashBudget !== undefined ? { flashBudget: flags.flashBudget } : {}),
     ...(flags.input?.length ? { inputs: flags.input } : {}), ...(flags.golden !== undefined ? { golden: flags.golden } : {}),
+    ...(flags.kernels ? { kernels: flags.kernels } : {}),
   });
   const out = path.resolve(flags.out);
   fs.mkdirSync(out, { recursive: true });
@@ -65,7 +69,7 @@ export async function benchCommand(models: string[], flags: BenchFlags): Promise
   process.stderr.write(`wrote ${path.join(flags.out, "results.json")} and results.md\n`);
   const modelFiles = Object.fromEntries(models.filter((m) => m.endsWith(".tflite")).map((m) => [path.basename(m, ".tflite"), path.resolve(m)]));
   const report = await writeBenchReport(out, {
-    profile: flags.profile, modelFiles, log, flashBudget: flags.flashBudget,
+    profile: flags.profile, modelFiles, log, flashBudget: flags.flashBudget, kernels: flags.kernels,
     ...(flags.input?.length ? { inputFor: () => flags.input!.map((f) => new Uint8Array(fs.readFileSync(f))) } : {}),
   });
   process.stderr.write(`wrote ${path.join(flags.out, path.basename(report))}\n`);

@@ -26,6 +26,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fail } from "../diagnostics.ts";
 import { loadModel } from "../import/tflite/import.ts";
+import type { UserKernels } from "../ops/types.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
 import { type Mode } from "../build/index.ts";
 import { tensorBytes, type Graph } from "../ir/graph.ts";
@@ -54,6 +55,8 @@ import { progress } from "./progress.ts";
 export const TIMELINE_FILE = "memory-timeline.svg";
 
 export interface CompileFlags {
+  /** --kernels DIR, loaded (compiler/cli/main.ts). */
+  kernels?: UserKernels;
   out: string;
   board: string;
   plan: string;
@@ -145,7 +148,7 @@ async function compileInto(model: string, flags: CompileFlags, out: string): Pro
   step(mode === "interpreter"
     ? `lowering ${graph.ops.length} ops, planning the arena (${flags.plan}), writing the model image for the interpreter`
     : `lowering ${graph.ops.length} ops, planning the arena (${flags.plan}), ${flags.specialize === "off" ? "generic kernels (--specialize off)" : "specializing kernels"}`);
-  const r = buildFor(graph, { plan: flags.plan, mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board) });
+  const r = buildFor(graph, { plan: flags.plan, mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board), kernels: flags.kernels });
   const layers = layerRows(graph, r, mode);
   // Before building anything: arena + the board's reserved stack vs RAM, weights vs flash.
   checkFit(board, graph, r, estimatedNeeds(board, r));

@@ -40,6 +40,8 @@ const cmd = {
   analyze: (): Module<typeof import("./analyze.ts")> => commandModule("analyze"),
   validate: (): Module<typeof import("./validate.ts")> => commandModule("validate"),
   compare: (): Module<typeof import("./compare.ts")> => commandModule("compare"),
+  testKernel: (): Module<typeof import("./test-kernel.ts")> => commandModule("test-kernel"),
+  kernels: (): Module<typeof import("./kernels-option.ts")> => commandModule("kernels-option"),
 };
 
 function positiveInt(value: string, option: string): number {
@@ -82,6 +84,9 @@ const flashBudgetOption = () =>
 const boardOption = (description: string) =>
   oneOf(new Option("--board <name>", description), listBoards(), (v) => fail(5003, v, listBoards().join(", ")));
 
+/** --kernels DIR on compile, analyze, validate, run, bench: loaded by the preAction hook below. */
+const kernelsOption = () => new Option("--kernels <dir>", "a folder of your own kernels (<name>.ts) and lowerings (<name>.lower.ts) for custom ops or overrides (docs/custom-kernels.md)");
+
 const program = new Command();
 // Before the subcommands exist: they inherit both settings.
 program
@@ -94,6 +99,11 @@ program
       return option.defaultValue === undefined && option.defaultValueDescription ? `${text} (default: ${option.defaultValueDescription})` : text;
     },
   });
+// --kernels DIR becomes the loaded UserKernels before the action runs (test-kernel loads its own).
+program.hook("preAction", async (_program, command) => {
+  const dir: unknown = command.opts().kernels;
+  if (typeof dir === "string" && command.name() !== "test-kernel") command.setOptionValue("kernels", await (await cmd.kernels()).loadUserKernels(dir));
+});
 program
   .name("mote")
   .description("Compile int8 TFLite models to static-memory C for Cortex-M7, and run them on QEMU, the host or as WASM.")
@@ -116,6 +126,7 @@ program
   .option("--profile", "real boards: per-layer cycles of the last run (-DMOTE_PROFILE)")
   .addOption(computed(new Option("--name <prefix>", "prefix of every symbol the C library exports and of its files (kws: kws_invoke(), KWS_NUM_INPUTS, kws.h, kws.c), to link several models into one firmware"), "mote_invoke(), model.h, model.c"))
   .addOption(computed(new Option("--arena-section <section>", "linker section of the model's arena, e.g. .sram2"), ".bss"))
+  .addOption(kernelsOption())
   .action(async (model: string, opts) => (await cmd.compile()).compileCommand(model, opts));
 
 program
@@ -129,6 +140,7 @@ program
   .addOption(specializeOption().default("on"))
   .addOption(flashBudgetOption())
   .addOption(audioOption())
+  .addOption(kernelsOption())
   .action(async (model: string, opts) => (await cmd.analyze()).analyzeCommand(model, opts));
 
 program
@@ -165,6 +177,7 @@ program
   .addOption(specializeOption().default("on"))
   .addOption(flashBudgetOption())
   .addOption(audioOption())
+  .addOption(kernelsOption())
   .action(async (model: string, opts) => (await cmd.validate()).validateCommand(model, opts));
 
 program
@@ -182,6 +195,7 @@ program
   .addOption(flashBudgetOption())
   .addOption(audioOption())
   .option("--invocations <n>", "run N invocations on one instance, state kept between them (streaming front ends, recurrent ops): --input and --output are given invocation by invocation (every model input for the first, then for the second, ...)", (v) => parseCount("--invocations", v), 1)
+  .addOption(kernelsOption())
   .action(async (model: string, opts) => (await cmd.run()).runCommand(model, opts));
 
 program
@@ -198,6 +212,7 @@ program
   .addOption(flashBudgetOption())
   .addOption(repeatable("--input <file>", "one model only: raw input tensor bytes to measure on (once per model input)", "golden input_3, else every element its zero point"))
   .addOption(computed(new Option("--golden <dir>", "one model only: golden input_<k>.bin / output_<k>.bin pairs to check every configuration against"), "the model's folder in $MOTE_SHARED/golden when there is one"))
+  .addOption(kernelsOption())
   .action(async (models: string[], opts) => (await cmd.bench()).benchCommand(models, opts));
 
 program
@@ -240,6 +255,16 @@ program
   .option("--out <dir>", "output directory for compare.json and compare.html", "out/compare")
   .option("--json", "print the report as JSON instead of the table")
   .action(async (models: string[], opts) => (await cmd.compare()).compareCommand(models, opts));
+
+program
+  .command("test-kernel")
+  .description("property-test your kernel FILE.ts on random ops: TypeScript == WASM == host C (== QEMU), and == Mote's builtin when it overrides one")
+  .argument("<file>", "a kernel file of a --kernels folder (default: its own folder)")
+  .option("--kernels <dir>", "the folder of kernels and lowerings (default: the file's folder)")
+  .option("--qemu", "also run on QEMU (arm-none-eabi-gcc and qemu-system-arm needed)")
+  .option("--runs <n>", "random cases", (v: string) => positiveInt(v, "--runs"), 20)
+  .option("--seed <s>", "fast-check seed", (v: string) => (/^-?\d+$/.test(v) ? Number(v) : fail(6005, "--seed", "an integer", v)), 42)
+  .action(async (f: string, o) => (await cmd.testKernel()).testKernelCommand(f, o));
 
 program
   .command("check")

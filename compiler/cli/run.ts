@@ -12,12 +12,15 @@ import { fail } from "../diagnostics.ts";
 import { loadModel } from "../import/tflite/import.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
 import { lowerGraph } from "../ops/index.ts";
+import type { UserKernels } from "../ops/types.ts";
 import { runInvocations, type Target } from "../run/targets.ts";
 import { flashOptions } from "./flash-budget.ts";
 import { withAudio } from "./audio.ts";
 import { inStep, progress } from "./progress.ts";
 
 export interface RunFlags {
+  /** --kernels DIR, loaded (compiler/cli/main.ts). */
+  kernels?: UserKernels;
   input: string[];
   output: string[];
   /** --out DIR: the output files are DIR/output_<k>.bin (output_<k>_<i>.bin for N invocations). */
@@ -52,7 +55,7 @@ export async function runCommand(model: string, flags: RunFlags): Promise<void> 
   const model0 = loadModel(model);
   checkInt8(model0); // the model itself; a front end's state may be float
   const graph = withAudio(model0, flags.audio);
-  lowerGraph(graph); // unsupported ops are reported before anything about inputs
+  lowerGraph(graph, { kernels: flags.kernels }); // unsupported ops are reported before anything about inputs
   const n = flags.invocations ?? 1;
   const per = n > 1 ? ` (${n} invocations x ${graph.inputs.length})` : "";
   if (flags.input.length !== graph.inputs.length * n) {
@@ -63,7 +66,7 @@ export async function runCommand(model: string, flags: RunFlags): Promise<void> 
   if (outputs.length !== graph.outputs.length * n) fail(6007, `${graph.outputs.length}${n > 1 ? ` (${n} invocations x ${graph.outputs.length})` : ""}`, flags.output.length);
   const files = flags.input.map(readInput);
   const invocations = Array.from({ length: n }, (_, i) => files.slice(i * graph.inputs.length, (i + 1) * graph.inputs.length));
-  const opts = { board: flags.board, plan: flags.plan, mode: flags.mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board) };
+  const opts = { board: flags.board, plan: flags.plan, mode: flags.mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board), kernels: flags.kernels };
   const result = await inStep(progress(), `building ${graph.name} and running it on ${flags.target}`, () => runInvocations(graph, invocations, flags.target, opts));
   if (flags.out !== undefined) fs.mkdirSync(flags.out, { recursive: true });
   result.outputs.forEach((outs, i) => outs.forEach((bytes, k) => fs.writeFileSync(outputs[i * graph.outputs.length + k]!, bytes)));

@@ -13,6 +13,7 @@ import { modelIo, shapeText, type TensorInfo } from "../ir/io.ts";
 import { loadModel } from "../import/tflite/import.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
 import { lowerGraph } from "../ops/index.ts";
+import type { UserKernels } from "../ops/types.ts";
 import { AUDIO_PRESETS } from "../ops/audio/attach.ts";
 import { decodeImage, imageFormat } from "../inputs/image.ts";
 import { imageInput } from "../inputs/preprocess.ts";
@@ -27,6 +28,8 @@ import { readInput } from "./run.ts";
 import { inStep, progress } from "./progress.ts";
 
 export interface ValidateFlags {
+  /** --kernels DIR, loaded (compiler/cli/main.ts). */
+  kernels?: UserKernels;
   input: string[];
   expect?: string[];
   audio?: string;
@@ -152,7 +155,7 @@ export async function validateModel(model: string, flags: ValidateFlags): Promis
   const model0 = loadModel(model);
   checkInt8(model0);
   const graph = withAudio(model0, flags.audio);
-  lowerGraph(graph);
+  lowerGraph(graph, { kernels: flags.kernels });
   const io = modelIo(graph);
   if (flags.input.length !== graph.inputs.length) fail(6006, graph.inputs.length, `${flags.input.length} --input file(s)`);
   const expect = flags.expect ?? [];
@@ -160,7 +163,7 @@ export async function validateModel(model: string, flags: ValidateFlags): Promis
   const inputs = flags.input.map((file, k) => inputBytes(graph, k, file, flags.audio));
   const expected = expect.map((file, k) => expectedBytes(graph, io.outputs[k], k, file));
   const targets = parseTargets(flags.targets);
-  const opts = { board: flags.board ?? DEFAULT_BOARD, plan: flags.plan, mode: flags.mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board ?? DEFAULT_BOARD) };
+  const opts = { board: flags.board ?? DEFAULT_BOARD, plan: flags.plan, mode: flags.mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board ?? DEFAULT_BOARD), kernels: flags.kernels };
   let first: TargetOutputs | undefined;
   const steps = progress();
   for (const target of targets) {

@@ -28,7 +28,8 @@ export type KernelArg =
 export interface KernelCall {
   /**
    * Kernel module stem in kernels/, e.g. "fully_connected" for kernels/fully_connected.ts, or
-   * "signal/<name>" for <repo>/signal/<name>.ts (compiler/paths.ts kernelFile).
+   * "signal/<name>" for <repo>/signal/<name>.ts, or a user kernel's absolute path without ".ts"
+   * (`--kernels DIR`; compiler/paths.ts kernelFile).
    */
   kernel: string;
   /** Exported function name in that module. */
@@ -55,6 +56,8 @@ export interface KernelCall {
 export interface LoweredOp {
   op: Op;
   calls: KernelCall[];
+  /** Lowered by a user's lowering (`--kernels DIR`): Mote's in-place and fusion hooks leave it alone. */
+  user?: true;
 }
 
 function slotIndex(call: KernelCall, name: string): number {

@@ -56,6 +56,8 @@ export interface Op {
   inputs: number[];
   outputs: number[];
   options: OpOptions;
+  /** A CUSTOM op's custom_options bytes as stored in the model (flexbuffer or raw), when present. */
+  customOptions?: Uint8Array;
 }
 
 export interface Graph {

@@ -75,9 +75,16 @@ function unsupportedOpsError(ops: Op[]): never {
  * options are not supported. `opts` reaches every op lowering (`reference`: the plain reference kernels, see LowerOptions).
  */
 export function lowerGraph(graph: Graph, opts: LowerOptions = {}): LoweredOp[] {
-  const unsupported = graph.ops.filter((op) => !Object.hasOwn(LOWERINGS, op.opcode));
+  // A user's lowerings (--kernels DIR) come first: CUSTOM ops and overrides of builtins.
+  const user = opts.kernels?.lowerings ?? {};
+  const lowering = (opcode: string): LowerOp | undefined =>
+    (Object.hasOwn(user, opcode) ? user[opcode] : Object.hasOwn(LOWERINGS, opcode) ? LOWERINGS[opcode] : undefined);
+  const unsupported = graph.ops.filter((op) => lowering(op.opcode) === undefined);
   if (unsupported.length > 0) {
     unsupportedOpsError(unsupported);
   }
-  return graph.ops.map((op) => ({ op, calls: LOWERINGS[op.opcode](graph, op, opts) }));
+  return graph.ops.map((op) => {
+    const calls = lowering(op.opcode)!(graph, op, opts);
+    return Object.hasOwn(user, op.opcode) ? { op, calls, user: true as const } : { op, calls };
+  });
 }

@@ -5,6 +5,7 @@
  */
 import type { Graph, Op } from "../ir/graph.ts";
 import type { KernelCall } from "../ir/calls.ts";
+import type { KernelContract } from "./contract.ts";
 
 export type { KernelArg, KernelCall } from "../ir/calls.ts";
 export type { KernelContract } from "./contract.ts";
@@ -23,6 +24,33 @@ export interface LowerOptions {
    * weights instead of int8 (compiler/build/weights.ts chooses them under the flash budget).
    */
   int16Weights?: ReadonlySet<number>;
+  /**
+   * A user's kernels and lowerings (`--kernels DIR`, compiler/ops/user-kernels.ts): their
+   * OPCODES come before Mote's own (a CUSTOM op, or an override of a builtin). Passed through
+   * options, never registered globally.
+   */
+  kernels?: UserKernels;
+}
+
+/** A loaded `--kernels DIR` (compiler/ops/user-kernels.ts `loadUserKernels`). */
+export interface UserKernels {
+  /** The folder, absolute. */
+  dir: string;
+  /** The folder and a hash of its files' contents (build caches key on it). */
+  key: string;
+  /** Opcode ("CONV_2D", "CUSTOM:<code>") -> the user's lowering (its calls name user kernels by absolute stem). */
+  lowerings: Readonly<Record<string, LowerOp>>;
+  /** Opcode -> the lowering file that defines it. */
+  sources: Readonly<Record<string, string>>;
+  /** The user's CONTRACTS, kernels by absolute stem. */
+  contracts: readonly KernelContract[];
+  notes: Readonly<Record<string, string>>;
+  /** `<absolute stem>.<fn>` -> interpreter kernel id (after Mote's own, compiler/build/interpreter/registry.ts). */
+  ids: ReadonlyMap<string, number>;
+  /** Absolute stem -> the kernel file's exports as TypeScript (the ts target runs them). */
+  modules: ReadonlyMap<string, Record<string, unknown>>;
+  /** Opcode -> the lowering file's EXAMPLES maker (compiler/ops/api.ts ExampleMaker), for `mote test-kernel`. */
+  examples: Readonly<Record<string, unknown>>;
 }
 
 /** Lowers one op to the kernel calls that execute it (RESHAPE may lower to a copy). */

@@ -67,7 +67,7 @@ export interface InPlaceOptions {
 
 export function applyInPlace(graph: Graph, original: LoweredOp[], options: InPlaceOptions = {}): InPlaceResult {
   const variant: InPlaceVariant = { allowGrowth: options.allowGrowth ?? true, rows: options.rows ?? true };
-  const lowered: LoweredOp[] = original.map((l) => ({ op: l.op, calls: l.calls.map(cloneCall) }));
+  const lowered: LoweredOp[] = original.map((l) => ({ ...l, calls: l.calls.map(cloneCall) }));
   const notes: string[] = [];
   const isOutput = new Set(graph.outputs);
 
@@ -110,7 +110,8 @@ export function applyInPlace(graph: Graph, original: LoweredOp[], options: InPla
 
   lowered.forEach((l, k) => {
     const hook = IN_PLACE_HOOKS[l.op.opcode];
-    if (!hook || l.calls.length !== 1) return;
+    // A user's lowering (an override of a builtin) owns its calls: Mote's hook knows only its own.
+    if (!hook || l.user || l.calls.length !== 1) return;
     const label = `op ${l.op.index} ${l.op.opcode}`;
     const ctx: InPlaceContext = {
       graph, op: l.op, call: l.calls[0], position: k, variant, arenaTensor, bytes,
@@ -138,7 +139,7 @@ function fuse(graph: Graph, lowered: LoweredOp[], lastUse: Map<number, number>, 
     const first = lowered[k - 1];
     const next = lowered[k];
     const hook = FUSE_HOOKS[first.op.opcode];
-    if (!hook || first.calls.length !== 1 || next.calls.length !== 1) continue;
+    if (!hook || first.user || next.user || first.calls.length !== 1 || next.calls.length !== 1) continue;
     const note = hook({
       graph, op: first.op, call: first.calls[0], next: next.op, nextCall: next.calls[0], position: k,
       lastUse: (t) => lastUse.get(t) ?? -1,

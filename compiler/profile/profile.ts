@@ -33,6 +33,7 @@ import { writeCLibrary } from "../emit/c/model.ts";
 import { buildFirmware, runQemu } from "../toolchain/firmware.ts";
 import { DEFAULT_BOARD } from "../toolchain/boards.ts";
 import { fail } from "../diagnostics.ts";
+import type { UserKernels } from "../ops/types.ts";
 
 export interface ProfileOptions {
   mode?: Mode;
@@ -46,6 +47,8 @@ export interface ProfileOptions {
   /** The int8/int16 weight choice's budget and the board's flash (BuildOptions). */
   flashBudget?: number;
   flashLimit?: number;
+  /** A user's kernels (`--kernels DIR`; compiler/ops/types.ts UserKernels). */
+  kernels?: UserKernels;
 }
 
 export interface LayerProfile {
@@ -146,7 +149,7 @@ async function runFirmware(result: ReturnType<typeof buildFor>, board: string, c
 export async function profileModel(graph: Graph, opts: ProfileOptions = {}): Promise<ProfileReport> {
   const mode: Mode = opts.mode ?? "codegen";
   const board = opts.board ?? DEFAULT_BOARD;
-  const result = buildFor(graph, { mode, plan: opts.plan, specialize: opts.specialize, flashBudget: opts.flashBudget, flashLimit: opts.flashLimit });
+  const result = buildFor(graph, { mode, plan: opts.plan, specialize: opts.specialize, flashBudget: opts.flashBudget, flashLimit: opts.flashLimit, kernels: opts.kernels });
   const inputs = opts.inputs ?? graph.inputs.map((t) => new Uint8Array(tensorBytes(graph.tensors[t])));
 
   const plain = await runFirmware(result, board, [], inputs);

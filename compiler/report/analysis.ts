@@ -22,6 +22,7 @@ import { isConstant, tensorBytes, type Graph, type Op } from "../ir/graph.ts";
 import { modelIo, type TensorInfo } from "../ir/io.ts";
 import { checkFloat, int16Ops, int16Where } from "../import/tflite/check.ts";
 import { LOWERINGS } from "../ops/index.ts";
+import type { UserKernels } from "../ops/types.ts";
 import type { Board } from "../toolchain/boards.ts";
 import { fitOf, peakStep, type MemoryFit } from "./fit.ts";
 import { constantBytes, estimatedNeeds, type IoRow } from "./report.ts";
@@ -59,7 +60,7 @@ const FLOAT_STEPS: Record<number, string> = {
  * and variants for the rest). `model` is the model as imported, checked for float tensors as
  * `mote compile` checks it: before an audio front end (whose state may be float) is attached.
  */
-export function inspectModel(graph: Graph, model: Graph = graph): { problems: Problem[]; calls: Map<number, KernelCall[]> } {
+export function inspectModel(graph: Graph, model: Graph = graph, kernels?: UserKernels): { problems: Problem[]; calls: Map<number, KernelCall[]> } {
   const problems: Problem[] = [];
   const calls = new Map<number, KernelCall[]>();
   const caught = (f: () => void): MoteError | undefined => {
@@ -80,7 +81,9 @@ export function inspectModel(graph: Graph, model: Graph = graph): { problems: Pr
   }
   const int16 = new Set(int16Ops(model).map((op) => op.index));
   for (const op of graph.ops) {
-    if (!Object.hasOwn(LOWERINGS, op.opcode)) {
+    const lower = kernels && Object.hasOwn(kernels.lowerings, op.opcode) ? kernels.lowerings[op.opcode]
+      : Object.hasOwn(LOWERINGS, op.opcode) ? LOWERINGS[op.opcode] : undefined;
+    if (lower === undefined) {
       problems.push(unsupportedOp(op));
       continue;
     }
@@ -93,7 +96,7 @@ export function inspectModel(graph: Graph, model: Graph = graph): { problems: Pr
       continue;
     }
     if (float) continue; // every op touching a float tensor would fail too: one message says it
-    const e = caught(() => void calls.set(op.index, LOWERINGS[op.opcode]!(graph, op, {})));
+    const e = caught(() => void calls.set(op.index, lower!(graph, op, { kernels })));
     if (e) {
       problems.push({
         op: op.index, opcode: op.opcode, kind: "unsupported-layer", code: e.code, message: e.message,

@@ -12,24 +12,25 @@ import type { InterpreterResult } from "../build/interpreter/program.ts";
 import { failImageStatus } from "../build/interpreter/status.ts";
 import { buildInterpreter } from "../pipeline.ts";
 import { kernelFunction } from "./ts.ts";
+import type { UserKernels } from "../ops/types.ts";
 import { installDispatch, type DispatchEntry } from "../../runtime/dispatch.ts";
 import { interpret } from "../../runtime/interpreter.ts";
 
 export async function runInterpreterTs(graph: Graph, inputs: Uint8Array[], opts: BuildOptions = {}): Promise<Uint8Array[]> {
-  return runImageTs(buildInterpreter(graph, opts), inputs);
+  return runImageTs(buildInterpreter(graph, opts), inputs, opts.kernels);
 }
 
 /** Several invocations on one arena (variable tensors keep their state); outputs per invocation. */
 export async function runInterpreterTsInvocations(graph: Graph, invocations: Uint8Array[][], opts: BuildOptions = {}): Promise<Uint8Array[][]> {
-  return runImageTsInvocations(buildInterpreter(graph, opts), invocations);
+  return runImageTsInvocations(buildInterpreter(graph, opts), invocations, opts.kernels);
 }
 
 /** The kernels of an interpreter build as runtime/dispatch.ts's table (installDispatch). */
-export function dispatchTable(build: InterpreterResult): Map<number, DispatchEntry> {
+export function dispatchTable(build: InterpreterResult, user?: UserKernels): Map<number, DispatchEntry> {
   const records = new Map(build.program.records.map((r) => [r.name, r.fields]));
   const table = new Map<number, DispatchEntry>();
   for (const k of build.kernels) {
-    const fn = kernelFunction(k.kernel, k.fn);
+    const fn = kernelFunction(k.kernel, k.fn, user);
     const rec = k.entry.params[0].type;
     table.set(k.id, {
       fn: fn as DispatchEntry["fn"],
@@ -41,14 +42,14 @@ export function dispatchTable(build: InterpreterResult): Map<number, DispatchEnt
 }
 
 /** Runs the image of an interpreter build (as built, or edited by a test) as TypeScript. */
-export async function runImageTs(build: InterpreterResult, inputs: Uint8Array[]): Promise<Uint8Array[]> {
-  return (await runImageTsInvocations(build, [inputs]))[0];
+export async function runImageTs(build: InterpreterResult, inputs: Uint8Array[], user?: UserKernels): Promise<Uint8Array[]> {
+  return (await runImageTsInvocations(build, [inputs], user))[0];
 }
 
 /** Runs the image once per invocation on one arena; `invocations[n][k]` is input k of invocation n. */
-export async function runImageTsInvocations(build: InterpreterResult, invocations: Uint8Array[][]): Promise<Uint8Array[][]> {
+export async function runImageTsInvocations(build: InterpreterResult, invocations: Uint8Array[][], user?: UserKernels): Promise<Uint8Array[][]> {
   const { program, image } = build;
-  const table = dispatchTable(build);
+  const table = dispatchTable(build, user);
   const arena = new Int8Array(Math.max(program.arenaBytes, 16));
   const arenaBytes = new Uint8Array(arena.buffer);
   return invocations.map((inputs) => {

@@ -95,8 +95,8 @@ export async function runModel(graph: Graph, inputs: Uint8Array[], target: Targe
   });
   switch (target) {
     case "ts":
-      if (opts.mode === "interpreter") return { outputs: await runInterpreterTs(graph, inputs, { plan: opts.plan, reference: opts.reference }) };
-      return { outputs: runTs(graph, inputs, { reference: opts.reference, flashBudget: opts.flashBudget, flashLimit: opts.flashLimit }) };
+      if (opts.mode === "interpreter") return { outputs: await runInterpreterTs(graph, inputs, { plan: opts.plan, reference: opts.reference, kernels: opts.kernels }) };
+      return { outputs: runTs(graph, inputs, { reference: opts.reference, flashBudget: opts.flashBudget, flashLimit: opts.flashLimit, kernels: opts.kernels }) };
     case "wasm":
     case "host":
     case "qemu":
@@ -196,8 +196,8 @@ export async function runInvocations(graph: Graph, invocations: Uint8Array[][], 
   const program = () => buildFor(graph, opts).program;
   switch (target) {
     case "ts":
-      if (opts.mode === "interpreter") return { outputs: await runInterpreterTsInvocations(graph, invocations, { plan: opts.plan, reference: opts.reference }) };
-      return { outputs: runTsInvocations(graph, invocations, { reference: opts.reference, flashBudget: opts.flashBudget, flashLimit: opts.flashLimit }) };
+      if (opts.mode === "interpreter") return { outputs: await runInterpreterTsInvocations(graph, invocations, { plan: opts.plan, reference: opts.reference, kernels: opts.kernels }) };
+      return { outputs: runTsInvocations(graph, invocations, { reference: opts.reference, flashBudget: opts.flashBudget, flashLimit: opts.flashLimit, kernels: opts.kernels }) };
     case "wasm": {
       const { runWasmInvocations } = await import("../emit/wasm/run.ts");
       return { outputs: await runWasmInvocations(program(), invocations) };

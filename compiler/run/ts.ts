@@ -13,6 +13,7 @@ import { fail } from "../diagnostics.ts";
 import { isConstant, tensorBytes, type DType, type Graph, type Tensor } from "../ir/graph.ts";
 import { lowerWeighted } from "../build/weights.ts";
 import type { KernelArg } from "../ir/calls.ts";
+import type { UserKernels } from "../ops/types.ts";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,6 +41,8 @@ export interface RunTsOptions {
   /** The flash budget of the int8/int16 weight choice, as BuildOptions (compiler/build/weights.ts). */
   flashBudget?: number;
   flashLimit?: number;
+  /** A user's kernels and lowerings (`--kernels DIR`). */
+  kernels?: UserKernels;
 }
 
 /** A typed view of `bytes` for a graph dtype (bytes must be aligned for the element size). */
@@ -74,9 +77,12 @@ function scratchArray(arg: Extract<KernelArg, { kind: "scratch" }>): TypedArray 
   }
 }
 
-/** The TypeScript function `fn` of kernels/<kernel>.ts (every kernel file is loaded above). */
-export function kernelFunction(kernel: string, fn: string): KernelFn {
-  const f = KERNEL_MODULES[kernel]?.[fn];
+/**
+ * The TypeScript function `fn` of kernels/<kernel>.ts (every kernel file is loaded above), or of
+ * a user's kernel (absolute stem) from `user` (`--kernels DIR`, loaded by compiler/ops/user-kernels.ts).
+ */
+export function kernelFunction(kernel: string, fn: string, user?: UserKernels): KernelFn {
+  const f = (user?.modules.get(kernel) ?? KERNEL_MODULES[kernel])?.[fn];
   if (typeof f !== "function") throw new Error(`runTs: no kernel ${kernel}.${fn}`);
   return f as KernelFn;
 }
@@ -141,7 +147,7 @@ export function runTsInvocations(graph: Graph, invocations: Uint8Array[][], opts
             case "scratch": return scratchArray(arg);
           }
         });
-        kernelFunction(call.kernel, call.fn)(call.params, ...arrays);
+        kernelFunction(call.kernel, call.fn, opts.kernels)(call.params, ...arrays);
       }
       if (opts.onTensor) {
         for (const idx of op.outputs) {

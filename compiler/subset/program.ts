@@ -13,7 +13,7 @@ import type { KModule, ParamType, RecordType } from "../ir/kir.ts";
 import type { KernelLibrary } from "../ir/kernels.ts";
 import { calleesOf, markWrittenArrays } from "../ir/walk.ts";
 import { fail } from "../diagnostics.ts";
-import { kernelFile } from "../paths.ts";
+import { kernelFile, KERNELS_DIR, RUNTIME_DIR, SIGNAL_DIR } from "../paths.ts";
 import { lowerFunction, paramTypeOf, type CalleeInfo, type LowerEnv } from "./lower.ts";
 import { DiagnosticSink, formatSubsetDiagnostic, parseKernelFile, type KernelFile, type SubsetDiagnostic } from "./source.ts";
 
@@ -49,12 +49,29 @@ export interface KernelProgram extends KernelLibrary {
   files: Map<string, KernelFile>;
 }
 
-/** KIR names: a function's own name, prefixed by its file stem only when two files share it. */
-function kirNamer(files: Iterable<KernelFile>): (stem: string, fn: string) => string {
+/**
+ * A file's kernel stem: its base name for Mote's own (kernels/, signal/, runtime/), its absolute
+ * path without ".ts" for a user's (`--kernels DIR`, as compiler/ops/user-kernels.ts names them).
+ */
+export function fileStem(file: string): string {
+  const mote = [KERNELS_DIR, SIGNAL_DIR, RUNTIME_DIR].some((d) => file.startsWith(d + path.sep));
+  return mote ? path.basename(file, ".ts") : file.replace(/\.ts$/, "");
+}
+
+/**
+ * KIR names: a function's own name, prefixed by its file stem only when two files share it (a
+ * user's file by "user_<base name>" when Mote has a file of that name, so a user's relu.ts and
+ * Mote's stay apart).
+ */
+function kirNamer(iterable: Iterable<KernelFile>): (stem: string, fn: string) => string {
+  const files = [...iterable];
   const count = new Map<string, number>();
   for (const kf of files) for (const fn of kf.functions.keys()) count.set(fn, (count.get(fn) ?? 0) + 1);
-  // A stem may come with its folder ("signal/mfcc", from a KernelCall): files are named by base name.
-  return (stem, fn) => ((count.get(fn) ?? 0) > 1 ? `${path.basename(stem)}_${fn}` : fn);
+  // A stem may come with its folder ("signal/mfcc", from a KernelCall): files are named by base
+  // name, a user's file by "user_<base name>" when one of Mote's files has its base name.
+  const mote = new Set(files.map((kf) => fileStem(kf.path)).filter((s) => !path.isAbsolute(s)).map((s) => path.basename(s)));
+  const prefix = (stem: string): string => (path.isAbsolute(stem) && mote.has(path.basename(stem)) ? `user_${path.basename(stem)}` : path.basename(stem));
+  return (stem, fn) => ((count.get(fn) ?? 0) > 1 ? `${prefix(stem)}_${fn}` : fn);
 }
 
 function display(p: string): string {
@@ -91,10 +108,10 @@ export function buildProgram(entryFiles: string[]): KernelProgram {
       file: kf,
       sink,
       resolveCall: (name) => {
-        if (kf.functions.has(name)) return signatures.get(kirName(kf.stem, name));
+        if (kf.functions.has(name)) return signatures.get(kirName(fileStem(kf.path), name));
         const imp = kf.imports.get(name);
         if (imp?.kind === "kernel" && path.basename(imp.file) === "dispatch.ts" && DISPATCH_FUNCTIONS.has(imp.name)) return DISPATCH_FUNCTIONS.get(imp.name);
-        if (imp?.kind === "kernel") return signatures.get(kirName(path.basename(imp.file, ".ts"), imp.name));
+        if (imp?.kind === "kernel") return signatures.get(kirName(fileStem(imp.file), imp.name));
         return undefined;
       },
       resolveRecord: (name) => {
@@ -111,13 +128,14 @@ export function buildProgram(entryFiles: string[]): KernelProgram {
       const params: ParamType[] = decl.parameters.map((p) => paramTypeOf(p.type, quiet, "") ?? { kind: "scalar", type: "i32" });
       const rt = decl.type?.getText(kf.sf);
       const ret = !rt || rt === "void" ? "void" : ((paramTypeOf(decl.type, quiet, "") as { type?: string })?.type ?? "i32");
-      signatures.set(kirName(kf.stem, name), { kirName: kirName(kf.stem, name), params, ret: ret as CalleeInfo["ret"] });
+      const kir = kirName(fileStem(kf.path), name);
+      signatures.set(kir, { kirName: kir, params, ret: ret as CalleeInfo["ret"] });
     }
   }
   for (const kf of files.values()) {
     const env = envs.get(kf)!;
     for (const [name, decl] of kf.functions) {
-      const fn = lowerFunction(decl, kirName(kf.stem, name), env);
+      const fn = lowerFunction(decl, kirName(fileStem(kf.path), name), env);
       if (path.basename(path.dirname(kf.path)) === "common") fn.inline = true; // kernels/common/ (KFunction.inline)
       // KFunction.noinline: the entries of the DSP kernels (kernels/<op>_dsp.ts) and `@noinline` functions.
       else if (kf.stem.endsWith("_dsp") && (decl.modifiers ?? []).some((m) => m.getText(kf.sf) === "export")) fn.noinline = true;

@@ -27,7 +27,7 @@ function mote(...args: string[]): { status: number | null; stdout: string; stder
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const COMMANDS = ["compile", "analyze", "flash", "serial-log", "validate", "run", "bench", "profile", "serve", "check", "compare"];
+const COMMANDS = ["compile", "analyze", "flash", "serial-log", "validate", "run", "bench", "profile", "serve", "check", "compare", "test-kernel"];
 /** What no output may name: the project's internal documents, its shared-data folder as a path. */
 const INTERNAL = /GUIDE|SPEED\.md|\bissue\s*\d|\.\.\/shared/;
 

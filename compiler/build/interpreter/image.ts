@@ -64,13 +64,15 @@ function littleEndian(elem: string, data: ArrayLike<number>): Uint8Array {
 
 /**
  * Serializes the lowered graph. `recordOf(kernel, fn)` gives the record type of a kernel's entry
- * function (field order); `placement` the arena offset of every tensor and scratch buffer.
+ * function (field order); `placement` the arena offset of every tensor and scratch buffer;
+ * `userIds` the ids of a user's kernels (compiler/ops/types.ts UserKernels.ids).
  */
 export function buildImage(
   graph: Graph,
   lowered: LoweredOp[],
   placement: Placement,
   recordOf: (kernel: string, fn: string) => RecordType,
+  userIds?: ReadonlyMap<string, number>,
 ): Int32Array {
   const blobs: Uint8Array[] = [];
   let dataBytes = 0;
@@ -121,7 +123,7 @@ export function buildImage(
             return { kind: ARG_ARENA, offset: arenaOffset(scratchId(call, stepIndex, i)) };
         }
       });
-      steps.push({ id: kernelId(call.kernel, call.fn), record, args });
+      steps.push({ id: kernelId(call.kernel, call.fn, userIds), record, args });
       stepIndex++;
     }
   }

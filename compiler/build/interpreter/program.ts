@@ -17,6 +17,7 @@ import type { Graph } from "../../ir/graph.ts";
 import type { KFunction, RecordType } from "../../ir/kir.ts";
 import type { KernelLoader } from "../../ir/kernels.ts";
 import type { ConstantData, ModelProgram } from "../../ir/program.ts";
+import type { KernelCall } from "../../ir/calls.ts";
 import { forEachExpr, markWrittenArrays } from "../../ir/walk.ts";
 import { lowerGraph } from "../../ops/index.ts";
 import { kernelFile, RUNTIME_DIR } from "../../paths.ts";
@@ -43,7 +44,7 @@ export interface InterpreterResult extends BuildResult {
 
 export function generateInterpreter(graph: Graph, opts: BuildOptions, loadKernels: KernelLoader): InterpreterResult {
   graph = orderGraph(graph); // lowest-peak topological order (compiler/plan/order.ts)
-  const lowered = lowerGraph(graph, { reference: opts.reference });
+  const lowered = lowerGraph(graph, { reference: opts.reference, kernels: opts.kernels });
   const buffers = collectBuffers(graph, lowered);
   const placement = planArena(buffers, opts.plan);
 
@@ -65,10 +66,11 @@ export function generateInterpreter(graph: Graph, opts: BuildOptions, loadKernel
     return rec;
   };
 
-  const image = buildImage(graph, lowered, placement, recordOf);
+  const image = buildImage(graph, lowered, placement, recordOf, opts.kernels?.ids);
 
   const used = new Map<number, InterpreterResult["kernels"][number]>();
-  for (const c of calls) used.set(kernelId(c.kernel, c.fn), { id: kernelId(c.kernel, c.fn), kernel: c.kernel, fn: c.fn, entry: entry(c.kernel, c.fn) });
+  const idOf = (c: KernelCall): number => kernelId(c.kernel, c.fn, opts.kernels?.ids);
+  for (const c of calls) used.set(idOf(c), { id: idOf(c), kernel: c.kernel, fn: c.fn, entry: entry(c.kernel, c.fn) });
   const kernels = [...used.values()].sort((a, b) => a.id - b.id);
   const dispatch = buildDispatch(kernels.map((k) => ({ id: k.id, fn: k.entry })));
   module.functions.set(dispatch.name, dispatch);

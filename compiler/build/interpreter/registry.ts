@@ -22,9 +22,13 @@ export function nextKernelId(): number {
   return Math.max(0, ...Object.values(KERNEL_IDS), ...Object.keys(RETIRED_KERNEL_IDS).map(Number)) + 1;
 }
 
-/** The id of kernels/<stem>.ts's entry `fn`; an internal error if the table lacks it. */
-export function kernelId(stem: string, fn: string): number {
-  const id = kernelIds().get(`${stem}.${fn}`);
+/**
+ * The id of kernels/<stem>.ts's entry `fn`, or of a user kernel's (absolute stem) from `user`
+ * (compiler/ops/user-kernels.ts: USER_KERNEL_ID_BASE upward, after Mote's own);
+ * an internal error if the table lacks it.
+ */
+export function kernelId(stem: string, fn: string, user?: ReadonlyMap<string, number>): number {
+  const id = user?.get(`${stem}.${fn}`) ?? kernelIds().get(`${stem}.${fn}`);
   if (id === undefined) {
     throw new Error(`interpreter: kernels/${stem}.ts ${fn} has no kernel id: add "${stem}.${fn}": ${nextKernelId()} to compiler/build/interpreter/kernel-ids.ts`);
   }

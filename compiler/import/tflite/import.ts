@@ -236,5 +236,10 @@ function readOp(r: FlatReader, t: Table, index: number, opcodes: Vec | undefined
   const typeId = r.u8(t, OPERATOR.builtinOptionsType, "builtin_options_type", 0);
   const table = typeId !== 0 ? r.table(t, OPERATOR.builtinOptions, "builtin_options") : undefined;
   const options = decodeOptions(r, opcode, typeId, table, `op ${index}`);
+  // custom_options: the bytes a CUSTOM op's kernel reads (user lowerings, compiler/ops/api.ts).
+  const custom = code === CUSTOM_CODE ? r.vector(t, OPERATOR.customOptions, "custom_options", 1) : undefined;
+  if (custom !== undefined && custom.length > 0) {
+    return { index, opcode, version, inputs, outputs, options, customOptions: r.copy(custom.start, custom.length, `op ${index} custom_options`) };
+  }
   return { index, opcode, version, inputs, outputs, options };
 }
