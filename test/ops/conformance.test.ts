@@ -13,7 +13,7 @@ const targets = needTarget("host").ok ? (["ts", "wasm", "host"] as const) : (["t
 describe.skipIf(ops.skip)("golden-ops conformance (ts, wasm, host)", () => {
   for (const c of ops.ok ? goldenOpsCases() : []) {
     if (!c.supported) {
-      it.todo(`${c.name} (${c.ops.join(", ")}: not supported yet)`);
+      it.todo(`${c.name} (${c.ops.join(", ")}): ${c.reason ?? "not supported yet"}`);
       continue;
     }
     it.concurrent(c.name, async () => {
