@@ -29,6 +29,7 @@ import { fail } from "../diagnostics.ts";
 import { REPO_ROOT } from "../paths.ts";
 import { loadModel } from "../import/tflite/import.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
+import { opHandles } from "../ops/index.ts";
 import { librarySizes } from "../report/linker-map.ts";
 import { zeroPointInputs } from "../report/report.ts";
 import { tensorBytes, type Graph } from "../ir/graph.ts";
@@ -187,7 +188,7 @@ function measuredInputs(graph: Graph, m: ModelFiles, files?: string[]): { inputs
 
 async function measure(m: ModelFiles, config: BenchConfig, log: (l: string) => void, flashBudget?: number, files?: string[], kernels?: UserKernels): Promise<BenchRow> {
   const graph = loadModel(m.file);
-  checkInt8(graph);
+  checkInt8(graph, opHandles);
   const opts = { ...config.options, board: DEFAULT_BOARD, ...(flashBudget !== undefined ? { flashBudget } : {}), kernels };
   const r = buildFor(graph, opts);
   const input = (k: number) => read(path.join(m.golden, `input_${k}.bin`));

@@ -28,6 +28,7 @@ import { fail } from "../diagnostics.ts";
 import { loadModel } from "../import/tflite/import.ts";
 import type { UserKernels } from "../ops/types.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
+import { opHandles } from "../ops/index.ts";
 import { type Mode } from "../build/index.ts";
 import { tensorBytes, type Graph } from "../ir/graph.ts";
 import { buildFor } from "../pipeline.ts";
@@ -141,7 +142,7 @@ async function compileInto(model: string, flags: CompileFlags, out: string): Pro
   cNames(libOptions); // MOTE6040 / 6041 before any work
   step(`importing ${model}`);
   const model0 = loadModel(model);
-  checkInt8(model0); // the model itself; a front end's state may be float
+  checkInt8(model0, opHandles); // the model itself; a front end's state may be float
   const graph = withAudio(model0, flags.audio);
   const board = loadBoard(flags.board);
   const mode = flags.mode ?? "codegen";

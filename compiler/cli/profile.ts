@@ -14,7 +14,7 @@ import type { Mode } from "../build/index.ts";
 import { fail } from "../diagnostics.ts";
 import { loadModel } from "../import/tflite/import.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
-import { lowerGraph } from "../ops/index.ts";
+import { lowerGraph, opHandles } from "../ops/index.ts";
 import { formatProfile, profileModel } from "../profile/profile.ts";
 import { readInput } from "./run.ts";
 import { flashOptions } from "./flash-budget.ts";
@@ -39,7 +39,7 @@ export interface ProfileFlags {
 export async function profileCommand(model: string, flags: ProfileFlags): Promise<void> {
   const file = reportFile(flags);
   const graph = loadModel(model);
-  checkInt8(graph);
+  checkInt8(graph, opHandles);
   lowerGraph(graph); // unsupported ops are reported first
   if (flags.input.length > 0 && flags.input.length !== graph.inputs.length) {
     fail(6006, graph.inputs.length, `${flags.input.length} --input file(s)`);

@@ -11,7 +11,7 @@ import type { Mode } from "../build/index.ts";
 import { fail } from "../diagnostics.ts";
 import { loadModel } from "../import/tflite/import.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
-import { lowerGraph } from "../ops/index.ts";
+import { lowerGraph, opHandles } from "../ops/index.ts";
 import type { UserKernels } from "../ops/types.ts";
 import { runInvocations, type Target } from "../run/targets.ts";
 import { flashOptions } from "./flash-budget.ts";
@@ -53,7 +53,7 @@ export function readInput(file: string): Uint8Array {
 
 export async function runCommand(model: string, flags: RunFlags): Promise<void> {
   const model0 = loadModel(model);
-  checkInt8(model0); // the model itself; a front end's state may be float
+  checkInt8(model0, opHandles); // the model itself; a front end's state may be float
   const graph = withAudio(model0, flags.audio);
   lowerGraph(graph, { kernels: flags.kernels }); // unsupported ops are reported before anything about inputs
   const n = flags.invocations ?? 1;

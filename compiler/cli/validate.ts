@@ -12,7 +12,7 @@ import type { Graph, Tensor } from "../ir/graph.ts";
 import { modelIo, shapeText, type TensorInfo } from "../ir/io.ts";
 import { loadModel } from "../import/tflite/import.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
-import { lowerGraph } from "../ops/index.ts";
+import { lowerGraph, opHandles } from "../ops/index.ts";
 import type { UserKernels } from "../ops/types.ts";
 import { AUDIO_PRESETS } from "../ops/audio/attach.ts";
 import { decodeImage, imageFormat } from "../inputs/image.ts";
@@ -153,7 +153,7 @@ export function checkAgreement(names: readonly string[], first: TargetOutputs, o
 /** Runs the validation; fails (MOTE63xx) on bad inputs or disagreeing targets, returns the report. */
 export async function validateModel(model: string, flags: ValidateFlags): Promise<ValidateReport> {
   const model0 = loadModel(model);
-  checkInt8(model0);
+  checkInt8(model0, opHandles);
   const graph = withAudio(model0, flags.audio);
   lowerGraph(graph, { kernels: flags.kernels });
   const io = modelIo(graph);

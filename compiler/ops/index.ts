@@ -13,12 +13,15 @@
  * slots (compiler/ops/contract.ts); an op file without it still builds positional calls
  * (KernelCall.slots absent), which only the by-name accessors refuse. `IN_PLACE` and `FUSE` are
  * its in-place and fusion decisions, which compiler/plan/inplace.ts calls (compiler/ir/hooks.ts).
+ * `ACTIVATION_TYPES` (opcode -> the activation dtypes its lowering runs; absent: int8 only) lets
+ * the model check (compiler/import/tflite/check.ts, through `opHandles`) pass 16x8 and float ops
+ * to their lowering instead of rejecting the model up front.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { fail } from "../diagnostics.ts";
-import type { Graph, Op } from "../ir/graph.ts";
+import type { DType, Graph, Op } from "../ir/graph.ts";
 import type { LoweredOp } from "../ir/calls.ts";
 import type { FuseHook, InPlaceHook } from "../ir/hooks.ts";
 import type { KernelContract, LowerOp, LowerOptions } from "./types.ts";
@@ -35,6 +38,9 @@ export const IN_PLACE_HOOKS: Record<string, InPlaceHook> = {};
 /** Opcode -> the hook that may fold the next op into its call (op files' FUSE exports). */
 export const FUSE_HOOKS: Record<string, FuseHook> = {};
 
+/** Per opcode: the activation dtypes its lowering runs besides int8 (op files' ACTIVATION_TYPES). */
+export const OP_ACTIVATION_TYPES: Record<string, readonly DType[]> = {};
+
 /** Per opcode: what variants its lowering supports (from op files' NOTES exports). */
 export const OPERATOR_NOTES: Record<string, string> = {};
 
@@ -45,12 +51,22 @@ for (const file of fs.readdirSync(OPS_DIR).sort()) {
   const mod = (await import(/* @vite-ignore */ `./${file}`)) as {
     OPCODES?: Record<string, LowerOp>; NOTES?: Record<string, string>; CONTRACTS?: KernelContract[];
     IN_PLACE?: Record<string, InPlaceHook>; FUSE?: Record<string, FuseHook>;
+    ACTIVATION_TYPES?: Record<string, readonly DType[]>;
   };
   if (mod.OPCODES) Object.assign(LOWERINGS, mod.OPCODES);
   if (mod.NOTES) Object.assign(OPERATOR_NOTES, mod.NOTES);
   if (mod.CONTRACTS) KERNEL_CONTRACTS.push(...mod.CONTRACTS);
   if (mod.IN_PLACE) Object.assign(IN_PLACE_HOOKS, mod.IN_PLACE);
   if (mod.FUSE) Object.assign(FUSE_HOOKS, mod.FUSE);
+  if (mod.ACTIVATION_TYPES) Object.assign(OP_ACTIVATION_TYPES, mod.ACTIVATION_TYPES);
+}
+
+/**
+ * Whether `op`'s lowering runs activations of `dtype` (its file's ACTIVATION_TYPES; int8 always):
+ * the `handles` argument of checkInt8 (compiler/import/tflite/check.ts).
+ */
+export function opHandles(op: Op, dtype: DType): boolean {
+  return dtype === "int8" || (OP_ACTIVATION_TYPES[op.opcode]?.includes(dtype) ?? false);
 }
 
 /** Opcode names Mote can lower, sorted. */

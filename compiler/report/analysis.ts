@@ -21,7 +21,7 @@ import type { KernelCall } from "../ir/calls.ts";
 import { isConstant, tensorBytes, type Graph, type Op } from "../ir/graph.ts";
 import { modelIo, type TensorInfo } from "../ir/io.ts";
 import { checkFloat, int16Ops, int16Where } from "../import/tflite/check.ts";
-import { LOWERINGS } from "../ops/index.ts";
+import { LOWERINGS, opHandles } from "../ops/index.ts";
 import type { UserKernels } from "../ops/types.ts";
 import type { Board } from "../toolchain/boards.ts";
 import { fitOf, peakStep, type MemoryFit } from "./fit.ts";
@@ -72,14 +72,14 @@ export function inspectModel(graph: Graph, model: Graph = graph, kernels?: UserK
       throw e;
     }
   };
-  const float = caught(() => checkFloat(model));
+  const float = caught(() => checkFloat(model, opHandles));
   if (float) {
     problems.push({
       op: null, opcode: null, kind: "float", code: float.code, message: float.message,
       next_step: FLOAT_STEPS[float.code] ?? FLOAT_STEPS[1006]!,
     });
   }
-  const int16 = new Set(int16Ops(model).map((op) => op.index));
+  const int16 = new Set(int16Ops(model, opHandles).map((op) => op.index));
   for (const op of graph.ops) {
     const lower = kernels && Object.hasOwn(kernels.lowerings, op.opcode) ? kernels.lowerings[op.opcode]
       : Object.hasOwn(LOWERINGS, op.opcode) ? LOWERINGS[op.opcode] : undefined;

@@ -10,35 +10,54 @@
  * produced by DEQUANTIZE. Other integer types (int32 biases, shape vectors) are left to op
  * lowering. `checkFloat` and `int16Ops` are the two halves, for `mote analyze`
  * (compiler/report/analysis.ts), which lists int16 ops one by one.
+ *
+ * `handles(op, dtype)` (compiler/ops/index.ts `opHandles`: the activation types an op file
+ * declares in ACTIVATION_TYPES) exempts the ops whose lowering runs that type: an int16 tensor
+ * of such an op is no 16x8 problem, and a float32 tensor whose every producer and consumer
+ * handles float32 is no float-model problem. This layer cannot import the op registry, so the
+ * caller passes it; without it every op is int8-only.
  */
 
 import { fail } from "../../diagnostics.ts";
-import { isConstant, type Graph, type Op } from "../../ir/graph.ts";
+import { isConstant, type DType, type Graph, type Op } from "../../ir/graph.ts";
+
+/** Whether `op`'s lowering runs activations of `dtype` (compiler/ops/index.ts opHandles). */
+export type TypeSupport = (op: Op, dtype: DType) => boolean;
+
+const INT8_ONLY: TypeSupport = () => false;
 
 /** Float, then int16 activations: the first problem found, as a MoteError. */
-export function checkInt8(graph: Graph): void {
-  checkFloat(graph);
-  const op = int16Ops(graph)[0];
+export function checkInt8(graph: Graph, handles: TypeSupport = INT8_ONLY): void {
+  checkFloat(graph, handles);
+  const op = int16Ops(graph, handles)[0];
   if (op !== undefined) fail(1011, op.index, op.opcode, int16Where(graph, op));
 }
 
 /** Fails with 1012 (float model), 1013 (dynamic-range model) or 1006 (one stray float tensor). */
-export function checkFloat(graph: Graph): void {
+export function checkFloat(graph: Graph, handles: TypeSupport = INT8_ONLY): void {
   const consumers = new Map<number, string[]>();
   const producer = new Map<number, string>();
+  // Tensors some op touches that does not run float32 itself.
+  const needsInt = new Set<number>();
   for (const op of graph.ops) {
+    const float = handles(op, "float32");
     for (const t of op.inputs) {
       if (t < 0) continue;
       const list = consumers.get(t) ?? [];
       list.push(op.opcode);
       consumers.set(t, list);
+      if (!float) needsInt.add(t);
     }
-    for (const t of op.outputs) producer.set(t, op.opcode);
+    for (const t of op.outputs) {
+      producer.set(t, op.opcode);
+      if (!float) needsInt.add(t);
+    }
   }
   const modelInputs = new Set(graph.inputs);
   const modelOutputs = new Set(graph.outputs);
 
   const allowedFloat = (t: number): boolean => {
+    if (!needsInt.has(t) && (consumers.has(t) || producer.has(t))) return true;
     if (modelInputs.has(t)) {
       const uses = consumers.get(t) ?? [];
       if (uses.length > 0 && uses.every((o) => o === "QUANTIZE") && !producer.has(t)) return true;
@@ -84,12 +103,12 @@ export function checkFloat(graph: Graph): void {
  * The ops that read or write a non-constant int16 tensor (a 16x8-quantized model), in execution
  * order. An int16 model input feeding only QUANTIZE (to int8) is not an activation.
  */
-export function int16Ops(graph: Graph): Op[] {
+export function int16Ops(graph: Graph, handles: TypeSupport = INT8_ONLY): Op[] {
   const int16 = (t: number): boolean => {
     const x = t >= 0 ? graph.tensors[t] : undefined;
     return x !== undefined && x.dtype === "int16" && !isConstant(x);
   };
-  return graph.ops.filter((op) => op.outputs.some(int16) || (op.opcode !== "QUANTIZE" && op.inputs.some(int16)));
+  return graph.ops.filter((op) => !handles(op, "int16") && (op.outputs.some(int16) || (op.opcode !== "QUANTIZE" && op.inputs.some(int16))));
 }
 
 /** Which tensor of `op` is int16, for the 1011 message. */
