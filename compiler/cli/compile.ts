@@ -26,6 +26,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fail } from "../diagnostics.ts";
 import { loadModel } from "../import/tflite/import.ts";
+import type { QuantizeFlags } from "./quantize.ts";
 import type { UserKernels } from "../ops/types.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
 import { opHandles } from "../ops/index.ts";
@@ -55,7 +56,7 @@ import { progress } from "./progress.ts";
 /** The memory timeline plot, next to report.md (which links it). */
 export const TIMELINE_FILE = "memory-timeline.svg";
 
-export interface CompileFlags {
+export interface CompileFlags extends QuantizeFlags {
   /** --kernels DIR, loaded (compiler/cli/main.ts). */
   kernels?: UserKernels;
   out: string;
@@ -141,7 +142,8 @@ async function compileInto(model: string, flags: CompileFlags, out: string): Pro
   };
   cNames(libOptions); // MOTE6040 / 6041 before any work
   step(`importing ${model}`);
-  const model0 = loadModel(model);
+  // A TF.js model.json: quantized in memory with --calibration, then read back as its .tflite.
+  const model0 = /\.json$/i.test(model) ? (await import("./quantize.ts")).tfjsModel(model, flags, "mote compile") : loadModel(model);
   checkInt8(model0, opHandles); // the model itself; a front end's state may be float
   const graph = withAudio(model0, flags.audio);
   const board = loadBoard(flags.board);

@@ -42,6 +42,7 @@ const cmd = {
   compare: (): Module<typeof import("./compare.ts")> => commandModule("compare"),
   testKernel: (): Module<typeof import("./test-kernel.ts")> => commandModule("test-kernel"),
   kernels: (): Module<typeof import("./kernels-option.ts")> => commandModule("kernels-option"),
+  quantize: (): Module<typeof import("./quantize.ts")> => commandModule("quantize"),
 };
 
 function positiveInt(value: string, option: string): number {
@@ -87,6 +88,17 @@ const boardOption = (description: string) =>
 /** --kernels DIR on compile, analyze, validate, run, bench: loaded by the preAction hook below. */
 const kernelsOption = () => new Option("--kernels <dir>", "a folder of your own kernels (<name>.ts) and lowerings (<name>.lower.ts) for custom ops or overrides (docs/custom-kernels.md)");
 
+/** The calibration options of mote quantize, and of compile/run given a TF.js model.json. */
+function calibrationOptions(c: Command, required: boolean): Command {
+  const data = new Option("--calibration <data>", "calibration data for a TF.js model.json: a folder of PNG/JPEG images, a .npy of inputs ([N, ...input shape]) or a CSV (.csv/.csv.gz, one flattened input per row)");
+  return c
+    .addOption(required ? data.makeOptionMandatory() : data)
+    .addOption(new Option("--calibration-method <method>", "activation ranges: minmax (TFLite's absolute min/max) or mse (per-tensor MSE-optimal clipping)").default("minmax"))
+    .addOption(computed(new Option("--input-range <lo,hi>", "float range image pixels 0..255 map to (image folders)"), "0,1"))
+    .addOption(computed(new Option("--input-scale <s>", "factor applied to .npy / CSV calibration values"), "1"))
+    .addOption(computed(new Option("--calibration-count <n>", "use only the first N calibration samples").argParser((v: string) => parseCount("--calibration-count", v)), "all"));
+}
+
 const program = new Command();
 // Before the subcommands exist: they inherit both settings.
 program
@@ -112,7 +124,7 @@ program
 program
   .command("compile")
   .description("compile MODEL to a C library (model.h, model.c), firmware for a board and a report")
-  .argument("<model>", "int8 .tflite model")
+  .argument("<model>", "int8 .tflite model, or a TF.js model.json with --calibration")
   .option("--out <dir>", "directory to write the library, firmware and report into", "out")
   .addOption(boardOption("target board").default(DEFAULT_BOARD))
   .addOption(planOption().default(DEFAULT_PLAN))
@@ -128,6 +140,7 @@ program
   .addOption(computed(new Option("--arena-section <section>", "linker section of the model's arena, e.g. .sram2"), ".bss"))
   .addOption(kernelsOption())
   .action(async (model: string, opts) => (await cmd.compile()).compileCommand(model, opts));
+calibrationOptions(program.commands.find((c) => c.name() === "compile")!, false);
 
 program
   .command("analyze")
@@ -183,7 +196,7 @@ program
 program
   .command("run")
   .description("run one inference of MODEL and write the output tensor(s)")
-  .argument("<model>", "int8 .tflite model")
+  .argument("<model>", "int8 .tflite model, or a TF.js model.json with --calibration")
   .addOption(repeatable("--input <file>", "raw input tensor bytes (required: once per model input, in order)"))
   .addOption(repeatable("--output <file>", "where to write output tensor bytes (once per model output, in order; or --out)"))
   .addOption(computed(new Option("--out <dir>", "write the outputs into DIR instead: output_<k>.bin for output k (output_<k>_<i>.bin for invocation i)"), "none: each --output names its file"))
@@ -197,6 +210,7 @@ program
   .option("--invocations <n>", "run N invocations on one instance, state kept between them (streaming front ends, recurrent ops): --input and --output are given invocation by invocation (every model input for the first, then for the second, ...)", (v) => parseCount("--invocations", v), 1)
   .addOption(kernelsOption())
   .action(async (model: string, opts) => (await cmd.run()).runCommand(model, opts));
+calibrationOptions(program.commands.find((c) => c.name() === "run")!, false);
 
 program
   .command("bench")
@@ -265,6 +279,13 @@ program
   .option("--runs <n>", "random cases", (v: string) => positiveInt(v, "--runs"), 20)
   .option("--seed <s>", "fast-check seed", (v: string) => (/^-?\d+$/.test(v) ? Number(v) : fail(6005, "--seed", "an integer", v)), 42)
   .action(async (f: string, o) => (await cmd.testKernel()).testKernelCommand(f, o));
+
+calibrationOptions(program
+  .command("quantize")
+  .description("quantize a TF.js model (model.json + weights, graph or layers model) to an int8 .tflite with calibration data, following TFLite's post-training quantization (docs/tfjs.md)")
+  .argument("<model>", "TF.js model.json")
+  .option("--out <file>", "the int8 .tflite to write", "model_int8.tflite"), true)
+  .action(async (model: string, opts) => (await cmd.quantize()).quantizeCommand(model, opts));
 
 program
   .command("check")

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import type { Mode } from "../build/index.ts";
 import { fail } from "../diagnostics.ts";
 import { loadModel } from "../import/tflite/import.ts";
+import type { QuantizeFlags } from "./quantize.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
 import { lowerGraph, opHandles } from "../ops/index.ts";
 import type { UserKernels } from "../ops/types.ts";
@@ -18,7 +19,7 @@ import { flashOptions } from "./flash-budget.ts";
 import { withAudio } from "./audio.ts";
 import { inStep, progress } from "./progress.ts";
 
-export interface RunFlags {
+export interface RunFlags extends QuantizeFlags {
   /** --kernels DIR, loaded (compiler/cli/main.ts). */
   kernels?: UserKernels;
   input: string[];
@@ -52,7 +53,8 @@ export function readInput(file: string): Uint8Array {
 }
 
 export async function runCommand(model: string, flags: RunFlags): Promise<void> {
-  const model0 = loadModel(model);
+  // A TF.js model.json: quantized in memory with --calibration, then read back as its .tflite.
+  const model0 = /\.json$/i.test(model) ? (await import("./quantize.ts")).tfjsModel(model, flags, "mote run") : loadModel(model);
   checkInt8(model0, opHandles); // the model itself; a front end's state may be float
   const graph = withAudio(model0, flags.audio);
   lowerGraph(graph, { kernels: flags.kernels }); // unsupported ops are reported before anything about inputs

@@ -69,7 +69,9 @@ export function quantizeGraph(graph: Graph, ranges: Ranges): Graph {
   };
 
   for (const op0 of graph.ops) {
-    const op: Op = { ...op0, inputs: [...op0.inputs], outputs: [...op0.outputs], options: { ...op0.options }, version: INT8_VERSIONS[op0.opcode] ?? 1 };
+    // Float options (LEAKY_RELU alpha, SOFTMAX beta) as the file stores them: float32.
+    const options = Object.fromEntries(Object.entries(op0.options).map(([k, v]) => [k, typeof v === "number" && !Number.isInteger(v) ? Math.fround(v) : v]));
+    const op: Op = { ...op0, inputs: [...op0.inputs], outputs: [...op0.outputs], options, version: INT8_VERSIONS[op0.opcode] ?? 1 };
     const out = op.outputs[0]!;
     const wdim = WEIGHT_DIM[op.opcode];
     if (wdim !== undefined) {

@@ -19,10 +19,10 @@ import type { OpOptions } from "../../ir/graph.ts";
 import type { FlatReader, Table } from "./flatbuffer.ts";
 import { optionsTypeId, TENSOR_TYPE_NAMES } from "./schema.ts";
 
-const PADDING = ["SAME", "VALID"];
-const ACTIVATION = ["NONE", "RELU", "RELU_N1_TO_1", "RELU6", "TANH", "SIGN_BIT"];
+export const PADDING = ["SAME", "VALID"];
+export const ACTIVATION = ["NONE", "RELU", "RELU_N1_TO_1", "RELU6", "TANH", "SIGN_BIT"];
 
-type Field =
+export type Field =
   | { kind: "i32" | "u8" | "f32" | "bool"; name: string; id: number; dflt: number | boolean }
   | { kind: "padding" | "activation" | "tensorType"; name: string; id: number; dflt: number }
   | { kind: "i32vec"; name: string; id: number; empty: boolean };
@@ -37,7 +37,7 @@ const ttype = (name: string, id: number): Field => ({ kind: "tensorType", name, 
 /** `empty`: an absent vector decodes as [] (otherwise the field is left out). */
 const i32vec = (name: string, id: number, empty: boolean): Field => ({ kind: "i32vec", name, id, empty });
 
-interface OptionsSpec {
+export interface OptionsSpec {
   table: string;
   fields: Field[];
 }
@@ -59,7 +59,7 @@ const resize = (table: string, first: number): OptionsSpec => ({
 const empty = (table: string): OptionsSpec => ({ table, fields: [] });
 
 /** Ops whose options Mote decodes, keyed by opcode name. */
-const OPTION_DECODERS: Readonly<Record<string, OptionsSpec>> = {
+export const OPTION_DECODERS: Readonly<Record<string, OptionsSpec>> = {
   CONV_2D: conv2d,
   DEPTHWISE_CONV_2D: {
     table: "DepthwiseConv2DOptions",
@@ -127,7 +127,7 @@ const OPTION_DECODERS: Readonly<Record<string, OptionsSpec>> = {
 };
 
 /** Ops with options that name a quantized bias type (schema: Conv2D v8, FC v11, TransposeConv v5). */
-const BIAS_TYPE_FIELD: Readonly<Record<string, number>> = { CONV_2D: 6, FULLY_CONNECTED: 4, TRANSPOSE_CONV: 4 };
+export const BIAS_TYPE_FIELD: Readonly<Record<string, number>> = { CONV_2D: 6, FULLY_CONNECTED: 4, TRANSPOSE_CONV: 4 };
 
 function enumName(names: readonly string[], v: number, what: string): string {
   const s = names[v];
