@@ -29,7 +29,7 @@ export function activationParams(min: number, max: number): QParams {
   const fromMin = QMIN - lo / scale;
   const fromMax = QMAX - hi / scale;
   const zp = Math.abs(QMIN) + Math.abs(lo / scale) < Math.abs(QMAX) + Math.abs(hi / scale) ? fromMin : fromMax;
-  const zeroPoint = zp < QMIN ? QMIN : zp > QMAX ? QMAX : roundAway(zp);
+  const zeroPoint = (zp < QMIN ? QMIN : zp > QMAX ? QMAX : roundAway(zp)) + 0; // + 0: never -0
   return { scale, zeroPoint };
 }
 

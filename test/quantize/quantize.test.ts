@@ -1,0 +1,106 @@
+/**
+ * @fileoverview Post-training int8 quantization end to end on tiny tfjs-layers models (the
+ * digits-style Sequential CNN and a functional model with padding, branches, add, mul, leaky
+ * ReLU, concatenation, PReLU, pooling, mean, reshape, logistic): quantized with both calibration
+ * methods, Mote's int8 output on ts, wasm and host is the same bytes and within a few output
+ * quantization steps of the float reference; the exported .tflite read back by Mote's importer
+ * is the same Graph and compiles to the same C; `mote quantize` and `mote run MODEL.json` work
+ * from the command line, and their user errors are one line with their code.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { emitCLibrary } from "../../compiler/emit/c/model.ts";
+import { importTfjs } from "../../compiler/import/tfjs/load.ts";
+import { importTflite } from "../../compiler/import/tflite/import.ts";
+import { dequantize, quantizeValue } from "../../compiler/inputs/quant.ts";
+import type { Graph } from "../../compiler/ir/graph.ts";
+import { buildFresh } from "../../compiler/pipeline.ts";
+import { evaluateFloat } from "../../compiler/quantize/float/eval.ts";
+import { quantizeModel, type CalibrationMethod } from "../../compiler/quantize/index.ts";
+import { runInvocations } from "../../compiler/run/targets.ts";
+import { REPO } from "../support/shared.ts";
+import { randomInput } from "../import/tfjs/support.ts";
+import { functionalCnn, saveToMemory, sequentialCnn, writeModelDir } from "../import/tfjs/small-models.ts";
+
+const tmp = mkdtempSync(path.join(tmpdir(), "mote-quant-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const size = (g: Graph): number => g.tensors[g.inputs[0]!]!.shape.reduce((a, b) => a * b, 1);
+const calibration = (n: number): Float32Array[] => Array.from({ length: 16 }, (_, i) => randomInput(n, 1000 + i, 0, 1));
+const quantizeInput = (g: Graph, x: Float32Array): Uint8Array => Uint8Array.from(x, (v) => quantizeValue(g.tensors[g.inputs[0]!]!, v) & 0xff);
+
+describe.each([
+  ["sequential CNN", sequentialCnn],
+  ["functional CNN", functionalCnn],
+])("%s", (name, make) => {
+  it.each(["minmax", "mse"] as CalibrationMethod[])("quantized with %s: ts, wasm and host agree, within 3 steps of float", async (method) => {
+    const float = importTfjs(await saveToMemory(make(), name));
+    const { graph } = quantizeModel(float, calibration(size(float)), `${name}.tflite`, { method });
+    const xs = [7, 8, 9].map((s) => randomInput(size(float), s, 0, 1));
+    const invocations = xs.map((x) => [quantizeInput(graph, x)]);
+    const results = await Promise.all((["ts", "wasm", "host"] as const).map((t) => runInvocations(graph, invocations, t)));
+    for (const r of results.slice(1)) expect(r.outputs).toEqual(results[0]!.outputs);
+    const out = graph.tensors[graph.outputs[0]!]!;
+    xs.forEach((x, i) => {
+      const got = dequantize(out, results[0]!.outputs[i]![0]!);
+      const want = evaluateFloat(float, [x]).outputs[0]!;
+      const worst = Math.max(...got.map((v, k) => Math.abs(v - want[k]!)));
+      expect(worst).toBeLessThanOrEqual(3 * out.quant!.scale[0]!);
+    });
+  }, 120_000);
+
+  it("exports a .tflite that reads back to the same Graph and the same C", async () => {
+    const float = importTfjs(await saveToMemory(make(), name));
+    const q = quantizeModel(float, calibration(size(float)), "m.tflite");
+    const again = importTflite(q.tflite, "m.tflite");
+    expect(again).toEqual(q.graph);
+    const c1 = emitCLibrary(buildFresh(q.graph).program);
+    const c2 = emitCLibrary(buildFresh(importTflite(new Uint8Array(q.tflite), "m.tflite")).program);
+    expect(c2).toEqual(c1);
+  }, 60_000);
+});
+
+describe("the command line", () => {
+  const mote = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO, "bin", "mote.js"), ...args], { encoding: "utf8", timeout: 120_000 });
+
+  it("mote quantize writes the .tflite that mote run MODEL.json --calibration runs", async () => {
+    const model = writeModelDir(await saveToMemory(sequentialCnn(), "seq"), path.join(tmp, "seq"), 1);
+    const csv = path.join(tmp, "cal.csv");
+    writeFileSync(csv, calibration(64).map((x) => `${Array.from(x).join(",")},3`).join("\n"));
+    const out = path.join(tmp, "seq_int8.tflite");
+    const q = mote("quantize", model, "--calibration", csv, "--out", out, "--calibration-method", "mse");
+    expect(q.stderr).toContain("calibrating (mse, pass 2 of 2) on 16 samples");
+    expect(q.status).toBe(0);
+    expect(q.stdout).toMatch(/wrote .*seq_int8\.tflite \(\d+ bytes, 8 ops, calibrated on 16 samples with mse\)/);
+    const graph = importTflite(new Uint8Array(readFileSync(out)), "seq_int8.tflite");
+    const input = path.join(tmp, "in.bin");
+    writeFileSync(input, quantizeInput(graph, randomInput(64, 5, 0, 1)));
+    const viaJson = path.join(tmp, "a.bin");
+    const viaFile = path.join(tmp, "b.bin");
+    expect(mote("run", model, "--calibration", csv, "--calibration-method", "mse", "--input", input, "--output", viaJson, "--target", "ts").status).toBe(0);
+    expect(mote("run", out, "--input", input, "--output", viaFile, "--target", "ts").status).toBe(0);
+    expect(readFileSync(viaJson)).toEqual(readFileSync(viaFile));
+  }, 180_000);
+
+  it("user errors are one line with their code", async () => {
+    const model = writeModelDir(await saveToMemory(sequentialCnn(), "seq2"), path.join(tmp, "seq2"), 1);
+    const bad = path.join(tmp, "bad.csv");
+    writeFileSync(bad, "1,2,3\n");
+    const cases: [string[], string][] = [
+      [["run", model, "--input", "x.bin", "--output", "y.bin"], "MOTE6916"],
+      [["quantize", model, "--calibration", path.join(tmp, "nothing")], "MOTE6911"],
+      [["quantize", model, "--calibration", bad], "MOTE6912"],
+      [["quantize", model, "--calibration", bad, "--calibration-method", "kl"], "MOTE6913"],
+      [["quantize", model, "--calibration", bad, "--input-range", "1,0"], "MOTE6913"],
+    ];
+    for (const [args, code] of cases) {
+      const r = mote(...args);
+      expect(r.status, args.join(" ")).toBe(1);
+      expect(r.stderr.trim().split("\n").at(-1)).toMatch(new RegExp(`^error ${code}: `));
+      expect(r.stderr).not.toContain("    at ");
+    }
+  }, 180_000);
+});
