@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   await m.fit(xs, ys, { epochs: 5, batchSize: 32, shuffle: true, verbose: 0,
     callbacks: { onEpochEnd: async (e, logs) => console.log(`epoch ${e + 1}: loss ${logs?.loss?.toFixed(4)} accuracy ${logs?.acc?.toFixed(4)}`) } });
   const tx = tf.tensor4d(test.flatMap((d) => Array.from(d.pixels)), [test.length, 8, 8, 1]);
-  const pred = (m.predict(tx) as tf.Tensor).argMax(-1).dataSync();
+  const pred = tf.argMax(m.predict(tx) as tf.Tensor, -1).dataSync();
   const right = test.filter((d, i) => pred[i] === d.label).length;
   console.log(`held-back accuracy: ${((100 * right) / test.length).toFixed(1)} % of ${test.length}`);
   mkdirSync(OUT, { recursive: true });
