@@ -11,6 +11,8 @@
  */
 import type { Mode } from "../build/index.ts";
 import { loadModel } from "../import/tflite/import.ts";
+import type { Graph } from "../ir/graph.ts";
+import type { QuantizeFlags } from "./quantize.ts";
 import type { UserKernels } from "../ops/types.ts";
 import { buildFor } from "../pipeline.ts";
 import { loadBoard } from "../toolchain/boards.ts";
@@ -19,7 +21,7 @@ import { flashOptions } from "./flash-budget.ts";
 import { withAudio } from "./audio.ts";
 import { progress } from "./progress.ts";
 
-export interface AnalyzeFlags {
+export interface AnalyzeFlags extends QuantizeFlags {
   /** --kernels DIR, loaded (compiler/cli/main.ts). */
   kernels?: UserKernels;
   json?: boolean;
@@ -31,9 +33,9 @@ export interface AnalyzeFlags {
   audio?: string;
 }
 
-/** The analysis of `model` (a .tflite path) for `flags`, and the error to raise when it cannot compile. */
-export function analyzeFile(model: string, flags: AnalyzeFlags, progress: (line: string) => void = () => {}) {
-  const imported = loadModel(model);
+/** The analysis of `model` (a .tflite path, or an imported Graph) for `flags`, and the error to raise when it cannot compile. */
+export function analyzeFile(model: string | Graph, flags: AnalyzeFlags, progress: (line: string) => void = () => {}) {
+  const imported = typeof model === "string" ? loadModel(model) : model;
   const graph = withAudio(imported, flags.audio);
   const board = loadBoard(flags.board);
   const mode = flags.mode ?? "codegen";
@@ -49,8 +51,18 @@ export function analyzeFile(model: string, flags: AnalyzeFlags, progress: (line:
 }
 
 export async function analyzeCommand(model: string, flags: AnalyzeFlags): Promise<void> {
+  if (model.toLowerCase().endsWith(".json") && flags.calibration !== undefined) {
+    // A TF.js model.json with calibration data: the int8 model it quantizes to (docs/tfjs.md).
+    const graph = (await import("./quantize.ts")).tfjsModel(model, flags, "mote analyze");
+    const steps = progress({ log: true });
+    const { analysis, error } = analyzeFile(graph, flags, (l) => steps.step(l));
+    steps.end();
+    process.stdout.write(flags.json ? `${JSON.stringify(analysis, null, 2)}\n` : analysisText(analysis));
+    if (error) throw error;
+    return;
+  }
   if (model.toLowerCase().endsWith(".json")) {
-    // A TF.js model.json: the float graph's layers (docs/tfjs.md) until the int8 quantization pass exists.
+    // A TF.js model.json without calibration data: the float graph's layers (docs/tfjs.md).
     const { loadTfjsModel } = await import("../import/tfjs/load.ts");
     const { floatSummary, floatSummaryText } = await import("../import/tfjs/summary.ts");
     const s = floatSummary(loadTfjsModel(model));

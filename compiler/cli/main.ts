@@ -155,6 +155,7 @@ program
   .addOption(audioOption())
   .addOption(kernelsOption())
   .action(async (model: string, opts) => (await cmd.analyze()).analyzeCommand(model, opts));
+calibrationOptions(program.commands.find((c) => c.name() === "analyze")!, false);
 
 program
   .command("flash")
@@ -192,6 +193,7 @@ program
   .addOption(audioOption())
   .addOption(kernelsOption())
   .action(async (model: string, opts) => (await cmd.validate()).validateCommand(model, opts));
+calibrationOptions(program.commands.find((c) => c.name() === "validate")!, false);
 
 program
   .command("run")

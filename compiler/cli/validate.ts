@@ -11,6 +11,7 @@ import { fail } from "../diagnostics.ts";
 import type { Graph, Tensor } from "../ir/graph.ts";
 import { modelIo, shapeText, type TensorInfo } from "../ir/io.ts";
 import { loadModel } from "../import/tflite/import.ts";
+import type { QuantizeFlags } from "./quantize.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
 import { lowerGraph, opHandles } from "../ops/index.ts";
 import type { UserKernels } from "../ops/types.ts";
@@ -27,7 +28,7 @@ import { flashOptions } from "./flash-budget.ts";
 import { readInput } from "./run.ts";
 import { inStep, progress } from "./progress.ts";
 
-export interface ValidateFlags {
+export interface ValidateFlags extends QuantizeFlags {
   /** --kernels DIR, loaded (compiler/cli/main.ts). */
   kernels?: UserKernels;
   input: string[];
@@ -152,7 +153,8 @@ export function checkAgreement(names: readonly string[], first: TargetOutputs, o
 
 /** Runs the validation; fails (MOTE63xx) on bad inputs or disagreeing targets, returns the report. */
 export async function validateModel(model: string, flags: ValidateFlags): Promise<ValidateReport> {
-  const model0 = loadModel(model);
+  // A TF.js model.json: quantized in memory with --calibration, then read back as its .tflite.
+  const model0 = /\.json$/i.test(model) ? (await import("./quantize.ts")).tfjsModel(model, flags, "mote validate") : loadModel(model);
   checkInt8(model0, opHandles);
   const graph = withAudio(model0, flags.audio);
   lowerGraph(graph, { kernels: flags.kernels });

@@ -59,7 +59,7 @@ export function floatSummaryText(s: FloatSummary): string {
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (c: string[]) => `  ${c.map((x, i) => (i === 0 || i >= 3 ? x.padStart(width[i]!) : x.padEnd(width[i]!))).join("  ").trimEnd()}`;
   return [
-    `${s.model}: TF.js model imported as a float32 graph (int8 quantization, needed to compile it, is the next step)`, "",
+    `${s.model}: TF.js model imported as a float32 graph (add --calibration DATA for the int8 model it quantizes to, or run mote quantize)`, "",
     "Inputs and outputs (float32):",
     ...s.inputs.map((t, i) => `  input ${i}  ${t.name}  ${shape(t.shape)}`),
     ...s.outputs.map((t, i) => `  output ${i}  ${t.name}  ${shape(t.shape)}`), "",
