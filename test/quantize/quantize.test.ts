@@ -83,6 +83,12 @@ describe("the command line", () => {
     expect(mote("run", model, "--calibration", csv, "--calibration-method", "mse", "--input", input, "--output", viaJson, "--target", "ts").status).toBe(0);
     expect(mote("run", out, "--input", input, "--output", viaFile, "--target", "ts").status).toBe(0);
     expect(readFileSync(viaJson)).toEqual(readFileSync(viaFile));
+    const v = mote("validate", model, "--calibration", csv, "--input", input, "--targets", "ts,wasm");
+    expect(v.status).toBe(0);
+    expect(v.stdout).toContain("ts, wasm agree byte for byte");
+    const a = mote("analyze", model, "--calibration", csv, "--json");
+    expect(a.status).toBe(0);
+    expect(JSON.parse(a.stdout)).toMatchObject({ compiles: true, io: [{ kind: "input", dtype: "int8" }, { kind: "output", dtype: "int8" }] });
   }, 180_000);
 
   it("user errors are one line with their code", async () => {
