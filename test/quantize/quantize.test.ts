@@ -4,7 +4,8 @@
  * ReLU, concatenation, PReLU, pooling, mean, reshape, logistic): quantized with both calibration
  * methods, Mote's int8 output on ts, wasm and host is the same bytes and within a few output
  * quantization steps of the float reference; the exported .tflite read back by Mote's importer
- * is the same Graph and compiles to the same C; `mote quantize` and `mote run MODEL.json` work
+ * is the same Graph and compiles to the same C; calibration data from images, .npy and CSV;
+ * `mote quantize`, and `mote run`/`validate`/`analyze` on a MODEL.json, work
  * from the command line, and their user errors are one line with their code.
  */
 import { spawnSync } from "node:child_process";
@@ -19,7 +20,10 @@ import { dequantize, quantizeValue } from "../../compiler/inputs/quant.ts";
 import type { Graph } from "../../compiler/ir/graph.ts";
 import { buildFresh } from "../../compiler/pipeline.ts";
 import { evaluateFloat } from "../../compiler/quantize/float/eval.ts";
-import { quantizeModel, type CalibrationMethod } from "../../compiler/quantize/index.ts";
+import { quantizeModel, readCalibration, type CalibrationMethod } from "../../compiler/quantize/index.ts";
+import { encodeNpy } from "../../compiler/inputs/npy.ts";
+import { PNG } from "pngjs";
+import { mkdirSync } from "node:fs";
 import { runInvocations } from "../../compiler/run/targets.ts";
 import { REPO } from "../support/shared.ts";
 import { randomInput } from "../import/tfjs/support.ts";
@@ -62,6 +66,46 @@ describe.each([
     expect(c2).toEqual(c1);
   }, 60_000);
 });
+
+describe("calibration data", () => {
+  const g = (shape: number[]): Graph => ({
+    name: "g", ops: [], inputs: [0], outputs: [0],
+    tensors: [{ index: 0, name: "x", dtype: "float32", shape, isVariable: false }],
+  });
+  it("reads a folder of images: cropped, resized, gray or RGB, mapped to --input-range", () => {
+    const dir = path.join(tmp, "images");
+    mkdirSync(dir, { recursive: true });
+    // 4x2 PNG: left half black, right half white; a non-image file is skipped.
+    const png = new PNG({ width: 4, height: 2 });
+    for (let i = 0; i < 8; i++) png.data.set(i % 4 < 2 ? [0, 0, 0, 255] : [255, 255, 255, 255], i * 4);
+    writeFileSync(path.join(dir, "a.png"), PNG.sync.write(png));
+    writeFileSync(path.join(dir, "notes.txt"), "not an image");
+    const gray = readCalibration(dir, g([1, 2, 2, 1]), { inputRange: [-1, 1] });
+    expect(gray).toHaveLength(1);
+    expect(Array.from(gray[0]!)).toEqual([-1, 1, -1, 1]); // the centre 2x2 crop
+    const rgb = readCalibration(dir, g([1, 1, 2, 3]));
+    expect(Array.from(rgb[0]!)).toEqual([0, 0, 0, 1, 1, 1]);
+  });
+  it("reads .npy ([N, ...shape]) and CSV (an extra label column ignored, a header skipped), scaled", () => {
+    const npy = path.join(tmp, "cal.npy");
+    writeFileSync(npy, encodeNpy("float32", [3, 2], new Uint8Array(Float32Array.from([1, 2, 3, 4, 5, 6]).buffer)));
+    expect(readCalibration(npy, g([1, 2]), { inputScale: 0.5 }).map((x) => Array.from(x))).toEqual([[0.5, 1], [1.5, 2], [2.5, 3]]);
+    const csv = path.join(tmp, "cal2.csv");
+    writeFileSync(csv, "a,b,label\n1,2,9\n3,4,9\n");
+    expect(readCalibration(csv, g([2]), { limit: 1 }).map((x) => Array.from(x))).toEqual([[1, 2]]);
+    expect(moteErrorCode(() => readCalibration(csv, g([4])))).toBe(6912);
+    expect(moteErrorCode(() => readCalibration(path.join(tmp, "none.csv"), g([3])))).toBe(6911);
+  });
+});
+
+function moteErrorCode(fn: () => unknown): number | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return (e as { code?: number }).code;
+  }
+  return undefined;
+}
 
 describe("the command line", () => {
   const mote = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO, "bin", "mote.js"), ...args], { encoding: "utf8", timeout: 120_000 });
