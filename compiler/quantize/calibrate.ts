@@ -3,10 +3,13 @@
  * set of calibration inputs, observed after fused activations (evaluateFloat's onOp).
  *
  * "minmax" is TFLite's default (calibration_logger.h: the absolute min and max over all inputs).
- * "mse" then picks, per tensor, the clipping range [lo, hi] inside [min, max] that minimises the
- * expected squared error of int8 quantization (clipping error outside, a uniform rounding error
- * of scale²/12 inside), from a 1024-bin histogram of the tensor's values gathered in a second
- * pass. Ranges feeding a softmax or a model output keep min/max (clipping logits changes top-1).
+ * "mse" then picks, for the output of each weighted layer (CONV_2D, DEPTHWISE_CONV_2D,
+ * FULLY_CONNECTED), the clipping range [lo, hi] inside [min, max] that minimises the expected
+ * squared error of int8 quantization (clipping error outside, a uniform rounding error of
+ * scale²/12 inside), from a 1024-bin histogram of the tensor's values gathered in a second pass.
+ * Everything else keeps min/max: the model input (clipping it loses information for good), the
+ * elementwise ops (on liveness, clipping the post-ReLU batch norm's MUL/ADD outputs costs more
+ * than it gains), and logits feeding a softmax or a model output (clipping changes top-1).
  */
 import type { Graph } from "../ir/graph.ts";
 import { evaluateFloat } from "./float/eval.ts";
@@ -24,6 +27,9 @@ export interface CalibrateOptions {
 }
 
 const BINS = 1024;
+
+/** The ops whose outputs mse clips: the weighted layers (their outputs' long tails are where clipping pays). */
+const WEIGHTED = new Set(["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"]);
 
 /** The activation ranges of `graph` (graph inputs and every op output) over `inputs`. */
 export function calibrate(graph: Graph, inputs: Float32Array[][], opts: CalibrateOptions = {}): Ranges {
@@ -59,12 +65,14 @@ export function calibrate(graph: Graph, inputs: Float32Array[][], opts: Calibrat
     evaluateFloat(graph, x, { outputsOnly: true, onOp: (op, outs) => bin(op.outputs[0]!, outs[0]!) });
     opts.onProgress?.(n + 1, inputs.length, 2, passes);
   });
-  const keep = new Set<number>(graph.outputs);
-  for (const op of graph.ops) if (op.opcode === "SOFTMAX") keep.add(op.inputs[0]!);
+  const clip = new Set<number>();
+  for (const op of graph.ops) if (WEIGHTED.has(op.opcode)) clip.add(op.outputs[0]!);
+  for (const t of graph.outputs) clip.delete(t);
+  for (const op of graph.ops) if (op.opcode === "SOFTMAX") clip.delete(op.inputs[0]!);
   const out: Ranges = new Map();
   for (const [t, r] of ranges) {
     const h = hist.get(t);
-    out.set(t, h && !keep.has(t) ? mseRange(h, r[0], r[1]) : r);
+    out.set(t, h && clip.has(t) ? mseRange(h, r[0], r[1]) : r);
   }
   return out;
 }

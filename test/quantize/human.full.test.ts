@@ -5,8 +5,9 @@
  * test:full: emotion's float reference alone takes minutes). The int8 model gives the same bytes
  * on ts, wasm, host and qemu. Figures as in docs/tfjs.md: emotion meets issue 14's targets (>= 97 %
  * where float's top-1 beats top-2 by >= 0.2; mse beats minmax overall). Liveness stays at
- * 100 % on the confident crops but 97.3 % overall, short of the issue's 98 %: this test keeps
- * the measured level as a floor (>= 97 %) so a regression shows, and docs/tfjs.md says so.
+ * 100 % on the confident crops but 97.3 % (minmax) / 97.7 % (mse) overall, short of the issue's
+ * 98 %: this test keeps the measured level as a floor (>= 97 %) so a regression shows, and
+ * docs/tfjs.md says so.
  */
 import { describe, expect, it } from "vitest";
 import { loadTfjsModel } from "../../compiler/import/tfjs/load.ts";
@@ -34,9 +35,11 @@ describe.skipIf(images.skip || qemu.skip || host.skip)("liveness and emotion (@v
 
   it("liveness: 100 % where float is confident, >= 97 % overall (issue target 98 %, not reached)", async () => {
     const ref = floatOutputs("liveness");
-    const mm = await measureHuman("liveness", "minmax", "host", ref);
-    expect(mm.confident).toBe(100);
-    expect(mm.agreement).toBeGreaterThanOrEqual(97);
+    for (const method of ["minmax", "mse"] as const) {
+      const r = await measureHuman("liveness", method, "host", ref);
+      expect(r.confident).toBe(100);
+      expect(r.agreement).toBeGreaterThanOrEqual(97);
+    }
   }, 1_800_000);
 
   it("emotion: >= 97 % where float's top-1 beats top-2 by 0.2, and mse beats minmax overall", async () => {
