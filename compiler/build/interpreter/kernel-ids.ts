@@ -62,6 +62,10 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   // The audio front ends of signal/ (stems "signal/<name>").
   "signal/mfcc.mfcc": 39,
   "signal/log_mel.logMel": 40,
+  // issue 15, int8 arithmetic and float32 ops (one block; the lead renumbers at merge).
+  "abs.abs": 41,
+  "rsqrt.rsqrt": 42,
+  "l2_normalization.l2Normalization": 43,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
