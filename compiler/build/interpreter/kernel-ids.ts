@@ -66,6 +66,11 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "abs.abs": 41,
   "rsqrt.rsqrt": 42,
   "l2_normalization.l2Normalization": 43,
+  "reduce_max_min.reduceMaxMin": 44,
+  "cumsum.cumsum": 45,
+  "add_n.addN": 46,
+  "squared_difference.squaredDifference": 47,
+  "div.div": 48,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */

@@ -124,6 +124,9 @@ const OPTION_DECODERS: Readonly<Record<string, OptionsSpec>> = {
   HARD_SWISH: empty("HardSwishOptions"),
   MAXIMUM: empty("MaximumMinimumOptions"),
   MINIMUM: empty("MaximumMinimumOptions"),
+  // issue 15 (int8 arithmetic ops)
+  CUMSUM: { table: "CumsumOptions", fields: [bool("exclusive", 0), bool("reverse", 1)] },
+  L2_NORMALIZATION: { table: "L2NormOptions", fields: [act(0)] },
 };
 
 /** Ops with options that name a quantized bias type (schema: Conv2D v8, FC v11, TransposeConv v5). */
