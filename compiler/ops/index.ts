@@ -58,7 +58,10 @@ for (const file of fs.readdirSync(OPS_DIR).sort()) {
   if (mod.CONTRACTS) KERNEL_CONTRACTS.push(...mod.CONTRACTS);
   if (mod.IN_PLACE) Object.assign(IN_PLACE_HOOKS, mod.IN_PLACE);
   if (mod.FUSE) Object.assign(FUSE_HOOKS, mod.FUSE);
-  if (mod.ACTIVATION_TYPES) Object.assign(OP_ACTIVATION_TYPES, mod.ACTIVATION_TYPES);
+  // Merged, not replaced: one file may add float32 and another int16 for the same opcode.
+  for (const [opcode, types] of Object.entries(mod.ACTIVATION_TYPES ?? {})) {
+    OP_ACTIVATION_TYPES[opcode] = [...new Set([...(OP_ACTIVATION_TYPES[opcode] ?? []), ...types])];
+  }
 }
 
 /**

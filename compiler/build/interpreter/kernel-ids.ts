@@ -71,6 +71,7 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "add_n.addN": 46,
   "squared_difference.squaredDifference": 47,
   "div.div": 48,
+  "float_unary.floatUnary": 49,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
