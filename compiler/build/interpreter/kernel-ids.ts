@@ -72,6 +72,7 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "squared_difference.squaredDifference": 47,
   "div.div": 48,
   "float_unary.floatUnary": 49,
+  "log_softmax.logSoftmax": 50,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
