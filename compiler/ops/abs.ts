@@ -23,13 +23,13 @@ export function lowerAbs(graph: Graph, op: Op): KernelCall[] {
     size, inputZeroPoint: inQ.zeroPoint, outputZeroPoint: outQ.zeroPoint,
     rescale: rescale ? 1 : 0, multiplier: q.multiplier, shift: q.shift,
   };
-  return [kernelCall("abs", "abs", INPUT_OUTPUT_SLOTS, params, {
+  return [kernelCall("abs", "absInt8", INPUT_OUTPUT_SLOTS, params, {
     input: { kind: "tensor", tensor: input.index },
     output: { kind: "tensor", tensor: output.index },
   }, 0)];
 }
 
-export const CONTRACTS: KernelContract[] = [{ kernel: "abs", fn: "abs", slots: INPUT_OUTPUT_SLOTS }];
+export const CONTRACTS: KernelContract[] = [{ kernel: "abs", fn: "absInt8", slots: INPUT_OUTPUT_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { ABS: lowerAbs };
 

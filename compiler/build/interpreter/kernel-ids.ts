@@ -63,7 +63,7 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "signal/mfcc.mfcc": 39,
   "signal/log_mel.logMel": 40,
   // issue 15, int8 arithmetic and float32 ops (one block; the lead renumbers at merge).
-  "abs.abs": 41,
+  "abs.absInt8": 41,
   "rsqrt.rsqrt": 42,
   "l2_normalization.l2Normalization": 43,
   "reduce_max_min.reduceMaxMin": 44,
