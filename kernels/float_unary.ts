@@ -4,9 +4,9 @@
  * the op chosen by the record field `fn` (specialization folds the branch).
  *
  * Each is written with f32 operations only, so the TypeScript reference, C and WASM agree bit for
- * bit. NEG, FLOOR, CEIL, ROUND (TFLM's RoundToNearest: halves to even), SQRT (correctly rounded)
- * and SQUARE give exactly TFLM's float results. EXP is std::exp in TFLM, whose last bit depends on
- * the C library (glibc and newlib differ); `expF32` here is a Cody-Waite reduction and a degree-7
+ * bit. NEG, FLOOR, CEIL, ROUND (TFLM's RoundToNearest: halves to even), SQRT (correctly rounded),
+ * SQUARE, ABS and RSQRT (1.f / std::sqrt) give exactly TFLM's float results. EXP is std::exp in
+ * TFLM, whose last bit depends on the C library (glibc and newlib differ); `expF32` here is a Cody-Waite reduction and a degree-7
  * polynomial, within 1 ulp of the correctly rounded value for normal results (90% exact on
  * a sweep of 2 million points over [-103, 89]; test/ops/float-ops.test.ts checks 2 ulp), and the
  * same on every Mote target. Subnormal results may round twice (1 ulp of 2^-149). The sign
@@ -23,6 +23,8 @@ export const FLOAT_ROUND: i32 = 3;
 export const FLOAT_SQRT: i32 = 4;
 export const FLOAT_SQUARE: i32 = 5;
 export const FLOAT_EXP: i32 = 6;
+export const FLOAT_ABS: i32 = 7;
+export const FLOAT_RSQRT: i32 = 8;
 
 export interface FloatUnaryParams {
   fn: i32;
@@ -133,6 +135,14 @@ export function floatUnary(p: FloatUnaryParams, input: Float32Array, output: Flo
       y = Math.fround(Math.sqrt(x));
     } else if (p.fn === FLOAT_SQUARE) {
       y = Math.fround(x * x);
+    } else if (p.fn === FLOAT_ABS) {
+      if (x < Math.fround(0)) {
+        y = Math.fround(x * Math.fround(-1));
+      } else if (x === Math.fround(0)) {
+        y = Math.fround(0); // +0 for -0, as fabsf
+      }
+    } else if (p.fn === FLOAT_RSQRT) {
+      y = Math.fround(Math.fround(1) / Math.fround(Math.sqrt(x)));
     } else {
       y = expF32(x);
     }

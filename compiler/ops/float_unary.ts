@@ -23,17 +23,22 @@ const FNS: Record<string, number> = {
   NEG: FLOAT_NEG, FLOOR: FLOAT_FLOOR, CEIL: FLOAT_CEIL, ROUND: FLOAT_ROUND, SQRT: FLOAT_SQRT, SQUARE: FLOAT_SQUARE, EXP: FLOAT_EXP,
 };
 
+/** A call of kernels/float_unary.ts: `fn` on `size` floats from tensor `input` into `output`. */
+export function floatUnaryCall(fn: number, size: number, input: number, output: number): KernelCall {
+  const params: FloatUnaryParams = { fn, size };
+  return kernelCall("float_unary", "floatUnary", INPUT_OUTPUT_SLOTS, params, {
+    input: { kind: "tensor", tensor: input },
+    output: { kind: "tensor", tensor: output },
+  }, 0);
+}
+
 function lowerFloatUnary(graph: Graph, op: Op): KernelCall[] {
   const t = op.inputs[0] !== undefined && op.inputs[0] >= 0 ? graph.tensors[op.inputs[0]] : undefined;
   if (t !== undefined && t.dtype !== "float32") {
     opError(graph, op, `${op.opcode} on ${t.dtype} is not supported: TFLite Micro runs ${op.opcode} on float32 only`);
   }
   const { input, output, size } = unaryOperands(graph, op, ["float32"], ["float32"]);
-  const params: FloatUnaryParams = { fn: FNS[op.opcode], size };
-  return [kernelCall("float_unary", "floatUnary", INPUT_OUTPUT_SLOTS, params, {
-    input: { kind: "tensor", tensor: input.index },
-    output: { kind: "tensor", tensor: output.index },
-  }, 0)];
+  return [floatUnaryCall(FNS[op.opcode], size, input.index, output.index)];
 }
 
 export const CONTRACTS: KernelContract[] = [{ kernel: "float_unary", fn: "floatUnary", slots: INPUT_OUTPUT_SLOTS }];

@@ -3,7 +3,7 @@
  * SQUARE, EXP; kernels/float_unary.ts), on single-op models built with test/import/tflite-builder.ts
  * (golden-ops-2 has no float cases). Expected values are computed here as TFLite Micro's float
  * kernels do (reference_ops: -x, std::floor, std::ceil, RoundToNearest with halves to even,
- * std::sqrt, x * x, std::exp), each rounded to float32; EXP is compared within 2 ulp of the
+ * std::sqrt, x * x, std::exp, std::abs, 1.f / std::sqrt), each rounded to float32; EXP is compared within 2 ulp of the
  * correctly rounded e^x (TFLM's std::exp itself depends on the C library) and must be the same
  * bytes on every target. Then a model with a float head and tail (float input -> FLOOR ->
  * QUANTIZE -> RELU -> DEQUANTIZE -> EXP -> float output) passes the model check and gives the
@@ -18,7 +18,7 @@ import { runModel, type Target } from "../../compiler/run/targets.ts";
 import { buildModel, oneOpModel, type ModelSpec } from "../import/tflite-builder.ts";
 import { needTarget } from "../support/shared.ts";
 
-const OPCODES = { NEG: 59, FLOOR: 8, EXP: 47, CEIL: 104, ROUND: 116, SQRT: 75, SQUARE: 92, QUANTIZE: 114, DEQUANTIZE: 6, RELU: 19 };
+const OPCODES = { ABS: 101, RSQRT: 76, NEG: 59, FLOOR: 8, EXP: 47, CEIL: 104, ROUND: 116, SQRT: 75, SQUARE: 92, QUANTIZE: 114, DEQUANTIZE: 6, RELU: 19 };
 const targets: Target[] = needTarget("host").ok ? ["ts", "wasm", "host"] : ["ts", "wasm"];
 
 const f = Math.fround;
@@ -36,6 +36,8 @@ const EXPECTED: Record<string, (x: number) => number> = {
   ROUND: (x) => (Number.isFinite(x) ? roundToNearest(x) : x),
   SQRT: (x) => f(Math.sqrt(x)),
   SQUARE: (x) => f(x * x),
+  ABS: (x) => Math.abs(x),
+  RSQRT: (x) => f(1 / f(Math.sqrt(x))),
 };
 
 function floatModel(opcode: number, n: number): Uint8Array {
@@ -62,7 +64,7 @@ function inputs(op: string): Float32Array {
     s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
     xs.push((((s >>> 0) / 2 ** 32) - 0.5) * (op === "EXP" ? 220 : 200));
   }
-  if (op === "SQRT") return Float32Array.from(xs.map(Math.abs));
+  if (op === "SQRT" || op === "RSQRT") return Float32Array.from(xs.map(Math.abs));
   return Float32Array.from(xs);
 }
 
@@ -74,7 +76,7 @@ function ulps(a: number, b: number): number {
 }
 
 describe("float32 ops", () => {
-  for (const op of ["NEG", "FLOOR", "CEIL", "ROUND", "SQRT", "SQUARE", "EXP"] as const) {
+  for (const op of ["NEG", "FLOOR", "CEIL", "ROUND", "SQRT", "SQUARE", "EXP", "ABS", "RSQRT"] as const) {
     it.concurrent(`${op} matches TFLite Micro's float kernel on ${targets.join(", ")}`, async () => {
       const x = inputs(op);
       const graph = importTflite(floatModel(OPCODES[op], x.length), `float_${op.toLowerCase()}`);
