@@ -4,7 +4,8 @@
  * random one-op graphs (shapes of rank 1..4, scales, zero points, axes, options, broadcast
  * shapes, random or extreme inputs) and the TypeScript kernels, the WASM module and the host-gcc
  * C library must produce the same bytes; a few graphs per op also in interpreter mode. Graphs
- * whose quantization TFLite Micro itself rejects (lowering error 3001) are skipped by fc.pre.
+ * whose quantization TFLite Micro itself rejects (lowering error 3001) are skipped by fc.pre; the
+ * last suite checks those rejections (what TFLite Micro's Prepare refuses, Mote refuses by name).
  * Bit-exactness with TFLite Micro is the golden-ops-2 conformance test's job.
  */
 import fc from "fast-check";
@@ -15,7 +16,7 @@ import { lowerGraph } from "../../../compiler/ops/index.ts";
 import { runModel, type Target } from "../../../compiler/run/targets.ts";
 import { GraphBuilder, int8Bytes, perTensor, prng, type Fill } from "../../support/synthetic.ts";
 import { needTarget } from "../../support/shared.ts";
-import { expectGraphAgree, firstDifference, seedOf } from "./agree.ts";
+import { expectGraphAgree, expectLowerError, firstDifference, seedOf } from "./agree.ts";
 
 const OPS = [
   "ABS", "RSQRT", "L2_NORMALIZATION", "REDUCE_MAX", "REDUCE_MIN", "CUMSUM", "ADD_N", "SQUARED_DIFFERENCE", "DIV", "LOG_SOFTMAX",
@@ -174,4 +175,53 @@ describe.skipIf(host.skip)("issue 15 int8 arithmetic ops: TS == WASM == host C, 
       }
     }, 240_000 * SCALE);
   }
+});
+
+describe("issue 15 int8 arithmetic ops: lowering errors (3001) where TFLite Micro fails Prepare", () => {
+  const base = (op: ArithOp, over: Partial<Spec> = {}): Spec => ({
+    op, seed: 1, shape: [2, 3, 4], scales: [0.02, 0.03, 0.04, 0.05], zps: [1, -2, 3, -4], outScale: 0.1, outZp: 0,
+    axis: 1, mask: [false, true, false, false], flags: [true, false], n: 3, broadcast: false, const2: false, fill: "random", ...over,
+  });
+  const graphOf = (s: Spec): Graph => buildGraph(s).graph;
+
+  it("REDUCE_MAX/MIN with different input and output quantization", () => {
+    const g = graphOf(base("REDUCE_MAX"));
+    g.tensors[g.ops[0].outputs[0]].quant = perTensor(0.5, 0);
+    expectLowerError(g, /quantization differ.*TFLite Micro requires them equal/);
+  });
+  it("LOG_SOFTMAX whose output is not scale 16/256, zero point 127", () => {
+    const g = graphOf(base("LOG_SOFTMAX"));
+    g.tensors[g.ops[0].outputs[0]].quant = perTensor(1 / 256, -128);
+    expectLowerError(g, /scale 16\/256 and zero point 127/);
+  });
+  it("L2_NORMALIZATION with a fused activation", () => {
+    const g = graphOf(base("L2_NORMALIZATION"));
+    g.ops[0].options.fusedActivationFunction = "RELU";
+    expectLowerError(g, /fused activation is not supported/);
+  });
+  it("CUMSUM with an axis tensor of two elements", () => {
+    const g = graphOf(base("CUMSUM"));
+    const axis = g.tensors[g.ops[0].inputs[1]];
+    axis.shape = [2];
+    axis.data = new Uint8Array(Int32Array.of(0, 1).buffer);
+    expectLowerError(g, /exactly 1/);
+  });
+  it("ADD_N with inputs of different quantization, and with more inputs than the kernel takes", () => {
+    const g = graphOf(base("ADD_N"));
+    g.tensors[g.ops[0].inputs[1]].quant = perTensor(0.07, 1);
+    expectLowerError(g, /input1 quantization differs/);
+    const five = graphOf(base("ADD_N", { n: 4 }));
+    five.ops[0].inputs.push(five.ops[0].inputs[0]);
+    expectLowerError(five, /at most 4/);
+  });
+  it("DIV whose output multiplier would make TFLite Micro's kernel assert", () => {
+    const g = graphOf(base("DIV"));
+    g.tensors[g.ops[0].outputs[0]].quant = perTensor(1e-9, 0);
+    expectLowerError(g, /negative exponent/);
+  });
+  it("int8 RSQRT with a float32 output", () => {
+    const g = graphOf(base("RSQRT"));
+    g.tensors[g.ops[0].outputs[0]].dtype = "float32";
+    expectLowerError(g, /int8/);
+  });
 });
