@@ -4,9 +4,12 @@
  * scale / float(input2 scale * output scale)))), zero points as offsets, the fused activation's
  * range; the broadcast loops of compiler/ops/broadcast.ts. TFLM's kernel asserts (RoundingDivideByPOT
  * with a negative exponent) when output_shift - recip_shift - headroom > 0 for some element, which
- * a positive output shift makes possible; such layers are rejected here.
+ * a positive output shift makes possible; such layers are rejected here. A float32 DIV goes to
+ * compiler/ops/float_binary.ts.
  */
-import type { Graph, Op } from "../ir/graph.ts";
+import type { DType, Graph, Op } from "../ir/graph.ts";
+import { FLOAT_DIV } from "../../kernels/float_binary.ts";
+import { lowerFloatBinary } from "./float_binary.ts";
 import type { DivParams } from "../../kernels/div.ts";
 import { activationRange } from "./activation.ts";
 import { planBroadcast } from "./broadcast.ts";
@@ -19,6 +22,7 @@ export function lowerDiv(graph: Graph, op: Op): KernelCall[] {
   const input1 = inputTensor(graph, op, 0, "input1");
   const input2 = inputTensor(graph, op, 1, "input2");
   const output = outputTensor(graph, op, 0, "output");
+  if (input1.dtype === "float32") return lowerFloatBinary(graph, op, FLOAT_DIV, true);
   requireDType(graph, op, input1, "input1", "int8");
   requireDType(graph, op, input2, "input2", "int8");
   requireDType(graph, op, output, "output", "int8");
@@ -49,10 +53,12 @@ export function lowerDiv(graph: Graph, op: Op): KernelCall[] {
   }, 0)];
 }
 
+export const ACTIVATION_TYPES: Record<string, readonly DType[]> = { DIV: ["float32"] };
+
 export const CONTRACTS: KernelContract[] = [{ kernel: "div", fn: "div", slots: BINARY_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { DIV: lowerDiv };
 
 export const NOTES: Record<string, string> = {
-  DIV: "int8 with per-tensor quantization, runtime or constant operands, broadcasting of shapes that reduce to 4 loops, fused NONE/RELU/RELU6/RELU_N1_TO_1; TFLite Micro's fixed-point reciprocal. A divisor equal to its zero point (undefined in TFLite Micro) gives the activation bound of the dividend's sign. Left: float32 and int32.",
+  DIV: "int8 with per-tensor quantization, runtime or constant operands, broadcasting of shapes that reduce to 4 loops, fused NONE/RELU/RELU6/RELU_N1_TO_1; TFLite Micro's fixed-point reciprocal. A divisor equal to its zero point (undefined in TFLite Micro) gives the activation bound of the dividend's sign. float32 (a / b, then the activation's clamp as TFLite Micro) through kernels/float_binary.ts. Left: int32.",
 };

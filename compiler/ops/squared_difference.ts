@@ -3,9 +3,11 @@
  * Micro's PrepareQuantized (micro/kernels/squared_difference.cc at 90b983c2) at compile time:
  * left shift 7, input multipliers scale / twice the larger input scale (SmallerThanOneExp), output
  * multiplier (twice max)^2 / (2^14 * output scale) (QuantizeMultiplier), in double; the broadcast
- * loops of compiler/ops/broadcast.ts.
+ * loops of compiler/ops/broadcast.ts. A float32 SQUARED_DIFFERENCE goes to compiler/ops/float_binary.ts.
  */
-import type { Graph, Op } from "../ir/graph.ts";
+import type { DType, Graph, Op } from "../ir/graph.ts";
+import { FLOAT_SQUARED_DIFFERENCE } from "../../kernels/float_binary.ts";
+import { lowerFloatBinary } from "./float_binary.ts";
 import type { SquaredDifferenceParams } from "../../kernels/squared_difference.ts";
 import { planBroadcast } from "./broadcast.ts";
 import { inputTensor, opError, outputTensor, requireDType, tensorQuant } from "./operands.ts";
@@ -20,6 +22,7 @@ export function lowerSquaredDifference(graph: Graph, op: Op): KernelCall[] {
   const input1 = inputTensor(graph, op, 0, "input1");
   const input2 = inputTensor(graph, op, 1, "input2");
   const output = outputTensor(graph, op, 0, "output");
+  if (input1.dtype === "float32") return lowerFloatBinary(graph, op, FLOAT_SQUARED_DIFFERENCE, false);
   requireDType(graph, op, input1, "input1", "int8");
   requireDType(graph, op, input2, "input2", "int8");
   requireDType(graph, op, output, "output", "int8");
@@ -46,10 +49,12 @@ export function lowerSquaredDifference(graph: Graph, op: Op): KernelCall[] {
   }, 0)];
 }
 
+export const ACTIVATION_TYPES: Record<string, readonly DType[]> = { SQUARED_DIFFERENCE: ["float32"] };
+
 export const CONTRACTS: KernelContract[] = [{ kernel: "squared_difference", fn: "squaredDifference", slots: BINARY_SLOTS }];
 
 export const OPCODES: Record<string, LowerOp> = { SQUARED_DIFFERENCE: lowerSquaredDifference };
 
 export const NOTES: Record<string, string> = {
-  SQUARED_DIFFERENCE: "int8 with per-tensor quantization, runtime or constant operands, broadcasting of shapes that reduce to 4 loops; requantized as TFLite Micro (left shift 7). Left: int16 and float32.",
+  SQUARED_DIFFERENCE: "int8 with per-tensor quantization, runtime or constant operands, broadcasting of shapes that reduce to 4 loops; requantized as TFLite Micro (left shift 7). float32 ((a - b)^2) through kernels/float_binary.ts. Left: int16.",
 };

@@ -5,7 +5,9 @@
  * kernels do (reference_ops: -x, std::floor, std::ceil, RoundToNearest with halves to even,
  * std::sqrt, x * x, std::exp, std::abs, 1.f / std::sqrt), each rounded to float32; EXP is compared within 2 ulp of the
  * correctly rounded e^x (TFLM's std::exp itself depends on the C library) and must be the same
- * bytes on every target. Then a model with a float head and tail (float input -> FLOOR ->
+ * bytes on every target. The float32 variants of L2_NORMALIZATION, DIV (with broadcast and fused
+ * activations, NONE clamping infinities to +-FLT_MAX as TFLM's ActivationFunctionWithMinMax does)
+ * and SQUARED_DIFFERENCE are checked the same way, exactly. Then a model with a float head and tail (float input -> FLOOR ->
  * QUANTIZE -> RELU -> DEQUANTIZE -> EXP -> float output) passes the model check and gives the
  * same bytes on ts, wasm and host, in codegen and interpreter mode; int8 NEG/FLOOR/EXP, which
  * TFLite Micro rejects (golden-ops-2 skipped.json), are rejected with MOTE3001.
@@ -15,7 +17,9 @@ import { importTflite } from "../../compiler/import/tflite/import.ts";
 import { checkInt8 } from "../../compiler/import/tflite/check.ts";
 import { lowerGraph, opHandles } from "../../compiler/ops/index.ts";
 import { runModel, type Target } from "../../compiler/run/targets.ts";
+import type { Graph, Op } from "../../compiler/ir/graph.ts";
 import { buildModel, oneOpModel, type ModelSpec } from "../import/tflite-builder.ts";
+import { GraphBuilder } from "../support/synthetic.ts";
 import { needTarget } from "../support/shared.ts";
 
 const OPCODES = { ABS: 101, RSQRT: 76, NEG: 59, FLOOR: 8, EXP: 47, CEIL: 104, ROUND: 116, SQRT: 75, SQUARE: 92, QUANTIZE: 114, DEQUANTIZE: 6, RELU: 19 };
@@ -156,5 +160,67 @@ describe("float32 ops", () => {
       expect((err as { code?: number }).code).toBe(3001);
       expect(String((err as Error).message)).toContain(`${op} on int8 is not supported`);
     }
+  });
+});
+
+describe("float32 variants of L2_NORMALIZATION, DIV and SQUARED_DIFFERENCE", () => {
+  const FLT_MAX = f(3.4028234663852886e38);
+  const clamp = (x: number, lo: number, hi: number): number => {
+    const y = x < lo ? lo : x;
+    return hi < y ? hi : y;
+  };
+  function graphOf(opcode: string, shapes: number[][], options: Op["options"] = {}): Graph {
+    const b = new GraphBuilder();
+    const ins = shapes.slice(0, -1).map((s, i) => b.add(`in${i}`, "float32", s));
+    const out = b.add("out", "float32", shapes[shapes.length - 1]);
+    return { name: opcode.toLowerCase(), tensors: b.tensors, ops: [{ index: 0, opcode, version: 1, inputs: ins, outputs: [out], options }], inputs: ins, outputs: [out] };
+  }
+  async function agreeOn(graph: Graph, inputs: Float32Array[]): Promise<Float32Array> {
+    checkInt8(graph, opHandles);
+    let first: Buffer | undefined;
+    for (const target of targets) {
+      for (const mode of target === "wasm" ? (["codegen"] as const) : (["codegen", "interpreter"] as const)) {
+        const { outputs } = await runModel(graph, inputs.map(bytesOf), target, mode === "interpreter" ? { mode } : {});
+        const canon = Buffer.from(bytesOf(floatsOf(outputs[0]).map((v) => (Number.isNaN(v) ? NaN : v))));
+        if (first === undefined) first = canon;
+        else expect(canon.equals(first), `${graph.name} on ${target} ${mode}`).toBe(true);
+      }
+    }
+    return floatsOf(new Uint8Array(first!));
+  }
+  const same = (got: Float32Array, want: number[]) => want.forEach((w, i) =>
+    expect(Object.is(got[i], w) || (Number.isNaN(w) && Number.isNaN(got[i])), `element ${i}: ${got[i]}, want ${w}`).toBe(true));
+
+  it.concurrent("L2_NORMALIZATION: sum of squares in order, sqrtf, epsilon 1e-6f, division", async () => {
+    const x = Float32Array.from([-1.1, 0.6, 0.7, 1.2, -0.7, 0.1, 0, 0, 0, 0, 0, 0, 3e-7, -2e-7, 1e-8, 0, 5, 1e20]);
+    const got = await agreeOn(graphOf("L2_NORMALIZATION", [[3, 6], [3, 6]], { fusedActivationFunction: "NONE" }), [x]);
+    const want: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      let sq = 0;
+      for (let c = 0; c < 6; c++) sq = f(sq + f(x[r * 6 + c] * x[r * 6 + c]));
+      let norm = f(Math.sqrt(sq));
+      norm = norm < f(1e-6) ? f(1e-6) : norm;
+      for (let c = 0; c < 6; c++) want.push(f(x[r * 6 + c] / norm));
+    }
+    same(got, want);
+    // TFLM's l2norm_test.cc SimpleFloatTest: {-0.55, 0.3, 0.35, 0.6, -0.35, 0.05} within 1e-5.
+    [-0.55, 0.3, 0.35, 0.6, -0.35, 0.05].forEach((w, i) => expect(Math.abs(got[i] - w)).toBeLessThan(1e-5));
+  });
+
+  for (const act of ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"] as const) {
+    it.concurrent(`DIV with ${act}, broadcast of a [4] divisor`, async () => {
+      const a = Float32Array.from([1, -1, 7.5, -7.5, 0, 1e30, -1e30, 3, 0.5, -0.25, 1, 6.5, NaN, 2, -2, 100]);
+      const b = Float32Array.from([3, 0, 1e-30, -0.5]);
+      const got = await agreeOn(graphOf("DIV", [[4, 4], [4], [4, 4]], { fusedActivationFunction: act }), [a, b]);
+      const [lo, hi] = act === "RELU" ? [0, FLT_MAX] : act === "RELU6" ? [0, 6] : act === "RELU_N1_TO_1" ? [-1, 1] : [-FLT_MAX, FLT_MAX];
+      same(got, Array.from(a, (v, i) => clamp(f(v / b[i % 4]), lo, hi)));
+    });
+  }
+
+  it.concurrent("SQUARED_DIFFERENCE, same shapes and broadcast", async () => {
+    const a = Float32Array.from({ length: 12 }, (_, i) => (i - 5) * 1.37);
+    const b = Float32Array.from([0.5, -2, 1e20]);
+    const got = await agreeOn(graphOf("SQUARED_DIFFERENCE", [[4, 3], [3], [4, 3]]), [a, b]);
+    same(got, Array.from(a, (v, i) => { const d = f(v - b[i % 3]); return f(d * d); }));
   });
 });

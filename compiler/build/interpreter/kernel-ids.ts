@@ -73,6 +73,8 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "div.div": 48,
   "float_unary.floatUnary": 49,
   "log_softmax.logSoftmax": 50,
+  "float_binary.floatBinary": 51,
+  "l2_normalization.l2NormalizationFloat": 52,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
