@@ -6,8 +6,11 @@
  * All inputs share one quantization (TFLM checks it). Up to four inputs per call: `count` of
  * input0..input3 are read (the lowering passes input0 again for the unused ones).
  * Arrays: input0, input1, input2, input3, output.
+ *
+ * `addNFloat` is the float32 variant (reference_ops::AddN<float>): x = 0, then x += each input in
+ * order, in f32; the quantization fields of the record are unused.
  */
-import type { i32 } from "./types.ts";
+import type { f32, i32 } from "./types.ts";
 import { mbqm, sat8 } from "./intrinsics.ts";
 
 export interface AddNParams {
@@ -40,5 +43,20 @@ export function addN(
       sum = (sum + scaled(p, input3[i])) | 0;
     }
     output[i] = sat8(mbqm(sum, p.outputMultiplier, p.outputShift) + p.outputOffset);
+  }
+}
+
+export function addNFloat(
+  p: AddNParams, input0: Float32Array, input1: Float32Array, input2: Float32Array, input3: Float32Array, output: Float32Array,
+): void {
+  for (let i: i32 = 0; i < p.size; i++) {
+    let x: f32 = Math.fround(Math.fround(Math.fround(0) + input0[i]) + input1[i]);
+    if (p.count > 2) {
+      x = Math.fround(x + input2[i]);
+    }
+    if (p.count > 3) {
+      x = Math.fround(x + input3[i]);
+    }
+    output[i] = x;
   }
 }

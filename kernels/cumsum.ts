@@ -6,8 +6,11 @@
  * element when exclusive) is rescaled to the output, offset and clamped. `reverse` runs every
  * index backwards. TFLM's names: `inner` = dimensions before the axis, `outer` = after it.
  * compiler/ops/cumsum.ts fills the record. Arrays: input, output (same shape).
+ *
+ * `cumsumFloat` is the float32 variant (reference_ops::CumSum<float>): the f32 running sum from
+ * 0 in the same order; the quantization fields of the record are unused.
  */
-import type { i32 } from "./types.ts";
+import type { f32, i32 } from "./types.ts";
 import { mbqm, sat8 } from "./intrinsics.ts";
 
 export interface CumsumParams {
@@ -44,6 +47,28 @@ export function cumsum(p: CumsumParams, input: Int8Array, output: Int8Array): vo
           sum = acc;
         }
         output[index] = sat8(mbqm(sum, p.outputMultiplier, p.outputShift) + p.outputOffset);
+      }
+    }
+  }
+}
+
+export function cumsumFloat(p: CumsumParams, input: Float32Array, output: Float32Array): void {
+  for (let o: i32 = 0; o < p.outer; o++) {
+    const oAdj: i32 = p.reverse !== 0 ? p.outer - 1 - o : o;
+    for (let n: i32 = 0; n < p.inner; n++) {
+      const nAdj: i32 = p.reverse !== 0 ? p.inner - 1 - n : n;
+      let acc: f32 = Math.fround(0);
+      for (let d: i32 = 0; d < p.depth; d++) {
+        const dAdj: i32 = p.reverse !== 0 ? p.depth - 1 - d : d;
+        const index: i32 = oAdj + nAdj * p.depth * p.outer + dAdj * p.outer;
+        const x: f32 = input[index];
+        if (p.exclusive !== 0) {
+          output[index] = acc;
+          acc = Math.fround(acc + x);
+        } else {
+          acc = Math.fround(acc + x);
+          output[index] = acc;
+        }
       }
     }
   }

@@ -3,9 +3,10 @@
  * Micro's checks (micro/kernels/reduce_common.cc PrepareMinMaxHelper / EvalMinMaxHelper at
  * 90b983c2): a constant int32 axis tensor, input and output int8 with the same scale and zero
  * point (TFLM fails otherwise); axes resolved as ResolveAxis (negative + rank, duplicates
- * dropped), keep_dims on or off, dimensions merged into at most four kept/reduced groups.
+ * dropped), keep_dims on or off, dimensions merged into at most four kept/reduced groups. float32
+ * (no quantization) takes reduceMaxMinFloat.
  */
-import type { Graph, Op } from "../ir/graph.ts";
+import type { DType, Graph, Op } from "../ir/graph.ts";
 import { REDUCE_MAX, REDUCE_MIN, type ReduceMaxMinParams } from "../../kernels/reduce_max_min.ts";
 import {
   boolOption, inputTensor, int32Values, opError, outputTensor, requireConstant, requireDType, tensorQuant,
@@ -31,14 +32,17 @@ function lowerReduceMaxMin(graph: Graph, op: Op, isMax: boolean): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
   const axisT = inputTensor(graph, op, 1, "axis");
   const output = outputTensor(graph, op, 0, "output");
-  requireDType(graph, op, input, "input", "int8");
-  requireDType(graph, op, output, "output", "int8");
+  const float = input.dtype === "float32";
+  requireDType(graph, op, input, "input", "int8", "float32");
+  requireDType(graph, op, output, "output", input.dtype);
   requireDType(graph, op, axisT, "axis", "int32");
   requireConstant(graph, op, axisT, "axis");
-  const inQ = tensorQuant(graph, op, input, "input");
-  const outQ = tensorQuant(graph, op, output, "output");
-  if (Math.fround(inQ.scale) !== Math.fround(outQ.scale) || inQ.zeroPoint !== outQ.zeroPoint) {
-    opError(graph, op, `input and output quantization differ (scale ${inQ.scale} / ${outQ.scale}, zero point ${inQ.zeroPoint} / ${outQ.zeroPoint}); TFLite Micro requires them equal`);
+  if (!float) {
+    const inQ = tensorQuant(graph, op, input, "input");
+    const outQ = tensorQuant(graph, op, output, "output");
+    if (Math.fround(inQ.scale) !== Math.fround(outQ.scale) || inQ.zeroPoint !== outQ.zeroPoint) {
+      opError(graph, op, `input and output quantization differ (scale ${inQ.scale} / ${outQ.scale}, zero point ${inQ.zeroPoint} / ${outQ.zeroPoint}); TFLite Micro requires them equal`);
+    }
   }
   const keepDims = boolOption(op, "keepDims");
   const shape = input.shape;
@@ -61,18 +65,23 @@ function lowerReduceMaxMin(graph: Graph, op: Op, isMax: boolean): KernelCall[] {
     d0: groups[0].size, d1: groups[1].size, d2: groups[2].size, d3: groups[3].size,
     r0: groups[0].reduced ? 1 : 0, r1: groups[1].reduced ? 1 : 0, r2: groups[2].reduced ? 1 : 0, r3: groups[3].reduced ? 1 : 0,
   };
-  return [kernelCall("reduce_max_min", "reduceMaxMin", INPUT_OUTPUT_SLOTS, params, {
+  return [kernelCall("reduce_max_min", float ? "reduceMaxMinFloat" : "reduceMaxMin", INPUT_OUTPUT_SLOTS, params, {
     input: { kind: "tensor", tensor: input.index },
     output: { kind: "tensor", tensor: output.index },
   }, 0)];
 }
 
-export const CONTRACTS: KernelContract[] = [{ kernel: "reduce_max_min", fn: "reduceMaxMin", slots: INPUT_OUTPUT_SLOTS }];
+export const CONTRACTS: KernelContract[] = [
+  { kernel: "reduce_max_min", fn: "reduceMaxMin", slots: INPUT_OUTPUT_SLOTS },
+  { kernel: "reduce_max_min", fn: "reduceMaxMinFloat", slots: INPUT_OUTPUT_SLOTS },
+];
+
+export const ACTIVATION_TYPES: Record<string, readonly DType[]> = { REDUCE_MAX: ["float32"], REDUCE_MIN: ["float32"] };
 
 export const OPCODES: Record<string, LowerOp> = {
   REDUCE_MAX: (graph, op) => lowerReduceMaxMin(graph, op, true),
   REDUCE_MIN: (graph, op) => lowerReduceMaxMin(graph, op, false),
 };
 
-const NOTE = "int8 of any rank, constant int32 axes (negative and repeated allowed), keep_dims on or off; input and output quantization must be equal (TFLite Micro's requirement); at most 4 alternating kept/reduced dimension groups. Left: float32.";
+const NOTE = "int8 of any rank, constant int32 axes (negative and repeated allowed), keep_dims on or off; input and output quantization must be equal (TFLite Micro's requirement); at most 4 alternating kept/reduced dimension groups. float32 as TFLite Micro (from -FLT_MAX / FLT_MAX, strict comparisons).";
 export const NOTES: Record<string, string> = { REDUCE_MAX: NOTE, REDUCE_MIN: NOTE };

@@ -7,7 +7,8 @@
  * correctly rounded e^x (TFLM's std::exp itself depends on the C library) and must be the same
  * bytes on every target. The float32 variants of L2_NORMALIZATION, DIV (with broadcast and fused
  * activations, NONE clamping infinities to +-FLT_MAX as TFLM's ActivationFunctionWithMinMax does)
- * and SQUARED_DIFFERENCE are checked the same way, exactly. Then a model with a float head and tail (float input -> FLOOR ->
+ * SQUARED_DIFFERENCE, REDUCE_MAX/MIN (from -FLT_MAX/FLT_MAX), CUMSUM and ADD_N (f32 sums in
+ * TFLM's order) are checked the same way, exactly. Then a model with a float head and tail (float input -> FLOOR ->
  * QUANTIZE -> RELU -> DEQUANTIZE -> EXP -> float output) passes the model check and gives the
  * same bytes on ts, wasm and host, in codegen and interpreter mode; int8 NEG/FLOOR/EXP, which
  * TFLite Micro rejects (golden-ops-2 skipped.json), are rejected with MOTE3001.
@@ -163,7 +164,7 @@ describe("float32 ops", () => {
   });
 });
 
-describe("float32 variants of L2_NORMALIZATION, DIV and SQUARED_DIFFERENCE", () => {
+describe("float32 variants of L2_NORMALIZATION, DIV, SQUARED_DIFFERENCE, REDUCE_MAX/MIN, CUMSUM and ADD_N", () => {
   const FLT_MAX = f(3.4028234663852886e38);
   const clamp = (x: number, lo: number, hi: number): number => {
     const y = x < lo ? lo : x;
@@ -173,7 +174,7 @@ describe("float32 variants of L2_NORMALIZATION, DIV and SQUARED_DIFFERENCE", () 
     const b = new GraphBuilder();
     const ins = shapes.slice(0, -1).map((s, i) => b.add(`in${i}`, "float32", s));
     const out = b.add("out", "float32", shapes[shapes.length - 1]);
-    return { name: opcode.toLowerCase(), tensors: b.tensors, ops: [{ index: 0, opcode, version: 1, inputs: ins, outputs: [out], options }], inputs: ins, outputs: [out] };
+    return { name: opcode.toLowerCase(), tensors: b.tensors, ops: [{ index: 0, opcode, version: 1, inputs: ins, outputs: [out], options }], inputs: [...ins], outputs: [out] };
   }
   async function agreeOn(graph: Graph, inputs: Float32Array[]): Promise<Float32Array> {
     checkInt8(graph, opHandles);
@@ -222,5 +223,58 @@ describe("float32 variants of L2_NORMALIZATION, DIV and SQUARED_DIFFERENCE", () 
     const b = Float32Array.from([0.5, -2, 1e20]);
     const got = await agreeOn(graphOf("SQUARED_DIFFERENCE", [[4, 3], [3], [4, 3]]), [a, b]);
     same(got, Array.from(a, (v, i) => { const d = f(v - b[i % 3]); return f(d * d); }));
+  });
+
+  const constI32 = (g: Graph, name: string, values: number[], shape: number[]): number => {
+    const index = g.tensors.length;
+    g.tensors.push({ index, name, dtype: "int32", shape, isVariable: false, data: new Uint8Array(Int32Array.from(values).buffer) });
+    return index;
+  };
+
+  for (const isMax of [true, false]) {
+    const opcode = isMax ? "REDUCE_MAX" : "REDUCE_MIN";
+    it.concurrent(`${opcode} over axes [0, 2], keep_dims`, async () => {
+      const g = graphOf(opcode, [[3, 2, 4], [1, 2, 1]], { keepDims: true });
+      g.ops[0].inputs.push(constI32(g, "axes", [0, 2], [2]));
+      const x = Float32Array.from({ length: 24 }, (_, i) => ((i * 7) % 11) - 5.5);
+      x[3] = -Infinity;
+      x[9] = Infinity;
+      x[5] = -0;
+      const got = await agreeOn(g, [x]);
+      const want = [0, 1].map((h) => {
+        let best = isMax ? -FLT_MAX : FLT_MAX;
+        for (let n = 0; n < 3; n++) for (let c = 0; c < 4; c++) {
+          const v = x[n * 8 + h * 4 + c];
+          best = isMax ? (v > best ? v : best) : (v < best ? v : best);
+        }
+        return best;
+      });
+      same(got, want);
+    });
+  }
+
+  for (const [exclusive, reverse] of [[false, false], [true, true]] as const) {
+    it.concurrent(`CUMSUM along axis 1, exclusive ${exclusive}, reverse ${reverse}`, async () => {
+      const g = graphOf("CUMSUM", [[2, 5, 3], [2, 5, 3]], { exclusive, reverse });
+      g.ops[0].inputs.push(constI32(g, "axis", [1], []));
+      const x = Float32Array.from({ length: 30 }, (_, i) => f(Math.sin(i) * 1e3) + (i === 7 ? 1e8 : 0));
+      const got = await agreeOn(g, [x]);
+      const want = new Array<number>(30);
+      for (let n = 0; n < 2; n++) for (let c = 0; c < 3; c++) {
+        let acc = 0;
+        for (let k = 0; k < 5; k++) {
+          const d = reverse ? 4 - k : k;
+          const i = n * 15 + d * 3 + c;
+          if (exclusive) { want[i] = acc; acc = f(acc + x[i]); } else { acc = f(acc + x[i]); want[i] = acc; }
+        }
+      }
+      same(got, want);
+    });
+  }
+
+  it.concurrent("ADD_N of 3 inputs, summed in input order", async () => {
+    const xs = [0, 1, 2].map((k) => Float32Array.from({ length: 8 }, (_, i) => f((i - 3) * 1.1e7 * (k === 1 ? -1 : 1) + k * 0.3)));
+    const got = await agreeOn(graphOf("ADD_N", [[8], [8], [8], [8]]), xs);
+    same(got, Array.from({ length: 8 }, (_, i) => f(f(f(0 + xs[0][i]) + xs[1][i]) + xs[2][i])));
   });
 });

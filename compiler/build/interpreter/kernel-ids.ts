@@ -75,6 +75,9 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "log_softmax.logSoftmax": 50,
   "float_binary.floatBinary": 51,
   "l2_normalization.l2NormalizationFloat": 52,
+  "reduce_max_min.reduceMaxMinFloat": 53,
+  "cumsum.cumsumFloat": 54,
+  "add_n.addNFloat": 55,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
