@@ -2,14 +2,18 @@
  * @fileoverview The float32 ops on the simulated Cortex-M7 (slow: one firmware per model; runs in
  * `npm run test:full`): a model with a float head and tail (float input -> FLOOR -> QUANTIZE ->
  * DEQUANTIZE -> NEG -> EXP -> float output) gives on qemu the bytes the TypeScript reference
- * gives, in codegen and interpreter mode (test/ops/float-ops.test.ts covers ts, wasm and host).
+ * gives, in codegen and interpreter mode, and so does a chain of the float32 variants (DIV with
+ * RELU6 -> CUMSUM -> L2_NORMALIZATION -> SQUARED_DIFFERENCE -> REDUCE_MAX, and ADD_N)
+ * (test/ops/float-ops.test.ts covers ts, wasm and host).
  */
 import { describe, expect, it } from "vitest";
 import { importTflite } from "../../compiler/import/tflite/import.ts";
 import { checkInt8 } from "../../compiler/import/tflite/check.ts";
 import { opHandles } from "../../compiler/ops/index.ts";
 import { runModel } from "../../compiler/run/targets.ts";
+import type { Graph } from "../../compiler/ir/graph.ts";
 import { buildModel, type ModelSpec } from "../import/tflite-builder.ts";
+import { GraphBuilder } from "../support/synthetic.ts";
 import { needTarget } from "../support/shared.ts";
 
 const qemu = needTarget("qemu");
@@ -43,6 +47,40 @@ describe.skipIf(qemu.skip)("float32 ops (qemu)", () => {
     const ref = (await runModel(graph, [x], "ts")).outputs[0];
     for (const mode of ["codegen", "interpreter"] as const) {
       const got = (await runModel(graph, [x], "qemu", mode === "interpreter" ? { mode } : {})).outputs[0];
+      expect(Buffer.from(got).equals(Buffer.from(ref)), mode).toBe(true);
+    }
+  }, 600_000);
+
+  it("a chain of the float32 variants runs on qemu as on ts, in both modes", async () => {
+    const b = new GraphBuilder();
+    const a = b.add("a", "float32", [4, 6]);
+    const d = b.add("d", "float32", [6]);
+    const q = b.add("q", "float32", [4, 6]);
+    const axis = b.add("axis", "int32", [], undefined, new Uint8Array(Int32Array.of(1).buffer));
+    const c = b.add("c", "float32", [4, 6]);
+    const l = b.add("l", "float32", [4, 6]);
+    const s = b.add("s", "float32", [4, 6]);
+    const n = b.add("n", "float32", [4, 6]);
+    const axes = b.add("axes", "int32", [1], undefined, new Uint8Array(Int32Array.of(0).buffer));
+    const r = b.add("r", "float32", [6]);
+    const op = (index: number, opcode: string, inputs: number[], output: number, options = {}) => ({ index, opcode, version: 1, inputs, outputs: [output], options });
+    const graph: Graph = {
+      name: "float_variants_qemu", tensors: b.tensors, inputs: [a, d], outputs: [r],
+      ops: [
+        op(0, "DIV", [a, d], q, { fusedActivationFunction: "RELU6" }),
+        op(1, "CUMSUM", [q, axis], c, { exclusive: false, reverse: true }),
+        op(2, "L2_NORMALIZATION", [c], l, { fusedActivationFunction: "NONE" }),
+        op(3, "SQUARED_DIFFERENCE", [l, q], s),
+        op(4, "ADD_N", [s, l, c], n),
+        op(5, "REDUCE_MAX", [n, axes], r, { keepDims: false }),
+      ],
+    };
+    checkInt8(graph, opHandles);
+    const x = [new Float32Array(24).map((_, i) => (i - 9) * 0.77), Float32Array.from([0.5, -1, 3, 0.1, 7, -0.3])];
+    const bytes = x.map((v) => new Uint8Array(v.buffer));
+    const ref = (await runModel(graph, bytes, "ts")).outputs[0];
+    for (const mode of ["codegen", "interpreter"] as const) {
+      const got = (await runModel(graph, bytes, "qemu", mode === "interpreter" ? { mode } : {})).outputs[0];
       expect(Buffer.from(got).equals(Buffer.from(ref)), mode).toBe(true);
     }
   }, 600_000);
