@@ -5,7 +5,9 @@
  * normalised by its leading sign bits, multiplied by the reciprocal (SRDHM), then rescaled by the
  * output multiplier with shift output_shift - recip_shift - headroom, offset, clamped to the
  * activation range. b = 0 is undefined in TFLM (a DCHECK); Mote gives the activation maximum
- * for a >= 0 and the minimum otherwise. Broadcasting as kernels/add.ts.
+ * for a >= 0 and the minimum otherwise. A total shift below -31 (small |a|, large b, a coarse
+ * output scale) is outside TFLM's RoundingDivideByPOT: Mote rounds the quotient to 0 there.
+ * Broadcasting as kernels/add.ts.
  * Arrays: input1, input2, output.
  */
 import type { i32 } from "./types.ts";
@@ -52,7 +54,13 @@ function element(p: DivParams, x: i32, y: i32): i32 {
   const headroom: i32 = a >= 0 ? countLeadingZeros(a) - 1 : countLeadingZeros(~a) - 1;
   const unscaled: i32 = srdhm(a << headroom, inverse);
   const totalShift: i32 = p.outputShift - recipShift - headroom;
-  let out: i32 = mbqm(unscaled, p.outputMultiplier, totalShift) + p.outputOffset;
+  // Below -31 TFLM's RoundingDivideByPOT leaves its domain (an assert in debug builds; in release
+  // the shift count wraps, differently on x86 and Arm); every |value| < 2^31 divided by 2^32 or
+  // more rounds to 0, which Mote gives on every target.
+  let out: i32 = p.outputOffset;
+  if (totalShift >= -31) {
+    out = mbqm(unscaled, p.outputMultiplier, totalShift) + p.outputOffset;
+  }
   out = Math.max(out, p.actMin);
   out = Math.min(out, p.actMax);
   return out;

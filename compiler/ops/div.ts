@@ -60,5 +60,5 @@ export const CONTRACTS: KernelContract[] = [{ kernel: "div", fn: "div", slots: B
 export const OPCODES: Record<string, LowerOp> = { DIV: lowerDiv };
 
 export const NOTES: Record<string, string> = {
-  DIV: "int8 with per-tensor quantization, runtime or constant operands, broadcasting of shapes that reduce to 4 loops, fused NONE/RELU/RELU6/RELU_N1_TO_1; TFLite Micro's fixed-point reciprocal. A divisor equal to its zero point (undefined in TFLite Micro) gives the activation bound of the dividend's sign. float32 (a / b, then the activation's clamp as TFLite Micro) through kernels/float_binary.ts. Left: int32.",
+  DIV: "int8 with per-tensor quantization, runtime or constant operands, broadcasting of shapes that reduce to 4 loops, fused NONE/RELU/RELU6/RELU_N1_TO_1; TFLite Micro's fixed-point reciprocal. A divisor equal to its zero point (undefined in TFLite Micro) gives the activation bound of the dividend's sign; where TFLite Micro's final shift would exceed 31 bits (an assert in its debug builds, platform-dependent in release) the quotient rounds to 0. float32 (a / b, then the activation's clamp as TFLite Micro) through kernels/float_binary.ts. Left: int32.",
 };

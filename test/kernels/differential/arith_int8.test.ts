@@ -9,7 +9,7 @@
  * Bit-exactness with TFLite Micro is the golden-ops-2 conformance test's job.
  */
 import fc from "fast-check";
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MoteError } from "../../../compiler/diagnostics.ts";
 import type { Graph, Op } from "../../../compiler/ir/graph.ts";
 import { lowerGraph } from "../../../compiler/ops/index.ts";
@@ -17,6 +17,7 @@ import { runModel, type Target } from "../../../compiler/run/targets.ts";
 import { GraphBuilder, int8Bytes, perTensor, prng, type Fill } from "../../support/synthetic.ts";
 import { needTarget } from "../../support/shared.ts";
 import { expectGraphAgree, expectLowerError, firstDifference, seedOf } from "./agree.ts";
+import { divShiftGraph } from "./div_shift.ts";
 
 const OPS = [
   "ABS", "RSQRT", "L2_NORMALIZATION", "REDUCE_MAX", "REDUCE_MIN", "CUMSUM", "ADD_N", "SQUARED_DIFFERENCE", "DIV", "LOG_SOFTMAX",
@@ -223,5 +224,15 @@ describe("issue 15 int8 arithmetic ops: lowering errors (3001) where TFLite Micr
     const g = graphOf(base("RSQRT"));
     g.tensors[g.ops[0].outputs[0]].dtype = "float32";
     expectLowerError(g, /int8/);
+  });
+});
+
+describe("DIV with a final shift beyond 31 bits", () => {
+  it("rounds those quotients to 0, the same on ts, wasm and host", async () => {
+    const { graph, inputs, want } = divShiftGraph();
+    for (const target of (host.ok ? ["ts", "wasm", "host"] : ["ts", "wasm"]) as Target[]) {
+      const out = (await runModel(graph, inputs, target)).outputs[0];
+      expect(Array.from(new Int8Array(out.buffer, out.byteOffset, out.length)), target).toEqual(want);
+    }
   });
 });
