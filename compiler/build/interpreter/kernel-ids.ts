@@ -62,6 +62,8 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   // The audio front ends of signal/ (stems "signal/<name>").
   "signal/mfcc.mfcc": 39,
   "signal/log_mel.logMel": 40,
+  // TFLite Micro's int8 data-movement ops, comparisons, bool and int32 tensors (issue 15).
+  "gather.gather": 41,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
