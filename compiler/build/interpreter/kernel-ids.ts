@@ -70,6 +70,8 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "cast.castToInt16": 45,
   "cast.castToInt32": 46,
   "cast.castToFloat32": 47,
+  "comparisons.comparison": 48,
+  "select_v2.selectV2": 49,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
