@@ -74,7 +74,10 @@ function lowerComparison(graph: Graph, op: Op): KernelCall[] {
 
 export const CONTRACTS: KernelContract[] = [{ kernel: "comparisons", fn: "comparison", slots: BINARY_SLOTS }];
 
-export const OPCODES: Record<string, LowerOp> = Object.fromEntries(Object.keys(CMP).map((k) => [k, lowerComparison]));
+export const OPCODES: Record<string, LowerOp> = {
+  EQUAL: lowerComparison, NOT_EQUAL: lowerComparison, GREATER: lowerComparison,
+  GREATER_EQUAL: lowerComparison, LESS: lowerComparison, LESS_EQUAL: lowerComparison,
+};
 
 export const ACTIVATION_TYPES: Record<string, readonly DType[]> = Object.fromEntries(Object.keys(CMP).map((k) => [k, ["bool"]]));
 
