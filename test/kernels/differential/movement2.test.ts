@@ -1,8 +1,8 @@
 /**
  * @fileoverview Property tests for issue 15's int8 data-movement ops, comparisons and SELECT_V2
  * (GATHER, GATHER_ND, MIRROR_PAD, SPACE_TO_BATCH_ND, BATCH_TO_SPACE_ND, SPACE_TO_DEPTH,
- * DEPTH_TO_SPACE, BROADCAST_TO, SLICE, PACK, UNPACK, SPLIT_V, EXPAND_DIMS, the six comparisons,
- * SELECT_V2): fast-check draws random one-op graphs; the TypeScript kernels must equal a small
+ * DEPTH_TO_SPACE, BROADCAST_TO, SLICE, PACK, UNPACK, SPLIT_V, EXPAND_DIMS, FILL, ZEROS_LIKE,
+ * ARG_MIN, CAST, the six comparisons, SELECT_V2): fast-check draws random one-op graphs; the TypeScript kernels must equal a small
  * oracle written here from TFLite Micro's reference code (index by index, or the comparisons'
  * rescale arithmetic, sharing nothing with the lowering), and the WASM module and the host-gcc C
  * library must reproduce the TypeScript bytes. The comparison kernel's raw fast path is checked
@@ -59,6 +59,7 @@ const shapeArb = (min: number, max: number, dim: number) => fc.array(fc.integer(
 const seedArb = fc.integer({ min: 0, max: 0x7fffffff });
 
 const gatherArb = fc.record({ op: fc.constant("GATHER"), seed: seedArb, shape: shapeArb(1, 4, 5), axisPick: fc.integer({ min: -4, max: 3 }), count: fc.integer({ min: 1, max: 6 }) });
+const gatherNdArb = fc.record({ op: fc.constant("GATHER_ND"), seed: seedArb, shape: shapeArb(1, 4, 5), depthPick: fc.nat(3), rows: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 2 }) });
 const mirrorArb = fc.record({ op: fc.constant("MIRROR_PAD"), seed: seedArb, shape: shapeArb(1, 4, 5), mode: fc.integer({ min: 0, max: 1 }), pads: fc.array(fc.nat(4), { minLength: 8, maxLength: 8 }) });
 const s2bArb = fc.record({ op: fc.constant("SPACE_TO_BATCH_ND"), seed: seedArb, b: fc.integer({ min: 1, max: 2 }), bh: fc.integer({ min: 1, max: 3 }), bw: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 1, max: 5 }), w: fc.integer({ min: 1, max: 5 }), c: fc.integer({ min: 1, max: 3 }), pads: fc.array(fc.nat(2), { minLength: 4, maxLength: 4 }) });
 const b2sArb = fc.record({ op: fc.constant("BATCH_TO_SPACE_ND"), seed: seedArb, b: fc.integer({ min: 1, max: 2 }), bh: fc.integer({ min: 1, max: 3 }), bw: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 1, max: 4 }), w: fc.integer({ min: 1, max: 4 }), c: fc.integer({ min: 1, max: 3 }), crops: fc.array(fc.nat(1), { minLength: 4, maxLength: 4 }) });
@@ -71,6 +72,7 @@ const cmpArb = fc.record({
   z1: fc.integer({ min: -128, max: 127 }), z2: fc.integer({ min: -128, max: 127 }),
 });
 const selectArb = fc.record({ op: fc.constant("SELECT_V2"), seed: seedArb, shape: shapeArb(1, 4, 4), cm: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), xm: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), ym: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }) });
+const miscArb = fc.record({ op: fc.constantFrom("FILL", "ZEROS_LIKE", "ARG_MIN", "CAST"), seed: seedArb, shape: shapeArb(1, 4, 6), axisPick: fc.integer({ min: -4, max: 3 }), to: fc.constantFrom("int16", "int32", "float32") });
 const copyArb = fc.record({ op: fc.constantFrom("SLICE", "PACK", "UNPACK", "SPLIT_V", "EXPAND_DIMS"), seed: seedArb, shape: shapeArb(1, 4, 5), pick: fc.array(fc.nat(100), { minLength: 8, maxLength: 8 }) });
 
 /** A bool/int8 graph for one spec, with the oracle's output. */
@@ -95,6 +97,24 @@ function build(s: Spec): Built {
       const c = b.add("coords", "int32", [coords.length], undefined, i32Bytes(coords));
       const out = b.add("output", "int8", outShape, q);
       return { graph: oneOp(b, "GATHER", [input, c], [out], { axis: n("axisPick") < 0 ? axis - shape.length : axis, batchDims: 0 }, [input]), inputs: [bytesOf(x)], expected: [bytesOf(exp)] };
+    }
+    case "GATHER_ND": {
+      const shape = sh("shape");
+      const depth = 1 + (n("depthPick") % shape.length);
+      const rows = sh("rows");
+      const next = prng(s.seed ^ 5);
+      const idx = Array.from({ length: product(rows) * depth }, (_, i) => next() % shape[i % depth]);
+      const inner = shape.slice(depth);
+      const outShape = [...rows, ...inner];
+      const x = randomBytes(product(shape), s.seed);
+      const exp = Int8Array.from({ length: product(outShape) }, (_, i) => {
+        const r = Math.floor(i / product(inner));
+        return x[at([...idx.slice(r * depth, r * depth + depth), ...unravel(i % product(inner), inner)], shape)];
+      });
+      const input = b.add("params", "int8", shape, q);
+      const ind = b.add("indices", "int32", [...rows, depth], undefined, i32Bytes(idx));
+      const out = b.add("output", "int8", outShape, q);
+      return { graph: oneOp(b, "GATHER_ND", [input, ind], [out], {}, [input]), inputs: [bytesOf(x)], expected: [bytesOf(exp)] };
     }
     case "MIRROR_PAD": {
       const shape = sh("shape");
@@ -235,8 +255,57 @@ function build(s: Spec): Built {
       const out = b.add("output", "int8", shape, q);
       return { graph: oneOp(b, "SELECT_V2", [c, xi, yi], [out], {}, [c, xi, yi]), inputs: [cond, bytesOf(x), bytesOf(y)], expected: [bytesOf(exp)] };
     }
+    case "FILL": case "ZEROS_LIKE": case "ARG_MIN": case "CAST":
+      return buildMisc(b, s);
     default:
       return buildCopy(b, s);
+  }
+}
+
+/** FILL, ZEROS_LIKE, ARG_MIN (std::less, first index on ties), CAST (static_cast of the stored integers). */
+function buildMisc(b: GraphBuilder, s: Spec): Built {
+  const shape = s.shape as number[];
+  const x = randomBytes(product(shape), s.seed);
+  switch (s.op) {
+    case "FILL": {
+      const v = b.add("value", "int8", [], q);
+      const dims = b.add("dims", "int32", [shape.length], undefined, i32Bytes(shape));
+      const out = b.add("output", "int8", shape, q);
+      return { graph: oneOp(b, "FILL", [dims, v], [out], {}, [v]), inputs: [bytesOf(x.slice(0, 1))], expected: [bytesOf(new Int8Array(product(shape)).fill(x[0]))] };
+    }
+    case "ZEROS_LIKE": {
+      const input = b.add("input", "int8", shape, q);
+      const out = b.add("output", "int8", shape, q);
+      return { graph: oneOp(b, "ZEROS_LIKE", [input], [out], {}, [input]), inputs: [bytesOf(x)], expected: [new Uint8Array(product(shape))] };
+    }
+    case "ARG_MIN": {
+      const rank = shape.length;
+      const axis = ((s.axisPick as number) % rank + rank) % rank;
+      // Few distinct values, so ties happen.
+      const xs = x.map((v) => v >> 5);
+      const outShape = shape.filter((_, k) => k !== axis);
+      const exp = Int32Array.from({ length: product(outShape) }, (_, i) => {
+        const idx = unravel(i, outShape);
+        let best = 0;
+        for (let j = 1; j < shape[axis]; j++) {
+          const a = [...idx]; a.splice(axis, 0, j);
+          const c = [...idx]; c.splice(axis, 0, best);
+          if (xs[at(a, shape)] < xs[at(c, shape)]) best = j;
+        }
+        return best;
+      });
+      const input = b.add("input", "int8", shape, q);
+      const ax = b.add("axis", "int32", [1], undefined, i32Bytes([axis]));
+      const out = b.add("output", "int32", outShape);
+      return { graph: oneOp(b, "ARG_MIN", [input, ax], [out], {}, [input]), inputs: [bytesOf(xs)], expected: [new Uint8Array(exp.buffer)] };
+    }
+    default: {
+      const to = s.to as DType;
+      const exp = to === "int16" ? Int16Array.from(x) : to === "int32" ? Int32Array.from(x) : Float32Array.from(x);
+      const input = b.add("input", "int8", shape, q);
+      const out = b.add("output", to, shape);
+      return { graph: oneOp(b, "CAST", [input], [out], {}, [input]), inputs: [bytesOf(x)], expected: [new Uint8Array(exp.buffer)] };
+    }
   }
 }
 
@@ -329,6 +398,7 @@ async function check(spec: Spec, targets: readonly Target[]): Promise<void> {
 
 const ARBS: { name: string; seed: number; arb: fc.Arbitrary<Spec> }[] = [
   { name: "GATHER", seed: 0x15a01, arb: gatherArb },
+  { name: "GATHER_ND", seed: 0x15a0b, arb: gatherNdArb },
   { name: "MIRROR_PAD", seed: 0x15a02, arb: mirrorArb },
   { name: "SPACE_TO_BATCH_ND", seed: 0x15a03, arb: s2bArb },
   { name: "BATCH_TO_SPACE_ND", seed: 0x15a04, arb: b2sArb },
@@ -337,6 +407,7 @@ const ARBS: { name: string; seed: number; arb: fc.Arbitrary<Spec> }[] = [
   { name: "comparisons", seed: 0x15a07, arb: cmpArb },
   { name: "SELECT_V2", seed: 0x15a08, arb: selectArb },
   { name: "SLICE/PACK/UNPACK/SPLIT_V/EXPAND_DIMS", seed: 0x15a09, arb: copyArb },
+  { name: "FILL/ZEROS_LIKE/ARG_MIN/CAST", seed: 0x15a0a, arb: miscArb },
 ] as { name: string; seed: number; arb: fc.Arbitrary<Spec> }[];
 
 describe("issue 15 ops: TS == oracle == WASM", () => {
