@@ -478,3 +478,30 @@ describe("issue 15 ops: lowering errors (3001)", () => {
   ];
   for (const [name, graph, message] of cases) it(name, () => expectLowerError(graph, message));
 });
+
+describe("a bool tensor between two ops (LESS -> SELECT_V2: the element-wise minimum)", () => {
+  const b = new GraphBuilder();
+  const shape = [2, 5, 7];
+  const a = b.add("a", "int8", shape, q);
+  const c = b.add("c", "int8", shape, q);
+  const cond = b.add("a_less_c", "bool", shape);
+  const out = b.add("min", "int8", shape, q);
+  const graph: Graph = {
+    name: "m2_less_select", tensors: b.tensors, inputs: [a, c], outputs: [out],
+    ops: [
+      { index: 0, opcode: "LESS", version: 1, inputs: [a, c], outputs: [cond], options: {} },
+      { index: 1, opcode: "SELECT_V2", version: 1, inputs: [cond, a, c], outputs: [out], options: {} },
+    ],
+  };
+  const x = randomBytes(product(shape), 11);
+  const y = randomBytes(product(shape), 12);
+  const want = Array.from(Int8Array.from(x, (v, i) => Math.min(v, y[i])));
+  for (const mode of ["codegen", "interpreter"] as const) {
+    it(`is planned and run in ${mode} mode on every fast target`, async () => {
+      for (const target of host.ok ? (["ts", "wasm", "host"] as const) : (["ts", "wasm"] as const)) {
+        const [got] = (await runModel(graph, [bytesOf(x), bytesOf(y)], target, { mode })).outputs;
+        expect(Array.from(new Int8Array(got.buffer, got.byteOffset, got.length)), `${target} ${mode}`).toEqual(want);
+      }
+    }, 120_000);
+  }
+});
