@@ -62,6 +62,16 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   // The audio front ends of signal/ (stems "signal/<name>").
   "signal/mfcc.mfcc": 39,
   "signal/log_mel.logMel": 40,
+  // TFLite Micro's int8 data-movement ops, comparisons, bool and int32 tensors (issue 15).
+  "gather.gather": 41,
+  "fill.fill": 42,
+  "fill.zeros": 43,
+  "arg_min.argMin": 44,
+  "cast.castToInt16": 45,
+  "cast.castToInt32": 46,
+  "cast.castToFloat32": 47,
+  "comparisons.comparison": 48,
+  "select_v2.selectV2": 49,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
