@@ -123,6 +123,7 @@ const OPTION_DECODERS: Readonly<Record<string, OptionsSpec>> = {
   DEQUANTIZE: empty("DequantizeOptions"),
   HARD_SWISH: empty("HardSwishOptions"),
   MAXIMUM: empty("MaximumMinimumOptions"),
+  MIRROR_PAD: { table: "MirrorPadOptions", fields: [u8("mode", 0)] },
   MINIMUM: empty("MaximumMinimumOptions"),
   // issue 15 (int8 arithmetic ops)
   CUMSUM: { table: "CumsumOptions", fields: [bool("exclusive", 0), bool("reverse", 1)] },
