@@ -62,6 +62,9 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   // The audio front ends of signal/ (stems "signal/<name>").
   "signal/mfcc.mfcc": 39,
   "signal/log_mel.logMel": 40,
+  // The 16x8 (int16 activation) variants (issue 15; one block, renumbered at merge).
+  "fully_connected.fullyConnected16": 41,
+  "conv_2d.conv2d16": 42,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
