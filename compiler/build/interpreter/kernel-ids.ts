@@ -65,6 +65,7 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   // The 16x8 (int16 activation) variants (issue 15; one block, renumbered at merge).
   "fully_connected.fullyConnected16": 41,
   "conv_2d.conv2d16": 42,
+  "depthwise_conv_2d.depthwiseConv2d16": 43,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
