@@ -66,6 +66,8 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "fully_connected.fullyConnected16": 41,
   "conv_2d.conv2d16": 42,
   "depthwise_conv_2d.depthwiseConv2d16": 43,
+  "add.add16": 44,
+  "mul.mul16": 45,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
