@@ -68,6 +68,10 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "depthwise_conv_2d.depthwiseConv2d16": 43,
   "add.add16": 44,
   "mul.mul16": 45,
+  "average_pool_2d.averagePool2d16": 46,
+  "max_pool_2d.maxPool2d16": 47,
+  "relu.relu16": 48,
+  "leaky_relu.leakyRelu16": 49,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
