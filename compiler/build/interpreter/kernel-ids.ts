@@ -72,6 +72,7 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "max_pool_2d.maxPool2d16": 47,
   "relu.relu16": 48,
   "leaky_relu.leakyRelu16": 49,
+  "concatenation.concatenation16": 50,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
