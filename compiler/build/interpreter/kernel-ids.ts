@@ -73,6 +73,8 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "relu.relu16": 48,
   "leaky_relu.leakyRelu16": 49,
   "concatenation.concatenation16": 50,
+  "quantize.quantize16": 51,
+  "dequantize.dequantize16": 52,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
