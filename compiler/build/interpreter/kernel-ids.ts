@@ -75,6 +75,7 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "concatenation.concatenation16": 50,
   "quantize.quantize16": 51,
   "dequantize.dequantize16": 52,
+  "transpose_conv.transposeConv16": 53,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
