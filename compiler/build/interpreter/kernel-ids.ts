@@ -76,6 +76,7 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "quantize.quantize16": 51,
   "dequantize.dequantize16": 52,
   "transpose_conv.transposeConv16": 53,
+  "reduce.reduceMeanSum16": 54,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
