@@ -77,6 +77,7 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "dequantize.dequantize16": 52,
   "transpose_conv.transposeConv16": 53,
   "reduce.reduceMeanSum16": 54,
+  "softmax.softmax16": 55,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
