@@ -78,6 +78,8 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "transpose_conv.transposeConv16": 53,
   "reduce.reduceMeanSum16": 54,
   "softmax.softmax16": 55,
+  "logistic.logistic16": 56,
+  "tanh.tanh16": 57,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
