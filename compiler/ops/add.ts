@@ -118,3 +118,9 @@ export const NOTES: Record<string, string> = {
   SUB:
     "int8 (per-tensor quantization, any scales whose output multiplier is below 1 as TFLite Micro requires), runtime or constant operands, broadcasting of any shapes that reduce to 4 loops (all shapes up to rank 4, scalars, two-sided), fused NONE/RELU/RELU6/RELU_N1_TO_1; same-shape operands take a flat fast path. int16: the same arithmetic with a left shift of 15 (TFLM's general-scale int16 path).",
 };
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  ADD: "int32 and float32.",
+  SUB: "int32 and float32.",
+};

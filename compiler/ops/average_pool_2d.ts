@@ -33,3 +33,8 @@ export const OPCODES: Record<string, LowerOp> = { AVERAGE_POOL_2D: lowerAverageP
 export const NOTES: Record<string, string> = {
   AVERAGE_POOL_2D: "int8 NHWC, any filter size and stride, SAME or VALID padding (only in-bounds taps are averaged, rounding half away from zero), fused NONE/RELU/RELU6/RELU_N1_TO_1; input and output quantization must match. int16: the same loop over int16 (averagePool2d16).",
 };
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  AVERAGE_POOL_2D: "float32.",
+};

@@ -81,3 +81,8 @@ export const ACTIVATION_TYPES = { CONCATENATION: INT16 };
 export const NOTES: Record<string, string> = {
   CONCATENATION: "int8, 1 to 10 inputs of rank 1 to 6 along any axis (negative counts from the end), no fused activation; inputs must share the output's scale and zero point (no requantization, as in TFLite Micro). int16: zero points 0, scales free (raw values are copied, as TFLite Micro does), the same copy over int16 elements.",
 };
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  CONCATENATION: "int32, int64, bool and float32 (TFLite Micro copies them too).",
+};

@@ -310,3 +310,8 @@ export const FUSE: Record<string, FuseHook> = { CONV_2D: fuseResidualAdd };
 export const NOTES: Record<string, string> = {
   CONV_2D: "int8 NHWC input and output, int8 weights per channel (axis 0) or per tensor, optional int32 bias; any kernel size, stride and dilation, SAME or VALID padding, grouped convolution, batch > 1, fused NONE/RELU/RELU6/RELU_N1_TO_1. 16x8: int16 input/output (zero point 0), int8 per-channel weights, int64, int32 or no bias, the plain reference loop (no in-place, fusion or DSP variant yet).",
 };
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  CONV_2D: "16x8 runs the plain reference loop only (no in-place, fused residual ADD or SMLAD variant); float32.",
+};

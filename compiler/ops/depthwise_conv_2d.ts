@@ -237,3 +237,8 @@ export const ACTIVATION_TYPES = { DEPTHWISE_CONV_2D: INT16 };
 export const NOTES: Record<string, string> = {
   DEPTHWISE_CONV_2D: "int8 NHWC, int8 weights per channel (axis 3) or per tensor, optional int32 bias; any kernel size, stride, dilation and depth multiplier, SAME or VALID padding, batch > 1, fused NONE/RELU/RELU6/RELU_N1_TO_1. 16x8: int16 input/output (zero point 0), int8 per-channel weights, int64 or no bias (TFLM reads no int32 bias here), the plain reference loop (no in-place or DSP variant yet).",
 };
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  DEPTHWISE_CONV_2D: "16x8 runs the plain reference loop only (no plane in-place or SMLAD variant); float32.",
+};

@@ -50,3 +50,8 @@ export const OPCODES: Record<string, LowerOp> = { DEQUANTIZE: lowerDequantize };
 export const NOTES: Record<string, string> = {
   DEQUANTIZE: "int8 or int16 -> float32 with a per-tensor scale and zero point (dequantize16 for int16); uint8 inputs are not supported.",
 };
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  DEQUANTIZE: "uint8 input.",
+};

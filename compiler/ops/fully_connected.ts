@@ -201,3 +201,8 @@ export const ACTIVATION_TYPES = { FULLY_CONNECTED: INT16 };
 export const NOTES: Record<string, string> = {
   FULLY_CONNECTED: "int8 input of any rank (flattened to [batches, depth]), int8 weights per tensor (with a zero point) or per channel, optional int32 bias, keep_num_dims, DEFAULT weights format only, fused NONE/RELU/RELU6/RELU_N1_TO_1. 16x8: int16 input/output (zero point 0), int8 weights, int64, int32 or no bias (TFLM's int64 or int32 accumulator), the plain reference loop (no DSP variant yet).",
 };
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  FULLY_CONNECTED: "16x8 runs the plain reference loop only (no SMLAD variant, no input-offset folding); float32.",
+};

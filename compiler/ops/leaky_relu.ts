@@ -67,3 +67,8 @@ export const IN_PLACE: Record<string, InPlaceHook> = { LEAKY_RELU: elementwiseIn
 export const NOTES: Record<string, string> = {
   LEAKY_RELU: "int8, per-tensor, any alpha (also negative or > 1); requantizes both branches to the output; int16 the same way, clamped to int16 (leakyRelu16).",
 };
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  LEAKY_RELU: "float32.",
+};

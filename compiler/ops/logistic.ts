@@ -93,3 +93,8 @@ export const NOTES: Record<string, string> = {
   LOGISTIC:
     "int8 with gemmlowp's fixed-point logistic; the output must have zero point -128 and is produced in steps of 1/256 (TFLite Micro's convention). int16 (zero points 0, output scale 2^-15, power-of-two or general input scale): TFLite Micro's interpolated sigmoid table (logistic16).",
 };
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  LOGISTIC: "float32.",
+};

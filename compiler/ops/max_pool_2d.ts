@@ -34,3 +34,8 @@ export const NOTES: Record<string, string> = {
   MAX_POOL_2D:
     "int8 NHWC, any filter size and stride, SAME or VALID padding (padding taps excluded), fused NONE/RELU/RELU6/RELU_N1_TO_1; input and output quantization must match (as TFLite Micro requires). int16: the same loop over int16 (maxPool2d16).",
 };
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  MAX_POOL_2D: "float32.",
+};

@@ -77,3 +77,8 @@ export const NOTES: Record<string, string> = {
   MUL:
     "int8 (per-tensor quantization), runtime or constant operands, broadcasting of any shapes that reduce to 4 loops (all shapes up to rank 4, scalars, two-sided), fused NONE/RELU/RELU6/RELU_N1_TO_1; same-shape operands take a flat fast path. int16 (zero points 0): the same arithmetic (mul16).",
 };
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  MUL: "int32 and float32.",
+};

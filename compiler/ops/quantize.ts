@@ -125,3 +125,8 @@ export const NOTES: Record<string, string> = {
   QUANTIZE:
     "float32 -> int8 (round half away from zero of x / scale, as TFLite Micro's AffineQuantize) and int8 -> int8 requantization; with int16: float32 -> int16, int8 -> int16, int16 -> int8 and int16 -> int16 (quantize16); per-tensor output quantization only; int32/uint8 variants are not supported.",
 };
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  QUANTIZE: "int32 and uint8 inputs and outputs; per-channel outputs.",
+};

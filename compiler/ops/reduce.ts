@@ -116,3 +116,9 @@ export const NOTES: Record<string, string> = {
   MEAN: `${REDUCE_NOTE} The 1/count factor is folded into the multiplier as TFLite Micro's QuantizedMeanOrSum does.`,
   SUM: REDUCE_NOTE,
 };
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  MEAN: "float32.",
+  SUM: "float32.",
+};

@@ -84,3 +84,9 @@ export const NOTES: Record<string, string> = {
   RELU6:
     "int8, per-tensor; clamps to [0, 6] in the input's quantization without requantizing, as TFLite Micro does (the output should share the input's quantization); int16 (zero points 0) the same way (relu16).",
 };
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  RELU: "float32.",
+  RELU6: "float32.",
+};

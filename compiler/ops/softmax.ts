@@ -148,3 +148,8 @@ export const OPCODES: Record<string, LowerOp> = { SOFTMAX: lowerSoftmax };
 export const NOTES: Record<string, string> = {
   SOFTMAX: "int8 over the last axis of any rank, any beta; output scale 1/256 and zero point -128 (TFLite Micro's requirement), gemmlowp fixed-point exp and reciprocal. int16 -> int16 (zero points 0, output scale 1/32768): TFLite Micro's table-based SoftmaxInt16 (softmax16). int8 -> int16 is not supported.",
 };
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  SOFTMAX: "int8 -> int16 output (TFLite Micro has it); float32.",
+};

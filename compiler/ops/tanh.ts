@@ -43,3 +43,8 @@ export const NOTES: Record<string, string> = {
   TANH:
     "int8 with gemmlowp's fixed-point tanh; the output is produced in steps of 1/128 around zero point 0 whatever its stated quantization (as TFLite Micro does). int16 (zero points 0, output scale 2^-15, power-of-two or general input scale): TFLite Micro's interpolated sigmoid table (tanh16).",
 };
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  TANH: "float32.",
+};

@@ -126,3 +126,8 @@ export const NOTES: Record<string, string> = {
   TRANSPOSE_CONV:
     "int8 input/output, constant int8 filter [outC, kH, kW, inC] per-channel (axis 0) or per-tensor, optional int32 bias, SAME/VALID padding, any stride, fused NONE/RELU/RELU6/RELU_N1_TO_1; accumulates in an int32 arena scratch of the output's size, as TFLM does. 16x8: int16 input/output (zero point 0), int64, int16 or no bias, an int64 scratch (transposeConv16).",
 };
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  TRANSPOSE_CONV: "16x8 runs the plain scatter only; float32.",
+};
