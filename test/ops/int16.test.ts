@@ -1,0 +1,133 @@
+/**
+ * @fileoverview The 16x8 (int16 activation) variants (issue 15): the model check lets ops with an
+ * int16 variant through and still names the others (1011); kernels/common/wide.ts's 64-bit
+ * requantization against BigInt arithmetic over its whole input range; every golden-ops-2 int16
+ * case in interpreter mode on ts, wasm and host (codegen is test/ops/conformance2.test.ts); and a
+ * property test per case: random int16 inputs over the full range, TS == WASM == host C, codegen
+ * and interpreter.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { checkInt8 } from "../../compiler/import/tflite/check.ts";
+import { importTflite, loadModel } from "../../compiler/import/tflite/import.ts";
+import { opHandles } from "../../compiler/ops/index.ts";
+import { runModel, type Target } from "../../compiler/run/targets.ts";
+import { ltu, mbqm64 } from "../../kernels/common/wide.ts";
+import { buildModel, oneOpModel } from "../import/tflite-builder.ts";
+import { moteError } from "../import/mote-error.ts";
+import { goldenOpsCases } from "../support/golden_ops.ts";
+import { needShared, needTarget, readBytes, sameBytes } from "../support/shared.ts";
+import { expectGraphAgree, seedOf } from "../kernels/differential/agree.ts";
+
+/** TFLite's MultiplyByQuantizedMultiplier(int64_t x, int32_t m, int shift), in BigInt. */
+function mbqm64Reference(x: bigint, m: number, shift: number): number {
+  const reduced = m < 0x7fff0000 ? (m + (1 << 15)) >> 16 : 0x7fff;
+  const total = BigInt(15 - shift);
+  const r = (x * BigInt(reduced) + (1n << (total - 1n))) >> total;
+  return Number(BigInt.asIntN(32, r));
+}
+
+describe("kernels/common/wide.ts", () => {
+  it("ltu is the unsigned comparison", () => {
+    fc.assert(fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), (a, b) => {
+      expect(ltu(a, b)).toBe((a >>> 0) < (b >>> 0) ? 1 : 0);
+    }), { seed: 16, numRuns: 2000 });
+  });
+
+  it("mbqm64 equals TFLite's int64 MultiplyByQuantizedMultiplier for |x| < 2^47", () => {
+    const x = fc.bigInt({ min: -(1n << 47n), max: (1n << 47n) - 1n });
+    const m = fc.oneof(fc.integer({ min: 1 << 30, max: 2 ** 31 - 1 }), fc.constantFrom(0, 1 << 30, 0x7fff0000, 0x7fff8000, 2 ** 31 - 1));
+    const shift = fc.integer({ min: -31, max: 7 });
+    fc.assert(fc.property(x, m, shift, (xv, mv, sv) => {
+      const want = mbqm64Reference(xv, mv, sv);
+      // Only where the result fits an int32 (TFLite's assumption).
+      const exact = ((xv * BigInt(mv < 0x7fff0000 ? (mv + 32768) >> 16 : 0x7fff)) >> BigInt(15 - sv));
+      fc.pre(exact >= -(1n << 31n) && exact < (1n << 31n));
+      const hi = Number(BigInt.asIntN(32, xv >> 32n));
+      const lo = Number(BigInt.asIntN(32, xv));
+      expect(mbqm64(hi, lo, mv, sv)).toBe(want);
+    }), { seed: 47, numRuns: 5000 });
+  });
+});
+
+describe("the model check and 16x8 models", () => {
+  const int16Op = (code: number) => {
+    const spec = oneOpModel({ deprecated: code, code });
+    for (const t of spec.subgraphs[0]!.tensors) {
+      t.type = 7; // INT16
+      t.quant = { scale: [1 / 4096], zeroPoint: [0] };
+    }
+    return importTflite(buildModel(spec), "m16.tflite");
+  };
+
+  it("lets an op with an int16 variant through (RELU) and still names one without (HARD_SWISH, 1011)", () => {
+    expect(() => checkInt8(int16Op(19), opHandles)).not.toThrow();
+    const e = moteError(() => checkInt8(int16Op(117), opHandles), [1011]);
+    expect(e.message).toContain("op 0 (HARD_SWISH)");
+    expect(e.hint).toContain("docs/operators.md");
+  });
+
+  const ops = needShared("golden-ops-2");
+  it.skipIf(ops.skip)("passes every golden-ops-2 16x8 model of the ops with int16 variants", () => {
+    for (const c of goldenOpsCases("golden-ops-2").filter(isInt16Case)) {
+      expect(() => checkInt8(loadModel(path.join(c.dir, "model.tflite")), opHandles), c.name).not.toThrow();
+    }
+  });
+});
+
+/** The golden-ops-2 cases of this part: int16 activations, except the LSTM (issue 15's stateful part). */
+function isInt16Case(c: { name: string }): boolean {
+  return /16x8|int16/.test(c.name) && !c.name.startsWith("lstm");
+}
+
+const ops = needShared("golden-ops-2");
+const targets: Target[] = needTarget("host").ok ? ["ts", "wasm", "host"] : ["ts", "wasm"];
+
+describe.skipIf(ops.skip)("golden-ops-2 16x8 cases in interpreter mode (ts, wasm, host)", () => {
+  for (const c of ops.ok ? goldenOpsCases("golden-ops-2").filter(isInt16Case) : []) {
+    it.concurrent(c.name, async () => {
+      expect(c.supported, c.reason).toBe(true);
+      const graph = loadModel(path.join(c.dir, "model.tflite"));
+      const samples = fs.readdirSync(c.dir).filter((f) => /^input_0_\d+\.bin$/.test(f)).map((f) => /_(\d+)\.bin$/.exec(f)![1]);
+      for (const target of targets) {
+        for (const k of samples) {
+          const inputs = graph.inputs.map((_, i) => readBytes(path.join(c.dir, `input_${i}_${k}.bin`)));
+          const { outputs } = await runModel(graph, inputs, target, { mode: "interpreter" });
+          outputs.forEach((got, o) => {
+            expect(sameBytes(got, readBytes(path.join(c.dir, `output_${o}_${k}.bin`))), `${c.name} sample ${k} output ${o} on ${target}`).toBe(true);
+          });
+        }
+      }
+    });
+  }
+});
+
+describe.skipIf(ops.skip)("16x8 kernels over the full int16 range: TS == WASM == host, codegen == interpreter", () => {
+  for (const c of ops.ok ? goldenOpsCases("golden-ops-2").filter(isInt16Case) : []) {
+    it.concurrent(c.name, async () => {
+      const graph = loadModel(path.join(c.dir, "model.tflite"));
+      const sizes = graph.inputs.map((t) => graph.tensors[t]!);
+      const inputsOf = (seed: number): Uint8Array[] => sizes.map((t, i) => {
+        const bytes = new Uint8Array(t.shape.reduce((a, b) => a * b, 1) * (t.dtype === "int16" ? 2 : t.dtype === "int8" ? 1 : 4));
+        let s = (seed * 2654435761 + i * 40503 + 1) >>> 0;
+        if (t.dtype === "float32") {
+          // QUANTIZE f32 -> int16: values around the output range, beyond it too.
+          const v = new Float32Array(bytes.buffer);
+          for (let j = 0; j < v.length; j++) { s = (Math.imul(s, 1103515245) + 12345) >>> 0; v[j] = ((s >>> 8) / 2 ** 24 - 0.5) * 4 * 32768 * (t.quant?.scale[0] ?? 1); }
+        } else {
+          for (let j = 0; j < bytes.length; j++) { s = (Math.imul(s, 1103515245) + 12345) >>> 0; bytes[j] = s >>> 24; }
+        }
+        return bytes;
+      });
+      await fc.assert(fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 30 }), async (seed) => {
+        const inputs = inputsOf(seed);
+        await expectGraphAgree(`${c.name} seed ${seed}`, graph, inputs, targets);
+        const codegen = (await runModel(graph, inputs, "ts")).outputs;
+        const interp = (await runModel(graph, inputs, "ts", { mode: "interpreter" })).outputs;
+        codegen.forEach((o, k) => expect(sameBytes(o, interp[k]), `${c.name}: codegen vs interpreter`).toBe(true));
+      }), { seed: seedOf(c.name, 16), numRuns: 3 });
+    });
+  }
+});
