@@ -131,3 +131,28 @@ describe.skipIf(ops.skip)("16x8 kernels over the full int16 range: TS == WASM ==
     });
   }
 });
+
+describe("fullyConnected16's 64-bit accumulator over long rows (blocks of 128 taps)", () => {
+  it("equals an int64 BigInt reference of TFLite's int16 FullyConnected at full-range inputs", async () => {
+    const { fullyConnected16 } = await import("../../kernels/fully_connected.ts");
+    fc.assert(fc.property(fc.integer({ min: 1, max: 700 }), fc.integer({ min: 1, max: 4 }), fc.boolean(), fc.integer(), (depth, units, extreme, seed) => {
+      let s = seed >>> 0;
+      const next = (): number => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s; };
+      const input = Int16Array.from({ length: depth }, () => (extreme ? -32768 : (next() >> 16) - 32768));
+      const filter = Int8Array.from({ length: units * depth }, () => (extreme ? -128 : (next() >>> 24) - 128));
+      const bias64 = Array.from({ length: units }, () => BigInt(next() - 2 ** 31) * 4096n);
+      const bias = Int32Array.from(bias64.flatMap((b) => [Number(BigInt.asIntN(32, b)), Number(BigInt.asIntN(32, b >> 32n))]));
+      const multipliers = Int32Array.from({ length: units }, () => (1 << 30) + (next() >>> 2));
+      const shifts = Int32Array.from({ length: units }, () => -20 - (next() % 6));
+      const output = new Int16Array(units);
+      fullyConnected16({ batches: 1, accumDepth: depth, outputDepth: units, filterOffset: 0, actMin: -32768, actMax: 32767, hasBias: 1, bias64: 1 },
+        input, filter, bias, multipliers, shifts, output);
+      for (let u = 0; u < units; u++) {
+        let acc = bias64[u];
+        for (let d = 0; d < depth; d++) acc += BigInt(filter[u * depth + d] * input[d]);
+        const want = Math.min(32767, Math.max(-32768, mbqm64Reference(acc, multipliers[u], shifts[u])));
+        expect(output[u], `unit ${u} depth ${depth}`).toBe(want);
+      }
+    }), { seed: 700, numRuns: 300 });
+  });
+});
