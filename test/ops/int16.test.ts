@@ -15,7 +15,7 @@ import { importTflite, loadModel } from "../../compiler/import/tflite/import.ts"
 import { opHandles } from "../../compiler/ops/index.ts";
 import { runModel, type Target } from "../../compiler/run/targets.ts";
 import { ltu, mbqm64 } from "../../kernels/common/wide.ts";
-import { buildModel, oneOpModel } from "../import/tflite-builder.ts";
+import { buildModel, oneOpModel, optionsTable } from "../import/tflite-builder.ts";
 import { moteError } from "../import/mote-error.ts";
 import { goldenOpsCases } from "../support/golden_ops.ts";
 import { needShared, needTarget, readBytes, sameBytes } from "../support/shared.ts";
@@ -155,4 +155,47 @@ describe("fullyConnected16's 64-bit accumulator over long rows (blocks of 128 ta
       }
     }), { seed: 700, numRuns: 300 });
   });
+});
+
+/**
+ * TFLite Micro's fully_connected_test.cc 16x8 vectors (SimpleTestQuantizedInt16 and
+ * SimpleTestPerChannelQuantizedInt16): input [2, 10] and output scale 128/65536, weights 1..10
+ * per row (scale 1, or 0.2 / 0.25 / 0.5 per channel), bias {1, 2, 3} as int64, golden
+ * {24, 25, 26, 58, 59, 60}. TFLM's test allows 1 quantum of error; the per-tensor case is exact
+ * arithmetic (multiplier 1: acc * 2^14 + 2^13 >> 14), so it must match exactly there.
+ */
+describe("TFLite Micro's FULLY_CONNECTED 16x8 unit-test vectors", () => {
+  const S = 128 / 65536;
+  const x = [1, 2, 3, 4, 5, 6, 7, 8, -9, -10, 1, 2, 3, 4, 5, 6, 7, -8, 9, -10];
+  const golden = [24, 25, 26, 58, 59, 60];
+  const build = (wScales: number[]) => {
+    const w = new Int8Array(30);
+    for (let u = 0; u < 3; u++) for (let d = 0; d < 10; d++) w[u * 10 + d] = Math.round((d + 1) / wScales[u % wScales.length]);
+    const bias = new BigInt64Array([1, 2, 3].map((b, u) => BigInt(Math.round(b / (S * wScales[u % wScales.length])))));
+    const graph = importTflite(buildModel({
+      opcodes: [{ deprecated: 9, code: 9 }],
+      buffers: [{}, { data: new Uint8Array(w.buffer) }, { data: new Uint8Array(bias.buffer) }],
+      subgraphs: [{
+        tensors: [
+          { shape: [2, 10], type: 7, name: "in", quant: { scale: [S], zeroPoint: [0] } },
+          { shape: [3, 10], type: 9, name: "w", buffer: 1, quant: { scale: wScales, zeroPoint: wScales.map(() => 0) } },
+          { shape: [3], type: 4, name: "b", buffer: 2, quant: { scale: wScales.map((s) => S * s), zeroPoint: wScales.map(() => 0) } },
+          { shape: [2, 3], type: 7, name: "out", quant: { scale: [S], zeroPoint: [0] } },
+        ],
+        inputs: [0], outputs: [3],
+        ops: [{ opcodeIndex: 0, inputs: [0, 1, 2], outputs: [3], optionsType: 8, options: optionsTable([[0, "i8", 0]]) }],
+      }],
+    }), "fc16x8.tflite");
+    return graph;
+  };
+  const input = new Uint8Array(Int16Array.from(x.map((v) => Math.round(v / S))).buffer);
+  for (const [name, scales, tolerance] of [["per tensor", [1], 0], ["per channel", [0.2, 0.25, 0.5], 1]] as const) {
+    it.concurrent(`${name} on ${targets.join(", ")}`, async () => {
+      const graph = build([...scales]);
+      for (const target of targets) {
+        const out = new Int16Array((await runModel(graph, [input], target)).outputs[0].slice().buffer);
+        golden.forEach((g, i) => expect(Math.abs(out[i] - Math.round(g / S)), `${name} output ${i} on ${target}`).toBeLessThanOrEqual(tolerance));
+      }
+    });
+  }
 });
