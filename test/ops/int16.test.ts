@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkInt8 } from "../../compiler/import/tflite/check.ts";
 import { importTflite, loadModel } from "../../compiler/import/tflite/import.ts";
-import { opHandles } from "../../compiler/ops/index.ts";
+import { lowerGraph, opHandles } from "../../compiler/ops/index.ts";
 import { runModel, type Target } from "../../compiler/run/targets.ts";
 import { ltu, mbqm64 } from "../../kernels/common/wide.ts";
 import { buildModel, oneOpModel, optionsTable } from "../import/tflite-builder.ts";
@@ -198,4 +198,46 @@ describe("TFLite Micro's FULLY_CONNECTED 16x8 unit-test vectors", () => {
       }
     });
   }
+});
+
+describe("16x8 lowerings reject what TFLite Micro rejects (MOTE3001)", () => {
+  const q = (scale: number, zp = 0) => ({ scale: [scale], zeroPoint: [zp] });
+  const unary = (code: number, inQ: ReturnType<typeof q>, outQ: ReturnType<typeof q>, optionsType?: number, options?: ReturnType<typeof optionsTable>) =>
+    importTflite(buildModel({
+      opcodes: [{ deprecated: code, code }],
+      buffers: [{}],
+      subgraphs: [{
+        tensors: [{ shape: [1, 8], type: 7, name: "in", quant: inQ }, { shape: [1, 8], type: 7, name: "out", quant: outQ }],
+        inputs: [0], outputs: [1],
+        ops: [{ opcodeIndex: 0, inputs: [0], outputs: [1], optionsType, options }],
+      }],
+    }), "r.tflite");
+
+  it("SOFTMAX int16 with an output scale other than 1/32768", () => {
+    const e = moteError(() => lowerGraph(unary(25, q(1 / 4096), q(1 / 256), 9, optionsTable([[0, "f32", 1]]))), [3001]);
+    expect(e.message).toContain("1/32768");
+  });
+  it("LOGISTIC / TANH int16 with an output scale other than 2^-15", () => {
+    expect(moteError(() => lowerGraph(unary(14, q(1 / 4096), q(1 / 256))), [3001]).message).toContain("2^-15");
+    expect(moteError(() => lowerGraph(unary(28, q(1 / 4096), q(1 / 256))), [3001]).message).toContain("2^-15");
+  });
+  it("RELU int16 with a non-zero zero point", () => {
+    expect(moteError(() => lowerGraph(unary(19, q(1 / 4096, 5), q(1 / 4096))), [3001]).message).toContain("zero point");
+  });
+  it("MUL int16 with a non-zero zero point", () => {
+    const g = importTflite(buildModel({
+      opcodes: [{ deprecated: 18, code: 18 }],
+      buffers: [{}],
+      subgraphs: [{
+        tensors: [
+          { shape: [1, 8], type: 7, name: "a", quant: q(1 / 4096, 3) },
+          { shape: [1, 8], type: 7, name: "b", quant: q(1 / 4096) },
+          { shape: [1, 8], type: 7, name: "out", quant: q(1 / 4096) },
+        ],
+        inputs: [0, 1], outputs: [2],
+        ops: [{ opcodeIndex: 0, inputs: [0, 1], outputs: [2], optionsType: 21, options: optionsTable([[0, "i8", 0]]) }],
+      }],
+    }), "mul.tflite");
+    expect(moteError(() => lowerGraph(g), [3001]).message).toContain("zero point 0");
+  });
 });
