@@ -241,3 +241,46 @@ describe("16x8 lowerings reject what TFLite Micro rejects (MOTE3001)", () => {
     expect(moteError(() => lowerGraph(g), [3001]).message).toContain("zero point 0");
   });
 });
+
+/**
+ * TFLite Micro's conv_test.cc 16x8 vectors (SimpleTestQuantized16x8PerChannel64bBias and
+ * ...32bBias): input [2, 2, 4, 1] at scale 0.5, filter [3, 2, 2, 1] quantized symmetric per
+ * channel (scale max|w| / 127, as its test helper does), bias {1, 2, 3} at input * filter scale,
+ * output scale 1, VALID, stride 2; golden {18, 2, 5, 18, 2, 5, 17, 4, 3, 37, 4, 3}. TFLM's test
+ * allows 1 quantum of error; Mote must stay within it on every target.
+ */
+describe("TFLite Micro's CONV_2D 16x8 unit-test vectors", () => {
+  const x = [1, 1, 1, 1, 2, 2, 2, 2, 1, 2, 3, 4, 1, 2, 3, 4];
+  const w = [1, 2, 3, 4, -1, 1, -1, 1, -1, -1, 1, 1];
+  const golden = [18, 2, 5, 18, 2, 5, 17, 4, 3, 37, 4, 3];
+  const build = (bias64: boolean) => {
+    const scales = [0, 1, 2].map((c) => Math.fround(Math.max(...w.slice(4 * c, 4 * c + 4).map(Math.abs)) / 127));
+    const wq = Int8Array.from(w, (v, i) => Math.round(v / scales[Math.floor(i / 4)]));
+    const bq = [1, 2, 3].map((b, c) => Math.round(b / (0.5 * scales[c])));
+    const bias = bias64 ? new Uint8Array(BigInt64Array.from(bq.map(BigInt)).buffer) : new Uint8Array(Int32Array.from(bq).buffer);
+    return importTflite(buildModel({
+      opcodes: [{ deprecated: 3, code: 3 }],
+      buffers: [{}, { data: new Uint8Array(wq.buffer) }, { data: bias }],
+      subgraphs: [{
+        tensors: [
+          { shape: [2, 2, 4, 1], type: 7, name: "in", quant: { scale: [0.5], zeroPoint: [0] } },
+          { shape: [3, 2, 2, 1], type: 9, name: "w", buffer: 1, quant: { scale: scales, zeroPoint: [0, 0, 0] } },
+          { shape: [3], type: bias64 ? 4 : 2, name: "b", buffer: 2, quant: { scale: scales.map((s) => 0.5 * s), zeroPoint: [0, 0, 0] } },
+          { shape: [2, 1, 2, 3], type: 7, name: "out", quant: { scale: [1], zeroPoint: [0] } },
+        ],
+        inputs: [0], outputs: [3],
+        ops: [{ opcodeIndex: 0, inputs: [0, 1, 2], outputs: [3], optionsType: 1, options: optionsTable([[0, "i8", 1], [1, "i32", 2], [2, "i32", 2], [3, "i8", 0]]) }],
+      }],
+    }), "conv16x8.tflite");
+  };
+  const input = new Uint8Array(Int16Array.from(x.map((v) => v * 2)).buffer);
+  for (const bias64 of [true, false]) {
+    it.concurrent(`${bias64 ? "int64" : "int32"} bias on ${targets.join(", ")}`, async () => {
+      const graph = build(bias64);
+      for (const target of targets) {
+        const out = new Int16Array((await runModel(graph, [input], target)).outputs[0].slice().buffer);
+        golden.forEach((g, i) => expect(Math.abs(out[i] - g), `output ${i} on ${target}: ${out[i]} vs ${g}`).toBeLessThanOrEqual(1));
+      }
+    });
+  }
+});
