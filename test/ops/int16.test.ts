@@ -284,3 +284,35 @@ describe("TFLite Micro's CONV_2D 16x8 unit-test vectors", () => {
     });
   }
 });
+
+/**
+ * TFLite Micro's tanh_test.cc TestTanhInt16WideRange (test/fixtures/tflm/tanh_int16_wide_range.json:
+ * 177 inputs over [-20, 20] at scale 32/65536 and their tanh at 2/65536, TFLM's tolerance 16
+ * quanta): the power-of-two path with a left shift of 1.
+ */
+describe("TFLite Micro's TANH int16 unit-test vector (wide range)", () => {
+  it.concurrent(`on ${targets.join(", ")}`, async () => {
+    const fx = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, "../fixtures/tflm/tanh_int16_wide_range.json"), "utf8")) as { input: number[]; output: number[] };
+    const n = fx.input.length;
+    const inScale = 32 / 65536;
+    const outScale = 2 / 65536;
+    const clamp16 = (v: number) => Math.min(32767, Math.max(-32768, v));
+    const graph = importTflite(buildModel({
+      opcodes: [{ deprecated: 28, code: 28 }],
+      buffers: [{}],
+      subgraphs: [{
+        tensors: [
+          { shape: [1, n], type: 7, name: "in", quant: { scale: [inScale], zeroPoint: [0] } },
+          { shape: [1, n], type: 7, name: "out", quant: { scale: [outScale], zeroPoint: [0] } },
+        ],
+        inputs: [0], outputs: [1],
+        ops: [{ opcodeIndex: 0, inputs: [0], outputs: [1] }],
+      }],
+    }), "tanh16.tflite");
+    const input = new Uint8Array(Int16Array.from(fx.input, (v) => clamp16(Math.round(v / inScale))).buffer);
+    for (const target of targets) {
+      const out = new Int16Array((await runModel(graph, [input], target)).outputs[0].slice().buffer);
+      fx.output.forEach((y, i) => expect(Math.abs(out[i] - clamp16(Math.round(y / outScale))), `element ${i} on ${target}`).toBeLessThanOrEqual(16));
+    }
+  });
+});
