@@ -316,3 +316,36 @@ describe("TFLite Micro's TANH int16 unit-test vector (wide range)", () => {
     }
   });
 });
+
+/**
+ * TFLite Micro's softmax_test.cc Softmax1D/2DQuantizedInt16ShouldMatchGolden: input scale 0.1,
+ * output scale 1/32768, beta 1, golden probabilities from its test; its tolerance is 1 quantum.
+ */
+describe("TFLite Micro's SOFTMAX int16 unit-test vectors", () => {
+  const p = [0.011656231, 0.031684921, 0.086128544, 0.234121657, 0.636408647];
+  const cases = [
+    { name: "1D", shape: [1, 5], x: [1, 2, 3, 4, 5], golden: p },
+    { name: "2D", shape: [2, 5], x: [1, 2, 3, 4, 5, -1, -2, -3, -4, -5], golden: [...p, ...[...p].reverse()] },
+  ];
+  for (const c of cases) {
+    it.concurrent(`${c.name} on ${targets.join(", ")}`, async () => {
+      const graph = importTflite(buildModel({
+        opcodes: [{ deprecated: 25, code: 25 }],
+        buffers: [{}],
+        subgraphs: [{
+          tensors: [
+            { shape: c.shape, type: 7, name: "in", quant: { scale: [0.1], zeroPoint: [0] } },
+            { shape: c.shape, type: 7, name: "out", quant: { scale: [1 / 32768], zeroPoint: [0] } },
+          ],
+          inputs: [0], outputs: [1],
+          ops: [{ opcodeIndex: 0, inputs: [0], outputs: [1], optionsType: 9, options: optionsTable([[0, "f32", 1]]) }],
+        }],
+      }), "softmax16.tflite");
+      const input = new Uint8Array(Int16Array.from(c.x, (v) => Math.round(v / Math.fround(0.1))).buffer);
+      for (const target of targets) {
+        const out = new Int16Array((await runModel(graph, [input], target)).outputs[0].slice().buffer);
+        c.golden.forEach((g, i) => expect(Math.abs(out[i] - Math.round(g * 32768)), `element ${i} on ${target}: ${out[i]}`).toBeLessThanOrEqual(1));
+      }
+    });
+  }
+});
