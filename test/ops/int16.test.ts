@@ -349,3 +349,40 @@ describe("TFLite Micro's SOFTMAX int16 unit-test vectors", () => {
     });
   }
 });
+
+/**
+ * TFLite Micro's transpose_conv_test.cc SimpleTestQuantized16x8PerChannel: input [1, 4, 4, 2]
+ * = 1..32 at scale 1, filter [1, 3, 3, 2] = 1..18 quantized symmetric per channel (18 / 127),
+ * int64 bias 0, SAME, stride 1, output scale 1; golden from its test, its tolerance 4 quanta.
+ */
+describe("TFLite Micro's TRANSPOSE_CONV 16x8 unit-test vector", () => {
+  it.concurrent(`on ${targets.join(", ")}`, async () => {
+    const golden = [184, 412, 568, 528, 678, 1347, 1689, 1434, 1494, 2715, 3057, 2442, 1968, 3352, 3652, 2760];
+    const scale = Math.fround(18 / 127);
+    const w = Int8Array.from({ length: 18 }, (_, i) => Math.round((i + 1) / scale));
+    const { optionsTypeId } = await import("../../compiler/import/tflite/schema.ts");
+    const graph = importTflite(buildModel({
+      opcodes: [{ deprecated: 67, code: 67 }],
+      buffers: [{}, { data: new Uint8Array(Int32Array.from([1, 4, 4, 1]).buffer) }, { data: new Uint8Array(w.buffer) }, { data: new Uint8Array(8) }],
+      subgraphs: [{
+        tensors: [
+          { shape: [4], type: 2, name: "shape", buffer: 1 },
+          { shape: [1, 3, 3, 2], type: 9, name: "w", buffer: 2, quant: { scale: [scale], zeroPoint: [0] } },
+          { shape: [1, 4, 4, 2], type: 7, name: "in", quant: { scale: [1], zeroPoint: [0] } },
+          { shape: [1], type: 4, name: "b", buffer: 3, quant: { scale: [scale], zeroPoint: [0] } },
+          { shape: [1, 4, 4, 1], type: 7, name: "out", quant: { scale: [1], zeroPoint: [0] } },
+        ],
+        inputs: [2], outputs: [4],
+        ops: [{
+          opcodeIndex: 0, inputs: [0, 1, 2, 3], outputs: [4],
+          optionsType: optionsTypeId("TransposeConvOptions"), options: optionsTable([[0, "i8", 0], [1, "i32", 1], [2, "i32", 1], [3, "i8", 0]]),
+        }],
+      }],
+    }), "tconv16x8.tflite");
+    const input = new Uint8Array(Int16Array.from({ length: 32 }, (_, i) => i + 1).buffer);
+    for (const target of targets) {
+      const out = new Int16Array((await runModel(graph, [input], target)).outputs[0].slice().buffer);
+      golden.forEach((g, i) => expect(Math.abs(out[i] - g), `element ${i} on ${target}: ${out[i]}`).toBeLessThanOrEqual(4));
+    }
+  });
+});
