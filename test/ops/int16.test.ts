@@ -4,7 +4,10 @@
  * requantization against BigInt arithmetic over its whole input range; every golden-ops-2 int16
  * case in interpreter mode on ts, wasm and host (codegen is test/ops/conformance2.test.ts); and a
  * property test per case: random int16 inputs over the full range, TS == WASM == host C, codegen
- * and interpreter.
+ * and interpreter; fullyConnected16's 64-bit accumulator over long rows against BigInt; TFLite
+ * Micro's own 16x8 unit-test vectors (FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV,
+ * SOFTMAX, TANH; numbers from its *_test.cc at 90b983c2, checked within its own tolerances) on ts,
+ * wasm and host; and the lowering errors for what TFLite Micro rejects.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -383,6 +386,46 @@ describe("TFLite Micro's TRANSPOSE_CONV 16x8 unit-test vector", () => {
     for (const target of targets) {
       const out = new Int16Array((await runModel(graph, [input], target)).outputs[0].slice().buffer);
       golden.forEach((g, i) => expect(Math.abs(out[i] - g), `element ${i} on ${target}: ${out[i]}`).toBeLessThanOrEqual(4));
+    }
+  });
+});
+
+/**
+ * TFLite Micro's depthwise_conv_test.cc SimpleTestQuantizedPerChannelInt16InputInt8Filter: input
+ * [1, 3, 2, 2] at scale 0.5 (the first 12 of its values), filter [1, 2, 2, 4] quantized symmetric
+ * per channel (max|w| / 127), int64 bias {1, 2, 3, 4}, stride 1, VALID, depth multiplier 2,
+ * output scale 1; golden from its test, its tolerance 1 quantum.
+ */
+describe("TFLite Micro's DEPTHWISE_CONV_2D 16x8 unit-test vector", () => {
+  it.concurrent(`on ${targets.join(", ")}`, async () => {
+    const x = [-547, 108, -682, 540, -161, -539, 9, -482, -859, 84, 153, -726];
+    const w = [1, 2, 3, 4, -9, 10, -11, 12, 5, 6, 7, 8, 13, -14, 15, -16];
+    const golden = [4894, -9009, -16596, 10268, -2564, -7483, -6599, 4356];
+    const scales = [0, 1, 2, 3].map((c) => Math.fround(Math.max(...[0, 1, 2, 3].map((t) => Math.abs(w[t * 4 + c]))) / 127));
+    const wq = Int8Array.from(w, (v, i) => Math.round(v / scales[i % 4]));
+    const bias = BigInt64Array.from([1, 2, 3, 4].map((b, c) => BigInt(Math.round(b / (0.5 * scales[c])))));
+    const { optionsTypeId } = await import("../../compiler/import/tflite/schema.ts");
+    const graph = importTflite(buildModel({
+      opcodes: [{ deprecated: 4, code: 4 }],
+      buffers: [{}, { data: new Uint8Array(wq.buffer) }, { data: new Uint8Array(bias.buffer) }],
+      subgraphs: [{
+        tensors: [
+          { shape: [1, 3, 2, 2], type: 7, name: "in", quant: { scale: [0.5], zeroPoint: [0] } },
+          { shape: [1, 2, 2, 4], type: 9, name: "w", buffer: 1, quant: { scale: scales, zeroPoint: [0, 0, 0, 0], quantizedDimension: 3 } },
+          { shape: [4], type: 4, name: "b", buffer: 2, quant: { scale: scales.map((s) => 0.5 * s), zeroPoint: [0, 0, 0, 0] } },
+          { shape: [1, 2, 1, 4], type: 7, name: "out", quant: { scale: [1], zeroPoint: [0] } },
+        ],
+        inputs: [0], outputs: [3],
+        ops: [{
+          opcodeIndex: 0, inputs: [0, 1, 2], outputs: [3], optionsType: optionsTypeId("DepthwiseConv2DOptions"),
+          options: optionsTable([[0, "i8", 1], [1, "i32", 1], [2, "i32", 1], [3, "i32", 2], [4, "i8", 0]]),
+        }],
+      }],
+    }), "dw16x8.tflite");
+    const input = new Uint8Array(Int16Array.from(x, (v) => Math.round(v / 0.5)).buffer);
+    for (const target of targets) {
+      const out = new Int16Array((await runModel(graph, [input], target)).outputs[0].slice().buffer);
+      golden.forEach((g, i) => expect(Math.abs(out[i] - g), `element ${i} on ${target}: ${out[i]}`).toBeLessThanOrEqual(1));
     }
   });
 });
