@@ -88,6 +88,24 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "reduce_max_min.reduceMaxMinFloat": 62,
   "cumsum.cumsumFloat": 63,
   "add_n.addNFloat": 64,
+  // The 16x8 (int16 activation) variants (issue 15).
+  "fully_connected.fullyConnected16": 65,
+  "conv_2d.conv2d16": 66,
+  "depthwise_conv_2d.depthwiseConv2d16": 67,
+  "add.add16": 68,
+  "mul.mul16": 69,
+  "average_pool_2d.averagePool2d16": 70,
+  "max_pool_2d.maxPool2d16": 71,
+  "relu.relu16": 72,
+  "leaky_relu.leakyRelu16": 73,
+  "concatenation.concatenation16": 74,
+  "quantize.quantize16": 75,
+  "dequantize.dequantize16": 76,
+  "transpose_conv.transposeConv16": 77,
+  "reduce.reduceMeanSum16": 78,
+  "softmax.softmax16": 79,
+  "logistic.logistic16": 80,
+  "tanh.tanh16": 81,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
