@@ -26,3 +26,12 @@ export function concatenation(p: ConcatenationParams, input: Int8Array, output: 
     for (let j: i32 = 0; j < p.copy; j++) output[dst + j] = input[src + j];
   }
 }
+
+/** The int16 copy (TFLM's EvalUnquantized<int16_t>): the same loops, counts in int16 elements. */
+export function concatenation16(p: ConcatenationParams, input: Int16Array, output: Int16Array): void {
+  for (let k: i32 = 0; k < p.outer; k++) {
+    const src: i32 = k * p.copy;
+    const dst: i32 = k * p.outStride + p.outOffset;
+    for (let j: i32 = 0; j < p.copy; j++) output[dst + j] = input[src + j];
+  }
+}

@@ -45,6 +45,7 @@ import { mbqm } from "./intrinsics.ts";
 import { addRescale } from "./add.ts";
 import { requantize, toOutput } from "./common/requantize.ts";
 import { interiorEnd, interiorStart } from "./common/window.ts";
+import { ltu, mbqm64 } from "./common/wide.ts";
 
 /** `hasBias` values: no bias (`bias` not read), the model's bias, the bias with the input offset folded in. */
 export const BIAS_NONE: i32 = 0;
@@ -416,6 +417,109 @@ export function conv2d(
           for (let i: i32 = 0; i < p.outW * p.outC; i++) {
             output[rowBase + i] = pixel[i];
           }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The 16x8 variant's record (int16 activations, zero point 0; int8 weights, per channel): the
+ * geometry of Conv2dParams, the clamp, and `bias64` (TFLite Micro's accumulator type follows the
+ * bias: 1 for an int64 bias, or none unless the model asks for int32, with `bias` as {lo, hi}
+ * pairs; 0 for an int32 bias and the wrapping i32 accumulator).
+ */
+export interface Conv2d16Params {
+  batches: i32;
+  inH: i32;
+  inW: i32;
+  inC: i32;
+  outH: i32;
+  outW: i32;
+  outC: i32;
+  filterH: i32;
+  filterW: i32;
+  filterInC: i32;
+  filtersPerGroup: i32;
+  strideH: i32;
+  strideW: i32;
+  dilationH: i32;
+  dilationW: i32;
+  padH: i32;
+  padW: i32;
+  actMin: i32;
+  actMax: i32;
+  hasBias: i32;
+  bias64: i32;
+}
+
+/** Taps summed in i32 before joining the 64-bit accumulator: 128 * 128 * 32768 = 2^29. */
+const WIDE_BLOCK: i32 = 128;
+
+/**
+ * CONV_2D with int16 input and output: TFLite Micro's reference_integer_ops::ConvPerChannel for
+ * int16_t, conv2dReference's loop (taps outside the image skipped; no offsets, int16 zero points
+ * are 0). bias64 1 sums each filter row's channels in i32 blocks into a 64-bit (hi, lo)
+ * accumulator, adds the bias pair and requantizes with mbqm64 (kernels/common/wide.ts).
+ */
+export function conv2d16(
+  p: Conv2d16Params,
+  input: Int16Array,
+  filter: Int8Array,
+  bias: Int32Array,
+  multipliers: Int32Array,
+  shifts: Int32Array,
+  output: Int16Array,
+): void {
+  for (let b: i32 = 0; b < p.batches; b++) {
+    for (let oy: i32 = 0; oy < p.outH; oy++) {
+      const inYOrigin: i32 = oy * p.strideH - p.padH;
+      for (let ox: i32 = 0; ox < p.outW; ox++) {
+        const inXOrigin: i32 = ox * p.strideW - p.padW;
+        for (let oc: i32 = 0; oc < p.outC; oc++) {
+          const group: i32 = (oc / p.filtersPerGroup) | 0;
+          let acc: i32 = 0;
+          let hi: i32 = 0;
+          for (let fy: i32 = 0; fy < p.filterH; fy++) {
+            const inY: i32 = inYOrigin + p.dilationH * fy;
+            for (let fx: i32 = 0; fx < p.filterW; fx++) {
+              const inX: i32 = inXOrigin + p.dilationW * fx;
+              if (inY >= 0 && inY < p.inH && inX >= 0 && inX < p.inW) {
+                const inBase: i32 = ((b * p.inH + inY) * p.inW + inX) * p.inC + group * p.filterInC;
+                const fBase: i32 = ((oc * p.filterH + fy) * p.filterW + fx) * p.filterInC;
+                if (p.bias64 === 0) {
+                  for (let ic: i32 = 0; ic < p.filterInC; ic++) {
+                    acc = (acc + filter[fBase + ic] * input[inBase + ic]) | 0;
+                  }
+                } else {
+                  let ic: i32 = 0;
+                  while (ic < p.filterInC) {
+                    const end: i32 = Math.min(ic + WIDE_BLOCK, p.filterInC);
+                    let s: i32 = 0;
+                    while (ic < end) {
+                      s = s + filter[fBase + ic] * input[inBase + ic];
+                      ic++;
+                    }
+                    const sum: i32 = (acc + s) | 0;
+                    hi = (hi + (s >> 31) + ltu(sum, acc)) | 0;
+                    acc = sum;
+                  }
+                }
+              }
+            }
+          }
+          let v: i32 = 0;
+          if (p.bias64 === 0) {
+            v = requantize(acc, oc, p.hasBias, bias, multipliers, shifts);
+          } else {
+            if (p.hasBias !== 0) {
+              const withBias: i32 = (acc + bias[2 * oc]) | 0;
+              hi = (hi + bias[2 * oc + 1] + ltu(withBias, acc)) | 0;
+              acc = withBias;
+            }
+            v = mbqm64(hi, acc, multipliers[oc], shifts[oc]);
+          }
+          output[((b * p.outH + oy) * p.outW + ox) * p.outC + oc] = toOutput(v, 0, p.actMin, p.actMax);
         }
       }
     }

@@ -40,6 +40,7 @@
 import type { i32 } from "./types.ts";
 import { requantize, toOutput } from "./common/requantize.ts";
 import { interiorEnd, interiorStart } from "./common/window.ts";
+import { ltu, mbqm64 } from "./common/wide.ts";
 import { depthwiseDspPlanes } from "./depthwise_conv_2d_dsp.ts";
 
 /** `hasBias` values: no bias (`bias` not read), the model's bias, the bias with the input offset folded in. */
@@ -302,6 +303,84 @@ export function depthwiseConv2d(
                 output[outBase + oc] = finish(p, acc, oc, bias, multipliers, shifts);
               }
             }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The 16x8 variant's record (int16 activations, zero point 0; int8 per-channel weights): the
+ * geometry of DepthwiseConv2dParams and the clamp. TFLite Micro's int16 depthwise always
+ * accumulates in int64 with an int64 bias (`bias` holds {lo, hi} per channel).
+ */
+export interface DepthwiseConv2d16Params {
+  batches: i32;
+  inH: i32;
+  inW: i32;
+  inC: i32;
+  outH: i32;
+  outW: i32;
+  outC: i32;
+  depthMultiplier: i32;
+  filterH: i32;
+  filterW: i32;
+  strideH: i32;
+  strideW: i32;
+  dilationH: i32;
+  dilationW: i32;
+  padH: i32;
+  padW: i32;
+  actMin: i32;
+  actMax: i32;
+  hasBias: i32;
+}
+
+/**
+ * DEPTHWISE_CONV_2D with int16 input and output: TFLite Micro's
+ * reference_integer_ops::DepthwiseConvPerChannel for int16_t, depthwiseConv2dReference's loop.
+ * Each tap (|filter * input| <= 2^22) joins a 64-bit (hi, lo) accumulator, then the bias pair and
+ * mbqm64 (kernels/common/wide.ts).
+ */
+export function depthwiseConv2d16(
+  p: DepthwiseConv2d16Params,
+  input: Int16Array,
+  filter: Int8Array,
+  bias: Int32Array,
+  multipliers: Int32Array,
+  shifts: Int32Array,
+  output: Int16Array,
+): void {
+  for (let b: i32 = 0; b < p.batches; b++) {
+    for (let oy: i32 = 0; oy < p.outH; oy++) {
+      const inYOrigin: i32 = oy * p.strideH - p.padH;
+      for (let ox: i32 = 0; ox < p.outW; ox++) {
+        const inXOrigin: i32 = ox * p.strideW - p.padW;
+        for (let ic: i32 = 0; ic < p.inC; ic++) {
+          for (let m: i32 = 0; m < p.depthMultiplier; m++) {
+            const oc: i32 = ic * p.depthMultiplier + m;
+            let lo: i32 = 0;
+            let hi: i32 = 0;
+            for (let fy: i32 = 0; fy < p.filterH; fy++) {
+              const inY: i32 = inYOrigin + p.dilationH * fy;
+              for (let fx: i32 = 0; fx < p.filterW; fx++) {
+                const inX: i32 = inXOrigin + p.dilationW * fx;
+                if (inY >= 0 && inY < p.inH && inX >= 0 && inX < p.inW) {
+                  const t: i32 = filter[(fy * p.filterW + fx) * p.outC + oc] * input[((b * p.inH + inY) * p.inW + inX) * p.inC + ic];
+                  const sum: i32 = (lo + t) | 0;
+                  hi = (hi + (t >> 31) + ltu(sum, lo)) | 0;
+                  lo = sum;
+                }
+              }
+            }
+            if (p.hasBias !== 0) {
+              const withBias: i32 = (lo + bias[2 * oc]) | 0;
+              hi = (hi + bias[2 * oc + 1] + ltu(withBias, lo)) | 0;
+              lo = withBias;
+            }
+            output[((b * p.outH + oy) * p.outW + ox) * p.outC + oc] =
+              toOutput(mbqm64(hi, lo, multipliers[oc], shifts[oc]), 0, p.actMin, p.actMax);
           }
         }
       }

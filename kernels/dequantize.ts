@@ -24,3 +24,14 @@ export function dequantize(p: DequantizeParams, input: Int8Array, scale: Float32
     output[i] = Math.fround(s * Math.fround(input[i] - p.inputZeroPoint));
   }
 }
+
+/**
+ * DEQUANTIZE of int16 (TFLM's Dequantize<int16_t>: float(double(scale) * (x - zero point)), which
+ * is the f32 product here too: |x - zp| < 2^17, so the double product is exact).
+ */
+export function dequantize16(p: DequantizeParams, input: Int16Array, scale: Float32Array, output: Float32Array): void {
+  const s: f32 = scale[0];
+  for (let i: i32 = 0; i < p.size; i++) {
+    output[i] = Math.fround(s * Math.fround(input[i] - p.inputZeroPoint));
+  }
+}

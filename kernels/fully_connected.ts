@@ -25,6 +25,7 @@
  */
 import type { i32 } from "./types.ts";
 import { requantize, toOutput } from "./common/requantize.ts";
+import { ltu, mbqm64 } from "./common/wide.ts";
 
 /** `hasBias` values: no bias (`bias` not read), the model's bias, the bias with the input offset folded in. */
 export const BIAS_NONE: i32 = 0;
@@ -137,6 +138,83 @@ export function fullyConnected(
       }
       output[outBase + oc] = finish(p, acc, oc, bias, multipliers, shifts);
       oc++;
+    }
+  }
+}
+
+/**
+ * The 16x8 variant's record (int16 activations, zero point 0; int8 weights): TFLite Micro's
+ * reference_integer_ops::FullyConnected / FullyConnectedPerChannel for int16_t, whose
+ * accumulator type follows the bias. `bias64` 1: an int64 bias (or none, unless the model asks
+ * for an int32 one), int64 accumulation and the int64 MultiplyByQuantizedMultiplier; `bias` then
+ * holds {lo, hi} per output channel. `bias64` 0: an int32 bias, the i32 accumulator wrapping and
+ * the int32 requantization, as the int8 path.
+ */
+export interface FullyConnected16Params {
+  batches: i32;
+  accumDepth: i32;
+  outputDepth: i32;
+  /** -filter_zero_point (0 for per-channel weights) */
+  filterOffset: i32;
+  actMin: i32;
+  actMax: i32;
+  /** 0: no bias, 1: bias read (as i32, or as {lo, hi} pairs when bias64 is 1) */
+  hasBias: i32;
+  bias64: i32;
+}
+
+/** Taps summed in i32 before the sum joins the 64-bit accumulator: 128 * 255 * 32768 < 2^31. */
+const WIDE_BLOCK: i32 = 128;
+
+/**
+ * FULLY_CONNECTED with int16 input and output (the reference loop, one output element at a
+ * time; the same arrays as fullyConnected with Int16Array activations). With bias64 the taps are
+ * summed in i32 blocks of WIDE_BLOCK (exact) that are added to a 64-bit (hi, lo) accumulator,
+ * then the bias pair, then mbqm64 (kernels/common/wide.ts).
+ */
+export function fullyConnected16(
+  p: FullyConnected16Params,
+  input: Int16Array,
+  filter: Int8Array,
+  bias: Int32Array,
+  multipliers: Int32Array,
+  shifts: Int32Array,
+  output: Int16Array,
+): void {
+  for (let b: i32 = 0; b < p.batches; b++) {
+    const inBase: i32 = b * p.accumDepth;
+    for (let oc: i32 = 0; oc < p.outputDepth; oc++) {
+      const fBase: i32 = oc * p.accumDepth;
+      let v: i32 = 0;
+      if (p.bias64 === 0) {
+        let acc: i32 = 0;
+        for (let d: i32 = 0; d < p.accumDepth; d++) {
+          acc = (acc + (filter[fBase + d] + p.filterOffset) * input[inBase + d]) | 0;
+        }
+        v = requantize(acc, oc, p.hasBias, bias, multipliers, shifts);
+      } else {
+        let hi: i32 = 0;
+        let lo: i32 = 0;
+        let d: i32 = 0;
+        while (d < p.accumDepth) {
+          const end: i32 = Math.min(d + WIDE_BLOCK, p.accumDepth);
+          let s: i32 = 0;
+          while (d < end) {
+            s = s + (filter[fBase + d] + p.filterOffset) * input[inBase + d];
+            d++;
+          }
+          const sum: i32 = (lo + s) | 0;
+          hi = (hi + (s >> 31) + ltu(sum, lo)) | 0;
+          lo = sum;
+        }
+        if (p.hasBias !== 0) {
+          const withBias: i32 = (lo + bias[2 * oc]) | 0;
+          hi = (hi + bias[2 * oc + 1] + ltu(withBias, lo)) | 0;
+          lo = withBias;
+        }
+        v = mbqm64(hi, lo, multipliers[oc], shifts[oc]);
+      }
+      output[b * p.outputDepth + oc] = toOutput(v, 0, p.actMin, p.actMax);
     }
   }
 }

@@ -9,7 +9,7 @@
  * Array order: int8 input, int8 output, both `size` elements.
  */
 import type { i32 } from "./types.ts";
-import { mbqm, sat8 } from "./intrinsics.ts";
+import { mbqm, sat16, sat8 } from "./intrinsics.ts";
 
 export interface LeakyReluParams {
   /** Elements in the tensor. */
@@ -37,5 +37,20 @@ export function leakyRelu(p: LeakyReluParams, input: Int8Array, output: Int8Arra
       out = p.alphaNegative !== 0 ? out - scaled : out + scaled;
     }
     output[i] = sat8(out);
+  }
+}
+
+/** LEAKY_RELU on int16: TFLM's QuantizeLeakyRelu<int16_t>, leakyRelu's arithmetic clamped to int16. */
+export function leakyRelu16(p: LeakyReluParams, input: Int16Array, output: Int16Array): void {
+  for (let i: i32 = 0; i < p.size; i++) {
+    const v: i32 = input[i] - p.inputZeroPoint;
+    let out: i32 = p.outputZeroPoint;
+    if (v >= 0) {
+      out = out + mbqm(v, p.identityMultiplier, p.identityShift);
+    } else {
+      const scaled: i32 = mbqm(v, p.alphaMultiplier, p.alphaShift);
+      out = p.alphaNegative !== 0 ? out - scaled : out + scaled;
+    }
+    output[i] = sat16(out);
   }
 }

@@ -43,3 +43,40 @@ export function logistic(p: LogisticParams, input: Int8Array, output: Int8Array)
     }
   }
 }
+
+/** logistic16 / tanh16's record: elements, the input multiplier (<= 32767) and right shift. */
+export interface Sigmoid16Params {
+  size: i32;
+  inputMultiplier: i32;
+  inputShift: i32;
+}
+
+/**
+ * LOGISTIC int16 -> int16 (zero points 0, output scale 2^-15): TFLite Micro's
+ * reference_integer_ops::Logistic for int16_t. The input, times inputMultiplier and rounded right
+ * by inputShift (the scale folded so that 2^9 steps are 1/24 of the sigmoid table's argument after
+ * its 3/4 range factor), is interpolated in `table` (TFLite's sigmoid_table_uint16, 256 entries)
+ * on its absolute value, mirrored for negative inputs, and rounded back to Q0.15.
+ */
+export function logistic16(p: Sigmoid16Params, input: Int16Array, table: Int32Array, output: Int16Array): void {
+  let round: i32 = 0;
+  if (p.inputShift > 0) {
+    round = 1 << (p.inputShift - 1);
+  }
+  for (let i: i32 = 0; i < p.size; i++) {
+    const x: i32 = (input[i] * p.inputMultiplier + round) >> p.inputShift;
+    const ax: i32 = Math.abs(x);
+    const uh: i32 = ax >> 9;
+    let result: i32 = 0x7fff << 10;
+    if (uh < 255) {
+      const ua: i32 = table[uh];
+      result = (ua << 9) + (ax & 0x1ff) * (table[uh + 1] - ua);
+    }
+    if (x >= 0) {
+      result = result + 512;
+    } else {
+      result = (1 << 25) - result + 511;
+    }
+    output[i] = result >> 10;
+  }
+}

@@ -68,3 +68,30 @@ export function mul(p: MulParams, input1: Int8Array, input2: Int8Array, output: 
     }
   }
 }
+
+/**
+ * MUL with int16 inputs and output (zero points 0, as TFLite Micro requires): its
+ * MulElementwise<int16_t> is the int8 arithmetic (|product| <= 2^30 fits the i32), so this is
+ * `mul` over Int16Array with the same mulElement.
+ */
+export function mul16(p: MulParams, input1: Int16Array, input2: Int16Array, output: Int16Array): void {
+  if (p.broadcast === 0) {
+    for (let i: i32 = 0; i < p.size; i++) {
+      output[i] = mulElement(p, input1[i], input2[i]);
+    }
+  } else {
+    let o: i32 = 0;
+    for (let i0: i32 = 0; i0 < p.d0; i0++) {
+      for (let i1: i32 = 0; i1 < p.d1; i1++) {
+        for (let i2: i32 = 0; i2 < p.d2; i2++) {
+          const base1: i32 = i0 * p.a0 + i1 * p.a1 + i2 * p.a2;
+          const base2: i32 = i0 * p.b0 + i1 * p.b1 + i2 * p.b2;
+          for (let i3: i32 = 0; i3 < p.d3; i3++) {
+            output[o] = mulElement(p, input1[base1 + i3 * p.a3], input2[base2 + i3 * p.b3]);
+            o++;
+          }
+        }
+      }
+    }
+  }
+}

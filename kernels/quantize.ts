@@ -13,7 +13,7 @@
  * input is an empty array.
  */
 import type { f32, i32 } from "./types.ts";
-import { mbqm, sat8 } from "./intrinsics.ts";
+import { mbqm, sat16, sat8 } from "./intrinsics.ts";
 
 export interface QuantizeParams {
   /** Elements in the tensor. */
@@ -69,6 +69,82 @@ export function quantize(
     for (let i: i32 = 0; i < p.size; i++) {
       const v: i32 = mbqm(input[i] - p.inputZeroPoint, p.multiplier, p.shift);
       output[i] = sat8(v + p.outputZeroPoint);
+    }
+  }
+}
+
+/** `inputType` values of quantize16: float32 (AffineQuantize), int8 or int16 (Requantize). */
+export const FROM_FLOAT: i32 = 0;
+export const FROM_INT8: i32 = 1;
+export const FROM_INT16: i32 = 2;
+
+/** quantize16's record: QuantizeParams' fields with the input type and whether the output is int16. */
+export interface Quantize16Params {
+  size: i32;
+  inputType: i32;
+  /** 1: int16 output (`output16`), 0: int8 output (`output8`). */
+  output16: i32;
+  inputZeroPoint: i32;
+  outputZeroPoint: i32;
+  multiplier: i32;
+  shift: i32;
+}
+
+/** roundClamped with the int16 reach: saturated to [-65536, 65536] (NaN gives -65536). */
+function roundClampedWide(x: f32): i32 {
+  if (!(x >= Math.fround(-65536))) {
+    return -65536;
+  }
+  if (x > Math.fround(65536)) {
+    return 65536;
+  }
+  const t: i32 = Math.trunc(x);
+  const frac: f32 = Math.fround(x - Math.fround(t));
+  if (frac >= Math.fround(0.5)) {
+    return t + 1;
+  }
+  if (frac <= Math.fround(-0.5)) {
+    return t - 1;
+  }
+  return t;
+}
+
+/** One requantized or quantized value before the output clamp. */
+function quantizeValue(p: Quantize16Params, i: i32, input8: Int8Array, input16: Int16Array, inputFloat: Float32Array, s: f32): i32 {
+  if (p.inputType === FROM_FLOAT) {
+    return roundClampedWide(Math.fround(inputFloat[i] / s)) + p.outputZeroPoint;
+  }
+  let x: i32 = 0;
+  if (p.inputType === FROM_INT8) {
+    x = input8[i];
+  } else {
+    x = input16[i];
+  }
+  return mbqm(x - p.inputZeroPoint, p.multiplier, p.shift) + p.outputZeroPoint;
+}
+
+/**
+ * QUANTIZE where int16 is involved (TFLM's quantize_common.cc): float32 -> int16
+ * (AffineQuantize<int16_t>), int8 -> int16, int16 -> int8 and int16 -> int16
+ * (Requantize: MultiplyByQuantizedMultiplier(x - input zp) + output zp, clamped to the output
+ * type). The record's inputType and output16 pick the arrays; the others are empty.
+ */
+export function quantize16(
+  p: Quantize16Params,
+  input8: Int8Array,
+  input16: Int16Array,
+  inputFloat: Float32Array,
+  scale: Float32Array,
+  output8: Int8Array,
+  output16: Int16Array,
+): void {
+  const s: f32 = scale[0];
+  for (let i: i32 = 0; i < p.size; i++) {
+    const v: i32 = quantizeValue(p, i, input8, input16, inputFloat, s);
+    if (p.output16 !== 0) {
+      output16[i] = sat16(v);
+    } else {
+      output8[i] = sat8(v);
     }
   }
 }

@@ -72,3 +72,44 @@ export function reduceMeanSum(p: ReduceParams, input: Int8Array, output: Int8Arr
     }
   }
 }
+
+/** MEAN and SUM on int16 (TFLM's QuantizedMeanOrSum<int16_t>): the same sums, clamped to int16. */
+export function reduceMeanSum16(p: ReduceParams, input: Int16Array, output: Int16Array): void {
+  const e0: i32 = p.r0 !== 0 ? 1 : p.d0;
+  const e1: i32 = p.r1 !== 0 ? 1 : p.d1;
+  const e2: i32 = p.r2 !== 0 ? 1 : p.d2;
+  const e3: i32 = p.r3 !== 0 ? 1 : p.d3;
+  const k0: i32 = p.r0 !== 0 ? p.d0 : 1;
+  const k1: i32 = p.r1 !== 0 ? p.d1 : 1;
+  const k2: i32 = p.r2 !== 0 ? p.d2 : 1;
+  const k3: i32 = p.r3 !== 0 ? p.d3 : 1;
+  const zeroSum: i32 = Math.imul(p.inputZeroPoint, p.count);
+  let out: i32 = 0;
+  for (let o0: i32 = 0; o0 < e0; o0++) {
+    for (let o1: i32 = 0; o1 < e1; o1++) {
+      for (let o2: i32 = 0; o2 < e2; o2++) {
+        for (let o3: i32 = 0; o3 < e3; o3++) {
+          let sum: i32 = 0;
+          for (let j0: i32 = 0; j0 < k0; j0++) {
+            const i0: i32 = o0 + j0;
+            for (let j1: i32 = 0; j1 < k1; j1++) {
+              const i1: i32 = i0 * p.d1 + o1 + j1;
+              for (let j2: i32 = 0; j2 < k2; j2++) {
+                const i2: i32 = i1 * p.d2 + o2 + j2;
+                for (let j3: i32 = 0; j3 < k3; j3++) {
+                  sum = (sum + input[i2 * p.d3 + o3 + j3]) | 0;
+                }
+              }
+            }
+          }
+          let v: i32 = mbqm((sum - zeroSum) | 0, p.multiplier, p.shift);
+          v = (v + p.outputZeroPoint) | 0;
+          v = Math.max(v, -32768);
+          v = Math.min(v, 32767);
+          output[out] = v;
+          out++;
+        }
+      }
+    }
+  }
+}

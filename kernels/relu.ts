@@ -40,3 +40,17 @@ export function relu(p: ReluParams, input: Int8Array, output: Int8Array): void {
     }
   }
 }
+
+/** RELU and RELU6 on int16 (zero points 0): TFLM's ReluQuantized / Relu6Quantized<int16_t>, relu's arithmetic. */
+export function relu16(p: ReluParams, input: Int16Array, output: Int16Array): void {
+  if (p.requantize !== 0) {
+    for (let i: i32 = 0; i < p.size; i++) {
+      const v: i32 = p.outputZeroPoint + mbqm(input[i] - p.inputZeroPoint, p.multiplier, p.shift);
+      output[i] = Math.min(Math.max(v, p.actMin), p.actMax);
+    }
+  } else {
+    for (let i: i32 = 0; i < p.size; i++) {
+      output[i] = Math.min(Math.max(input[i], p.actMin), p.actMax);
+    }
+  }
+}

@@ -15,7 +15,8 @@
  * axis innermost; they may not alias (the input is read twice). 1 <= inputLeftShift <= 31.
  */
 import type { i32 } from "./types.ts";
-import { rdbpot, sat8, srdhm } from "./intrinsics.ts";
+import { mbqm, rdbpot, sat8, srdhm } from "./intrinsics.ts";
+import { lutLookup16 } from "./common/lut16.ts";
 import { countLeadingZeros, expOnNegativeValues, getReciprocal } from "./fixedpoint.ts";
 
 /** Integer bits of the scaled input difference (Q5.26), TFLite's kScaledDiffIntegerBits. */
@@ -76,6 +77,44 @@ export function softmax(p: SoftmaxParams, input: Int8Array, output: Int8Array): 
       } else {
         output[base + c] = -128;
       }
+    }
+  }
+}
+
+/**
+ * SOFTMAX int16 -> int16 (zero points 0, output scale 1/32768): TFLite Micro's
+ * reference_ops::SoftmaxInt16. Per row: the difference to the row maximum is rescaled by
+ * (inputMultiplier, inputLeftShift) (MultiplyByQuantizedMultiplier, either shift sign) so that
+ * [-65535, 0] spans [-10, 0], recentred and looked up in `expLut` (exp on [-10, 0]); the exps are
+ * kept in `output` and summed; the sum, normalised to Q1.14 and recentred, is looked up in
+ * `recipLut` (1 / (1 + x) on [0, 1]) and every exp is scaled by it. Both tables (513 entries,
+ * kernels/common/lut16.ts) come from compiler/ops/softmax.ts. diffMin is not used.
+ */
+export function softmax16(p: SoftmaxParams, input: Int16Array, expLut: Int16Array, recipLut: Int16Array, output: Int16Array): void {
+  for (let i: i32 = 0; i < p.outer; i++) {
+    const base: i32 = i * p.depth;
+    let maxInRow: i32 = -32768;
+    for (let c: i32 = 0; c < p.depth; c++) {
+      maxInRow = Math.max(maxInRow, input[base + c]);
+    }
+    let sum: i32 = 0;
+    for (let c: i32 = 0; c < p.depth; c++) {
+      const scaled: i32 = mbqm(input[base + c] - maxInRow, p.inputMultiplier, p.inputLeftShift);
+      const sym: i32 = Math.min(Math.max(scaled + 32767, -32768), 32767);
+      const e: i32 = lutLookup16(sym, expLut, 0);
+      output[base + c] = e;
+      sum = (sum + e) | 0;
+    }
+    const headroomPlusOne: i32 = countLeadingZeros(sum);
+    // ((sum << (h - 1)) + 2^13) >> 14 without the i32 overflow of the + (the shifted sum is < 2^31).
+    const shiftedSum: i32 = (((sum << (headroomPlusOne - 1)) >> 1) + 4096) >> 13;
+    const symSum: i32 = Math.min(Math.max(shiftedSum - 98304, -32768), 32767);
+    const reciprocal: i32 = lutLookup16(symSum, recipLut, 0);
+    const rightShift: i32 = 31 - headroomPlusOne;
+    const round: i32 = 1 << (rightShift - 1);
+    for (let c: i32 = 0; c < p.depth; c++) {
+      const result: i32 = (output[base + c] * reciprocal + round) >> rightShift;
+      output[base + c] = Math.min(Math.max(result, 0), 32767);
     }
   }
 }

@@ -13,6 +13,7 @@
 import type { i32 } from "./types.ts";
 import { mbqm, rdbpot, sat8 } from "./intrinsics.ts";
 import { tanhQ0 } from "./fixedpoint.ts";
+import type { Sigmoid16Params } from "./logistic.ts";
 
 /** Integer bits of the scaled input (Q4.27), TFLite's kInputIntegerBits. */
 const INPUT_INTEGER_BITS: i32 = 4;
@@ -42,5 +43,33 @@ export function tanhInt8(p: TanhParams, input: Int8Array, output: Int8Array): vo
       const outputInQ0: i32 = tanhQ0(inputInQ4, INPUT_INTEGER_BITS);
       output[i] = sat8(rdbpot(outputInQ0, OUTPUT_SHIFT));
     }
+  }
+}
+
+/**
+ * TANH int16 -> int16 (zero points 0, output scale 2^-15): TFLite Micro's
+ * reference_integer_ops::Tanh for int16_t, tanh(x) = 2 sigmoid(2x) - 1 on the same table as
+ * logistic16 (kernels/logistic.ts), 2^8 steps per table entry.
+ */
+export function tanh16(p: Sigmoid16Params, input: Int16Array, table: Int32Array, output: Int16Array): void {
+  let round: i32 = 0;
+  if (p.inputShift > 0) {
+    round = 1 << (p.inputShift - 1);
+  }
+  for (let i: i32 = 0; i < p.size; i++) {
+    const x: i32 = (input[i] * p.inputMultiplier + round) >> p.inputShift;
+    const ax: i32 = Math.abs(x);
+    const uh: i32 = ax >> 8;
+    let result: i32 = 0xffff << 8;
+    if (uh < 255) {
+      const ua: i32 = table[uh];
+      result = (ua << 8) + (ax & 0xff) * (table[uh + 1] - ua);
+    }
+    if (x >= 0) {
+      result = result - (1 << 23) + 128;
+    } else {
+      result = (1 << 23) - result + 127;
+    }
+    output[i] = result >> 8;
   }
 }

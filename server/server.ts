@@ -36,6 +36,8 @@ export interface RunningServer {
   url: string;
   port: number;
   models: Map<string, ServedModel>;
+  /** Requests received since the start (answered or not). */
+  received(): number;
   /** Stops accepting, finishes in-flight requests, ends the model processes. */
   close(): Promise<void>;
 }
@@ -60,10 +62,12 @@ export async function startServer(specs: string[], options: ServerOptions = {}):
     models.set(model.name, model);
   }
   let inFlight = 0;
+  let received = 0;
   let closing = false;
   let drained: (() => void) | undefined;
   const server = http.createServer((req, res) => {
     inFlight++;
+    received++;
     res.once("close", () => {
       inFlight--;
       if (inFlight === 0) drained?.();
@@ -159,6 +163,7 @@ export async function startServer(specs: string[], options: ServerOptions = {}):
     url,
     port,
     models,
+    received: () => received,
     close: () =>
       (closed ??= (async () => {
         closing = true;

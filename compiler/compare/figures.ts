@@ -19,9 +19,18 @@ export interface Figure {
   value: number;
   unit: string;
   source: string;
-  verified: boolean;
+  /** true: read at the source; "secondary": read in a reproduction of the source's table; false: not confirmed. */
+  verified: Verified;
   kind: string;
   derived?: string;
+}
+
+/** How far a figure was checked (figures.json `verified`). */
+export type Verified = boolean | "secondary";
+
+/** The word reports print for `verified`: yes, secondary or no. */
+export function verifiedLabel(v: Verified): string {
+  return v === "secondary" ? "secondary" : v ? "yes" : "no";
 }
 
 export interface BoardFigures {
@@ -91,13 +100,13 @@ export function listFigures(node: unknown, at = ""): { path: string; figure: Fig
   return [];
 }
 
-/** The problems of one figure (empty when it is complete): a number, a unit, a source, verified, a kind. */
+/** The problems of one figure (empty when it is complete): a number, a unit, a source, verified (true, false or "secondary"), a kind. */
 export function figureProblems(f: Figure): string[] {
   const bad: string[] = [];
   if (!Number.isFinite(f.value) || f.value < 0) bad.push(`value ${f.value} is not a finite non-negative number`);
   if (!f.unit) bad.push("no unit");
   if (typeof f.source !== "string" || f.source.trim().length < 10) bad.push("no source");
-  if (typeof f.verified !== "boolean") bad.push("verified is not true or false");
+  if (typeof f.verified !== "boolean" && f.verified !== "secondary") bad.push('verified is not true, false or "secondary"');
   if (typeof f.kind !== "string" || !f.kind) bad.push("no kind");
   if (f.kind === "derived" && !f.derived) bad.push("derived figure without how (derived)");
   return bad;

@@ -15,6 +15,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { inlineSvg, specToSvg } from "../bench/html.ts";
 import { batteryLifeS, fmtBytes, fmtJ, fmtLife, fmtS, OPTIONS } from "./energy.ts";
 import type { CompareReport, ModelResult } from "./compare.ts";
+import { verifiedLabel } from "./figures.ts";
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + " ".repeat(n - s.length));
 const lpad = (s: string, n: number): string => (s.length >= n ? s : " ".repeat(n - s.length) + s);
@@ -135,7 +136,7 @@ function optionsTable(m: ModelResult, rate: number): string {
 
 function figuresTable(r: CompareReport): string {
   const rows = r.figures.map(({ path: at, figure: f }) =>
-    `<tr><td>${esc(at)}</td><td class="num">${esc(String(f.value))}</td><td>${esc(f.unit)}</td><td>${f.verified ? "yes" : "no"}</td><td>${esc(f.kind)}</td><td>${esc(f.source)}${f.derived ? ` (derived: ${esc(f.derived)})` : ""}</td></tr>`);
+    `<tr><td>${esc(at)}</td><td class="num">${esc(String(f.value))}</td><td>${esc(f.unit)}</td><td>${verifiedLabel(f.verified)}</td><td>${esc(f.kind)}</td><td>${esc(f.source)}${f.derived ? ` (derived: ${esc(f.derived)})` : ""}</td></tr>`);
   return `<table><thead><tr><th>figure</th><th>value</th><th>unit</th><th>verified</th><th>kind</th><th>source</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
@@ -151,7 +152,7 @@ export async function renderCompareHtml(r: CompareReport): Promise<string> {
     parts.push(await fig(batterySpec(r, m), "Battery life against the inference rate (active energy only: sleep currents and the sensor are not counted)."));
     parts.push(optionsTable(m, r.ratePerHour));
   }
-  parts.push(`<h2>Figures and sources</h2><p class="note">verified = read at the source named; no = taken from the secondary source named (docs/cloud-vs-device.md).</p>`, figuresTable(r));
+  parts.push(`<h2>Figures and sources</h2><p class="note">verified = yes: read at the source named; secondary: read in a reproduction of that source (named); no: not confirmed, taken from the secondary source named or an assumption (docs/cloud-vs-device.md).</p>`, figuresTable(r));
   return `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>mote compare</title>\n<style>${STYLE}</style>\n</head>\n<body>\n${parts.join("\n")}\n</body>\n</html>\n`;
 }
 

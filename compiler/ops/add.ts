@@ -1,7 +1,7 @@
 /**
  * @fileoverview Lowers ADD and SUB (int8) to one call of kernels/add.ts, doing TFLite Micro's
  * CalculateOpDataAdd / CalculateOpDataSub at compile time: offsets (-input zero points, output
- * zero point), left shift 20, each input rescaled to twice the larger input scale and the sum
+ * zero point), left shift 20 (15 for int16: add16), each input rescaled to twice the larger input scale and the sum
  * rescaled to the output (QuantizeMultiplierSmallerThanOneExp: every multiplier must be in
  * (0, 1)), activation clamp, and the broadcast loops of compiler/ops/broadcast.ts.
  *
@@ -19,14 +19,15 @@ import { kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import type { InPlaceHook } from "../ir/hooks.ts";
 import { elementwiseInPlace } from "./inplace.ts";
+import { INT16 } from "./int16.ts";
 
 /** kernels/add.ts's array parameters, in order. */
 export const ADD_SLOTS = ["input1", "input2", "output"] as const;
 
-export const CONTRACTS: KernelContract[] = [{ kernel: "add", fn: "add", slots: ADD_SLOTS }];
-
-/** TFLite's left shift for int8 ADD/SUB inputs (15 for int16, which Mote does not support). */
-const LEFT_SHIFT = 20;
+export const CONTRACTS: KernelContract[] = [
+  { kernel: "add", fn: "add", slots: ADD_SLOTS },
+  { kernel: "add", fn: "add16", slots: ADD_SLOTS },
+];
 
 /** QuantizeMultiplierSmallerThanOneExp: TFLM fails Prepare unless 0 < real < 1 and shift <= 0. */
 function smallerThanOne(graph: Graph, op: Op, real: number, what: string): QuantizedMultiplier {
@@ -42,9 +43,12 @@ function lowerAddSub(graph: Graph, op: Op, subtract: boolean): KernelCall[] {
   const input1 = inputTensor(graph, op, 0, "input1");
   const input2 = inputTensor(graph, op, 1, "input2");
   const output = outputTensor(graph, op, 0, "output");
-  requireDType(graph, op, input1, "input1", "int8");
-  requireDType(graph, op, input2, "input2", "int8");
-  requireDType(graph, op, output, "output", "int8");
+  // int16 (16x8 models) runs the same arithmetic with a left shift of 15 (add16).
+  const dtype = input1.dtype === "int16" ? "int16" : "int8";
+  requireDType(graph, op, input1, "input1", "int8", "int16");
+  requireDType(graph, op, input2, "input2", dtype);
+  requireDType(graph, op, output, "output", dtype);
+  const LEFT_SHIFT = dtype === "int16" ? 15 : 20;
   const q1 = tensorQuant(graph, op, input1, "input1");
   const q2 = tensorQuant(graph, op, input2, "input2");
   const qo = tensorQuant(graph, op, output, "output");
@@ -73,7 +77,7 @@ function lowerAddSub(graph: Graph, op: Op, subtract: boolean): KernelCall[] {
   const m1 = smallerThanOne(graph, op, real1, "input1");
   const m2 = smallerThanOne(graph, op, real2, "input2");
   const mo = smallerThanOne(graph, op, realOut, "output");
-  const act = activationRange(activation, qo.scale, qo.zeroPoint);
+  const act = activationRange(activation, qo.scale, qo.zeroPoint, dtype);
 
   const params: AddParams = {
     subtract: subtract ? SUBTRACT_INPUT2 : SUBTRACT_NONE,
@@ -91,7 +95,7 @@ function lowerAddSub(graph: Graph, op: Op, subtract: boolean): KernelCall[] {
     actMin: act.min,
     actMax: act.max,
   };
-  return [kernelCall("add", "add", ADD_SLOTS, params, {
+  return [kernelCall("add", dtype === "int16" ? "add16" : "add", ADD_SLOTS, params, {
     input1: { kind: "tensor", tensor: input1.index },
     input2: { kind: "tensor", tensor: input2.index },
     output: { kind: "tensor", tensor: output.index },
@@ -103,12 +107,20 @@ export const lowerSub: LowerOp = (graph, op) => lowerAddSub(graph, op, true);
 
 export const OPCODES: Record<string, LowerOp> = { ADD: lowerAdd, SUB: lowerSub };
 
+export const ACTIVATION_TYPES = { ADD: INT16, SUB: INT16 };
+
 /** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
 export const IN_PLACE: Record<string, InPlaceHook> = { ADD: elementwiseInPlace, SUB: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
   ADD:
-    "int8 (per-tensor quantization, any scales whose output multiplier is below 1 as TFLite Micro requires), runtime or constant operands, broadcasting of any shapes that reduce to 4 loops (all shapes up to rank 4, scalars, two-sided), fused NONE/RELU/RELU6/RELU_N1_TO_1; same-shape operands take a flat fast path.",
+    "int8 (per-tensor quantization, any scales whose output multiplier is below 1 as TFLite Micro requires), runtime or constant operands, broadcasting of any shapes that reduce to 4 loops (all shapes up to rank 4, scalars, two-sided), fused NONE/RELU/RELU6/RELU_N1_TO_1; same-shape operands take a flat fast path. int16: the same arithmetic with a left shift of 15 (TFLM's general-scale int16 path).",
   SUB:
-    "int8 (per-tensor quantization, any scales whose output multiplier is below 1 as TFLite Micro requires), runtime or constant operands, broadcasting of any shapes that reduce to 4 loops (all shapes up to rank 4, scalars, two-sided), fused NONE/RELU/RELU6/RELU_N1_TO_1; same-shape operands take a flat fast path.",
+    "int8 (per-tensor quantization, any scales whose output multiplier is below 1 as TFLite Micro requires), runtime or constant operands, broadcasting of any shapes that reduce to 4 loops (all shapes up to rank 4, scalars, two-sided), fused NONE/RELU/RELU6/RELU_N1_TO_1; same-shape operands take a flat fast path. int16: the same arithmetic with a left shift of 15 (TFLM's general-scale int16 path).",
+};
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  ADD: "int32 and float32.",
+  SUB: "int32 and float32.",
 };

@@ -18,13 +18,13 @@ export function lowerArgMax(graph: Graph, op: Op): KernelCall[] {
   const output = outputTensor(graph, op, 0, "output");
   requireDType(graph, op, input, "input", "int8");
   if (output.dtype === "int64") {
-    opError(graph, op, `output tensor ${output.index} (${output.name}) is int64; Mote (like TFLite Micro) supports only an int32 ARG_MAX output (convert with output_type=tf.int32)`);
+    opError(graph, op, `output tensor ${output.index} (${output.name}) is int64; Mote (like TFLite Micro) supports only an int32 ${op.opcode} output (convert with output_type=tf.int32)`);
   }
   requireDType(graph, op, output, "output", "int32");
   requireDType(graph, op, axisT, "axis", "int32");
   requireConstant(graph, op, axisT, "axis");
   const axes = int32Values(axisT);
-  if (axes.length !== 1) opError(graph, op, `axis tensor has ${axes.length} values; ARG_MAX takes exactly one axis`);
+  if (axes.length !== 1) opError(graph, op, `axis tensor has ${axes.length} values; ${op.opcode} takes exactly one axis`);
   const rank = input.shape.length;
   if (rank < 1) opError(graph, op, "input must have at least one dimension");
   const axis = axes[0] < 0 ? axes[0] + rank : axes[0];

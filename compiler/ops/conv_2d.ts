@@ -14,8 +14,9 @@ import type { FuseHook, InPlaceHook } from "../ir/hooks.ts";
 import { BROADCAST_NONE, SUBTRACT_NONE } from "../../kernels/add.ts";
 import {
   BIAS_FOLDED, BIAS_MODEL, BIAS_NONE, FUSE_ADD, FUSE_NONE, INPLACE_NONE, INPLACE_PIXEL_BACKWARD, INPLACE_PIXEL_FORWARD,
-  INPLACE_ROWS, type Conv2dParams,
+  INPLACE_ROWS, type Conv2d16Params, type Conv2dParams,
 } from "../../kernels/conv_2d.ts";
+import { INT16, bias16, int16Quant } from "./int16.ts";
 import { activationRange } from "./activation.ts";
 import {
   activationOption, filterScales, inputTensor, opError, optionalInput, outputTensor, paddingOption,
@@ -31,10 +32,14 @@ import type { KernelArg, KernelCall, LowerOp, LowerOptions } from "./types.ts";
 /** kernels/conv_2d.ts's array parameters, in order (both entries take the same). */
 export const CONV_2D_SLOTS = ["input", "filter", "bias", "multipliers", "shifts", "skip", "pixel", "output"] as const;
 
+/** kernels/conv_2d.ts conv2d16's array parameters (the 16x8 variant: no skip or pixel buffer). */
+export const CONV_2D_16_SLOTS = ["input", "filter", "bias", "multipliers", "shifts", "output"] as const;
+
 export const CONTRACTS: KernelContract[] = [
   { kernel: "conv_2d", fn: "conv2d", slots: CONV_2D_SLOTS },
   { kernel: "conv_2d", fn: "conv2dReference", slots: CONV_2D_SLOTS },
   DSP_CONTRACT,
+  { kernel: "conv_2d", fn: "conv2d16", slots: CONV_2D_16_SLOTS },
 ];
 
 export function lowerConv2d(graph: Graph, op: Op, opts: LowerOptions = {}): KernelCall[] {
@@ -42,7 +47,8 @@ export function lowerConv2d(graph: Graph, op: Op, opts: LowerOptions = {}): Kern
   const filter = inputTensor(graph, op, 1, "filter");
   const bias = optionalInput(graph, op, 2);
   const output = outputTensor(graph, op, 0, "output");
-  requireDType(graph, op, input, "input", "int8");
+  if (input.dtype === "int16") return lowerConv2d16(graph, op);
+  requireDType(graph, op, input, "input", "int8", "int16");
   requireDType(graph, op, filter, "filter", "int8");
   requireDType(graph, op, output, "output", "int8");
   requireRank(graph, op, input, "input", 4);
@@ -134,6 +140,57 @@ export function lowerConv2d(graph: Graph, op: Op, opts: LowerOptions = {}): Kern
 }
 
 /**
+ * The 16x8 variant (int16 input and output, zero point 0; int8 per-channel weights; int64, int32
+ * or no bias): one call of conv2d16 with the int8 path's padding and multipliers. No in-place,
+ * fusion or DSP variant (the hooks leave it alone).
+ */
+function lowerConv2d16(graph: Graph, op: Op): KernelCall[] {
+  const input = inputTensor(graph, op, 0, "input");
+  const filter = inputTensor(graph, op, 1, "filter");
+  const output = outputTensor(graph, op, 0, "output");
+  requireDType(graph, op, filter, "filter", "int8");
+  requireRank(graph, op, input, "input", 4);
+  requireRank(graph, op, filter, "filter", 4);
+  requireRank(graph, op, output, "output", 4);
+  requireConstant(graph, op, filter, "filter");
+  const inQ = int16Quant(graph, op, input, "input");
+  const outQ = int16Quant(graph, op, output, "output");
+  const [batches, inH, inW, inC] = input.shape;
+  const [outC, filterH, filterW, filterInC] = filter.shape;
+  const [outB, outH, outW, outDepth] = output.shape;
+  if (outB !== batches) opError(graph, op, `output batch ${outB} differs from input batch ${batches}`);
+  if (outDepth !== outC) opError(graph, op, `output depth ${outDepth} differs from the filter's ${outC} output channels`);
+  if (filterInC <= 0 || inC % filterInC !== 0) opError(graph, op, `input depth ${inC} is not a multiple of the filter depth ${filterInC}`);
+  const groups = inC / filterInC;
+  if (outC % groups !== 0) opError(graph, op, `${outC} output channels do not split into ${groups} groups`);
+  const strideH = positiveIntOption(graph, op, "strideH", 1);
+  const strideW = positiveIntOption(graph, op, "strideW", 1);
+  const dilationH = positiveIntOption(graph, op, "dilationHFactor", 1);
+  const dilationW = positiveIntOption(graph, op, "dilationWFactor", 1);
+  const padding = paddingOption(graph, op);
+  const geo = computePaddingHeightWidth(strideH, strideW, dilationH, dilationW, inH, inW, filterH, filterW, padding);
+  if (geo === null || geo.outH !== outH || geo.outW !== outW) {
+    opError(graph, op, `output ${outH}x${outW} does not match ${padding} padding of ${inH}x${inW} (expected ${geo ? `${geo.outH}x${geo.outW}` : "a valid size"})`);
+  }
+  const b = bias16(graph, op, optionalInput(graph, op, 2), outC);
+  const { multipliers, shifts } = perChannelMultipliers(inQ.scale, filterScales(graph, op, filter, 0, outC), outQ.scale, outC);
+  const act = activationRange(activationOption(graph, op), outQ.scale, 0, "int16");
+  const params: Conv2d16Params = {
+    batches, inH, inW, inC, outH, outW, outC, filterH, filterW, filterInC, filtersPerGroup: outC / groups,
+    strideH, strideW, dilationH, dilationW, padH: geo.padH, padW: geo.padW,
+    actMin: act.min, actMax: act.max, hasBias: b.hasBias, bias64: b.bias64,
+  };
+  return [kernelCall("conv_2d", "conv2d16", CONV_2D_16_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    filter: { kind: "tensor", tensor: filter.index },
+    bias: b.arg,
+    multipliers: { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
+    shifts: { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
+    output: { kind: "tensor", tensor: output.index },
+  }, batches * outH * outW * outC * filterH * filterW * filterInC)];
+}
+
+/**
  * bias[oc] + inputOffset * sum of output channel oc's filter, wrapping in i32 as the kernel's
  * accumulator does. filter: int8 [outC, size] bytes (OHWI); bias: int32 LE bytes (absent: 0).
  */
@@ -161,6 +218,7 @@ export function convFoldedBias(
  */
 export const conv2dInPlace: InPlaceHook = (ctx) => {
   const { call } = ctx;
+  if (call.fn === "conv2d16") return;
   const p = call.params;
   const input = tensorOf(call, "input");
   const output = tensorOf(call, "output");
@@ -222,6 +280,7 @@ function fusedAddFields(a: Record<string, number>, skipIsInput1: boolean): Parti
  */
 export const fuseResidualAdd: FuseHook = ({ graph, op, call, next, nextCall, position, lastUse }) => {
   const a = nextCall.params;
+  if (call.fn === "conv2d16") return undefined;
   if (next.opcode !== "ADD" || nextCall.kernel !== "add" || a.broadcast !== BROADCAST_NONE || a.subtract !== SUBTRACT_NONE) return undefined;
   if (call.params.fuseAdd !== FUSE_NONE) return undefined;
   const convOut = tensorOf(call, "output");
@@ -242,10 +301,17 @@ export const fuseResidualAdd: FuseHook = ({ graph, op, call, next, nextCall, pos
 
 export const OPCODES: Record<string, LowerOp> = { CONV_2D: lowerConv2d };
 
+export const ACTIVATION_TYPES = { CONV_2D: INT16 };
+
 export const IN_PLACE: Record<string, InPlaceHook> = { CONV_2D: conv2dInPlace };
 
 export const FUSE: Record<string, FuseHook> = { CONV_2D: fuseResidualAdd };
 
 export const NOTES: Record<string, string> = {
-  CONV_2D: "int8 NHWC input and output, int8 weights per channel (axis 0) or per tensor, optional int32 bias; any kernel size, stride and dilation, SAME or VALID padding, grouped convolution, batch > 1, fused NONE/RELU/RELU6/RELU_N1_TO_1.",
+  CONV_2D: "int8 NHWC input and output, int8 weights per channel (axis 0) or per tensor, optional int32 bias; any kernel size, stride and dilation, SAME or VALID padding, grouped convolution, batch > 1, fused NONE/RELU/RELU6/RELU_N1_TO_1. 16x8: int16 input/output (zero point 0), int8 per-channel weights, int64, int32 or no bias, the plain reference loop (no in-place, fusion or DSP variant yet).",
+};
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  CONV_2D: "16x8 runs the plain reference loop only (no in-place, fused residual ADD or SMLAD variant); float32.",
 };

@@ -13,7 +13,9 @@ import { setArg, tensorOf } from "../ir/calls.ts";
 import type { InPlaceHook } from "../ir/hooks.ts";
 import {
   BIAS_FOLDED, BIAS_MODEL, BIAS_NONE, DSP_NONE, INPLACE_NONE, INPLACE_PLANE, type DepthwiseConv2dParams,
+  type DepthwiseConv2d16Params,
 } from "../../kernels/depthwise_conv_2d.ts";
+import { INT16, bias16, int16Quant } from "./int16.ts";
 import { dspMode, dspPlaneBytes, dspTable, dspVariantName } from "./depthwise_conv_2d_dsp.ts";
 import { biasOf } from "./requant-table.ts";
 import { activationRange } from "./activation.ts";
@@ -29,17 +31,23 @@ import type { KernelArg, KernelCall, LowerOp, LowerOptions } from "./types.ts";
 /** kernels/depthwise_conv_2d.ts's array parameters, in order (both entries take the same). */
 export const DEPTHWISE_CONV_2D_SLOTS = ["input", "filter", "bias", "multipliers", "shifts", "plane", "output"] as const;
 
+/** kernels/depthwise_conv_2d.ts depthwiseConv2d16's array parameters (the 16x8 variant: no plane). */
+export const DEPTHWISE_16_SLOTS = ["input", "filter", "bias", "multipliers", "shifts", "output"] as const;
+
 export const CONTRACTS: KernelContract[] = [
   { kernel: "depthwise_conv_2d", fn: "depthwiseConv2d", slots: DEPTHWISE_CONV_2D_SLOTS },
   { kernel: "depthwise_conv_2d", fn: "depthwiseConv2dReference", slots: DEPTHWISE_CONV_2D_SLOTS },
+  { kernel: "depthwise_conv_2d", fn: "depthwiseConv2d16", slots: DEPTHWISE_16_SLOTS },
 ];
+
 
 export function lowerDepthwiseConv2d(graph: Graph, op: Op, opts: LowerOptions = {}): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
   const filter = inputTensor(graph, op, 1, "filter");
   const bias = optionalInput(graph, op, 2);
   const output = outputTensor(graph, op, 0, "output");
-  requireDType(graph, op, input, "input", "int8");
+  if (input.dtype === "int16") return lowerDepthwise16(graph, op);
+  requireDType(graph, op, input, "input", "int8", "int16");
   requireDType(graph, op, filter, "filter", "int8");
   requireDType(graph, op, output, "output", "int8");
   requireRank(graph, op, input, "input", 4);
@@ -132,6 +140,58 @@ export function lowerDepthwiseConv2d(graph: Graph, op: Op, opts: LowerOptions = 
 }
 
 /**
+ * The 16x8 variant (int16 input and output, zero point 0; int8 per-channel weights; an int64 bias
+ * or none: TFLM reads the bias as int64_t): one call of depthwiseConv2d16, with the int8 path's
+ * padding and multipliers. No in-place or DSP variant (the hook leaves it alone).
+ */
+function lowerDepthwise16(graph: Graph, op: Op): KernelCall[] {
+  const input = inputTensor(graph, op, 0, "input");
+  const filter = inputTensor(graph, op, 1, "filter");
+  const bias = optionalInput(graph, op, 2);
+  const output = outputTensor(graph, op, 0, "output");
+  requireDType(graph, op, filter, "filter", "int8");
+  requireRank(graph, op, input, "input", 4);
+  requireRank(graph, op, filter, "filter", 4);
+  requireRank(graph, op, output, "output", 4);
+  requireConstant(graph, op, filter, "filter");
+  const inQ = int16Quant(graph, op, input, "input");
+  const outQ = int16Quant(graph, op, output, "output");
+  const [batches, inH, inW, inC] = input.shape;
+  const [one, filterH, filterW, filterC] = filter.shape;
+  const [outB, outH, outW, outC] = output.shape;
+  if (one !== 1) opError(graph, op, `filter shape [${filter.shape.join(", ")}] must start with 1`);
+  if (outB !== batches) opError(graph, op, `output batch ${outB} differs from input batch ${batches}`);
+  if (filterC !== outC) opError(graph, op, `filter depth ${filterC} differs from output depth ${outC}`);
+  if (inC <= 0 || outC % inC !== 0) opError(graph, op, `output depth ${outC} is not a multiple of input depth ${inC}`);
+  if (bias !== undefined) requireDType(graph, op, bias, "bias", "int64");
+  const strideH = positiveIntOption(graph, op, "strideH", 1);
+  const strideW = positiveIntOption(graph, op, "strideW", 1);
+  const dilationH = positiveIntOption(graph, op, "dilationHFactor", 1);
+  const dilationW = positiveIntOption(graph, op, "dilationWFactor", 1);
+  const padding = paddingOption(graph, op);
+  const geo = computePaddingHeightWidth(strideH, strideW, dilationH, dilationW, inH, inW, filterH, filterW, padding);
+  if (geo === null || geo.outH !== outH || geo.outW !== outW) {
+    opError(graph, op, `output ${outH}x${outW} does not match ${padding} padding of ${inH}x${inW} (expected ${geo ? `${geo.outH}x${geo.outW}` : "a valid size"})`);
+  }
+  const b = bias16(graph, op, bias, outC);
+  const { multipliers, shifts } = perChannelMultipliers(inQ.scale, filterScales(graph, op, filter, 3, outC), outQ.scale, outC);
+  const act = activationRange(activationOption(graph, op), outQ.scale, 0, "int16");
+  const params: DepthwiseConv2d16Params = {
+    batches, inH, inW, inC, outH, outW, outC, depthMultiplier: outC / inC, filterH, filterW,
+    strideH, strideW, dilationH, dilationW, padH: geo.padH, padW: geo.padW,
+    actMin: act.min, actMax: act.max, hasBias: b.hasBias,
+  };
+  return [kernelCall("depthwise_conv_2d", "depthwiseConv2d16", DEPTHWISE_16_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    filter: { kind: "tensor", tensor: filter.index },
+    bias: b.arg,
+    multipliers: { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
+    shifts: { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
+    output: { kind: "tensor", tensor: output.index },
+  }, batches * outH * outW * outC * filterH * filterW)];
+}
+
+/**
  * bias[oc] + inputOffset * sum of channel oc's taps, wrapping in i32 as the kernel's accumulator
  * does. filter: int8 [taps, outC] bytes; bias: int32 LE bytes (absent: 0).
  */
@@ -156,6 +216,7 @@ export function depthwiseFoldedBias(
  */
 export const depthwiseInPlace: InPlaceHook = (ctx) => {
   const { call } = ctx;
+  if (call.fn === "depthwiseConv2d16") return;
   const p = call.params;
   const input = tensorOf(call, "input");
   const output = tensorOf(call, "output");
@@ -171,6 +232,13 @@ export const OPCODES: Record<string, LowerOp> = { DEPTHWISE_CONV_2D: lowerDepthw
 
 export const IN_PLACE: Record<string, InPlaceHook> = { DEPTHWISE_CONV_2D: depthwiseInPlace };
 
+export const ACTIVATION_TYPES = { DEPTHWISE_CONV_2D: INT16 };
+
 export const NOTES: Record<string, string> = {
-  DEPTHWISE_CONV_2D: "int8 NHWC, int8 weights per channel (axis 3) or per tensor, optional int32 bias; any kernel size, stride, dilation and depth multiplier, SAME or VALID padding, batch > 1, fused NONE/RELU/RELU6/RELU_N1_TO_1.",
+  DEPTHWISE_CONV_2D: "int8 NHWC, int8 weights per channel (axis 3) or per tensor, optional int32 bias; any kernel size, stride, dilation and depth multiplier, SAME or VALID padding, batch > 1, fused NONE/RELU/RELU6/RELU_N1_TO_1. 16x8: int16 input/output (zero point 0), int8 per-channel weights, int64 or no bias (TFLM reads no int32 bias here), the plain reference loop (no in-place or DSP variant yet).",
+};
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  DEPTHWISE_CONV_2D: "16x8 runs the plain reference loop only (no plane in-place or SMLAD variant); float32.",
 };

@@ -10,7 +10,9 @@
  * `{ reference: true }` (LowerOptions) it calls fullyConnectedReference with the model's bias.
  */
 import { isConstant, type Graph, type Op } from "../ir/graph.ts";
-import { BIAS_FOLDED, BIAS_MODEL, BIAS_NONE, type FullyConnectedParams } from "../../kernels/fully_connected.ts";
+import {
+  BIAS_FOLDED, BIAS_MODEL, BIAS_NONE, type FullyConnected16Params, type FullyConnectedParams,
+} from "../../kernels/fully_connected.ts";
 import { activationRange } from "./activation.ts";
 import {
   activationOption, filterScales, inputTensor, intOption, opError, optionalInput, outputTensor, product,
@@ -22,6 +24,7 @@ import type { KernelArg, KernelCall, LowerOp, LowerOptions } from "./types.ts";
 import { INTRINSICS } from "../ir/intrinsics.ts";
 import { biasOf } from "./requant-table.ts";
 import { DSP_CONTRACT, chooseFcDsp, fcDspCall } from "./fully_connected_dsp.ts";
+import { INT16, bias16, int16Quant } from "./int16.ts";
 
 /** kernels/fully_connected.ts's array parameters, in order (both entries take the same). */
 export const FULLY_CONNECTED_SLOTS = ["input", "filter", "bias", "multipliers", "shifts", "output"] as const;
@@ -29,6 +32,7 @@ export const FULLY_CONNECTED_SLOTS = ["input", "filter", "bias", "multipliers", 
 export const CONTRACTS: KernelContract[] = [
   { kernel: "fully_connected", fn: "fullyConnected", slots: FULLY_CONNECTED_SLOTS },
   { kernel: "fully_connected", fn: "fullyConnectedReference", slots: FULLY_CONNECTED_SLOTS },
+  { kernel: "fully_connected", fn: "fullyConnected16", slots: FULLY_CONNECTED_SLOTS },
   DSP_CONTRACT,
 ];
 
@@ -37,7 +41,8 @@ export function lowerFullyConnected(graph: Graph, op: Op, opts: LowerOptions = {
   const filter = inputTensor(graph, op, 1, "weights");
   const bias = optionalInput(graph, op, 2);
   const output = outputTensor(graph, op, 0, "output");
-  requireDType(graph, op, input, "input", "int8");
+  if (input.dtype === "int16") return lowerFullyConnected16(graph, op);
+  requireDType(graph, op, input, "input", "int8", "int16");
   requireDType(graph, op, filter, "weights", "int8");
   requireDType(graph, op, output, "output", "int8");
   requireConstant(graph, op, filter, "weights");
@@ -123,6 +128,55 @@ export function lowerFullyConnected(graph: Graph, op: Op, opts: LowerOptions = {
 }
 
 /**
+ * The 16x8 variant (int16 input and output, int8 weights, int64 / int32 / no bias): one call of
+ * fullyConnected16 with the same multipliers as int8 (TFLM's CalculateOpDataFullyConnected).
+ */
+function lowerFullyConnected16(graph: Graph, op: Op): KernelCall[] {
+  const input = inputTensor(graph, op, 0, "input");
+  const filter = inputTensor(graph, op, 1, "weights");
+  const output = outputTensor(graph, op, 0, "output");
+  requireDType(graph, op, filter, "weights", "int8");
+  requireConstant(graph, op, filter, "weights");
+  const inQ = int16Quant(graph, op, input, "input");
+  const outQ = int16Quant(graph, op, output, "output");
+  if (intOption(graph, op, "weightsFormat", 0) !== 0) opError(graph, op, "only the DEFAULT weights format is supported");
+  if (filter.shape.length !== 2) opError(graph, op, `weights shape [${filter.shape.join(", ")}] must be [units, depth]`);
+  const [units, accumDepth] = filter.shape;
+  const outputDepth = output.shape[output.shape.length - 1];
+  const batches = product(output.shape.slice(0, -1));
+  if (outputDepth !== units) opError(graph, op, `output depth ${outputDepth} differs from ${units} weight rows`);
+  if (product(input.shape) !== batches * accumDepth) {
+    opError(graph, op, `input [${input.shape.join(", ")}] does not hold ${batches} rows of ${accumDepth}`);
+  }
+  const b = bias16(graph, op, optionalInput(graph, op, 2), units);
+  const scales = filterScales(graph, op, filter, 0, units);
+  let multipliers: number[];
+  let shifts: number[];
+  let filterZeroPoint = 0;
+  if (scales.length > 1) {
+    ({ multipliers, shifts } = perChannelMultipliers(inQ.scale, scales, outQ.scale, units));
+  } else {
+    const q = quantizeMultiplier(perTensorConvScale(inQ.scale, scales[0], outQ.scale));
+    multipliers = new Array<number>(units).fill(q.multiplier);
+    shifts = new Array<number>(units).fill(q.shift);
+    filterZeroPoint = filter.quant?.zeroPoint[0] ?? 0;
+  }
+  const act = activationRange(activationOption(graph, op), outQ.scale, 0, "int16");
+  const params: FullyConnected16Params = {
+    batches, accumDepth, outputDepth, filterOffset: -filterZeroPoint, actMin: act.min, actMax: act.max,
+    hasBias: b.hasBias, bias64: b.bias64,
+  };
+  return [kernelCall("fully_connected", "fullyConnected16", FULLY_CONNECTED_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    filter: { kind: "tensor", tensor: filter.index },
+    bias: b.arg,
+    multipliers: { kind: "const", name: `op${op.index}_multipliers`, elem: "i32", data: multipliers },
+    shifts: { kind: "const", name: `op${op.index}_shifts`, elem: "i32", data: shifts },
+    output: { kind: "tensor", tensor: output.index },
+  }, batches * units * accumDepth)];
+}
+
+/**
  * bias[oc] + inputOffset * sum_k (filter[oc][k] + filterOffset) per output channel, wrapping in
  * i32 as the kernel's accumulator does. filter: int8 [units, depth] bytes; bias: int32 LE bytes.
  */
@@ -142,6 +196,13 @@ export function foldedBias(
 
 export const OPCODES: Record<string, LowerOp> = { FULLY_CONNECTED: lowerFullyConnected };
 
+export const ACTIVATION_TYPES = { FULLY_CONNECTED: INT16 };
+
 export const NOTES: Record<string, string> = {
-  FULLY_CONNECTED: "int8 input of any rank (flattened to [batches, depth]), int8 weights per tensor (with a zero point) or per channel, optional int32 bias, keep_num_dims, DEFAULT weights format only, fused NONE/RELU/RELU6/RELU_N1_TO_1.",
+  FULLY_CONNECTED: "int8 input of any rank (flattened to [batches, depth]), int8 weights per tensor (with a zero point) or per channel, optional int32 bias, keep_num_dims, DEFAULT weights format only, fused NONE/RELU/RELU6/RELU_N1_TO_1. 16x8: int16 input/output (zero point 0), int8 weights, int64, int32 or no bias (TFLM's int64 or int32 accumulator), the plain reference loop (no DSP variant yet).",
+};
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  FULLY_CONNECTED: "16x8 runs the plain reference loop only (no SMLAD variant, no input-offset folding); float32.",
 };

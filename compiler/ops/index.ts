@@ -15,7 +15,8 @@
  * its in-place and fusion decisions, which compiler/plan/inplace.ts calls (compiler/ir/hooks.ts).
  * `ACTIVATION_TYPES` (opcode -> the activation dtypes its lowering runs; absent: int8 only) lets
  * the model check (compiler/import/tflite/check.ts, through `opHandles`) pass 16x8 and float ops
- * to their lowering instead of rejecting the model up front.
+ * to their lowering instead of rejecting the model up front. `LEFT` (opcode -> one line) says what
+ * is left to do against TFLite Micro; docs/operators.md shows it beside the type columns.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -44,6 +45,9 @@ export const OP_ACTIVATION_TYPES: Record<string, readonly DType[]> = {};
 /** Per opcode: what variants its lowering supports (from op files' NOTES exports). */
 export const OPERATOR_NOTES: Record<string, string> = {};
 
+/** Per opcode: what is left to do against TFLite Micro (op files' LEFT exports; docs/operators.md). */
+export const OPERATOR_LEFT: Record<string, string> = {};
+
 // Op files that export OPCODES (and NOTES) register themselves.
 const OPS_DIR = path.dirname(fileURLToPath(import.meta.url));
 for (const file of fs.readdirSync(OPS_DIR).sort()) {
@@ -51,14 +55,18 @@ for (const file of fs.readdirSync(OPS_DIR).sort()) {
   const mod = (await import(/* @vite-ignore */ `./${file}`)) as {
     OPCODES?: Record<string, LowerOp>; NOTES?: Record<string, string>; CONTRACTS?: KernelContract[];
     IN_PLACE?: Record<string, InPlaceHook>; FUSE?: Record<string, FuseHook>;
-    ACTIVATION_TYPES?: Record<string, readonly DType[]>;
+    ACTIVATION_TYPES?: Record<string, readonly DType[]>; LEFT?: Record<string, string>;
   };
   if (mod.OPCODES) Object.assign(LOWERINGS, mod.OPCODES);
   if (mod.NOTES) Object.assign(OPERATOR_NOTES, mod.NOTES);
   if (mod.CONTRACTS) KERNEL_CONTRACTS.push(...mod.CONTRACTS);
   if (mod.IN_PLACE) Object.assign(IN_PLACE_HOOKS, mod.IN_PLACE);
   if (mod.FUSE) Object.assign(FUSE_HOOKS, mod.FUSE);
-  if (mod.ACTIVATION_TYPES) Object.assign(OP_ACTIVATION_TYPES, mod.ACTIVATION_TYPES);
+  // Merged, not replaced: one file may add float32 and another int16 for the same opcode.
+  for (const [opcode, types] of Object.entries(mod.ACTIVATION_TYPES ?? {})) {
+    OP_ACTIVATION_TYPES[opcode] = [...new Set([...(OP_ACTIVATION_TYPES[opcode] ?? []), ...types])];
+  }
+  if (mod.LEFT) Object.assign(OPERATOR_LEFT, mod.LEFT);
 }
 
 /**

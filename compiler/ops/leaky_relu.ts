@@ -8,7 +8,8 @@
  */
 import type { Graph, Op } from "../ir/graph.ts";
 import type { LeakyReluParams } from "../../kernels/leaky_relu.ts";
-import { opError, tensorQuant } from "./operands.ts";
+import { opError, requireDType, tensorQuant } from "./operands.ts";
+import { INT16 } from "./int16.ts";
 import { quantizeMultiplier, type QuantizedMultiplier } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import { unaryOperands } from "./unary.ts";
@@ -17,7 +18,8 @@ import { elementwiseInPlace } from "./inplace.ts";
 import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 
 export function lowerLeakyRelu(graph: Graph, op: Op): KernelCall[] {
-  const { input, output, size } = unaryOperands(graph, op, ["int8"], ["int8"]);
+  const { input, output, size } = unaryOperands(graph, op, ["int8", "int16"], ["int8", "int16"]);
+  requireDType(graph, op, output, "output", input.dtype);
   const inQ = tensorQuant(graph, op, input, "input");
   const outQ = tensorQuant(graph, op, output, "output");
   const alphaOption = op.options["alpha"] ?? 0;
@@ -44,13 +46,18 @@ export function lowerLeakyRelu(graph: Graph, op: Op): KernelCall[] {
     alphaShift: alpha.shift,
     alphaNegative: alpha.multiplier < 0 ? 1 : 0,
   };
-  return [kernelCall("leaky_relu", "leakyRelu", INPUT_OUTPUT_SLOTS, params, {
+  return [kernelCall("leaky_relu", input.dtype === "int16" ? "leakyRelu16" : "leakyRelu", INPUT_OUTPUT_SLOTS, params, {
     input: { kind: "tensor", tensor: input.index },
     output: { kind: "tensor", tensor: output.index },
   }, 0)];
 }
 
-export const CONTRACTS: KernelContract[] = [{ kernel: "leaky_relu", fn: "leakyRelu", slots: INPUT_OUTPUT_SLOTS }];
+export const CONTRACTS: KernelContract[] = [
+  { kernel: "leaky_relu", fn: "leakyRelu", slots: INPUT_OUTPUT_SLOTS },
+  { kernel: "leaky_relu", fn: "leakyRelu16", slots: INPUT_OUTPUT_SLOTS },
+];
+
+export const ACTIVATION_TYPES = { LEAKY_RELU: INT16 };
 
 export const OPCODES: Record<string, LowerOp> = { LEAKY_RELU: lowerLeakyRelu };
 
@@ -58,5 +65,10 @@ export const OPCODES: Record<string, LowerOp> = { LEAKY_RELU: lowerLeakyRelu };
 export const IN_PLACE: Record<string, InPlaceHook> = { LEAKY_RELU: elementwiseInPlace };
 
 export const NOTES: Record<string, string> = {
-  LEAKY_RELU: "int8, per-tensor, any alpha (also negative or > 1); requantizes both branches to the output (int16 is not supported).",
+  LEAKY_RELU: "int8, per-tensor, any alpha (also negative or > 1); requantizes both branches to the output; int16 the same way, clamped to int16 (leakyRelu16).",
+};
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  LEAKY_RELU: "float32.",
 };

@@ -9,7 +9,9 @@
  * `inputScaling` is shared with compiler/ops/tanh.ts (TFLM's TANH Prepare does the same steps).
  */
 import type { Graph, Op } from "../ir/graph.ts";
-import type { LogisticParams } from "../../kernels/logistic.ts";
+import type { LogisticParams, Sigmoid16Params } from "../../kernels/logistic.ts";
+import { SIGMOID_TABLE_UINT16, sigmoid16Scaling } from "./sigmoid16.ts";
+import { INT16 } from "./int16.ts";
 import { opError, tensorQuant } from "./operands.ts";
 import { frexp, roundHalfAwayFromZero } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
@@ -46,7 +48,22 @@ export function inputScaling(graph: Graph, op: Op, inputScale: number): SigmoidI
   return { inputMultiplier: multiplier, inputLeftShift: Math.min(exponent, 31), inputRangeRadius: radius };
 }
 
+/** kernels/logistic.ts logistic16's (and kernels/tanh.ts tanh16's) array parameters. */
+export const SIGMOID_16_SLOTS = ["input", "table", "output"] as const;
+
+/** The int16 call of LOGISTIC or TANH (compiler/ops/sigmoid16.ts does the Prepare). */
+export function sigmoid16Call(graph: Graph, op: Op, tanh: boolean): KernelCall[] {
+  const { input, output, size } = unaryOperands(graph, op, ["int16"], ["int16"]);
+  const params: Sigmoid16Params = { size, ...sigmoid16Scaling(graph, op, input, output, tanh) };
+  return [kernelCall(tanh ? "tanh" : "logistic", tanh ? "tanh16" : "logistic16", SIGMOID_16_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    table: { kind: "const", name: `op${op.index}_sigmoid_table`, elem: "i32", data: [...SIGMOID_TABLE_UINT16] },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
+}
+
 export function lowerLogistic(graph: Graph, op: Op): KernelCall[] {
+  if (graph.tensors[op.inputs[0]]?.dtype === "int16") return sigmoid16Call(graph, op, false);
   const { input, output, size } = unaryOperands(graph, op, ["int8"], ["int8"]);
   const inQ = tensorQuant(graph, op, input, "input");
   const outQ = tensorQuant(graph, op, output, "output");
@@ -60,7 +77,12 @@ export function lowerLogistic(graph: Graph, op: Op): KernelCall[] {
   }, 0)];
 }
 
-export const CONTRACTS: KernelContract[] = [{ kernel: "logistic", fn: "logistic", slots: INPUT_OUTPUT_SLOTS }];
+export const CONTRACTS: KernelContract[] = [
+  { kernel: "logistic", fn: "logistic", slots: INPUT_OUTPUT_SLOTS },
+  { kernel: "logistic", fn: "logistic16", slots: SIGMOID_16_SLOTS },
+];
+
+export const ACTIVATION_TYPES = { LOGISTIC: INT16 };
 
 export const OPCODES: Record<string, LowerOp> = { LOGISTIC: lowerLogistic };
 
@@ -69,5 +91,10 @@ export const IN_PLACE: Record<string, InPlaceHook> = { LOGISTIC: elementwiseInPl
 
 export const NOTES: Record<string, string> = {
   LOGISTIC:
-    "int8 with gemmlowp's fixed-point logistic; the output must have zero point -128 and is produced in steps of 1/256 (TFLite Micro's convention); int16 is not supported.",
+    "int8 with gemmlowp's fixed-point logistic; the output must have zero point -128 and is produced in steps of 1/256 (TFLite Micro's convention). int16 (zero points 0, output scale 2^-15, power-of-two or general input scale): TFLite Micro's interpolated sigmoid table (logistic16).",
+};
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  LOGISTIC: "float32.",
 };

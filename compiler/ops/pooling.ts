@@ -1,6 +1,6 @@
 /**
  * @fileoverview TFLite Micro's PoolingPrepare (micro/kernels/pooling_common.cc), shared by
- * AVERAGE_POOL_2D and MAX_POOL_2D: int8 NHWC tensors that keep batch and depth, padding from
+ * AVERAGE_POOL_2D and MAX_POOL_2D: int8 (or int16: the kernels' *16 entries) NHWC tensors that keep batch and depth, padding from
  * ComputePaddingHeightWidth (dilation 1), input and output quantization equal (TFLM: |scale
  * difference| <= 1e-6, same zero point), the fused activation as a clamp in the output domain.
  * The result is the record both pooling kernels take (their params interfaces have the same
@@ -15,11 +15,11 @@ import {
 } from "./operands.ts";
 import { computePaddingHeightWidth } from "./padding.ts";
 
-export function poolingPrepare(graph: Graph, op: Op): { params: AveragePool2dParams; input: Tensor; output: Tensor } {
+export function poolingPrepare(graph: Graph, op: Op): { params: AveragePool2dParams; input: Tensor; output: Tensor; int16: boolean } {
   const input = inputTensor(graph, op, 0, "input");
   const output = outputTensor(graph, op, 0, "output");
-  requireDType(graph, op, input, "input", "int8");
-  requireDType(graph, op, output, "output", "int8");
+  requireDType(graph, op, input, "input", "int8", "int16");
+  requireDType(graph, op, output, "output", input.dtype);
   requireRank(graph, op, input, "input", 4);
   requireRank(graph, op, output, "output", 4);
   const [batches, inH, inW, channels] = input.shape;
@@ -44,10 +44,10 @@ export function poolingPrepare(graph: Graph, op: Op): { params: AveragePool2dPar
   if (Math.abs(Math.fround(inQ.scale - outQ.scale)) > 1e-6 || inQ.zeroPoint !== outQ.zeroPoint) {
     opError(graph, op, "input and output quantization must be the same (TFLite Micro requires it)");
   }
-  const act = activationRange(activation, outQ.scale, outQ.zeroPoint);
+  const act = activationRange(activation, outQ.scale, outQ.zeroPoint, input.dtype);
   const params: AveragePool2dParams = {
     batches, inH, inW, channels, outH, outW, filterH, filterW, strideH, strideW,
     padH: geo.padH, padW: geo.padW, actMin: act.min, actMax: act.max,
   };
-  return { params, input, output };
+  return { params, input, output, int16: input.dtype === "int16" };
 }

@@ -6,11 +6,14 @@
  *   narrowed back to the float32 it came from), passed as a one-element f32 constant.
  * - int8 -> int8: Requantize with QuantizeMultiplier(double(input scale) / double(output scale)).
  *
- * The output must be int8 with one (per-tensor) scale, as TFLM requires; int16, int32 and uint8
- * variants and per-channel outputs are rejected.
+ * Where int16 is involved (float32 -> int16, int8 <-> int16, int16 -> int16) the call is
+ * quantize16, the same arithmetic clamped to the output type. The output must have one
+ * (per-tensor) scale, as TFLM requires; int32 and uint8 variants and per-channel outputs are
+ * rejected.
  */
 import type { Graph, Op } from "../ir/graph.ts";
-import type { QuantizeParams } from "../../kernels/quantize.ts";
+import { FROM_FLOAT, FROM_INT16, FROM_INT8, type Quantize16Params, type QuantizeParams } from "../../kernels/quantize.ts";
+import { INT16 } from "./int16.ts";
 import { opError, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
@@ -22,8 +25,12 @@ import { kernelCall, type KernelContract } from "./contract.ts";
 /** kernels/quantize.ts's array parameters, in order. */
 export const QUANTIZE_SLOTS = ["input", "inputFloat", "scale", "output"] as const;
 
+/** kernels/quantize.ts quantize16's array parameters (where int16 is involved). */
+export const QUANTIZE_16_SLOTS = ["input8", "input16", "inputFloat", "scale", "output8", "output16"] as const;
+
 export function lowerQuantize(graph: Graph, op: Op): KernelCall[] {
-  const { input, output, size } = unaryOperands(graph, op, ["float32", "int8"], ["int8"]);
+  const { input, output, size } = unaryOperands(graph, op, ["float32", "int8", "int16"], ["int8", "int16"]);
+  if (input.dtype === "int16" || output.dtype === "int16") return lowerQuantize16(graph, op, size);
   const outQ = tensorQuant(graph, op, output, "output");
   const fromFloat = input.dtype === "float32";
   let multiplier = 0;
@@ -51,6 +58,37 @@ export function lowerQuantize(graph: Graph, op: Op): KernelCall[] {
   }, 0)];
 }
 
+/** QUANTIZE from or to int16 (float32 -> int16, int8 <-> int16, int16 -> int16): one call of quantize16. */
+function lowerQuantize16(graph: Graph, op: Op, size: number): KernelCall[] {
+  const input = graph.tensors[op.inputs[0]];
+  const output = graph.tensors[op.outputs[0]];
+  const outQ = tensorQuant(graph, op, output, "output");
+  const params: Quantize16Params = {
+    size, inputType: input.dtype === "float32" ? FROM_FLOAT : input.dtype === "int8" ? FROM_INT8 : FROM_INT16,
+    output16: output.dtype === "int16" ? 1 : 0, inputZeroPoint: 0, outputZeroPoint: outQ.zeroPoint, multiplier: 0, shift: 0,
+  };
+  if (input.dtype !== "float32") {
+    const inQ = tensorQuant(graph, op, input, "input");
+    const q = quantizeMultiplier(inQ.scale / outQ.scale);
+    if (q.shift > 31) {
+      opError(graph, op, `input scale ${inQ.scale} / output scale ${outQ.scale} is too large to requantize (shift ${q.shift} > 31)`);
+    }
+    params.multiplier = q.multiplier;
+    params.shift = q.shift;
+    params.inputZeroPoint = inQ.zeroPoint;
+  }
+  const none = { kind: "tensor", tensor: -1 } as const;
+  const at = (ok: boolean, t: number) => (ok ? { kind: "tensor" as const, tensor: t } : none);
+  return [kernelCall("quantize", "quantize16", QUANTIZE_16_SLOTS, params, {
+    input8: at(input.dtype === "int8", input.index),
+    input16: at(input.dtype === "int16", input.index),
+    inputFloat: at(input.dtype === "float32", input.index),
+    scale: { kind: "const", name: `op${op.index}_scale`, elem: "f32", data: [Math.fround(outQ.scale)] },
+    output8: at(output.dtype === "int8", output.index),
+    output16: at(output.dtype === "int16", output.index),
+  }, 0)];
+}
+
 /**
  * float32 -> int8 (AffineQuantize) of `size` elements from tensor `input` (-1: the caller's
  * floats, slot "inputFloat": mote_quantize_input(), compiler/build/io.ts) into tensor `output`
@@ -68,14 +106,27 @@ export function affineQuantizeCall(
   }, 0);
 }
 
-export const CONTRACTS: KernelContract[] = [{ kernel: "quantize", fn: "quantize", slots: QUANTIZE_SLOTS }];
+export const CONTRACTS: KernelContract[] = [
+  { kernel: "quantize", fn: "quantize", slots: QUANTIZE_SLOTS },
+  { kernel: "quantize", fn: "quantize16", slots: QUANTIZE_16_SLOTS },
+];
+
+export const ACTIVATION_TYPES = { QUANTIZE: INT16 };
 
 export const OPCODES: Record<string, LowerOp> = { QUANTIZE: lowerQuantize };
 
 /** Each output element is written after its own input elements are read (compiler/ops/inplace.ts). */
-export const IN_PLACE: Record<string, InPlaceHook> = { QUANTIZE: elementwiseInPlace };
+export const IN_PLACE: Record<string, InPlaceHook> = {
+  // quantize16 (two output slots by type) is not run in place.
+  QUANTIZE: (ctx) => (ctx.call.fn === "quantize16" ? undefined : elementwiseInPlace(ctx)),
+};
 
 export const NOTES: Record<string, string> = {
   QUANTIZE:
-    "float32 -> int8 (round half away from zero of x / scale, as TFLite Micro's AffineQuantize) and int8 -> int8 requantization; per-tensor output quantization only; int16/int32/uint8 variants are not supported.",
+    "float32 -> int8 (round half away from zero of x / scale, as TFLite Micro's AffineQuantize) and int8 -> int8 requantization; with int16: float32 -> int16, int8 -> int16, int16 -> int8 and int16 -> int16 (quantize16); per-tensor output quantization only; int32/uint8 variants are not supported.",
+};
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  QUANTIZE: "int32 and uint8 inputs and outputs; per-channel outputs.",
 };

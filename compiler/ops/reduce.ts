@@ -19,6 +19,7 @@ import {
 import { quantizeMultiplier } from "./quant.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
+import { INT16 } from "./int16.ts";
 
 /**
  * The MEAN multiplier of QuantizedMeanOrSum: 1/count folded into (multiplier, shift), in int64
@@ -37,8 +38,8 @@ function lowerReduce(graph: Graph, op: Op, isMean: boolean): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
   const axisT = inputTensor(graph, op, 1, "axis");
   const output = outputTensor(graph, op, 0, "output");
-  requireDType(graph, op, input, "input", "int8");
-  requireDType(graph, op, output, "output", "int8");
+  requireDType(graph, op, input, "input", "int8", "int16");
+  requireDType(graph, op, output, "output", input.dtype);
   requireDType(graph, op, axisT, "axis", "int32");
   requireConstant(graph, op, axisT, "axis");
   const keepDims = boolOption(op, "keepDims");
@@ -91,7 +92,7 @@ function lowerReduce(graph: Graph, op: Op, isMean: boolean): KernelCall[] {
     multiplier: q.multiplier,
     shift: q.shift,
   };
-  return [kernelCall("reduce", "reduceMeanSum", INPUT_OUTPUT_SLOTS, params, {
+  return [kernelCall("reduce", input.dtype === "int16" ? "reduceMeanSum16" : "reduceMeanSum", INPUT_OUTPUT_SLOTS, params, {
     input: { kind: "tensor", tensor: input.index },
     output: { kind: "tensor", tensor: output.index },
   }, 0)];
@@ -100,13 +101,24 @@ function lowerReduce(graph: Graph, op: Op, isMean: boolean): KernelCall[] {
 export const lowerMean: LowerOp = (graph, op) => lowerReduce(graph, op, true);
 export const lowerSum: LowerOp = (graph, op) => lowerReduce(graph, op, false);
 
-export const CONTRACTS: KernelContract[] = [{ kernel: "reduce", fn: "reduceMeanSum", slots: INPUT_OUTPUT_SLOTS }];
+export const CONTRACTS: KernelContract[] = [
+  { kernel: "reduce", fn: "reduceMeanSum", slots: INPUT_OUTPUT_SLOTS },
+  { kernel: "reduce", fn: "reduceMeanSum16", slots: INPUT_OUTPUT_SLOTS },
+];
+
+export const ACTIVATION_TYPES = { MEAN: INT16, SUM: INT16 };
 
 export const OPCODES: Record<string, LowerOp> = { MEAN: lowerMean, SUM: lowerSum };
 
 const REDUCE_NOTE =
-  "int8 input of any rank, constant int32 axes (negative and repeated axes allowed), keep_dims on or off, requantized to the output scale; at most 4 alternating kept/reduced dimension groups.";
+  "int8 input of any rank, constant int32 axes (negative and repeated axes allowed), keep_dims on or off, requantized to the output scale; at most 4 alternating kept/reduced dimension groups. int16: the same arithmetic clamped to int16 (reduceMeanSum16).";
 export const NOTES: Record<string, string> = {
   MEAN: `${REDUCE_NOTE} The 1/count factor is folded into the multiplier as TFLite Micro's QuantizedMeanOrSum does.`,
   SUM: REDUCE_NOTE,
+};
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  MEAN: "float32.",
+  SUM: "float32.",
 };

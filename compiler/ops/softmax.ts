@@ -19,6 +19,8 @@ import { inputTensor, opError, outputTensor, product, requireDType, tensorQuant 
 import { quantizeMultiplier } from "./quant.ts";
 import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 import type { SoftmaxParams } from "../../kernels/softmax.ts";
+import { INT16, int16Quant } from "./int16.ts";
+import { expF32, lutPopulateInt16 } from "./lut16.ts";
 
 /** TFLite's kScaledDiffIntegerBits: the scaled input difference is a Q5.26 value. */
 const SCALED_DIFF_INTEGER_BITS = 5;
@@ -53,7 +55,8 @@ export function lowerSoftmax(graph: Graph, op: Op): KernelCall[] {
   }
   const input = inputTensor(graph, op, 0, "input");
   const output = outputTensor(graph, op, 0, "output");
-  requireDType(graph, op, input, "input", "int8");
+  if (input.dtype === "int16") return lowerSoftmax16(graph, op);
+  requireDType(graph, op, input, "input", "int8", "int16");
   requireDType(graph, op, output, "output", "int8");
   if (input.shape.length < 1) opError(graph, op, `input tensor ${input.index} (${input.name}) must have rank >= 1`);
   if (input.shape.length !== output.shape.length || input.shape.some((d, i) => d !== output.shape[i])) {
@@ -96,10 +99,57 @@ export function lowerSoftmax(graph: Graph, op: Op): KernelCall[] {
   }, 0)];
 }
 
-export const CONTRACTS: KernelContract[] = [{ kernel: "softmax", fn: "softmax", slots: INPUT_OUTPUT_SLOTS }];
+/** kernels/softmax.ts softmax16's array parameters. */
+export const SOFTMAX_16_SLOTS = ["input", "expLut", "recipLut", "output"] as const;
+
+/**
+ * SOFTMAX int16 -> int16 (TFLM's CalculateSoftmaxParams for int16): zero points 0, output scale
+ * 1/32768 (within 0.1 %), input multiplier QuantizeMultiplier(double(input scale) * double(beta)
+ * / (10 / 65535)), and the exp and 1/(1+x) tables of LUTPopulate<int16_t> (compiler/ops/lut16.ts).
+ */
+function lowerSoftmax16(graph: Graph, op: Op): KernelCall[] {
+  const input = inputTensor(graph, op, 0, "input");
+  const output = outputTensor(graph, op, 0, "output");
+  const inQ = int16Quant(graph, op, input, "input");
+  const outQ = int16Quant(graph, op, output, "output");
+  if (input.shape.length < 1 || input.shape.join(",") !== output.shape.join(",")) {
+    opError(graph, op, `input shape [${input.shape.join(", ")}] and output shape [${output.shape.join(", ")}] differ (or rank 0)`);
+  }
+  if (Math.abs(outQ.scale - 1 / 32768) > 0.001 / 32768) {
+    opError(graph, op, `int16 output must have scale 1/32768 (TFLite's requirement), got ${outQ.scale}`);
+  }
+  const betaOption = op.options["beta"] ?? 0;
+  if (typeof betaOption !== "number") opError(graph, op, `option beta = ${String(betaOption)} is not a number`);
+  const q = quantizeMultiplier((inQ.scale * Math.fround(betaOption)) / (10.0 / 65535.0));
+  const range = 65535;
+  const expLut = lutPopulateInt16(Math.fround(10 / range), 32767, Math.fround(2 / range), 0, expF32);
+  const recipLut = lutPopulateInt16(Math.fround(1 / range), -32768, Math.fround(2 / range), 0, (x) => Math.fround(1 / Math.fround(1 + x)));
+  const depth = input.shape[input.shape.length - 1];
+  const params: SoftmaxParams = {
+    outer: product(input.shape.slice(0, -1)), depth, inputMultiplier: q.multiplier, inputLeftShift: q.shift, diffMin: 0,
+  };
+  return [kernelCall("softmax", "softmax16", SOFTMAX_16_SLOTS, params, {
+    input: { kind: "tensor", tensor: input.index },
+    expLut: { kind: "const", name: `op${op.index}_exp_lut`, elem: "i16", data: expLut },
+    recipLut: { kind: "const", name: `op${op.index}_recip_lut`, elem: "i16", data: recipLut },
+    output: { kind: "tensor", tensor: output.index },
+  }, 0)];
+}
+
+export const CONTRACTS: KernelContract[] = [
+  { kernel: "softmax", fn: "softmax", slots: INPUT_OUTPUT_SLOTS },
+  { kernel: "softmax", fn: "softmax16", slots: SOFTMAX_16_SLOTS },
+];
+
+export const ACTIVATION_TYPES = { SOFTMAX: INT16 };
 
 export const OPCODES: Record<string, LowerOp> = { SOFTMAX: lowerSoftmax };
 
 export const NOTES: Record<string, string> = {
-  SOFTMAX: "int8 over the last axis of any rank, any beta; output scale 1/256 and zero point -128 (TFLite Micro's requirement), gemmlowp fixed-point exp and reciprocal.",
+  SOFTMAX: "int8 over the last axis of any rank, any beta; output scale 1/256 and zero point -128 (TFLite Micro's requirement), gemmlowp fixed-point exp and reciprocal. int16 -> int16 (zero points 0, output scale 1/32768): TFLite Micro's table-based SoftmaxInt16 (softmax16). int8 -> int16 is not supported.",
+};
+
+/** What is left against TFLite Micro (docs/operators.md). */
+export const LEFT: Record<string, string> = {
+  SOFTMAX: "int8 -> int16 output (TFLite Micro has it); float32.",
 };

@@ -13,7 +13,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Graph } from "../ir/graph.ts";
+import { tensorBytes, type Graph } from "../ir/graph.ts";
 import type { ModelProgram } from "../ir/program.ts";
 import type { BuildOptions } from "../build/index.ts";
 import { failInvokeStatus } from "../build/interpreter/status.ts";
@@ -90,7 +90,7 @@ async function built(program: ModelProgram, target: "host" | "qemu", opts: RunOp
 export async function runModel(graph: Graph, inputs: Uint8Array[], target: Target, opts: RunOptions = {}): Promise<RunResult> {
   graph.inputs.forEach((t, k) => {
     const tensor = graph.tensors[t];
-    const bytes = tensor.shape.reduce((a, b) => a * b, 1) * (tensor.dtype === "int8" || tensor.dtype === "uint8" ? 1 : tensor.dtype === "int16" ? 2 : 4);
+    const bytes = tensorBytes(tensor);
     if (!inputs[k] || inputs[k].length !== bytes) fail(5005, k, bytes, t, tensor.name, inputs[k] ? inputs[k].length : "no input");
   });
   switch (target) {
@@ -182,7 +182,7 @@ export async function runInvocations(graph: Graph, invocations: Uint8Array[][], 
   for (const inputs of invocations) {
     graph.inputs.forEach((t, k) => {
       const tensor = graph.tensors[t];
-      const bytes = tensor.shape.reduce((a, b) => a * b, 1) * (tensor.dtype === "int8" || tensor.dtype === "uint8" ? 1 : tensor.dtype === "int16" ? 2 : 4);
+      const bytes = tensorBytes(tensor);
       if (!inputs[k] || inputs[k].length !== bytes) fail(5005, k, bytes, t, tensor.name, inputs[k] ? inputs[k].length : "no input");
     });
   }

@@ -59,10 +59,10 @@ describe("mote analyze", () => {
   it("a model that cannot compile: the whole analysis, every problem, then one MOTE6201 line and exit 1", () => {
     const bad = writeModel(tmp, "problems.tflite", problemsSpec());
     const r = mote("analyze", bad);
-    expectOneErrorLine(r, /^error MOTE6201: problems\.tflite cannot be compiled as it is: 3 problems: LSTM \(op #1\), CUSTOM:MyOp \(op #2\), RELU \(op #3\) \(/);
+    expectOneErrorLine(r, /^error MOTE6201: problems\.tflite cannot be compiled as it is: 3 problems: LSTM \(op #1\), CUSTOM:MyOp \(op #2\), HARD_SWISH \(op #3\) \(/);
     expect(r.stdout).toMatch(/op 1 LSTM: .*\n +next step: re-export/);
     expect(r.stdout).toMatch(/op 2 CUSTOM:MyOp: .*custom op 'MyOp'/);
-    expect(r.stdout).toMatch(/op 3 RELU: .*int16/);
+    expect(r.stdout).toMatch(/op 3 HARD_SWISH: .*int16/);
     const j = mote("analyze", bad, "--json");
     expect(j.status).toBe(1);
     expect(JSON.parse(j.stdout).problems.map((p: { op: number }) => p.op)).toEqual([1, 2, 3]);

@@ -1,6 +1,8 @@
 /**
  * @fileoverview The figures of `mote compare` (compiler/compare/figures.json): every figure has a
- * value, a unit, a source, verified and a kind (derived ones say how); the boards and links the
+ * value, a unit, a source, verified (true, false or "secondary", the last naming the reproduction it
+ * was read in) and a kind (derived ones say how); each board's Run-mode current names its datasheet
+ * table; the boards and links the
  * command offers are all there and agree with boards/*\/board.json; a broken file is MOTE6406;
  * and no file of compiler/compare/ writes a radio, power, battery or latency number as a literal
  * (only small integers and unit conversions, or a line marked `// not a figure: <why>`), checked
@@ -82,9 +84,29 @@ describe("figures.json", () => {
     expect(bad).toEqual([]);
   });
 
-  it("an unverified figure names a secondary source or says it is an assumption", () => {
-    const bad = all.filter(({ figure: f }) => !f.verified && !/(secondary|assumption|NOT confirmed|via |cloud-figures|board\.json|recalled|stated)/i.test(f.source)).map((x) => x.path);
+  it("verified is true, false or \"secondary\"; every figure has a source either way", () => {
+    const bad = all.filter(({ figure: f }) => f.verified !== true && f.verified !== false && f.verified !== "secondary").map((x) => x.path);
     expect(bad).toEqual([]);
+    for (const v of [true, false, "secondary"] as const) expect(all.filter(({ figure: f }) => f.verified === v).length, String(v)).toBeGreaterThan(0);
+    for (const { path: at, figure: f } of all) expect(f.source.trim().length, at).toBeGreaterThanOrEqual(10);
+  });
+
+  it("an unverified figure names a secondary source or says it is an assumption", () => {
+    const bad = all.filter(({ figure: f }) => f.verified === false && !/(secondary|assumption|NOT confirmed|via |cloud-figures|board\.json|recalled|stated)/i.test(f.source)).map((x) => x.path);
+    expect(bad).toEqual([]);
+  });
+
+  it("a \"secondary\" figure says so in its source and names the reproduction it was read in", () => {
+    const bad = all.filter(({ figure: f }) => f.verified === "secondary" && !/secondary: .*(read|reproduc|restat|quot|as )/i.test(f.source)).map((x) => x.path);
+    expect(bad).toEqual([]);
+  });
+
+  it("each board's Run-mode current names its datasheet, table and clock", () => {
+    for (const [name, b] of Object.entries(figures.boards)) {
+      expect(b.runCurrent.source, name).toMatch(/\bDS\d{4,5}\b/);
+      expect(b.runCurrent.source, name).toMatch(/table/i);
+      expect(b.runCurrent.source, name).toContain(`${b.clockHz.value / 1e6} MHz`);
+    }
   });
 
   it("the boards with figures exist and their clocks agree with board.json; the QEMU board has none", () => {
@@ -97,6 +119,18 @@ describe("figures.json", () => {
     expect(figures.batteries[DEFAULT_BATTERY]).toBeDefined();
     for (const m of Object.values(figures.models)) if (m.mlperf) expect(figures.mlperf[m.mlperf]?.length, m.mlperf).toBeGreaterThan(0);
     for (const entries of Object.values(figures.mlperf)) for (const e of entries) expect(e.clockHz).toBeGreaterThan(0);
+  });
+
+  it("a figure whose verified is neither true, false nor \"secondary\" is MOTE6406", () => {
+    const broken = JSON.parse(fs.readFileSync(FIGURES_FILE, "utf8"));
+    broken.links.ble.txCurrent.verified = "maybe";
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mote-figures-")), "figures.json");
+    fs.writeFileSync(file, JSON.stringify(broken));
+    let caught: unknown;
+    try { loadFigures(file); } catch (e) { caught = e; }
+    expect(caught).toBeInstanceOf(MoteError);
+    expect((caught as MoteError).code).toBe(6406);
+    expect((caught as MoteError).message).toContain("links.ble.txCurrent: verified is not true, false or \"secondary\"");
   });
 
   it("a figure without a source is MOTE6406", () => {

@@ -118,7 +118,7 @@ describe("mote analyze lists every problem, each with its op and a next step", (
     expect(a.problems.map((p) => [p.op, p.opcode, p.kind, p.code])).toEqual([
       [1, "LSTM", "unsupported-op", 1008],
       [2, "CUSTOM:MyOp", "custom-op", 1010],
-      [3, "RELU", "int16-activations", 1011],
+      [3, "HARD_SWISH", "int16-activations", 1011],
     ]);
     for (const p of a.problems) expect(p.next_step).toMatch(/re-export/);
     for (const p of a.problems.slice(0, 2)) expect(p.next_step).toContain("--kernels DIR");
@@ -126,7 +126,7 @@ describe("mote analyze lists every problem, each with its op and a next step", (
     expect(a.layers.map((l) => l.supported)).toEqual([true, false, false, false]);
     expect(a.layers[0]!.macs).toBe(0); // ops that lower on their own still get their figures
     expect(error?.code).toBe(6201);
-    expect(error?.oneLine()).toMatch(/^error MOTE6201: problems\.tflite cannot be compiled as it is: 3 problems: LSTM \(op #1\), CUSTOM:MyOp \(op #2\), RELU \(op #3\) \(/);
+    expect(error?.oneLine()).toMatch(/^error MOTE6201: problems\.tflite cannot be compiled as it is: 3 problems: LSTM \(op #1\), CUSTOM:MyOp \(op #2\), HARD_SWISH \(op #3\) \(/);
   });
 
   it("a float model: one problem for the model, with the quantization step", () => {

@@ -183,8 +183,13 @@ describe.skipIf(skip)("inference server on loopback", () => {
     const pids = [...server.models.values()].flatMap((m) => [m.features.worker.pid, m.raw?.worker.pid]).filter((p): p is number => p !== undefined);
     expect(pids.length).toBe(4);
     const c = golden.get("vww_96_int8")![0];
+    const before = server.received();
     const inFlight = infer(base, "vww_96_int8", c.input, { features: true });
-    await new Promise((r) => setTimeout(r, 5));
+    // Close once the server has the request (a fixed delay races a loaded machine: a connection
+    // whose request has not arrived yet is idle, and close() drops idle connections).
+    const deadline = Date.now() + 10_000;
+    while (server.received() === before && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    expect(server.received()).toBe(before + 1);
     await server.close();
     expect((await inFlight).json.output.values).toEqual(c.output);
     expect(pids.filter(alive)).toEqual([]);

@@ -34,10 +34,11 @@ export function fcReluSpec(): ModelSpec {
   };
 }
 
-/** RELU (op 0), LSTM (op 1, no lowering), the custom op MyOp (op 2), RELU on int16 (op 3, its lowering rejects it). */
+/** RELU (op 0), LSTM (op 1, no lowering), the custom op MyOp (op 2), HARD_SWISH on int16 (op 3, no int16 variant: 1011). */
 export function problemsSpec(): ModelSpec {
   const spec = oneOpModel({ deprecated: 19, code: 19 });
-  spec.opcodes.push({ deprecated: 16, code: 16 }, { deprecated: 32, code: 32, custom: "MyOp" });
+  // HARD_SWISH (117) has no int16 variant: its int16 tensors are the 1011 problem.
+  spec.opcodes.push({ deprecated: 16, code: 16 }, { deprecated: 32, code: 32, custom: "MyOp" }, { deprecated: 117, code: 117 });
   const sg = spec.subgraphs[0]!;
   sg.tensors.push(
     { shape: [1, 4], type: 9, name: "a", quant: q(0.5, -3) },
@@ -49,7 +50,7 @@ export function problemsSpec(): ModelSpec {
     { opcodeIndex: 0, inputs: [0], outputs: [1] },
     { opcodeIndex: 1, inputs: [1], outputs: [2] },
     { opcodeIndex: 2, inputs: [2], outputs: [3] },
-    { opcodeIndex: 0, inputs: [3], outputs: [4] },
+    { opcodeIndex: 3, inputs: [3], outputs: [4] },
   ];
   return spec;
 }

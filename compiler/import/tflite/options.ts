@@ -123,7 +123,11 @@ export const OPTION_DECODERS: Readonly<Record<string, OptionsSpec>> = {
   DEQUANTIZE: empty("DequantizeOptions"),
   HARD_SWISH: empty("HardSwishOptions"),
   MAXIMUM: empty("MaximumMinimumOptions"),
+  MIRROR_PAD: { table: "MirrorPadOptions", fields: [u8("mode", 0)] },
   MINIMUM: empty("MaximumMinimumOptions"),
+  // issue 15 (int8 arithmetic ops)
+  CUMSUM: { table: "CumsumOptions", fields: [bool("exclusive", 0), bool("reverse", 1)] },
+  L2_NORMALIZATION: { table: "L2NormOptions", fields: [act(0)] },
 };
 
 /** Ops with options that name a quantized bias type (schema: Conv2D v8, FC v11, TransposeConv v5). */
