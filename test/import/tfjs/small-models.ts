@@ -22,6 +22,24 @@ function shakeBatchNorms(model: tfl.LayersModel, seed: number): void {
   }
 }
 
+/**
+ * Replaces every weight but batch norm's with seeded values (uniform in +-sqrt(3 / fan-in), biases
+ * and other vectors in +-0.1), so a model is the same in every run: tfjs's initializers are
+ * unseeded, and a quantization test's tolerance must not depend on the draw.
+ */
+function seedWeights(model: tfl.LayersModel, seed: number): void {
+  model.layers.forEach((l, k) => {
+    if (l.getClassName() === "BatchNormalization") return;
+    const ws = l.getWeights();
+    if (ws.length === 0) return;
+    l.setWeights(ws.map((w, i) => {
+      const fanIn = w.shape.length > 1 ? w.size / w.shape[w.shape.length - 1]! : 0;
+      const lim = fanIn > 0 ? Math.sqrt(3 / fanIn) : 0.1;
+      return tf.tensor(randomInput(w.size, seed + 101 * k + i, -lim, lim), w.shape);
+    }));
+  });
+}
+
 /** The digits-style CNN of issue 14: conv, depthwise, BN, ReLU6, 1x1 conv, pooling, dense, softmax. */
 export function sequentialCnn(): tfl.LayersModel {
   const m = tfl.sequential();
@@ -37,6 +55,7 @@ export function sequentialCnn(): tfl.LayersModel {
   m.add(tfl.layers.batchNormalization());
   m.add(tfl.layers.activation({ activation: "relu6" }));
   m.add(tfl.layers.dense({ units: 10, activation: "softmax" }));
+  seedWeights(m, 500);
   shakeBatchNorms(m, 100);
   return m;
 }
@@ -61,6 +80,7 @@ export function functionalCnn(): tfl.LayersModel {
   const f = tfl.layers.flatten().apply(r) as tfl.SymbolicTensor;
   const out = tfl.layers.dense({ units: 3, activation: "sigmoid" }).apply(f) as tfl.SymbolicTensor;
   const model = tfl.model({ inputs: input, outputs: out });
+  seedWeights(model, 600);
   shakeBatchNorms(model, 200);
   // PReLU starts at alpha 0: give it slopes.
   for (const l of model.layers) {
