@@ -105,6 +105,15 @@ export function readUserFile(file: string, onError: ReadError): Buffer {
   }
 }
 
+/** Checks that `p` exists (a file or a folder: calibration data is either). */
+export function checkUserPath(p: string, onError: ReadError): void {
+  try {
+    fs.statSync(p);
+  } catch (e) {
+    onError(p, reason(e, p));
+  }
+}
+
 /** Checks that `dir` is an existing, readable folder. */
 export function checkUserDir(dir: string, onError: ReadError): void {
   let stat: fs.Stats;

@@ -11,7 +11,7 @@ import type { Graph } from "../ir/graph.ts";
 import { loadTfjsModel } from "../import/tfjs/load.ts";
 import { CALIBRATION_METHODS, quantizeModel, readCalibration, type CalibrationMethod, type Quantized } from "../quantize/index.ts";
 import { progress, type Progress } from "./progress.ts";
-import { checkOutputFile, checkUserFile, READ_AS, writeOutputFile } from "./paths.ts";
+import { checkOutputFile, checkUserFile, checkUserPath, READ_AS, writeOutputFile } from "./paths.ts";
 
 export interface QuantizeFlags {
   calibration?: string;
@@ -45,6 +45,7 @@ export function quantizeTfjs(model: string, flags: QuantizeFlags, command: strin
   if (flags.calibration === undefined) fail(6916, model, command);
   const { method, inputRange, inputScale } = parseFlags(flags);
   checkUserFile(model, READ_AS.model);
+  checkUserPath(flags.calibration, READ_AS.calibration);
   p.step(`importing TF.js model ${model}`);
   const float = loadTfjsModel(model);
   p.step(`reading calibration data ${flags.calibration}`);

@@ -17,7 +17,7 @@ import { runInvocations, type Target } from "../run/targets.ts";
 import { flashOptions } from "./flash-budget.ts";
 import { withAudio } from "./audio.ts";
 import { inStep, progress } from "./progress.ts";
-import { checkOutputDir, checkOutputFile, checkUserFile, READ_AS, readUserFile, writeOutputFiles } from "./paths.ts";
+import { checkOutputDir, checkOutputFile, checkUserFile, makeDirs, READ_AS, readUserFile, writeOutputFiles } from "./paths.ts";
 import { tensorBytes, type Graph } from "../ir/graph.ts";
 
 export interface RunFlags extends QuantizeFlags {
@@ -86,6 +86,7 @@ export async function runCommand(model: string, flags: RunFlags): Promise<void> 
   const invocations = Array.from({ length: n }, (_, i) => files.slice(i * graph.inputs.length, (i + 1) * graph.inputs.length));
   const opts = { board: flags.board, plan: flags.plan, mode: flags.mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board), kernels: flags.kernels };
   const result = await inStep(progress(), `building ${graph.name} and running it on ${flags.target}`, () => runInvocations(graph, invocations, flags.target, opts));
+  if (flags.out !== undefined) makeDirs(flags.out, (why) => fail(6602, "--out", flags.out, why));
   const written = result.outputs.flatMap((outs, i) => outs.map((data, k) => ({ file: outputs[i * graph.outputs.length + k]!, data })));
   writeOutputFiles(written, flags.out !== undefined ? "--out" : "--output");
   for (const count of result.instructions ?? []) process.stdout.write(`instructions: ${count}\n`);
