@@ -4,7 +4,7 @@
  * firmware's UART report as figures: cycles per inference from the DWT, milliseconds at the
  * clock the firmware printed, stack, per-layer cycles, outputs).
  */
-import { readError, readUserFile } from "./paths.ts";
+import { checkUserFile, readError, readUserFile } from "./paths.ts";
 
 import { fail } from "../diagnostics.ts";
 import { loadBoard } from "../toolchain/boards.ts";
@@ -93,6 +93,7 @@ export async function flashCommand(elf: string, flags: FlashFlags): Promise<void
   const board = loadBoard(flags.board);
   if (!isRealBoard(board)) fail(6008, "mote flash", `--board ${board.name}`, "flash a real board (stm32f746g-disco, nucleo-h743zi); QEMU runs with mote run --target qemu");
   const timeout = seconds(flags.timeout, "--timeout");
+  checkUserFile(elf, readError("the firmware"));
   // The port is opened before flashing: the firmware reports right after the reset that ends it.
   const reading = flags.monitor ? readSerialPort(flags.monitor, timeout * 1000) : undefined;
   reading?.catch(() => {}); // awaited below; a flashing error must not leave it unhandled

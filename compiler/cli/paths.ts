@@ -143,7 +143,7 @@ export function checkOutputFile(file: string, label: string): void {
     // absent: its folder is checked below
   }
   if (stat?.isDirectory()) fail(6601, label, file, "it is a folder, not a file");
-  if (stat && !stat.isFile()) fail(6601, label, file, "not a regular file");
+  if (stat && !stat.isFile()) return; // a device or FIFO (/dev/null, /dev/stdout): written in place
   const a = existingAncestor(file);
   if (!a.isDir) fail(6601, label, file, `${a.dir} is a file, not a folder`);
   try {
@@ -229,10 +229,21 @@ function temporaryName(file: string): string {
   return path.join(path.dirname(abs), `.${path.basename(abs)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
 }
 
+/** An existing path that is neither a file nor a folder: a device or FIFO, never replaced by a rename. */
+function isSpecial(file: string): boolean {
+  try {
+    const s = fs.statSync(file);
+    return !s.isFile() && !s.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Writes every file, atomically and together: each goes to a temporary file in its own folder
  * (created as needed) and is renamed over its target only when all are written. On any failure
- * the temporaries are removed, the targets are as they were, and MOTE6601 names the file.
+ * the temporaries are removed, the targets are as they were, and MOTE6601 names the file. A
+ * device or FIFO (/dev/null, /dev/stdout) is written in place, last.
  */
 export function writeOutputFiles(files: readonly { file: string; data: string | Uint8Array }[], label: string): void {
   const written: { temp: string; file: string; untrack: () => void }[] = [];
@@ -241,6 +252,7 @@ export function writeOutputFiles(files: readonly { file: string; data: string | 
     for (const { file, data } of files) {
       current = file;
       checkOutputFile(file, label);
+      if (isSpecial(file)) continue;
       makeDirs(path.dirname(path.resolve(file)), (r) => fail(6601, label, file, r));
       const temp = temporaryName(file);
       const untrack = track(temp);
@@ -251,6 +263,10 @@ export function writeOutputFiles(files: readonly { file: string; data: string | 
       current = w.file;
       fs.renameSync(w.temp, w.file);
       w.untrack();
+    }
+    for (const { file, data } of files.filter((f) => isSpecial(f.file))) {
+      current = file;
+      fs.writeFileSync(file, data);
     }
   } catch (e) {
     for (const w of written) {
@@ -280,7 +296,8 @@ export interface Staged {
 /** Creates a temporary folder beside `dir` (its parents created as needed: MOTE6602). */
 export function stageDir(dir: string, label: string): Staged {
   checkOutputDir(dir, label);
-  const final = path.resolve(dir);
+  // Through a symbolic link to its folder, so that the staging folder is on the same file system.
+  const final = fs.existsSync(dir) ? fs.realpathSync(dir) : path.resolve(dir);
   const onError: WriteError = (r) => fail(6602, label, dir, r);
   makeDirs(path.dirname(final), onError);
   let staging: string;

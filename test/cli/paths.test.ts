@@ -85,6 +85,8 @@ const PATH_CASES: [string, () => Promise<unknown>, RegExp][] = [
   ["serial-log: log a folder", async () => (await cli.board()).serialLogCommand(aFolder, { timeout: "1" }), /^MOTE5031: .*it is a folder, not a file$/],
   ["serial-log: --report missing", async () => (await cli.board()).opNames(missing), /^MOTE6603: cannot read --report .*missing\.bin: no such file$/],
   ["serial-log: --report not JSON", async () => (await cli.board()).opNames(aFile), /^MOTE6603: cannot read --report .*a-file\.txt: not JSON/],
+  ["flash: the ELF missing", async () => (await cli.board()).flashCommand(at("fw.elf"), { board: "stm32f746g-disco", timeout: "1" }), /^MOTE6603: cannot read the firmware .*fw\.elf: no such file$/],
+  ["flash: the ELF a folder", async () => (await cli.board()).flashCommand(aFolder, { board: "stm32f746g-disco", timeout: "1" }), /^MOTE6603: .*a-folder: it is a folder, not a file$/],
   ["--kernels missing", async () => (await cli.kernels())(at("k")), /^MOTE6701: --kernels .*\/k: no such folder$/],
   ["--kernels a file", async () => (await cli.kernels())(aFile), /^MOTE6701: --kernels .*a-file\.txt: not a folder$/],
   ["test-kernel: file missing", async () => (await cli.testKernel())(at("k.ts")), /^MOTE2901: cannot read kernel file .*k\.ts: no such file$/],
@@ -127,6 +129,11 @@ describe("every path option: a one-line MOTE error naming the path", () => {
     const out = at("new", "deeper", "o.bin");
     await (await cli.run())(relu, runFlags({ output: [out] }));
     expect(fs.readFileSync(out)).toHaveLength(4);
+  });
+
+  it("run --output /dev/null writes in place (a device is never replaced by a rename)", async () => {
+    await (await cli.run())(relu, runFlags({ output: ["/dev/null"] }));
+    expect(fs.statSync("/dev/null").isCharacterDevice()).toBe(true);
   });
 });
 
