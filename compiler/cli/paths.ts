@@ -48,6 +48,11 @@ function existingAncestor(p: string): { dir: string; isDir: boolean } {
   }
 }
 
+/** `abs` (a resolved path) as the user would write it: relative when they typed `typed` relative. */
+function shown(abs: string, typed: string): string {
+  return path.isAbsolute(typed) ? abs : path.relative(process.cwd(), abs) || ".";
+}
+
 /** The reason an fs call on `p` failed, in words (the path's missing or non-folder part named). */
 export function reason(e: unknown, p: string, writing = false): string {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
@@ -55,14 +60,14 @@ export function reason(e: unknown, p: string, writing = false): string {
     case "ENOENT": {
       const a = existingAncestor(p);
       const parent = path.dirname(path.resolve(p));
-      if (!a.isDir) return `${a.dir} is a file, not a folder`;
-      if (a.dir !== parent) return `no such folder ${parent}`;
+      if (!a.isDir) return `${shown(a.dir, p)} is a file, not a folder`;
+      if (a.dir !== parent) return `no such folder ${shown(parent, p)}`;
       // The folder exists, yet creating in it says ENOENT: /proc, /sys and the like.
-      return writing ? `${parent} does not take new files` : "no such file";
+      return writing ? `${shown(parent, p)} does not take new files` : "no such file";
     }
     case "ENOTDIR": {
       const a = existingAncestor(p);
-      return a.isDir ? "a part of the path is not a folder" : `${a.dir} is a file, not a folder`;
+      return a.isDir ? "a part of the path is not a folder" : `${shown(a.dir, p)} is a file, not a folder`;
     }
     case "EISDIR": return "it is a folder, not a file";
     case "EACCES": case "EPERM": return "permission denied";
@@ -145,11 +150,11 @@ export function checkOutputFile(file: string, label: string): void {
   if (stat?.isDirectory()) fail(6601, label, file, "it is a folder, not a file");
   if (stat && !stat.isFile()) return; // a device or FIFO (/dev/null, /dev/stdout): written in place
   const a = existingAncestor(file);
-  if (!a.isDir) fail(6601, label, file, `${a.dir} is a file, not a folder`);
+  if (!a.isDir) fail(6601, label, file, `${shown(a.dir, file)} is a file, not a folder`);
   try {
     fs.accessSync(a.dir, fs.constants.W_OK | fs.constants.X_OK);
   } catch (e) {
-    fail(6601, label, file, `${a.dir}: ${reason(e, a.dir)}`);
+    fail(6601, label, file, `${shown(a.dir, file)}: ${reason(e, a.dir)}`);
   }
 }
 
@@ -163,11 +168,11 @@ export function checkOutputDir(dir: string, label: string): void {
   }
   if (stat && !stat.isDirectory()) fail(6602, label, dir, "it is a file, not a folder");
   const a = stat ? { dir: path.resolve(dir), isDir: true } : existingAncestor(dir);
-  if (!a.isDir) fail(6602, label, dir, `${a.dir} is a file, not a folder`);
+  if (!a.isDir) fail(6602, label, dir, `${shown(a.dir, dir)} is a file, not a folder`);
   try {
     fs.accessSync(a.dir, fs.constants.W_OK | fs.constants.X_OK);
   } catch (e) {
-    fail(6602, label, dir, `${a.dir}: ${reason(e, a.dir)}`);
+    fail(6602, label, dir, `${shown(a.dir, dir)}: ${reason(e, a.dir)}`);
   }
 }
 
@@ -185,7 +190,7 @@ export function makeDirs(dir: string, onError: WriteError): void {
       // missing: created below
     }
     if (stat?.isDirectory()) break;
-    if (stat) onError(`${d} is a file, not a folder`);
+    if (stat) onError(`${shown(d, dir)} is a file, not a folder`);
     missing.unshift(d);
     if (path.dirname(d) === d) break;
   }
@@ -193,7 +198,7 @@ export function makeDirs(dir: string, onError: WriteError): void {
     try {
       fs.mkdirSync(d);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") onError(`cannot create ${d}: ${reason(e, d, true)}`);
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") onError(`cannot create ${shown(d, dir)}: ${reason(e, d, true)}`);
     }
   }
 }
