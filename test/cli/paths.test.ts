@@ -138,13 +138,14 @@ describe("every path option: a one-line MOTE error naming the path", () => {
 });
 
 function mote(args: string[], timeout = 60_000): { status: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(REPO, "bin", "mote.js"), ...args], { encoding: "utf8", timeout });
+  const r = spawnSync(process.execPath, [path.join(REPO, "bin", "mote.js"), ...args], { encoding: "utf8", timeout, cwd: tmp });
   return { status: r.status, stderr: r.stderr };
 }
 
 describe("the CLI: exit 1, one line, no stack trace, no hang", () => {
   it.each([
     ["compile --out /proc/x/y", ["compile", relu, "--no-firmware", "--out", "/proc/mote-x/y"], /^error MOTE6602: cannot use --out \/proc\/mote-x\/y as an output folder/],
+    ["relative paths as typed", ["run", "relu.tflite", "--input", "in.bin", "--output", "a-file.txt/o.bin", "--target", "ts"], /^error MOTE6601: cannot write --output a-file\.txt\/o\.bin: a-file\.txt is a file, not a folder \(/],
   ])("%s", (_, args, pattern) => {
     const r = mote(args as string[]);
     expect(r.status, r.stderr).toBe(1);
