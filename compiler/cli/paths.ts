@@ -218,6 +218,8 @@ function track(p: string): () => void {
     handlersInstalled = true;
     for (const [signal, status] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
       process.once(signal, () => {
+        // A running progress spinner (compiler/cli/progress.ts) ends as failed first.
+        (globalThis as Record<symbol, (() => void) | undefined>)[Symbol.for("mote.progress.end")]?.();
         removeTemporaries();
         process.exit(status);
       });

@@ -48,7 +48,7 @@ const cli = {
   compare: async () => (await import("../../compiler/cli/compare.ts")).compareCommand,
   serve: async () => (await import("../../compiler/cli/serve.ts")).serveCommand,
   testKernel: async () => (await import("../../compiler/cli/test-kernel.ts")).testKernel,
-  check: async () => (await import("../../compiler/subset/program.ts")).checkFiles,
+  check: async () => (await import("../../compiler/cli/check.ts")).checkCommand,
   kernels: async () => (await import("../../compiler/ops/user-kernels.ts")).loadUserKernels,
 };
 
@@ -91,6 +91,7 @@ const PATH_CASES: [string, () => Promise<unknown>, RegExp][] = [
   ["--kernels a file", async () => (await cli.kernels())(aFile), /^MOTE6701: --kernels .*a-file\.txt: not a folder$/],
   ["test-kernel: file missing", async () => (await cli.testKernel())(at("k.ts")), /^MOTE2901: cannot read kernel file .*k\.ts: no such file$/],
   ["check: file missing", async () => (await cli.check())([at("k.ts")]), /^MOTE2901: .*k\.ts: no such file$/],
+  ["check: a folder", async () => (await cli.check())([aFolder]), /^MOTE2901: .*a-folder: it is a folder, not a file$/],
   ["quantize: --calibration missing", async () => (await cli.quantize())(aJson, { calibration: at("cal"), out: at("q.tflite") }), /^MOTE6911: cannot read calibration data .*\/cal: no such file$/],
   // Outputs: --output names a file, --out a folder.
   ["run: --output a folder", async () => (await cli.run())(relu, runFlags({ output: [aFolder] })), /^MOTE6601: cannot write --output .*a-folder: it is a folder, not a file$/],
