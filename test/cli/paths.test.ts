@@ -34,6 +34,15 @@ const missing = at("missing.bin");
 const aJson = at("model.json");
 fs.writeFileSync(aJson, "{}");
 const underFile = path.join(aFile, "x.bin");
+// Permissions bind only a user other than root: these rows run where the tests are not root.
+const notRoot = process.getuid?.() !== 0;
+const unreadable = at("unreadable.bin");
+fs.writeFileSync(unreadable, new Uint8Array(4));
+fs.chmodSync(unreadable, 0o000);
+const readOnly = at("read-only");
+fs.mkdirSync(readOnly);
+fs.chmodSync(readOnly, 0o555);
+type Row = [string, () => Promise<unknown>, RegExp];
 
 /** Lazily loaded command modules (as the CLI does). */
 const cli = {
@@ -57,7 +66,7 @@ const compileFlags = (o: object) => ({ out: at("c-out"), board: "qemu-mps2-an500
 const toolFlags = { board: "qemu-mps2-an500", plan: "search", mode: "codegen" as const };
 
 /** [what, the call, the error it must raise]: one row per command and path option. */
-const PATH_CASES: [string, () => Promise<unknown>, RegExp][] = [
+const PATH_CASES: Row[] = [
   // The model positional.
   ["run: model missing", async () => (await cli.run())(missing, runFlags({})), /^MOTE1001: cannot read model file .*missing\.bin: no such file$/],
   ["run: model a folder", async () => (await cli.run())(aFolder, runFlags({})), /^MOTE1001: .*a-folder: it is a folder, not a file$/],
@@ -73,7 +82,7 @@ const PATH_CASES: [string, () => Promise<unknown>, RegExp][] = [
   // Files read: --input, --expect, --report, --golden, logs, kernels, calibration data.
   ["run: --input missing", async () => (await cli.run())(relu, runFlags({ input: [missing] })), /^MOTE6009: cannot read input file .*missing\.bin: no such file$/],
   ["run: --input a folder", async () => (await cli.run())(relu, runFlags({ input: [aFolder] })), /^MOTE6009: .*a-folder: it is a folder, not a file$/],
-  ...(hasFifo ? [["run: --input a FIFO (never blocks)", async () => (await cli.run())(relu, runFlags({ input: [fifo] })), /^MOTE6009: .*a-fifo: not a regular file$/] as [string, () => Promise<unknown>, RegExp]] : []),
+  ...(hasFifo ? [["run: --input a FIFO (never blocks)", async () => (await cli.run())(relu, runFlags({ input: [fifo] })), /^MOTE6009: .*a-fifo: not a regular file$/] as Row] : []),
   ["compile: --input missing", async () => (await cli.compile())(relu, compileFlags({ input: [missing], board: "stm32f746g-disco" })), /^MOTE6009: .*missing\.bin: no such file$/],
   ["validate: --input missing", async () => (await cli.validate())(relu, { input: [missing], targets: "ts" }), /^MOTE6009: .*missing\.bin: no such file$/],
   ["validate: --expect missing", async () => (await cli.validate())(relu, { input: [input], expect: [missing], targets: "ts" }), /^MOTE6603: cannot read --expect .*missing\.bin: no such file$/],
@@ -109,6 +118,11 @@ const PATH_CASES: [string, () => Promise<unknown>, RegExp][] = [
   ["quantize: --out a folder", async () => (await cli.quantize())(at("m.json"), { calibration: aFolder, out: aFolder }), /^MOTE6601: cannot write --out .*a-folder: it is a folder/],
   ["bench: --out a file", async () => (await cli.bench())([relu], { out: aFile }), /^MOTE6602: cannot use --out .*a-file\.txt/],
   ["compare: --out a file", async () => (await cli.compare())([relu], { out: aFile }), /^MOTE6602: cannot use --out .*a-file\.txt/],
+  ...(notRoot ? [
+    ["run: --input unreadable", async () => (await cli.run())(relu, runFlags({ input: [unreadable] })), /^MOTE6009: .*unreadable\.bin: permission denied$/],
+    ["run: --output in a read-only folder", async () => (await cli.run())(relu, runFlags({ output: [path.join(readOnly, "o.bin")] })), /^MOTE6601: cannot write --output .*read-only\/o\.bin: .*permission denied$/],
+    ["compile: --out in a read-only folder", async () => (await cli.compile())(relu, compileFlags({ out: path.join(readOnly, "o") })), /^MOTE6602: cannot use --out .*read-only\/o as an output folder: .*permission denied$/],
+  ] as Row[] : []),
 ];
 
 async function moteError(call: () => Promise<unknown>): Promise<string> {
