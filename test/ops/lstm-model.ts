@@ -151,3 +151,129 @@ export function tflmSpec(act: "int8" | "int16"): LstmModelSpec {
     gates,
   };
 }
+
+// ---- An independent reference: TFLite Micro's LstmStep written out plainly in JS ----------------
+
+/** TFLite's MultiplyByQuantizedMultiplier (int32 and, for the 16x8 accumulators, int64), in BigInt. */
+function mbqmRef(x: bigint, m: number, shift: number, wide: boolean): number {
+  if (wide) {
+    const reduced = m < 0x7fff0000 ? (m + (1 << 15)) >> 16 : 0x7fff;
+    const total = BigInt(15 - shift);
+    return Number(BigInt.asIntN(32, (x * BigInt(reduced) + (1n << (total - 1n))) >> total));
+  }
+  const left = BigInt(Math.max(shift, 0));
+  const right = BigInt(Math.max(-shift, 0));
+  const a = BigInt.asIntN(32, x << left);
+  // SaturatingRoundingDoublingHighMul
+  let hm: bigint;
+  if (a === -(2n ** 31n) && m === -(2 ** 31)) hm = 2n ** 31n - 1n;
+  else {
+    const ab = a * BigInt(m);
+    const nudge = ab >= 0n ? 1n << 30n : 1n - (1n << 30n);
+    const s = ab + nudge;
+    hm = s >= 0n ? s / (1n << 31n) : -((-s) / (1n << 31n));
+  }
+  // RoundingDivideByPOT
+  if (right === 0n) return Number(hm);
+  const mask = (1n << right) - 1n;
+  const rem = hm & mask;
+  const threshold = (mask >> 1n) + (hm < 0n ? 1n : 0n);
+  return Number((hm >> right) + (rem > threshold ? 1n : 0n));
+}
+
+function sigmoidRef(x: number, table: readonly number[]): number {
+  const v = x * 3;
+  const ax = Math.abs(v);
+  const uh = ax >> 9;
+  let r = uh >= 255 ? 0x7fff << 10 : (table[uh]! << 9) + (ax & 0x1ff) * (table[uh + 1]! - table[uh]!);
+  r = v >= 0 ? r + (1 << 9) : (1 << 25) - r + (1 << 9) - 1;
+  return (r >> 10) << 16 >> 16;
+}
+
+function tanhRef(x: number, power: number, table: readonly number[]): number {
+  let shift = 15 + power - 3;
+  let mult = 0;
+  if (shift < 0) { shift = -shift; mult = 3; }
+  if (mult === 0) { mult = 3 << shift; shift = 0; }
+  const round = shift > 0 ? 1 << (shift - 1) : 0;
+  const v = (x * mult + round) >> shift;
+  const ax = Math.abs(v);
+  const uh = ax >> 8;
+  let r = uh >= 255 ? 0xffff << 8 : (table[uh]! << 8) + (ax & 0xff) * (table[uh + 1]! - table[uh]!);
+  r = v >= 0 ? r - (1 << 23) + (1 << 7) : -r + (1 << 23) + (1 << 7) - 1;
+  return (r >> 8) << 16 >> 16;
+}
+
+const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
+
+/** TFLite's QuantizeMultiplier, GetQuantizedConvolutionMultipler and CheckedLog2, restated for the reference. */
+function qm(real: number): [number, number] {
+  if (real === 0) return [0, 0];
+  let e = Math.floor(Math.log2(real)) + 1;
+  let f = real / 2 ** e;
+  if (f >= 1) { f /= 2; e++; }
+  if (f < 0.5) { f *= 2; e--; }
+  let q = Math.round(f * 2 ** 31);
+  if (q === 2 ** 31) { q /= 2; e++; }
+  return [q, e];
+}
+
+/**
+ * Runs `invocations` (raw input bytes each) through TFLite Micro's integer LSTM as its source
+ * reads (LstmStep per time step / batch, CalculateLstmGate, UpdateLstmCell, UpdateLstmHidden), the
+ * hidden state starting at its zero point and the cell state at 0; returns each invocation's output bytes.
+ */
+export function referenceLstm(s: LstmModelSpec, invocations: Uint8Array[], table: readonly number[]): Uint8Array[] {
+  const wide = s.act === "int16";
+  const S = s.units, I = s.inputSize, B = s.batches, T = s.steps;
+  const hidden = new Array<number>(B * S).fill(s.hidden.zeroPoint);
+  const cell = new Array<number>(B * S).fill(0);
+  const [actMin, actMax] = wide ? [-32768, 32767] : [-128, 127];
+  const gateQ = s.gates.map((g) => ({
+    in: qm(Math.fround(s.input.scale * g.wScale) / 2 ** -12),
+    rec: qm(Math.fround(s.hidden.scale * g.rwScale) / 2 ** -12),
+  }));
+  const power = Math.round(Math.log2(s.cellScale));
+  const fMul = qm((2 ** -15 * s.cellScale) / s.cellScale);
+  const iMul = qm((2 ** -15 * 2 ** -15) / s.cellScale);
+  const hMul = qm((2 ** -15 * 2 ** -15) / s.hidden.scale);
+  const clip = Math.trunc(clamp(Math.fround(s.cellClip) / s.cellScale, -32768, 32767));
+  return invocations.map((bytes) => {
+    const x = valuesOf(bytes, s.act);
+    const out = new Array<number>(B * T * S).fill(0);
+    const step = (inRow: number, stateRow: number, outRow: number): void => {
+      const gate = (g: number): number[] => Array.from({ length: S }, (_, u) => {
+        let acc = 0n;
+        for (let i = 0; i < I; i++) acc += BigInt(s.gates[g]!.w[u * I + i]! * (x[inRow * I + i]! - s.input.zeroPoint));
+        acc += BigInt(s.gates[g]!.b[u]!);
+        const a = clamp(mbqmRef(wide ? acc : BigInt.asIntN(32, acc), gateQ[g]!.in[0], gateQ[g]!.in[1], wide), -32768, 32767);
+        let racc = 0n;
+        for (let j = 0; j < S; j++) racc += BigInt(s.gates[g]!.rw[u * S + j]! * (hidden[stateRow * S + j]! - s.hidden.zeroPoint));
+        const r = clamp(mbqmRef(wide ? racc : BigInt.asIntN(32, racc), gateQ[g]!.rec[0], gateQ[g]!.rec[1], wide), -32768, 32767);
+        const pre = clamp(a + r, -32768, 32767);
+        return g === 2 ? tanhRef(pre, -12, table) : sigmoidRef(pre, table);
+      });
+      const [ig, fg, cg] = [gate(0), gate(1), gate(2)];
+      for (let u = 0; u < S; u++) {
+        const k = stateRow * S + u;
+        const f = clamp(mbqmRef(BigInt(fg[u]! * cell[k]!), fMul[0], fMul[1], false), -32768, 32767);
+        const c = clamp(mbqmRef(BigInt(ig[u]! * cg[u]!), iMul[0], iMul[1], false), -32768, 32767);
+        cell[k] = clamp(f + c, -32768, 32767);
+        if (s.cellClip > 0) cell[k] = Math.max(Math.min(clip, cell[k]!), -clip);
+      }
+      const og = gate(3);
+      for (let u = 0; u < S; u++) {
+        const k = stateRow * S + u;
+        const t = tanhRef(cell[k]!, power, table);
+        hidden[k] = clamp(mbqmRef(BigInt(t * og[u]!), hMul[0], hMul[1], false) + s.hidden.zeroPoint, actMin, actMax);
+        out[outRow * S + u] = hidden[k]!;
+      }
+    };
+    if (s.timeMajor) {
+      for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) step(t * B + b, b, t * B + b);
+    } else {
+      for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) step(b * T + t, b, b * T + t);
+    }
+    return bytesOf(out, s.act);
+  });
+}

@@ -10,7 +10,10 @@
  *  - streaming: several invocations give the same outputs everywhere, and after the state is
  *    reset (zeroed, as mote_reset() does; the int8 hidden state is stored minus its zero point so
  *    zero bytes are TFLM's reset) the first output comes back;
- *  - a property test TS == WASM == host C over small shapes and quantization parameters;
+ *  - a property test TS == WASM == host C over small shapes and quantization parameters, all equal
+ *    to referenceLstm (test/ops/lstm-model.ts: TFLM's LstmStep restated plainly in JS, BigInt
+ *    accumulators, the hidden state kept as its value), which checks the kernel's folded input
+ *    offsets and its zero-point-shifted hidden state bit for bit;
  *  - what TFLite Micro rejects (projection, peephole, layer norm, CIFG, a non-int16 cell state,
  *    a cell activation other than TANH) and float32, with MOTE3020.
  */
@@ -23,11 +26,12 @@ import { lowerGraph } from "../../compiler/ops/index.ts";
 import { runInvocations, runModel, type Target } from "../../compiler/run/targets.ts";
 import { buildFor } from "../../compiler/pipeline.ts";
 import { compiledWasm } from "../../compiler/emit/wasm/run.ts";
+import { SIGMOID_TABLE_UINT16 } from "../../compiler/ops/sigmoid16.ts";
 import { moteError } from "../import/mote-error.ts";
 import { needShared, needTarget, readBytes } from "../support/shared.ts";
 import { goldenOpsCases } from "../support/golden_ops.ts";
 import {
-  TFLM_EXPECTED_HIDDEN, TFLM_EXPECTED_OUTPUT, TFLM_INPUT, bytesOf, lstmGraph, quantize, tflmSpec, valuesOf,
+  TFLM_EXPECTED_HIDDEN, TFLM_EXPECTED_OUTPUT, TFLM_INPUT, bytesOf, lstmGraph, quantize, referenceLstm, tflmSpec, valuesOf,
   type GateQ, type LstmModelSpec,
 } from "./lstm-model.ts";
 
@@ -53,6 +57,7 @@ describe("TFLite Micro's LSTM unit test vectors (unidirectional_sequence_lstm_te
       const graph = lstmGraph(spec, `tflm_lstm_${act}`);
       const input = bytesOf(quantize(TFLM_INPUT, spec.input.scale, spec.input.zeroPoint, act), act);
       const [[out]] = await allRuns(graph, [[input]]);
+      expect(out, "the plain JS restatement of TFLM's LstmStep").toEqual(referenceLstm(spec, [input], SIGMOID_TABLE_UINT16)[0]);
       const deq = valuesOf(out!, act).map((v) => (v - spec.hidden.zeroPoint) * spec.hidden.scale);
       // TFLM checks the first batch_size * state_dimension outputs and the final hidden state
       // (the last step's outputs of each batch); every output is within the tolerance here.
@@ -166,15 +171,28 @@ function fromArb(r: { act: "int8" | "int16"; batches: number; steps: number; inp
   };
 }
 
-describe("property: TS == WASM == host C", () => {
-  it("random small LSTMs (int8 and 16x8), two invocations, both modes", async () => {
+describe("property: TS == WASM == host C == a plain JS restatement of TFLM's LstmStep", () => {
+  it("random small LSTMs (int8 and 16x8, nonzero zero points), two invocations, both modes", async () => {
     await fc.assert(fc.asyncProperty(specArb, async (r) => {
       const spec = fromArb(r);
       const graph = lstmGraph(spec, "lstm_prop");
       const size = (spec.act === "int8" ? 1 : 2) * spec.steps * spec.batches * spec.inputSize;
-      await allRuns(graph, [[noise(size, r.seed ^ 0x1234)], [noise(size, r.seed ^ 0x4321)]]);
+      const xs = [noise(size, r.seed ^ 0x1234), noise(size, r.seed ^ 0x4321)];
+      const outs = await allRuns(graph, xs.map((x) => [x]));
+      expect(outs.map((o) => o[0]), JSON.stringify(r)).toEqual(referenceLstm(spec, xs, SIGMOID_TABLE_UINT16));
     }), { seed: 1515, numRuns: 6 });
   }, 600_000);
+
+  it("the TypeScript kernel equals the restatement on 60 more random LSTMs (three invocations)", async () => {
+    await fc.assert(fc.asyncProperty(specArb, async (r) => {
+      const spec = fromArb(r);
+      const graph = lstmGraph(spec, "lstm_prop_ts");
+      const size = (spec.act === "int8" ? 1 : 2) * spec.steps * spec.batches * spec.inputSize;
+      const xs = [1, 2, 3].map((k) => noise(size, r.seed + k));
+      const outs = (await runInvocations(graph, xs.map((x) => [x]), "ts")).outputs;
+      expect(outs.map((o) => o[0]), JSON.stringify(r)).toEqual(referenceLstm(spec, xs, SIGMOID_TABLE_UINT16));
+    }), { seed: 1516, numRuns: 60 });
+  }, 300_000);
 });
 
 describe("what TFLite Micro's LSTM rejects: MOTE3020", () => {
