@@ -9,7 +9,8 @@
  *    the multi-invoke one as three invocations on one instance;
  *  - streaming: several invocations give the same outputs everywhere, and after the state is
  *    reset (zeroed, as mote_reset() does; the int8 hidden state is stored minus its zero point so
- *    zero bytes are TFLM's reset) the first output comes back;
+ *    zero bytes are TFLM's reset) the first output comes back: in WASM by zeroing the program's
+ *    state ranges, in the C library by mote_reset() itself (boards/host/serve.c's reset flag);
  *  - a property test TS == WASM == host C over small shapes and quantization parameters, all equal
  *    to referenceLstm (test/ops/lstm-model.ts: TFLM's LstmStep restated plainly in JS, BigInt
  *    accumulators, the hidden state kept as its value), which checks the kernel's folded input
@@ -17,6 +18,8 @@
  *  - what TFLite Micro rejects (projection, peephole, layer norm, CIFG, a non-int16 cell state,
  *    a cell activation other than TANH) and float32, with MOTE3020.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -26,6 +29,9 @@ import { lowerGraph } from "../../compiler/ops/index.ts";
 import { runInvocations, runModel, type Target } from "../../compiler/run/targets.ts";
 import { buildFor } from "../../compiler/pipeline.ts";
 import { compiledWasm } from "../../compiler/emit/wasm/run.ts";
+import { writeCLibrary } from "../../compiler/emit/c/model.ts";
+import { buildHost } from "../../compiler/toolchain/host.ts";
+import { HostWorker } from "../../server/worker.ts";
 import { SIGMOID_TABLE_UINT16 } from "../../compiler/ops/sigmoid16.ts";
 import { moteError } from "../import/mote-error.ts";
 import { needShared, needTarget, readBytes } from "../support/shared.ts";
@@ -128,6 +134,35 @@ describe("streaming", () => {
       xs.forEach((x, k) => expect(run(x[0]!)).toEqual(outs[k]![0]));
       for (const r of program.state ?? []) new Uint8Array(memory.buffer).fill(0, build.arenaBase + r.offset, build.arenaBase + r.offset + r.bytes);
       expect(run(xs[0]![0]!)).toEqual(outs[0]![0]);
+    }, 180_000);
+  }
+});
+
+describe.skipIf(!needTarget("host").ok)("mote_reset() in the C library (boards/host/serve.c)", () => {
+  for (const mode of ["codegen", "interpreter"] as const) {
+    it(`${mode}: state kept between mote_invoke() calls; after mote_reset() the first output comes back`, async () => {
+      const spec = { ...tflmSpec("int8"), timeMajor: true, batches: 1, steps: 2 };
+      const graph = lstmGraph(spec, `reset_${mode}`);
+      const size = spec.steps * spec.batches * spec.inputSize;
+      const xs = [1, 2, 3].map((k) => [noise(size, 0x51ed0100 + k)]);
+      const want = (await runInvocations(graph, xs, "ts")).outputs;
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mote-lstm-reset-"));
+      const program = buildFor(graph, { mode }).program;
+      writeCLibrary(program, dir);
+      const exe = path.join(dir, "model_serve");
+      await buildHost(dir, exe, { harness: "serve.c" });
+      const outBytes = want[0]![0]!.length;
+      const worker = new HostWorker(exe, { inputBytes: [size], outputBytes: [outBytes] });
+      try {
+        expect((await worker.run(xs, false)).outputs).toEqual(want);
+        // Without a reset the state goes on: x1 now gives another output.
+        expect((await worker.run([xs[0]!], false)).outputs[0]).not.toEqual(want[0]);
+        // mote_reset(), then the three invocations again from the start.
+        expect((await worker.run(xs, true)).outputs).toEqual(want);
+      } finally {
+        await worker.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     }, 180_000);
   }
 });
