@@ -53,7 +53,7 @@ export interface LstmParams {
   /** tanh(cell) x output gate -> hidden (2^-15 * 2^-15 / hidden scale) */
   hiddenMultiplier: i32;
   hiddenShift: i32;
-  /** 0: no clip; else the quantized clip (TFLM's quantized_cell_clip) */
+  /** -1: no clip (cell_clip <= 0); else TFLM's quantized_cell_clip (0 clips every cell to 0, as TFLM does) */
   cellClip: i32;
   /** TFLM's Tanh(cell_state_scale_power) input scaling: multiplier and right shift */
   cellTanhMultiplier: i32;
@@ -118,7 +118,7 @@ function updateCell(p: LstmParams, cell: Int16Array, gates: Int16Array, base: i3
     const forget: i32 = sat16(mbqm(gates[u + s] * cell[base + s], p.forgetMultiplier, p.forgetShift));
     const update: i32 = sat16(mbqm(gates[s] * gates[2 * u + s], p.inputMultiplier, p.inputShift));
     let c: i32 = sat16(forget + update);
-    if (p.cellClip > 0) {
+    if (p.cellClip >= 0) {
       c = Math.max(Math.min(p.cellClip, c), -p.cellClip);
     }
     cell[base + s] = c;

@@ -156,7 +156,7 @@ export function lowerLstm(graph: Graph, op: Op): KernelCall[] {
     actMin: wide ? -32768 : -128,
     actMax: wide ? 32767 : 127,
     forgetMultiplier, forgetShift, inputMultiplier, inputShift, hiddenMultiplier, hiddenShift,
-    cellClip: cellClip > 0 ? quantizedClip : 0,
+    cellClip: cellClip > 0 ? quantizedClip : -1,
     cellTanhMultiplier: tanhLeft < 0 ? 3 : 3 << tanhLeft,
     cellTanhShift: tanhLeft < 0 ? -tanhLeft : 0,
   };

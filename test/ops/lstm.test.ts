@@ -175,7 +175,7 @@ const specArb = fc.record({
   inputSize: fc.integer({ min: 1, max: 5 }),
   units: fc.integer({ min: 1, max: 4 }),
   timeMajor: fc.boolean(),
-  clip: fc.constantFrom(0, 0.5, 3),
+  clip: fc.constantFrom(0, 0.5, 3, 1e-4),
   inScaleExp: fc.double({ min: -9, max: -1, noNaN: true }),
   hScaleExp: fc.double({ min: -9, max: -1, noNaN: true }),
   cellExp: fc.integer({ min: -15, max: -9 }),
