@@ -106,6 +106,9 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "softmax.softmax16": 79,
   "logistic.logistic16": 80,
   "tanh.tanh16": 81,
+  // SVDF (issue 15): int16 state, then the int8-state variant.
+  "svdf.svdf": 82,
+  "svdf.svdfState8": 83,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */

@@ -1,0 +1,125 @@
+/**
+ * @fileoverview Lowers SVDF (int8 input, int8 weights_feature, int16 or int8 weights_time and
+ * activation state, int32 bias) to kernels/svdf.ts, doing TFLite Micro's PrepareSvdf
+ * (micro/kernels/svdf_common.cc at 90b983c2) at compile time: input [batches, inputSize],
+ * weights_feature [filters, inputSize], weights_time [filters, memory], bias [units] with
+ * units = filters / rank, state [batches, memory * filters] a variable tensor of the
+ * weights_time type, output int8 [batches, units]; the two multipliers
+ * QuantizeMultiplier(double(float(input_scale * wf_scale) / state_scale)) and
+ * QuantizeMultiplier(double(float(state_scale * wt_scale) / output_scale)), float32 products
+ * as in TFLM; the bias scale within 1e-5 of state_scale * wt_scale. TFLM's integer SVDF ignores
+ * the fused activation, so the record has none. The state is the op's input 4: the kernel
+ * shifts and writes it in place; the arena plan keeps it for the whole run and mote_reset()
+ * zeroes it (TFLM fills an int8 variable tensor with its zero point, others with 0: the same
+ * bytes as long as the state zero point is 0, which the lowering requires).
+ *
+ * Rejected, each with MOTE3001 naming the reason: no bias (TFLM dereferences the bias in
+ * Prepare: it crashes, golden-ops-2 skipped.json svdf_nobias), a state that is not a variable
+ * tensor, weights_time and state of different types, float32 (not built yet), a nonzero state
+ * zero point (see above), shapes TFLM's Prepare refuses.
+ */
+import type { DType, Graph, Op, Tensor } from "../ir/graph.ts";
+import type { SvdfParams } from "../../kernels/svdf.ts";
+import {
+  inputTensor, opError, optionalInput, outputTensor, product, requireConstant, requireDType, tensorQuant,
+} from "./operands.ts";
+import { quantizeMultiplier } from "./quant.ts";
+import { kernelCall, type KernelContract } from "./contract.ts";
+import type { KernelCall, LowerOp } from "./types.ts";
+
+export const SVDF_SLOTS = ["input", "weightsFeature", "weightsTime", "bias", "state", "output"] as const;
+
+const shapeText = (t: Tensor): string => `[${t.shape.join(", ")}]`;
+
+export function lowerSvdf(graph: Graph, op: Op): KernelCall[] {
+  const input = inputTensor(graph, op, 0, "input");
+  const weightsFeature = inputTensor(graph, op, 1, "weights_feature");
+  const weightsTime = inputTensor(graph, op, 2, "weights_time");
+  const bias = optionalInput(graph, op, 3);
+  const state = inputTensor(graph, op, 4, "activation state");
+  const output = outputTensor(graph, op, 0, "output");
+  if (op.inputs.length !== 5) opError(graph, op, `SVDF takes 5 inputs; this one has ${op.inputs.length}`);
+  if (input.dtype === "float32") opError(graph, op, "float32 SVDF is not supported yet (int8 SVDF is)");
+  requireDType(graph, op, input, "input", "int8");
+  requireDType(graph, op, weightsFeature, "weights_feature", "int8");
+  requireDType(graph, op, weightsTime, "weights_time", "int16", "int8");
+  requireDType(graph, op, output, "output", "int8");
+  requireConstant(graph, op, weightsFeature, "weights_feature");
+  requireConstant(graph, op, weightsTime, "weights_time");
+  if (bias === undefined) {
+    opError(graph, op, "an int8 SVDF needs a bias (input 3): TFLite Micro's Prepare reads the bias scale unconditionally and cannot run it without one");
+  }
+  requireDType(graph, op, bias, "bias", "int32");
+  requireConstant(graph, op, bias, "bias");
+  if (!state.isVariable) opError(graph, op, `activation state tensor ${state.index} (${state.name}) must be a variable tensor`);
+  if (state.dtype !== weightsTime.dtype) {
+    opError(graph, op, `activation state is ${state.dtype} but weights_time is ${weightsTime.dtype}; TFLite Micro runs them both int16 or both int8`);
+  }
+  const rank = op.options["rank"];
+  if (typeof rank !== "number" || !Number.isInteger(rank) || rank < 1) opError(graph, op, `option rank = ${String(rank)} must be a positive integer`);
+  if (input.shape.length !== 2) opError(graph, op, `input shape ${shapeText(input)} must be [batches, input size]`);
+  const [batches, inputSize] = input.shape;
+  if (weightsFeature.shape.length !== 2 || weightsFeature.shape[1] !== inputSize) {
+    opError(graph, op, `weights_feature shape ${shapeText(weightsFeature)} must be [filters, ${inputSize}]`);
+  }
+  const filters = weightsFeature.shape[0];
+  if (filters % rank !== 0) opError(graph, op, `${filters} filters are not a multiple of rank ${rank}`);
+  const units = filters / rank;
+  if (weightsTime.shape.length !== 2 || weightsTime.shape[0] !== filters) {
+    opError(graph, op, `weights_time shape ${shapeText(weightsTime)} must be [${filters}, memory size]`);
+  }
+  const memory = weightsTime.shape[1];
+  if (memory < 1) opError(graph, op, "memory size (weights_time dimension 1) must be positive");
+  if (product(bias.shape) !== units || bias.shape.length !== 1) opError(graph, op, `bias shape ${shapeText(bias)} must be [${units}]`);
+  if (state.shape.length !== 2 || state.shape[0] !== batches || state.shape[1] !== memory * filters) {
+    opError(graph, op, `activation state shape ${shapeText(state)} must be [${batches}, ${memory * filters}]`);
+  }
+  if (output.shape.length !== 2 || output.shape[0] !== batches || output.shape[1] !== units) {
+    opError(graph, op, `output shape ${shapeText(output)} must be [${batches}, ${units}]`);
+  }
+
+  const inQ = tensorQuant(graph, op, input, "input");
+  const wfQ = tensorQuant(graph, op, weightsFeature, "weights_feature");
+  const wtQ = tensorQuant(graph, op, weightsTime, "weights_time");
+  const stQ = tensorQuant(graph, op, state, "activation state");
+  const outQ = tensorQuant(graph, op, output, "output");
+  const biasQ = tensorQuant(graph, op, bias, "bias");
+  if (stQ.zeroPoint !== 0) {
+    opError(graph, op, `activation state zero point ${stQ.zeroPoint} is not supported (Mote resets the state to 0 bytes; the converter writes zero point 0)`);
+  }
+  const f = Math.fround;
+  const timeScale = f(stQ.scale * wtQ.scale);
+  if (!(Math.abs(biasQ.scale - timeScale) < 1e-5)) {
+    opError(graph, op, `bias scale ${biasQ.scale} differs from activation state scale * weights_time scale ${timeScale} (TFLite Micro requires them within 1e-5)`);
+  }
+  const q1 = quantizeMultiplier(f(f(inQ.scale * wfQ.scale) / stQ.scale));
+  const q2 = quantizeMultiplier(f(timeScale / outQ.scale));
+  const params: SvdfParams = {
+    batches, inputSize, filters, units, rank, memory,
+    inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint,
+    multiplier1: q1.multiplier, shift1: q1.shift, multiplier2: q2.multiplier, shift2: q2.shift,
+  };
+  const tensor = (t: Tensor) => ({ kind: "tensor" as const, tensor: t.index });
+  return [kernelCall("svdf", state.dtype === "int16" ? "svdf" : "svdfState8", SVDF_SLOTS, params, {
+    input: tensor(input), weightsFeature: tensor(weightsFeature), weightsTime: tensor(weightsTime),
+    bias: tensor(bias), state: tensor(state), output: tensor(output),
+  }, batches * filters * (inputSize + memory))];
+}
+
+export const CONTRACTS: KernelContract[] = [
+  { kernel: "svdf", fn: "svdf", slots: SVDF_SLOTS },
+  { kernel: "svdf", fn: "svdfState8", slots: SVDF_SLOTS },
+];
+
+/** The int16 activation state is not a 16x8 activation: the op reads int8 and writes int8. */
+export const ACTIVATION_TYPES: Record<string, readonly DType[]> = { SVDF: ["int16"] };
+
+export const OPCODES: Record<string, LowerOp> = { SVDF: lowerSvdf };
+
+export const NOTES: Record<string, string> = {
+  SVDF: "int8 input and output with int16 weights_time and state (or both int8), int32 bias, any rank and batch, as TFLite Micro's integer reference (state kept across invocations in a variable tensor, zeroed by mote_reset(); the fused activation is ignored, as in TFLite Micro); no bias is rejected (TFLite Micro cannot prepare it).",
+};
+
+export const LEFT: Record<string, string> = {
+  SVDF: "float32 SVDF; a nonzero activation state zero point.",
+};
