@@ -111,8 +111,11 @@ export const CONTRACTS: KernelContract[] = [
   { kernel: "svdf", fn: "svdfState8", slots: SVDF_SLOTS },
 ];
 
-/** The int16 activation state is not a 16x8 activation: the op reads int8 and writes int8. */
-export const ACTIVATION_TYPES: Record<string, readonly DType[]> = { SVDF: ["int16"] };
+/**
+ * int16: the activation state (the op reads and writes int8); float32: let a float SVDF reach
+ * the lowering, which names it, instead of the model check's generic float-model error.
+ */
+export const ACTIVATION_TYPES: Record<string, readonly DType[]> = { SVDF: ["int16", "float32"] };
 
 export const OPCODES: Record<string, LowerOp> = { SVDF: lowerSvdf };
 
