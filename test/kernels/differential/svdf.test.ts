@@ -1,0 +1,105 @@
+/**
+ * @fileoverview Property test of the SVDF kernel (kernels/svdf.ts): fast-check draws SVDF graphs
+ * (batches, input size, units, rank, memory, int16 or int8 state, the five scales log-uniform so
+ * both multipliers span 2^-20..2^6, input and output zero points, weights and biases over their
+ * full ranges or pinned at the extremes) and three invocations of inputs on one instance (so the
+ * state's shift and newest column are exercised); the TypeScript kernels, the WASM module and the
+ * host-gcc C library must give the same bytes, and interpreter mode the same as codegen. Bit-
+ * exactness with TFLite Micro is the golden-ops-2 and svdf_test.cc tests' job.
+ */
+import fc from "fast-check";
+import { describe, it } from "vitest";
+import { runInvocations, type Target } from "../../../compiler/run/targets.ts";
+import { needTarget } from "../../support/shared.ts";
+import { asBytes, svdfGraph, typedArray, type StateType, type SvdfSpec } from "../../support/svdf.ts";
+import { firstDifference, seedOf } from "./agree.ts";
+
+const SCALE = Math.max(1, Number(process.env.MOTE_DIFF_SCALE ?? 1) || 1);
+const host = needTarget("host");
+
+interface Draw {
+  batches: number; inputSize: number; units: number; rank: number; memory: number; state: StateType;
+  /** log2 of input, weights_feature, weights_time, state and output scale. */
+  logs: [number, number, number, number, number];
+  inZp: number; outZp: number; seed: number; fill: "random" | "min" | "max";
+}
+
+const arb: fc.Arbitrary<Draw> = fc.record({
+  batches: fc.integer({ min: 1, max: 2 }),
+  inputSize: fc.integer({ min: 1, max: 9 }),
+  units: fc.integer({ min: 1, max: 4 }),
+  rank: fc.integer({ min: 1, max: 3 }),
+  memory: fc.integer({ min: 1, max: 6 }),
+  state: fc.constantFrom<StateType>("int16", "int8"),
+  logs: fc.tuple(
+    fc.double({ min: -9, max: -2, noNaN: true }), fc.double({ min: -9, max: -3, noNaN: true }),
+    fc.double({ min: -16, max: -3, noNaN: true }), fc.double({ min: -14, max: -1, noNaN: true }),
+    fc.double({ min: -10, max: -1, noNaN: true }),
+  ),
+  inZp: fc.integer({ min: -128, max: 127 }),
+  outZp: fc.integer({ min: -128, max: 127 }),
+  seed: fc.integer({ min: 1, max: 0x7fffffff }),
+  fill: fc.constantFrom("random", "random", "min", "max"),
+});
+
+/** xorshift32 values in [lo, hi], or lo / hi throughout for a min / max fill. */
+function values(seed: number, n: number, lo: number, hi: number, fill: Draw["fill"]): number[] {
+  let x = seed >>> 0 || 1;
+  return Array.from({ length: n }, () => {
+    if (fill === "min") return lo;
+    if (fill === "max") return hi;
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    return lo + (x % (hi - lo + 1));
+  });
+}
+
+/** The scales keep both multipliers (input*wf/state, state*wt/output) within 2^-20..2^6. */
+function valid(d: Draw): boolean {
+  const [i, wf, wt, st, out] = d.logs;
+  const m1 = i + wf - st;
+  const m2 = st + wt - out;
+  return m1 >= -20 && m1 <= 6 && m2 >= -20 && m2 <= 6;
+}
+
+function build(d: Draw): { spec: SvdfSpec; invocations: Uint8Array[][] } {
+  const [i, wf, wt, st, out] = d.logs.map((l) => Math.fround(2 ** l));
+  const filters = d.units * d.rank;
+  const wmax = d.state === "int16" ? 32767 : 127;
+  const spec: SvdfSpec = {
+    batches: d.batches, inputSize: d.inputSize, units: d.units, rank: d.rank, memory: d.memory, state: d.state,
+    inScale: i, inZp: d.inZp, wfScale: wf, wtScale: wt, stScale: st, outScale: out, outZp: d.outZp,
+    wf: Int8Array.from(values(d.seed, filters * d.inputSize, -127, 127, d.fill)),
+    wt: typedArray(d.state, values(d.seed ^ 0x5a5a, filters * d.memory, -wmax, wmax, d.fill)),
+    bias: Int32Array.from(values(d.seed ^ 0x3c3c, d.units, -(2 ** 20), 2 ** 20, "random")),
+  };
+  const invocations = [1, 2, 3].map((t) => [asBytes(Int8Array.from(values(d.seed + 7919 * t, d.batches * d.inputSize, -128, 127, t === 2 ? d.fill : "random")))]);
+  return { spec, invocations };
+}
+
+async function agree(d: Draw, targets: readonly Target[], interpreter: boolean): Promise<void> {
+  fc.pre(valid(d));
+  const { spec, invocations } = build(d);
+  const graph = svdfGraph(spec);
+  const ref = (await runInvocations(graph, invocations, "ts")).outputs;
+  const runs: [Target, "codegen" | "interpreter"][] = targets.filter((t) => t !== "ts").map((t) => [t, "codegen"]);
+  if (interpreter) runs.push(["ts", "interpreter"], ...targets.filter((t) => t !== "ts").map((t): [Target, "interpreter"] => [t, "interpreter"]));
+  for (const [target, mode] of runs) {
+    const got = (await runInvocations(graph, invocations, target, { mode })).outputs;
+    got.forEach((o, t) => {
+      const at = firstDifference(ref[t][0], o[0]);
+      if (at >= 0) throw new Error(`SVDF ${target} ${mode} invocation ${t} differs from ts at byte ${at}\nspec: ${JSON.stringify(d)}`);
+    });
+  }
+}
+
+describe("SVDF kernel: TS == WASM", () => {
+  it(`${12 * SCALE} random graphs, 3 invocations each`, async () => {
+    await fc.assert(fc.asyncProperty(arb, (d) => agree(d, ["ts", "wasm"], false)), { seed: seedOf("SVDF", 15), numRuns: 12 * SCALE });
+  }, 240_000 * SCALE);
+});
+
+describe.skipIf(host.skip)("SVDF kernel: TS == WASM == host C, codegen and interpreter", () => {
+  it(`${3 * SCALE} random graphs, 3 invocations each`, async () => {
+    await fc.assert(fc.asyncProperty(arb, (d) => agree(d, ["ts", "wasm", "host"], true)), { seed: seedOf("SVDF", 16), numRuns: 3 * SCALE });
+  }, 300_000 * SCALE);
+});
