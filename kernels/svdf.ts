@@ -15,8 +15,14 @@
  * The state zero point is 0 (compiler/ops/svdf.ts requires it), so no state offset appears.
  * No scratch: each output sums its filters directly. compiler/ops/svdf.ts fills the record.
  * Arrays: input, weightsFeature, weightsTime, bias, state (read and written), output.
+ *
+ * `svdfFloat` is the float32 variant (EvalFloatSvdfReference / ApplyTimeWeightsBiasAndActivation):
+ * the same steps in f32, each sum from 0 in TFLM's order (a filter's time sum complete before it
+ * is added to bias + the previous filters of its unit), then ActivationValFloat (`activation`:
+ * 0 none, 1 RELU max(0, x), 2 RELU6, 3 RELU_N1_TO_1, written with TfLiteMax / TfLiteMin's
+ * comparisons). The quantization fields are unused there, `activation` in the integer entries.
  */
-import type { i32 } from "./types.ts";
+import type { f32, i32 } from "./types.ts";
 import { mbqm, sat16, sat8 } from "./intrinsics.ts";
 
 export interface SvdfParams {
@@ -32,6 +38,7 @@ export interface SvdfParams {
   shift1: i32;
   multiplier2: i32;
   shift2: i32;
+  activation: i32;
 }
 
 /** Feature sum of filter `f` over batch `b`'s input row, rescaled to the state scale (not clamped). */
@@ -99,6 +106,58 @@ export function svdfState8(
         }
       }
       output[b * p.units + u] = sat8(mbqm(acc, p.multiplier2, p.shift2) + p.outputOffset);
+    }
+  }
+}
+
+/** ActivationValFloat: TfLiteMax(a, b) = a > b ? a : b, TfLiteMin(a, b) = a < b ? a : b. */
+function activateFloat(activation: i32, x: f32): f32 {
+  if (activation === 1) {
+    return Math.fround(0) > x ? Math.fround(0) : x;
+  }
+  if (activation === 2) {
+    const m: f32 = x < Math.fround(6) ? x : Math.fround(6);
+    return Math.fround(0) > m ? Math.fround(0) : m;
+  }
+  if (activation === 3) {
+    const m: f32 = x < Math.fround(1) ? x : Math.fround(1);
+    return Math.fround(-1) > m ? Math.fround(-1) : m;
+  }
+  return x;
+}
+
+export function svdfFloat(
+  p: SvdfParams,
+  input: Float32Array,
+  weightsFeature: Float32Array,
+  weightsTime: Float32Array,
+  bias: Float32Array,
+  state: Float32Array,
+  output: Float32Array,
+): void {
+  const total: i32 = p.batches * p.filters * p.memory;
+  for (let k: i32 = 0; k < total - 1; k++) state[k] = state[k + 1];
+  for (let b: i32 = 0; b < p.batches; b++) {
+    for (let f: i32 = 0; f < p.filters; f++) {
+      let dot: f32 = Math.fround(0);
+      for (let i: i32 = 0; i < p.inputSize; i++) {
+        dot = Math.fround(dot + Math.fround(weightsFeature[f * p.inputSize + i] * input[b * p.inputSize + i]));
+      }
+      state[(b * p.filters + f) * p.memory + p.memory - 1] = dot;
+    }
+  }
+  for (let b: i32 = 0; b < p.batches; b++) {
+    for (let u: i32 = 0; u < p.units; u++) {
+      let acc: f32 = bias[u];
+      for (let r: i32 = 0; r < p.rank; r++) {
+        const f: i32 = u * p.rank + r;
+        let sum: f32 = Math.fround(0);
+        for (let m: i32 = 0; m < p.memory; m++) {
+          sum = Math.fround(sum + Math.fround(weightsTime[f * p.memory + m] * state[(b * p.filters + f) * p.memory + m]));
+        }
+        acc = Math.fround(acc + sum);
+      }
+      output[b * p.units + u] = activateFloat(p.activation, acc);
     }
   }
 }

@@ -13,10 +13,12 @@
  * zeroes it (TFLM fills an int8 variable tensor with its zero point, others with 0: the same
  * bytes as long as the state zero point is 0, which the lowering requires).
  *
+ * float32 (input, weights, bias, state, output) lowers to svdfFloat with the fused activation.
+ *
  * Rejected, each with MOTE3001 naming the reason: no bias (TFLM dereferences the bias in
  * Prepare: it crashes, golden-ops-2 skipped.json svdf_nobias), a state that is not a variable
- * tensor, weights_time and state of different types, float32 (not built yet), a nonzero state
- * zero point (see above), shapes TFLM's Prepare refuses.
+ * tensor, weights_time and state of different types, a nonzero state zero point (see above),
+ * shapes TFLM's Prepare refuses.
  */
 import type { DType, Graph, Op, Tensor } from "../ir/graph.ts";
 import type { SvdfParams } from "../../kernels/svdf.ts";
@@ -30,6 +32,10 @@ import type { KernelCall, LowerOp } from "./types.ts";
 export const SVDF_SLOTS = ["input", "weightsFeature", "weightsTime", "bias", "state", "output"] as const;
 
 const shapeText = (t: Tensor): string => `[${t.shape.join(", ")}]`;
+const tensorArg = (t: Tensor) => ({ kind: "tensor" as const, tensor: t.index });
+
+/** The fused activations svdfFloat applies (kernels/svdf.ts `activation`). */
+const FLOAT_ACTIVATIONS: Record<string, number> = { NONE: 0, RELU: 1, RELU6: 2, RELU_N1_TO_1: 3 };
 
 export function lowerSvdf(graph: Graph, op: Op): KernelCall[] {
   const input = inputTensor(graph, op, 0, "input");
@@ -39,21 +45,21 @@ export function lowerSvdf(graph: Graph, op: Op): KernelCall[] {
   const state = inputTensor(graph, op, 4, "activation state");
   const output = outputTensor(graph, op, 0, "output");
   if (op.inputs.length !== 5) opError(graph, op, `SVDF takes 5 inputs; this one has ${op.inputs.length}`);
-  if (input.dtype === "float32") opError(graph, op, "float32 SVDF is not supported yet (int8 SVDF is)");
-  requireDType(graph, op, input, "input", "int8");
-  requireDType(graph, op, weightsFeature, "weights_feature", "int8");
-  requireDType(graph, op, weightsTime, "weights_time", "int16", "int8");
-  requireDType(graph, op, output, "output", "int8");
+  const float = input.dtype === "float32";
+  requireDType(graph, op, input, "input", "int8", "float32");
+  requireDType(graph, op, weightsFeature, "weights_feature", float ? "float32" : "int8");
+  requireDType(graph, op, weightsTime, "weights_time", ...(float ? ["float32" as const] : ["int16" as const, "int8" as const]));
+  requireDType(graph, op, output, "output", float ? "float32" : "int8");
   requireConstant(graph, op, weightsFeature, "weights_feature");
   requireConstant(graph, op, weightsTime, "weights_time");
   if (bias === undefined) {
-    opError(graph, op, "an int8 SVDF needs a bias (input 3): TFLite Micro's Prepare reads the bias scale unconditionally and cannot run it without one");
+    opError(graph, op, "an SVDF needs a bias (input 3): TFLite Micro's Prepare dereferences the bias tensor unconditionally and cannot run it without one");
   }
-  requireDType(graph, op, bias, "bias", "int32");
+  requireDType(graph, op, bias, "bias", float ? "float32" : "int32");
   requireConstant(graph, op, bias, "bias");
   if (!state.isVariable) opError(graph, op, `activation state tensor ${state.index} (${state.name}) must be a variable tensor`);
   if (state.dtype !== weightsTime.dtype) {
-    opError(graph, op, `activation state is ${state.dtype} but weights_time is ${weightsTime.dtype}; TFLite Micro runs them both int16 or both int8`);
+    opError(graph, op, `activation state is ${state.dtype} but weights_time is ${weightsTime.dtype}; TFLite Micro runs them both int16, both int8 or both float32`);
   }
   const rank = op.options["rank"];
   if (typeof rank !== "number" || !Number.isInteger(rank) || rank < 1) opError(graph, op, `option rank = ${String(rank)} must be a positive integer`);
@@ -77,6 +83,21 @@ export function lowerSvdf(graph: Graph, op: Op): KernelCall[] {
   if (output.shape.length !== 2 || output.shape[0] !== batches || output.shape[1] !== units) {
     opError(graph, op, `output shape ${shapeText(output)} must be [${batches}, ${units}]`);
   }
+  const dims = { batches, inputSize, filters, units, rank, memory };
+  const args = {
+    input: tensorArg(input), weightsFeature: tensorArg(weightsFeature), weightsTime: tensorArg(weightsTime),
+    bias: tensorArg(bias), state: tensorArg(state), output: tensorArg(output),
+  };
+  const macs = batches * filters * (inputSize + memory);
+  if (float) {
+    const name = String(op.options["fusedActivationFunction"] ?? "NONE");
+    const activation = FLOAT_ACTIVATIONS[name];
+    if (activation === undefined) opError(graph, op, `fused activation ${name} is not supported for float32 SVDF (NONE, RELU, RELU6, RELU_N1_TO_1)`);
+    const params: SvdfParams = {
+      ...dims, inputOffset: 0, outputOffset: 0, multiplier1: 0, shift1: 0, multiplier2: 0, shift2: 0, activation,
+    };
+    return [kernelCall("svdf", "svdfFloat", SVDF_SLOTS, params, args, macs)];
+  }
 
   const inQ = tensorQuant(graph, op, input, "input");
   const wfQ = tensorQuant(graph, op, weightsFeature, "weights_feature");
@@ -94,35 +115,29 @@ export function lowerSvdf(graph: Graph, op: Op): KernelCall[] {
   }
   const q1 = quantizeMultiplier(f(f(inQ.scale * wfQ.scale) / stQ.scale));
   const q2 = quantizeMultiplier(f(timeScale / outQ.scale));
+  // The integer path applies no fused activation (TFLM's neither): `activation` stays 0.
   const params: SvdfParams = {
-    batches, inputSize, filters, units, rank, memory,
-    inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint,
-    multiplier1: q1.multiplier, shift1: q1.shift, multiplier2: q2.multiplier, shift2: q2.shift,
+    ...dims, inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint,
+    multiplier1: q1.multiplier, shift1: q1.shift, multiplier2: q2.multiplier, shift2: q2.shift, activation: 0,
   };
-  const tensor = (t: Tensor) => ({ kind: "tensor" as const, tensor: t.index });
-  return [kernelCall("svdf", state.dtype === "int16" ? "svdf" : "svdfState8", SVDF_SLOTS, params, {
-    input: tensor(input), weightsFeature: tensor(weightsFeature), weightsTime: tensor(weightsTime),
-    bias: tensor(bias), state: tensor(state), output: tensor(output),
-  }, batches * filters * (inputSize + memory))];
+  return [kernelCall("svdf", state.dtype === "int16" ? "svdf" : "svdfState8", SVDF_SLOTS, params, args, macs)];
 }
 
 export const CONTRACTS: KernelContract[] = [
   { kernel: "svdf", fn: "svdf", slots: SVDF_SLOTS },
   { kernel: "svdf", fn: "svdfState8", slots: SVDF_SLOTS },
+  { kernel: "svdf", fn: "svdfFloat", slots: SVDF_SLOTS },
 ];
 
-/**
- * int16: the activation state (the op reads and writes int8); float32: let a float SVDF reach
- * the lowering, which names it, instead of the model check's generic float-model error.
- */
+/** int16: the activation state (the op reads and writes int8 activations); float32: svdfFloat. */
 export const ACTIVATION_TYPES: Record<string, readonly DType[]> = { SVDF: ["int16", "float32"] };
 
 export const OPCODES: Record<string, LowerOp> = { SVDF: lowerSvdf };
 
 export const NOTES: Record<string, string> = {
-  SVDF: "int8 input and output with int16 weights_time and state (or both int8), int32 bias, any rank and batch, as TFLite Micro's integer reference (state kept across invocations in a variable tensor, zeroed by mote_reset(); the fused activation is ignored, as in TFLite Micro); no bias is rejected (TFLite Micro cannot prepare it).",
+  SVDF: "int8 input and output with int16 weights_time and state (or both int8), int32 bias, any rank and batch, as TFLite Micro's integer reference (state kept across invocations in a variable tensor, zeroed by mote_reset(); the fused activation is ignored, as in TFLite Micro). The int16 column is the state, not a 16x8 variant. float32 as TFLite Micro's float reference, fused NONE/RELU/RELU6/RELU_N1_TO_1. No bias is rejected (TFLite Micro cannot prepare it).",
 };
 
 export const LEFT: Record<string, string> = {
-  SVDF: "float32 SVDF; a nonzero activation state zero point.",
+  SVDF: "a nonzero activation state zero point; float32 TANH/SIGN_BIT/SIGMOID fused activations; hybrid (float input, int8 weights).",
 };

@@ -3,7 +3,7 @@
  * by name (MOTE3001 with the reason) when the model is imported and lowered: each is written as a
  * .tflite (compiler/import/tflite/writer.ts, through test/import/tflite-builder.ts) from the
  * golden-ops-2 svdf_rank1 graph with one thing changed, read back and lowered. An SVDF without
- * bias is golden-ops-2 skipped.json's svdf_nobias (TFLite Micro crashes preparing it).
+ * bias is golden-ops-2 skipped.json's svdf_nobias (TFLite Micro crashes preparing it, int8 or float).
  */
 import { describe, expect, it } from "vitest";
 import { MoteError } from "../../compiler/diagnostics.ts";
@@ -74,17 +74,31 @@ describe.skipIf(ops.skip)("SVDF rejections (MOTE3001)", () => {
     });
   }
 
-  it("float32 SVDF (not built yet)", () => {
+  /** svdf_rank1 as float32 (weights zero), with `change` applied. */
+  const floatVariant = (name: string, change: (g: Graph) => void): Graph => {
     const g = loadModel(sharedFile("golden-ops-2", "svdf_rank1", "model.tflite"));
     const float: Graph = {
-      ...g, name: "svdf_float",
+      ...g, name, ops: g.ops.map((o) => ({ ...o, inputs: [...o.inputs], options: { ...o.options } })),
       tensors: g.tensors.map((t) => ({
         ...t, dtype: "float32", quant: undefined,
         data: t.data === undefined ? undefined : new Uint8Array(new Float32Array(t.shape.reduce((a, b) => a * b, 1)).buffer),
       })),
     };
-    const e = rejection(float);
-    expect(e.code).toBe(3001);
-    expect(e.message).toMatch(/float32 SVDF is not supported yet/);
+    change(float);
+    return float;
+  };
+
+  it("float32 SVDF lowers (svdfFloat)", () => {
+    const g = importTflite(writeGraph(floatVariant("svdf_float", () => {})), "svdf_float");
+    checkInt8(g, opHandles);
+    expect(lowerGraph(g)[0].calls[0].fn).toBe("svdfFloat");
+  });
+  it("float32 SVDF without bias", () => {
+    const e = rejection(floatVariant("svdf_float_nobias", (g) => { g.ops[0].inputs[3] = -1; }));
+    expect([e.code, e.message]).toEqual([3001, expect.stringMatching(/needs a bias/)]);
+  });
+  it("float32 SVDF with a TANH fused activation", () => {
+    const e = rejection(floatVariant("svdf_float_tanh", (g) => { g.ops[0].options.fusedActivationFunction = "TANH"; }));
+    expect([e.code, e.message]).toEqual([3001, expect.stringMatching(/fused activation TANH is not supported for float32 SVDF/)]);
   });
 });

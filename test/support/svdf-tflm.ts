@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import type { Graph } from "../../compiler/ir/graph.ts";
 import { runInvocations, type Target } from "../../compiler/run/targets.ts";
-import { asBytes, quantizeBias, quantizeTo, scaleFromMinMax, svdfGraph, typedArray, type StateType } from "./svdf.ts";
+import { asBytes, quantizeBias, quantizeTo, scaleFromMinMax, svdfFloatGraph, svdfGraph, typedArray, type StateType } from "./svdf.ts";
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "tflm", "svdf_test_vectors.json");
 const V = JSON.parse(fs.readFileSync(FIXTURE, "utf8")) as Record<string, number[]>;
@@ -94,4 +94,21 @@ export async function expectTflmCase(c: TflmSvdfCase, target: Target, mode: "cod
     expect(Math.abs(v - c.golden[t][i]), `${c.name} ${target} ${mode} invocation ${t} output ${i}: ${v} vs golden ${c.golden[t][i]}`).toBeLessThanOrEqual(1);
   }));
   return got;
+}
+
+/**
+ * SvdfFloat2x2Input2x4OutputShouldMatchGolden (TestSVDF, kTfLiteActNone, zero state, 10
+ * invocations): the float32 kernel, each output within TFLM's tolerance 1e-5 of the golden. (The
+ * float 1x16 tests start from a given float state, which no float copy op can load here.)
+ */
+export function tflmSvdfFloatCase(): { name: string; graph: Graph; invocations: Uint8Array[][]; golden: number[][] } {
+  const graph = svdfFloatGraph(
+    { batches: 2, inputSize: 2, units: 4, rank: 2, memory: 10, activation: "NONE" },
+    Float32Array.from(V["feature_weights_data_2x2x10"]), Float32Array.from(V["time_weights_data_2x2x10"]), Float32Array.from(V["bias_data_2x2x10"]),
+  );
+  return {
+    name: "SvdfFloat2x2Input2x4OutputShouldMatchGolden", graph,
+    invocations: chunk(V["input_data_2x2x10"], 4).map((x) => [asBytes(Float32Array.from(x))]),
+    golden: chunk(V["golden_output_2x2x10"], 8),
+  };
 }

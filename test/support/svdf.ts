@@ -106,3 +106,20 @@ export function svdfCaseSamples(dir: string): { samples: { inputs: Uint8Array[];
     samples: ks.map((k) => ({ inputs: [readBytes(path.join(dir, `input_0_${k}.bin`))], output: readBytes(path.join(dir, `output_0_${k}.bin`)) })),
   };
 }
+
+/** A float32 SVDF graph: input 0 [batches, inputSize], output [batches, units], weights as given. */
+export function svdfFloatGraph(
+  d: { batches: number; inputSize: number; units: number; rank: number; memory: number; activation: string },
+  wf: Float32Array, wt: Float32Array, bias: Float32Array,
+): Graph {
+  const filters = d.units * d.rank;
+  const t = (index: number, name: string, shape: number[], data?: Float32Array, isVariable = false): Tensor =>
+    ({ index, name, dtype: "float32", shape, data: data && bytes(data), isVariable });
+  const tensors = [
+    t(0, "input", [d.batches, d.inputSize]), t(1, "weights_feature", [filters, d.inputSize], wf),
+    t(2, "weights_time", [filters, d.memory], wt), t(3, "bias", [d.units], bias),
+    t(4, "activation_state", [d.batches, d.memory * filters], undefined, true), t(5, "output", [d.batches, d.units]),
+  ];
+  const options = { rank: d.rank, fusedActivationFunction: d.activation, asymmetricQuantizeInputs: false };
+  return { name: "svdf_float", tensors, ops: [{ index: 0, opcode: "SVDF", version: 1, inputs: [0, 1, 2, 3, 4], outputs: [5], options }], inputs: [0], outputs: [5] };
+}

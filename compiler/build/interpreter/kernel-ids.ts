@@ -109,6 +109,7 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   // SVDF (issue 15): int16 state, then the int8-state variant.
   "svdf.svdf": 82,
   "svdf.svdfState8": 83,
+  "svdf.svdfFloat": 84,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */

@@ -5,13 +5,14 @@
  * full ranges or pinned at the extremes) and three invocations of inputs on one instance (so the
  * state's shift and newest column are exercised); the TypeScript kernels, the WASM module and the
  * host-gcc C library must give the same bytes, and interpreter mode the same as codegen. Bit-
- * exactness with TFLite Micro is the golden-ops-2 and svdf_test.cc tests' job.
+ * exactness with TFLite Micro is the golden-ops-2 and svdf_test.cc tests' job. The float32
+ * kernel (svdfFloat) likewise, over the same shapes and its four fused activations.
  */
 import fc from "fast-check";
 import { describe, it } from "vitest";
 import { runInvocations, type Target } from "../../../compiler/run/targets.ts";
 import { needTarget } from "../../support/shared.ts";
-import { asBytes, svdfGraph, typedArray, type StateType, type SvdfSpec } from "../../support/svdf.ts";
+import { asBytes, svdfFloatGraph, svdfGraph, typedArray, type StateType, type SvdfSpec } from "../../support/svdf.ts";
 import { firstDifference, seedOf } from "./agree.ts";
 
 const SCALE = Math.max(1, Number(process.env.MOTE_DIFF_SCALE ?? 1) || 1);
@@ -101,5 +102,31 @@ describe("SVDF kernel: TS == WASM", () => {
 describe.skipIf(host.skip)("SVDF kernel: TS == WASM == host C, codegen and interpreter", () => {
   it(`${3 * SCALE} random graphs, 3 invocations each`, async () => {
     await fc.assert(fc.asyncProperty(arb, (d) => agree(d, ["ts", "wasm", "host"], true)), { seed: seedOf("SVDF", 16), numRuns: 3 * SCALE });
+  }, 300_000 * SCALE);
+});
+
+const floatArb = fc.record({
+  batches: fc.integer({ min: 1, max: 2 }), inputSize: fc.integer({ min: 1, max: 9 }), units: fc.integer({ min: 1, max: 4 }),
+  rank: fc.integer({ min: 1, max: 3 }), memory: fc.integer({ min: 1, max: 6 }),
+  activation: fc.constantFrom("NONE", "RELU", "RELU6", "RELU_N1_TO_1"), seed: fc.integer({ min: 1, max: 0x7fffffff }),
+});
+
+/** Floats in [-2, 2) with 2^-20 steps from xorshift32. */
+const floats = (seed: number, n: number): Float32Array => Float32Array.from(values(seed, n, -(2 ** 21), 2 ** 21 - 1, "random"), (v) => v / 2 ** 20);
+
+describe.skipIf(host.skip)("float32 SVDF kernel: TS == WASM == host C, codegen and interpreter", () => {
+  it(`${4 * SCALE} random graphs, 3 invocations each`, async () => {
+    await fc.assert(fc.asyncProperty(floatArb, async (d) => {
+      const filters = d.units * d.rank;
+      const graph = svdfFloatGraph(d, floats(d.seed, filters * d.inputSize), floats(d.seed ^ 0x5a5a, filters * d.memory), floats(d.seed ^ 0x3c3c, d.units));
+      const invocations = [1, 2, 3].map((t) => [asBytes(floats(d.seed + 7919 * t, d.batches * d.inputSize))]);
+      const ref = (await runInvocations(graph, invocations, "ts")).outputs;
+      for (const [target, mode] of [["wasm", "codegen"], ["host", "codegen"], ["ts", "interpreter"], ["host", "interpreter"]] as const) {
+        const got = (await runInvocations(graph, invocations, target, { mode })).outputs;
+        got.forEach((o, t) => {
+          if (firstDifference(ref[t][0], o[0]) >= 0) throw new Error(`float SVDF ${target} ${mode} invocation ${t} differs from ts\nspec: ${JSON.stringify(d)}`);
+        });
+      }
+    }), { seed: seedOf("SVDF_FLOAT", 16), numRuns: 4 * SCALE });
   }, 300_000 * SCALE);
 });
