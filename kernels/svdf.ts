@@ -7,13 +7,18 @@
  *  1. the whole state [batches, filters * memory] moves left by one element (slot memory-1 of
  *     each filter row is the newest);
  *  2. feature: per batch and filter, sum_i wf[f,i] * (x[b,i] + inputOffset) in i32, rescaled by
- *     (multiplier1, shift1) and clamped to the state type, written to slot memory-1;
+ *     (multiplier1, shift1), clamped to the state type, plus the state zero point, narrowed
+ *     (wrapping) to the state type, written to slot memory-1 (TFLM at 90b983c2 adds the zero
+ *     point after the clamp, so a large value can wrap; later TFLM swapped the two);
  *  3. time and reduce: per batch and unit, bias[u] + sum over the unit's `rank` filters of
- *     sum_m wt[f,m] * state[b,f,m] (i32, wrapping; the grouping of TFLM's scratch sums does not
- *     change a wrapping sum), rescaled by (multiplier2, shift2), plus the output zero point,
- *     clamped to int8. The integer path applies no fused activation (TFLM's neither).
- * The state zero point is 0 (compiler/ops/svdf.ts requires it), so no state offset appears.
- * No scratch: each output sums its filters directly. compiler/ops/svdf.ts fills the record.
+ *     sum_m wt[f,m] * (state[b,f,m] - state zero point) (i32, wrapping; the grouping of TFLM's
+ *     scratch sums does not change a wrapping sum), rescaled by (multiplier2, shift2), plus the
+ *     output zero point, clamped to int8. The integer path applies no fused activation.
+ * Reset: TFLM fills an int8 variable tensor with its zero point and any other with 0 bytes, and
+ * Mote's reset writes 0 bytes. So the int16 state is stored as is, and `svdfState8` stores
+ * value - zero point (wrapping in int8): its 0 bytes read as the zero point, and the arithmetic
+ * above sees TFLM's values. No scratch: each output sums its filters directly.
+ * compiler/ops/svdf.ts fills the record.
  * Arrays: input, weightsFeature, weightsTime, bias, state (read and written), output.
  *
  * `svdfFloat` is the float32 variant (EvalFloatSvdfReference / ApplyTimeWeightsBiasAndActivation):
@@ -23,7 +28,7 @@
  * comparisons). The quantization fields are unused there, `activation` in the integer entries.
  */
 import type { f32, i32 } from "./types.ts";
-import { mbqm, sat16, sat8 } from "./intrinsics.ts";
+import { mbqm, sat16, sat8, toI16, toI8 } from "./intrinsics.ts";
 
 export interface SvdfParams {
   batches: i32;
@@ -38,6 +43,7 @@ export interface SvdfParams {
   shift1: i32;
   multiplier2: i32;
   shift2: i32;
+  stateZeroPoint: i32;
   activation: i32;
 }
 
@@ -63,7 +69,7 @@ export function svdf(
   for (let k: i32 = 0; k < total - 1; k++) state[k] = state[k + 1];
   for (let b: i32 = 0; b < p.batches; b++) {
     for (let f: i32 = 0; f < p.filters; f++) {
-      state[(b * p.filters + f) * p.memory + p.memory - 1] = sat16(feature(p, input, weightsFeature, b, f));
+      state[(b * p.filters + f) * p.memory + p.memory - 1] = toI16(p.stateZeroPoint + sat16(feature(p, input, weightsFeature, b, f)));
     }
   }
   for (let b: i32 = 0; b < p.batches; b++) {
@@ -72,7 +78,7 @@ export function svdf(
       for (let r: i32 = 0; r < p.rank; r++) {
         const f: i32 = u * p.rank + r;
         for (let m: i32 = 0; m < p.memory; m++) {
-          acc = (acc + weightsTime[f * p.memory + m] * state[(b * p.filters + f) * p.memory + m]) | 0;
+          acc = (acc + weightsTime[f * p.memory + m] * (state[(b * p.filters + f) * p.memory + m] - p.stateZeroPoint)) | 0;
         }
       }
       output[b * p.units + u] = sat8(mbqm(acc, p.multiplier2, p.shift2) + p.outputOffset);
@@ -93,7 +99,8 @@ export function svdfState8(
   for (let k: i32 = 0; k < total - 1; k++) state[k] = state[k + 1];
   for (let b: i32 = 0; b < p.batches; b++) {
     for (let f: i32 = 0; f < p.filters; f++) {
-      state[(b * p.filters + f) * p.memory + p.memory - 1] = sat8(feature(p, input, weightsFeature, b, f));
+      const value: i32 = toI8(p.stateZeroPoint + sat8(feature(p, input, weightsFeature, b, f)));
+      state[(b * p.filters + f) * p.memory + p.memory - 1] = toI8(value - p.stateZeroPoint);
     }
   }
   for (let b: i32 = 0; b < p.batches; b++) {
@@ -102,7 +109,8 @@ export function svdfState8(
       for (let r: i32 = 0; r < p.rank; r++) {
         const f: i32 = u * p.rank + r;
         for (let m: i32 = 0; m < p.memory; m++) {
-          acc = (acc + weightsTime[f * p.memory + m] * state[(b * p.filters + f) * p.memory + m]) | 0;
+          const stored: i32 = state[(b * p.filters + f) * p.memory + m];
+          acc = (acc + weightsTime[f * p.memory + m] * (toI8(stored + p.stateZeroPoint) - p.stateZeroPoint)) | 0;
         }
       }
       output[b * p.units + u] = sat8(mbqm(acc, p.multiplier2, p.shift2) + p.outputOffset);

@@ -10,15 +10,14 @@
  * as in TFLM; the bias scale within 1e-5 of state_scale * wt_scale. TFLM's integer SVDF ignores
  * the fused activation, so the record has none. The state is the op's input 4: the kernel
  * shifts and writes it in place; the arena plan keeps it for the whole run and mote_reset()
- * zeroes it (TFLM fills an int8 variable tensor with its zero point, others with 0: the same
- * bytes as long as the state zero point is 0, which the lowering requires).
+ * zeroes it. TFLM resets an int8 variable tensor to its zero point, others to 0, so svdfState8
+ * keeps value - zero point in its state (kernels/svdf.ts): any state zero point is exact.
  *
  * float32 (input, weights, bias, state, output) lowers to svdfFloat with the fused activation.
  *
  * Rejected, each with MOTE3001 naming the reason: no bias (TFLM dereferences the bias in
  * Prepare: it crashes, golden-ops-2 skipped.json svdf_nobias), a state that is not a variable
- * tensor, weights_time and state of different types, a nonzero state zero point (see above),
- * shapes TFLM's Prepare refuses.
+ * tensor, weights_time and state of different types, shapes TFLM's Prepare refuses.
  */
 import type { DType, Graph, Op, Tensor } from "../ir/graph.ts";
 import type { SvdfParams } from "../../kernels/svdf.ts";
@@ -94,7 +93,7 @@ export function lowerSvdf(graph: Graph, op: Op): KernelCall[] {
     const activation = FLOAT_ACTIVATIONS[name];
     if (activation === undefined) opError(graph, op, `fused activation ${name} is not supported for float32 SVDF (NONE, RELU, RELU6, RELU_N1_TO_1)`);
     const params: SvdfParams = {
-      ...dims, inputOffset: 0, outputOffset: 0, multiplier1: 0, shift1: 0, multiplier2: 0, shift2: 0, activation,
+      ...dims, inputOffset: 0, outputOffset: 0, multiplier1: 0, shift1: 0, multiplier2: 0, shift2: 0, stateZeroPoint: 0, activation,
     };
     return [kernelCall("svdf", "svdfFloat", SVDF_SLOTS, params, args, macs)];
   }
@@ -105,9 +104,6 @@ export function lowerSvdf(graph: Graph, op: Op): KernelCall[] {
   const stQ = tensorQuant(graph, op, state, "activation state");
   const outQ = tensorQuant(graph, op, output, "output");
   const biasQ = tensorQuant(graph, op, bias, "bias");
-  if (stQ.zeroPoint !== 0) {
-    opError(graph, op, `activation state zero point ${stQ.zeroPoint} is not supported (Mote resets the state to 0 bytes; the converter writes zero point 0)`);
-  }
   const f = Math.fround;
   const timeScale = f(stQ.scale * wtQ.scale);
   if (!(Math.abs(biasQ.scale - timeScale) < 1e-5)) {
@@ -118,7 +114,8 @@ export function lowerSvdf(graph: Graph, op: Op): KernelCall[] {
   // The integer path applies no fused activation (TFLM's neither): `activation` stays 0.
   const params: SvdfParams = {
     ...dims, inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint,
-    multiplier1: q1.multiplier, shift1: q1.shift, multiplier2: q2.multiplier, shift2: q2.shift, activation: 0,
+    multiplier1: q1.multiplier, shift1: q1.shift, multiplier2: q2.multiplier, shift2: q2.shift,
+    stateZeroPoint: stQ.zeroPoint, activation: 0,
   };
   return [kernelCall("svdf", state.dtype === "int16" ? "svdf" : "svdfState8", SVDF_SLOTS, params, args, macs)];
 }
@@ -135,9 +132,9 @@ export const ACTIVATION_TYPES: Record<string, readonly DType[]> = { SVDF: ["int1
 export const OPCODES: Record<string, LowerOp> = { SVDF: lowerSvdf };
 
 export const NOTES: Record<string, string> = {
-  SVDF: "int8 input and output with int16 weights_time and state (or both int8), int32 bias, any rank and batch, as TFLite Micro's integer reference (state kept across invocations in a variable tensor, zeroed by mote_reset(); the fused activation is ignored, as in TFLite Micro). The int16 column is the state, not a 16x8 variant. float32 as TFLite Micro's float reference, fused NONE/RELU/RELU6/RELU_N1_TO_1. No bias is rejected (TFLite Micro cannot prepare it).",
+  SVDF: "int8 input and output with int16 weights_time and state (or both int8), int32 bias, any rank and batch, as TFLite Micro's integer reference (state kept across invocations in a variable tensor, any state zero point, reset by mote_reset() to TFLite Micro's reset value; the fused activation is ignored, as in TFLite Micro). The int16 column is the state, not a 16x8 variant. float32 as TFLite Micro's float reference, fused NONE/RELU/RELU6/RELU_N1_TO_1. No bias is rejected (TFLite Micro cannot prepare it).",
 };
 
 export const LEFT: Record<string, string> = {
-  SVDF: "a nonzero activation state zero point; float32 TANH/SIGN_BIT/SIGMOID fused activations; hybrid (float input, int8 weights).",
+  SVDF: "float32 TANH/SIGN_BIT/SIGMOID fused activations; hybrid (float input, int8 weights).",
 };

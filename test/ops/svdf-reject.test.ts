@@ -44,10 +44,6 @@ const cases: [string, (g: Graph, t: Tensor[]) => void, RegExp][] = [
     const s = t[g.ops[0].inputs[4]];
     s.dtype = "int8";
   }, /activation state is int8 but weights_time is int16/],
-  ["state_zero_point", (g, t) => {
-    const s = t[g.ops[0].inputs[4]];
-    s.quant = { ...s.quant!, zeroPoint: [5] };
-  }, /activation state zero point 5/],
   ["bias_scale", (g, t) => {
     const b = t[g.ops[0].inputs[3]];
     // TFLite Micro's check is absolute (|bias - state * weights_time| < 1e-5), and these scales are small.

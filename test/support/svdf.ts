@@ -29,6 +29,8 @@ export interface SvdfSpec {
   stScale: number;
   outScale: number;
   outZp: number;
+  /** The state's zero point (0 when absent). */
+  stZp?: number;
   /** int8 [units * rank, inputSize]. */
   wf: Int8Array;
   /** [units * rank, memory], of the state type. */
@@ -56,12 +58,12 @@ export function svdfGraph(s: SvdfSpec): Graph {
   const wf = add("weights_feature", "int8", [filters, s.inputSize], perTensor(s.wfScale, 0), bytes(s.wf));
   const wt = add("weights_time", s.state, [filters, s.memory], perTensor(s.wtScale, 0), bytes(s.wt));
   const bias = add("bias", "int32", [s.units], perTensor(f(s.stScale * s.wtScale), 0), bytes(s.bias));
-  const state = add("activation_state", s.state, [s.batches, s.memory * filters], perTensor(s.stScale, 0), undefined, true);
+  const state = add("activation_state", s.state, [s.batches, s.memory * filters], perTensor(s.stScale, s.stZp ?? 0), undefined, true);
   const output = add("output", "int8", [s.batches, s.units], perTensor(s.outScale, s.outZp));
   const options = { rank: s.rank, fusedActivationFunction: s.activation ?? "NONE", asymmetricQuantizeInputs: false };
   const svdf = { index: 0, opcode: "SVDF", version: 3, inputs: [input, wf, wt, bias, state], outputs: [output], options };
   if (!s.initState) return { name: "svdf", tensors, ops: [svdf], inputs: [input], outputs: [output] };
-  const init = add("initial_state", s.state, [s.batches, s.memory * filters], perTensor(s.stScale, 0));
+  const init = add("initial_state", s.state, [s.batches, s.memory * filters], perTensor(s.stScale, s.stZp ?? 0));
   const copy = { index: 0, opcode: "QUANTIZE", version: 1, inputs: [init], outputs: [state], options: {} };
   return { name: "svdf_init", tensors, ops: [copy, { ...svdf, index: 1 }], inputs: [input, init], outputs: [output] };
 }
