@@ -1,5 +1,6 @@
 /**
- * @fileoverview TFLite Micro's SVDF unit-test vectors (test/support/svdf-tflm.ts) and the seven
+ * @fileoverview TFLite Micro's SVDF unit-test vectors (test/support/svdf-tflm.ts; the float one
+ * byte-identical to the TypeScript kernel) and the seven
  * golden-ops-2 svdf cases on the simulated Cortex-M7 (qemu), in codegen and interpreter mode
  * (the fast targets: svdf-tflm.test.ts and conformance2.test.ts; the latter runs codegen only,
  * so svdf-stream.test.ts runs the golden cases in interpreter mode on ts, wasm and host).
@@ -9,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { runInvocations, runModel } from "../../compiler/run/targets.ts";
 import { needShared, needTarget, sameBytes, sharedFile } from "../support/shared.ts";
-import { expectTflmCase, tflmSvdfCases } from "../support/svdf-tflm.ts";
+import { expectTflmCase, tflmSvdfCases, tflmSvdfFloatCase } from "../support/svdf-tflm.ts";
 import { SVDF_CASES, svdfCaseSamples } from "../support/svdf.ts";
 
 const qemu = needTarget("qemu");
@@ -22,6 +23,17 @@ describe.skipIf(qemu.skip)("TFLite Micro svdf_test.cc integer vectors on qemu", 
       for (const mode of ["codegen", "interpreter"] as const) expect(await expectTflmCase(c, "qemu", mode), mode).toEqual(ref);
     }, 600_000);
   }
+});
+
+describe.skipIf(qemu.skip)("TFLite Micro svdf_test.cc float vector on qemu", () => {
+  const c = tflmSvdfFloatCase();
+  it.concurrent(c.name, async () => {
+    const ref = (await runInvocations(c.graph, c.invocations, "ts")).outputs;
+    for (const mode of ["codegen", "interpreter"] as const) {
+      const got = (await runInvocations(c.graph, c.invocations, "qemu", { mode })).outputs;
+      got.forEach((o, t) => expect(sameBytes(o[0], ref[t][0]), `${mode} invocation ${t}`).toBe(true));
+    }
+  }, 600_000);
 });
 
 describe.skipIf(qemu.skip || ops.skip)("golden-ops-2 svdf cases on qemu, both modes", () => {
