@@ -5,10 +5,10 @@
  * five more inputs) byte-identical on every target and in both modes; `mote_reset()` in the C
  * library (host gcc, both modes) restores the first output, as a fresh instance does on ts and
  * wasm (they have no reset call: a new instance starts from the reset state); and
- * `mote run --invocations 3` on both multi-invoke cases gives TFLM's three outputs (ts, host).
+ * `mote run --invocations 3` on both multi-invoke cases gives TFLM's three outputs (ts here;
+ * host and qemu in svdf-stream.full.test.ts).
  */
-import { execFile, execFileSync } from "node:child_process";
-import { promisify } from "node:util";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -18,8 +18,8 @@ import { runInvocations, runModel, type Target } from "../../compiler/run/target
 import { buildFor } from "../../compiler/pipeline.ts";
 import { writeCLibrary } from "../../compiler/emit/c/model.ts";
 import { RUNTIME_DIR } from "../../compiler/paths.ts";
-import { needShared, needTarget, needTools, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
-import { SVDF_CASES, svdfCaseSamples } from "../support/svdf.ts";
+import { needShared, needTarget, needTools, sameBytes, sharedFile } from "../support/shared.ts";
+import { expectCliInvocations, MULTI_INVOKE_CASES, SVDF_CASES, svdfCaseSamples } from "../support/svdf.ts";
 
 const ops = needShared("golden-ops-2");
 const host = needTarget("host");
@@ -127,22 +127,6 @@ describe.skipIf(ops.skip)("an SVDF stream", () => {
   }
 });
 
-describe.skipIf(ops.skip)("mote run --invocations 3 on the multi-invoke svdf cases", () => {
-  // ts and host (wasm's CLI start-up, binaryen included, takes most of a minute on a loaded machine).
-  for (const name of ["svdf_rank1_multi_invoke", "svdf_rank2_relu_multi_invoke"]) {
-    for (const target of targets.filter((t) => t !== "wasm")) {
-      it(`${name} on ${target}`, async () => {
-        const dir = caseDir(name);
-        const out = fs.mkdtempSync(path.join(os.tmpdir(), "mote-svdf-cli-"));
-        await promisify(execFile)(process.execPath, [
-          path.resolve("bin/mote.js"), "run", path.join(dir, "model.tflite"), "--invocations", "3",
-          ...[0, 1, 2].flatMap((t) => ["--input", path.join(dir, `input_0_${t}.bin`)]), "--out", out, "--target", target,
-        ]);
-        for (const t of [0, 1, 2]) {
-          expect(sameBytes(readBytes(path.join(out, `output_0_${t}.bin`)), readBytes(path.join(dir, `output_0_${t}.bin`))), `invocation ${t}`).toBe(true);
-        }
-        fs.rmSync(out, { recursive: true, force: true });
-      }, 180_000);
-    }
-  }
+describe.skipIf(ops.skip)("mote run --invocations 3 on the multi-invoke svdf cases (ts; host and qemu in svdf-stream.full.test.ts)", () => {
+  for (const name of MULTI_INVOKE_CASES) it(name, () => expectCliInvocations(name, "ts"), 120_000);
 });

@@ -10,7 +10,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Graph, Tensor } from "../../compiler/ir/graph.ts";
-import { readBytes } from "./shared.ts";
+import * as os from "node:os";
+import { expect } from "vitest";
+import { mote } from "./cli.ts";
+import { readBytes, sameBytes, sharedFile } from "./shared.ts";
 import { perTensor } from "./synthetic.ts";
 
 export type StateType = "int16" | "int8";
@@ -124,4 +127,22 @@ export function svdfFloatGraph(
   ];
   const options = { rank: d.rank, fusedActivationFunction: d.activation, asymmetricQuantizeInputs: false };
   return { name: "svdf_float", tensors, ops: [{ index: 0, opcode: "SVDF", version: 1, inputs: [0, 1, 2, 3, 4], outputs: [5], options }], inputs: [0], outputs: [5] };
+}
+
+/** The golden-ops-2 svdf cases that run three invocations on one instance. */
+export const MULTI_INVOKE_CASES = ["svdf_rank1_multi_invoke", "svdf_rank2_relu_multi_invoke"] as const;
+
+/** `mote run CASE --invocations 3 --target TARGET` writes TFLM's three outputs. */
+export function expectCliInvocations(name: string, target: string): void {
+  const dir = sharedFile("golden-ops-2", name);
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "mote-svdf-cli-"));
+  const r = mote([
+    "run", path.join(dir, "model.tflite"), "--invocations", "3",
+    ...[0, 1, 2].flatMap((t) => ["--input", path.join(dir, `input_0_${t}.bin`)]), "--out", out, "--target", target,
+  ], 300_000);
+  expect(r.status, r.stderr).toBe(0);
+  for (const t of [0, 1, 2]) {
+    expect(sameBytes(readBytes(path.join(out, `output_0_${t}.bin`)), readBytes(path.join(dir, `output_0_${t}.bin`))), `${name} invocation ${t} on ${target}`).toBe(true);
+  }
+  fs.rmSync(out, { recursive: true, force: true });
 }

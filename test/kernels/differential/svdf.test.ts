@@ -9,7 +9,8 @@
  * 90b983c2 (below), which keeps the state as TFLM does (an int8 state reset to its zero point),
  * so the int8 state's zero-point-offset storage is checked for any zero point. Bit-
  * exactness with TFLite Micro is the golden-ops-2 and svdf_test.cc tests' job. The float32
- * kernel (svdfFloat) likewise, over the same shapes and its four fused activations.
+ * kernel (svdfFloat) likewise, over the same shapes and its four fused activations. Case counts:
+ * caseCount (40 % in npm test, all in the svdf.full.test.ts twin).
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -18,9 +19,10 @@ import { mbqm } from "../../../kernels/intrinsics.ts";
 import { runInvocations, type Target } from "../../../compiler/run/targets.ts";
 import { needTarget } from "../../support/shared.ts";
 import { asBytes, svdfFloatGraph, svdfGraph, typedArray, type StateType, type SvdfSpec } from "../../support/svdf.ts";
-import { firstDifference, seedOf } from "./agree.ts";
+import { caseCount, firstDifference, seedOf } from "./agree.ts";
 
-const SCALE = Math.max(1, Number(process.env.MOTE_DIFF_SCALE ?? 1) || 1);
+const RUNS = { tflm: caseCount(100), wasm: caseCount(30), host: caseCount(8), float: caseCount(10) };
+
 const host = needTarget("host");
 
 interface Draw {
@@ -140,7 +142,7 @@ function tflmSvdf(s: SvdfSpec, invocations: Int8Array[], q: { m1: number; s1: nu
 }
 
 describe("SVDF kernel == a transcription of TFLite Micro's loop (any state zero point)", () => {
-  it(`${40 * SCALE} random graphs, 3 invocations each`, async () => {
+  it(`${RUNS.tflm} random graphs, 3 invocations each`, async () => {
     await fc.assert(fc.asyncProperty(arb, async (d) => {
       fc.pre(valid(d));
       const { spec, invocations } = build(d);
@@ -149,20 +151,20 @@ describe("SVDF kernel == a transcription of TFLite Micro's loop (any state zero 
       const want = tflmSvdf(spec, invocations.map((i) => new Int8Array(i[0].buffer)), { m1: p.multiplier1, s1: p.shift1, m2: p.multiplier2, s2: p.shift2 });
       const got = (await runInvocations(graph, invocations, "ts")).outputs.map((o) => Array.from(new Int8Array(o[0].buffer, o[0].byteOffset, o[0].length)));
       expect(got, JSON.stringify(d)).toEqual(want);
-    }), { seed: seedOf("SVDF_TFLM", 15), numRuns: 40 * SCALE });
-  }, 120_000 * SCALE);
+    }), { seed: seedOf("SVDF_TFLM", 15), numRuns: RUNS.tflm });
+  }, 300_000);
 });
 
 describe("SVDF kernel: TS == WASM", () => {
-  it(`${12 * SCALE} random graphs, 3 invocations each`, async () => {
-    await fc.assert(fc.asyncProperty(arb, (d) => agree(d, ["ts", "wasm"], false)), { seed: seedOf("SVDF", 15), numRuns: 12 * SCALE });
-  }, 240_000 * SCALE);
+  it(`${RUNS.wasm} random graphs, 3 invocations each`, async () => {
+    await fc.assert(fc.asyncProperty(arb, (d) => agree(d, ["ts", "wasm"], false)), { seed: seedOf("SVDF", 15), numRuns: RUNS.wasm });
+  }, 600_000);
 });
 
 describe.skipIf(host.skip)("SVDF kernel: TS == WASM == host C, codegen and interpreter", () => {
-  it(`${3 * SCALE} random graphs, 3 invocations each`, async () => {
-    await fc.assert(fc.asyncProperty(arb, (d) => agree(d, ["ts", "wasm", "host"], true)), { seed: seedOf("SVDF", 16), numRuns: 3 * SCALE });
-  }, 300_000 * SCALE);
+  it(`${RUNS.host} random graphs, 3 invocations each`, async () => {
+    await fc.assert(fc.asyncProperty(arb, (d) => agree(d, ["ts", "wasm", "host"], true)), { seed: seedOf("SVDF", 16), numRuns: RUNS.host });
+  }, 600_000);
 });
 
 const floatArb = fc.record({
@@ -175,7 +177,7 @@ const floatArb = fc.record({
 const floats = (seed: number, n: number): Float32Array => Float32Array.from(values(seed, n, -(2 ** 21), 2 ** 21 - 1, "random"), (v) => v / 2 ** 20);
 
 describe.skipIf(host.skip)("float32 SVDF kernel: TS == WASM == host C, codegen and interpreter", () => {
-  it(`${4 * SCALE} random graphs, 3 invocations each`, async () => {
+  it(`${RUNS.float} random graphs, 3 invocations each`, async () => {
     await fc.assert(fc.asyncProperty(floatArb, async (d) => {
       const filters = d.units * d.rank;
       const graph = svdfFloatGraph(d, floats(d.seed, filters * d.inputSize), floats(d.seed ^ 0x5a5a, filters * d.memory), floats(d.seed ^ 0x3c3c, d.units));
@@ -187,6 +189,6 @@ describe.skipIf(host.skip)("float32 SVDF kernel: TS == WASM == host C, codegen a
           if (firstDifference(ref[t][0], o[0]) >= 0) throw new Error(`float SVDF ${target} ${mode} invocation ${t} differs from ts\nspec: ${JSON.stringify(d)}`);
         });
       }
-    }), { seed: seedOf("SVDF_FLOAT", 16), numRuns: 4 * SCALE });
-  }, 300_000 * SCALE);
+    }), { seed: seedOf("SVDF_FLOAT", 16), numRuns: RUNS.float });
+  }, 600_000);
 });
