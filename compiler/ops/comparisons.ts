@@ -3,7 +3,8 @@
  * bool output) to kernels/comparisons.ts, doing TFLite Micro's ComparisonsPrepare at compile time:
  * per input, offset -zero point, left shift 8 and QuantizeMultiplierSmallerThanOneExp(scale) —
  * which aborts for a scale >= 1, so Mote rejects such a scale. Inputs broadcast as TFLM's
- * 4-D slow path does (compiler/ops/broadcast.ts). When both inputs share one quantization and
+ * 4-D slow path does (compiler/ops/broadcast.ts; a broadcast above rank 4, which that path
+ * CHECK-fails on, is rejected). When both inputs share one quantization and
  * its rescale is strictly increasing over the 256 int8 values (checked here with the kernels'
  * own mbqm), the kernel compares raw values (`scaled` 0): the same bits, fewer instructions.
  */
@@ -54,6 +55,10 @@ function lowerComparison(graph: Graph, op: Op): KernelCall[] {
   requireDType(graph, op, in1, "input 1", "int8");
   requireDType(graph, op, in2, "input 2", "int8");
   requireDType(graph, op, out, "output", "bool");
+  // TFLM broadcasts through its 4-D slow path (RuntimeShape::ExtendedShape(4, ...) CHECK-fails above rank 4).
+  const broadcasts = in1.shape.length !== in2.shape.length || in1.shape.some((d, i) => d !== in2.shape[i]);
+  const rank = Math.max(in1.shape.length, in2.shape.length, out.shape.length);
+  if (broadcasts && rank > 4) opError(graph, op, `broadcasting inputs of rank ${rank}: TFLite Micro's broadcast comparison handles rank 4 at most`);
   const r1 = rescale(graph, op, in1, "input 1");
   const r2 = rescale(graph, op, in2, "input 2");
   const same = r1.offset === r2.offset && r1.multiplier === r2.multiplier && r1.shift === r2.shift;

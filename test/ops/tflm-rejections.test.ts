@@ -6,6 +6,8 @@
  * checked. The table must name every case skipped.json lists. The two int8 DIV cases are not
  * rejections in TFLite Micro but a debug-build assert on some data (gemmlowp RoundingDivideByPOT
  * exponent <= 31); Mote lowers them and gives its documented result there (docs/operators.md, DIV).
+ * Last, Prepare/Invoke checks of TFLite Micro found missing in the issue 15 audit (the others are
+ * tested next to each op: movement2.test.ts, arith_int8.test.ts, int16.test.ts, lstm.test.ts).
  */
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -14,6 +16,7 @@ import { checkInt8 } from "../../compiler/import/tflite/check.ts";
 import { LOWERINGS, lowerGraph, opHandles } from "../../compiler/ops/index.ts";
 import type { Graph } from "../../compiler/ir/graph.ts";
 import { buildModel, oneOpModel } from "../import/tflite-builder.ts";
+import { GraphBuilder, perTensor } from "../support/synthetic.ts";
 import { moteError } from "../import/mote-error.ts";
 import { needShared, sharedFile } from "../support/shared.ts";
 import { lstmGraph, tflmSpec } from "./lstm-model.ts";
@@ -99,5 +102,22 @@ describe("what TFLite Micro rejects, Mote rejects with a named error", () => {
     const cases = (JSON.parse(fs.readFileSync(sharedFile("golden-ops-2", "skipped.json"), "utf8")) as { case: string }[]).map((c) => c.case);
     const known = new Set([...Object.keys(REJECTED), ...Object.keys(RUN_ANYWAY), ...(svdfOnMain ? [] : ["svdf_nobias"])]);
     expect(cases.filter((c) => !known.has(c))).toEqual([]);
+  });
+});
+
+describe("TFLite Micro checks added by the issue 15 audit", () => {
+  const comparison = (a: number[], b: number[], out: number[]): Graph => {
+    const g = new GraphBuilder();
+    const q = perTensor(0.05, 3);
+    const x = g.add("a", "int8", a, q);
+    const y = g.add("b", "int8", b, q);
+    const o = g.add("out", "bool", out);
+    return { name: "cmp", tensors: g.tensors, inputs: [x, y], outputs: [o], ops: [{ index: 0, opcode: "LESS", version: 1, inputs: [x, y], outputs: [o], options: {} }] };
+  };
+  it("a broadcast comparison above rank 4 (TFLM's 4-D slow path CHECK-fails)", () => {
+    const e = moteError(() => lowerGraph(comparison([1, 1, 1, 2, 2], [1, 1, 1, 1, 2], [1, 1, 1, 2, 2])), [3001]);
+    expect(e.message).toContain("rank 4 at most");
+    expect(() => lowerGraph(comparison([1, 1, 1, 2, 2], [1, 1, 1, 2, 2], [1, 1, 1, 2, 2]))).not.toThrow();
+    expect(() => lowerGraph(comparison([1, 1, 2, 2], [1, 1, 1, 2], [1, 1, 2, 2]))).not.toThrow();
   });
 });
