@@ -86,6 +86,6 @@ export const OPCODES: Record<string, LowerOp> = {
 
 export const ACTIVATION_TYPES: Record<string, readonly DType[]> = Object.fromEntries(Object.keys(CMP).map((k) => [k, ["bool"]]));
 
-const note = "int8 inputs (each rescaled by its own scale, as TFLite Micro does; scales must be below 1), bool output, broadcasting up to four loops; raw comparison when both inputs share a quantization whose rescale is strictly increasing.";
+const note = "int8 inputs (each rescaled by its own scale, as TFLite Micro does; scales must be below 1), bool output, broadcasting up to four loops (rank 4 at most when the input shapes differ, as TFLite Micro); raw comparison when both inputs share a quantization whose rescale is strictly increasing.";
 
 export const NOTES: Record<string, string> = Object.fromEntries(Object.keys(CMP).map((k) => [k, note]));
