@@ -15,7 +15,7 @@ import {
 import { mbqm } from "../../kernels/intrinsics.ts";
 import { inputTensor, opError, outputTensor, requireDType, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier } from "./quant.ts";
-import { planBroadcast } from "./broadcast.ts";
+import { planBroadcast, requireBroadcastRank } from "./broadcast.ts";
 import { BINARY_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 
@@ -55,10 +55,7 @@ function lowerComparison(graph: Graph, op: Op): KernelCall[] {
   requireDType(graph, op, in1, "input 1", "int8");
   requireDType(graph, op, in2, "input 2", "int8");
   requireDType(graph, op, out, "output", "bool");
-  // TFLM broadcasts through its 4-D slow path (RuntimeShape::ExtendedShape(4, ...) CHECK-fails above rank 4).
-  const broadcasts = in1.shape.length !== in2.shape.length || in1.shape.some((d, i) => d !== in2.shape[i]);
-  const rank = Math.max(in1.shape.length, in2.shape.length, out.shape.length);
-  if (broadcasts && rank > 4) opError(graph, op, `broadcasting inputs of rank ${rank}: TFLite Micro's broadcast comparison handles rank 4 at most`);
+  requireBroadcastRank(graph, op, in1, in2, out);
   const r1 = rescale(graph, op, in1, "input 1");
   const r2 = rescale(graph, op, in2, "input 2");
   const same = r1.offset === r2.offset && r1.multiplier === r2.multiplier && r1.shift === r2.shift;

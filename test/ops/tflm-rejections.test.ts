@@ -106,18 +106,24 @@ describe("what TFLite Micro rejects, Mote rejects with a named error", () => {
 });
 
 describe("TFLite Micro checks added by the issue 15 audit", () => {
-  const comparison = (a: number[], b: number[], out: number[]): Graph => {
+  const binary = (opcode: string, a: number[], b: number[], out: number[]): Graph => {
     const g = new GraphBuilder();
     const q = perTensor(0.05, 3);
     const x = g.add("a", "int8", a, q);
     const y = g.add("b", "int8", b, q);
-    const o = g.add("out", "bool", out);
-    return { name: "cmp", tensors: g.tensors, inputs: [x, y], outputs: [o], ops: [{ index: 0, opcode: "LESS", version: 1, inputs: [x, y], outputs: [o], options: {} }] };
+    const o = opcode === "LESS" ? g.add("out", "bool", out) : g.add("out", "int8", out, q);
+    return { name: "bin", tensors: g.tensors, inputs: [x, y], outputs: [o], ops: [{ index: 0, opcode, version: 1, inputs: [x, y], outputs: [o], options: {} }] };
   };
+  const comparison = (a: number[], b: number[], out: number[]): Graph => binary("LESS", a, b, out);
   it("a broadcast comparison above rank 4 (TFLM's 4-D slow path CHECK-fails)", () => {
     const e = moteError(() => lowerGraph(comparison([1, 1, 1, 2, 2], [1, 1, 1, 1, 2], [1, 1, 1, 2, 2])), [3001]);
     expect(e.message).toContain("rank 4 at most");
     expect(() => lowerGraph(comparison([1, 1, 1, 2, 2], [1, 1, 1, 2, 2], [1, 1, 1, 2, 2]))).not.toThrow();
     expect(() => lowerGraph(comparison([1, 1, 2, 2], [1, 1, 1, 2], [1, 1, 2, 2]))).not.toThrow();
+  });
+  it("a broadcast SQUARED_DIFFERENCE above rank 4 (BroadcastBinaryFunction4DSlow CHECK-fails)", () => {
+    const e = moteError(() => lowerGraph(binary("SQUARED_DIFFERENCE", [1, 1, 1, 2, 2], [1, 1, 1, 1, 2], [1, 1, 1, 2, 2])), [3001]);
+    expect(e.message).toContain("rank 4 at most");
+    expect(() => lowerGraph(binary("SQUARED_DIFFERENCE", [1, 1, 1, 2, 2], [1, 1, 1, 2, 2], [1, 1, 1, 2, 2]))).not.toThrow();
   });
 });
