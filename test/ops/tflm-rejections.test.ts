@@ -11,11 +11,11 @@
  */
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { importTflite } from "../../compiler/import/tflite/import.ts";
+import { importTflite, loadModel } from "../../compiler/import/tflite/import.ts";
 import { checkInt8 } from "../../compiler/import/tflite/check.ts";
 import { LOWERINGS, lowerGraph, opHandles } from "../../compiler/ops/index.ts";
 import type { Graph } from "../../compiler/ir/graph.ts";
-import { buildModel, oneOpModel } from "../import/tflite-builder.ts";
+import { buildModel, oneOpModel, writeGraph } from "../import/tflite-builder.ts";
 import { GraphBuilder, perTensor } from "../support/synthetic.ts";
 import { moteError } from "../import/mote-error.ts";
 import { needShared, sharedFile } from "../support/shared.ts";
@@ -78,8 +78,22 @@ const RUN_ANYWAY: Record<string, string> = {
   div_const_divisor: "data-dependent debug assert in TFLite Micro, not a rejection; Mote's result there is documented",
 };
 
-/** SVDF lands from another branch; its entry turns into a check when SVDF lowers. */
+/**
+ * SVDF lands from another branch (svdf); once it lowers, svdf_nobias is golden-ops-2's svdf_rank1
+ * with its bias input removed (-1), written to .tflite and read back.
+ */
 const svdfOnMain = "SVDF" in LOWERINGS;
+const svdfRank1 = needShared("golden-ops-2/svdf_rank1/model.tflite");
+if (svdfOnMain && svdfRank1.ok) {
+  REJECTED.svdf_nobias = {
+    build: () => {
+      const g = loadModel(sharedFile("golden-ops-2", "svdf_rank1", "model.tflite"));
+      g.ops[0]!.inputs[3] = -1;
+      return importTflite(writeGraph(g), "svdf_nobias.tflite");
+    },
+    code: 3001, text: "needs a bias",
+  };
+}
 
 describe("what TFLite Micro rejects, Mote rejects with a named error", () => {
   for (const [name, r] of Object.entries(REJECTED)) {
@@ -90,7 +104,6 @@ describe("what TFLite Micro rejects, Mote rejects with a named error", () => {
     });
   }
 
-  // When SVDF is merged, its no-bias rejection needs a case here (the table check below fails until then).
   if (!svdfOnMain) it.todo("svdf_nobias: SVDF lands from branch svdf");
 
   it("int8 DIV (TFLite Micro asserts on some data only) lowers", () => {
