@@ -169,18 +169,18 @@ export function imageStatus(image: Int32Array, table: Int32Array): i32 {
   if (imageChecksum(image, words) !== image[CHECKSUM_WORD]) {
     return BAD_CHECKSUM;
   }
+  if (image[2] < 0 || image[2] > arenaBytes || image[6] < 0 || image[7] < 0 || image[6] > MAX_IO || image[7] > MAX_IO) {
+    return OUT_OF_BOUNDS;
+  }
   const steps: i32 = image[3];
   const io: i32 = image[6] + image[7];
   const firstRecord: i32 = image[9];
   const dataStart: i32 = image[10];
   const recordEnd: i32 = (dataStart / 4) | 0;
-  if (image[2] < 0 || image[2] > arenaBytes || image[6] < 0 || image[7] < 0 || io > MAX_IO) {
-    return OUT_OF_BOUNDS;
-  }
   if (image[4] !== HEADER_WORDS + 2 * io || steps < 0 || steps > words) {
     return OUT_OF_BOUNDS;
   }
-  if (firstRecord < image[4] || dataStart < 4 * firstRecord || !fits(dataStart, 0, 4 * words)) {
+  if (firstRecord < image[4] || firstRecord > words || dataStart < 4 * firstRecord || !fits(dataStart, 0, 4 * words)) {
     return OUT_OF_BOUNDS;
   }
   for (let k: i32 = 0; k < io; k++) {
@@ -189,6 +189,9 @@ export function imageStatus(image: Int32Array, table: Int32Array): i32 {
     }
   }
   let at: i32 = image[4];
+  // Records follow one another in step order (as the builder lays them out), so no step can
+  // take another's record, or a record made of other data, as its own.
+  let nextRecord: i32 = firstRecord;
   for (let s: i32 = 0; s < steps; s++) {
     const inStep: i32 = STEP_STATUS * (s + 1);
     if (at > firstRecord - STEP_WORDS) {
@@ -203,9 +206,10 @@ export function imageStatus(image: Int32Array, table: Int32Array): i32 {
     if (args !== table[spec + 1] || image[at + 3] !== table[spec] || args > MAX_ARGS) {
       return BAD_RECORD + inStep;
     }
-    if (at + STEP_WORDS + ARG_WORDS * args > firstRecord || record < firstRecord || !fits(record, image[at + 3], recordEnd)) {
+    if (at + STEP_WORDS + ARG_WORDS * args > firstRecord || record !== nextRecord || !fits(record, image[at + 3], recordEnd)) {
       return OUT_OF_BOUNDS + inStep;
     }
+    nextRecord = record + image[at + 3];
     for (let j: i32 = 0; j < args; j++) {
       const kind: i32 = image[at + STEP_WORDS + ARG_WORDS * j];
       const offset: i32 = image[at + STEP_WORDS + ARG_WORDS * j + 1];
