@@ -43,6 +43,9 @@ export interface Mutant {
   checkable: boolean;
 }
 
+/** A corrupted image before its mode and group are known. */
+type Draft = Omit<Mutant, "mode" | "checkable">;
+
 /** mulberry32: a small seeded generator. */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -106,7 +109,7 @@ export class ImageMutator {
     }
   }
 
-  private raw(): Omit<Mutant, "mode"> {
+  private raw(): Draft {
     const img = this.build.image.slice();
     const bytes = new Uint8Array(img.buffer);
     switch (this.int(5)) {
@@ -134,7 +137,7 @@ export class ImageMutator {
     }
   }
 
-  private sealed(): Omit<Mutant, "mode"> {
+  private sealed(): Draft {
     const img = this.build.image.slice();
     if (this.int(10) === 0) {
       const bytes = new Uint8Array(img.buffer);
@@ -147,7 +150,7 @@ export class ImageMutator {
   }
 
   /** A layout-aware edit: header, step, argument, record, kernel id or constant data. */
-  private structured(img: Int32Array): Omit<Mutant, "mode"> {
+  private structured(img: Int32Array): Draft {
     const { steps, dataStart } = this.layout;
     const full = img.length * 4;
     const done = (what: string) => ({ image: img, bytes: full, what });
