@@ -9,7 +9,9 @@
  * mote_init() and, when that returns 0, fills the inputs with a fixed pattern and calls
  * mote_invoke(). It prints one line per image, "<index> <status> <hash>", hash being FNV-1a
  * over every output's bytes (0 when the image was rejected), and flushes it, so that when a
- * sanitizer aborts the process the runner knows which image did it.
+ * sanitizer aborts the process the runner knows which image did it. It also checks that
+ * mote_status() is MOTE_STATUS_NOT_INITIALISED before the first mote_init() and then equals
+ * what mote_init() returned (exit status 3 otherwise).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -51,6 +53,10 @@ int main(int argc, char **argv) {
   for (int32_t i = 0; i < count; i++) {
     if (!read_i32(f, &lengths[i])) return 2;
   }
+  if (mote_status() != MOTE_STATUS_NOT_INITIALISED) {
+    fprintf(stderr, "error: mote_status() before mote_init() is %d\n", mote_status());
+    return 3;
+  }
   for (int32_t i = 0; i < count; i++) {
     if (fread(image, sizeof *image, (size_t)words, f) != (size_t)words) {
       fprintf(stderr, "error: batch cut short at image %d\n", (int)i);
@@ -62,6 +68,10 @@ int main(int argc, char **argv) {
     memcpy(mote_model_image, image, bytes);
     memset((uint8_t *)mote_model_image + bytes, 0xFF, (size_t)words * 4u - bytes);
     int status = mote_init();
+    if (mote_status() != status) {
+      fprintf(stderr, "error: mote_status() is %d, mote_init() returned %d\n", mote_status(), status);
+      return 3;
+    }
     uint32_t hash = 0;
     if (status == 0) {
       for (int k = 0; k < MOTE_NUM_INPUTS; k++) {
