@@ -12,7 +12,7 @@
  * i32 of an image argument (a shift table) in a range.
  *
  * `complete` marks kernels whose rules cover every record field that sizes an access or a
- * shift; the image fuzzer (test/support/image-fuzz.ts) edits record fields only of those. The
+ * shift (the others have ranges for their modes and shifts, and NEED for input and output); the image fuzzer (test/support/image-fuzz.ts) edits record fields only of those. The
  * others are checked by field count, argument sizes and the checksum (docs/reliability.md).
  */
 
@@ -58,13 +58,17 @@ export const RECORD_RULES: Readonly<Record<string, KernelRules>> = {
     complete: true,
   },
   "fully_connected_dsp.fullyConnectedDsp": {
-    ranges: [...int8Offsets(["inputOffset", "outputOffset"]), ...int8Act],
+    ranges: [
+      ...int8Offsets(["inputOffset", "outputOffset"]), ...int8Act, ["hasBias", 0, 2], ["rows", 2, 4],
+      ["weights16", 0, 2], ["staged", 0, 1], ["table", 0, 2], ["qShift", 0, 31], ["qZp", 0, 1],
+    ],
     needs: [[0, "batches", "accumDepth"], [7, "batches", "outputDepth"]],
   },
   "depthwise_conv_2d.depthwiseConv2d": {
     ranges: [
       ...window(["filterH", "filterW", "strideH", "strideW", "dilationH", "dilationW", "depthMultiplier"], 1),
       ...window(["padH", "padW"], 0), ...int8Offsets(["inputOffset", "outputOffset"]), ...int8Act,
+      ["hasBias", 0, 2], ["inPlace", 0, 1], ["dsp", 0, 2], ["cheapRequant", 0, 2],
     ],
     needs: [[0, "batches", "inH", "inW", "inC"], [6, "batches", "outH", "outW", "outC"]],
   },
@@ -72,6 +76,9 @@ export const RECORD_RULES: Readonly<Record<string, KernelRules>> = {
     ranges: [
       ...window(["filterH", "filterW", "strideH", "strideW", "dilationH", "dilationW"], 1),
       ...window(["padH", "padW"], 0), ...int8Offsets(["inputOffset", "outputOffset"]), ...int8Act,
+      ["hasBias", 0, 2], ["inPlace", 0, 3], ["fuseAdd", 0, 1], ["cheapRequant", 0, 2], ["int16Weights", 0, 1],
+      ["addLeftShift", 0, 20], ["addSkipShift", ...SHIFT], ["addConvShift", ...SHIFT], ["addOutputShift", ...SHIFT],
+      ["addActMin", -128, 127], ["addActMax", -128, 127],
     ],
     needs: [[0, "batches", "inH", "inW", "inC"], [10, "batches", "outH", "outW", "outC"]],
   },
