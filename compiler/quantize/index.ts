@@ -7,6 +7,7 @@
 import type { Graph } from "../ir/graph.ts";
 import { importTflite } from "../import/tflite/import.ts";
 import { writeGraph } from "../import/tflite/writer.ts";
+import { correctBiases } from "./bias-correct.ts";
 import { calibrate, type CalibrationMethod, type Ranges } from "./calibrate.ts";
 import { quantizeGraph } from "./quantize.ts";
 
@@ -29,7 +30,7 @@ export interface Quantized {
 /** Quantizes `float` with one-input calibration `samples`; `name` names the result (file name). */
 export function quantizeModel(float: Graph, samples: Float32Array[], name: string, opts: QuantizeOptions = {}): Quantized {
   const ranges = calibrate(float, samples.map((s) => [s]), { method: opts.method, onProgress: opts.onProgress });
-  const int8 = quantizeGraph(float, ranges);
+  const int8 = quantizeGraph(opts.method?.endsWith("-bc") ? correctBiases(float, samples.map((s) => [s]), ranges) : float, ranges);
   const tflite = writeGraph(int8, `Mote int8 post-training quantization of ${float.name} (${opts.method ?? "minmax"} calibration)`);
   const graph = importTflite(tflite, name);
   return { graph, tflite, ranges };
