@@ -142,7 +142,7 @@ describe("the command line", () => {
     const a = mote("analyze", model, "--calibration", csv, "--json");
     expect(a.status).toBe(0);
     expect(JSON.parse(a.stdout)).toMatchObject({ compiles: true, io: [{ kind: "input", dtype: "int8" }, { kind: "output", dtype: "int8" }] });
-  }, 180_000);
+  }, 400_000);
 
   it("user errors are one line with their code", async () => {
     const model = writeModelDir(await saveToMemory(sequentialCnn(), "seq2"), path.join(tmp, "seq2"), 1);
