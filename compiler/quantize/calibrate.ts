@@ -10,6 +10,8 @@
  * Everything else keeps min/max: the model input (clipping it loses information for good), the
  * elementwise ops (on liveness, clipping the post-ReLU batch norm's MUL/ADD outputs costs more
  * than it gains), and logits feeding a softmax or a model output (clipping changes top-1).
+ * "minmax-bc" and "mse-bc" calibrate as minmax and mse; quantizeModel (index.ts) then corrects
+ * the biases (bias-correct.ts).
  */
 import type { Graph } from "../ir/graph.ts";
 import { evaluateFloat } from "./float/eval.ts";

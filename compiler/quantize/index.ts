@@ -1,8 +1,9 @@
 /**
  * @fileoverview Post-training int8 quantization of a float Graph imported from TF.js, end to end:
- * calibrate (calibrate.ts) → quantize (quantize.ts) → .tflite bytes (compiler/import/tflite/
- * writer.ts) → read back with the .tflite importer. The read-back Graph is the one to compile:
- * whatever Mote builds from a TF.js model is exactly what the exported file gives.
+ * calibrate (calibrate.ts) → for the -bc methods, bias correction (bias-correct.ts) → quantize
+ * (quantize.ts) → .tflite bytes (compiler/import/tflite/writer.ts) → read back with the .tflite
+ * importer. The read-back Graph is the one to compile: whatever Mote builds from a TF.js model
+ * is exactly what the exported file gives.
  */
 import type { Graph } from "../ir/graph.ts";
 import { importTflite } from "../import/tflite/import.ts";
