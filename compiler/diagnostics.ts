@@ -182,7 +182,7 @@ export const DIAGNOSTICS = {
   // 691x: int8 quantization of TF.js models (mote quantize, compiler/quantize/)
   6911: { message: "cannot read calibration data {0}: {1}", hint: "pass a folder of PNG/JPEG images, a .npy of float inputs ([N, ...input shape] or one input) or a CSV with one flattened input per row" },
   6912: { message: "calibration data {0} does not fit input {1} ({2}): {3}", hint: "each calibration sample must have exactly as many values as the model input has elements (a CSV row may carry one extra last column, e.g. a label, which is ignored)" },
-  6913: { message: "invalid {0} for mote quantize: {1}", hint: "--calibration-method is minmax or mse; --input-range is LO,HI (e.g. 0,1 or -1,1); --input-scale is a number" },
+  6913: { message: "invalid {0} for mote quantize: {1}", hint: "--calibration-method is minmax, mse, minmax-bc or mse-bc; --input-range is LO,HI (e.g. 0,1 or -1,1); --input-scale is a number" },
   6914: { message: "{0} cannot be quantized: no int8 rule for {1}", hint: "docs/tfjs.md lists the ops the quantization pass covers; rebuild the model without them" },
   6915: { message: "{0} cannot be quantized: tensor {1} has no calibrated range", hint: "the calibration data must run through the whole model; a tensor no op computes (or that stays NaN/infinite) cannot get int8 parameters" },
   6916: { message: "{0} is a TF.js model: {1} needs --calibration DATA to quantize it", hint: "pass --calibration (a folder of images, a .npy or a CSV of inputs), or quantize it first with mote quantize MODEL.json --calibration DATA --out model_int8.tflite" },

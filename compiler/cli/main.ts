@@ -94,7 +94,7 @@ function calibrationOptions(c: Command, required: boolean): Command {
   const data = new Option("--calibration <data>", "calibration data for a TF.js model.json: a folder of PNG/JPEG images, a .npy of inputs ([N, ...input shape]) or a CSV (.csv/.csv.gz, one flattened input per row)");
   return c
     .addOption(required ? data.makeOptionMandatory() : data)
-    .addOption(new Option("--calibration-method <method>", "activation ranges: minmax (TFLite's absolute min/max) or mse (per-tensor MSE-optimal clipping)").default("minmax"))
+    .addOption(new Option("--calibration-method <method>", "activation ranges: minmax (TFLite's absolute min/max) or mse (per-tensor MSE-optimal clipping); minmax-bc / mse-bc add bias correction (each layer's bias shifted by its mean int8 error on the calibration data)").default("minmax"))
     .addOption(computed(new Option("--input-range <lo,hi>", "float range image pixels 0..255 map to (image folders)"), "0,1"))
     .addOption(computed(new Option("--input-scale <s>", "factor applied to .npy / CSV calibration values"), "1"))
     .addOption(computed(new Option("--calibration-count <n>", "use only the first N calibration samples").argParser((v: string) => parseCount("--calibration-count", v)), "all"));
@@ -287,7 +287,7 @@ calibrationOptions(program
   .command("quantize")
   .description("quantize a TF.js model (model.json + weights, graph or layers model) to an int8 .tflite with calibration data, following TFLite's post-training quantization (docs/tfjs.md)")
   .argument("<model>", "TF.js model.json")
-  .option("--out <file>", "the int8 .tflite to write", "model_int8.tflite"), true)
+  .addOption(computed(new Option("--out <path>", "where to write the int8 model: a path ending in .tflite is the file; any other path is a directory (created if missing) that gets <model name>_int8.tflite"), "the current directory")), true)
   .action(async (model: string, opts) => (await cmd.quantize()).quantizeCommand(model, opts));
 
 program
