@@ -28,6 +28,8 @@ const aFile = at("a-file.txt");
 fs.writeFileSync(aFile, "x");
 const aFolder = at("a-folder");
 fs.mkdirSync(aFolder);
+const aTflFolder = at("dir.tflite");
+fs.mkdirSync(aTflFolder);
 const fifo = at("a-fifo");
 const hasFifo = spawnSync("mkfifo", [fifo]).status === 0;
 const missing = at("missing.bin");
@@ -115,7 +117,8 @@ const PATH_CASES: Row[] = [
   ["compile: --out /proc/x", async () => (await cli.compile())(relu, compileFlags({ out: "/proc/mote-x" })), /^MOTE6602: cannot use --out \/proc\/mote-x as an output folder: /],
   ["compile: --out /proc/x/y (used to hang)", async () => (await cli.compile())(relu, compileFlags({ out: "/proc/mote-x/y" })), /^MOTE6602: cannot use --out \/proc\/mote-x\/y as an output folder: /],
   ["profile: --output a folder", async () => (await cli.profile())(relu, { input: [], board: "qemu-mps2-an500", mode: "codegen", top: "5", output: aFolder }), /^MOTE6601: cannot write --output .*a-folder: it is a folder/],
-  ["quantize: --out a folder", async () => (await cli.quantize())(at("m.json"), { calibration: aFolder, out: aFolder }), /^MOTE6601: cannot write --out .*a-folder: it is a folder/],
+  ["quantize: --out FILE.tflite that is a folder", async () => (await cli.quantize())(at("m.json"), { calibration: aFolder, out: aTflFolder }), /^MOTE6601: cannot write --out .*dir\.tflite: it is a folder/],
+  ["quantize: --out DIR under a file", async () => (await cli.quantize())(at("m.json"), { calibration: aFolder, out: path.join(aFile, "q") }), /^MOTE6601: cannot write --out .*a-file\.txt\/q\/m_int8\.tflite: .*a-file\.txt is a file, not a folder$/],
   ["bench: --out a file", async () => (await cli.bench())([relu], { out: aFile }), /^MOTE6602: cannot use --out .*a-file\.txt/],
   ["compare: --out a file", async () => (await cli.compare())([relu], { out: aFile }), /^MOTE6602: cannot use --out .*a-file\.txt/],
   ...(notRoot ? [
