@@ -62,9 +62,12 @@ function fnv(data: Uint8Array): number {
   return h >>> 0;
 }
 
-/** What the compiler sees of a graph: ops, tensors (types, shapes, quantization) and data hashes. */
-export function fingerprint(g: Graph): string {
-  const tensors = g.tensors.map((t) => [t.dtype, t.shape, t.quant, t.isVariable, t.data ? fnv(t.data) : null]);
+/**
+ * What the compiler sees of a graph: ops, tensors (types, shapes, quantization) and, unless
+ * `data` is false, hashes of the constant data.
+ */
+export function fingerprint(g: Graph, data = true): string {
+  const tensors = g.tensors.map((t) => [t.dtype, t.shape, t.quant, t.isVariable, t.data ? (data ? fnv(t.data) : 1) : null]);
   const ops = g.ops.map((op) => [op.opcode, op.inputs, op.outputs, op.options, op.version]);
   return JSON.stringify([tensors, ops, g.inputs, g.outputs]);
 }
