@@ -114,8 +114,11 @@ export function lowerGraph(graph: Graph, opts: LowerOptions = {}): LoweredOp[] {
   });
 }
 
-/** Runs one op's lowering; a multiplier no kernel can apply (compiler/ops/quant.ts) is MOTE1020. */
-function lowerChecked<T>(graph: Graph, op: Op, lower: () => T): T {
+/**
+ * Runs one op's lowering; a multiplier no kernel can apply (compiler/ops/quant.ts) is MOTE1020.
+ * Every caller of an op's lowering goes through it (lowerGraph, mote analyze).
+ */
+export function lowerChecked<T>(graph: Graph, op: Op, lower: () => T): T {
   try {
     return lower();
   } catch (e) {

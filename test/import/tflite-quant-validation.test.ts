@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { importTflite } from "../../compiler/import/tflite/import.ts";
 import { LIMITS } from "../../compiler/import/tflite/validate.ts";
 import { lowerGraph } from "../../compiler/ops/index.ts";
+import { inspectModel } from "../../compiler/report/analysis.ts";
 import { quantizeMultiplier, SHIFT_MAX, UnrepresentableMultiplier } from "../../compiler/ops/quant.ts";
 import { buildModel, oneOpModel, type ModelSpec } from "./tflite-builder.ts";
 import { moteError } from "./mote-error.ts";
@@ -77,6 +78,8 @@ describe("multipliers a kernel can apply (1020)", () => {
     expect(e.message).toContain("op 0 (RELU)");
     expect(e.message).toContain(`0 (in) scale ${2 ** 40}`);
     expect(e.message).toContain("1 (out) scale");
+    // mote analyze lowers op by op: the same error, listed as the op's problem.
+    expect(inspectModel(g).problems.map((p) => p.code)).toEqual([1020]);
   });
 });
 
