@@ -4,11 +4,13 @@
  * types, shapes, quantization or ops changed first, then changed weights), 200 in all, are built
  * and emitted as C, compiled with gcc -fsanitize=address,undefined -fno-sanitize-recover -g
  * (test/support/sanitize.ts) and run on a pseudo-random input: each must run clean and give the
- * TypeScript reference's outputs bit for bit.
+ * TypeScript reference's outputs bit for bit. Also RELU models at the edges of the multipliers
+ * the reader accepts (shift 30, flushed to 0).
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DTYPE_BYTES, type Graph } from "../../compiler/ir/graph.ts";
+import { buildModel, oneOpModel } from "../../compiler/import/tflite/writer.ts";
 import { runTs } from "../../compiler/run/ts.ts";
 import { campaign, fingerprint, runMutant } from "./harness.ts";
 import { runSanitized } from "../support/sanitize.ts";
@@ -32,6 +34,20 @@ function inputsFor(g: Graph, seed: number): Uint8Array[] {
     return Uint8Array.from({ length: n * DTYPE_BYTES[t.dtype] }, () => next() & 0xff);
   });
 }
+
+describe.skipIf(gcc.skip)("the extreme multipliers the reader accepts, under ASan and UBSan", () => {
+  // RELU requantizes by in/out: 2^29 is the largest ratio accepted (shift 30), 2^-40 flushes to 0.
+  it.each([[2 ** 19, 2 ** -10], [2 ** -30, 2 ** 10], [1e-38, 1e-38]])("RELU with input scale %s, output scale %s", async (inScale, outScale) => {
+    const spec = oneOpModel({ code: 19 });
+    spec.subgraphs[0]!.tensors[0]!.quant = { scale: [inScale], zeroPoint: [-128] };
+    spec.subgraphs[0]!.tensors[1]!.quant = { scale: [outScale], zeroPoint: [127] };
+    const o = runMutant(buildModel(spec), true);
+    expect(o.status, o.error ?? String(o.code)).toBe("accepted");
+    const input = Uint8Array.from({ length: 4 }, (_, k) => [0x80, 0x7f, 0x00, 0x81][k]!);
+    const got = await runSanitized(o.library!, [input], 1);
+    expect([...got[0]!]).toEqual([...runTs(o.graph!, [input])[0]!]);
+  });
+});
 
 describe.skipIf(shared.skip || gcc.skip)("accepted mutants' C under ASan and UBSan", () => {
   it.each(MODEL_NAMES.map((n, i) => [n, i] as const))("%s: 40 changed mutants run clean and match the TypeScript reference", async (name, i) => {
