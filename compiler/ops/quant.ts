@@ -18,7 +18,7 @@
  * MultiplyByQuantizedMultiplier range; mote_mbqm shifts by at most 31 bits, so no C shift is ever
  * 32 bits or more). A value outside throws `UnrepresentableMultiplier`, which `lowerGraph`
  * (index.ts) turns into MOTE1020 naming the op and its tensors' scales; escaping anywhere else it
- * is an internal error. test/ops/multiplier-invariant.test.ts checks both.
+ * is an internal error. test/import/tflite-quant-validation.test.ts and the fuzzer (test/fuzz/) check both.
  */
 
 export interface QuantizedMultiplier {
