@@ -89,6 +89,7 @@ export const DIAGNOSTICS = {
   // 3xxx: specialization and op lowering
   3001: { message: "op {0} ({1}) at index {2}: {3}", hint: "docs/operators.md lists what each operator supports; change that layer of the model" },
   3002: { message: "audio front end {0} does not fit model {1}: {2}", hint: "kws-mfcc feeds an int8 [49, 10] input (kws_ref_model), sww-log-mel an int8 [30, 40] one (str_ww_ref_model); docs/signal.md" },
+  3020: { message: "UNIDIRECTIONAL_SEQUENCE_LSTM (op {0}): {1}", hint: "Mote runs TFLite Micro's integer LSTM (int8 or 16x8, int16 cell state, all four gates, no peephole, projection or layer norm); re-export the model without that variant (docs/operators.md)" },
 
   // 4xxx: memory planning
   4001: { message: "model does not fit {0}: {1} needs {2} bytes, {3} available ({4} bytes short); peak at op {5} ({6})" },

@@ -16,7 +16,7 @@ import type { QuantizeFlags } from "./quantize.ts";
 import type { UserKernels } from "../ops/types.ts";
 import { buildFor } from "../pipeline.ts";
 import { loadBoard } from "../toolchain/boards.ts";
-import { analyzeModel, inspectModel, problemsError, type Analysis } from "../report/analysis.ts";
+import { analyzeModel, inspectModel, problemsError, type Analysis, type OperatorRow } from "../report/analysis.ts";
 import { flashOptions } from "./flash-budget.ts";
 import { withAudio } from "./audio.ts";
 import { progress } from "./progress.ts";
@@ -118,8 +118,18 @@ export function analysisText(a: Analysis): string {
   }
   if (a.problems.length > 0) {
     out.push(`Cannot compile as it is (${a.problems.length} problem${a.problems.length === 1 ? "" : "s"}):`);
-    for (const p of a.problems) out.push(`  ${p.op === null ? "model" : `op ${p.op} ${p.opcode}`}: ${p.message} (MOTE${p.code})`, `    next step: ${p.next_step}`);
+    for (const p of a.problems) {
+      out.push(`  ${p.op === null ? "model" : `op ${p.op} ${p.opcode}`}: ${p.message} (MOTE${p.code})`);
+      if (p.operator) out.push(`    operators table: ${operatorRowText(p.operator)}`);
+      out.push(`    next step: ${p.next_step}`);
+    }
     out.push("");
   }
   return `${out.join("\n")}\n`;
+}
+
+/** An operators-table row on one line: the types the op runs, its supported variants, what is left. */
+function operatorRowText(r: OperatorRow): string {
+  const types = (["int8", "int16", "float32"] as const).map((t) => `${t} ${r[t] ? "yes" : "no"}`).join(", ");
+  return `${types}; supports ${r.supports || "(no notes)"}${r.left ? `; left: ${r.left}` : ""}`;
 }

@@ -128,6 +128,11 @@ export const OPTION_DECODERS: Readonly<Record<string, OptionsSpec>> = {
   // issue 15 (int8 arithmetic ops)
   CUMSUM: { table: "CumsumOptions", fields: [bool("exclusive", 0), bool("reverse", 1)] },
   L2_NORMALIZATION: { table: "L2NormOptions", fields: [act(0)] },
+  // issue 15 (LSTM)
+  UNIDIRECTIONAL_SEQUENCE_LSTM: {
+    table: "UnidirectionalSequenceLSTMOptions",
+    fields: [act(0), f32("cellClip", 1), f32("projClip", 2), bool("timeMajor", 3), bool("asymmetricQuantizeInputs", 4), bool("diagonalRecurrentTensors", 5)],
+  },
 };
 
 /** Ops with options that name a quantized bias type (schema: Conv2D v8, FC v11, TransposeConv v5). */
