@@ -76,6 +76,7 @@ export const OPTION_DECODERS: Readonly<Record<string, OptionsSpec>> = {
   MAX_POOL_2D: pool2d,
   L2_POOL_2D: pool2d,
   SOFTMAX: { table: "SoftmaxOptions", fields: [f32("beta", 0)] },
+  SVDF: { table: "SVDFOptions", fields: [i32("rank", 0), act(1), bool("asymmetricQuantizeInputs", 2)] },
   RESHAPE: { table: "ReshapeOptions", fields: [i32vec("newShape", 0, false)] },
   ADD: addSub("AddOptions"),
   SUB: addSub("SubOptions"),
