@@ -47,6 +47,10 @@ export const DIAGNOSTICS = {
   1015: { message: "tensor {0} ({1}) has a dynamic shape [{2}]", hint: "export the model with fixed sizes (batch 1 and a fixed input size): TFLite Micro, like Mote, plans memory for static shapes only" },
   1016: { message: "constant tensor {0} ({1}) of shape [{2}] {3} needs {4} bytes, its buffer holds only {5}", hint: "re-export the model: TFLite Micro would read past the end of that buffer" },
   1017: { message: "op {0} ({1}) is a builtin operator with custom options", hint: "TFLite Micro rejects it too (\"found builtin operator with custom options\"): re-export the model with the TFLite converter" },
+  1018: { message: "tensor {0} ({1}), {2}: quantization scale {3} is not a finite number greater than 0", hint: "TFLite requires every scale to be finite and positive (a zero, negative, infinite or NaN scale makes every value meaningless): re-quantize the model with the TFLite converter" },
+  1019: { message: "tensor {0} ({1}), {2}: {3} zero point {4} is outside {5}", hint: "TFLite's rules: int8 zero points lie in [-128, 127], uint8 in [0, 255]; int16 activations, int32 and int64 tensors (biases) have zero point 0: re-quantize the model with the TFLite converter" },
+  1020: { message: "op {0} ({1}): requantization multiplier {2} cannot be applied ({3}); tensors: {4}", hint: "the op's scales differ by more than 2^30, which no int32 kernel (TFLite Micro's QuantizeMultiplier: shift -31..30) can represent: the model's quantization is damaged, re-quantize it" },
+  1021: { message: "model exceeds what Mote compiles for a Cortex-M7: {0}", hint: "the limits (docs/reliability.md) lie past the memory of the largest supported board; check that the file is the model you meant, or make the model smaller" },
 
   // 2xxx: kernel-subset check (compiler/subset/). Each has a wrong example and the fix in docs/subset.md.
   2001: { message: "class declarations are not in the kernel subset", hint: "write plain functions that take a params record" },

@@ -26,6 +26,7 @@ import type { DType, Graph, Op } from "../ir/graph.ts";
 import type { LoweredOp } from "../ir/calls.ts";
 import type { FuseHook, InPlaceHook } from "../ir/hooks.ts";
 import type { KernelContract, LowerOp, LowerOptions } from "./types.ts";
+import { UnrepresentableMultiplier } from "./quant.ts";
 
 /** Opcode -> its lowering, filled from the op files below. */
 export const LOWERINGS: Record<string, LowerOp> = {};
@@ -108,7 +109,27 @@ export function lowerGraph(graph: Graph, opts: LowerOptions = {}): LoweredOp[] {
     unsupportedOpsError(unsupported);
   }
   return graph.ops.map((op) => {
-    const calls = lowering(op.opcode)!(graph, op, opts);
+    const calls = lowerChecked(graph, op, () => lowering(op.opcode)!(graph, op, opts));
     return Object.hasOwn(user, op.opcode) ? { op, calls, user: true as const } : { op, calls };
   });
+}
+
+/**
+ * Runs one op's lowering; a multiplier no kernel can apply (compiler/ops/quant.ts) is MOTE1020.
+ * Every caller of an op's lowering goes through it (lowerGraph, mote analyze).
+ */
+export function lowerChecked<T>(graph: Graph, op: Op, lower: () => T): T {
+  try {
+    return lower();
+  } catch (e) {
+    if (!(e instanceof UnrepresentableMultiplier)) throw e;
+    const scales = [...op.inputs, ...op.outputs]
+      .filter((t) => t >= 0 && graph.tensors[t]?.quant !== undefined)
+      .map((t) => {
+        const x = graph.tensors[t]!;
+        const s = x.quant!.scale;
+        return `${t} (${x.name}) scale ${s.length === 1 ? s[0] : `[${s.slice(0, 3).join(", ")}${s.length > 3 ? ", ..." : ""}]`}`;
+      });
+    return fail(1020, op.index, op.opcode, e.real, e.reason, scales.join(", ") || "none quantized");
+  }
 }

@@ -10,6 +10,15 @@
  *
  * Invariant: graph scales are float32 values held in JS doubles (exact), so `double(scale)`
  * in C++ is the JS number itself and float32 arithmetic is written with Math.fround.
+ *
+ * Invariant (no accepted value leads a kernel to undefined behaviour): every multiplier the
+ * lowerings compute goes through `quantizeMultiplier` (or `checkedMultiplier` for the ones built
+ * from frexp directly), which asserts that the kernels can apply it: a finite real multiplier,
+ * a Q31 significand inside int32 and a shift in [SHIFT_MIN, SHIFT_MAX] (TFLite Micro's
+ * MultiplyByQuantizedMultiplier range; mote_mbqm shifts by at most 31 bits, so no C shift is ever
+ * 32 bits or more). A value outside throws `UnrepresentableMultiplier`, which `lowerGraph`
+ * (index.ts) turns into MOTE1020 naming the op and its tensors' scales; escaping anywhere else it
+ * is an internal error. test/import/tflite-quant-validation.test.ts and the fuzzer (test/fuzz/) check both.
  */
 
 export interface QuantizedMultiplier {
@@ -48,8 +57,36 @@ export function roundHalfAwayFromZero(x: number): number {
   return t;
 }
 
-/** TFLite's QuantizeMultiplier(double, int32_t*, int*). */
+/** The shifts a kernel may apply (positive: left). */
+export const SHIFT_MIN = -31;
+export const SHIFT_MAX = 30;
+
+/** A multiplier no kernel can apply; index.ts `lowerGraph` reports it as MOTE1020 for its op. */
+export class UnrepresentableMultiplier extends Error {
+  constructor(readonly real: number, readonly reason: string) {
+    super(`internal error: requantization multiplier ${real} cannot be applied (${reason}) and no check rejected the model`);
+    this.name = "UnrepresentableMultiplier";
+  }
+}
+
+/** The invariant's one check: `q` (from `real`) is a multiplier/shift pair the kernels can apply. */
+export function checkedMultiplier(real: number, q: QuantizedMultiplier): QuantizedMultiplier {
+  if (!Number.isFinite(real)) throw new UnrepresentableMultiplier(real, "not a finite number");
+  if (!(Number.isInteger(q.multiplier) && q.multiplier >= -(2 ** 31) && q.multiplier < 2 ** 31)) {
+    throw new UnrepresentableMultiplier(real, `Q31 multiplier ${q.multiplier} is outside int32`);
+  }
+  if (!(Number.isInteger(q.shift) && q.shift >= SHIFT_MIN && q.shift <= SHIFT_MAX)) {
+    throw new UnrepresentableMultiplier(real, `shift ${q.shift} is outside [${SHIFT_MIN}, ${SHIFT_MAX}]`);
+  }
+  return q;
+}
+
+/** TFLite's QuantizeMultiplier(double, int32_t*, int*), checked (`checkedMultiplier`). */
 export function quantizeMultiplier(realMultiplier: number): QuantizedMultiplier {
+  return checkedMultiplier(realMultiplier, quantizeMultiplierUnchecked(realMultiplier));
+}
+
+function quantizeMultiplierUnchecked(realMultiplier: number): QuantizedMultiplier {
   if (realMultiplier === 0) return { multiplier: 0, shift: 0 };
   const { fraction, exponent } = frexp(realMultiplier);
   let shift = exponent;

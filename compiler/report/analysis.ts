@@ -21,7 +21,7 @@ import type { KernelCall } from "../ir/calls.ts";
 import { isConstant, tensorBytes, type Graph, type Op } from "../ir/graph.ts";
 import { modelIo, type TensorInfo } from "../ir/io.ts";
 import { checkFloat, int16Ops, int16Where } from "../import/tflite/check.ts";
-import { LOWERINGS, OP_ACTIVATION_TYPES, OPERATOR_LEFT, OPERATOR_NOTES, opHandles } from "../ops/index.ts";
+import { LOWERINGS, lowerChecked, OP_ACTIVATION_TYPES, OPERATOR_LEFT, OPERATOR_NOTES, opHandles } from "../ops/index.ts";
 import type { UserKernels } from "../ops/types.ts";
 import type { Board } from "../toolchain/boards.ts";
 import { fitOf, peakStep, type MemoryFit } from "./fit.ts";
@@ -118,7 +118,7 @@ export function inspectModel(graph: Graph, model: Graph = graph, kernels?: UserK
       continue;
     }
     if (float) continue; // every op touching a float tensor would fail too: one message says it
-    const e = caught(() => void calls.set(op.index, lower!(graph, op, { kernels })));
+    const e = caught(() => void calls.set(op.index, lowerChecked(graph, op, () => lower!(graph, op, { kernels }))));
     if (e) {
       problems.push({
         op: op.index, opcode: op.opcode, kind: "unsupported-layer", code: e.code, message: e.message,

@@ -216,6 +216,20 @@ export class FlatReader {
     return out;
   }
 
+  /**
+   * int64 elements as numbers, values outside the safe-integer range clamped to it (zero points:
+   * the caller rejects anything outside int32 by name, import.ts / validate.ts).
+   */
+  int64sClamped(v: Vec): number[] {
+    const out = new Array<number>(v.length);
+    const lim = BigInt(Number.MAX_SAFE_INTEGER);
+    for (let i = 0; i < v.length; i++) {
+      const x = this.view.getBigInt64(v.start + 8 * i, true);
+      out[i] = x > lim ? Number.MAX_SAFE_INTEGER : x < -lim ? -Number.MAX_SAFE_INTEGER : Number(x);
+    }
+    return out;
+  }
+
   /** A copy of `size` bytes at `pos` (checked), in a fresh, 0-offset ArrayBuffer. */
   copy(pos: number, size: number, what: string): Uint8Array {
     this.check(pos, size, 1, what);

@@ -22,6 +22,7 @@ import { fail, MoteError } from "../../diagnostics.ts";
 import { DTYPE_BYTES, type Graph, type Op, type Quantization, type Tensor } from "../../ir/graph.ts";
 import { FlatReader, type Table, type Vec } from "./flatbuffer.ts";
 import { decodeOptions } from "./options.ts";
+import { checkCount, checkLiveBytes, checkQuantization, checkTensorSize } from "./validate.ts";
 import {
   BUFFER,
   builtinOpName,
@@ -69,12 +70,14 @@ export function importTflite(bytes: Uint8Array, name: string): Graph {
 
   const subgraphs = r.vector(model, MODEL.subgraphs, "subgraphs", 4);
   if (subgraphs === undefined || subgraphs.length === 0) fail(1009, "the model has no subgraphs");
+  checkCount("subgraphs", subgraphs.length);
   const sg = r.tableElem(subgraphs, 0, "subgraph 0");
   const opcodes = r.vector(model, MODEL.operatorCodes, "operator_codes", 4);
   const buffers = r.vector(model, MODEL.buffers, "buffers", 4);
 
   const tensorVec = r.vector(sg, SUBGRAPH.tensors, "tensors", 4);
   const tensorCount = tensorVec?.length ?? 0;
+  checkCount("tensors", tensorCount);
   const tensors: Tensor[] = [];
   const unsupportedTypes = new Map<number, string>();
   for (let i = 0; i < tensorCount; i++) {
@@ -85,6 +88,7 @@ export function importTflite(bytes: Uint8Array, name: string): Graph {
   const ops: Op[] = [];
   let callsSubgraphs = false;
   const opCount = opVec?.length ?? 0;
+  checkCount("ops", opCount);
   for (let i = 0; i < opCount; i++) {
     const op = readOp(r, r.tableElem(opVec!, i, `op ${i}`), i, opcodes, tensorCount);
     if (SUBGRAPH_CALLING_OPS.has(op.opcode)) callsSubgraphs = true;
@@ -96,7 +100,11 @@ export function importTflite(bytes: Uint8Array, name: string): Graph {
   const inputs = tensorIndices(r, r.vector(sg, SUBGRAPH.inputs, "inputs", 4), tensorCount, false, "subgraph 0 inputs");
   const outputs = tensorIndices(r, r.vector(sg, SUBGRAPH.outputs, "outputs", 4), tensorCount, false, "subgraph 0 outputs");
   checkTensorTypes(unsupportedTypes, tensors, ops, inputs, outputs);
-  return { name, tensors, ops, inputs, outputs, sourceBytes: bytes.length };
+  // TFLite's quantization rules and Mote's limits (validate.ts), before anything uses the values.
+  checkQuantization(tensors, ops, inputs, outputs);
+  const graph: Graph = { name, tensors, ops, inputs, outputs, sourceBytes: bytes.length };
+  checkLiveBytes(graph);
+  return graph;
 }
 
 /**
@@ -162,6 +170,7 @@ function readTensor(r: FlatReader, t: Table, index: number, buffers: Vec | undef
     return { index, name, dtype: "uint8", shape: [0], isVariable: false };
   }
   if (shape.some((d) => d < 0)) fail(1015, index, name, shape.join(", "));
+  checkTensorSize(index, name, dtype, shape);
   if (r.has(t, TENSOR.sparsity)) fail(1009, `${label} is sparse (TFLite Micro has no sparse kernels): Mote needs dense constant tensors`);
 
   const tensor: Tensor = { index, name, dtype, shape, isVariable: r.bool(t, TENSOR.isVariable, "is_variable", false) };
@@ -189,7 +198,8 @@ function readQuantization(r: FlatReader, q: Table | undefined): Quantization | u
   const quantizedDimension = r.i32(q, QUANT.quantizedDimension, "quantized_dimension", 0);
   const scale = r.float32s(scaleVec);
   // A zero-point array of another length than the scales is read as its first value repeated.
-  const zp = r.int64s(zpVec);
+  // 64-bit values are kept (clamped to 2^53) for validate.ts to reject by name (1019).
+  const zp = r.int64sClamped(zpVec);
   const zeroPoint = zp.length === scale.length ? zp : scale.map(() => zp[0]!);
   return { scale, zeroPoint, quantizedDimension };
 }
