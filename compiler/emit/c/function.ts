@@ -72,8 +72,10 @@ export function emitExpr(e: Expr): string {
       return `(${emitExpr(e.cond)} ? ${emitExpr(e.a)} : ${emitExpr(e.b)})`;
     case "intrinsic":
       return emitIntrinsic(e.name, e.args.map(emitExpr));
-    case "call":
-      return `${e.fn}(${e.args.map((a, i) => emitArg(a, callees?.get(e.fn)?.params[i]?.written)).join(", ")})`;
+    case "call": {
+      const params = callees?.get(e.fn)?.params;
+      return `${e.fn}(${e.args.map((a, i) => emitArg(a, params && params[i] ? params[i].written === true : undefined)).join(", ")})`;
+    }
     case "convert":
       return `((${VALUE_C[e.to]})${emitExpr(e.a)})`;
   }
