@@ -4,7 +4,9 @@
  * The emitter only spells: semantics were fixed by the frontend. It parenthesizes every
  * operation, makes wrapping explicit where C would leave it undefined (shifts of negative values,
  * `| 0` adds, Math.imul) and declares arrays the function never writes as `const`. Unused
- * parameters (common after specialization) are cast to void so `-Wall -Wextra -Werror` holds.
+ * parameters (common after specialization) are cast to void and every narrowing is a cast, so
+ * `-Wall -Wextra -Wconversion -Wcast-qual -Werror` holds; a `view` argument is `const` unless the
+ * callee writes it.
  */
 import type { Arg, Expr, KFunction, RecordType, Scalar, Stmt, ValueType } from "../../ir/kir.ts";
 import { INTRINSICS } from "../../ir/intrinsics.ts";
