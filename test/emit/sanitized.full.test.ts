@@ -17,19 +17,21 @@ import { buildFirmware } from "../../compiler/toolchain/firmware.ts";
 import { DEFAULT_BOARD } from "../../compiler/toolchain/boards.ts";
 import { goldenOpsCases } from "../support/golden_ops.ts";
 import { expectSanitizedCase, expectSanitizedModel } from "../support/sanitized-golden.ts";
+import { removeSanitizedWorkDir } from "../support/sanitized-build.ts";
 import { MODEL_NAMES, needModels, needShared, needTools, sharedFile } from "../support/shared.ts";
 
 const models = needModels(...MODEL_NAMES);
 const gcc = needTools("gcc");
 const arm = needTools("arm-none-eabi-gcc", "arm-none-eabi-readelf");
 const MODES = ["codegen", "interpreter"] as const;
+afterAll(removeSanitizedWorkDir);
 const SAMPLES = [0, 1, 2, 3, 4, 5, 6, 7];
 
 describe.skipIf(gcc.skip || models.skip)("shared models under ASan + UBSan, every golden input", () => {
   for (const model of MODEL_NAMES) {
     for (const mode of MODES) {
       it.concurrent(`${model} (${mode})`, async () => {
-        await expectSanitizedModel(model, mode, SAMPLES);
+        await expectSanitizedModel(model, mode, SAMPLES, { optimize: "-O0" });
       }, 900_000);
     }
   }

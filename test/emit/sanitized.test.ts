@@ -5,16 +5,18 @@
  * (-Wall -Wextra -Wconversion -Wcast-qual -Werror) and -fsanitize=address,undefined
  * -fno-sanitize-recover, run on their golden inputs: clean, and bit-exact with TFLite Micro.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { HOST_CFLAGS, STRICT_WARNINGS } from "../../compiler/toolchain/host.ts";
 import { FIRMWARE_CFLAGS } from "../../compiler/toolchain/firmware.ts";
 import type { GoldenOpsCase } from "../support/golden_ops.ts";
 import { expectSanitizedCase, expectSanitizedModel } from "../support/sanitized-golden.ts";
+import { removeSanitizedWorkDir } from "../support/sanitized-build.ts";
 import { needModels, needShared, needTools, sharedFile } from "../support/shared.ts";
 
 const kws = needModels("kws_ref_model");
 const ops = needShared("golden-ops", "golden-ops-2");
 const gcc = needTools("gcc");
+afterAll(removeSanitizedWorkDir);
 
 const CASES: Record<string, string[]> = {
   "golden-ops": ["conv_3x3_s2_same_relu6", "softmax_2d_beta05", "resize_bilinear_half_pixel"],

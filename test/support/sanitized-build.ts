@@ -122,14 +122,23 @@ export async function runSanitized(exe: string, inputs: readonly Uint8Array[], n
   }
 }
 
-/** A work directory for sanitized builds, removed when the process exits. */
+/**
+ * A work directory for sanitized builds, removed when the process exits (vitest's workers may
+ * end without an exit event: call removeSanitizedWorkDir in afterAll).
+ */
 let work: string | undefined;
 export function sanitizedWorkDir(): string {
   if (!work) {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "mote-sanitized-build-"));
-    process.once("exit", () => fs.rmSync(work!, { recursive: true, force: true }));
+    process.once("exit", removeSanitizedWorkDir);
   }
   return work;
+}
+
+/** Removes sanitizedWorkDir() and everything in it. */
+export function removeSanitizedWorkDir(): void {
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+  work = undefined;
 }
 
 let builds = 0;
@@ -137,15 +146,21 @@ let builds = 0;
 /**
  * The whole round trip for a graph: builds it (BuildOptions: mode, plan, ...) with the
  * sanitizers in a fresh directory under sanitizedWorkDir() and runs each entry of `runs` (the
- * inputs of one process: see runSanitized) in its own process. Throws when the build fails.
+ * inputs of one process: see runSanitized) in its own process, then removes the build. Throws
+ * when the build fails.
  */
 export async function sanitizedRuns(
   graph: Graph, runs: readonly (readonly Uint8Array[])[], opts: BuildOptions & SanitizedBuildOptions & SanitizedRunOptions = {},
 ): Promise<SanitizedRun[]> {
   const { optimize, extraCflags, timeoutMs, ...buildOpts } = opts;
   const program = buildFor(graph, buildOpts).program;
-  const exe = await buildSanitized(program, path.join(sanitizedWorkDir(), `lib-${++builds}`), { optimize, extraCflags });
-  const out: SanitizedRun[] = [];
-  for (const inputs of runs) out.push(await runSanitized(exe, inputs, program.outputs.length, { timeoutMs }));
-  return out;
+  const dir = path.join(sanitizedWorkDir(), `lib-${++builds}`);
+  try {
+    const exe = await buildSanitized(program, dir, { optimize, extraCflags });
+    const out: SanitizedRun[] = [];
+    for (const inputs of runs) out.push(await runSanitized(exe, inputs, program.outputs.length, { timeoutMs }));
+    return out;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
