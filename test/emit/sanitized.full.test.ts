@@ -31,7 +31,7 @@ describe.skipIf(gcc.skip || models.skip)("shared models under ASan + UBSan, ever
   for (const model of MODEL_NAMES) {
     for (const mode of MODES) {
       it.concurrent(`${model} (${mode})`, async () => {
-        await expectSanitizedModel(model, mode, SAMPLES, { optimize: "-O0" });
+        await expectSanitizedModel(model, mode, SAMPLES);
       }, 900_000);
     }
   }

@@ -35,7 +35,7 @@ describe.skipIf(gcc.skip)("generated C under ASan + UBSan (a sample)", () => {
   describe.skipIf(kws.skip)("kws_ref_model", () => {
     for (const mode of ["codegen", "interpreter"] as const) {
       it.concurrent(`${mode}: golden inputs 0-1 run clean and match TFLite Micro`, async () => {
-        await expectSanitizedModel("kws_ref_model", mode, [0, 1], { optimize: "-O0" });
+        await expectSanitizedModel("kws_ref_model", mode, [0, 1]);
       });
     }
   });

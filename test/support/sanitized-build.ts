@@ -37,8 +37,9 @@ export const SANITIZER_ENV = {
 
 export interface SanitizedBuildOptions {
   /**
-   * Optimization level for the sanitized build (default -O1: AddressSanitizer's recommended
-   * level; -O2 takes several times longer to compile the large models). Overrides HOST_CFLAGS' -O2.
+   * Optimization level for the sanitized build (default -O0: compiles in about half the time of
+   * -O1 and a quarter of -O2 for the large models, and no undefined behaviour is optimized away
+   * before the checks see it). Overrides HOST_CFLAGS' -O2.
    */
   optimize?: "-O0" | "-O1" | "-O2";
   /** Extra gcc flags after the sanitizer flags. */
@@ -52,7 +53,7 @@ export interface SanitizedBuildOptions {
 export async function buildSanitized(program: ModelProgram, dir: string, opts: SanitizedBuildOptions = {}): Promise<string> {
   writeCLibrary(program, dir);
   const exe = path.join(dir, "model_sanitized");
-  await buildHost(dir, exe, { extraCflags: [opts.optimize ?? "-O1", ...SANITIZER_CFLAGS, ...(opts.extraCflags ?? [])] });
+  await buildHost(dir, exe, { extraCflags: [opts.optimize ?? "-O0", ...SANITIZER_CFLAGS, ...(opts.extraCflags ?? [])] });
   return exe;
 }
 
