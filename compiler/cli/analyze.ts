@@ -16,10 +16,11 @@ import type { QuantizeFlags } from "./quantize.ts";
 import type { UserKernels } from "../ops/types.ts";
 import { buildFor } from "../pipeline.ts";
 import { loadBoard } from "../toolchain/boards.ts";
-import { analyzeModel, inspectModel, problemsError, type Analysis } from "../report/analysis.ts";
+import { analyzeModel, inspectModel, problemsError, type Analysis, type OperatorRow } from "../report/analysis.ts";
 import { flashOptions } from "./flash-budget.ts";
 import { withAudio } from "./audio.ts";
 import { progress } from "./progress.ts";
+import { checkUserFile, READ_AS } from "./paths.ts";
 
 export interface AnalyzeFlags extends QuantizeFlags {
   /** --kernels DIR, loaded (compiler/cli/main.ts). */
@@ -35,6 +36,7 @@ export interface AnalyzeFlags extends QuantizeFlags {
 
 /** The analysis of `model` (a .tflite path, or an imported Graph) for `flags`, and the error to raise when it cannot compile. */
 export function analyzeFile(model: string | Graph, flags: AnalyzeFlags, progress: (line: string) => void = () => {}) {
+  if (typeof model === "string") checkUserFile(model, READ_AS.model);
   const imported = typeof model === "string" ? loadModel(model) : model;
   const graph = withAudio(imported, flags.audio);
   const board = loadBoard(flags.board);
@@ -51,6 +53,7 @@ export function analyzeFile(model: string | Graph, flags: AnalyzeFlags, progress
 }
 
 export async function analyzeCommand(model: string, flags: AnalyzeFlags): Promise<void> {
+  checkUserFile(model, READ_AS.model);
   if (model.toLowerCase().endsWith(".json") && flags.calibration !== undefined) {
     // A TF.js model.json with calibration data: the int8 model it quantizes to (docs/tfjs.md).
     const graph = (await import("./quantize.ts")).tfjsModel(model, flags, "mote analyze");
@@ -118,8 +121,18 @@ export function analysisText(a: Analysis): string {
   }
   if (a.problems.length > 0) {
     out.push(`Cannot compile as it is (${a.problems.length} problem${a.problems.length === 1 ? "" : "s"}):`);
-    for (const p of a.problems) out.push(`  ${p.op === null ? "model" : `op ${p.op} ${p.opcode}`}: ${p.message} (MOTE${p.code})`, `    next step: ${p.next_step}`);
+    for (const p of a.problems) {
+      out.push(`  ${p.op === null ? "model" : `op ${p.op} ${p.opcode}`}: ${p.message} (MOTE${p.code})`);
+      if (p.operator) out.push(`    operators table: ${operatorRowText(p.operator)}`);
+      out.push(`    next step: ${p.next_step}`);
+    }
     out.push("");
   }
   return `${out.join("\n")}\n`;
+}
+
+/** An operators-table row on one line: the types the op runs, its supported variants, what is left. */
+function operatorRowText(r: OperatorRow): string {
+  const types = (["int8", "int16", "float32"] as const).map((t) => `${t} ${r[t] ? "yes" : "no"}`).join(", ");
+  return `${types}; supports ${r.supports || "(no notes)"}${r.left ? `; left: ${r.left}` : ""}`;
 }

@@ -26,6 +26,7 @@ import { parseCount } from "./counts.ts";
 import { audioOption } from "./audio.ts";
 import { parseFlashBudget } from "./flash-budget.ts";
 import { commandModule } from "./lazy.ts";
+import { reason } from "./paths.ts";
 
 type Module<T> = Promise<T>;
 /** Each command's module, loaded when it runs (the option parsers above read only light modules). */
@@ -303,6 +304,17 @@ function userError(e: unknown): unknown {
 }
 
 /**
+ * A file-system error no command turned into a user error (compiler/cli/paths.ts checks the
+ * paths the user gives; this is the net under them): MOTE6601 for a write, 6603 for a read.
+ */
+function fileError(e: unknown): MoteError | undefined {
+  const x = e as NodeJS.ErrnoException;
+  if (!(e instanceof Error) || typeof x.code !== "string" || typeof x.path !== "string" || typeof x.syscall !== "string") return undefined;
+  const writing = /^(mkdir|mkdtemp|rename|write|unlink|rmdir|rm|copyfile|symlink|link|ftruncate)$/.test(x.syscall) || ["EROFS", "ENOSPC", "EDQUOT"].includes(x.code);
+  return writing ? diagnostic(6601, "file", x.path, reason(e, x.path, true)) : diagnostic(6603, "file", x.path, reason(e, x.path));
+}
+
+/**
  * A MoteError, from this module's copy of compiler/diagnostics.ts or the command modules' (the
  * precompiled front end bundles its own copy, so the class is recognised by its shape).
  */
@@ -313,7 +325,7 @@ function isMoteError(e: unknown): e is MoteError {
 try {
   await program.parseAsync(process.argv);
 } catch (thrown) {
-  const e = userError(thrown);
+  const e = fileError(thrown) ?? userError(thrown);
   // A running progress spinner (compiler/cli/progress.ts) ends as failed before the error line.
   (globalThis as Record<symbol, (() => void) | undefined>)[Symbol.for("mote.progress.end")]?.();
   if (isMoteError(e)) {

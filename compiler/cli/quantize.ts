@@ -5,13 +5,13 @@
  * (compiler/quantize/) and writes the .tflite. `tfjsModel` is the same path for compile and run
  * given a model.json and --calibration (the quantized model is read back from its bytes).
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { fail } from "../diagnostics.ts";
 import type { Graph } from "../ir/graph.ts";
 import { loadTfjsModel } from "../import/tfjs/load.ts";
 import { CALIBRATION_METHODS, quantizeModel, readCalibration, type CalibrationMethod, type Quantized } from "../quantize/index.ts";
 import { progress, type Progress } from "./progress.ts";
+import { checkOutputFile, checkUserFile, checkUserPath, READ_AS, writeOutputFile } from "./paths.ts";
 
 export interface QuantizeFlags {
   calibration?: string;
@@ -44,6 +44,8 @@ function parseFlags(flags: QuantizeFlags): { method: CalibrationMethod; inputRan
 export function quantizeTfjs(model: string, flags: QuantizeFlags, command: string, p: Progress): Quantized & { float: Graph; samples: number } {
   if (flags.calibration === undefined) fail(6916, model, command);
   const { method, inputRange, inputScale } = parseFlags(flags);
+  checkUserFile(model, READ_AS.model);
+  checkUserPath(flags.calibration, READ_AS.calibration);
   p.step(`importing TF.js model ${model}`);
   const float = loadTfjsModel(model);
   p.step(`reading calibration data ${flags.calibration}`);
@@ -72,13 +74,9 @@ export async function quantizeCommand(model: string, flags: QuantizeFlags & { ou
   const p = progress({ log: true });
   let ok = false;
   try {
+    checkOutputFile(flags.out, "--out");
     const q = quantizeTfjs(model, flags, "mote quantize", p);
-    try {
-      fs.mkdirSync(path.dirname(path.resolve(flags.out)), { recursive: true });
-      fs.writeFileSync(flags.out, q.tflite);
-    } catch (e) {
-      fail(6917, flags.out, (e as NodeJS.ErrnoException).code ?? String(e));
-    }
+    writeOutputFile(flags.out, q.tflite, "--out");
     ok = true;
     p.end(true);
     const ins = q.graph.inputs.map((t) => q.graph.tensors[t]!).map((t) => `${t.name} int8 [${t.shape.join(", ")}] scale ${t.quant!.scale[0]!.toPrecision(6)} zero point ${t.quant!.zeroPoint[0]}`);

@@ -34,7 +34,7 @@ export const SIGMOID_TABLE_UINT16: readonly number[] = [
 ];
 
 /** TFLite's CheckedLog2(float): log2 rounded, and whether the scale is a power of two (within 1e-3). */
-function checkedLog2(x: number): { log2: number; pot: boolean } {
+export function checkedLog2(x: number): { log2: number; pot: boolean } {
   const l = Math.fround(Math.fround(Math.log(x)) * Math.fround(1 / Math.fround(Math.log(2))));
   const r = roundHalfAwayFromZero(l);
   return { log2: r, pot: Math.abs(Math.fround(l - r)) < Math.fround(1e-3) };

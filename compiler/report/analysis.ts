@@ -21,7 +21,7 @@ import type { KernelCall } from "../ir/calls.ts";
 import { isConstant, tensorBytes, type Graph, type Op } from "../ir/graph.ts";
 import { modelIo, type TensorInfo } from "../ir/io.ts";
 import { checkFloat, int16Ops, int16Where } from "../import/tflite/check.ts";
-import { LOWERINGS, opHandles } from "../ops/index.ts";
+import { LOWERINGS, OP_ACTIVATION_TYPES, OPERATOR_LEFT, OPERATOR_NOTES, opHandles } from "../ops/index.ts";
 import type { UserKernels } from "../ops/types.ts";
 import type { Board } from "../toolchain/boards.ts";
 import { fitOf, peakStep, type MemoryFit } from "./fit.ts";
@@ -42,6 +42,27 @@ export interface Problem {
   code: number;
   message: string;
   next_step: string;
+  /** The op's row of the operators table (docs/operators.md), when Mote lowers the op at all. */
+  operator?: OperatorRow;
+}
+
+/** One row of the operators table: which activation types the op runs, its notes, what is left. */
+export interface OperatorRow {
+  int8: boolean;
+  int16: boolean;
+  float32: boolean;
+  supports: string;
+  left: string | null;
+}
+
+/** The row docs/operators.md shows for `opcode` (scripts/gen-operators-doc.ts reads the same exports). */
+export function operatorRow(opcode: string): OperatorRow | undefined {
+  if (!Object.hasOwn(LOWERINGS, opcode)) return undefined;
+  const types = OP_ACTIVATION_TYPES[opcode] ?? [];
+  return {
+    int8: true, int16: types.includes("int16"), float32: types.includes("float32"),
+    supports: OPERATOR_NOTES[opcode] ?? "", left: OPERATOR_LEFT[opcode] ?? null,
+  };
 }
 
 const OPERATORS_DOC = "docs/operators.md";
@@ -91,7 +112,8 @@ export function inspectModel(graph: Graph, model: Graph = graph, kernels?: UserK
       problems.push({
         op: op.index, opcode: op.opcode, kind: "int16-activations", code: 1011,
         message: `the ${int16Where(model, op)} of op ${op.index} (${op.opcode}) is int16: the model has int16 activations (16x8 quantization)`,
-        next_step: "re-export the model with full-integer int8 quantization (leave the 16x8 mode, EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8, out of the converter's supported_ops)",
+        next_step: `re-export the model with full-integer int8 quantization (leave the 16x8 mode, EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8, out of the converter's supported_ops): ${op.opcode} has no int16 variant (${OPERATORS_DOC} marks the ops that have one)`,
+        operator: operatorRow(op.opcode),
       });
       continue;
     }
@@ -101,6 +123,7 @@ export function inspectModel(graph: Graph, model: Graph = graph, kernels?: UserK
       problems.push({
         op: op.index, opcode: op.opcode, kind: "unsupported-layer", code: e.code, message: e.message,
         next_step: `change this layer of the model (${OPERATORS_DOC} lists what ${op.opcode} supports) and re-export it, or write a kernel that overrides ${op.opcode} and pass it with --kernels DIR (${CUSTOM_DOC})`,
+        operator: operatorRow(op.opcode),
       });
     }
   }

@@ -39,12 +39,15 @@ import {
   type BiasMode, type ConvSpec, type DepthwiseSpec, type FullyConnectedSpec,
 } from "../support/synthetic.ts";
 import { MODEL_NAMES, needModels, needTarget, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
-import { firstDifference, propertyParams, seedOf } from "./differential/agree.ts";
+import { caseCount, firstDifference, propertyParams, seedOf } from "./differential/agree.ts";
 
-const WASM_RUNS = 60;
-const HOST_RUNS = 15;
+/** Full counts in test:full (reference.full.test.ts runs this file), 40 % in npm test; see caseCount. */
+const WASM_RUNS = caseCount(60);
+const HOST_RUNS = caseCount(15);
 /** Cases per op where the reference kernel itself runs on wasm and host. */
-const REFERENCE_TARGET_RUNS = 4;
+const REFERENCE_TARGET_RUNS = caseCount(4);
+const BLOCK_WASM_RUNS = caseCount(25);
+const BLOCK_HOST_RUNS = caseCount(3);
 
 const noHost = needTarget("host").skip;
 const models = needModels(...MODEL_NAMES);
@@ -70,7 +73,7 @@ const OPS = Object.keys(SHAPES) as WeightedOp[];
 const specs = (op: WeightedOp, modes: readonly BiasMode[] = BIAS_MODES): fc.Arbitrary<WeightedSpec> =>
   withBiasModes(SHAPES[op] as fc.Arbitrary<WeightedSpec>, modes);
 /** Host cases per op and bias mode (every mode gets the same number). */
-const HOST_RUNS_PER_MODE = HOST_RUNS / BIAS_MODES.length;
+const HOST_RUNS_PER_MODE = Math.max(1, Math.round(HOST_RUNS / BIAS_MODES.length));
 
 /** One run to compare with the reference: a target, with the fast kernels or the reference ones. */
 interface Run {
@@ -134,13 +137,13 @@ describe.skipIf(noHost)("fast == reference, single ops, host C", { concurrent: t
           { seed: seedOf(`${op} ${mode}`, 12), numRuns: HOST_RUNS_PER_MODE },
         );
       }
-    }, 120_000);
+    }, 600_000);
     it(`${op}: the reference kernel itself on wasm and host, ${REFERENCE_TARGET_RUNS} random graphs`, async () => {
       await fc.assert(
         fc.asyncProperty(arb, (spec) => checkSpec(spec, [{ target: "wasm", reference: true }, { target: "host", reference: true }])),
         propertyParams(arb, seedOf(op, 13), REFERENCE_TARGET_RUNS),
       );
-    }, 120_000);
+    }, 600_000);
   }
 });
 
@@ -330,11 +333,11 @@ describe("fast in-place and fused kernels == reference", () => {
       if (!notes.some(VARIANTS[variant])) throw new Error(`${variant} not chosen: ${notes.join("; ") || "no in-place notes"}\nspec: ${JSON.stringify(spec)}`);
       return expectMatchesReference(JSON.stringify(spec), graph, blockInput(spec), targets.map((target) => ({ target })));
     };
-    it(`${variant}: fast on wasm == reference, 25 random graphs`, async () => {
-      await fc.assert(fc.asyncProperty(arb, check(["wasm"])), { seed: seedOf(variant, 21), numRuns: 25 });
+    it(`${variant}: fast on wasm == reference, ${BLOCK_WASM_RUNS} random graphs`, async () => {
+      await fc.assert(fc.asyncProperty(arb, check(["wasm"])), { seed: seedOf(variant, 21), numRuns: BLOCK_WASM_RUNS });
     }, 120_000);
-    it.skipIf(noHost)(`${variant}: fast on host == reference, 3 random graphs`, async () => {
-      await fc.assert(fc.asyncProperty(arb, check(["host"])), { seed: seedOf(variant, 22), numRuns: 3 });
+    it.skipIf(noHost)(`${variant}: fast on host == reference, ${BLOCK_HOST_RUNS} random graphs`, async () => {
+      await fc.assert(fc.asyncProperty(arb, check(["host"])), { seed: seedOf(variant, 22), numRuns: BLOCK_HOST_RUNS });
     }, 120_000);
   }
 });

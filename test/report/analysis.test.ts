@@ -15,6 +15,7 @@ import { describe, expect, it } from "vitest";
 import { compileCommand } from "../../compiler/cli/compile.ts";
 import { analyzeFile, analysisText, type AnalyzeFlags } from "../../compiler/cli/analyze.ts";
 import { MoteError } from "../../compiler/diagnostics.ts";
+import { operatorRow } from "../../compiler/report/analysis.ts";
 import { DEFAULT_PLAN } from "../../compiler/plan/planner.ts";
 import { DEFAULT_BOARD } from "../../compiler/toolchain/boards.ts";
 import { buildModel, oneOpModel } from "../import/tflite-builder.ts";
@@ -123,6 +124,12 @@ describe("mote analyze lists every problem, each with its op and a next step", (
     for (const p of a.problems) expect(p.next_step).toMatch(/re-export/);
     for (const p of a.problems.slice(0, 2)) expect(p.next_step).toContain("--kernels DIR");
     expect(a.problems[2]!.message).toMatch(/int16/);
+    // The operators table (docs/operators.md) as analyze reads it: HARD_SWISH lowers, int8 only.
+    expect(a.problems[0]!.operator).toBeUndefined();
+    expect(a.problems[2]!.operator).toMatchObject({ int8: true, int16: false });
+    expect(a.problems[2]!.next_step).toMatch(/HARD_SWISH has no int16 variant/);
+    expect(operatorRow("FULLY_CONNECTED")).toMatchObject({ int8: true, int16: true, float32: false });
+    expect(analysisText(a)).toMatch(/op 3 HARD_SWISH: .*\n +operators table: int8 yes, int16 no, float32 no; supports .*\n +next step: /);
     expect(a.layers.map((l) => l.supported)).toEqual([true, false, false, false]);
     expect(a.layers[0]!.macs).toBe(0); // ops that lower on their own still get their figures
     expect(error?.code).toBe(6201);

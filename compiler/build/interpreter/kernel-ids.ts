@@ -106,6 +106,13 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "softmax.softmax16": 79,
   "logistic.logistic16": 80,
   "tanh.tanh16": 81,
+  // UNIDIRECTIONAL_SEQUENCE_LSTM (issue 15).
+  "unidirectional_sequence_lstm.unidirectionalSequenceLstm": 82,
+  "unidirectional_sequence_lstm.unidirectionalSequenceLstm16": 83,
+  // SVDF (issue 15): int16 state, then the int8-state variant, then float32.
+  "svdf.svdf": 84,
+  "svdf.svdfState8": 85,
+  "svdf.svdfFloat": 86,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */

@@ -76,6 +76,7 @@ export const OPTION_DECODERS: Readonly<Record<string, OptionsSpec>> = {
   MAX_POOL_2D: pool2d,
   L2_POOL_2D: pool2d,
   SOFTMAX: { table: "SoftmaxOptions", fields: [f32("beta", 0)] },
+  SVDF: { table: "SVDFOptions", fields: [i32("rank", 0), act(1), bool("asymmetricQuantizeInputs", 2)] },
   RESHAPE: { table: "ReshapeOptions", fields: [i32vec("newShape", 0, false)] },
   ADD: addSub("AddOptions"),
   SUB: addSub("SubOptions"),
@@ -128,6 +129,11 @@ export const OPTION_DECODERS: Readonly<Record<string, OptionsSpec>> = {
   // issue 15 (int8 arithmetic ops)
   CUMSUM: { table: "CumsumOptions", fields: [bool("exclusive", 0), bool("reverse", 1)] },
   L2_NORMALIZATION: { table: "L2NormOptions", fields: [act(0)] },
+  // issue 15 (LSTM)
+  UNIDIRECTIONAL_SEQUENCE_LSTM: {
+    table: "UnidirectionalSequenceLSTMOptions",
+    fields: [act(0), f32("cellClip", 1), f32("projClip", 2), bool("timeMajor", 3), bool("asymmetricQuantizeInputs", 4), bool("diagonalRecurrentTensors", 5)],
+  },
 };
 
 /** Ops with options that name a quantized bias type (schema: Conv2D v8, FC v11, TransposeConv v5). */

@@ -16,6 +16,17 @@ import type { Graph } from "../../../compiler/ir/graph.ts";
 import { syntheticGraph, syntheticInput, type Fill, type OpSpec } from "../../support/synthetic.ts";
 
 /** Index of the first differing byte (a length mismatch counts at the shorter length), or -1. */
+/**
+ * How many random cases a property test runs: `full` in `npm run test:full` (MOTE_FULL=1, where the
+ * *.full.test.ts twins of the slow property files import them), `full * 0.4` in `npm test` so it
+ * stays within its time budget; MOTE_DIFF_SCALE=K runs K times `full`. Seeds do not depend on the
+ * count, so the quick run is a prefix of the full one.
+ */
+export function caseCount(full: number): number {
+  const scale = Number(process.env.MOTE_DIFF_SCALE ?? "") || (process.env.MOTE_FULL ? 1 : 0.4);
+  return Math.max(1, Math.round(full * scale));
+}
+
 export function firstDifference(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
