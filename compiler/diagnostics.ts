@@ -105,7 +105,7 @@ export const DIAGNOSTICS = {
   5006: { message: "firmware did not finish: {0}", hint: "the firmware's own error line is quoted; raise the board's stackBytes for a stack overflow, or pass a longer timeout" },
   5007: { message: "board {0} has no firmware support yet (description only)", hint: "use --board {1}, optionally with {0}'s memory limits" },
   5008: { message: "invalid board description {0}: {1}", hint: "fix that board.json; boards/qemu-mps2-an500/board.json shows every field" },
-  5009: { message: "gcc failed to build the host program: {0}", hint: "the full log is {1}; generated C builds with -Wall -Wextra -Werror, so unless the library was edited by hand this is a Mote bug: please report it with the log" },
+  5009: { message: "gcc failed to build the host program: {0}", hint: "the full log is {1}; generated C builds with -Wall -Wextra -Wconversion -Wcast-qual -Werror, so unless the library was edited by hand this is a Mote bug: please report it with the log" },
   5010: { message: "arm-none-eabi-gcc failed to build the firmware for {0}: {1}", hint: "the full log is {2}; check the board's sources and linker script in boards/{0}/, and report generated-code errors as a Mote bug" },
   5011: { message: "host program {0} failed: {1}", hint: "rebuild it (mote run --target host rebuilds on every run); if it persists, run the program by hand on a directory holding input_<i>.bin and report the output" },
   5012: { message: "{0} failed on {1}: {2}", hint: "{1} must be an ARM ELF that mote compile built; reinstall the ARM toolchain (apt-get install binutils-arm-none-eabi) if the tool itself fails" },

@@ -97,7 +97,9 @@ MOTE_INLINE int32_t mote_mbqm(int32_t x, int32_t multiplier, int32_t shift) {
 /* Clamp to [-128, 127]. */
 MOTE_INLINE int32_t mote_sat8(int32_t x) {
 #if defined(__ARM_FEATURE_SAT)
-  return __ssat(x, 8);
+  /* The builtin behind ACLE's __ssat, cast: gcc 12's __ssat macro assigns the builtin's unsigned
+     result to an int32_t, which -Wconversion reports at every use. Same SSAT instruction. */
+  return (int32_t)__builtin_arm_ssat(x, 8);
 #else
   return x < -128 ? -128 : (x > 127 ? 127 : x);
 #endif
@@ -106,7 +108,7 @@ MOTE_INLINE int32_t mote_sat8(int32_t x) {
 /* Clamp to [-32768, 32767]. */
 MOTE_INLINE int32_t mote_sat16(int32_t x) {
 #if defined(__ARM_FEATURE_SAT)
-  return __ssat(x, 16);
+  return (int32_t)__builtin_arm_ssat(x, 16);
 #else
   return x < -32768 ? -32768 : (x > 32767 ? 32767 : x);
 #endif

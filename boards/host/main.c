@@ -8,7 +8,7 @@
  * invocations. Any problem prints one "error: ..." line on stderr and exits with 1; a
  * nonzero mote_invoke() status is "error: mote_invoke() returned status N" (the runner,
  * compiler/toolchain/host.ts, says what N means for the model).
- * Built by compiler/toolchain/host.ts with gcc -std=c11 -Wall -Wextra -Werror; the firmware
+ * Built by compiler/toolchain/host.ts with gcc -std=c11 -Wall -Wextra -Wconversion -Wcast-qual -Werror; the firmware
  * counterpart is boards/qemu-mps2-an500/main.c.
  */
 #include <stdio.h>

@@ -3,7 +3,7 @@
  *
  * buildFirmware compiles the library's C files together with the board's startup, semihosting
  * and harness sources (board.json "firmware") in one arm-none-eabi-gcc call: the board's cflags
- * plus -std=c11 -Wall -Wextra -Werror -ffunction-sections -fdata-sections, newlib-nano for
+ * plus -std=c11, the strict warnings (-Wall -Wextra -Wconversion -Wcast-qual -Werror), -ffunction-sections -fdata-sections, newlib-nano for
  * memcpy/memset, -nostartfiles, --gc-sections, the board's linker script and stack size. It
  * writes <elf>.map (and <elf>.log, the full compiler output) beside the ELF and returns the
  * section sizes from the ELF's section headers. There is no _sbrk, so a model that calls
@@ -24,7 +24,7 @@ import path from "node:path";
 import { fail } from "../diagnostics.ts";
 import { type Board, DEFAULT_BOARD, isRealBoard, loadBoard } from "./boards.ts";
 import { runProcess, summarizeCompilerErrors } from "./exec.ts";
-import { invokeStatusOf, librarySources } from "./host.ts";
+import { invokeStatusOf, librarySources, STRICT_WARNINGS } from "./host.ts";
 import { BOARDS_DIR, RUNTIME_DIR } from "../paths.ts";
 import { makeRunDir, readOutputs, removeRunDir, writeInputs } from "./tensor-files.ts";
 import { findTool } from "./tools.ts";
@@ -47,7 +47,7 @@ export interface FirmwareSizes {
  * keep f32 kernel code bit-exact with TypeScript and WASM.
  */
 export const FIRMWARE_CFLAGS = [
-  "-std=c11", "-ffp-contract=off", "-fno-math-errno", "-Wall", "-Wextra", "-Werror", "-ffunction-sections", "-fdata-sections",
+  "-std=c11", "-ffp-contract=off", "-fno-math-errno", ...STRICT_WARNINGS, "-ffunction-sections", "-fdata-sections",
 ] as const;
 
 export interface FirmwareBuildOptions {

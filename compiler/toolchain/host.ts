@@ -1,7 +1,7 @@
 /**
  * @fileoverview Builds and runs a generated model library on the build machine: buildHost
  * compiles the library's C files with boards/host/main.c (or serve.c, the server's) using gcc (-O2 -std=c11 -Wall -Wextra
- * -Werror; include path: library, runtime/, boards/host/), runHost executes the program on
+ * -Wconversion -Wcast-qual -Werror; include path: library, runtime/, boards/host/), runHost executes the program on
  * inputs in a temporary directory and returns the outputs. A failing compile is MOTE5009 with
  * the compiler's error lines (the full log is written next to the executable as <exe>.log), a
  * failing run MOTE5011 with the program's; a nonzero status from mote_invoke() (the harness's
@@ -20,11 +20,19 @@ import { makeRunDir, readOutputs, removeRunDir, writeInputs } from "./tensor-fil
 import { findTool } from "./tools.ts";
 
 /**
+ * The warnings every build of generated C treats as errors, on the host and for the boards:
+ * implicit narrowing (-Wconversion, with -Wsign-conversion in C) and a cast that drops a const
+ * (-Wcast-qual) included. The C emitter spells every intended narrowing as a cast
+ * (docs/reliability.md, "Generated C").
+ */
+export const STRICT_WARNINGS = ["-Wall", "-Wextra", "-Wconversion", "-Wcast-qual", "-Werror"] as const;
+
+/**
  * C flags every host build uses (before the include paths). -ffp-contract=off (implied by
  * -std=c11, explicit here) keeps gcc from fusing a*b + c into an FMA and -fno-math-errno makes
  * sqrtf one instruction: f32 kernel code (signal/) then rounds exactly as TypeScript and WASM.
  */
-export const HOST_CFLAGS = ["-O2", "-std=c11", "-ffp-contract=off", "-fno-math-errno", "-Wall", "-Wextra", "-Werror"] as const;
+export const HOST_CFLAGS = ["-O2", "-std=c11", "-ffp-contract=off", "-fno-math-errno", ...STRICT_WARNINGS] as const;
 
 /** The .c files of a generated library directory, sorted (model.c and any companions). */
 export function librarySources(libDir: string): string[] {

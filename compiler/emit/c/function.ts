@@ -4,7 +4,9 @@
  * The emitter only spells: semantics were fixed by the frontend. It parenthesizes every
  * operation, makes wrapping explicit where C would leave it undefined (shifts of negative values,
  * `| 0` adds, Math.imul) and declares arrays the function never writes as `const`. Unused
- * parameters (common after specialization) are cast to void so `-Wall -Wextra -Werror` holds.
+ * parameters (common after specialization) are cast to void and every narrowing is a cast, so
+ * `-Wall -Wextra -Wconversion -Wcast-qual -Werror` holds; a `view` argument is `const` unless the
+ * callee writes it.
  */
 import type { Arg, Expr, KFunction, RecordType, Scalar, Stmt, ValueType } from "../../ir/kir.ts";
 import { INTRINSICS } from "../../ir/intrinsics.ts";
@@ -72,20 +74,35 @@ export function emitExpr(e: Expr): string {
       return `(${emitExpr(e.cond)} ? ${emitExpr(e.a)} : ${emitExpr(e.b)})`;
     case "intrinsic":
       return emitIntrinsic(e.name, e.args.map(emitExpr));
-    case "call":
-      return `${e.fn}(${e.args.map(emitArg).join(", ")})`;
+    case "call": {
+      const params = callees?.get(e.fn)?.params;
+      return `${e.fn}(${e.args.map((a, i) => emitArg(a, params && params[i] ? params[i].written === true : undefined)).join(", ")})`;
+    }
     case "convert":
       return `((${VALUE_C[e.to]})${emitExpr(e.a)})`;
   }
 }
 
-function emitArg(a: Arg): string {
+/**
+ * The functions of the program being emitted, by name (set by emitFunction): a `view` argument
+ * is spelled `const` when the callee never writes that parameter.
+ */
+let callees: ReadonlyMap<string, KFunction> | undefined;
+
+/**
+ * `written`: whether the callee stores into this parameter (undefined: unknown). A view lies in
+ * the arena or in the read-only image; a read-only parameter receives it as a const pointer, a
+ * written one (always in the arena) through uintptr_t, the explicit way to drop the const of the
+ * image branch without -Wcast-qual.
+ */
+function emitArg(a: Arg, written?: boolean): string {
   switch (a.k) {
     case "value": return emitExpr(a.e);
     case "array": case "record": return a.name;
     case "view": {
       const base = (name: string): string => `(const uint8_t *)(const void *)${name} + ${emitExpr(a.byteOffset)}`;
-      return `(${C_TYPES[a.elem]} *)(void *)(${emitExpr(a.inArena)} ? ${base(a.arena)} : ${base(a.image)})`;
+      const pick = `(${emitExpr(a.inArena)} ? ${base(a.arena)} : ${base(a.image)})`;
+      return written === false ? `(const ${C_TYPES[a.elem]} *)(const void *)${pick}` : `(${C_TYPES[a.elem]} *)(uintptr_t)(const void *)${pick}`;
     }
     case "recordAt":
       return `(const struct ${recordStructName(a.record)} *)(const void *)(${a.base} + ${emitExpr(a.wordIndex)})`;
@@ -262,7 +279,9 @@ export function cSignature(fn: KFunction): string {
   return `${ret} ${fn.name}(${params.length > 0 ? params.join(", ") : "void"})`;
 }
 
-export function emitFunction(fn: KFunction): string {
+/** `fn` as C; `program`: all functions of the program (callee signatures for `view` arguments). */
+export function emitFunction(fn: KFunction, program?: readonly KFunction[]): string {
+  callees = program ? new Map(program.map((f) => [f.name, f])) : undefined;
   const used = new Set<string>();
   forEachExpr(fn.body, (e) => {
     if (e.k === "var") used.add(e.name);

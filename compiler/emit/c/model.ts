@@ -274,7 +274,7 @@ function emitModelC(program: ModelProgram, n: CNames, options: CLibraryOptions):
     (fn.noschedule && !fn.inline ? "MOTE_NOSCHEDULE " : "");
   for (const fn of program.functions) out.push(`${decl(fn)}${cSignature(fn)};`);
   out.push("");
-  for (const fn of program.functions) out.push(emitFunction(fn), "");
+  for (const fn of program.functions) out.push(emitFunction(fn, program.functions), "");
 
   const io = (kind: "input" | "output", list: ModelProgram["inputs"]) => {
     const cq = kind === "output" ? "const " : "";
