@@ -113,6 +113,8 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "svdf.svdf": 84,
   "svdf.svdfState8": 85,
   "svdf.svdfFloat": 86,
+  // SOFTMAX int8 -> int16 (issue 15, branch opsc).
+  "softmax.softmaxInt16Out": 87,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
