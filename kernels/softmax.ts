@@ -11,10 +11,8 @@
  * Neighbours: compiler/ops/softmax.ts computes the record (TFLM's CalculateSoftmaxParams, in
  * double); kernels/fixedpoint.ts holds the gemmlowp math; kernels/intrinsics.ts the primitives.
  *
- * softmaxInt16Out is the same with an int16 output (zero point -32768, scale 1/65536).
- *
- * Invariants: input and output are `outer * depth` int8 elements (int16 for softmaxInt16Out's output), row-major with the softmax
- * axis innermost; they may not alias (the input is read twice). 1 <= inputLeftShift <= 31.
+ * Invariants: input and output are `outer * depth` int8 elements (softmaxInt16Out: int16 output,
+ * zero point -32768, scale 1/65536), row-major, softmax axis innermost; they may not alias. 1 <= inputLeftShift <= 31.
  */
 import type { i32 } from "./types.ts";
 import { mbqm, rdbpot, sat8, srdhm } from "./intrinsics.ts";
