@@ -117,6 +117,8 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "softmax.softmaxInt16Out": 87,
   // QUANTIZE int8/int16 -> int32 (issue 15, branch opsc: the keyword_scrambled models' last op).
   "quantize.quantizeToInt32": 88,
+  // ABS int16 (issue 15, branch opsc).
+  "abs.absInt16": 89,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
