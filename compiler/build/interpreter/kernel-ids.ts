@@ -119,6 +119,8 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "quantize.quantizeToInt32": 88,
   // ABS int16 (issue 15, branch opsc).
   "abs.absInt16": 89,
+  // RSQRT int16 (issue 15, branch opsc).
+  "rsqrt.rsqrt16": 90,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
