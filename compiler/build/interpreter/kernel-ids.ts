@@ -121,6 +121,8 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "abs.absInt16": 89,
   // RSQRT int16 (issue 15, branch opsc).
   "rsqrt.rsqrt16": 90,
+  // SQUARED_DIFFERENCE int16 (issue 15, branch opsc).
+  "squared_difference.squaredDifference16": 91,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
