@@ -11,7 +11,8 @@
  *   6xxx  options and the command line: bad flag values, wrong counts of files, unreadable
  *         input files (the same codes when the options come through the API); 61xx input data
  *         files (images, WAV) that compiler/inputs/ turns into model inputs; 64xx the device vs
- *         cloud comparison (`mote compare`); 65xx the inference server (server/, `mote serve`)
+ *         cloud comparison (`mote compare`); 65xx the inference server (server/, `mote serve`); 66xx
+ *         files and folders that cannot be read or written (compiler/cli/paths.ts)
  * A code never changes meaning once released, and is never renumbered or reused; docs/subset.md
  * and tests quote them. Raise errors only through `fail(code, ...args)` (a user error: exit
  * status 1, one line) so the text lives here; `diagnostic()` builds one without throwing (the
@@ -120,8 +121,8 @@ export const DIAGNOSTICS = {
   6003: { message: "unknown plan '{0}'. Plans: {1}", hint: "pass --plan with one of the listed planners, or leave it out for the default" },
   6004: { message: "unknown bench configuration '{0}'. Configurations: {1}", hint: "pass --config with one of the listed names, or leave it out to run all of them" },
   6005: { message: "{0} takes {1}, got '{2}'", hint: "fix the value of {0} (mote <command> --help lists every option)" },
-  6006: { message: "wrong number of inputs: the model has {0}, {1} given", hint: "pass one input per model input, in the model's order (mote run: --input FILE once per input)" },
-  6007: { message: "wrong number of outputs: the model has {0}, {1} --output file(s) given", hint: "pass --output FILE once per model output, in the model's order, or --out DIR to get DIR/output_<k>.bin" },
+  6006: { message: "wrong number of inputs: the model takes {0}, got {1}", hint: "pass one input per model input, in the model's order (mote run: --input FILE once per input)" },
+  6007: { message: "wrong number of output files: the model has {0}, got {1}", hint: "pass --output FILE once per model output, in the model's order, or --out DIR to get DIR/output_<k>.bin" },
   6008: { message: "{0} and {1} cannot be combined", hint: "{2}" },
   6009: { message: "cannot read input file {0}: {1}", hint: "pass a file of raw input tensor bytes (int8: one byte per element, in the tensor's layout)" },
   6010: { message: "no golden data for model {0}: {1} is missing", hint: "--golden DIR must hold input_<k>.bin and output_<k>.bin pairs (raw input and expected output tensor bytes); leave --golden out to bench a model without checking its outputs" },
@@ -141,6 +142,10 @@ export const DIAGNOSTICS = {
   6501: { message: "cannot listen on {0} port {1}: {2}", hint: "pick another --port (0 takes any free one) or stop the program using it" },
   6502: { message: "--audio names {0}, which is not among the served models ({1})", hint: "give the front end for a model you serve, by its name (the file name without .tflite)" },
   6503: { message: "two served models are named {0} ({1} and {2})", hint: "serve each model once; rename one of the files if they differ" },
+  // 66xx: files and folders the commands read and write (compiler/cli/paths.ts)
+  6601: { message: "cannot write {0} {1}: {2}", hint: "name a file in a folder you can write to (missing folders are created); the file is written whole or not at all, an earlier one stays as it was" },
+  6602: { message: "cannot use {0} {1} as an output folder: {2}", hint: "{0} names a folder (created with its parents when missing) in a place you can write to" },
+  6603: { message: "cannot read {0} {1}: {2}", hint: "check the path (a relative one starts from the current folder) and that it names what the option takes" },
   // 67xx: a user's kernels and lowerings (--kernels DIR, mote test-kernel; docs/custom-kernels.md)
   6701: { message: "--kernels {0}: {1}", hint: "pass a folder of kernel files (<name>.ts, in the kernel subset) and their lowerings (<name>.lower.ts); docs/custom-kernels.md" },
   6702: { message: "cannot load user file {0}: {1}", hint: "fix the file so that it runs as TypeScript (node with tsx); docs/custom-kernels.md shows a complete kernel and lowering" },
@@ -177,11 +182,11 @@ export const DIAGNOSTICS = {
   // 691x: int8 quantization of TF.js models (mote quantize, compiler/quantize/)
   6911: { message: "cannot read calibration data {0}: {1}", hint: "pass a folder of PNG/JPEG images, a .npy of float inputs ([N, ...input shape] or one input) or a CSV with one flattened input per row" },
   6912: { message: "calibration data {0} does not fit input {1} ({2}): {3}", hint: "each calibration sample must have exactly as many values as the model input has elements (a CSV row may carry one extra last column, e.g. a label, which is ignored)" },
-  6913: { message: "invalid {0} for mote quantize: {1}", hint: "--calibration-method is minmax or mse; --input-range is LO,HI (e.g. 0,1 or -1,1); --input-scale is a number" },
+  6913: { message: "invalid {0} for mote quantize: {1}", hint: "--calibration-method is minmax, mse, minmax-bc or mse-bc; --input-range is LO,HI (e.g. 0,1 or -1,1); --input-scale is a number" },
   6914: { message: "{0} cannot be quantized: no int8 rule for {1}", hint: "docs/tfjs.md lists the ops the quantization pass covers; rebuild the model without them" },
   6915: { message: "{0} cannot be quantized: tensor {1} has no calibrated range", hint: "the calibration data must run through the whole model; a tensor no op computes (or that stays NaN/infinite) cannot get int8 parameters" },
   6916: { message: "{0} is a TF.js model: {1} needs --calibration DATA to quantize it", hint: "pass --calibration (a folder of images, a .npy or a CSV of inputs), or quantize it first with mote quantize MODEL.json --calibration DATA --out model_int8.tflite" },
-  6917: { message: "cannot write {0}: {1}", hint: "check that the folder exists and is writable" },
+  6917: { message: "cannot write {0}: {1}", hint: "check that the folder exists and is writable" }, // retired for 6601: see RESERVED
 } satisfies Record<number, DiagnosticInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS;
@@ -192,6 +197,7 @@ export type DiagnosticCode = keyof typeof DIAGNOSTICS;
  */
 export const RESERVED: Partial<Record<DiagnosticCode, string>> = {
   5002: "retired for specific codes (toolchain and run failures 5009-5015, options and the command line 6xxx)",
+  6917: "retired for 6601, which every command's output files raise (mote quantize --out included)",
 };
 
 /** The ranges of the header, by thousands digit (docs/errors.md is grouped by them). */

@@ -8,7 +8,8 @@
  * Not subset code, like kernels/intrinsics.ts: the compiler never lowers this file. For C and
  * WASM it generates the same function as KIR (compiler/build/interpreter/dispatch.ts) for the kernels a
  * build includes. Here the table is installed by the caller (compiler/run/interpreter.ts) before
- * `interpret` runs. Argument kinds: 0 absent, 1 arena byte offset, 2 image byte offset.
+ * `interpret` runs. Argument kinds: 0 absent, 1 arena byte offset, 2 image byte offset
+ * (a step: id, argument count, record word, record words, then kind, offset, bytes per argument).
  */
 import type { i32 } from "./types.ts";
 
@@ -59,8 +60,8 @@ export function dispatch(kernel: i32, image: Int32Array, at: i32, arena: Int8Arr
   const imageBytes = new Uint8Array(image.buffer, image.byteOffset, image.byteLength);
   const arenaBytes = new Uint8Array(arena.buffer, arena.byteOffset, arena.byteLength);
   const arrays = entry.elems.map((elem, j) => {
-    const kind = image[at + 3 + 2 * j];
-    const offset = image[at + 4 + 2 * j];
+    const kind = image[at + 4 + 3 * j];
+    const offset = image[at + 5 + 3 * j];
     return view(elem, kind === 1 ? arenaBytes : imageBytes, kind === 0 ? 0 : offset);
   });
   entry.fn(record, ...arrays);

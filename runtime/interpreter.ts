@@ -10,77 +10,244 @@
  * TypeScript reference.
  *
  * Image header (i32 words): 0 magic "MOTE", 1 version, 2 arena bytes, 3 step count, 4 word index
- * of the first step, 5 image bytes. A step is: kernel id, argument count, word index of its
- * record, then (kind, byte offset) per array argument.
+ * of the first step, 5 image bytes, 6 inputs, 7 outputs, 8 checksum, 9 word index of the first
+ * record, 10 byte offset of the data. A step is: kernel id, argument count, word index of its
+ * record, record words, then (kind, byte offset, bytes) per array argument.
  *
- * `interpret` checks the whole image first (`imageStatus`) and runs no step of an image it
- * rejects; its nonzero status is what `mote_invoke()` returns (compiler/build/interpreter/
+ * The image is untrusted (it can be replaced in flash); the kernel table is the build's own
+ * (compiler/build/interpreter/checks.ts: the image's size, the arena's, and per kernel its record
+ * field count, its arrays' element sizes and its record rules). `imageStatus` checks the whole
+ * image against it before any step runs; `interpret` runs no step of an image it rejects; its
+ * nonzero status is what `mote_init()` / `mote_invoke()` return (compiler/build/interpreter/
  * status.ts turns it into MOTE5016/5017 on every target).
  */
 import type { i32 } from "./types.ts";
 import { dispatch, hasKernel } from "./dispatch.ts";
 
 const MAGIC: i32 = 0x45544f4d;
-const VERSION: i32 = 1;
-const HEADER_WORDS: i32 = 8;
-const STEP_WORDS: i32 = 3;
+const VERSION: i32 = 2;
+const HEADER_WORDS: i32 = 12;
+const CHECKSUM_WORD: i32 = 8;
+const STEP_WORDS: i32 = 4;
+const ARG_WORDS: i32 = 3;
 const MAX_ARGS: i32 = 64;
+const MAX_IO: i32 = 1024;
 /** Status = reason + STEP_STATUS * (step + 1) for a problem found in a step. */
 const STEP_STATUS: i32 = 16;
+/** Reasons (compiler/build/interpreter/status.ts and the generated model.h agree). */
+const BAD_MAGIC: i32 = 1;
+const BAD_VERSION: i32 = 2;
+const OUT_OF_BOUNDS: i32 = 3;
+const UNKNOWN_KERNEL: i32 = 4;
+const BAD_CHECKSUM: i32 = 5;
+const BAD_RECORD: i32 = 6;
+/** Kernel table: words before the per-kernel index, rule opcodes and factor kinds (checks.ts). */
+const TABLE_HEADER: i32 = 3;
+const RULE_RANGE: i32 = 1;
+const RULE_NEED: i32 = 2;
+const RULE_VALUES: i32 = 3;
+const FACTOR_FIELD: i32 = 0;
+const FACTOR_FLAG: i32 = 2;
 
-/**
- * 0 when `image` is a model image this build runs, else a nonzero status. Its reason (status
- * modulo 16): 1 not an image, 2 another format version, 3 a step, record or argument outside the
- * image or the arena, 4 a step names a kernel id this build does not contain (its dispatch has
- * no such kernel). A problem found in step s adds 16 * (s + 1), so the status names the step.
- */
-export function imageStatus(image: Int32Array): i32 {
-  if (image[0] !== MAGIC) {
-    return 1;
+/** FNV-1a over the first `words` words of `image`, the checksum word counted as 0. */
+export function imageChecksum(image: Int32Array, words: i32): i32 {
+  let h: i32 = -2128831035;
+  for (let i: i32 = 0; i < words; i++) {
+    let w: i32 = image[i];
+    if (i === CHECKSUM_WORD) {
+      w = 0;
+    }
+    h = Math.imul(h ^ w, 16777619);
   }
-  if (image[1] !== VERSION) {
-    return 2;
-  }
-  const words: i32 = (image[5] / 4) | 0;
-  const steps: i32 = image[3];
-  let at: i32 = image[4];
-  if (at < HEADER_WORDS || steps < 0 || steps > words) {
-    return 3;
-  }
-  for (let s: i32 = 0; s < steps; s++) {
-    const inStep: i32 = STEP_STATUS * (s + 1);
-    if (at + STEP_WORDS > words) {
-      return 3 + inStep;
+  return h;
+}
+
+/** 0 <= offset, 0 <= bytes and offset + bytes <= limit, without overflowing. */
+function fits(offset: i32, bytes: i32, limit: i32): boolean {
+  return offset >= 0 && bytes >= 0 && offset <= limit && bytes <= limit - offset;
+}
+
+/** Word index of kernel `kernel`'s entry in `table`, or 0 when the build has no such kernel. */
+function kernelSpec(kernel: i32, table: Int32Array): i32 {
+  const count: i32 = table[2];
+  for (let k: i32 = 0; k < count; k++) {
+    if (table[TABLE_HEADER + 2 * k] === kernel) {
+      return table[TABLE_HEADER + 2 * k + 1];
     }
-    if (!hasKernel(image[at])) {
-      return 4 + inStep;
-    }
-    const args: i32 = image[at + 1];
-    const record: i32 = image[at + 2];
-    if (args < 0 || args > MAX_ARGS || at + STEP_WORDS + 2 * args > words || record < HEADER_WORDS || record >= words) {
-      return 3 + inStep;
-    }
-    for (let j: i32 = 0; j < args; j++) {
-      const kind: i32 = image[at + STEP_WORDS + 2 * j];
-      const offset: i32 = image[at + STEP_WORDS + 2 * j + 1];
-      if (kind < 0 || kind > 2 || offset < 0) {
-        return 3 + inStep;
-      }
-      if ((kind === 1 && offset > image[2]) || (kind === 2 && offset > image[5])) {
-        return 3 + inStep;
-      }
-    }
-    at = at + STEP_WORDS + 2 * args;
   }
   return 0;
 }
 
 /**
- * Runs every step of `image` over `arena` (at least image[2] bytes) and returns 0; when
+ * True when the record at word `record` of the step at `at` passes the kernel's rules (spec at
+ * `spec` in `table`): RANGE (field, lo, hi) keeps a field in [lo, hi]; NEED (argument, n, then n
+ * (kind, value) factors) says the argument's bytes cover its element size times the product of
+ * the factors (kind 0 a record field, which must not be negative; 1 a constant; 2 1 when a field
+ * is nonzero, else 0); VALUES (argument, lo, hi) keeps every i32 of an image argument in range.
+ */
+function recordPasses(image: Int32Array, at: i32, record: i32, table: Int32Array, spec: i32): boolean {
+  const args: i32 = table[spec + 1];
+  let r: i32 = spec + 2 + args;
+  const rules: i32 = table[r];
+  r++;
+  for (let n: i32 = 0; n < rules; n++) {
+    const op: i32 = table[r];
+    if (op === RULE_RANGE) {
+      const v: i32 = image[record + table[r + 1]];
+      if (v < table[r + 2] || v > table[r + 3]) {
+        return false;
+      }
+      r = r + 4;
+    } else if (op === RULE_NEED) {
+      const j: i32 = table[r + 1];
+      const factors: i32 = table[r + 2];
+      const have: i32 = image[at + STEP_WORDS + ARG_WORDS * j + 2];
+      let need: i32 = table[spec + 2 + j];
+      for (let f: i32 = 0; f < factors; f++) {
+        const kind: i32 = table[r + 3 + 2 * f];
+        const value: i32 = table[r + 4 + 2 * f];
+        let x: i32 = value;
+        if (kind === FACTOR_FIELD) {
+          x = image[record + value];
+        } else if (kind === FACTOR_FLAG) {
+          x = image[record + value] !== 0 ? 1 : 0;
+        }
+        if (x < 0) {
+          return false;
+        }
+        // need * x <= have, tested without forming a product that could overflow.
+        if (x > 0 && need > ((have / x) | 0)) {
+          return false;
+        }
+        need = need * x;
+      }
+      if (need > have) {
+        return false;
+      }
+      r = r + 3 + 2 * factors;
+    } else if (op === RULE_VALUES) {
+      const w: i32 = at + STEP_WORDS + ARG_WORDS * table[r + 1];
+      if (image[w] === 2) {
+        const first: i32 = image[w + 1] >> 2;
+        const count: i32 = image[w + 2] >> 2;
+        for (let i: i32 = 0; i < count; i++) {
+          const v: i32 = image[first + i];
+          if (v < table[r + 2] || v > table[r + 3]) {
+            return false;
+          }
+        }
+      }
+      r = r + 4;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * 0 when `image` is a model image this build runs, else a nonzero status. Its reason (status
+ * modulo 16): 1 not an image (magic), 2 another format version, 3 a size, step, record or
+ * argument (offset and access size) outside the image or the arena, 4 a step names a kernel id
+ * this build does not contain, 5 the checksum does not match, 6 a record or argument list that
+ * does not fit its kernel (field or argument count, a field out of range, an argument smaller
+ * than the shapes in the record make the kernel read). A problem found in step s adds
+ * 16 * (s + 1), so the status names the step.
+ */
+export function imageStatus(image: Int32Array, table: Int32Array): i32 {
+  if (image[0] !== MAGIC) {
+    return BAD_MAGIC;
+  }
+  if (image[1] !== VERSION) {
+    return BAD_VERSION;
+  }
+  const words: i32 = table[0];
+  const arenaBytes: i32 = table[1];
+  if (image[5] !== 4 * words) {
+    return OUT_OF_BOUNDS;
+  }
+  if (imageChecksum(image, words) !== image[CHECKSUM_WORD]) {
+    return BAD_CHECKSUM;
+  }
+  if (image[2] < 0 || image[2] > arenaBytes || image[6] < 0 || image[7] < 0 || image[6] > MAX_IO || image[7] > MAX_IO) {
+    return OUT_OF_BOUNDS;
+  }
+  const steps: i32 = image[3];
+  const io: i32 = image[6] + image[7];
+  const firstRecord: i32 = image[9];
+  const dataStart: i32 = image[10];
+  const recordEnd: i32 = (dataStart / 4) | 0;
+  if (image[4] !== HEADER_WORDS + 2 * io || steps < 0 || steps > words) {
+    return OUT_OF_BOUNDS;
+  }
+  if (firstRecord < image[4] || firstRecord > words || dataStart < 4 * firstRecord || !fits(dataStart, 0, 4 * words)) {
+    return OUT_OF_BOUNDS;
+  }
+  for (let k: i32 = 0; k < io; k++) {
+    if (!fits(image[HEADER_WORDS + 2 * k], image[HEADER_WORDS + 2 * k + 1], image[2])) {
+      return OUT_OF_BOUNDS;
+    }
+  }
+  let at: i32 = image[4];
+  // Records follow one another in step order (as the builder lays them out), so no step can
+  // take another's record, or a record made of other data, as its own.
+  let nextRecord: i32 = firstRecord;
+  for (let s: i32 = 0; s < steps; s++) {
+    const inStep: i32 = STEP_STATUS * (s + 1);
+    if (at > firstRecord - STEP_WORDS) {
+      return OUT_OF_BOUNDS + inStep;
+    }
+    const spec: i32 = kernelSpec(image[at], table);
+    if (spec === 0 || !hasKernel(image[at])) {
+      return UNKNOWN_KERNEL + inStep;
+    }
+    const args: i32 = image[at + 1];
+    const record: i32 = image[at + 2];
+    if (args !== table[spec + 1] || image[at + 3] !== table[spec] || args > MAX_ARGS) {
+      return BAD_RECORD + inStep;
+    }
+    if (at + STEP_WORDS + ARG_WORDS * args > firstRecord || record !== nextRecord || !fits(record, image[at + 3], recordEnd)) {
+      return OUT_OF_BOUNDS + inStep;
+    }
+    nextRecord = record + image[at + 3];
+    for (let j: i32 = 0; j < args; j++) {
+      const kind: i32 = image[at + STEP_WORDS + ARG_WORDS * j];
+      const offset: i32 = image[at + STEP_WORDS + ARG_WORDS * j + 1];
+      const bytes: i32 = image[at + STEP_WORDS + ARG_WORDS * j + 2];
+      const align: i32 = table[spec + 2 + j];
+      if (kind === 0) {
+        if (offset !== 0 || bytes !== 0) {
+          return OUT_OF_BOUNDS + inStep;
+        }
+      } else if (kind === 1) {
+        if (!fits(offset, bytes, image[2]) || (offset & (align - 1)) !== 0) {
+          return OUT_OF_BOUNDS + inStep;
+        }
+      } else if (kind === 2) {
+        if (offset < dataStart || !fits(offset, bytes, 4 * words) || (offset & (align - 1)) !== 0) {
+          return OUT_OF_BOUNDS + inStep;
+        }
+      } else {
+        return OUT_OF_BOUNDS + inStep;
+      }
+    }
+    if (!recordPasses(image, at, record, table, spec)) {
+      return BAD_RECORD + inStep;
+    }
+    at = at + STEP_WORDS + ARG_WORDS * args;
+  }
+  if (at !== firstRecord) {
+    return OUT_OF_BOUNDS;
+  }
+  return 0;
+}
+
+/**
+ * Runs every step of `image` over `arena` (at least table[1] bytes) and returns 0; when
  * imageStatus rejects the image, returns that status without running any step.
  */
-export function interpret(image: Int32Array, arena: Int8Array): i32 {
-  const status: i32 = imageStatus(image);
+export function interpret(image: Int32Array, table: Int32Array, arena: Int8Array): i32 {
+  const status: i32 = imageStatus(image, table);
   if (status !== 0) {
     return status;
   }
@@ -98,6 +265,6 @@ export function runSteps(image: Int32Array, arena: Int8Array): void {
   let at: i32 = image[4];
   for (let s: i32 = 0; s < steps; s++) {
     dispatch(image[at], image, at, arena);
-    at = at + STEP_WORDS + 2 * image[at + 1];
+    at = at + STEP_WORDS + ARG_WORDS * image[at + 1];
   }
 }

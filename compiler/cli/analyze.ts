@@ -20,6 +20,7 @@ import { analyzeModel, inspectModel, problemsError, type Analysis, type Operator
 import { flashOptions } from "./flash-budget.ts";
 import { withAudio } from "./audio.ts";
 import { progress } from "./progress.ts";
+import { checkUserFile, READ_AS } from "./paths.ts";
 
 export interface AnalyzeFlags extends QuantizeFlags {
   /** --kernels DIR, loaded (compiler/cli/main.ts). */
@@ -35,6 +36,7 @@ export interface AnalyzeFlags extends QuantizeFlags {
 
 /** The analysis of `model` (a .tflite path, or an imported Graph) for `flags`, and the error to raise when it cannot compile. */
 export function analyzeFile(model: string | Graph, flags: AnalyzeFlags, progress: (line: string) => void = () => {}) {
+  if (typeof model === "string") checkUserFile(model, READ_AS.model);
   const imported = typeof model === "string" ? loadModel(model) : model;
   const graph = withAudio(imported, flags.audio);
   const board = loadBoard(flags.board);
@@ -51,6 +53,7 @@ export function analyzeFile(model: string | Graph, flags: AnalyzeFlags, progress
 }
 
 export async function analyzeCommand(model: string, flags: AnalyzeFlags): Promise<void> {
+  checkUserFile(model, READ_AS.model);
   if (model.toLowerCase().endsWith(".json") && flags.calibration !== undefined) {
     // A TF.js model.json with calibration data: the int8 model it quantizes to (docs/tfjs.md).
     const graph = (await import("./quantize.ts")).tfjsModel(model, flags, "mote analyze");

@@ -11,7 +11,6 @@
  * come from --input FILE... (one model only) or an all-zero-point input, and the table says the
  * outputs were not checked.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { fail } from "../diagnostics.ts";
 import { failures, runBench } from "../bench/bench.ts";
@@ -19,6 +18,7 @@ import { renderResultsMd } from "../bench/table.ts";
 import { CONFIGS, customConfig, selectConfigs } from "../bench/configs.ts";
 import { writeBenchReport } from "../bench/html.ts";
 import { progress } from "./progress.ts";
+import { checkOutputDir, checkUserDir, checkUserFile, makeDirs, READ_AS, readError, readUserFile, writeOutputFiles } from "./paths.ts";
 import type { UserKernels } from "../ops/types.ts";
 
 export interface BenchFlags {
@@ -49,6 +49,11 @@ export async function benchCommand(models: string[], flags: BenchFlags): Promise
   if ((flags.input?.length || flags.golden !== undefined) && models.length !== 1) {
     fail(6008, "--input/--golden", `${models.length === 0 ? "the default models" : `${models.length} models`}`, "--input and --golden describe one model's data: bench that model alone (mote bench MODEL.tflite --input FILE)");
   }
+  // Every path before the first measurement (a model given by name is found by runBench).
+  for (const m of models) if (m.endsWith(".tflite") || m.includes("/")) checkUserFile(m, READ_AS.model);
+  for (const f of flags.input ?? []) checkUserFile(f, READ_AS.input);
+  if (flags.golden !== undefined) checkUserDir(flags.golden, readError("--golden"));
+  checkOutputDir(flags.out, "--out");
   const configs = custom
     ? [customConfig({ mode: flags.mode, plan: flags.plan, specialize: flags.specialize === undefined ? undefined : flags.specialize === "on" })]
     : flags.config && flags.config.length > 0 ? selectConfigs(flags.config) : CONFIGS;
@@ -61,16 +66,15 @@ export async function benchCommand(models: string[], flags: BenchFlags): Promise
     ...(flags.kernels ? { kernels: flags.kernels } : {}),
   });
   const out = path.resolve(flags.out);
-  fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, "results.json"), `${JSON.stringify(results, null, 1)}\n`);
+  makeDirs(out, (r) => fail(6602, "--out", flags.out, r));
   const md = renderResultsMd(results);
-  fs.writeFileSync(path.join(out, "results.md"), md);
+  writeOutputFiles([{ file: path.join(out, "results.json"), data: `${JSON.stringify(results, null, 1)}\n` }, { file: path.join(out, "results.md"), data: md }], "--out");
   process.stdout.write(md);
   process.stderr.write(`wrote ${path.join(flags.out, "results.json")} and results.md\n`);
   const modelFiles = Object.fromEntries(models.filter((m) => m.endsWith(".tflite")).map((m) => [path.basename(m, ".tflite"), path.resolve(m)]));
   const report = await writeBenchReport(out, {
     profile: flags.profile, modelFiles, log, flashBudget: flags.flashBudget, kernels: flags.kernels,
-    ...(flags.input?.length ? { inputFor: () => flags.input!.map((f) => new Uint8Array(fs.readFileSync(f))) } : {}),
+    ...(flags.input?.length ? { inputFor: () => flags.input!.map((f) => new Uint8Array(readUserFile(f, READ_AS.input))) } : {}),
   });
   process.stderr.write(`wrote ${path.join(flags.out, path.basename(report))}\n`);
   steps.end();

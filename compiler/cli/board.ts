@@ -4,7 +4,7 @@
  * firmware's UART report as figures: cycles per inference from the DWT, milliseconds at the
  * clock the firmware printed, stack, per-layer cycles, outputs).
  */
-import * as fs from "node:fs";
+import { checkUserFile, readError, readUserFile } from "./paths.ts";
 
 import { fail } from "../diagnostics.ts";
 import { loadBoard } from "../toolchain/boards.ts";
@@ -30,10 +30,11 @@ export interface SerialLogFlags {
 export function opNames(reportFile: string | undefined): Map<number, string> {
   if (!reportFile) return new Map();
   let report: { mode?: string; ops?: { op: number; opcode: string }[] };
+  const text = readUserFile(reportFile, readError("--report")).toString("utf8");
   try {
-    report = JSON.parse(fs.readFileSync(reportFile, "utf8"));
-  } catch (e) {
-    return fail(6009, reportFile, (e as NodeJS.ErrnoException).code ?? "not JSON: pass the report.json mote compile wrote");
+    report = JSON.parse(text);
+  } catch {
+    return fail(6603, "--report", reportFile, "not JSON: pass the report.json mote compile wrote");
   }
   return new Map(report.mode === "codegen" ? (report.ops ?? []).map((o) => [o.op, o.opcode] as const) : []);
 }
@@ -74,12 +75,7 @@ async function readLog(source: string, timeoutS: number): Promise<string> {
     process.stderr.write(`• reading ${source} at 115200 8N1 for up to ${timeoutS} s: press the board's reset button\n`);
     return readSerialPort(source, timeoutS * 1000);
   }
-  try {
-    return fs.readFileSync(source, "latin1");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fail(5031, source, code === "ENOENT" ? "no such file" : (code ?? String(e)));
-  }
+  return readUserFile(source, (file, why) => fail(5031, file, why)).toString("latin1");
 }
 
 export async function serialLogCommand(source: string, flags: SerialLogFlags): Promise<void> {
@@ -97,6 +93,7 @@ export async function flashCommand(elf: string, flags: FlashFlags): Promise<void
   const board = loadBoard(flags.board);
   if (!isRealBoard(board)) fail(6008, "mote flash", `--board ${board.name}`, "flash a real board (stm32f746g-disco, nucleo-h743zi); QEMU runs with mote run --target qemu");
   const timeout = seconds(flags.timeout, "--timeout");
+  checkUserFile(elf, readError("the firmware"));
   // The port is opened before flashing: the firmware reports right after the reset that ends it.
   const reading = flags.monitor ? readSerialPort(flags.monitor, timeout * 1000) : undefined;
   reading?.catch(() => {}); // awaited below; a flashing error must not leave it unhandled

@@ -4,8 +4,10 @@
  */
 import { checkFiles } from "../subset/program.ts";
 import { formatSubsetDiagnostic } from "../subset/source.ts";
+import { checkUserFile, READ_AS } from "./paths.ts";
 
 export function checkCommand(files: string[]): void {
+  for (const f of files) checkUserFile(f, READ_AS.kernelFile);
   const diags = checkFiles(files);
   for (const d of diags) process.stdout.write(`${formatSubsetDiagnostic(d)}\n`);
   if (diags.length > 0) {

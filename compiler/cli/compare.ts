@@ -15,6 +15,7 @@ import { boardFigures, DEFAULT_BATTERY, LINKS, loadFigures, type Link } from "..
 import { frontEndOf, resolveModelSpec, runCompare } from "../compare/compare.ts";
 import { formatTable, writeCompareReport } from "../compare/report.ts";
 import { parseCount } from "./run.ts";
+import { checkOutputDir, checkUserFile, READ_AS } from "./paths.ts";
 
 export interface CompareFlags {
   board?: string;
@@ -57,6 +58,8 @@ export async function compareCommand(models: string[], flags: CompareFlags): Pro
   if (flags.audio !== undefined && flags.audio !== "none" && !AUDIO_PRESETS[flags.audio]) fail(6011, flags.audio, [...audioPresetNames(), "none"].join(", "));
   const requests = flags.requests === undefined ? 20 : parseCount("--requests", flags.requests);
   const specs = (models.length ? models : BENCH_MODELS).map(resolveModelSpec);
+  for (const m of models) if (m.endsWith(".tflite") || m.includes("/")) checkUserFile(m, READ_AS.model);
+  checkOutputDir(flags.out ?? path.join("out", "compare"), "--out");
   const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
   const audio: Record<string, string> = {};

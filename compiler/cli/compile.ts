@@ -31,7 +31,7 @@ import type { UserKernels } from "../ops/types.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
 import { opHandles } from "../ops/index.ts";
 import { type Mode } from "../build/index.ts";
-import { tensorBytes, type Graph } from "../ir/graph.ts";
+import type { Graph } from "../ir/graph.ts";
 import { buildFor } from "../pipeline.ts";
 import type { ModelProgram } from "../ir/program.ts";
 import { failInvokeStatus } from "../build/interpreter/status.ts";
@@ -45,13 +45,14 @@ import { librarySizes } from "../report/linker-map.ts";
 import { buildReport, estimatedNeeds, layerRows, zeroPointInputs, reportMarkdown, type Measured } from "../report/report.ts";
 import { memoryTimelineSvg } from "../report/timeline.ts";
 import { flashOptions } from "./flash-budget.ts";
-import { readInput } from "./run.ts";
+import { checkInputSizes, count, readInput } from "./run.ts";
 import { buildForBoard } from "./compile-board.ts";
 import { isRealBoard } from "../toolchain/board-firmware.ts";
 import { flashInstructions } from "../toolchain/flash.ts";
 import type { BoardFirmwareReport } from "../report/report.ts";
 import { withAudio } from "./audio.ts";
 import { progress } from "./progress.ts";
+import { checkUserFile, READ_AS, reason, stageDir } from "./paths.ts";
 
 /** The memory timeline plot, next to report.md (which links it). */
 export const TIMELINE_FILE = "memory-timeline.svg";
@@ -110,28 +111,21 @@ async function measure(graph: Graph, program: ModelProgram, board: Board, out: s
   return { library, firmware, stackBytes: run.stackBytes, instructions: run.instructions };
 }
 
-/** Moves every entry of `from` into `to` (replacing same-named ones), then removes `from`. */
-function moveInto(from: string, to: string): void {
-  fs.mkdirSync(to, { recursive: true });
-  for (const name of fs.readdirSync(from)) {
-    const target = path.join(to, name);
-    fs.rmSync(target, { recursive: true, force: true });
-    fs.renameSync(path.join(from, name), target);
-  }
-  fs.rmdirSync(from);
-}
-
 export async function compileCommand(model: string, flags: CompileFlags): Promise<void> {
-  const final = path.resolve(flags.out);
-  fs.mkdirSync(path.dirname(final), { recursive: true });
-  const staging = fs.mkdtempSync(path.join(path.dirname(final), `.${path.basename(final)}.partial-`));
+  // Every path before any work (compiler/cli/paths.ts); --out is staged beside itself.
+  checkUserFile(model, READ_AS.model);
+  for (const f of flags.input ?? []) checkUserFile(f, READ_AS.input);
+  const staged = stageDir(flags.out, "--out");
   try {
-    await compileInto(model, flags, staging);
-    moveInto(staging, final);
+    await compileInto(model, flags, staged.dir);
   } catch (error) {
-    fs.rmSync(staging, { recursive: true, force: true });
+    staged.abort();
+    // A write into the staging folder that failed (no space, ...) is --out's error.
+    const e = error as NodeJS.ErrnoException;
+    if (typeof e.path === "string" && path.resolve(e.path).startsWith(staged.dir)) fail(6602, "--out", flags.out, reason(e, e.path, true));
     throw error;
   }
+  staged.commit();
 }
 
 /** Compiles into `out` (the staging folder); messages name flags.out. */
@@ -159,12 +153,9 @@ async function compileInto(model: string, flags: CompileFlags, out: string): Pro
   if (!real && (flags.input?.length || flags.profile || flags.runs !== undefined)) {
     fail(6008, "--input/--runs/--profile of mote compile", `--board ${board.name}`, "they set up real-board firmware (stm32f746g-disco, nucleo-h743zi); for QEMU use mote run or mote profile");
   }
+  if (flags.input?.length && flags.input.length !== graph.inputs.length) fail(6006, count(graph.inputs.length, "input"), count(flags.input.length, "--input file"));
   const inputs = flags.input?.length ? flags.input.map(readInput) : zeroPointInputs(graph);
-  if (flags.input?.length && flags.input.length !== graph.inputs.length) fail(6006, graph.inputs.length, `${flags.input.length} --input file(s)`);
-  inputs.forEach((bytes, i) => {
-    const t = graph.tensors[graph.inputs[i]!]!;
-    if (bytes.length !== tensorBytes(t)) fail(5005, i, tensorBytes(t), t.name, `${t.dtype} [${t.shape.join(", ")}]`, bytes.length);
-  });
+  if (flags.input?.length) checkInputSizes(graph, flags.input, inputs);
   const files = writeCLibrary(r.program, out, libOptions);
   step(`wrote ${path.join(flags.out, files.header)}, ${files.source}, mote_intrinsics.h (${r.program.functions.length} functions, arena ${r.placement.arenaBytes} bytes` +
     `${libOptions.arenaSection !== undefined ? ` in section ${libOptions.arenaSection}` : ""})`);

@@ -26,6 +26,7 @@ import { parseCount } from "./counts.ts";
 import { audioOption } from "./audio.ts";
 import { parseFlashBudget } from "./flash-budget.ts";
 import { commandModule } from "./lazy.ts";
+import { reason } from "./paths.ts";
 
 type Module<T> = Promise<T>;
 /** Each command's module, loaded when it runs (the option parsers above read only light modules). */
@@ -93,7 +94,7 @@ function calibrationOptions(c: Command, required: boolean): Command {
   const data = new Option("--calibration <data>", "calibration data for a TF.js model.json: a folder of PNG/JPEG images, a .npy of inputs ([N, ...input shape]) or a CSV (.csv/.csv.gz, one flattened input per row)");
   return c
     .addOption(required ? data.makeOptionMandatory() : data)
-    .addOption(new Option("--calibration-method <method>", "activation ranges: minmax (TFLite's absolute min/max) or mse (per-tensor MSE-optimal clipping)").default("minmax"))
+    .addOption(new Option("--calibration-method <method>", "activation ranges: minmax (TFLite's absolute min/max) or mse (per-tensor MSE-optimal clipping); minmax-bc / mse-bc add bias correction (each layer's bias shifted by its mean int8 error on the calibration data)").default("minmax"))
     .addOption(computed(new Option("--input-range <lo,hi>", "float range image pixels 0..255 map to (image folders)"), "0,1"))
     .addOption(computed(new Option("--input-scale <s>", "factor applied to .npy / CSV calibration values"), "1"))
     .addOption(computed(new Option("--calibration-count <n>", "use only the first N calibration samples").argParser((v: string) => parseCount("--calibration-count", v)), "all"));
@@ -286,7 +287,7 @@ calibrationOptions(program
   .command("quantize")
   .description("quantize a TF.js model (model.json + weights, graph or layers model) to an int8 .tflite with calibration data, following TFLite's post-training quantization (docs/tfjs.md)")
   .argument("<model>", "TF.js model.json")
-  .option("--out <file>", "the int8 .tflite to write", "model_int8.tflite"), true)
+  .addOption(computed(new Option("--out <path>", "where to write the int8 model: a path ending in .tflite is the file; any other path is a directory (created if missing) that gets <model name>_int8.tflite"), "the current directory")), true)
   .action(async (model: string, opts) => (await cmd.quantize()).quantizeCommand(model, opts));
 
 program
@@ -303,6 +304,17 @@ function userError(e: unknown): unknown {
 }
 
 /**
+ * A file-system error no command turned into a user error (compiler/cli/paths.ts checks the
+ * paths the user gives; this is the net under them): MOTE6601 for a write, 6603 for a read.
+ */
+function fileError(e: unknown): MoteError | undefined {
+  const x = e as NodeJS.ErrnoException;
+  if (!(e instanceof Error) || typeof x.code !== "string" || typeof x.path !== "string" || typeof x.syscall !== "string") return undefined;
+  const writing = /^(mkdir|mkdtemp|rename|write|unlink|rmdir|rm|copyfile|symlink|link|ftruncate)$/.test(x.syscall) || ["EROFS", "ENOSPC", "EDQUOT"].includes(x.code);
+  return writing ? diagnostic(6601, "file", x.path, reason(e, x.path, true)) : diagnostic(6603, "file", x.path, reason(e, x.path));
+}
+
+/**
  * A MoteError, from this module's copy of compiler/diagnostics.ts or the command modules' (the
  * precompiled front end bundles its own copy, so the class is recognised by its shape).
  */
@@ -313,7 +325,7 @@ function isMoteError(e: unknown): e is MoteError {
 try {
   await program.parseAsync(process.argv);
 } catch (thrown) {
-  const e = userError(thrown);
+  const e = fileError(thrown) ?? userError(thrown);
   // A running progress spinner (compiler/cli/progress.ts) ends as failed before the error line.
   (globalThis as Record<symbol, (() => void) | undefined>)[Symbol.for("mote.progress.end")]?.();
   if (isMoteError(e)) {

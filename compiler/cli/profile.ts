@@ -10,13 +10,14 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { checkOutputFile, checkUserFile, READ_AS, writeOutputFile } from "./paths.ts";
 import type { Mode } from "../build/index.ts";
 import { fail } from "../diagnostics.ts";
 import { loadModel } from "../import/tflite/import.ts";
 import { checkInt8 } from "../import/tflite/check.ts";
 import { lowerGraph, opHandles } from "../ops/index.ts";
 import { formatProfile, profileModel } from "../profile/profile.ts";
-import { readInput } from "./run.ts";
+import { checkInputSizes, count, readInput } from "./run.ts";
 import { flashOptions } from "./flash-budget.ts";
 import { inStep, progress } from "./progress.ts";
 
@@ -38,13 +39,17 @@ export interface ProfileFlags {
 
 export async function profileCommand(model: string, flags: ProfileFlags): Promise<void> {
   const file = reportFile(flags);
+  checkUserFile(model, READ_AS.model);
+  for (const f of flags.input) checkUserFile(f, READ_AS.input);
+  if (file !== undefined) checkOutputFile(file, flags.output !== undefined ? "--output" : "--out");
   const graph = loadModel(model);
   checkInt8(graph, opHandles);
   lowerGraph(graph); // unsupported ops are reported first
   if (flags.input.length > 0 && flags.input.length !== graph.inputs.length) {
-    fail(6006, graph.inputs.length, `${flags.input.length} --input file(s)`);
+    fail(6006, count(graph.inputs.length, "input"), count(flags.input.length, "--input file"));
   }
   const inputs = flags.input.length > 0 ? flags.input.map(readInput) : undefined;
+  if (inputs) checkInputSizes(graph, flags.input, inputs); // before the firmware names its own copies
   const top = Number(flags.top);
   if (!Number.isInteger(top) || top < 1) fail(6005, "--top", "a positive integer", flags.top);
   if (flags.specialize !== undefined && flags.specialize !== "on" && flags.specialize !== "off") {
@@ -57,8 +62,7 @@ export async function profileCommand(model: string, flags: ProfileFlags): Promis
   }));
   const text = flags.json ? JSON.stringify(report, null, 1) + "\n" : formatProfile(report);
   if (file) {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    fs.writeFileSync(file, text);
+    writeOutputFile(file, text, flags.output !== undefined ? "--output" : "--out");
   } else {
     process.stdout.write(text);
   }

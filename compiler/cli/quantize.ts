@@ -1,17 +1,17 @@
 /**
- * @fileoverview `mote quantize MODEL.json --calibration DATA --out model_int8.tflite
- * [--calibration-method minmax|mse] [--input-range LO,HI] [--input-scale S] [--calibration-count N]`:
+ * @fileoverview `mote quantize MODEL.json --calibration DATA --out model_int8.tflite|DIR
+ * [--calibration-method minmax|mse|minmax-bc|mse-bc] [--input-range LO,HI] [--input-scale S] [--calibration-count N]`:
  * imports a TF.js model (compiler/import/tfjs/), quantizes it to int8 with calibration data
  * (compiler/quantize/) and writes the .tflite. `tfjsModel` is the same path for compile and run
  * given a model.json and --calibration (the quantized model is read back from its bytes).
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { fail } from "../diagnostics.ts";
 import type { Graph } from "../ir/graph.ts";
 import { loadTfjsModel } from "../import/tfjs/load.ts";
 import { CALIBRATION_METHODS, quantizeModel, readCalibration, type CalibrationMethod, type Quantized } from "../quantize/index.ts";
 import { progress, type Progress } from "./progress.ts";
+import { checkOutputFile, checkUserFile, checkUserPath, READ_AS, writeOutputFile } from "./paths.ts";
 
 export interface QuantizeFlags {
   calibration?: string;
@@ -25,7 +25,7 @@ export interface QuantizeFlags {
 
 function parseFlags(flags: QuantizeFlags): { method: CalibrationMethod; inputRange?: [number, number]; inputScale?: number } {
   const method = (flags.calibrationMethod ?? "minmax") as CalibrationMethod;
-  if (!CALIBRATION_METHODS.includes(method)) fail(6913, "--calibration-method", `'${flags.calibrationMethod}' (minmax or mse)`);
+  if (!CALIBRATION_METHODS.includes(method)) fail(6913, "--calibration-method", `'${flags.calibrationMethod}' (${CALIBRATION_METHODS.join(", ")})`);
   let inputRange: [number, number] | undefined;
   if (flags.inputRange !== undefined) {
     const v = flags.inputRange.split(",").map((s) => Number(s.trim()));
@@ -44,6 +44,8 @@ function parseFlags(flags: QuantizeFlags): { method: CalibrationMethod; inputRan
 export function quantizeTfjs(model: string, flags: QuantizeFlags, command: string, p: Progress): Quantized & { float: Graph; samples: number } {
   if (flags.calibration === undefined) fail(6916, model, command);
   const { method, inputRange, inputScale } = parseFlags(flags);
+  checkUserFile(model, READ_AS.model);
+  checkUserPath(flags.calibration, READ_AS.calibration);
   p.step(`importing TF.js model ${model}`);
   const float = loadTfjsModel(model);
   p.step(`reading calibration data ${flags.calibration}`);
@@ -68,21 +70,28 @@ export function tfjsModel(model: string, flags: QuantizeFlags, command: string):
   }
 }
 
-export async function quantizeCommand(model: string, flags: QuantizeFlags & { out: string }): Promise<void> {
+/**
+ * Where `mote quantize --out OUT` writes: OUT itself when it ends in .tflite; otherwise OUT is a
+ * directory (created if missing, as every other command's --out) and the file is
+ * OUT/<model name>_int8.tflite.
+ */
+export function quantizeOutPath(out: string, model: string): string {
+  if (out.toLowerCase().endsWith(".tflite")) return out;
+  return path.join(out, path.basename(model).replace(/\.json$/i, "") + "_int8.tflite");
+}
+
+export async function quantizeCommand(model: string, flags: QuantizeFlags & { out?: string }): Promise<void> {
   const p = progress({ log: true });
   let ok = false;
   try {
+    const out = quantizeOutPath(flags.out ?? ".", model);
+    checkOutputFile(out, "--out");
     const q = quantizeTfjs(model, flags, "mote quantize", p);
-    try {
-      fs.mkdirSync(path.dirname(path.resolve(flags.out)), { recursive: true });
-      fs.writeFileSync(flags.out, q.tflite);
-    } catch (e) {
-      fail(6917, flags.out, (e as NodeJS.ErrnoException).code ?? String(e));
-    }
+    writeOutputFile(out, q.tflite, "--out");
     ok = true;
     p.end(true);
     const ins = q.graph.inputs.map((t) => q.graph.tensors[t]!).map((t) => `${t.name} int8 [${t.shape.join(", ")}] scale ${t.quant!.scale[0]!.toPrecision(6)} zero point ${t.quant!.zeroPoint[0]}`);
-    process.stdout.write(`wrote ${flags.out} (${q.tflite.length} bytes, ${q.graph.ops.length} ops, calibrated on ${q.samples} samples with ${flags.calibrationMethod ?? "minmax"})\n`);
+    process.stdout.write(`wrote ${out} (${q.tflite.length} bytes, ${q.graph.ops.length} ops, calibrated on ${q.samples} samples with ${flags.calibrationMethod ?? "minmax"})\n`);
     process.stdout.write(`input: ${ins.join("; ")}\n`);
   } finally {
     if (!ok) p.end(false);

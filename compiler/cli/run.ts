@@ -5,7 +5,6 @@
  * one line per invocation). --out DIR (a directory, as on every command) writes output_<k>.bin
  * for output k, or output_<k>_<i>.bin for invocation i of N, instead of naming each --output.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Mode } from "../build/index.ts";
 import { fail } from "../diagnostics.ts";
@@ -18,6 +17,8 @@ import { runInvocations, type Target } from "../run/targets.ts";
 import { flashOptions } from "./flash-budget.ts";
 import { withAudio } from "./audio.ts";
 import { inStep, progress } from "./progress.ts";
+import { checkOutputDir, checkOutputFile, checkUserFile, makeDirs, READ_AS, readUserFile, writeOutputFiles } from "./paths.ts";
+import { tensorBytes, type Graph } from "../ir/graph.ts";
 
 export interface RunFlags extends QuantizeFlags {
   /** --kernels DIR, loaded (compiler/cli/main.ts). */
@@ -44,34 +45,50 @@ export { parseCount } from "./counts.ts";
 
 /** The raw bytes of an --input file; MOTE6009 when it cannot be read. */
 export function readInput(file: string): Uint8Array {
-  try {
-    return new Uint8Array(fs.readFileSync(file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fail(6009, file, code === "ENOENT" ? "no such file" : (code ?? String(e)));
-  }
+  return new Uint8Array(readUserFile(file, READ_AS.input));
+}
+
+/** `n word(s)`: "1 input", "2 inputs". */
+export function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** MOTE5005 naming the file when an input file's size is not its tensor's (`files[i]` feeds input i % count). */
+export function checkInputSizes(graph: Graph, files: readonly string[], bytes: readonly Uint8Array[]): void {
+  bytes.forEach((b, j) => {
+    const i = j % graph.inputs.length;
+    const t = graph.tensors[graph.inputs[i]!]!;
+    if (b.length !== tensorBytes(t)) fail(5005, `${i} (${files[j]})`, tensorBytes(t), t.name, `${t.dtype} [${t.shape.join(", ")}]`, b.length);
+  });
 }
 
 export async function runCommand(model: string, flags: RunFlags): Promise<void> {
+  checkUserFile(model, READ_AS.model);
   // A TF.js model.json: quantized in memory with --calibration, then read back as its .tflite.
   const model0 = /\.json$/i.test(model) ? (await import("./quantize.ts")).tfjsModel(model, flags, "mote run") : loadModel(model);
   checkInt8(model0, opHandles); // the model itself; a front end's state may be float
   const graph = withAudio(model0, flags.audio);
   lowerGraph(graph, { kernels: flags.kernels }); // unsupported ops are reported before anything about inputs
   const n = flags.invocations ?? 1;
-  const per = n > 1 ? ` (${n} invocations x ${graph.inputs.length})` : "";
+  const per = (k: number, word: string) => (n > 1 ? `${count(k * n, word)} (${k} per invocation x ${n} invocations)` : count(k, word));
   if (flags.input.length !== graph.inputs.length * n) {
-    fail(6006, `${graph.inputs.length}${per}`, `${flags.input.length} --input file(s)`);
+    fail(6006, per(graph.inputs.length, "input"), count(flags.input.length, "--input file"));
   }
   if (flags.out !== undefined && flags.output.length > 0) fail(6008, "--out", "--output", "--out DIR writes DIR/output_<k>.bin, --output FILE names each file: give one");
   const outputs = flags.out !== undefined ? outputFiles(flags.out, graph.outputs.length, n) : flags.output;
-  if (outputs.length !== graph.outputs.length * n) fail(6007, `${graph.outputs.length}${n > 1 ? ` (${n} invocations x ${graph.outputs.length})` : ""}`, flags.output.length);
+  if (outputs.length !== graph.outputs.length * n) fail(6007, per(graph.outputs.length, "output"), count(flags.output.length, "--output file"));
+  // Every path before the build: a bad one is reported at once, not after a QEMU run.
+  for (const f of flags.input) checkUserFile(f, READ_AS.input);
+  if (flags.out !== undefined) checkOutputDir(flags.out, "--out");
+  else for (const f of outputs) checkOutputFile(f, "--output");
   const files = flags.input.map(readInput);
+  checkInputSizes(graph, flags.input, files);
   const invocations = Array.from({ length: n }, (_, i) => files.slice(i * graph.inputs.length, (i + 1) * graph.inputs.length));
   const opts = { board: flags.board, plan: flags.plan, mode: flags.mode, specialize: flags.specialize !== "off", ...flashOptions(flags.flashBudget, flags.board), kernels: flags.kernels };
   const result = await inStep(progress(), `building ${graph.name} and running it on ${flags.target}`, () => runInvocations(graph, invocations, flags.target, opts));
-  if (flags.out !== undefined) fs.mkdirSync(flags.out, { recursive: true });
-  result.outputs.forEach((outs, i) => outs.forEach((bytes, k) => fs.writeFileSync(outputs[i * graph.outputs.length + k]!, bytes)));
+  if (flags.out !== undefined) makeDirs(flags.out, (why) => fail(6602, "--out", flags.out, why));
+  const written = result.outputs.flatMap((outs, i) => outs.map((data, k) => ({ file: outputs[i * graph.outputs.length + k]!, data })));
+  writeOutputFiles(written, flags.out !== undefined ? "--out" : "--output");
   for (const count of result.instructions ?? []) process.stdout.write(`instructions: ${count}\n`);
   if (result.stackBytes !== undefined) process.stdout.write(`stack: ${result.stackBytes}\n`);
 }

@@ -7,6 +7,7 @@
  */
 import { fail } from "../diagnostics.ts";
 import { parseCount } from "./counts.ts";
+import { checkUserFile, READ_AS } from "./paths.ts";
 
 export interface ServeFlags {
   port?: string;
@@ -30,6 +31,7 @@ export async function serveCommand(models: string[], flags: ServeFlags): Promise
   const port = flags.port === undefined ? 8080 : /^\d+$/.test(flags.port) && Number(flags.port) <= 65535 ? Number(flags.port) : fail(6005, "--port", "a port number from 0 to 65535 (0: any free port)", flags.port);
   const maxBodyBytes = flags.maxBody === undefined ? undefined : parseCount("--max-body", flags.maxBody);
   const audio = parseAudioMap(flags.audio ?? []);
+  for (const m of models) if (m.endsWith(".tflite") || m.includes("/")) checkUserFile(m, READ_AS.model);
   let stop: (() => Promise<void>) | undefined;
   let stopping = false;
   const onSignal = (signal: string): void => {

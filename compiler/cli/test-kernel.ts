@@ -9,6 +9,7 @@
  * is MOTE6709 with a reproducer: the case, its seed, the op's shapes and the kernel's record.
  */
 import * as path from "node:path";
+import { checkUserFile, READ_AS } from "./paths.ts";
 import fc from "fast-check";
 import { fail } from "../diagnostics.ts";
 import type { Graph, Op, Tensor } from "../ir/graph.ts";
@@ -120,6 +121,7 @@ export interface TestKernelResult {
 
 /** Runs the property test; MOTE6709 at the first mismatch. */
 export async function testKernel(file: string, flags: TestKernelFlags = {}): Promise<TestKernelResult> {
+  checkUserFile(file, READ_AS.kernelFile);
   const abs = path.resolve(file);
   const user = await loadUserKernels(flags.kernels ?? path.dirname(abs));
   const stem = abs.replace(/\.ts$/, "");

@@ -25,7 +25,8 @@ import { runModel, TARGETS, type Target } from "../run/targets.ts";
 import { DEFAULT_BOARD } from "../toolchain/boards.ts";
 import { withAudio } from "./audio.ts";
 import { flashOptions } from "./flash-budget.ts";
-import { readInput } from "./run.ts";
+import { count, readInput } from "./run.ts";
+import { checkUserFile, READ_AS, readError, readUserFile } from "./paths.ts";
 import { inStep, progress } from "./progress.ts";
 
 export interface ValidateFlags extends QuantizeFlags {
@@ -112,7 +113,7 @@ function quantizedBytes(t: Tensor, qs: number[]): Uint8Array {
 function expectedBytes(graph: Graph, info: TensorInfo, k: number, file: string): Uint8Array {
   const t = graph.tensors[graph.outputs[k]];
   const bad = (why: string): never => fail(6303, file, k, `${info.name}, ${info.dtype} ${shapeText(info.shape)}`, why);
-  const bytes = readInput(file);
+  const bytes = new Uint8Array(readUserFile(file, readError("--expect")));
   if (isNpy(bytes) || /\.npy$/i.test(file)) {
     const npy = decodeNpy(bytes, file);
     if (npy.values.length !== info.elements) bad(`${npy.values.length} values for its ${info.elements} elements`);
@@ -153,15 +154,18 @@ export function checkAgreement(names: readonly string[], first: TargetOutputs, o
 
 /** Runs the validation; fails (MOTE63xx) on bad inputs or disagreeing targets, returns the report. */
 export async function validateModel(model: string, flags: ValidateFlags): Promise<ValidateReport> {
+  checkUserFile(model, READ_AS.model);
+  for (const f of flags.input) checkUserFile(f, READ_AS.input);
+  for (const f of flags.expect ?? []) checkUserFile(f, readError("--expect"));
   // A TF.js model.json: quantized in memory with --calibration, then read back as its .tflite.
   const model0 = /\.json$/i.test(model) ? (await import("./quantize.ts")).tfjsModel(model, flags, "mote validate") : loadModel(model);
   checkInt8(model0, opHandles);
   const graph = withAudio(model0, flags.audio);
   lowerGraph(graph, { kernels: flags.kernels });
   const io = modelIo(graph);
-  if (flags.input.length !== graph.inputs.length) fail(6006, graph.inputs.length, `${flags.input.length} --input file(s)`);
+  if (flags.input.length !== graph.inputs.length) fail(6006, count(graph.inputs.length, "input"), count(flags.input.length, "--input file"));
   const expect = flags.expect ?? [];
-  if (expect.length !== 0 && expect.length !== graph.outputs.length) fail(6007, graph.outputs.length, `${expect.length} --expect`);
+  if (expect.length !== 0 && expect.length !== graph.outputs.length) fail(6007, count(graph.outputs.length, "output"), count(expect.length, "--expect file"));
   const inputs = flags.input.map((file, k) => inputBytes(graph, k, file, flags.audio));
   const expected = expect.map((file, k) => expectedBytes(graph, io.outputs[k], k, file));
   const targets = parseTargets(flags.targets);

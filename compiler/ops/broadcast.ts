@@ -41,6 +41,19 @@ export interface BroadcastFields {
 /** Broadcast loops the kernels have. */
 export const MAX_BROADCAST_LOOPS = 4;
 
+/**
+ * Rejects a broadcast (input shapes that differ) above rank `maxRank`: TFLite Micro's 4-D slow
+ * broadcast paths (comparisons, SQUARED_DIFFERENCE) extend every shape to rank 4 and CHECK-fail
+ * above it, whatever the shapes reduce to.
+ */
+export function requireBroadcastRank(graph: Graph, op: Op, in1: Tensor, in2: Tensor, out: Tensor, maxRank = 4): void {
+  const broadcasts = in1.shape.length !== in2.shape.length || in1.shape.some((d, i) => d !== in2.shape[i]);
+  const rank = Math.max(in1.shape.length, in2.shape.length, out.shape.length);
+  if (broadcasts && rank > maxRank) {
+    opError(graph, op, `broadcasting inputs of rank ${rank}: TFLite Micro's broadcast ${op.opcode} handles rank ${maxRank} at most`);
+  }
+}
+
 const extend = (shape: readonly number[], rank: number): number[] => [
   ...new Array<number>(rank - shape.length).fill(1),
   ...shape,

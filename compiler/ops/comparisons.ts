@@ -3,7 +3,8 @@
  * bool output) to kernels/comparisons.ts, doing TFLite Micro's ComparisonsPrepare at compile time:
  * per input, offset -zero point, left shift 8 and QuantizeMultiplierSmallerThanOneExp(scale) —
  * which aborts for a scale >= 1, so Mote rejects such a scale. Inputs broadcast as TFLM's
- * 4-D slow path does (compiler/ops/broadcast.ts). When both inputs share one quantization and
+ * 4-D slow path does (compiler/ops/broadcast.ts; a broadcast above rank 4, which that path
+ * CHECK-fails on, is rejected). When both inputs share one quantization and
  * its rescale is strictly increasing over the 256 int8 values (checked here with the kernels'
  * own mbqm), the kernel compares raw values (`scaled` 0): the same bits, fewer instructions.
  */
@@ -14,7 +15,7 @@ import {
 import { mbqm } from "../../kernels/intrinsics.ts";
 import { inputTensor, opError, outputTensor, requireDType, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier } from "./quant.ts";
-import { planBroadcast } from "./broadcast.ts";
+import { planBroadcast, requireBroadcastRank } from "./broadcast.ts";
 import { BINARY_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 
@@ -54,6 +55,7 @@ function lowerComparison(graph: Graph, op: Op): KernelCall[] {
   requireDType(graph, op, in1, "input 1", "int8");
   requireDType(graph, op, in2, "input 2", "int8");
   requireDType(graph, op, out, "output", "bool");
+  requireBroadcastRank(graph, op, in1, in2, out);
   const r1 = rescale(graph, op, in1, "input 1");
   const r2 = rescale(graph, op, in2, "input 2");
   const same = r1.offset === r2.offset && r1.multiplier === r2.multiplier && r1.shift === r2.shift;
@@ -81,6 +83,6 @@ export const OPCODES: Record<string, LowerOp> = {
 
 export const ACTIVATION_TYPES: Record<string, readonly DType[]> = Object.fromEntries(Object.keys(CMP).map((k) => [k, ["bool"]]));
 
-const note = "int8 inputs (each rescaled by its own scale, as TFLite Micro does; scales must be below 1), bool output, broadcasting up to four loops; raw comparison when both inputs share a quantization whose rescale is strictly increasing.";
+const note = "int8 inputs (each rescaled by its own scale, as TFLite Micro does; scales must be below 1), bool output, broadcasting up to four loops (rank 4 at most when the input shapes differ, as TFLite Micro); raw comparison when both inputs share a quantization whose rescale is strictly increasing.";
 
 export const NOTES: Record<string, string> = Object.fromEntries(Object.keys(CMP).map((k) => [k, note]));

@@ -3,13 +3,14 @@
  * Micro's PrepareQuantized (micro/kernels/squared_difference.cc at 90b983c2) at compile time:
  * left shift 7, input multipliers scale / twice the larger input scale (SmallerThanOneExp), output
  * multiplier (twice max)^2 / (2^14 * output scale) (QuantizeMultiplier), in double; the broadcast
- * loops of compiler/ops/broadcast.ts. A float32 SQUARED_DIFFERENCE goes to compiler/ops/float_binary.ts.
+ * loops of compiler/ops/broadcast.ts (a broadcast above rank 4, which TFLM's 4-D slow path
+ * CHECK-fails on, is rejected). A float32 SQUARED_DIFFERENCE goes to compiler/ops/float_binary.ts.
  */
 import type { DType, Graph, Op } from "../ir/graph.ts";
 import { FLOAT_SQUARED_DIFFERENCE } from "../../kernels/float_binary.ts";
 import { lowerFloatBinary } from "./float_binary.ts";
 import type { SquaredDifferenceParams } from "../../kernels/squared_difference.ts";
-import { planBroadcast } from "./broadcast.ts";
+import { planBroadcast, requireBroadcastRank } from "./broadcast.ts";
 import { inputTensor, opError, outputTensor, requireDType, tensorQuant } from "./operands.ts";
 import { quantizeMultiplier } from "./quant.ts";
 import { int16Quant } from "./int16.ts";
@@ -23,6 +24,7 @@ export function lowerSquaredDifference(graph: Graph, op: Op): KernelCall[] {
   const input1 = inputTensor(graph, op, 0, "input1");
   const input2 = inputTensor(graph, op, 1, "input2");
   const output = outputTensor(graph, op, 0, "output");
+  requireBroadcastRank(graph, op, input1, input2, outputTensor(graph, op, 0, "output"));
   if (input1.dtype === "float32") return lowerFloatBinary(graph, op, FLOAT_SQUARED_DIFFERENCE, false);
   const is16 = input1.dtype === "int16";
   const type = is16 ? "int16" : "int8";
@@ -64,5 +66,5 @@ export const CONTRACTS: KernelContract[] = [
 export const OPCODES: Record<string, LowerOp> = { SQUARED_DIFFERENCE: lowerSquaredDifference };
 
 export const NOTES: Record<string, string> = {
-  SQUARED_DIFFERENCE: "int8 with per-tensor quantization, runtime or constant operands, broadcasting of shapes that reduce to 4 loops; requantized as TFLite Micro (left shift 7). float32 ((a - b)^2) through kernels/float_binary.ts. int16 (zero points 0, left shift 0, as TFLite Micro): squaredDifference16.",
+  SQUARED_DIFFERENCE: "int8 with per-tensor quantization, runtime or constant operands, broadcasting of shapes that reduce to 4 loops (rank 4 at most when the input shapes differ, as TFLite Micro); requantized as TFLite Micro (left shift 7). float32 ((a - b)^2) through kernels/float_binary.ts. int16 (zero points 0, left shift 0, as TFLite Micro): squaredDifference16.",
 };

@@ -27,6 +27,7 @@ import type { Graph } from "../ir/graph.ts";
 import { tensorBytes } from "../ir/graph.ts";
 import type { Mode } from "../build/index.ts";
 import type { InterpreterResult } from "../build/interpreter/program.ts";
+import { ARG_WORDS, STEP_WORDS } from "../build/interpreter/image.ts";
 import { failInvokeStatus } from "../build/interpreter/status.ts";
 import { buildFor } from "../pipeline.ts";
 import { writeCLibrary } from "../emit/c/model.ts";
@@ -106,7 +107,7 @@ export function parseLayerLines(text: string): Map<number, number> {
 /**
  * The graph op of every profiling key of a build: codegen keys are op indices already;
  * interpreter keys are step word indices, walked from the image header (word 3 step count, word 4
- * first step; a step is 3 words plus 2 per argument) in the order buildImage wrote the calls.
+ * first step; a step is STEP_WORDS words plus ARG_WORDS per argument) in the order buildImage wrote the calls.
  */
 export function keyToOp(result: ReturnType<typeof buildFor>, mode: Mode): Map<number, number> {
   const map = new Map<number, number>();
@@ -120,7 +121,7 @@ export function keyToOp(result: ReturnType<typeof buildFor>, mode: Mode): Map<nu
   let at = image[4];
   for (const op of callOps) {
     map.set(at, op);
-    at += 3 + 2 * image[at + 1];
+    at += STEP_WORDS + ARG_WORDS * image[at + 1];
   }
   return map;
 }

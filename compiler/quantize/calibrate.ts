@@ -10,12 +10,15 @@
  * Everything else keeps min/max: the model input (clipping it loses information for good), the
  * elementwise ops (on liveness, clipping the post-ReLU batch norm's MUL/ADD outputs costs more
  * than it gains), and logits feeding a softmax or a model output (clipping changes top-1).
+ * "minmax-bc" and "mse-bc" calibrate as minmax and mse; quantizeModel (index.ts) then corrects
+ * the biases (bias-correct.ts).
  */
 import type { Graph } from "../ir/graph.ts";
 import { evaluateFloat } from "./float/eval.ts";
 
-export type CalibrationMethod = "minmax" | "mse";
-export const CALIBRATION_METHODS: readonly CalibrationMethod[] = ["minmax", "mse"];
+export type CalibrationMethod = "minmax" | "mse" | "minmax-bc" | "mse-bc";
+/** The -bc variants add empirical bias correction (bias-correct.ts) to the same ranges. */
+export const CALIBRATION_METHODS: readonly CalibrationMethod[] = ["minmax", "mse", "minmax-bc", "mse-bc"];
 
 /** Per tensor index: [min, max] of its float values. */
 export type Ranges = Map<number, [number, number]>;
@@ -33,7 +36,7 @@ const WEIGHTED = new Set(["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"]);
 
 /** The activation ranges of `graph` (graph inputs and every op output) over `inputs`. */
 export function calibrate(graph: Graph, inputs: Float32Array[][], opts: CalibrateOptions = {}): Ranges {
-  const method = opts.method ?? "minmax";
+  const method = (opts.method ?? "minmax").replace(/-bc$/, "");
   const passes = method === "mse" ? 2 : 1;
   const ranges: Ranges = new Map();
   const observe = (t: number, v: Float32Array): void => {

@@ -48,7 +48,7 @@ export async function runImageTs(build: InterpreterResult, inputs: Uint8Array[],
 
 /** Runs the image once per invocation on one arena; `invocations[n][k]` is input k of invocation n. */
 export async function runImageTsInvocations(build: InterpreterResult, invocations: Uint8Array[][], user?: UserKernels): Promise<Uint8Array[][]> {
-  const { program, image } = build;
+  const { program, image, table: kernelTable } = build;
   const table = dispatchTable(build, user);
   const arena = new Int8Array(Math.max(program.arenaBytes, 16));
   const arenaBytes = new Uint8Array(arena.buffer);
@@ -59,7 +59,7 @@ export async function runImageTsInvocations(build: InterpreterResult, invocation
       arenaBytes.set(given, t.offset);
     });
     installDispatch(table);
-    const status = interpret(image, arena);
+    const status = interpret(image, kernelTable, arena);
     if (status !== 0) failImageStatus(status, image);
     return program.outputs.map((t) => arenaBytes.slice(t.offset, t.offset + t.bytes));
   });

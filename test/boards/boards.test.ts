@@ -177,7 +177,7 @@ describe.skipIf(kws.skip || arm.skip)("mote compile --board (a real board)", () 
     const bad = path.join(tmp, "bad.bin");
     fs.writeFileSync(bad, new Uint8Array(3));
     const flags = { out: path.join(tmp, "bad"), board: "stm32f746g-disco", plan: "search", mode: "codegen" as const, firmware: true, input: [bad] };
-    await expect(compileCommand(sharedFile("models", "kws_ref_model.tflite"), flags)).rejects.toMatchObject({ code: 5005, message: expect.stringMatching(/^input 0: expected 490 bytes/) });
+    await expect(compileCommand(sharedFile("models", "kws_ref_model.tflite"), flags)).rejects.toMatchObject({ code: 5005, message: expect.stringMatching(/^input 0 \(.*bad\.bin\): expected 490 bytes/) });
     expect(fs.existsSync(path.join(tmp, "bad"))).toBe(false);
     await expect(compileCommand(sharedFile("models", "kws_ref_model.tflite"), { ...flags, board: "qemu-mps2-an500" })).rejects.toMatchObject({ code: 6008 });
   }, 60_000);

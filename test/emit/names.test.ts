@@ -177,7 +177,7 @@ function definedGlobals(object: string): string[] {
   return execFileSync("nm", ["-g", "--defined-only", object], { encoding: "utf8" }).trim().split("\n").map((l) => l.split(" ").at(-1)!);
 }
 
-const API = ["input", "input_bytes", "output", "output_bytes", "init", "invoke", "reset", "input_info", "output_info", "quantize_input", "dequantize_output"];
+const API = ["input", "input_bytes", "output", "output_bytes", "init", "invoke", "status", "reset", "input_info", "output_info", "quantize_input", "dequantize_output"];
 
 describe.skipIf(models.skip)("--name and --arena-section", () => {
   const kws = () => buildFor(loadModel(sharedFile("models", "kws_ref_model.tflite")), {}).program;
@@ -192,7 +192,7 @@ describe.skipIf(models.skip)("--name and --arena-section", () => {
       expect(plain["model.h"]).toMatch(new RegExp(`\\bmote_${fn}\\(`));
     }
     const macros = (h: string) => [...h.matchAll(/^#define (\w+)/gm)].map((m) => m[1]!);
-    const shared = /^(MOTE_SHARED_TYPES_H|MOTE_IO_\w+)$/;
+    const shared = /^(MOTE_SHARED_TYPES_H|MOTE_IO_\w+|MOTE_STATUS_\w+)$/;
     expect(macros(named["model.h"]).filter((m) => !shared.test(m) && !m.startsWith("KWS_"))).toEqual([]);
     expect(macros(named["model.h"])).toContain("KWS_MODEL_H");
     expect(macros(named["model.h"])).toContain("KWS_INPUT0_ZERO_POINT");

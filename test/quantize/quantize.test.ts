@@ -27,6 +27,7 @@ import { mkdirSync } from "node:fs";
 import { runInvocations } from "../../compiler/run/targets.ts";
 import { REPO } from "../support/shared.ts";
 import { randomInput } from "../import/tfjs/support.ts";
+import { quantizeOutPath } from "../../compiler/cli/quantize.ts";
 import { functionalCnn, saveToMemory, sequentialCnn, writeModelDir } from "../import/tfjs/small-models.ts";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "mote-quant-"));
@@ -40,7 +41,7 @@ describe.each([
   ["sequential CNN", sequentialCnn],
   ["functional CNN", functionalCnn],
 ])("%s", (name, make) => {
-  it.each(["minmax", "mse"] as CalibrationMethod[])("quantized with %s: ts, wasm and host agree, within 3 steps of float", async (method) => {
+  it.each(["minmax", "mse", "minmax-bc", "mse-bc"] as CalibrationMethod[])("quantized with %s: ts, wasm and host agree, within 3 steps of float", async (method) => {
     const float = importTfjs(await saveToMemory(make(), name));
     const { graph } = quantizeModel(float, calibration(size(float)), `${name}.tflite`, { method });
     const xs = [7, 8, 9].map((s) => randomInput(size(float), s, 0, 1));
@@ -119,6 +120,14 @@ describe("the command line", () => {
     expect(q.stderr).toContain("calibrating (mse, pass 2 of 2) on 16 samples");
     expect(q.status).toBe(0);
     expect(q.stdout).toMatch(/wrote .*seq_int8\.tflite \(\d+ bytes, 8 ops, calibrated on 16 samples with mse\)/);
+    // --out without the .tflite suffix, or an existing directory: DIR/<model name>_int8.tflite.
+    for (const dir of [path.join(tmp, "outdir"), tmp]) {
+      const d = mote("quantize", model, "--calibration", csv, "--out", dir, "--calibration-method", "mse");
+      expect(d.status).toBe(0);
+      expect(readFileSync(path.join(dir, "model_int8.tflite"))).toEqual(readFileSync(out));
+    }
+    expect(quantizeOutPath("a/b.TFLITE", "m/x.json")).toBe("a/b.TFLITE");
+    expect(quantizeOutPath("a/b", "m/liveness.json")).toBe(path.join("a/b", "liveness_int8.tflite"));
     const graph = importTflite(new Uint8Array(readFileSync(out)), "seq_int8.tflite");
     const input = path.join(tmp, "in.bin");
     writeFileSync(input, quantizeInput(graph, randomInput(64, 5, 0, 1)));
@@ -133,7 +142,7 @@ describe("the command line", () => {
     const a = mote("analyze", model, "--calibration", csv, "--json");
     expect(a.status).toBe(0);
     expect(JSON.parse(a.stdout)).toMatchObject({ compiles: true, io: [{ kind: "input", dtype: "int8" }, { kind: "output", dtype: "int8" }] });
-  }, 180_000);
+  }, 400_000);
 
   it("user errors are one line with their code", async () => {
     const model = writeModelDir(await saveToMemory(sequentialCnn(), "seq2"), path.join(tmp, "seq2"), 1);

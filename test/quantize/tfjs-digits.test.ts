@@ -10,7 +10,7 @@ import { measure } from "../../samples/tfjs-digits/agreement.ts";
 const digits = needShared("data/digits/digits.csv.gz");
 
 describe.skipIf(digits.skip)("tfjs-digits (ts target)", () => {
-  it.each(["minmax", "mse"] as const)("%s: at least 98 percent top-1 agreement, accuracy within 2 points", async (method) => {
+  it.each(["minmax", "mse", "minmax-bc", "mse-bc"] as const)("%s: at least 98 percent top-1 agreement, accuracy within 2 points", async (method) => {
     const r = await measure("ts", method);
     expect(r.rows).toBeGreaterThanOrEqual(360);
     expect(r.agreement).toBeGreaterThanOrEqual(98);

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { expect } from "vitest";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
 import { lowerGraph } from "../../compiler/ops/index.ts";
-import { runInvocations, runModel, type Target } from "../../compiler/run/targets.ts";
+import { runInvocations, runModel, type RunOptions, type Target } from "../../compiler/run/targets.ts";
 import { readBytes, sameBytes, sharedFile } from "./shared.ts";
 
 export interface GoldenOpsCase {
@@ -49,27 +49,30 @@ export function goldenOpsCases(suite: GoldenOpsSuite = "golden-ops"): GoldenOpsC
     });
 }
 
-/** Runs every sample of `c` on `target` and expects TFLM's bytes for every output. */
-export async function expectCaseMatches(c: GoldenOpsCase, target: Target): Promise<void> {
+/**
+ * Runs every sample of `c` on `target` and expects TFLM's bytes for every output; `opts.mode`
+ * "interpreter" runs the generic kernels reading a model image instead of the generated code.
+ */
+export async function expectCaseMatches(c: GoldenOpsCase, target: Target, opts: RunOptions = {}): Promise<void> {
   const graph = loadModel(path.join(c.dir, "model.tflite"));
   const samples = fs.readdirSync(c.dir).filter((f) => /^input_0_\d+\.bin$/.test(f)).map((f) => Number(/_(\d+)\.bin$/.exec(f)![1]));
   expect(samples.length).toBeGreaterThan(0);
   samples.sort((a, b) => a - b);
   const inputsOf = (k: number) => graph.inputs.map((_, i) => readBytes(path.join(c.dir, `input_${i}_${k}.bin`)));
   if (c.invocations !== undefined) {
-    const { outputs } = await runInvocations(graph, samples.map(inputsOf), target);
+    const { outputs } = await runInvocations(graph, samples.map(inputsOf), target, opts);
     samples.forEach((k, t) => outputs[t].forEach((got, o) => {
       const want = readBytes(path.join(c.dir, `output_${o}_${k}.bin`));
-      expect(sameBytes(got, want), `${c.name} invocation ${t} output ${o} on ${target}`).toBe(true);
+      expect(sameBytes(got, want), `${c.name} invocation ${t} output ${o} on ${target}${opts.mode ? ` (${opts.mode})` : ""}`).toBe(true);
     }));
     return;
   }
   for (const k of samples) {
     const inputs = graph.inputs.map((_, i) => readBytes(path.join(c.dir, `input_${i}_${k}.bin`)));
-    const { outputs } = await runModel(graph, inputs, target);
+    const { outputs } = await runModel(graph, inputs, target, opts);
     outputs.forEach((got, o) => {
       const want = readBytes(path.join(c.dir, `output_${o}_${k}.bin`));
-      expect(sameBytes(got, want), `${c.name} sample ${k} output ${o} on ${target}`).toBe(true);
+      expect(sameBytes(got, want), `${c.name} sample ${k} output ${o} on ${target}${opts.mode ? ` (${opts.mode})` : ""}`).toBe(true);
     });
   }
 }

@@ -6,14 +6,14 @@
  * naming any other id before a step runs, so `dispatch` never meets an unknown id.
  *
  * For each kernel: `if (kernel === id) { entry(record at image[at + 2], array j at the byte
- * offset image[at + 4 + 2j] of the arena when image[at + 3 + 2j] is 1, else of the image);
+ * offset image[at + 5 + 3j] of the arena when image[at + 4 + 3j] is 1, else of the image);
  * return; }`. The call sits between profiling hooks keyed by `at` (KIR `profile` statements: in
  * C, MOTE_PROFILE_BEGIN/END(at), compiled away unless MOTE_PROFILE; in WASM nothing), so a
  * profiling build times each step; compiler/profile/ maps `at` back to the step's graph op. The entry functions are the generic (unspecialized) kernels: their record is read
  * at run time.
  */
 import type { Arg, Expr, KFunction, Stmt } from "../../ir/kir.ts";
-import { ARG_ARENA } from "./image.ts";
+import { ARG_ARENA, ARG_WORDS, STEP_WORDS } from "./image.ts";
 
 const i32 = (value: number): Expr => ({ k: "const", type: "i32", value });
 const at: Expr = { k: "var", name: "at", type: "i32" };
@@ -56,7 +56,7 @@ export function buildDispatch(entries: { id: number; fn: KFunction }[]): KFuncti
         case "array": {
           const a: Arg = {
             k: "view", elem: p.type.elem, arena: "arena", image: "image",
-            inArena: eq(word(3 + 2 * j), i32(ARG_ARENA)), byteOffset: word(4 + 2 * j),
+            inArena: eq(word(STEP_WORDS + ARG_WORDS * j), i32(ARG_ARENA)), byteOffset: word(STEP_WORDS + ARG_WORDS * j + 1),
           };
           j++;
           return a;

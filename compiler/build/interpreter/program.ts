@@ -6,7 +6,8 @@
  * interpreter (runtime/interpreter.ts), a generated dispatch over the kernels the model uses
  * (compiler/build/interpreter/dispatch.ts) and those kernels unspecialized: every shape, stride and
  * quantization constant is read from the image at run time, as in TFLite Micro. `mote_init()`
- * checks the constant image once (`imageStatus`, as TFLM checks a model in AllocateTensors) and
+ * checks the constant image once against the build's kernel table (checks.ts; `imageStatus`, as
+ * TFLM verifies a model and checks it in AllocateTensors) and
  * returns its status (0, or the reason for rejecting the image: compiler/build/interpreter/
  * status.ts); `mote_invoke()` runs that check first if it has not succeeded yet, then
  * `runSteps(image, arena)`. The arena is planned at
@@ -31,6 +32,7 @@ import { GenericCalls } from "../generic.ts";
 import { planArena, type BuildOptions, type BuildResult } from "../types.ts";
 import { buildDispatch, buildHasKernel } from "./dispatch.ts";
 import { buildImage, IMAGE_CONSTANT } from "./image.ts";
+import { buildKernelTable, KERNEL_TABLE_CONSTANT } from "./checks.ts";
 import { kernelId } from "./registry.ts";
 
 export const INTERPRETER_FILE = path.join(RUNTIME_DIR, "interpreter.ts");
@@ -38,6 +40,8 @@ export { IMAGE_CONSTANT } from "./image.ts";
 
 export interface InterpreterResult extends BuildResult {
   image: Int32Array;
+  /** The build's kernel table, which the image check reads (checks.ts). */
+  table: Int32Array;
   /** The kernels this build dispatches to, by id, with their generic KIR entry functions. */
   kernels: { id: number; kernel: string; fn: string; entry: KFunction }[];
 }
@@ -81,7 +85,11 @@ export function generateInterpreter(graph: Graph, opts: BuildOptions, loadKernel
   const run = module.functions.get(prog.kirName("interpreter", "runSteps"))!;
   // mote_quantize_input() / mote_dequantize_output(): the generic quantize and dequantize kernels
   // with a record constant per I/O tensor (compiler/build/io.ts), renamed below like the others.
-  const constants: ConstantData[] = [{ name: IMAGE_CONSTANT, elem: "i32", values: image }];
+  const table = buildKernelTable(kernels, module.records, image.length, placement.arenaBytes);
+  const constants: ConstantData[] = [
+    { name: IMAGE_CONSTANT, elem: "i32", values: image },
+    { name: KERNEL_TABLE_CONSTANT, elem: "i32", values: table },
+  ];
   const ioCalls = new GenericCalls(prog, constants);
   const ioEntries: KFunction[] = [];
   addIoConversions(inputs, outputs, prog, constants, (call, entryName, args) => {
@@ -111,8 +119,8 @@ export function generateInterpreter(graph: Graph, opts: BuildOptions, loadKernel
     // The constant image is checked once (mote_init), then every invoke runs its steps.
     init: [{
       fn: check.name,
-      args: [{ k: "const", name: IMAGE_CONSTANT, elem: "i32" }],
-      label: "interpreter: check the model image (header, bounds, kernel ids)",
+      args: [{ k: "const", name: IMAGE_CONSTANT, elem: "i32" }, { k: "const", name: KERNEL_TABLE_CONSTANT, elem: "i32" }],
+      label: "interpreter: check the model image (header, checksum, bounds, kernel ids, records)",
       opIndex: -1,
       status: true,
     }],
@@ -128,5 +136,5 @@ export function generateInterpreter(graph: Graph, opts: BuildOptions, loadKernel
     state: stateRanges(graph, placement),
   };
   const macs = calls.reduce((n, c) => n + c.macs, 0);
-  return { program, lowered, buffers, placement, lowerBoundBytes: lowerBound(buffers), macs, image, kernels };
+  return { program, lowered, buffers, placement, lowerBoundBytes: lowerBound(buffers), macs, image, table, kernels };
 }

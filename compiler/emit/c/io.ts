@@ -75,6 +75,37 @@ function tensorMacros(prefix: string, kind: string, k: number, t: IoTensor): str
 }
 
 /**
+ * Statuses of <name>_init() / <name>_invoke() / <name>_status(): runtime/interpreter.ts
+ * `imageStatus`'s reasons (compiler/build/interpreter/status.ts), plus 16 x (step + 1) when a
+ * step of the model image is at fault, and NOT_INITIALISED from <name>_status() alone.
+ */
+const STATUS_LINES = [
+  "/*",
+  " * Statuses of <name>_init() and <name>_invoke() (0: ok). Interpreter mode checks the model",
+  " * image before the first inference; a nonzero status is MOTE_STATUS_REASON(s), and when a step",
+  " * of the image is at fault, MOTE_STATUS_STEP(s) is that step (else -1). Codegen mode: the",
+  " * compiler made these checks, so init and invoke return 0.",
+  " */",
+  "#define MOTE_STATUS_OK 0",
+  "/** not a model image (magic) */",
+  "#define MOTE_STATUS_BAD_MAGIC 1",
+  "/** a model image of another format version */",
+  "#define MOTE_STATUS_BAD_VERSION 2",
+  "/** a size, offset or access size outside the image or the arena */",
+  "#define MOTE_STATUS_OUT_OF_RANGE 3",
+  "/** a step names a kernel this build does not contain */",
+  "#define MOTE_STATUS_UNKNOWN_KERNEL 4",
+  "/** the image's checksum does not match (damaged or edited) */",
+  "#define MOTE_STATUS_BAD_CHECKSUM 5",
+  "/** a step's record or arguments do not fit its kernel */",
+  "#define MOTE_STATUS_BAD_RECORD 6",
+  "/** <name>_status() before <name>_init() or <name>_invoke() ran */",
+  "#define MOTE_STATUS_NOT_INITIALISED 7",
+  "#define MOTE_STATUS_REASON(s) ((s) % 16)",
+  "#define MOTE_STATUS_STEP(s) ((s) / 16 - 1)",
+];
+
+/**
  * The types and statuses every library shares: defined once behind MOTE_SHARED_TYPES_H, so the
  * headers of several libraries (mote compile --name) compile in one file.
  */
@@ -116,6 +147,8 @@ function sharedTypes(): string[] {
     "/** the tensor is not int8 with one scale (see mote_tensor_info.quantized) */",
     "#define MOTE_IO_NOT_QUANTIZED 3",
     "#define MOTE_IO_NULL 4",
+    "",
+    ...STATUS_LINES,
     "",
     "#endif /* MOTE_SHARED_TYPES_H */",
     "",

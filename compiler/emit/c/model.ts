@@ -113,17 +113,24 @@ function emitModelH(program: ModelProgram, n: CNames): string {
     `const void *${f}_output(int index);`,
     `size_t ${f}_output_bytes(int index);`,
     "/**",
-    " * Checks the model once before the first inference (interpreter mode: the model image, as",
-    " * TFLite Micro checks a model in AllocateTensors). Returns 0, or nonzero when the model cannot",
-    ` * run. Optional: ${f}_invoke() runs it first while it has not succeeded. Codegen mode: 0.`,
+    " * Checks the model once before the first inference (interpreter mode: the model image's magic,",
+    " * version, checksum, every offset and access size, kernel id and record, as TFLite Micro",
+    " * verifies a model and checks it in AllocateTensors). Returns MOTE_STATUS_OK (0) or a",
+    " * MOTE_STATUS_* reason (with the step: MOTE_STATUS_STEP). Optional: " + f + "_invoke() runs it",
+    " * first while it has not succeeded. Codegen mode: 0.",
     " */",
     `int ${f}_init(void);`,
     "/**",
-    " * Runs one inference. Uses only the static arena; no allocation. Returns 0, or nonzero when",
-    " * the model cannot run (interpreter mode: its image is rejected before any layer runs; the",
-    " * outputs are then not written). Codegen mode always returns 0.",
+    " * Runs one inference. Uses only the static arena; no allocation. Returns 0, or the nonzero",
+    ` * status of ${f}_init() when the model cannot run (interpreter mode: its image is rejected`,
+    " * before any layer runs; the outputs are then not written). Codegen mode always returns 0.",
     " */",
     `int ${f}_invoke(void);`,
+    "/**",
+    ` * The status of the last ${f}_init() (or the one ${f}_invoke() ran): 0, a MOTE_STATUS_* reason`,
+    " * plus the step, or MOTE_STATUS_NOT_INITIALISED before either ran. Codegen mode: 0.",
+    " */",
+    `int ${f}_status(void);`,
     "/**",
     " * Zeroes the model's state (variable tensors, e.g. a streaming audio front end's history and",
     " * feature window), as at start-up: call it before a new stream. The state is otherwise kept",
@@ -287,6 +294,7 @@ function emitModelC(program: ModelProgram, n: CNames, options: CLibraryOptions):
   const init = program.init ?? [];
   if (init.length === 0) {
     out.push(`int ${f}_init(void) {`, "  return 0;", "}", "");
+    out.push(`int ${f}_status(void) {`, "  return 0;", "}", "");
   } else {
     out.push(`/* -1: ${f}_init() has not run; else its status (0: the model can run). */`);
     out.push("static int mote_init_status = -1;", "");
@@ -297,6 +305,7 @@ function emitModelC(program: ModelProgram, n: CNames, options: CLibraryOptions):
       out.push(`  if (init${k} != 0) return mote_init_status = (int)init${k};`);
     });
     out.push("  return mote_init_status = 0;", "}", "");
+    out.push(`int ${f}_status(void) {`, "  return mote_init_status < 0 ? MOTE_STATUS_NOT_INITIALISED : mote_init_status;", "}", "");
   }
   out.push(`void ${f}_reset(void) {`);
   for (const r of program.state ?? []) {

@@ -13,6 +13,7 @@ import { GraphBuilder } from "./builder.ts";
 import { importGraphModel } from "./graph-model.ts";
 import { importLayersModel } from "./layers-model.ts";
 import { decodeWeights, readModelJson, type TfjsArtifacts } from "./manifest.ts";
+import { foldAffineAcrossActivations } from "./fold-affine.ts";
 import { clipsToRelu, foldAffine, fuseActivations, renumberOps } from "./passes.ts";
 import { unreadable } from "./errors.ts";
 
@@ -41,6 +42,7 @@ export function importTfjs(art: TfjsArtifacts): Graph {
   foldAffine(b);
   clipsToRelu(b);
   fuseActivations(b);
+  foldAffineAcrossActivations(b);
   renumberOps(b);
   const g = b.finish();
   g.sourceBytes = art.weightData.length;

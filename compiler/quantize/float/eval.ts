@@ -54,7 +54,7 @@ export function evaluateFloat(graph: Graph, inputs: Float32Array[], options: Flo
 
 const count = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
-function constantValues(t: Tensor): Float32Array | undefined {
+export function constantValues(t: Tensor): Float32Array | undefined {
   const d = t.data;
   if (d === undefined) return undefined;
   const copy = d.slice();
@@ -63,7 +63,8 @@ function constantValues(t: Tensor): Float32Array | undefined {
   return undefined;
 }
 
-function runOp(graph: Graph, op: Op, values: (Float32Array | undefined)[]): Float32Array {
+/** Evaluates one op of `graph` on `values` (by tensor index), returning its output. */
+export function runOp(graph: Graph, op: Op, values: (Float32Array | undefined)[]): Float32Array {
   const where = (why: string): never => fail(6906, graph.name, op.index, op.opcode, why);
   const shape = (i: number): number[] => graph.tensors[op.inputs[i]!]!.shape;
   const get = (i: number): Float32Array => {

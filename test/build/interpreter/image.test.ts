@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { emitCLibrary } from "../../../compiler/emit/c/model.ts";
 import { buildInterpreter } from "../../../compiler/pipeline.ts";
-import { HEADER_WORDS, IMAGE_MAGIC, IMAGE_VERSION } from "../../../compiler/build/interpreter/image.ts";
+import { HEADER_WORDS, IMAGE_MAGIC, IMAGE_VERSION, sealImage } from "../../../compiler/build/interpreter/image.ts";
 import { kernelIds } from "../../../compiler/build/interpreter/registry.ts";
 import { runModel } from "../../../compiler/run/targets.ts";
 import { dispatchTable } from "../../../compiler/run/interpreter.ts";
@@ -36,19 +36,27 @@ describe("model image", () => {
     expect(img[3]).toBe(1); // one kernel call
     expect(img[4]).toBe(HEADER_WORDS + 4); // one input and one output: (offset, bytes) each
     expect(img[5]).toBe(img.length * 4);
-    expect(imageStatus(img)).toBe(0);
+    expect(imageStatus(img, r.table)).toBe(0);
   });
 
   it("is rejected when its magic, version or step table is wrong", () => {
     const bad = (edit: (a: Int32Array) => void): number => {
       const copy = r.image.slice();
       edit(copy);
-      return imageStatus(copy);
+      return imageStatus(copy, r.table);
     };
+    const sealed = (edit: (a: Int32Array) => void) => (a: Int32Array) => { edit(a); sealImage(a); };
     expect(bad((a) => { a[0] = 0; })).toBe(1);
     expect(bad((a) => { a[1] = 99; })).toBe(2);
-    expect(bad((a) => { a[3] = 1_000_000; })).toBe(3);
-    expect(bad((a) => { a[4] = 2; })).toBe(3);
+    expect(bad((a) => { a[20] ^= 1; })).toBe(5); // any change without a new checksum
+    expect(bad(sealed((a) => { a[3] = 1_000_000; }))).toBe(3);
+    expect(bad(sealed((a) => { a[4] = 2; }))).toBe(3);
+    const at = r.image[4];
+    expect(bad(sealed((a) => { a[at + 3] += 1; }))).toBe(6 + 16); // record word count
+    expect(bad(sealed((a) => { a[at + 4 + 2] += 4096; }))).toBe(3 + 16); // input argument's size past the arena
+    expect(bad(sealed((a) => { a[at + 4 + 1] += 1; }))).toBe(0); // an i8 argument may move by one byte
+    const out = at + 4 + 3 * (r.image[at + 1] - 1); // the output, the kernel's last array
+    expect(bad(sealed((a) => { a[out + 2] -= 1; }))).toBe(6 + 16); // output smaller than the record's shapes
   });
 
   it("stores the step as (kernel id, argument count, record index) and the record's fields", () => {
@@ -56,6 +64,7 @@ describe("model image", () => {
     const call = r.lowered[0].calls[0];
     expect(r.image[at]).toBe(kernelIds().get(`${call.kernel}.${call.fn}`));
     expect(r.image[at + 1]).toBe(r.lowered[0].calls[0].args.length);
+    expect(r.image[at + 3]).toBe(r.program.records.find((x) => x.name === "Conv2dParams")!.fields.length);
     const fields = r.program.records.find((x) => x.name === "Conv2dParams")!.fields;
     const rec = r.image[at + 2];
     const params = r.lowered[0].calls[0].params;

@@ -36,9 +36,9 @@ describe("image check: kernel ids", () => {
   it("imageStatus accepts the built image and rejects step 1's unknown id with reason 4, step 1", () => {
     const good = threeRelus();
     installDispatch(dispatchTable(good));
-    expect(imageStatus(good.image)).toBe(0);
+    expect(imageStatus(good.image, good.table)).toBe(0);
     const bad = withKernelId(1);
-    const status = imageStatus(bad.image);
+    const status = imageStatus(bad.image, bad.table);
     expect(status).toBe(STATUS_UNKNOWN_KERNEL + 16 * 2);
     expect(decodeStatus(status)).toEqual({ reason: STATUS_UNKNOWN_KERNEL, step: 1 });
   });
@@ -46,7 +46,7 @@ describe("image check: kernel ids", () => {
   it("an id of another kernel that this build does not contain is rejected too", () => {
     const r = withKernelId(0, 6); // conv_2d.conv2d: a real kernel, but not in this RELU-only build
     installDispatch(dispatchTable(r));
-    expect(decodeStatus(imageStatus(r.image))).toEqual({ reason: STATUS_UNKNOWN_KERNEL, step: 0 });
+    expect(decodeStatus(imageStatus(r.image, r.table))).toEqual({ reason: STATUS_UNKNOWN_KERNEL, step: 0 });
   });
 
   it("ts: the interpreter returns the status before running a step, and the runner raises MOTE5016", async () => {
@@ -85,8 +85,10 @@ describe("image check: other reasons are MOTE5017", () => {
 
   it.each([
     [1, /does not start with the magic word "MOTE"/],
-    [3, /its step table lies outside the image/],
-    [3 + 16 * 3, /step 2 has a record or an argument outside the image or the arena/],
+    [3, /its header gives sizes or offsets outside the image or the arena/],
+    [5, /its checksum does not match/],
+    [6 + 16 * 2, /step 1's record or arguments do not fit its kernel/],
+    [3 + 16 * 3, /step 2 has a record or an argument \(offset and size\) outside the image or the arena/],
   ])("status %i", (status, message) => {
     const e = errorFor(status);
     expect(e.code).toBe(5017);
@@ -96,7 +98,7 @@ describe("image check: other reasons are MOTE5017", () => {
   it("status 2 names the image's version", () => {
     const other = image.slice();
     other[1] = 7;
-    expect(errorFor(2, other).message).toBe("the model image is invalid: it is format version 7; this build reads version 1");
+    expect(errorFor(2, other).message).toBe("the model image is invalid: it is format version 7; this build reads version 2");
   });
 
   it("reason 4 reads the id from the step the status names", () => {

@@ -6,6 +6,7 @@
 import { importTflite } from "../../../compiler/import/tflite/import.ts";
 import type { InterpreterResult } from "../../../compiler/build/interpreter/program.ts";
 import { buildInterpreter } from "../../../compiler/pipeline.ts";
+import { sealImage, stepWord } from "../../../compiler/build/interpreter/image.ts";
 import { buildModel } from "../../import/tflite-builder.ts";
 
 /** A kernel id far beyond every id of kernel-ids.ts, so no build contains it. */
@@ -27,17 +28,13 @@ export function threeRelus(): InterpreterResult {
   return buildInterpreter(importTflite(bytes, "three_relus"));
 }
 
-/** Word index of step `step` in a model image. */
-export function stepWord(image: Int32Array, step: number): number {
-  let at = image[4];
-  for (let s = 0; s < step; s++) at += 3 + 2 * image[at + 1];
-  return at;
-}
+export { stepWord } from "../../../compiler/build/interpreter/image.ts";
 
 /** threeRelus() with step `step`'s kernel id replaced (the program's image is the same array). */
 export function withKernelId(step: number, id = UNKNOWN_KERNEL_ID): InterpreterResult {
   const r = threeRelus();
   r.image[stepWord(r.image, step)] = id;
+  sealImage(r.image); // a consistent image whose kernel the build lacks, not a damaged one
   return r;
 }
 
