@@ -148,3 +148,21 @@ export function quantize16(
     }
   }
 }
+
+/**
+ * QUANTIZE int8 or int16 -> int32 (TFLM's Requantize<int8_t or int16_t, int32_t>): the same
+ * MultiplyByQuantizedMultiplier(x - input zp) + output zp as quantize16, kept in 32 bits (the
+ * sum wraps as i32; TFLM's is undefined there, out of reach for zero point 0). inputType picks
+ * input8 or input16; the other array is empty. TFLM's keyword_scrambled models end with one.
+ */
+export function quantizeToInt32(p: Quantize16Params, input8: Int8Array, input16: Int16Array, output32: Int32Array): void {
+  for (let i: i32 = 0; i < p.size; i++) {
+    let x: i32 = 0;
+    if (p.inputType === FROM_INT8) {
+      x = input8[i];
+    } else {
+      x = input16[i];
+    }
+    output32[i] = (mbqm(x - p.inputZeroPoint, p.multiplier, p.shift) + p.outputZeroPoint) | 0;
+  }
+}

@@ -11,8 +11,8 @@
  * Neighbours: compiler/ops/softmax.ts computes the record (TFLM's CalculateSoftmaxParams, in
  * double); kernels/fixedpoint.ts holds the gemmlowp math; kernels/intrinsics.ts the primitives.
  *
- * Invariants: input and output are `outer * depth` int8 elements, row-major with the softmax
- * axis innermost; they may not alias (the input is read twice). 1 <= inputLeftShift <= 31.
+ * Invariants: input and output are `outer * depth` int8 elements (softmaxInt16Out: int16 output,
+ * zero point -32768, scale 1/65536), row-major, softmax axis innermost; they may not alias. 1 <= inputLeftShift <= 31.
  */
 import type { i32 } from "./types.ts";
 import { mbqm, rdbpot, sat8, srdhm } from "./intrinsics.ts";
@@ -76,6 +76,41 @@ export function softmax(p: SoftmaxParams, input: Int8Array, output: Int8Array): 
         output[base + c] = sat8(unsatOutput - 128);
       } else {
         output[base + c] = -128;
+      }
+    }
+  }
+}
+
+/**
+ * SOFTMAX int8 -> int16 (output zero point -32768, scale 1/65536): TFLite Micro's reference
+ * Softmax with an int16 OutputT. The same fixed-point steps as `softmax`; only the final
+ * rounding keeps 16 output bits (exponent numBitsOverUnit + 31 - 16) and recentres by -32768.
+ */
+export function softmaxInt16Out(p: SoftmaxParams, input: Int8Array, output: Int16Array): void {
+  for (let row: i32 = 0; row < p.outer; row++) {
+    const base: i32 = row * p.depth;
+    let maxInRow: i32 = -128;
+    for (let c: i32 = 0; c < p.depth; c++) {
+      maxInRow = Math.max(maxInRow, input[base + c]);
+    }
+    let sumOfExps: i32 = 0;
+    for (let c: i32 = 0; c < p.depth; c++) {
+      const diff: i32 = input[base + c] - maxInRow;
+      if (diff >= p.diffMin) {
+        sumOfExps = (sumOfExps + rdbpot(expOfDiff(p, diff), ACCUMULATION_INTEGER_BITS)) | 0;
+      }
+    }
+    const numBitsOverUnit: i32 = ACCUMULATION_INTEGER_BITS - countLeadingZeros(sumOfExps);
+    const shiftedScale: i32 = getReciprocal(sumOfExps);
+    // TFLM asserts the exponent <= 31 (a sum of exps below 2^16); Mote clamps as `softmax` does.
+    const exponent: i32 = Math.min(numBitsOverUnit + 15, 31);
+    for (let c: i32 = 0; c < p.depth; c++) {
+      const diff: i32 = input[base + c] - maxInRow;
+      if (diff >= p.diffMin) {
+        const unsatOutput: i32 = rdbpot(srdhm(shiftedScale, expOfDiff(p, diff)), exponent);
+        output[base + c] = Math.min(Math.max(unsatOutput - 32768, -32768), 32767);
+      } else {
+        output[base + c] = -32768;
       }
     }
   }

@@ -4,10 +4,11 @@
  * shifted left by 7 and rescaled by its multiplier (SmallerThanOneExp); the difference is squared
  * in i32 and rescaled to the output by MultiplyByQuantizedMultiplier, offset, clamped to int8.
  * Broadcasting as kernels/add.ts (compiler/ops/broadcast.ts): `broadcast` 0 is one flat loop.
- * Arrays: input1, input2, output.
+ * Arrays: input1, input2, output. squaredDifference16: int16 (zero points 0, left shift 0, as
+ * TFLM's int16 path), clamped to int16.
  */
 import type { i32 } from "./types.ts";
-import { mbqm, sat8 } from "./intrinsics.ts";
+import { mbqm, sat16, sat8 } from "./intrinsics.ts";
 
 export interface SquaredDifferenceParams {
   broadcast: i32;
@@ -36,11 +37,16 @@ export interface SquaredDifferenceParams {
   outputShift: i32;
 }
 
-function element(p: SquaredDifferenceParams, x: i32, y: i32): i32 {
+/** The requantized squared difference before the output clamp. */
+function raw(p: SquaredDifferenceParams, x: i32, y: i32): i32 {
   const a: i32 = mbqm((x + p.input1Offset) << p.leftShift, p.input1Multiplier, p.input1Shift);
   const b: i32 = mbqm((y + p.input2Offset) << p.leftShift, p.input2Multiplier, p.input2Shift);
   const diff: i32 = a - b;
-  return sat8(mbqm(Math.imul(diff, diff), p.outputMultiplier, p.outputShift) + p.outputOffset);
+  return mbqm(Math.imul(diff, diff), p.outputMultiplier, p.outputShift) + p.outputOffset;
+}
+
+function element(p: SquaredDifferenceParams, x: i32, y: i32): i32 {
+  return sat8(raw(p, x, y));
 }
 
 export function squaredDifference(p: SquaredDifferenceParams, input1: Int8Array, input2: Int8Array, output: Int8Array): void {
@@ -57,6 +63,28 @@ export function squaredDifference(p: SquaredDifferenceParams, input1: Int8Array,
           const base2: i32 = i0 * p.b0 + i1 * p.b1 + i2 * p.b2;
           for (let i3: i32 = 0; i3 < p.d3; i3++) {
             output[o] = element(p, input1[base1 + i3 * p.a3], input2[base2 + i3 * p.b3]);
+            o++;
+          }
+        }
+      }
+    }
+  }
+}
+
+export function squaredDifference16(p: SquaredDifferenceParams, input1: Int16Array, input2: Int16Array, output: Int16Array): void {
+  if (p.broadcast === 0) {
+    for (let i: i32 = 0; i < p.size; i++) {
+      output[i] = sat16(raw(p, input1[i], input2[i]));
+    }
+  } else {
+    let o: i32 = 0;
+    for (let i0: i32 = 0; i0 < p.d0; i0++) {
+      for (let i1: i32 = 0; i1 < p.d1; i1++) {
+        for (let i2: i32 = 0; i2 < p.d2; i2++) {
+          const base1: i32 = i0 * p.a0 + i1 * p.a1 + i2 * p.a2;
+          const base2: i32 = i0 * p.b0 + i1 * p.b1 + i2 * p.b2;
+          for (let i3: i32 = 0; i3 < p.d3; i3++) {
+            output[o] = sat16(raw(p, input1[base1 + i3 * p.a3], input2[base2 + i3 * p.b3]));
             o++;
           }
         }

@@ -1,5 +1,5 @@
 /**
- * @fileoverview Lowers SOFTMAX (int8 in, int8 out) to kernels/softmax.ts: TFLite Micro's
+ * @fileoverview Lowers SOFTMAX (int8 in, int8 or int16 out; int16 in and out) to kernels/softmax.ts: TFLite Micro's
  * CalculateSoftmaxParams (micro/kernels/softmax_common.cc at 90b983c2) done at compile time.
  *
  * In double, as TFLM does: PreprocessSoftmaxScaling(beta, input_scale, kScaledDiffIntegerBits = 5)
@@ -11,7 +11,9 @@
  * operand access; errors are fail(3001)), compiler/ops/index.ts registers this lowering.
  *
  * Invariants: the output must be int8 with zero point -128 and scale exactly 1/256 (as a float32),
- * the input int8 of the same shape (rank >= 1); anything else is rejected, as TFLM rejects it.
+ * or int16 with zero point -32768 and scale 1/65536 (within 0.1 %, TFLM's ENSURE_NEAR), the input
+ * int8 of the same shape (rank >= 1); anything else is rejected, as TFLM rejects it. int16 input
+ * goes to the table-based softmax16.
  */
 import type { Graph, Op } from "../ir/graph.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
@@ -57,7 +59,8 @@ export function lowerSoftmax(graph: Graph, op: Op): KernelCall[] {
   const output = outputTensor(graph, op, 0, "output");
   if (input.dtype === "int16") return lowerSoftmax16(graph, op);
   requireDType(graph, op, input, "input", "int8", "int16");
-  requireDType(graph, op, output, "output", "int8");
+  requireDType(graph, op, output, "output", "int8", "int16");
+  const out16 = output.dtype === "int16";
   if (input.shape.length < 1) opError(graph, op, `input tensor ${input.index} (${input.name}) must have rank >= 1`);
   if (input.shape.length !== output.shape.length || input.shape.some((d, i) => d !== output.shape[i])) {
     opError(
@@ -68,7 +71,16 @@ export function lowerSoftmax(graph: Graph, op: Op): KernelCall[] {
 
   const inQ = tensorQuant(graph, op, input, "input");
   const outQ = tensorQuant(graph, op, output, "output");
-  if (outQ.zeroPoint !== -128 || Math.fround(outQ.scale) !== 1 / 256) {
+  if (out16) {
+    // TFLM: zero point -32768 and scale within 0.1 % of 1/65536 (TF_LITE_ENSURE_NEAR, in float).
+    const scale = Math.fround(outQ.scale);
+    if (outQ.zeroPoint !== -32768 || Math.abs(Math.fround(scale - 1 / 65536)) > Math.fround(0.001 / 65536)) {
+      opError(
+        graph, op,
+        `int16 output of an int8 softmax must have zero point -32768 and scale 1/65536 (TFLite's requirement), got zero point ${outQ.zeroPoint} and scale ${outQ.scale}`,
+      );
+    }
+  } else if (outQ.zeroPoint !== -128 || Math.fround(outQ.scale) !== 1 / 256) {
     opError(
       graph, op,
       `int8 output must have zero point -128 and scale 1/256 (TFLite's requirement), got zero point ${outQ.zeroPoint} and scale ${outQ.scale}`,
@@ -93,7 +105,7 @@ export function lowerSoftmax(graph: Graph, op: Op): KernelCall[] {
   const params: SoftmaxParams = {
     outer, depth, inputMultiplier: qp.inputMultiplier, inputLeftShift: qp.inputLeftShift, diffMin: qp.diffMin,
   };
-  return [kernelCall("softmax", "softmax", INPUT_OUTPUT_SLOTS, params, {
+  return [kernelCall("softmax", out16 ? "softmaxInt16Out" : "softmax", INPUT_OUTPUT_SLOTS, params, {
     input: { kind: "tensor", tensor: input.index },
     output: { kind: "tensor", tensor: output.index },
   }, 0)];
@@ -139,6 +151,7 @@ function lowerSoftmax16(graph: Graph, op: Op): KernelCall[] {
 export const CONTRACTS: KernelContract[] = [
   { kernel: "softmax", fn: "softmax", slots: INPUT_OUTPUT_SLOTS },
   { kernel: "softmax", fn: "softmax16", slots: SOFTMAX_16_SLOTS },
+  { kernel: "softmax", fn: "softmaxInt16Out", slots: INPUT_OUTPUT_SLOTS },
 ];
 
 export const ACTIVATION_TYPES = { SOFTMAX: INT16 };
@@ -146,10 +159,10 @@ export const ACTIVATION_TYPES = { SOFTMAX: INT16 };
 export const OPCODES: Record<string, LowerOp> = { SOFTMAX: lowerSoftmax };
 
 export const NOTES: Record<string, string> = {
-  SOFTMAX: "int8 over the last axis of any rank, any beta; output scale 1/256 and zero point -128 (TFLite Micro's requirement), gemmlowp fixed-point exp and reciprocal. int16 -> int16 (zero points 0, output scale 1/32768): TFLite Micro's table-based SoftmaxInt16 (softmax16). int8 -> int16 is not supported.",
+  SOFTMAX: "int8 over the last axis of any rank, any beta; output scale 1/256 and zero point -128 (TFLite Micro's requirement), gemmlowp fixed-point exp and reciprocal. int16 -> int16 (zero points 0, output scale 1/32768): TFLite Micro's table-based SoftmaxInt16 (softmax16). int8 -> int16 (output zero point -32768, scale 1/65536): TFLite Micro's reference softmax with an int16 output type (softmaxInt16Out).",
 };
 
 /** What is left against TFLite Micro (docs/operators.md). */
 export const LEFT: Record<string, string> = {
-  SOFTMAX: "int8 -> int16 output (TFLite Micro has it); float32.",
+  SOFTMAX: "float32.",
 };

@@ -157,7 +157,9 @@ export function softmaxRow(
   inputMultiplier: number,
   inputLeftShift: number,
   diffMin: number,
+  outputBits: 8 | 16 = 8,
 ): number[] {
+  const outMin = outputBits === 8 ? -128 : -32768;
   const maxInRow = Math.max(-128, ...row);
   const expOf = (diff: number): bigint => {
     const scaled = srdhm(checkI32(BigInt(diff) * (1n << BigInt(inputLeftShift)), "diff << shift"), BigInt(inputMultiplier));
@@ -169,13 +171,13 @@ export function softmaxRow(
     if (diff >= diffMin) sum = add(sum, rescale(expOf(diff), 0, 12));
   }
   const [shiftedScale, numBitsOverUnit] = getReciprocal(sum, 12);
-  const exponent = numBitsOverUnit + 31 - 8;
+  const exponent = numBitsOverUnit + 31 - outputBits;
   if (exponent < 0 || exponent > 31) throw new Error(`TFLITE_CHECK exponent ${exponent}`);
   return row.map((v) => {
     const diff = v - maxInRow;
-    if (diff < diffMin) return -128;
+    if (diff < diffMin) return outMin;
     const unsat = rdbpot(srdhm(shiftedScale, expOf(diff)), exponent);
-    const shifted = Number(unsat) - 128;
-    return Math.max(-128, Math.min(127, shifted));
+    const shifted = Number(unsat) + outMin;
+    return Math.max(outMin, Math.min(-outMin - 1, shifted));
   });
 }

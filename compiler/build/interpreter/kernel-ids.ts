@@ -113,6 +113,16 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "svdf.svdf": 84,
   "svdf.svdfState8": 85,
   "svdf.svdfFloat": 86,
+  // SOFTMAX int8 -> int16 (issue 15, branch opsc).
+  "softmax.softmaxInt16Out": 87,
+  // QUANTIZE int8/int16 -> int32 (issue 15, branch opsc: the keyword_scrambled models' last op).
+  "quantize.quantizeToInt32": 88,
+  // ABS int16 (issue 15, branch opsc).
+  "abs.absInt16": 89,
+  // RSQRT int16 (issue 15, branch opsc).
+  "rsqrt.rsqrt16": 90,
+  // SQUARED_DIFFERENCE int16 (issue 15, branch opsc).
+  "squared_difference.squaredDifference16": 91,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */

@@ -235,8 +235,8 @@ function oneOp(opcode: string, tensors: Tensor[], options: Op["options"] = {}): 
 }
 
 describe("activations lowering errors (3001)", () => {
-  it("rejects QUANTIZE variants other than float32/int8/int16 -> int8/int16, naming the dtype", () => {
-    expectLowerError(oneOp("QUANTIZE", [t(0, [4]), t(1, [4], { dtype: "int32" })]), /output .* is int32; Mote supports int8 or int16/);
+  it("rejects QUANTIZE variants other than float32/int8/int16 -> int8/int16 and int8/int16 -> int32, naming the dtype", () => {
+    expectLowerError(oneOp("QUANTIZE", [t(0, [4], { dtype: "float32" }), t(1, [4], { dtype: "int32" })]), /output .* is int32; Mote supports int8 or int16/);
     expectLowerError(oneOp("QUANTIZE", [t(0, [4], { dtype: "int32" }), t(1, [4])]), /input .* is int32; Mote supports float32 or int8 or int16/);
   });
 
