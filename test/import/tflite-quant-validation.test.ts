@@ -100,3 +100,15 @@ describe("limits (1021)", () => {
     expect(moteError(() => load(spec), [1021]).message).toContain(`${LIMITS.ops + 1} ops`);
   });
 });
+
+describe("an op output holding constant data (1022)", () => {
+  // Found by the sanitized-mutant test: str_ww's depthwise output pointed at a weight buffer, and
+  // the generated C passed a const array as the kernel's output.
+  it("names the op and the tensor", () => {
+    const spec = relu(() => {});
+    spec.buffers.push({ data: new Uint8Array(4) });
+    spec.subgraphs[0]!.tensors[1]!.buffer = spec.buffers.length - 1;
+    const e = moteError(() => load(spec), [1022]);
+    expect(e.message).toMatch(/op 0 \(RELU\) writes tensor 1 \(.*\), which holds constant data/);
+  });
+});

@@ -11,7 +11,7 @@ import path from "node:path";
 import { INTRINSICS_HEADER, type CLibrary } from "../../compiler/emit/c/model.ts";
 import { buildHost, runHost } from "../../compiler/toolchain/host.ts";
 
-export const SANITIZE_CFLAGS = ["-O1", "-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"] as const;
+export const SANITIZE_CFLAGS = ["-O0", "-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"] as const;
 
 /** Writes `lib`, builds it with the sanitizers, runs it on `inputs`; returns the outputs. */
 export async function runSanitized(lib: CLibrary, inputs: readonly Uint8Array[], numOutputs: number): Promise<Uint8Array[]> {

@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ModelProgram } from "../../ir/program.ts";
 import { argExpr, C_TYPES, cSignature, emitFunction, emitRecordStruct } from "./function.ts";
-import { ioHeader, ioSource } from "./io.ts";
+import { cFloat, ioHeader, ioSource } from "./io.ts";
 import { MOTE_VERSION, REPO_ROOT } from "../../paths.ts";
 import { fail } from "../../diagnostics.ts";
 
@@ -163,13 +163,14 @@ function arenaLines(program: ModelProgram, options: CLibraryOptions): string[] {
   ];
 }
 
-function formatValues(values: ArrayLike<number>, perLine: number): string {
+/** C initializer lines; float32 data as exact float literals (cFloat: a double literal of a subnormal trips -Wfloat-conversion). */
+function formatValues(values: ArrayLike<number>, perLine: number, isFloat: boolean): string {
   const lines: string[] = [];
   for (let i = 0; i < values.length; i += perLine) {
     const row: string[] = [];
     for (let j = i; j < Math.min(values.length, i + perLine); j++) {
       const v = values[j];
-      row.push(v === -2147483648 ? "INT32_MIN" : String(v));
+      row.push(isFloat ? cFloat(v!) : v === -2147483648 ? "INT32_MIN" : String(v));
     }
     lines.push(`  ${row.join(", ")},`);
   }
@@ -228,7 +229,7 @@ function emitModelC(program: ModelProgram, n: CNames, options: CLibraryOptions):
     const t = C_TYPES[c.elem];
     if (c.values.length === 0) continue;
     const perLine = c.elem === "i32" || c.elem === "f32" ? 8 : 24;
-    out.push(`static const ${t} ${c.name}[${c.values.length}] __attribute__((aligned(16))) = {`, formatValues(c.values, perLine), "};");
+    out.push(`static const ${t} ${c.name}[${c.values.length}] __attribute__((aligned(16))) = {`, formatValues(c.values, perLine, c.elem === "f32"), "};");
   }
   out.push("");
   const noIpa = new Set([...(program.noIpa ?? []), ...program.functions.filter((f) => f.noipa && !f.inline).map((f) => f.name)]);

@@ -1,7 +1,8 @@
 /**
  * @fileoverview What the .tflite reader (import.ts) validates beyond the file's structure:
  * quantization parameters by TFLite's rules (1018 scales, 1019 zero points) and Mote's size
- * limits (1021), each checked before anything is allocated from the values.
+ * limits (1021), each checked before anything is allocated from the values; an op output that holds
+ * constant data (1022).
  *
  * Quantization, per tensor type, on every tensor an op or the model's inputs/outputs use (as
  * TFLite Micro, a tensor nothing touches is never read): scales finite and > 0; int8 zero
@@ -115,6 +116,19 @@ export function checkLiveBytes(graph: Graph): void {
     }
     if (bytes > LIMITS.liveBytes) {
       fail(1021, `op ${op.index} (${op.opcode}) needs ${bytes} bytes of activations at once (its inputs and outputs); the limit is ${LIMITS.liveBytes / MIB} MiB`);
+    }
+  }
+}
+
+/**
+ * 1022 when an op writes a tensor that holds constant data (a buffer with bytes): TFLite Micro
+ * would write into the model's own flatbuffer (in flash: a fault; in RAM: the constant changes
+ * under every later read), and the generated C would pass a const array as an output.
+ */
+export function checkWrittenTensors(tensors: readonly Tensor[], ops: readonly Op[]): void {
+  for (const op of ops) {
+    for (const t of op.outputs) {
+      if (t >= 0 && t < tensors.length && isConstant(tensors[t]!)) fail(1022, op.index, op.opcode, t, tensors[t]!.name);
     }
   }
 }
