@@ -70,13 +70,13 @@ export class UnrepresentableMultiplier extends Error {
 }
 
 /** The invariant's one check: `q` (from `real`) is a multiplier/shift pair the kernels can apply. */
-export function checkedMultiplier(real: number, q: QuantizedMultiplier): QuantizedMultiplier {
+export function checkedMultiplier(real: number, q: QuantizedMultiplier, shiftMin = SHIFT_MIN, shiftMax = SHIFT_MAX): QuantizedMultiplier {
   if (!Number.isFinite(real)) throw new UnrepresentableMultiplier(real, "not a finite number");
   if (!(Number.isInteger(q.multiplier) && q.multiplier >= -(2 ** 31) && q.multiplier < 2 ** 31)) {
     throw new UnrepresentableMultiplier(real, `Q31 multiplier ${q.multiplier} is outside int32`);
   }
-  if (!(Number.isInteger(q.shift) && q.shift >= SHIFT_MIN && q.shift <= SHIFT_MAX)) {
-    throw new UnrepresentableMultiplier(real, `shift ${q.shift} is outside [${SHIFT_MIN}, ${SHIFT_MAX}]`);
+  if (!(Number.isInteger(q.shift) && q.shift >= shiftMin && q.shift <= shiftMax)) {
+    throw new UnrepresentableMultiplier(real, `shift ${q.shift} is outside [${shiftMin}, ${shiftMax}]`);
   }
   return q;
 }
@@ -84,6 +84,15 @@ export function checkedMultiplier(real: number, q: QuantizedMultiplier): Quantiz
 /** TFLite's QuantizeMultiplier(double, int32_t*, int*), checked (`checkedMultiplier`). */
 export function quantizeMultiplier(realMultiplier: number): QuantizedMultiplier {
   return checkedMultiplier(realMultiplier, quantizeMultiplierUnchecked(realMultiplier));
+}
+
+/**
+ * TFLite's QuantizeMultiplierGreaterThanOne as SOFTMAX's input scaling uses it: the real value is
+ * capped at 2^31 - 1 there, so the left shift reaches 31, which the kernel applies to differences
+ * whose radius is then 0 (checked: shift in [0, 31]).
+ */
+export function quantizeMultiplierGreaterThanOne(realMultiplier: number): QuantizedMultiplier {
+  return checkedMultiplier(realMultiplier, quantizeMultiplierUnchecked(realMultiplier), 0, 31);
 }
 
 function quantizeMultiplierUnchecked(realMultiplier: number): QuantizedMultiplier {

@@ -18,7 +18,7 @@
 import type { Graph, Op } from "../ir/graph.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 import { inputTensor, opError, outputTensor, product, requireDType, tensorQuant } from "./operands.ts";
-import { quantizeMultiplier } from "./quant.ts";
+import { quantizeMultiplier, quantizeMultiplierGreaterThanOne } from "./quant.ts";
 import { INPUT_OUTPUT_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 import type { SoftmaxParams } from "../../kernels/softmax.ts";
 import { INT16, int16Quant } from "./int16.ts";
@@ -42,7 +42,7 @@ export function softmaxQuantParams(beta: number, inputScale: number): SoftmaxQua
   const maxRealMultiplier = 2 ** 31 - 1;
   const realMultiplier = Math.min(beta * inputScale * 2 ** (31 - SCALED_DIFF_INTEGER_BITS), maxRealMultiplier);
   if (!(realMultiplier > 1)) return undefined;
-  const q = quantizeMultiplier(realMultiplier);
+  const q = quantizeMultiplierGreaterThanOne(realMultiplier);
   if (q.shift < 0) return undefined;
   const inputLeftShift = q.shift;
   const maxInputRescaled =
