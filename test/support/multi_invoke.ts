@@ -2,9 +2,10 @@
  * @fileoverview golden-ops-2's multi-invoke cases (meta.json `multi_invoke`: state kept over
  * several invocations of one instance) through the command line, as issue 15's acceptance asks:
  * `mote run MODEL --invocations N --input ... --out DIR`, codegen and interpreter mode, must write
- * TFLite Micro's bytes for every invocation. test/cli/multi-invoke.test.ts runs it on ts,
- * multi-invoke.full.test.ts on wasm, host and qemu (one CLI run on wasm took ~35 s on a loaded
- * machine). A case whose ops Mote does not lower yet (SVDF) is a todo.
+ * TFLite Micro's bytes for every invocation. test/cli/multi-invoke.full.test.ts runs it on ts,
+ * wasm, host and qemu in test:full (each case is a CLI spawn per mode and target: too slow for
+ * npm test, where test/ops/svdf-stream.test.ts runs `--invocations 3` on ts). A case whose ops
+ * Mote does not lower is a todo.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";

@@ -18,7 +18,7 @@ import type { Graph, Op, Tensor } from "../../../compiler/ir/graph.ts";
 import { runModel } from "../../../compiler/run/targets.ts";
 import { GraphBuilder, int8Bytes, perTensor, prng, type Fill } from "../../support/synthetic.ts";
 import { needTarget } from "../../support/shared.ts";
-import { expectGraphAgree, seedOf, extremeParams, expectLowerError } from "./agree.ts";
+import { caseCount, expectGraphAgree, seedOf, extremeParams, expectLowerError } from "./agree.ts";
 
 type ActOp =
   | "QUANTIZE_F32" | "QUANTIZE_I8" | "DEQUANTIZE" | "LOGISTIC" | "TANH" | "RELU" | "RELU6"
@@ -46,8 +46,8 @@ interface ActSpec {
 }
 
 const SCALE = Math.max(1, Number(process.env.MOTE_DIFF_SCALE ?? 1) || 1);
-const WASM_RUNS = 40 * SCALE;
-const HOST_RUNS = 6 * SCALE;
+const WASM_RUNS = caseCount(40); // full count in test:full (activations.full.test.ts), 40 % in npm test
+const HOST_RUNS = caseCount(6);
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 
 /** A float32 2^e with e uniform in [lo, hi], times a float32 mantissa in [1, 2). */

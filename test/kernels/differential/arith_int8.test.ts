@@ -15,12 +15,12 @@ import { runModel, type Target } from "../../../compiler/run/targets.ts";
 import { perTensor } from "../../support/synthetic.ts";
 import { OPS, buildGraph, lowers, specArb, type ArithOp, type Spec } from "./arith_specs.ts";
 import { needTarget } from "../../support/shared.ts";
-import { expectGraphAgree, expectLowerError, firstDifference, seedOf } from "./agree.ts";
+import { caseCount, expectGraphAgree, expectLowerError, firstDifference, seedOf } from "./agree.ts";
 import { divShiftGraph } from "./div_shift.ts";
 
 const SCALE = Math.max(1, Number(process.env.MOTE_DIFF_SCALE ?? 1) || 1);
-const WASM_RUNS = 20 * SCALE;
-const HOST_RUNS = 4 * SCALE;
+const WASM_RUNS = caseCount(20); // full count in test:full (arith_int8.full.test.ts), 40 % in npm test
+const HOST_RUNS = caseCount(4);
 
 async function check(s: Spec, targets: readonly Target[]): Promise<void> {
   const { graph, inputs } = buildGraph(s);

@@ -20,11 +20,11 @@ import { lowerGraph } from "../../../compiler/ops/index.ts";
 import { runModel, type Target } from "../../../compiler/run/targets.ts";
 import { GraphBuilder, int8Bytes, perTensor, prng, type Fill } from "../../support/synthetic.ts";
 import { needTarget } from "../../support/shared.ts";
-import { expectGraphAgree, firstDifference } from "./agree.ts";
+import { caseCount, expectGraphAgree, firstDifference } from "./agree.ts";
 
 const SCALE = Math.max(1, Number(process.env.MOTE_DIFF_SCALE ?? 1) || 1);
-const WASM_RUNS = 40 * SCALE;
-const HOST_RUNS = 6 * SCALE;
+const WASM_RUNS = caseCount(40); // full count in test:full (data_movement.full.test.ts), 40 % in npm test
+const HOST_RUNS = caseCount(6);
 const host = needTarget("host");
 
 const product = (d: readonly number[]): number => d.reduce((a, b) => a * b, 1);

@@ -17,7 +17,7 @@ import { lowerGraph } from "../../../compiler/ops/index.ts";
 import { runModel } from "../../../compiler/run/targets.ts";
 import { GraphBuilder, int8Bytes, perTensor, prng, type Activation, type Fill } from "../../support/synthetic.ts";
 import { needTarget } from "../../support/shared.ts";
-import { expectGraphAgree, seedOf, extremeParams, expectLowerError } from "./agree.ts";
+import { caseCount, expectGraphAgree, seedOf, extremeParams, expectLowerError } from "./agree.ts";
 
 type EwOp = "ADD" | "SUB" | "MUL" | "MAXIMUM" | "MINIMUM";
 const OPS: readonly EwOp[] = ["ADD", "SUB", "MUL", "MAXIMUM", "MINIMUM"];
@@ -40,8 +40,8 @@ interface EwSpec {
 }
 
 const SCALE = Math.max(1, Number(process.env.MOTE_DIFF_SCALE ?? 1) || 1);
-const WASM_RUNS = 40 * SCALE;
-const HOST_RUNS = 6 * SCALE;
+const WASM_RUNS = caseCount(40); // full count in test:full (elementwise.full.test.ts), 40 % in npm test
+const HOST_RUNS = caseCount(6);
 
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 

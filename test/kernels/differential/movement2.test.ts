@@ -19,11 +19,11 @@ import { mbqm } from "../../../kernels/intrinsics.ts";
 import { comparison, CMP_EQUAL, CMP_LESS, type ComparisonParams } from "../../../kernels/comparisons.ts";
 import { GraphBuilder, perTensor, prng } from "../../support/synthetic.ts";
 import { needTarget } from "../../support/shared.ts";
-import { expectGraphAgree, expectLowerError } from "./agree.ts";
+import { caseCount, expectGraphAgree, expectLowerError } from "./agree.ts";
 
 const SCALE = Math.max(1, Number(process.env.MOTE_DIFF_SCALE ?? 1) || 1);
-const WASM_RUNS = 25 * SCALE;
-const HOST_RUNS = 4 * SCALE;
+const WASM_RUNS = caseCount(25); // full count in test:full (movement2.full.test.ts), 40 % in npm test
+const HOST_RUNS = caseCount(4);
 const host = needTarget("host");
 
 const product = (d: readonly number[]): number => d.reduce((a, b) => a * b, 1);

@@ -20,10 +20,10 @@ import { runModel, type Target } from "../../../compiler/run/targets.ts";
 import { mbqm } from "../../../kernels/intrinsics.ts";
 import { GraphBuilder, int8Bytes, perTensor, prng, type Fill } from "../../support/synthetic.ts";
 import { needTarget } from "../../support/shared.ts";
-import { expectGraphAgree, seedOf, extremeParams, loweringError } from "./agree.ts";
+import { caseCount, expectGraphAgree, seedOf, extremeParams, loweringError } from "./agree.ts";
 
-const WASM_RUNS = 40;
-const HOST_RUNS = 5;
+const WASM_RUNS = caseCount(40); // full count in test:full (pool_reduce_resize.full.test.ts), 40 % in npm test
+const HOST_RUNS = caseCount(5);
 const host = needTarget("host");
 
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);

@@ -16,11 +16,11 @@ import { lowerGraph } from "../../../compiler/ops/index.ts";
 import type { Target } from "../../../compiler/run/targets.ts";
 import { GraphBuilder, int32Bytes, int8Bytes, perTensor, prng, type Fill } from "../../support/synthetic.ts";
 import { needTarget } from "../../support/shared.ts";
-import { expectGraphAgree, loweringError } from "./agree.ts";
+import { caseCount, expectGraphAgree, loweringError } from "./agree.ts";
 
 const SCALE = Math.max(1, Number(process.env.MOTE_DIFF_SCALE ?? 1) || 1);
-const WASM_RUNS = 40 * SCALE;
-const HOST_RUNS = 6 * SCALE;
+const WASM_RUNS = caseCount(40); // full count in test:full (tconv_bmm.full.test.ts), 40 % in npm test
+const HOST_RUNS = caseCount(6);
 const host = needTarget("host");
 
 type Activation = "NONE" | "RELU" | "RELU6" | "RELU_N1_TO_1";
