@@ -52,6 +52,7 @@ export const DIAGNOSTICS = {
   1020: { message: "op {0} ({1}): requantization multiplier {2} cannot be applied ({3}); tensors: {4}", hint: "the op's scales differ by more than 2^30, which no int32 kernel (TFLite Micro's QuantizeMultiplier: shift -31..30) can represent: the model's quantization is damaged, re-quantize it" },
   1021: { message: "model exceeds what Mote compiles for a Cortex-M7: {0}", hint: "the limits (docs/reliability.md) lie past the memory of the largest supported board; check that the file is the model you meant, or make the model smaller" },
   1022: { message: "op {0} ({1}) writes tensor {2} ({3}), which holds constant data", hint: "an op's output is computed, never stored in the model file: the file is damaged (a tensor points at a weight buffer); re-export the model" },
+  1023: { message: "op {0} ({1}), tensor {2} ({3}): {4}", hint: "TFLite Micro runs the ops in the file's order, so this op would read whatever the memory held: the file is damaged or was edited by hand; re-export the model" },
 
   // 2xxx: kernel-subset check (compiler/subset/). Each has a wrong example and the fix in docs/subset.md.
   2001: { message: "class declarations are not in the kernel subset", hint: "write plain functions that take a params record" },

@@ -112,3 +112,38 @@ describe("an op output holding constant data (1022)", () => {
     expect(e.message).toMatch(/op 0 \(RELU\) writes tensor 1 \(.*\), which holds constant data/);
   });
 });
+
+describe("ops in an order TFLite Micro cannot run (1023)", () => {
+  const ops = (spec: ModelSpec) => spec.subgraphs[0]!.ops;
+  it("an op that reads its own output (a cycle; found by the sanitized-mutant test on kws)", () => {
+    const spec = relu(() => {});
+    ops(spec)[0]!.inputs = [1];
+    const e = moteError(() => load(spec), [1023]);
+    expect(e.message).toMatch(/op 0 \(RELU\), tensor 1 \(.*\): read before the op writes it itself: the graph has a cycle/);
+  });
+  it("two ops that write one tensor", () => {
+    const spec = relu(() => {});
+    ops(spec).push({ ...ops(spec)[0]!, inputs: [0], outputs: [1] });
+    const e = moteError(() => load(spec), [1023]);
+    expect(e.message).toMatch(/op 1 \(RELU\), tensor 1 .*: op 0 \(RELU\) writes it too/);
+  });
+});
+
+describe("SOFTMAX int8 -> int16 keeps TFLite's output zero point -32768", () => {
+  // TFLM's keyword_scrambled models end so; the int16 zero-point rule must not reject them.
+  const softmax = (inType: number, zp: number): ModelSpec => {
+    const spec = oneOpModel({ code: 25 });
+    const [input, output] = spec.subgraphs[0]!.tensors;
+    input!.type = inType;
+    input!.quant = { scale: [0.1], zeroPoint: [inType === 9 ? -3 : 0] };
+    output!.type = 7; // INT16
+    output!.quant = { scale: [1 / 65536], zeroPoint: [zp] };
+    return spec;
+  };
+  it("int8 input: -32768 imports (the lowering's own check: test/softmax/int8-int16.test.ts)", () => {
+    expect(() => load(softmax(9, -32768))).not.toThrow();
+  });
+  it("int16 input: the output's zero point must be 0 (1019)", () => {
+    moteError(() => load(softmax(7, -32768)), [1019]);
+  });
+});

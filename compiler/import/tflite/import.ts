@@ -22,7 +22,7 @@ import { fail, MoteError } from "../../diagnostics.ts";
 import { DTYPE_BYTES, type Graph, type Op, type Quantization, type Tensor } from "../../ir/graph.ts";
 import { FlatReader, type Table, type Vec } from "./flatbuffer.ts";
 import { decodeOptions } from "./options.ts";
-import { checkCount, checkLiveBytes, checkQuantization, checkTensorSize, checkWrittenTensors } from "./validate.ts";
+import { checkCount, checkLiveBytes, checkQuantization, checkTensorSize, checkOpOrder, checkWrittenTensors } from "./validate.ts";
 import {
   BUFFER,
   builtinOpName,
@@ -103,6 +103,7 @@ export function importTflite(bytes: Uint8Array, name: string): Graph {
   // TFLite's quantization rules and Mote's limits (validate.ts), before anything uses the values.
   checkQuantization(tensors, ops, inputs, outputs);
   checkWrittenTensors(tensors, ops);
+  checkOpOrder(tensors, ops);
   const graph: Graph = { name, tensors, ops, inputs, outputs, sourceBytes: bytes.length };
   checkLiveBytes(graph);
   return graph;

@@ -2,12 +2,12 @@
  * @fileoverview What the .tflite reader (import.ts) validates beyond the file's structure:
  * quantization parameters by TFLite's rules (1018 scales, 1019 zero points) and Mote's size
  * limits (1021), each checked before anything is allocated from the values; an op output that holds
- * constant data (1022).
+ * constant data (1022); an op reading a tensor before its producer runs, or two producers (1023).
  *
  * Quantization, per tensor type, on every tensor an op or the model's inputs/outputs use (as
  * TFLite Micro, a tensor nothing touches is never read): scales finite and > 0; int8 zero
  * points in [-128, 127], uint8 in [0, 255], int16 activations 0 (constant int16 tensors: in
- * int16 range; int16 edges that only QUANTIZE/DEQUANTIZE touch keep their zero point, which
+ * int16 range; int16 edges that only QUANTIZE/DEQUANTIZE (and an int8 SOFTMAX writing them) touch keep their zero point, which
  * those ops apply), int32 and int64 (biases) 0, any other type inside int32. Per-channel arrays
  * are checked where TFLite Micro checks them, by the op using them (compiler/ops/operands.ts
  * filterScales, 3001), so person_detect's rank-1 biases with quantized_dimension 3 still import.
@@ -63,12 +63,15 @@ export function tensorUse(t: number, ops: readonly Op[], inputs: readonly number
 const CONVERSIONS = new Set(["QUANTIZE", "DEQUANTIZE"]);
 
 /** The zero-point range TFLite allows for `t`, or undefined when any int32 value is allowed. */
-function zeroPointRange(t: Tensor, users: readonly Op[]): [number, number] | undefined {
+function zeroPointRange(t: Tensor, users: readonly Op[], tensors: readonly Tensor[]): [number, number] | undefined {
+  // SOFTMAX int8 -> int16 writes an int16 output whose zero point TFLite requires to be -32768
+  // (compiler/ops/softmax.ts checks the exact value).
+  const int16Softmax = (op: Op): boolean => op.opcode === "SOFTMAX" && op.outputs.includes(t.index) && tensors[op.inputs[0] ?? -1]?.dtype === "int8";
   switch (t.dtype) {
     case "int8": return [-128, 127];
     case "uint8": return [0, 255];
     case "int16":
-      if (isConstant(t) || (users.length > 0 && users.every((op) => CONVERSIONS.has(op.opcode)))) return [-32768, 32767];
+      if (isConstant(t) || (users.length > 0 && users.every((op) => CONVERSIONS.has(op.opcode) || int16Softmax(op)))) return [-32768, 32767];
       return [0, 0];
     case "int32":
     case "int64":
@@ -96,7 +99,7 @@ export function checkQuantization(tensors: readonly Tensor[], ops: readonly Op[]
     if (where === undefined) continue;
     const badScale = q.scale.find((s) => !(Number.isFinite(s) && s > 0));
     if (badScale !== undefined) fail(1018, t.index, t.name, where, badScale);
-    const range = zeroPointRange(t, users.get(t.index) ?? []) ?? [-(2 ** 31), 2 ** 31 - 1];
+    const range = zeroPointRange(t, users.get(t.index) ?? [], tensors) ?? [-(2 ** 31), 2 ** 31 - 1];
     const badZp = q.zeroPoint.find((z) => !(Number.isInteger(z) && z >= range[0] && z <= range[1]));
     if (badZp !== undefined) {
       const span = range[0] === range[1] ? `the required ${range[0]}` : `[${range[0]}, ${range[1]}]`;
@@ -129,6 +132,32 @@ export function checkWrittenTensors(tensors: readonly Tensor[], ops: readonly Op
   for (const op of ops) {
     for (const t of op.outputs) {
       if (t >= 0 && t < tensors.length && isConstant(tensors[t]!)) fail(1022, op.index, op.opcode, t, tensors[t]!.name);
+    }
+  }
+}
+
+/**
+ * 1023 when the ops, run in the model's order as TFLite Micro runs them, would read a tensor
+ * before the op that writes it (a cycle, or an op listed before its producer), or when two ops
+ * write one tensor: TFLite Micro would read whatever the arena held, a silent wrong answer.
+ */
+export function checkOpOrder(tensors: readonly Tensor[], ops: readonly Op[]): void {
+  const writer = new Map<number, Op>();
+  for (const op of ops) {
+    for (const t of op.outputs) {
+      if (t < 0) continue;
+      const first = writer.get(t);
+      if (first) fail(1023, op.index, op.opcode, t, tensors[t]?.name ?? "?", `op ${first.index} (${first.opcode}) writes it too: a tensor has one producer`);
+      writer.set(t, op);
+    }
+  }
+  for (const op of ops) {
+    for (const t of op.inputs) {
+      const w = t >= 0 ? writer.get(t) : undefined;
+      if (w && w.index >= op.index) {
+        const who = w.index === op.index ? "the op writes it itself" : `op ${w.index} (${w.opcode}) writes it`;
+        fail(1023, op.index, op.opcode, t, tensors[t]?.name ?? "?", `read before ${who}: the graph has a cycle or its ops are out of order`);
+      }
     }
   }
 }
