@@ -3,7 +3,7 @@
  * sets, truncation, and edits that know the layout: header, step, argument and record fields,
  * kernel ids, constant data) and runs each corrupted image through the image check and, when
  * the check accepts it, an inference:
- *  - on C, a driver (image-fuzz-driver.c) built with the generated library under
+ *  - on C, a driver (boards/host/image_fuzz.c, the host harness that loads images) built with the generated library under
  *    -fsanitize=address,undefined -fno-sanitize-recover, many images per process;
  *  - on TypeScript and WASM in process (the fast test).
  * Two modes: "raw" leaves the checksum as it was (a damaged image: the check must reject every
@@ -270,7 +270,7 @@ export class CDriver {
     this.exe = path.join(this.dir, "driver");
     execFileSync(gcc, [
       "-std=c99", "-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
-      "-I", this.dir, path.join(REPO, "test/support/image-fuzz-driver.c"), path.join(this.dir, "model.c"), "-o", this.exe, "-lm",
+      "-I", this.dir, path.join(REPO, "boards/host/image_fuzz.c"), path.join(this.dir, "model.c"), "-o", this.exe, "-lm",
     ], { stdio: ["ignore", "ignore", "pipe"] });
   }
 

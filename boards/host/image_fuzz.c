@@ -1,5 +1,5 @@
 /*
- * Image fuzz driver (test support, like the board harnesses: it holds no kernel code). Built
+ * Image fuzz harness (host board support beside main.c and serve.c: it holds no kernel code). Built
  * with a generated interpreter library whose model image was made writable
  * (test/support/image-fuzz.ts) and with -fsanitize=address,undefined -fno-sanitize-recover.
  *
