@@ -6,7 +6,9 @@
  * output multiplier with shift output_shift - recip_shift - headroom, offset, clamped to the
  * activation range. b = 0 is undefined in TFLM (a DCHECK); Mote gives the activation maximum
  * for a >= 0 and the minimum otherwise. A total shift below -31 (small |a|, large b, a coarse
- * output scale) is outside TFLM's RoundingDivideByPOT: Mote rounds the quotient to 0 there.
+ * output scale) is outside TFLM's RoundingDivideByPOT: the lowering rejects quantization that
+ * allows it (compiler/ops/div.ts), so only an edited interpreter image gets here, and the
+ * quotient rounds to 0.
  * Broadcasting as kernels/add.ts.
  * Arrays: input1, input2, output.
  */

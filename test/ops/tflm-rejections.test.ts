@@ -3,9 +3,10 @@
  * generator could not run) is rejected by Mote with a named error: each such model is built here as
  * a .tflite (test/import/tflite-builder.ts, test/ops/lstm-model.ts), read back and put through the
  * model check and the lowering, as `mote build` does; the MOTE code and the one-line message are
- * checked. The table must name every case skipped.json lists. The two int8 DIV cases are not
- * rejections in TFLite Micro but a debug-build assert on some data (gemmlowp RoundingDivideByPOT
- * exponent <= 31); Mote lowers them and gives its documented result there (docs/operators.md, DIV).
+ * checked. The table must name every case skipped.json lists. The two int8 DIV cases abort
+ * TFLite Micro on a gemmlowp assert (RoundingDivideByPOT exponent <= 31) for inputs their
+ * quantization allows; Mote rejects exactly such layers (compiler/ops/div.ts divShiftRange) and
+ * lowers golden-ops-2's div_const_divisor_fine_out, which TFLite Micro runs.
  * Last, Prepare/Invoke checks of TFLite Micro found missing in the issue 15 audit (the others are
  * tested next to each op: movement2.test.ts, arith_int8.test.ts, int16.test.ts, lstm.test.ts).
  */
@@ -70,13 +71,38 @@ const REJECTED: Record<string, Rejection> = {
   cos_int8: noOp("COS"),
   floor_div_int8: noOp("FLOOR_DIV", true),
   floor_mod_int8: noOp("FLOOR_MOD", true),
+  // x on [-1, 1], y on [0, 4] (zero point -128), output on [-4, 4]: x / y (multiplier 15.9) needs shift 7, gets 4.
+  div: { build: () => divModel({ y: { scale: [4 / 255], zeroPoint: [-128] }, out: { scale: [8 / 255], zeroPoint: [0] } }), code: 3001, text: "needs an output shift of at least 7, and the output scale 0.0313726 gives 4" },
+  // A constant divisor 1..20 (scale 0.25): the largest, 20, needs shift 4; the output scale 1/16 gives 0.
+  div_const_divisor: {
+    build: () => divModel({ y: { scale: [0.25], zeroPoint: [0] }, out: { scale: [1 / 16], zeroPoint: [0] }, divisor: Array.from({ length: 20 }, (_, i) => i + 1) }),
+    code: 3001, text: "a divisor of 20 with a dividend at its zero point needs an output shift of at least 4",
+  },
 };
 
-/** skipped.json cases Mote deliberately runs, with the reason. */
-const RUN_ANYWAY: Record<string, string> = {
-  div: "data-dependent debug assert in TFLite Micro, not a rejection; Mote's result there is documented",
-  div_const_divisor: "data-dependent debug assert in TFLite Micro, not a rejection; Mote's result there is documented",
-};
+/** An int8 DIV of x (scale 2/255) by y, [1, 20] tensors; `divisor` makes y a constant. */
+function divModel(q: { y: { scale: number[]; zeroPoint: number[] }; out: { scale: number[]; zeroPoint: number[] }; divisor?: number[] }): Graph {
+  const x = { scale: [2 / 255], zeroPoint: [0] };
+  const constant = q.divisor !== undefined;
+  const bytes = buildModel({
+    opcodes: [{ deprecated: CODES.DIV, code: CODES.DIV }],
+    buffers: constant ? [{}, { data: new Uint8Array(Int8Array.from(q.divisor!).buffer) }] : [{}],
+    subgraphs: [{
+      tensors: [
+        { shape: [1, 20], type: 9, name: "x", quant: x },
+        { shape: [1, 20], type: 9, name: "y", quant: q.y, ...(constant ? { buffer: 1 } : {}) },
+        { shape: [1, 20], type: 9, name: "out", quant: q.out },
+      ],
+      inputs: constant ? [0] : [0, 1],
+      outputs: [2],
+      ops: [{ opcodeIndex: 0, inputs: [0, 1], outputs: [2] }],
+    }],
+  });
+  return importTflite(bytes, "div.tflite");
+}
+
+/** skipped.json cases Mote deliberately runs, with the reason (none today). */
+const RUN_ANYWAY: Record<string, string> = {};
 
 /**
  * SVDF lands from another branch (svdf); once it lowers, svdf_nobias is golden-ops-2's svdf_rank1
@@ -106,8 +132,13 @@ describe("what TFLite Micro rejects, Mote rejects with a named error", () => {
 
   if (!svdfOnMain) it.todo("svdf_nobias: SVDF lands from branch svdf");
 
-  it("int8 DIV (TFLite Micro asserts on some data only) lowers", () => {
-    expect(() => compile(oneOp("DIV", { binary: true }))).not.toThrow();
+  it("int8 DIV whose every quotient TFLite Micro can rescale lowers (output multiplier 2^9, as div_const_divisor_fine_out)", () => {
+    expect(() => compile(divModel({ y: { scale: [4 / 255], zeroPoint: [-128] }, out: { scale: [(2 / 255) / (4 / 255) / 512], zeroPoint: [0] } }))).not.toThrow();
+  });
+
+  it("int8 DIV by a constant element at its zero point is a division by zero", () => {
+    const e = moteError(() => compile(divModel({ y: { scale: [0.25], zeroPoint: [3] }, out: { scale: [1 / 4096], zeroPoint: [0] }, divisor: Array.from({ length: 20 }, (_, i) => i - 5) })), [3001]);
+    expect(e.message).toContain("element 8 of the constant divisor (tensor 1, y) equals its zero point 3: a division by zero");
   });
 
   const skipped = needShared("golden-ops-2/skipped.json");
