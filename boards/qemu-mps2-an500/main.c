@@ -4,9 +4,9 @@
  * Contract with the runner (compiler/toolchain/firmware.ts), all through semihosting in QEMU's
  * working directory: input_<i>.bin holds one or more invocations' worth of input i (its size a
  * multiple K >= 1 of mote_input_bytes(i), the same K for every input); calls mote_init() (the
- * model's one-time check, untimed, as TFLM's AllocateTensors), paints the free stack, then K
- * times reads the next chunk of every input into mote_input(i), times one mote_invoke() with
- * SysTick and appends the outputs to output_<i>.bin (the arena, variable tensors included, is
+ * model's one-time check, untimed, as TFLM's AllocateTensors), then K times reads the next
+ * chunk of every input into mote_input(i), paints the free stack, times one mote_invoke() with
+ * SysTick, scans the paint, and appends the outputs to output_<i>.bin (the arena, variable tensors included, is
  * kept between invocations: streaming state). It prints one "instructions: N" line per
  * invocation, then one "stack: N" line (and, built with
  * -DMOTE_PROFILE, one "layer <key>: N" line per layer from profile.c) and exits with status 0.
@@ -15,11 +15,13 @@
  * toolchain's runner hands N to
  * the runner, which says what it means for the model).
  *
- * Stack measure: every word between __stack_bottom (link.ld) and main's stack pointer is set
- * to MOTE_STACK_PAINT before timing (the painting loop keeps everything in registers and no
- * interrupt is enabled yet); afterwards the lowest overwritten word gives the high-water mark
- * of mote_invoke below main's frame (it also covers the timer start, a few words, and any
- * SysTick exception frame pushed during the inference).
+ * Stack measure: before each timed invoke every word between __stack_bottom (link.ld) and
+ * main's stack pointer is set to MOTE_STACK_PAINT (the painting loop keeps everything in
+ * registers; SysTick is stopped); right after it the lowest overwritten word gives the
+ * high-water mark of mote_invoke below main's frame (it also covers the timer start, a few
+ * words, and any SysTick exception frame pushed during the inference), before any file I/O
+ * can reach deeper. The deepest of all invocations is reported (boards/common/harness.c does
+ * the same on real boards).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -160,18 +162,31 @@ int main(void)
     return 1;
   }
 
+  /* Each invocation: the inputs are read, then every word from __stack_bottom to main's stack
+   * pointer is painted, mote_invoke() runs timed, and the paint is scanned before the outputs are
+   * written, so the high-water mark is the model's (plus the timer calls), not the semihosting
+   * file I/O's; the deepest of all invocations is reported. */
   uint32_t *painted_top = current_stack_pointer();
-  for (volatile uint32_t *word = __stack_bottom; word < painted_top; word++) {
-    *word = MOTE_STACK_PAINT;
-  }
-
+  const volatile uint32_t *deepest = painted_top;
   for (uint32_t n = 0; n < invocations; n++) {
     read_inputs();
+    for (volatile uint32_t *word = __stack_bottom; word < painted_top; word++) {
+      *word = MOTE_STACK_PAINT;
+    }
     mote_timer_start();
     uint64_t start = mote_ticks_now();
     int status = mote_invoke();
     uint64_t end = mote_ticks_now();
     mote_timer_stop(); /* no SysTick frames on the stack while it is scanned or files are written */
+    const volatile uint32_t *lowest = __stack_bottom;
+    while (lowest < painted_top && *lowest == MOTE_STACK_PAINT) lowest++;
+    if (lowest == __stack_bottom) {
+      sh_write0("error: stack overflow: the inference used all ");
+      mote_log_number((uint64_t)((uintptr_t)painted_top - (uintptr_t)__stack_bottom));
+      sh_write0(" bytes of free stack (raise stackBytes in board.json)\n");
+      return 1;
+    }
+    if (lowest < deepest) deepest = lowest;
     if (status != 0) {
       report_status("mote_invoke", status);
       return 1;
@@ -181,16 +196,7 @@ int main(void)
   }
   close_files();
 
-  const volatile uint32_t *lowest = __stack_bottom;
-  while (lowest < painted_top && *lowest == MOTE_STACK_PAINT) lowest++;
-  if (lowest == __stack_bottom) {
-    sh_write0("error: stack overflow: the inference used all ");
-    mote_log_number((uint64_t)((uintptr_t)painted_top - (uintptr_t)__stack_bottom));
-    sh_write0(" bytes of free stack (raise stackBytes in board.json)\n");
-    return 1;
-  }
-
-  mote_log_u64("stack", (uint64_t)((uintptr_t)painted_top - (uintptr_t)lowest));
+  mote_log_u64("stack", (uint64_t)((uintptr_t)painted_top - (uintptr_t)deepest));
 #ifdef MOTE_PROFILE
   mote_profile_report(); /* "layer <key>: N" lines (profile.c) */
 #endif
