@@ -65,6 +65,9 @@ function sinCosF32(input: f32, cos: boolean): f32 {
   if (x !== x || Math.fround(x - x) !== Math.fround(0)) {
     return Math.fround(x - x); // NaN for NaN and the infinities
   }
+  if (x === Math.fround(0) && !cos) {
+    return x; // sin(+-0) = +-0 (the polynomial would turn -0 into +0)
+  }
   if (x > Math.fround(16384) || x < Math.fround(-16384)) {
     x = fmodF32(x, Math.fround(6.2831854820251465)); // fround(2 pi): see the file comment
   }
@@ -101,7 +104,7 @@ function sinCosF32(input: f32, cos: boolean): f32 {
   let y: f32 = Math.fround(0);
   if ((quadrant & 1) === 0) {
     // sin(hi + lo) ~ sin(hi) + lo cos(hi) ~ sin(hi) + lo (1 - hi^2 / 2).
-    y = sinPoly(hi); // alone when k = 0 (lo = 0): keeps sin(-0) = -0
+    y = sinPoly(hi); // alone when k = 0 (lo = 0)
     if (k !== 0) {
       const c: f32 = Math.fround(Math.fround(1) - Math.fround(Math.fround(hi * hi) * Math.fround(0.5)));
       y = Math.fround(y + Math.fround(lo * c));
