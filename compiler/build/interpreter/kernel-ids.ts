@@ -128,6 +128,8 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "floor_mod.floorMod": 93,
   "log.logFloat": 94,
   "sin_cos.sinCos": 95,
+  // float32 UNIDIRECTIONAL_SEQUENCE_LSTM (issue 15, branch h-floatops).
+  "unidirectional_sequence_lstm.unidirectionalSequenceLstmFloat": 96,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
