@@ -68,8 +68,8 @@ function roundF32(x: f32): f32 {
   return Math.fround(f + Math.fround(1));
 }
 
-/** e^x with f32 operations (see the file comment). */
-function expF32(x: f32): f32 {
+/** e^x with f32 operations (see the file comment); also used by kernels/unidirectional_sequence_lstm.ts. */
+export function expF32(x: f32): f32 {
   if (x !== x) {
     return x;
   }

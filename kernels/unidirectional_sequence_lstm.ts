@@ -28,10 +28,21 @@
  * state (zero bytes) is then TFLM's reset, the hidden state filled with its zero point.
  * 16x8: `bias` holds {lo, hi} pairs of the int64 biases; zero points are 0.
  * `gates` is scratch of 4 * units int16.
+ *
+ * `unidirectionalSequenceLstmFloat` is the float32 LSTM (TFLM's LstmStep<float, float, float,
+ * float>): each gate's input FC (sum from 0 in weight order, + bias) and recurrent FC (+ 0.0f: no
+ * recurrent bias) clamped to [lowest, max] (CreateFCParamsFloat), added, then TFLM's float
+ * Logistic (1 beyond 16.619047, e^x below -9, else 1 / (1 + e^-x)) or tanh; cell = forget * cell
+ * (clamped to [lowest, max] as every float Mul), + input * cellGate, clipped to +-clip[0] when
+ * cellClip >= 0; hidden = tanh(cell) * outputGate. TFLM takes e^x and tanh from the C library;
+ * here e^x is kernels/float_unary.ts's expF32 (1 ulp) and tanh `tanhF32` below (f32 operations,
+ * within 3 ulp measured), so every target agrees bit for bit and TFLM within a few ulp.
+ * Quantization fields of the record are unused; `gates` is scratch of 4 * units f32.
  */
-import type { i32 } from "./types.ts";
+import type { f32, i32 } from "./types.ts";
 import { mbqm, sat16, toI8, toI16 } from "./intrinsics.ts";
 import { ltu, mbqm64 } from "./common/wide.ts";
+import { expF32 } from "./float_unary.ts";
 
 export interface LstmParams {
   outer: i32;
@@ -252,6 +263,113 @@ export function unidirectionalSequenceLstm16(
         const outBase: i32 = row * u;
         for (let s: i32 = 0; s < u; s++) {
           const h: i32 = hiddenValue(p, cell, gates, base, s, table);
+          hidden[base + s] = h;
+          output[outBase + s] = h;
+        }
+      }
+    }
+  }
+}
+
+/** std::min(std::max(x, lo), hi), as TFLM's ActivationFunctionWithMinMax. */
+function clampF32(x: f32, lo: f32, hi: f32): f32 {
+  const y: f32 = x < lo ? lo : x;
+  return hi < y ? hi : y;
+}
+
+/** tanh(x) with f32 operations: an odd Taylor polynomial below 0.5, 1 - 2 / (e^2|x| + 1) above. */
+export function tanhF32(x: f32): f32 {
+  if (x !== x || x === Math.fround(0)) {
+    return x;
+  }
+  const a: f32 = x < Math.fround(0) ? Math.fround(x * Math.fround(-1)) : x;
+  let t: f32 = Math.fround(0);
+  if (a < Math.fround(0.5)) {
+    const z: f32 = Math.fround(a * a);
+    let p: f32 = Math.fround(-0.00023912911424355248); // -443861162/1856156927625
+    p = Math.fround(Math.fround(p * z) + Math.fround(0.0005900274409455859)); // 6404582/10854718875
+    p = Math.fround(Math.fround(p * z) + Math.fround(-0.0014558343870513183)); // -929569/638512875
+    p = Math.fround(Math.fround(p * z) + Math.fround(0.003592128036572481)); // 21844/6081075
+    p = Math.fround(Math.fround(p * z) + Math.fround(-0.008863235529902197)); // -1382/155925
+    p = Math.fround(Math.fround(p * z) + Math.fround(0.021869488536155203)); // 62/2835
+    p = Math.fround(Math.fround(p * z) + Math.fround(-0.05396825396825397)); // -17/315
+    p = Math.fround(Math.fround(p * z) + Math.fround(0.13333333333333333)); // 2/15
+    p = Math.fround(Math.fround(p * z) + Math.fround(-0.3333333333333333)); // -1/3
+    t = Math.fround(a + Math.fround(Math.fround(a * z) * p));
+  } else {
+    const e: f32 = expF32(Math.fround(a * Math.fround(2)));
+    t = Math.fround(Math.fround(1) - Math.fround(Math.fround(2) / Math.fround(e + Math.fround(1))));
+  }
+  return x < Math.fround(0) ? Math.fround(t * Math.fround(-1)) : t;
+}
+
+/** TFLM's float Logistic (reference_ops::Logistic). */
+function sigmoidF32(x: f32): f32 {
+  if (x > Math.fround(16.619047164916992)) {
+    return Math.fround(1);
+  }
+  if (x < Math.fround(-9)) {
+    return expF32(x);
+  }
+  return Math.fround(Math.fround(1) / Math.fround(Math.fround(1) + expF32(Math.fround(x * Math.fround(-1)))));
+}
+
+/** float32 input, weights, biases, hidden and cell state; clip[0] is the cell clip. */
+export function unidirectionalSequenceLstmFloat(
+  p: LstmParams,
+  input: Float32Array,
+  inputWeights: Float32Array,
+  recurrentWeights: Float32Array,
+  bias: Float32Array,
+  clip: Float32Array,
+  hidden: Float32Array,
+  cell: Float32Array,
+  output: Float32Array,
+  gates: Float32Array,
+): void {
+  const u: i32 = p.units;
+  const lowest: f32 = Math.fround(-3.4028234663852886e38);
+  const highest: f32 = Math.fround(3.4028234663852886e38);
+  for (let o: i32 = 0; o < p.outer; o++) {
+    for (let t: i32 = 0; t < p.steps; t++) {
+      for (let r: i32 = 0; r < p.rows; r++) {
+        const row: i32 = o * p.outerStride + t * p.stepStride + r;
+        const inBase: i32 = row * p.inputSize;
+        const base: i32 = (o + r) * u;
+        for (let g: i32 = 0; g < 4; g++) {
+          for (let s: i32 = 0; s < u; s++) {
+            const k: i32 = g * u + s;
+            let acc: f32 = Math.fround(0);
+            const wBase: i32 = k * p.inputSize;
+            for (let i: i32 = 0; i < p.inputSize; i++) {
+              acc = Math.fround(acc + Math.fround(input[inBase + i] * inputWeights[wBase + i]));
+            }
+            const fromInput: f32 = clampF32(Math.fround(acc + bias[k]), lowest, highest);
+            let racc: f32 = Math.fround(0);
+            const rBase: i32 = k * u;
+            for (let j: i32 = 0; j < u; j++) {
+              racc = Math.fround(racc + Math.fround(hidden[base + j] * recurrentWeights[rBase + j]));
+            }
+            const fromHidden: f32 = clampF32(Math.fround(racc + Math.fround(0)), lowest, highest);
+            const pre: f32 = Math.fround(fromInput + fromHidden);
+            gates[k] = g === 2 ? tanhF32(pre) : sigmoidF32(pre);
+          }
+        }
+        for (let s: i32 = 0; s < u; s++) {
+          const forget: f32 = clampF32(Math.fround(gates[u + s] * cell[base + s]), lowest, highest);
+          const update: f32 = clampF32(Math.fround(gates[s] * gates[2 * u + s]), lowest, highest);
+          let c: f32 = Math.fround(forget + update);
+          if (p.cellClip >= 0) {
+            // std::max(std::min(clip, c), -clip)
+            const lo: f32 = Math.fround(clip[0] * Math.fround(-1));
+            const m: f32 = c < clip[0] ? c : clip[0];
+            c = m < lo ? lo : m;
+          }
+          cell[base + s] = c;
+        }
+        const outBase: i32 = row * u;
+        for (let s: i32 = 0; s < u; s++) {
+          const h: f32 = clampF32(Math.fround(tanhF32(cell[base + s]) * gates[3 * u + s]), lowest, highest);
           hidden[base + s] = h;
           output[outBase + s] = h;
         }

@@ -66,6 +66,22 @@ MOTE_INLINE float mote_sqrtf(float x) {
 #endif
 }
 
+/* TFLite's FloorDiv on floats (Math.fround(Math.floor(x / y)) in kernel TypeScript):
+ * float(floor(double(a) / double(b))). The division and both conversions are exact IEEE double
+ * operations (libgcc's soft double on a single-precision FPU); floor is written out rather than
+ * taken from libm (the firmware links none): below 2^52 in magnitude, truncation through int64 and
+ * one step down for a negative fraction; zeros (keeping their sign), larger values, infinities and
+ * NaN are already integral. */
+MOTE_INLINE float mote_floordivf(float a, float b) {
+  double q = (double)a / (double)b;
+  if (q != 0.0 && q < 4503599627370496.0 && q > -4503599627370496.0) {
+    double t = (double)(int64_t)q;
+    if (t > q) t -= 1.0;
+    q = t;
+  }
+  return (float)q;
+}
+
 /* SaturatingRoundingDoublingHighMul: round(a*b / 2^31), ties toward +inf; only
  * INT32_MIN*INT32_MIN saturates (to INT32_MAX).
  * gemmlowp's trunc((ab + nudge) / 2^31) equals floor((ab + 2^30) / 2^31) for every ab; that

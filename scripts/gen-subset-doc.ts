@@ -93,8 +93,9 @@ $ mote check kernels/compact.ts
   \`===\`/\`!==\`. Conditions of \`if\`, loops, \`!\`, \`&&\`, \`||\` and \`c ? a : b\` are boolean
   expressions: \`if (n !== 0)\`, not \`if (n)\` (MOTE2014).
 - **Math**: \`Math.min\` and \`Math.max\` (two integer arguments), \`Math.imul\`, \`Math.abs\`,
-  \`Math.trunc\` (of a division, or of an \`f32\`), \`Math.fround\` and \`Math.sqrt\` (of an \`f32\`,
-  directly inside \`Math.fround\`). Everything else is MOTE2013.
+  \`Math.trunc\` (of a division, or of an \`f32\`), \`Math.fround\`, \`Math.sqrt\` (of an \`f32\`,
+  directly inside \`Math.fround\`) and \`Math.floor\` (of an \`f32\` division, directly inside
+  \`Math.fround\`). Everything else is MOTE2013.
 
 ## Floating point
 
@@ -110,7 +111,12 @@ from zero is then \`t = Math.trunc(x)\` plus a comparison of \`Math.fround(x - M
 
 \`Math.fround(Math.sqrt(x))\` of an \`f32\` is the correctly rounded single-precision square root
 (JS takes it in double; rounding that to \`f32\` is exact): C spells \`mote_sqrtf\` (one
-\`VSQRT.F32\` on the Cortex-M7), WASM \`f32.sqrt\`; outside \`Math.fround\` it is MOTE2010. There is
+\`VSQRT.F32\` on the Cortex-M7), WASM \`f32.sqrt\`; outside \`Math.fround\` it is MOTE2010.
+\`Math.fround(Math.floor(x / y))\` of two \`f32\` values is TFLite's FloorDiv on floats,
+\`float(floor(double(x) / double(y)))\` (JS divides and floors in double): C spells
+\`mote_floordivf\` (double division and conversions, floor through int64, no libm), WASM
+\`f64.div\`, \`f64.floor\` and \`f32.demote_f64\`; each step is exact IEEE arithmetic, so the targets
+agree bit for bit (kernels/floor_div.ts). Math.floor of anything else is MOTE2022. There is
 no other libm function: a logarithm is subset code (\`lnF32\` in signal/math.ts, every step an
 \`f32\` operation), so all targets agree bit for bit. The generated C is built with
 \`-ffp-contract=off\` (no fused multiply-add) and \`-fno-math-errno\`; a user building the library

@@ -16,7 +16,9 @@
  * kind: the front end emits them as KIR `intrinsic` expressions named in BUILTINS, and each
  * emitter spells them inline. `sqrt` (from `Math.fround(Math.sqrt(x))`) is the one f32 builtin:
  * f32 argument and result (BuiltinInfo.type); C spells mote_sqrtf (runtime/mote_intrinsics.h,
- * VSQRT.F32 on the M7), WASM f32.sqrt. Both tables together are every name an `intrinsic` may carry
+ * VSQRT.F32 on the M7), WASM f32.sqrt. `floordiv` (from `Math.fround(Math.floor(x / y))` of two f32s) is
+ * TFLite's FloorDiv, float(floor(double(x) / double(y))): JS divides and floors in double; C spells
+ * mote_floordivf, WASM f64.div, f64.floor, f32.demote_f64 (all exact IEEE steps). Both tables together are every name an `intrinsic` may carry
  * (compiler/ir/verify.ts checks it).
  */
 import * as ref from "../../kernels/intrinsics.ts";
@@ -99,7 +101,7 @@ export interface BuiltinInfo {
   ts: (...a: number[]) => number;
   /** Where the front end produces it. */
   from: string;
-  /** Type of its arguments and result: "i32" when absent, "f32" for sqrt. */
+  /** Type of its arguments and result: "i32" when absent, "f32" for sqrt and floordiv. */
   type?: "f32";
 }
 
@@ -111,6 +113,10 @@ const BUILTIN_ENTRIES: readonly BuiltinInfo[] = [
   { name: "wadd", arity: 2, ts: (a, b) => (a + b) | 0, from: "(a + b) | 0" },
   { name: "wsub", arity: 2, ts: (a, b) => (a - b) | 0, from: "(a - b) | 0" },
   { name: "sqrt", arity: 1, ts: (a) => Math.fround(Math.sqrt(a)), from: "Math.fround(Math.sqrt(x)) of an f32", type: "f32" },
+  {
+    name: "floordiv", arity: 2, ts: (a, b) => Math.fround(Math.floor(a / b)),
+    from: "Math.fround(Math.floor(x / y)) of two f32s", type: "f32",
+  },
 ];
 
 export const BUILTINS: ReadonlyMap<string, BuiltinInfo> = new Map(BUILTIN_ENTRIES.map((e) => [e.name, e]));

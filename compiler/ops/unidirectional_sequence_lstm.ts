@@ -13,11 +13,12 @@
  *    cell scale (static_cast<int16_t>);
  *  - int8: each gate bias gets the input offset folded in (bias - inputZp * row sum of weights).
  * What TFLM's integer LSTM rejects (projection, peephole, layer norm, CIFG, a non-int16 cell
- * state, a cell activation other than TANH) is rejected with MOTE3020; float32 LSTMs (which
- * TFLM runs) are not supported yet (also 3020).
+ * state, a cell activation other than TANH) is rejected with MOTE3020. A float32 LSTM (float
+ * input, weights, biases, hidden and cell state, as TFLM's float path) lowers to
+ * unidirectionalSequenceLstmFloat with the cell clip as a one-element constant.
  */
 import { fail } from "../diagnostics.ts";
-import type { Graph, Op, Tensor } from "../ir/graph.ts";
+import type { DType, Graph, Op, Tensor } from "../ir/graph.ts";
 import type { LstmParams } from "../../kernels/unidirectional_sequence_lstm.ts";
 import { SIGMOID_TABLE_UINT16, checkedLog2 } from "./sigmoid16.ts";
 import { INT16 } from "./int16.ts";
@@ -78,8 +79,7 @@ export function lowerLstm(graph: Graph, op: Op): KernelCall[] {
   if (op.inputs.length !== 24) opError(graph, op, `has ${op.inputs.length} inputs; TFLite Micro's LSTM requires 24`);
   const input = optionalInput(graph, op, 0);
   if (input === undefined) opError(graph, op, "missing input (input 0)");
-  if (input.dtype === "float32") reject(op, "float32 LSTM is not supported yet (Mote runs the integer LSTM: int8, or 16x8)");
-  requireDType(graph, op, input, "input", "int8", "int16");
+  requireDType(graph, op, input, "input", "int8", "int16", "float32");
   const wide = input.dtype === "int16";
   for (const s of [9, 10, 11]) if (optionalInput(graph, op, s) !== undefined) reject(op, `peephole weights (input ${s}) are not supported by TFLite Micro's integer LSTM`);
   for (const s of [16, 17]) if (optionalInput(graph, op, s) !== undefined) reject(op, `projection (input ${s}) is not supported by TFLite Micro's LSTM (it rejects the model in Prepare)`);
@@ -99,12 +99,17 @@ export function lowerLstm(graph: Graph, op: Op): KernelCall[] {
   const stateDim = hidden.shape.length >= 2 ? hidden.shape[1]! : units;
   variableState(graph, op, HIDDEN_STATE, "hidden state", batches * stateDim);
   const cell = variableState(graph, op, CELL_STATE, "cell state", batches * stateDim);
-  if (cell.dtype !== "int16") reject(op, `cell state is ${cell.dtype}; the quantized LSTM only supports an int16 cell state`);
   const output = outputTensor(graph, op, 0, "output");
   if (output.dtype !== input.dtype) opError(graph, op, `output is ${output.dtype}; it must have the input's type ${input.dtype}`);
   if (output.shape.length !== 3 || output.shape[0] !== d0 || output.shape[1] !== d1 || output.shape[2] !== stateDim) {
     opError(graph, op, `output has shape [${output.shape.join(", ")}]; expected [${d0}, ${d1}, ${stateDim}]`);
   }
+  const layout = {
+    outer: timeMajor ? 1 : batches, rows: timeMajor ? batches : 1, steps,
+    outerStride: timeMajor ? 0 : steps, stepStride: timeMajor ? batches : 1, inputSize, units: stateDim,
+  };
+  if (input.dtype === "float32") return lowerLstmFloat(graph, op, { input, hidden, cell, output, layout, batches, steps });
+  if (cell.dtype !== "int16") reject(op, `cell state is ${cell.dtype}; the quantized LSTM only supports an int16 cell state`);
   const inQ = tensorQuant(graph, op, input, "input");
   const hQ = tensorQuant(graph, op, hidden, "hidden state");
   const cQ = tensorQuant(graph, op, cell, "cell state");
@@ -175,22 +180,79 @@ export function lowerLstm(graph: Graph, op: Op): KernelCall[] {
   }, macs)];
 }
 
+/** float32 weights [rows, cols] of `slot` (constant), as numbers. */
+function floatMatrix(graph: Graph, op: Op, slot: number, rows: number, cols: number, role: string): number[] {
+  const t = optionalInput(graph, op, slot);
+  if (t === undefined) reject(op, `input ${slot} (${role}) is absent: CIFG (no input gate) is not supported by TFLite Micro's LSTM`);
+  requireDType(graph, op, t, `${role} (input ${slot})`, "float32");
+  requireConstant(graph, op, t, `${role} (input ${slot})`);
+  if (product(t.shape) !== rows * cols || t.shape[0] !== rows) {
+    opError(graph, op, `${role} tensor ${t.index} (${t.name}) has shape [${t.shape.join(", ")}]; expected [${rows}${cols === 1 ? "" : `, ${cols}`}]`);
+  }
+  return [...new Float32Array(t.data!.buffer.slice(t.data!.byteOffset, t.data!.byteOffset + 4 * rows * cols))];
+}
+
+interface FloatLstmOperands {
+  input: Tensor; hidden: Tensor; cell: Tensor; output: Tensor; batches: number; steps: number;
+  layout: Pick<LstmParams, "outer" | "rows" | "steps" | "outerStride" | "stepStride" | "inputSize" | "units">;
+}
+
+/** The float32 LSTM (TFLM's LstmStep<float, ...>): float weights, biases and states. */
+function lowerLstmFloat(graph: Graph, op: Op, o: FloatLstmOperands): KernelCall[] {
+  const S = o.layout.units;
+  const I = o.layout.inputSize;
+  for (const [t, role] of [[o.hidden, "hidden state"], [o.cell, "cell state"]] as const) {
+    if (t.dtype !== "float32") opError(graph, op, `${role} is ${t.dtype}; a float32 LSTM keeps float32 state`);
+  }
+  const inputWeights: number[] = [];
+  const recurrentWeights: number[] = [];
+  const bias: number[] = [];
+  for (let g = 0; g < 4; g++) {
+    inputWeights.push(...floatMatrix(graph, op, INPUT_WEIGHTS[g]!, S, I, "a gate weight"));
+    recurrentWeights.push(...floatMatrix(graph, op, RECURRENT_WEIGHTS[g]!, S, S, "a recurrent weight"));
+    if (optionalInput(graph, op, BIASES[g]!) === undefined) opError(graph, op, `gate bias (input ${BIASES[g]}) is absent; TFLite Micro's LSTM requires all four`);
+    bias.push(...floatMatrix(graph, op, BIASES[g]!, S, 1, "a gate bias"));
+  }
+  const cellClip = Math.fround(Number(op.options["cellClip"] ?? 0));
+  const params: LstmParams = {
+    ...o.layout, hiddenZeroPoint: 0, actMin: 0, actMax: 0,
+    forgetMultiplier: 0, forgetShift: 0, inputMultiplier: 0, inputShift: 0, hiddenMultiplier: 0, hiddenShift: 0,
+    cellClip: cellClip > 0 ? 0 : -1, cellTanhMultiplier: 0, cellTanhShift: 0,
+  };
+  const macs = o.batches * o.steps * 4 * S * (I + S);
+  return [kernelCall("unidirectional_sequence_lstm", "unidirectionalSequenceLstmFloat", LSTM_FLOAT_SLOTS, params, {
+    input: { kind: "tensor", tensor: o.input.index },
+    inputWeights: { kind: "const", name: `op${op.index}_input_weights`, elem: "f32", data: inputWeights },
+    recurrentWeights: { kind: "const", name: `op${op.index}_recurrent_weights`, elem: "f32", data: recurrentWeights },
+    bias: { kind: "const", name: `op${op.index}_gate_bias`, elem: "f32", data: bias },
+    clip: { kind: "const", name: `op${op.index}_cell_clip`, elem: "f32", data: [cellClip] },
+    hidden: { kind: "tensor", tensor: o.hidden.index },
+    cell: { kind: "tensor", tensor: o.cell.index },
+    output: { kind: "tensor", tensor: o.output.index },
+    gates: { kind: "scratch", bytes: 16 * S, elem: "f32" },
+  }, macs)];
+}
+
+/** The float entry's array parameters. */
+export const LSTM_FLOAT_SLOTS = ["input", "inputWeights", "recurrentWeights", "bias", "clip", "hidden", "cell", "output", "gates"] as const;
+
 export const CONTRACTS: KernelContract[] = [
   { kernel: "unidirectional_sequence_lstm", fn: "unidirectionalSequenceLstm", slots: LSTM_SLOTS },
   { kernel: "unidirectional_sequence_lstm", fn: "unidirectionalSequenceLstm16", slots: LSTM_SLOTS },
+  { kernel: "unidirectional_sequence_lstm", fn: "unidirectionalSequenceLstmFloat", slots: LSTM_FLOAT_SLOTS },
 ];
 
-/** The int16 cell state (int8 models) and the 16x8 activations. */
-export const ACTIVATION_TYPES = { UNIDIRECTIONAL_SEQUENCE_LSTM: INT16 };
+/** The int16 cell state (int8 models), the 16x8 activations, and the float32 LSTM. */
+export const ACTIVATION_TYPES = { UNIDIRECTIONAL_SEQUENCE_LSTM: [...INT16, "float32"] as readonly DType[] };
 
 export const OPCODES: Record<string, LowerOp> = { UNIDIRECTIONAL_SEQUENCE_LSTM: lowerLstm };
 
 export const NOTES: Record<string, string> = {
   UNIDIRECTIONAL_SEQUENCE_LSTM:
-    "TFLite Micro's integer LSTM: int8 input/output/hidden state with int8 per-tensor weights and int32 biases, or 16x8 (int16 activations, int8 weights, int64 biases); int16 cell state (variable, kept across invocations), time-major or batch-major, cell clip; gate pre-activations at 2^-12 and gate outputs at 2^-15 as TFLM fixes them. Projection, peephole, layer norm and CIFG are rejected (MOTE3020), as TFLM rejects them.",
+    "TFLite Micro's integer LSTM: int8 input/output/hidden state with int8 per-tensor weights and int32 biases, or 16x8 (int16 activations, int8 weights, int64 biases); int16 cell state (variable, kept across invocations), time-major or batch-major, cell clip; gate pre-activations at 2^-12 and gate outputs at 2^-15 as TFLM fixes them. float32 as TFLM's float LstmStep (FC sums in its order, clamps to +-FLT_MAX, its Logistic cutoffs), with f32-only e^x and tanh within a few ulp of its libm (the same on every Mote target). Projection, peephole, layer norm and CIFG are rejected (MOTE3020), as TFLM rejects them.",
 };
 
 /** What is left against TFLite Micro (docs/operators.md). */
 export const LEFT: Record<string, string> = {
-  UNIDIRECTIONAL_SEQUENCE_LSTM: "float32 (TFLM runs it); the gate FCs run the plain reference loop (no SMLAD variant).",
+  UNIDIRECTIONAL_SEQUENCE_LSTM: "the gate FCs run the plain reference loop (no SMLAD variant); float32 e^x and tanh are Mote's (TFLM's come from libm).",
 };

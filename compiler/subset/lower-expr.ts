@@ -466,6 +466,18 @@ export class ExpressionLowerer {
         if (!this.insideFround(e)) return this.err(2010, e);
         return { k: "intrinsic", name: "sqrt", args: [v], type: "f32" };
       }
+      case "floor": {
+        // Math.fround(Math.floor(x / y)) of two f32s: TFLite's FloorDiv, float(floor(double(x) /
+        // double(y))): JS divides and floors in double, C calls mote_floordivf, WASM f64 ops.
+        if (!want(1)) return ZERO;
+        const d = this.isDivision(args[0]);
+        if (!d) return this.err(2022, e, "Math.floor of something other than an f32 division x / y");
+        const a = this.expr(d.left);
+        const b = this.expr(d.right);
+        if (a.type !== "f32" || b.type !== "f32") return this.err(2027, d, "Math.floor(x / y) takes two f32 values");
+        if (!this.insideFround(e)) return this.err(2010, e);
+        return { k: "intrinsic", name: "floordiv", args: [a, b], type: "f32" };
+      }
       case "fround": {
         if (!want(1)) return ZERO;
         const a = args[0];

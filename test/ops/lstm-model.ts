@@ -130,6 +130,103 @@ const FLOAT_GATES = [
   { w: [1, 1, 1, 1], b: [0, 0] },
 ];
 
+/** A float32 LSTM: weights [4][units * inputSize], recurrent weights [4][units * units], biases [4][units], gates in TFLite order. */
+export interface FloatLstmSpec {
+  batches: number;
+  steps: number;
+  inputSize: number;
+  units: number;
+  timeMajor: boolean;
+  cellClip: number;
+  w: number[][];
+  rw: number[][];
+  b: number[][];
+}
+
+/** Create2x3x2X2FloatNodeContents: TFLM's float LSTM unit test (cell clip 6, batch-major). */
+export function tflmFloatSpec(): FloatLstmSpec {
+  return {
+    batches: 2, steps: 3, inputSize: 2, units: 2, timeMajor: false, cellClip: 6,
+    w: FLOAT_GATES.map((g) => g.w), rw: FLOAT_GATES.map((g) => g.w), b: FLOAT_GATES.map((g) => g.b),
+  };
+}
+
+/** The graph of one float32 UNIDIRECTIONAL_SEQUENCE_LSTM, written to .tflite and read back. */
+export function lstmFloatGraph(s: FloatLstmSpec, name = "lstm_float"): Graph {
+  const tensors: Tensor[] = [];
+  const add = (t: Omit<Tensor, "index" | "isVariable" | "dtype"> & { isVariable?: boolean }): number => {
+    tensors.push({ ...t, dtype: "float32", index: tensors.length, isVariable: t.isVariable ?? false });
+    return tensors.length - 1;
+  };
+  const input = add({ name: "input", shape: s.timeMajor ? [s.steps, s.batches, s.inputSize] : [s.batches, s.steps, s.inputSize] });
+  const w = s.w.map((v, k) => add({ name: `w${k}`, shape: [s.units, s.inputSize], data: bytesOf(v, "float32") }));
+  const rw = s.rw.map((v, k) => add({ name: `rw${k}`, shape: [s.units, s.units], data: bytesOf(v, "float32") }));
+  const b = s.b.map((v, k) => add({ name: `b${k}`, shape: [s.units], data: bytesOf(v, "float32") }));
+  const hidden = add({ name: "output_state", shape: [s.batches, s.units], isVariable: true });
+  const cell = add({ name: "cell_state", shape: [s.batches, s.units], isVariable: true });
+  const output = add({ name: "output", shape: s.timeMajor ? [s.steps, s.batches, s.units] : [s.batches, s.steps, s.units] });
+  const graph: Graph = {
+    name, tensors, inputs: [input], outputs: [output],
+    ops: [{
+      index: 0, opcode: "UNIDIRECTIONAL_SEQUENCE_LSTM", version: 1,
+      inputs: [input, ...w, ...rw, -1, -1, -1, ...b, -1, -1, hidden, cell, -1, -1, -1, -1], outputs: [output],
+      options: {
+        fusedActivationFunction: "TANH", cellClip: s.cellClip, projClip: 0, timeMajor: s.timeMajor,
+        asymmetricQuantizeInputs: false, diagonalRecurrentTensors: false,
+      },
+    }],
+  };
+  return importTflite(writeGraph(graph), `${name}.tflite`);
+}
+
+/**
+ * TFLM's float LstmStep written out plainly: every float operation rounded with Math.fround in
+ * TFLM's order, e^x and tanh from Math.exp / Math.tanh in double (a libm's correctly rounded-ish
+ * values, as TFLM's std::exp / std::tanh); the states start at 0 and are kept across invocations.
+ * Returns each invocation's output.
+ */
+export function referenceLstmFloat(s: FloatLstmSpec, invocations: Float32Array[]): Float32Array[] {
+  const f = Math.fround;
+  const FLT_MAX = f(3.4028234663852886e38);
+  const clampF = (x: number): number => { const y = x < -FLT_MAX ? -FLT_MAX : x; return FLT_MAX < y ? FLT_MAX : y; };
+  const sigmoid = (x: number): number => (x > f(16.619047164916992) ? 1 : x < -9 ? f(Math.exp(x)) : f(1 / f(1 + f(Math.exp(-x)))));
+  const S = s.units, I = s.inputSize, B = s.batches, T = s.steps;
+  const hidden = new Array<number>(B * S).fill(0);
+  const cell = new Array<number>(B * S).fill(0);
+  const clip = f(s.cellClip);
+  return invocations.map((x) => {
+    const out = new Float32Array(B * T * S);
+    const step = (inRow: number, b: number): void => {
+      const gate = (g: number): number[] => Array.from({ length: S }, (_, u) => {
+        let acc = 0;
+        for (let i = 0; i < I; i++) acc = f(acc + f(x[inRow * I + i]! * f(s.w[g]![u * I + i]!)));
+        let racc = 0;
+        for (let j = 0; j < S; j++) racc = f(racc + f(hidden[b * S + j]! * f(s.rw[g]![u * S + j]!)));
+        const pre = f(clampF(f(acc + f(s.b[g]![u]!))) + clampF(f(racc + 0)));
+        return g === 2 ? f(Math.tanh(pre)) : sigmoid(pre);
+      });
+      const [ig, fg, cg, og] = [gate(0), gate(1), gate(2), gate(3)];
+      for (let u = 0; u < S; u++) {
+        const k = b * S + u;
+        let c = f(clampF(f(fg[u]! * cell[k]!)) + clampF(f(ig[u]! * cg[u]!)));
+        if (clip > 0) c = Math.max(Math.min(clip, c), -clip);
+        cell[k] = c;
+      }
+      for (let u = 0; u < S; u++) {
+        const k = b * S + u;
+        hidden[k] = clampF(f(f(Math.tanh(cell[k]!)) * og[u]!));
+        out[inRow * S + u] = hidden[k]!;
+      }
+    };
+    if (s.timeMajor) {
+      for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) step(t * B + b, b);
+    } else {
+      for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) step(b * T + t, b);
+    }
+    return out;
+  });
+}
+
 /** The int8 (Get2X2Int8LstmQuantizationSettings) and 16x8 (Get2X2Int16LstmQuantizationSettings) models. */
 export function tflmSpec(act: "int8" | "int16"): LstmModelSpec {
   const wide = act === "int16";

@@ -16,7 +16,7 @@
  *    accumulators, the hidden state kept as its value), which checks the kernel's folded input
  *    offsets and its zero-point-shifted hidden state bit for bit;
  *  - what TFLite Micro rejects (projection, peephole, layer norm, CIFG, a non-int16 cell state,
- *    a cell activation other than TANH) and float32, with MOTE3020.
+ *    a cell activation other than TANH), with MOTE3020 (float32: lstm-float.test.ts).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -238,7 +238,6 @@ describe("what TFLite Micro's LSTM rejects: MOTE3020", () => {
     ["layer norm", { extra: [{ slot: 20 }] }, "layer normalization"],
     ["int8 cell state", { cellDType: "int8" }, "int16 cell state"],
     ["RELU cell activation", { activation: "RELU" }, "TANH"],
-    ["float32 input", { inputDType: "float32" }, "float32"],
   ];
   for (const [name, over, text] of cases) {
     it(name, () => {

@@ -48,8 +48,7 @@ function compile(graph: Graph): void {
 }
 
 interface Rejection { build: () => Graph; code: number; text: string }
-const float32Only = (op: string): Rejection => ({ build: () => oneOp(op), code: 3001, text: `${op} on int8 is not supported: TFLite Micro runs ${op} on float32 only` });
-const noOp = (op: string, binary = false): Rejection => ({ build: () => oneOp(op, { binary }), code: 1008, text: `unsupported operator: ${op} (op #0)` });
+const float32Only = (op: string, binary = false): Rejection => ({ build: () => oneOp(op, { binary }), code: 3001, text: `${op} on int8 is not supported: TFLite Micro runs ${op} on float32 only` });
 
 /** skipped.json case -> how Mote rejects it. */
 const REJECTED: Record<string, Rejection> = {
@@ -65,12 +64,12 @@ const REJECTED: Record<string, Rejection> = {
   round_int8: float32Only("ROUND"),
   sqrt_int8: float32Only("SQRT"),
   square_int8: float32Only("SQUARE"),
-  // LOG, SIN, COS, FLOOR_DIV and FLOOR_MOD: Mote has no kernel for them at all yet.
-  log_int8: noOp("LOG"),
-  sin_int8: noOp("SIN"),
-  cos_int8: noOp("COS"),
-  floor_div_int8: noOp("FLOOR_DIV", true),
-  floor_mod_int8: noOp("FLOOR_MOD", true),
+  // LOG, SIN, COS, FLOOR_DIV and FLOOR_MOD run on float32 (test/ops/float-math.test.ts).
+  log_int8: float32Only("LOG"),
+  sin_int8: float32Only("SIN"),
+  cos_int8: float32Only("COS"),
+  floor_div_int8: float32Only("FLOOR_DIV", true),
+  floor_mod_int8: float32Only("FLOOR_MOD", true),
   // x on [-1, 1], y on [0, 4] (zero point -128), output on [-4, 4]: x / y (multiplier 15.9) needs shift 7, gets 4.
   div: { build: () => divModel({ y: { scale: [4 / 255], zeroPoint: [-128] }, out: { scale: [8 / 255], zeroPoint: [0] } }), code: 3001, text: "needs an output shift of at least 7, and the output scale 0.0313726 gives 4" },
   // A constant divisor 1..20 (scale 0.25): the largest, 20, needs shift 4; the output scale 1/16 gives 0.

@@ -7,7 +7,7 @@
  * the inputs and goldens quantized as its test_helpers do (round half away from zero of
  * value / scale in float32, plus the zero point, clamped). Used by tflm-vectors-int16.test.ts
  * (ts, wasm, host) and its .full sibling (qemu). The 16x8 FULLY_CONNECTED, CONV_2D,
- * DEPTHWISE_CONV_2D, TRANSPOSE_CONV, SOFTMAX and TANH vectors are in int16.test.ts.
+ * DEPTHWISE_CONV_2D, TRANSPOSE_CONV, SOFTMAX and TANH vectors are in int16-vectors.ts.
  */
 import { expect } from "vitest";
 import { importTflite } from "../../compiler/import/tflite/import.ts";

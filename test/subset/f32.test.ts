@@ -80,4 +80,26 @@ describe("f32 division and truncation in the subset", () => {
     // 10 / 0 is +Infinity: not a C literal, so it stays a division.
     expect(stored[2]).toMatchObject({ k: "binary", op: "div", type: "f32" });
   });
+
+  it("lowers Math.fround(Math.floor(a / b)) of two f32 values to the floordiv builtin, and folds it", () => {
+    const fns = lowered(`export function k(p: KParams, a: Float32Array): f32 { return Math.fround(Math.floor(a[0] / a[1])); }\n`);
+    expect(returned(fns.get("k")!)).toMatchObject({ k: "intrinsic", name: "floordiv", type: "f32", args: [{ type: "f32" }, { type: "f32" }] });
+    const folded = lowered(
+      `export function k(p: KParams, f: Float32Array): void {\n` +
+        `  f[0] = Math.fround(Math.floor(Math.fround(0 - p.n) / Math.fround(4)));\n` +
+        `  f[1] = Math.fround(Math.floor(Math.fround(p.n) / Math.fround(0)));\n` +
+        `}\n`,
+    );
+    const [spec] = specialize({ functions: folded } as Parameters<typeof specialize>[0], "k", { n: 10 }, "k10", { verify: true });
+    const stored: Expr[] = [];
+    forEachStmt(spec.body, (s) => { if (s.k === "store") stored.push(s.value); });
+    expect(stored[0]).toMatchObject({ k: "const", type: "f32", value: -3 });
+    expect(stored[1]).toMatchObject({ k: "intrinsic", name: "floordiv" }); // +Infinity: left to run
+  });
+
+  it("rejects Math.floor outside Math.fround (2010), of a non-division (2022) and of integers (2027)", () => {
+    expect(codes(`export function k(p: KParams, a: Float32Array): void { a[0] = Math.floor(a[0] / a[1]); }\n`)).toEqual([2010]);
+    expect(codes(`export function k(p: KParams, a: Float32Array): void { a[0] = Math.fround(Math.floor(a[0])); }\n`)).toEqual([2022]);
+    expect(codes(`export function k(p: KParams, a: Float32Array): void { a[0] = Math.fround(Math.floor(p.n / 2)); }\n`)).toEqual([2027]);
+  });
 });

@@ -123,6 +123,13 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   "rsqrt.rsqrt16": 90,
   // SQUARED_DIFFERENCE int16 (issue 15, branch opsc).
   "squared_difference.squaredDifference16": 91,
+  // float32 FLOOR_DIV, FLOOR_MOD, LOG, SIN and COS (issue 15, branch h-floatops).
+  "floor_div.floorDiv": 92,
+  "floor_mod.floorMod": 93,
+  "log.logFloat": 94,
+  "sin_cos.sinCos": 95,
+  // float32 UNIDIRECTIONAL_SEQUENCE_LSTM (issue 15, branch h-floatops).
+  "unidirectional_sequence_lstm.unidirectionalSequenceLstmFloat": 96,
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */

@@ -129,6 +129,7 @@ function emitIntrinsic(name: string, args: string[]): string {
     case "max": return `mote_max(${args[0]}, ${args[1]})`;
     case "abs": return `mote_abs(${args[0]})`;
     case "sqrt": return `mote_sqrtf(${args[0]})`;
+    case "floordiv": return `mote_floordivf(${args[0]}, ${args[1]})`;
   }
   const info = INTRINSICS.get(name);
   if (!info) throw new Error(`no C spelling for intrinsic ${name}`);

@@ -313,6 +313,9 @@ class FunctionEmitter {
       case "sqrt":
         want(1);
         return m.f32Sqrt(this.expr(args[0]));
+      case "floordiv":
+        want(2);
+        return m.f32FloorDiv(this.expr(args[0]), this.expr(args[1]));
       case "abs": {
         want(1);
         if (t === "f32") return m.f32Abs(this.expr(args[0]));

@@ -127,6 +127,12 @@ export class WasmModule {
     return e(this.m.f32.abs(a));
   }
 
+  /** The `floordiv` builtin: (float)floor((double)a / (double)b), every step an exact IEEE operation. */
+  f32FloorDiv(a: WasmExpr, b: WasmExpr): WasmExpr {
+    const m = this.m;
+    return e(m.f32.demote(m.f64.floor(m.f64.div(m.f64.promote(a), m.f64.promote(b)))));
+  }
+
   /** Signed i32 -> f32 (rounds to nearest). */
   f32FromI32(a: WasmExpr): WasmExpr {
     return e(this.m.f32.convert_s.i32(a));

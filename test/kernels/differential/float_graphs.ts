@@ -1,7 +1,8 @@
 /**
- * @fileoverview One graph per float32 kernel of issue 15 (GRAPHS), fast-check float32 inputs, and
- * the agreement check (NaNs compared as NaNs) for test/kernels/differential/float_ops.test.ts and
- * test/ops/float-ops.full.test.ts (qemu).
+ * @fileoverview One graph per float32 kernel of issue 15 (GRAPHS; MATH_GRAPHS for FLOOR_DIV,
+ * FLOOR_MOD, LOG, SIN, COS), fast-check float32 inputs, and the agreement check (NaNs compared as
+ * NaNs) for test/kernels/differential/float_ops.test.ts, float_math.test.ts and
+ * test/ops/float-ops.full.test.ts, float-math.full.test.ts (qemu).
  */
 import fc from "fast-check";
 import type { Graph, Op } from "../../../compiler/ir/graph.ts";
@@ -34,6 +35,12 @@ export const GRAPHS: Record<string, () => Graph> = {
   REDUCE_MIN: () => graphOf("REDUCE_MIN", 1, { keepDims: false }, [1]),
   CUMSUM: () => graphOf("CUMSUM", 1, { exclusive: true, reverse: true }, [2]),
   ADD_N: () => graphOf("ADD_N", 3),
+};
+
+/** The float32 ops TFLite Micro computes with libm or double (kernels/floor_div.ts, floor_mod.ts, log.ts, sin_cos.ts). */
+export const MATH_GRAPHS: Record<string, () => Graph> = {
+  FLOOR_DIV: () => graphOf("FLOOR_DIV", 2), FLOOR_MOD: () => graphOf("FLOOR_MOD", 2),
+  LOG: () => graphOf("LOG", 1), SIN: () => graphOf("SIN", 1), COS: () => graphOf("COS", 1),
 };
 
 export const floats = fc.array(fc.float(), { minLength: N, maxLength: N }).map((a) => Float32Array.from(a));
