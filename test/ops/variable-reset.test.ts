@@ -11,6 +11,8 @@
  *    written into the state before the first mote_invoke() is replaced (the first invoke resets),
  *    mote_reset() leaves every state byte at its reset value, and the first output after a reset
  *    is the first output ever (the reference's, a fresh ts run);
+ *  - a variable tensor that is also a model input keeps what the caller wrote before the first
+ *    invocation (TFLM resets in AllocateTensors, before inputs can be written);
  *  - a variable tensor's buffer in the .tflite file is ignored, as TFLite Micro ignores it.
  */
 import { execFileSync } from "node:child_process";
@@ -94,6 +96,23 @@ describe("an int8 SVDF state starts at its zero point", () => {
         if (target === "ts" && mode === "codegen") continue;
         const got = (await runInvocations(graph, xs, target, { mode })).outputs[0]!;
         expect(got, `${target} ${mode}`).toEqual(ref);
+      }
+    }
+  }, 120_000);
+});
+
+describe("a variable tensor that is also a model input", () => {
+  it("holds what the caller wrote at the first invocation (the first invoke's reset leaves it alone), every target and mode", async () => {
+    const g = svdfGraph(SPEC);
+    const state = g.tensors.findIndex((t) => t.isVariable);
+    const graph: Graph = { ...g, name: "svdf_state_in", inputs: [...g.inputs, state] };
+    const xs = [[asBytes(noise(0x1a, SPEC.inputSize)), asBytes(noise(0x1b, SPEC.units * SPEC.rank * SPEC.memory))]];
+    const ref = (await runInvocations(graph, xs, "ts")).outputs;
+    expect(ref).not.toEqual((await runInvocations(g, [[xs[0]![0]!]], "ts")).outputs);
+    for (const mode of ["codegen", "interpreter"] as const) {
+      for (const target of targets) {
+        if (target === "ts" && mode === "codegen") continue;
+        expect((await runInvocations(graph, xs, target, { mode })).outputs, `${target} ${mode}`).toEqual(ref);
       }
     }
   }, 120_000);
