@@ -14,10 +14,9 @@
  *     sum_m wt[f,m] * (state[b,f,m] - state zero point) (i32, wrapping; the grouping of TFLM's
  *     scratch sums does not change a wrapping sum), rescaled by (multiplier2, shift2), plus the
  *     output zero point, clamped to int8. The integer path applies no fused activation.
- * Reset: TFLM fills an int8 variable tensor with its zero point and any other with 0 bytes, and
- * Mote's reset writes 0 bytes. So the int16 state is stored as is, and `svdfState8` stores
- * value - zero point (wrapping in int8): its 0 bytes read as the zero point, and the arithmetic
- * above sees TFLM's values. No scratch: each output sums its filters directly.
+ * Both keep the state exactly as TFLM does (its reset, an int8 state filled with its zero point
+ * and an int16 one with 0, is the program's: every target fills a variable tensor so before the
+ * first invocation and on mote_reset()). No scratch: each output sums its filters directly.
  * compiler/ops/svdf.ts fills the record.
  * Arrays: input, weightsFeature, weightsTime, bias, state (read and written), output.
  *
@@ -99,8 +98,7 @@ export function svdfState8(
   for (let k: i32 = 0; k < total - 1; k++) state[k] = state[k + 1];
   for (let b: i32 = 0; b < p.batches; b++) {
     for (let f: i32 = 0; f < p.filters; f++) {
-      const value: i32 = toI8(p.stateZeroPoint + sat8(feature(p, input, weightsFeature, b, f)));
-      state[(b * p.filters + f) * p.memory + p.memory - 1] = toI8(value - p.stateZeroPoint);
+      state[(b * p.filters + f) * p.memory + p.memory - 1] = toI8(p.stateZeroPoint + sat8(feature(p, input, weightsFeature, b, f)));
     }
   }
   for (let b: i32 = 0; b < p.batches; b++) {
@@ -109,8 +107,7 @@ export function svdfState8(
       for (let r: i32 = 0; r < p.rank; r++) {
         const f: i32 = u * p.rank + r;
         for (let m: i32 = 0; m < p.memory; m++) {
-          const stored: i32 = state[(b * p.filters + f) * p.memory + m];
-          acc = (acc + weightsTime[f * p.memory + m] * (toI8(stored + p.stateZeroPoint) - p.stateZeroPoint)) | 0;
+          acc = (acc + weightsTime[f * p.memory + m] * (state[(b * p.filters + f) * p.memory + m] - p.stateZeroPoint)) | 0;
         }
       }
       output[b * p.units + u] = sat8(mbqm(acc, p.multiplier2, p.shift2) + p.outputOffset);

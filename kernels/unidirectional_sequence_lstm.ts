@@ -24,8 +24,9 @@
  * inputSize] and recurrentWeights [4 * units, units] are the four gates' matrices stacked.
  * int8: `bias` [4 * units] holds each gate bias with the input offset folded in (bias - inputZp *
  * sum of the weight row, exact in wrapping i32 as TFLM's accumulator), so the input FC multiplies
- * raw inputs. The int8 hidden state is stored minus its zero point (wrapped to int8): the reset
- * state (zero bytes) is then TFLM's reset, the hidden state filled with its zero point.
+ * raw inputs. The hidden and cell states hold TFLM's values (their reset, the int8 hidden state
+ * filled with its zero point and the cell state with 0, is the program's: every target fills a
+ * variable tensor so before the first invocation and on mote_reset()).
  * 16x8: `bias` holds {lo, hi} pairs of the int64 biases; zero points are 0.
  * `gates` is scratch of 4 * units int16.
  *
@@ -40,7 +41,7 @@
  * Quantization fields of the record are unused; `gates` is scratch of 4 * units f32.
  */
 import type { f32, i32 } from "./types.ts";
-import { mbqm, sat16, toI8, toI16 } from "./intrinsics.ts";
+import { mbqm, sat16, toI16 } from "./intrinsics.ts";
 import { ltu, mbqm64 } from "./common/wide.ts";
 import { expF32 } from "./float_unary.ts";
 
@@ -175,8 +176,7 @@ export function unidirectionalSequenceLstm(
             let racc: i32 = 0;
             const rBase: i32 = k * u;
             for (let j: i32 = 0; j < u; j++) {
-              const h: i32 = toI8(hidden[base + j] + p.hiddenZeroPoint) - p.hiddenZeroPoint;
-              racc = (racc + recurrentWeights[rBase + j] * h) | 0;
+              racc = (racc + recurrentWeights[rBase + j] * (hidden[base + j] - p.hiddenZeroPoint)) | 0;
             }
             const fromInput: i32 = sat16(mbqm(acc, quant[4 * g], quant[4 * g + 1]));
             const fromHidden: i32 = sat16(mbqm(racc, quant[4 * g + 2], quant[4 * g + 3]));
@@ -187,7 +187,7 @@ export function unidirectionalSequenceLstm(
         const outBase: i32 = row * u;
         for (let s: i32 = 0; s < u; s++) {
           const h: i32 = hiddenValue(p, cell, gates, base, s, table);
-          hidden[base + s] = h - p.hiddenZeroPoint;
+          hidden[base + s] = h;
           output[outBase + s] = h;
         }
       }

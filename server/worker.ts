@@ -142,7 +142,7 @@ export class HostWorker {
 
   /**
    * Runs `invocations` (`[n][k]`: input k of invocation n) in order on the process, after the
-   * requests queued before it; `reset` zeroes the variable tensors first (mote_reset()).
+   * requests queued before it; `reset` resets the variable tensors first (mote_reset()).
    */
   run(invocations: Uint8Array[][], reset: boolean): Promise<WorkerAnswer> {
     const job = this.queue.then(() => this.runNow(invocations, reset));

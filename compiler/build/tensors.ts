@@ -1,9 +1,9 @@
 /**
  * @fileoverview Graph tensors as the build layer hands them to a program: the KIR element type
- * of a tensor, the values of a constant tensor, and the arena place of the model's inputs and
- * outputs.
+ * of a tensor, the values of a constant tensor, and the arena place of the model's inputs,
+ * outputs and variable tensors.
  */
-import { tensorBytes, type Tensor, type Graph } from "../ir/graph.ts";
+import { resetByte, tensorBytes, type Tensor, type Graph } from "../ir/graph.ts";
 import type { Scalar } from "../ir/kir.ts";
 import type { IoTensor, StateRange } from "../ir/program.ts";
 import { tensorInfo } from "../ir/io.ts";
@@ -51,12 +51,12 @@ export function ioTensors(graph: Graph, placement: Placement, list: number[]): I
 }
 
 
-/** The arena ranges of the graph's variable (state) tensors, for `mote_reset()`. */
+/** The arena ranges of the graph's variable (state) tensors and their reset bytes, for `mote_reset()`. */
 export function stateRanges(graph: Graph, placement: Placement): StateRange[] {
   const out: StateRange[] = [];
   for (const t of graph.tensors) {
     const offset = placement.offsets.get(`t${t.index}`);
-    if (t.isVariable && offset !== undefined) out.push({ name: t.name, tensor: t.index, offset, bytes: tensorBytes(t) });
+    if (t.isVariable && offset !== undefined) out.push({ name: t.name, tensor: t.index, offset, bytes: tensorBytes(t), fill: resetByte(t) });
   }
   return out;
 }

@@ -87,3 +87,13 @@ export function elementCount(t: Tensor): number {
 export function isConstant(t: Tensor): boolean {
   return t.data !== undefined;
 }
+
+/**
+ * The byte every byte of variable tensor `t` holds at start-up and after a reset, as TFLite
+ * Micro's MicroInterpreterGraph::ResetTensorData (run by AllocateTensors and Reset()) memsets it:
+ * an int8 tensor with quantization its first zero point, any other 0 (an int16 or float32 state
+ * is 0 bytes whatever its zero point). 0..255.
+ */
+export function resetByte(t: Tensor): number {
+  return t.dtype === "int8" && t.quant !== undefined && t.quant.zeroPoint.length > 0 ? t.quant.zeroPoint[0]! & 0xff : 0;
+}

@@ -103,15 +103,18 @@ export interface ModelProgram {
   outputs: IoTensor[];
   /**
    * Arena ranges of the variable tensors (state kept across invocations: an audio front end's
-   * history), which `mote_reset()` zeroes. Absent or empty: the model has no state.
+   * history, an SVDF or LSTM state), which every target fills with their reset byte before the
+   * first invocation and `mote_reset()` fills again. Absent or empty: the model has no state.
    */
   state?: StateRange[];
 }
 
-/** One variable tensor's bytes in the arena. */
+/** One variable tensor's bytes in the arena and the byte they hold after a reset. */
 export interface StateRange {
   name: string;
   tensor: number;
   offset: number;
   bytes: number;
+  /** Every byte's reset value, 0..255 (graph.ts `resetByte`: an int8 state's zero point, else 0). */
+  fill: number;
 }

@@ -9,9 +9,9 @@
  * QuantizeMultiplier(double(float(state_scale * wt_scale) / output_scale)), float32 products
  * as in TFLM; the bias scale within 1e-5 of state_scale * wt_scale. TFLM's integer SVDF ignores
  * the fused activation, so the record has none. The state is the op's input 4: the kernel
- * shifts and writes it in place; the arena plan keeps it for the whole run and mote_reset()
- * zeroes it. TFLM resets an int8 variable tensor to its zero point, others to 0, so svdfState8
- * keeps value - zero point in its state (kernels/svdf.ts): any state zero point is exact.
+ * shifts and writes it in place; the arena plan keeps it for the whole run and every target
+ * resets it as TFLM does (an int8 state to its zero point, an int16 one to 0: ModelProgram.state),
+ * so the kernels keep TFLM's values: any state zero point is exact.
  *
  * float32 (input, weights, bias, state, output) lowers to svdfFloat with the fused activation.
  *

@@ -46,12 +46,16 @@ export async function runImageTs(build: InterpreterResult, inputs: Uint8Array[],
   return (await runImageTsInvocations(build, [inputs], user))[0];
 }
 
-/** Runs the image once per invocation on one arena; `invocations[n][k]` is input k of invocation n. */
+/**
+ * Runs the image once per invocation on one arena; `invocations[n][k]` is input k of invocation
+ * n. The arena starts zeroed but for the variable tensors, at their reset bytes (program.state).
+ */
 export async function runImageTsInvocations(build: InterpreterResult, invocations: Uint8Array[][], user?: UserKernels): Promise<Uint8Array[][]> {
   const { program, image, table: kernelTable } = build;
   const table = dispatchTable(build, user);
   const arena = new Int8Array(Math.max(program.arenaBytes, 16));
   const arenaBytes = new Uint8Array(arena.buffer);
+  for (const r of program.state ?? []) arenaBytes.fill(r.fill, r.offset, r.offset + r.bytes);
   return invocations.map((inputs) => {
     program.inputs.forEach((t, k) => {
       const given = inputs[k];

@@ -3,14 +3,15 @@
  * kernels/*.ts directly under Node, with the kernel calls compiler/ops/ produces. Its outputs
  * are the reference the C and WASM backends are compared against (`mote run --target ts`).
  *
- * No arena: every non-constant tensor gets its own zeroed buffer, so aliasing bugs of the
- * memory planner cannot show up here. Constant tensors, `const` arguments and `scratch`
+ * No arena: every non-constant tensor gets its own zeroed buffer (a variable tensor's holds its
+ * reset byte, graph.ts `resetByte`, as TFLite Micro's AllocateTensors leaves it), so aliasing
+ * bugs of the memory planner cannot show up here. Constant tensors, `const` arguments and `scratch`
  * arguments become typed arrays of the element type the kernel expects; an absent optional
  * tensor (index -1, e.g. no bias) is passed as an empty typed array (the kernel does not read
  * it: its record says so).
  */
 import { fail } from "../diagnostics.ts";
-import { isConstant, tensorBytes, type DType, type Graph, type Tensor } from "../ir/graph.ts";
+import { isConstant, resetByte, tensorBytes, type DType, type Graph, type Tensor } from "../ir/graph.ts";
 import { lowerWeighted } from "../build/weights.ts";
 import type { KernelArg } from "../ir/calls.ts";
 import type { UserKernels } from "../ops/types.ts";
@@ -98,7 +99,8 @@ export function runTs(graph: Graph, inputs: Uint8Array[], opts: RunTsOptions = {
 /**
  * Runs several invocations on one instance: `invocations[n][k]` is input k of invocation n.
  * Variable tensors (state) keep their bytes from one invocation to the next, as in the arena of
- * the other targets; every tensor starts zeroed. Returns the outputs of each invocation.
+ * the other targets; every tensor starts zeroed, a variable tensor at its reset byte. Returns
+ * the outputs of each invocation.
  */
 export function runTsInvocations(graph: Graph, invocations: Uint8Array[][], opts: RunTsOptions = {}): Uint8Array[][] {
   const { lowered } = lowerWeighted(graph, opts);
@@ -109,7 +111,8 @@ export function runTsInvocations(graph: Graph, invocations: Uint8Array[][], opts
     let b = storage.get(t.index);
     if (b === undefined) {
       b = new Uint8Array(tensorBytes(t));
-      if (isConstant(t)) b.set(t.data!.subarray(0, b.length));
+      if (t.isVariable) b.fill(resetByte(t));
+      else if (isConstant(t)) b.set(t.data!.subarray(0, b.length));
       storage.set(t.index, b);
     }
     return b;

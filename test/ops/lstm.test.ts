@@ -8,13 +8,14 @@
  *  - the golden-ops-2 lstm cases in interpreter mode (codegen: test/ops/conformance2.test.ts),
  *    the multi-invoke one as three invocations on one instance;
  *  - streaming: several invocations give the same outputs everywhere, and after the state is
- *    reset (zeroed, as mote_reset() does; the int8 hidden state is stored minus its zero point so
- *    zero bytes are TFLM's reset) the first output comes back: in WASM by zeroing the program's
- *    state ranges, in the C library by mote_reset() itself (boards/host/serve.c's reset flag);
+ *    reset (each range filled with its reset byte, as mote_reset() does: the int8 hidden state
+ *    with its zero point, the cell state with 0) the first output comes back: in WASM by filling
+ *    the program's state ranges, in the C library by mote_reset() itself (boards/host/serve.c's
+ *    reset flag);
  *  - a property test TS == WASM == host C over small shapes and quantization parameters, all equal
  *    to referenceLstm (test/ops/lstm-model.ts: TFLM's LstmStep restated plainly in JS, BigInt
  *    accumulators, the hidden state kept as its value), which checks the kernel's folded input
- *    offsets and its zero-point-shifted hidden state bit for bit;
+ *    offsets and its hidden state bit for bit;
  *  - what TFLite Micro rejects (projection, peephole, layer norm, CIFG, a non-int16 cell state,
  *    a cell activation other than TANH), with MOTE3020 (float32: lstm-float.test.ts).
  */
@@ -117,11 +118,13 @@ describe("streaming", () => {
       const again = await allRuns(graph, [xs[0]!, xs[0]!]);
       expect(again[0]).toEqual(outs[0]);
       expect(again[1]).not.toEqual(outs[0]);
-      // mote_reset() zeroes the program's state ranges: the hidden and the cell state.
+      // mote_reset() fills the program's state ranges: the hidden state with its zero point
+      // (int8; 16x8: 0) and the cell state with 0.
       const program = buildFor(graph, {}).program;
-      const names = (program.state ?? []).map((r) => r.name).sort();
-      expect(names).toEqual(["cell_state", "output_state"]);
-      // WASM: run, zero those ranges as mote_reset() does, run x1 again.
+      const fills = Object.fromEntries((program.state ?? []).map((r) => [r.name, r.fill]));
+      const hiddenZp = graph.tensors.find((t) => t.name === "output_state")!.quant!.zeroPoint[0]!;
+      expect(fills).toEqual({ cell_state: 0, output_state: act === "int8" ? hiddenZp & 0xff : 0 });
+      // WASM: run, fill those ranges as mote_reset() does, run x1 again.
       const { module, build } = await compiledWasm(program);
       const instance = await WebAssembly.instantiate(module, {});
       const memory = instance.exports.memory as WebAssembly.Memory;
@@ -132,7 +135,7 @@ describe("streaming", () => {
         return new Uint8Array(memory.buffer).slice(build.outputAddresses[0]!, build.outputAddresses[0]! + outs[0]![0]!.length);
       };
       xs.forEach((x, k) => expect(run(x[0]!)).toEqual(outs[k]![0]));
-      for (const r of program.state ?? []) new Uint8Array(memory.buffer).fill(0, build.arenaBase + r.offset, build.arenaBase + r.offset + r.bytes);
+      for (const r of program.state ?? []) new Uint8Array(memory.buffer).fill(r.fill, build.arenaBase + r.offset, build.arenaBase + r.offset + r.bytes);
       expect(run(xs[0]![0]!)).toEqual(outs[0]![0]);
     }, 180_000);
   }

@@ -1,9 +1,9 @@
 /**
  * @fileoverview SVDF test graphs (test/ops/svdf*.test.ts, test/kernels/differential/svdf.test.ts):
  * one SVDF op from quantized arrays, optionally behind a QUANTIZE that copies a second model
- * input into the state first (the way to start from a given state: Mote's state starts at 0, as
- * TFLite Micro's after AllocateTensors, but TFLM's own unit tests hand the kernel a filled
- * state); and TFLite Micro's unit-test quantization helpers (micro_utils.h
+ * input into the state first (the way to start from a given state: Mote's state starts at its
+ * reset value, as TFLite Micro's after AllocateTensors, but TFLM's own unit tests hand the kernel
+ * a filled state); and TFLite Micro's unit-test quantization helpers (micro_utils.h
  * FloatToQuantizedType / FloatToSymmetricQuantizedType, test_helpers.h ScaleFromMinMax), in
  * float32 as there.
  */

@@ -5,13 +5,17 @@
  * program needs (specialized or generic), `mote_init()` (the program's init steps, run once:
  * the interpreter's image check) and `mote_invoke()`, a straight line of calls that returns 0,
  * or the nonzero status of a step that can fail (InvokeStep.status); it runs mote_init() first
- * while that has not succeeded; `mote_reset()` zeroes the variable tensors (ModelProgram.state:
- * streaming state, otherwise kept between invocations). The API is the same for every board and for the host, so the library drops into any Makefile,
+ * while that has not succeeded; `mote_reset()` fills each variable tensor (ModelProgram.state:
+ * streaming state, otherwise kept between invocations) with its reset byte, as TFLite Micro's
+ * AllocateTensors / Reset() (an int8 state its zero point, any other 0), and `mote_invoke()`
+ * resets the state first when that has not run yet, so it starts there whatever the arena held
+ * (but for a variable tensor that is also a model input, which the caller has written).
+ * The API is the same for every board and for the host, so the library drops into any Makefile,
  * CMake or IDE project together with runtime/mote_intrinsics.h. No malloc, no stdio.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ModelProgram } from "../../ir/program.ts";
+import type { ModelProgram, StateRange } from "../../ir/program.ts";
 import { argExpr, C_TYPES, cSignature, emitFunction, emitRecordStruct } from "./function.ts";
 import { cFloat, ioHeader, ioSource } from "./io.ts";
 import { MOTE_VERSION, REPO_ROOT } from "../../paths.ts";
@@ -132,9 +136,11 @@ function emitModelH(program: ModelProgram, n: CNames): string {
     " */",
     `int ${f}_status(void);`,
     "/**",
-    " * Zeroes the model's state (variable tensors, e.g. a streaming audio front end's history and",
-    " * feature window), as at start-up: call it before a new stream. The state is otherwise kept",
-    ` * from one ${f}_invoke() to the next. No state: does nothing.`,
+    " * Resets the model's state (variable tensors, e.g. a streaming audio front end's history and",
+    " * feature window, an SVDF or LSTM state) to its start value, as TFLite Micro's Reset(): an",
+    " * int8 state to its zero point, any other to 0. Call it before a new stream. The state is",
+    ` * otherwise kept from one ${f}_invoke() to the next; the first ${f}_invoke() resets it when`,
+    " * this has not run (not a state that is also a model input: yours). No state: does nothing.",
     " */",
     `void ${f}_reset(void);`,
     "",
@@ -151,8 +157,9 @@ function emitModelH(program: ModelProgram, n: CNames): string {
 /**
  * The static arena, in `options.arenaSection` when given. gcc gives a named section of a
  * zero-initialized variable @progbits unless its name starts with .bss: a linker script
- * places it (NOLOAD for no image bytes); a section the start-up code does not zero needs
- * <name>_reset() before the first invoke when the model has state (variable tensors).
+ * places it (NOLOAD for no image bytes). A section the start-up code does not zero is fine:
+ * the state (variable tensors) is set by <name>_reset(), which the first invoke calls (its
+ * flag is an ordinary zeroed static).
  */
 function arenaLines(program: ModelProgram, options: CLibraryOptions): string[] {
   const size = Math.max(program.arenaBytes, 16);
@@ -308,13 +315,29 @@ function emitModelC(program: ModelProgram, n: CNames, options: CLibraryOptions):
     out.push("  return mote_init_status = 0;", "}", "");
     out.push(`int ${f}_status(void) {`, "  return mote_init_status < 0 ? MOTE_STATUS_NOT_INITIALISED : mote_init_status;", "}", "");
   }
-  out.push(`void ${f}_reset(void) {`);
-  for (const r of program.state ?? []) {
-    out.push(`  for (size_t i = 0; i < ${r.bytes}u; i++) mote_arena[${r.offset}u + i] = 0u; /* ${r.name.replace(/\*\//g, "* /")} */`);
+  const state = program.state ?? [];
+  const fill = (r: StateRange, indent: string): string =>
+    `${indent}for (size_t i = 0; i < ${r.bytes}u; i++) mote_arena[${r.offset}u + i] = ${r.fill}u; /* ${r.name.replace(/\*\//g, "* /")} */`;
+  // A variable tensor that is also a model input is the caller's to write before the first
+  // invoke (as after TFLite Micro's AllocateTensors): the first invoke's reset leaves it alone.
+  const inputs = new Set(program.inputs.map((t) => t.tensor));
+  const own = state.filter((r) => !inputs.has(r.tensor));
+  if (state.length > 0) {
+    out.push(`/* 0 until ${f}_reset() has run: ${f}_invoke() resets the state first, so it starts at its reset values whatever the arena held. */`);
+    out.push("static int mote_state_set = 0;", "");
   }
+  out.push(`void ${f}_reset(void) {`);
+  for (const r of state) out.push(fill(r, "  "));
+  if (state.length > 0) out.push("  mote_state_set = 1;");
   out.push("}", "");
   out.push(`int ${f}_invoke(void) {`);
   if (init.length > 0) out.push(`  if (mote_init_status != 0 && ${f}_init() != 0) return mote_init_status;`);
+  if (state.length > 0 && own.length === state.length) out.push(`  if (!mote_state_set) ${f}_reset();`);
+  else if (state.length > 0) {
+    out.push("  if (!mote_state_set) { /* not the variable tensors that are model inputs: the caller wrote them */");
+    for (const r of own) out.push(fill(r, "    "));
+    out.push("    mote_state_set = 1;", "  }");
+  }
   program.steps.forEach((s, k) => {
     const call = `${s.fn}(${s.args.map(argExpr).join(", ")})`;
     out.push(`  /* ${s.label.replace(/\*\//g, "* /")} */`);

@@ -3,7 +3,10 @@
  *
  * Memory layout of the single fixed-size memory: bytes 0..15 stay unused (so address 0 is only
  * ever the "absent array" null), then every constant as an active data segment at a 16-aligned
- * address, in program order, then the arena at the next 16-aligned address. The exported
+ * address, in program order, then the arena at the next 16-aligned address; a variable tensor
+ * whose reset byte is not 0 (an int8 state's zero point: ModelProgram.state) gets a data
+ * segment of that byte over its arena range, so a fresh instance starts from TFLite Micro's
+ * reset state as a C library's first invoke does (the rest of the arena is zero). The exported
  * function `invoke` performs `program.steps` in order, each a call of its KIR function (emitted by
  * function.ts) with array/record arguments resolved to absolute addresses (null -> 0), and
  * returns an i32 as `mote_invoke()` does: 0, or the nonzero status of a step that can fail
@@ -79,6 +82,9 @@ function layOut(program: ModelProgram): Layout {
     cursor = offset + data.length;
   }
   const arenaBase = alignUp(cursor, SEGMENT_ALIGN);
+  for (const r of program.state ?? []) {
+    if (r.fill !== 0 && r.bytes > 0) segments.push({ offset: arenaBase + r.offset, data: new Uint8Array(r.bytes).fill(r.fill) });
+  }
   const pages = Math.max(1, Math.ceil((arenaBase + program.arenaBytes) / PAGE_BYTES));
   return { segments, constantAddresses, arenaBase, pages };
 }

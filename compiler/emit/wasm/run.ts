@@ -3,7 +3,8 @@
  *
  * model.ts builds the module; this file compiles it once per program object (WeakMap cache),
  * instantiates a fresh instance per run (so every run starts from the same memory image: data
- * segments loaded, arena zeroed; the invocations of one run share it), copies the inputs to their arena addresses, calls `invoke` and
+ * segments loaded, arena zeroed but for the variable tensors' reset bytes (model.ts); the
+ * invocations of one run share it), copies the inputs to their arena addresses, calls `invoke` and
  * returns copies of the output tensors' bytes. Wrong input sizes are user errors (MOTE5005), and
  * so is a nonzero status from `invoke` (an interpreter program whose image is rejected:
  * compiler/build/interpreter/status.ts, MOTE5016/5017).

@@ -179,7 +179,9 @@ function readTensor(r: FlatReader, t: Table, index: number, buffers: Vec | undef
   const quant = readQuantization(r, r.table(t, TENSOR.quantization, "quantization"));
   if (quant !== undefined) tensor.quant = quant;
   const data = readBuffer(r, r.u32Field(t, TENSOR.buffer, "buffer", 0), buffers, label);
-  if (data !== undefined) {
+  // A variable tensor's buffer is ignored, as TFLite Micro ignores it (AllocateVariables gives
+  // the tensor arena memory, ResetVariableTensors fills it: graph.ts resetByte): state, not a constant.
+  if (data !== undefined && !tensor.isVariable) {
     let expected = DTYPE_BYTES[dtype];
     for (const d of shape) expected *= d;
     if (data.length < expected) fail(1016, index, name, shape.join(", "), dtype, expected, data.length);

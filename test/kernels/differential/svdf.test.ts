@@ -7,7 +7,7 @@
  * host-gcc C library must give the same bytes, and interpreter mode the same as codegen; and the
  * TypeScript kernels equal a direct transcription of TFLite Micro's EvalIntegerSvdfReference at
  * 90b983c2 (below), which keeps the state as TFLM does (an int8 state reset to its zero point),
- * so the int8 state's zero-point-offset storage is checked for any zero point. Bit-
+ * so the targets' reset of an int8 state to its zero point is checked for any zero point. Bit-
  * exactness with TFLite Micro is the golden-ops-2 and svdf_test.cc tests' job. The float32
  * kernel (svdfFloat) likewise, over the same shapes and its four fused activations. Case counts:
  * caseCount (40 % in npm test, all in the svdf.full.test.ts twin).
