@@ -73,7 +73,9 @@ async function main(): Promise<void> {
           const crashes = BUCKETS.reduce((n, b) => n + all[b].crashes, 0);
           const images = BUCKETS.reduce((n, b) => n + all[b].images, 0);
           console.log(`  progress: ${name} ${figs.damaged.images + figs.edited.images + figs["edited, checksum only"].images}/${perModel}, ` +
-            `total ${images} images, ${all.damaged.rejected} damaged rejected, ${crashes} crashes, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+            `total ${images} images: damaged ${all.damaged.rejected}/${all.damaged.images} rejected, ${all.damaged.wrongSuccess} wrong successes; ` +
+            `edited ${all.edited.rejected}/${all.edited.images} rejected; checksum only ${all["edited, checksum only"].images}; ` +
+            `${crashes} crashes, ${((Date.now() - started) / 1000).toFixed(0)} s`);
         }));
         if (inFlight.length >= jobs) await inFlight.shift();
       }
