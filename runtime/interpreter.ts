@@ -220,7 +220,7 @@ function evaluate(image: Int32Array, at: i32, record: i32, table: Int32Array, sp
  * (kind, value) factors) says the argument's bytes cover its element size times the product of
  * the factors (kind 0 a record field, which must not be negative; 1 a constant; 2 1 when a field
  * is nonzero, else 0); VALUES (argument, lo, hi) keeps every i32 of an image argument in range;
- * CHECK (expression) holds when the expression (`evaluate`) is nonzero; STRIDED (argument, lo,
+ * CHECK (guard, body) holds when the guard expression (`evaluate`) is 0 or the body is nonzero; STRIDED (argument, lo,
  * hi, then the expressions when, first, step) keeps the i32 at first, first + step, ... of an
  * image argument in range when `when` is nonzero.
  */
@@ -278,11 +278,18 @@ function recordPasses(image: Int32Array, at: i32, record: i32, table: Int32Array
       }
       r = r + 4;
     } else if (op === RULE_CHECK) {
-      const v: i32 = evaluate(image, at, record, table, spec, r + 1);
-      if (v === FAIL || v === 0) {
+      const body: i32 = r + 2 + 2 * table[r + 1];
+      const guard: i32 = evaluate(image, at, record, table, spec, r + 1);
+      if (guard === FAIL) {
         return false;
       }
-      r = r + 2 + 2 * table[r + 1];
+      if (guard !== 0) {
+        const v: i32 = evaluate(image, at, record, table, spec, body);
+        if (v === FAIL || v === 0) {
+          return false;
+        }
+      }
+      r = body + 1 + 2 * table[body];
     } else if (op === RULE_STRIDED) {
       const w: i32 = at + STEP_WORDS + ARG_WORDS * table[r + 1];
       const lo: i32 = table[r + 2];

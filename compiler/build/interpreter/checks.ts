@@ -11,7 +11,7 @@
  *                                             kind 0 record[value] (must be >= 0), 1 the
  *                                             constant value, 2 record[value] != 0 ? 1 : 0
  *   VALUES 3, arg, lo, hi                     every i32 of an image argument in [lo, hi]
- *   CHECK 4, expr                             the expression is nonzero
+ *   CHECK 4, expr guard, expr body            when guard is nonzero: body is nonzero
  *   STRIDED 5, arg, lo, hi, expr when, expr first, expr step
  *                                             when nonzero: the i32 at first, first + step, ...
  *                                             of an image argument in [lo, hi]
@@ -21,7 +21,7 @@
  */
 import type { KFunction, RecordType } from "../../ir/kir.ts";
 import { scalarBytes } from "../../ir/kir.ts";
-import { RECORD_RULES, type Expr, type Factor, type KernelRules } from "./record-rules.ts";
+import { RECORD_RULES, type Expr, type Factor, type Guarded, type KernelRules } from "./record-rules.ts";
 
 /** The ModelProgram constant that holds the kernel table. */
 export const KERNEL_TABLE_CONSTANT = "mote_kernel_table";
@@ -114,8 +114,9 @@ function encodeRules(key: string, rules: KernelRules, fields: string[], arrays: 
     out.push(RULE_VALUES, arg, lo, hi);
     count++;
   }
-  for (const e of rules.checks ?? []) {
-    out.push(RULE_CHECK, ...exprWords(key, e, field, arrays));
+  for (const c of rules.checks ?? []) {
+    const [guard, body]: [Expr, Expr] = typeof c === "object" && !Array.isArray(c) && "then" in c ? [(c as Guarded).if, (c as Guarded).then] : [1, c as Expr];
+    out.push(RULE_CHECK, ...exprWords(key, guard, field, arrays), ...exprWords(key, body, field, arrays));
     count++;
   }
   for (const [arg, lo, hi, when, first, step] of rules.strided ?? []) {

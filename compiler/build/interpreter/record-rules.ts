@@ -27,6 +27,12 @@ export type Factor = string | number;
  */
 export type Expr = string | number | { elems: number } | [string, ...Expr[]];
 
+/** A check that applies only when `if` is nonzero (`then` is not evaluated otherwise). */
+export interface Guarded {
+  if: Expr;
+  then: Expr;
+}
+
 export interface KernelRules {
   /** [field, lo, hi]: lo <= field <= hi. */
   ranges?: [string, number, number][];
@@ -34,8 +40,8 @@ export interface KernelRules {
   needs?: [number, ...Factor[]][];
   /** [array argument, lo, hi]: every i32 of that image argument in [lo, hi]. */
   values?: [number, number, number][];
-  /** Expressions that must be nonzero. */
-  checks?: Expr[];
+  /** Expressions that must be nonzero (a Guarded one only when its condition holds). */
+  checks?: (Expr | Guarded)[];
   /** [array argument, lo, hi, when, first, step]: when `when` is nonzero, the i32 of that image argument at first, first + step, ... in [lo, hi]. */
   strided?: [number, number, number, Expr, Expr, Expr][];
   complete?: boolean;
@@ -55,8 +61,8 @@ const RIGHT_SHIFT: [number, number] = [-31, 0];
 
 const elems = (arg: number): Expr => ({ elems: arg });
 const eq = (a: Expr, b: Expr): Expr => ["==", a, b];
-/** `cond` implies `then` (checked as !cond || then). */
-const when = (cond: Expr, then: Expr): Expr => ["||", ["==", cond, 0], then];
+/** `cond` implies `then`: `then` is evaluated only when `cond` holds. */
+const when = (cond: Expr, then: Expr): Guarded => ({ if: cond, then });
 /** `e` evaluates without leaving +-LIMIT: the kernel's index arithmetic over the same fields cannot overflow. */
 const fits = (e: Expr): Expr => ["<=", 0, e];
 const ceilDiv = (a: Expr, b: number): Expr => ["/", ["+", a, b - 1], b];
@@ -77,7 +83,7 @@ const convIndexFits: Expr = fits([
  * one or four zero-point-padded planes of planeRows x runLen bytes plus 8, rounded up to a
  * word; its table inC entries of head + kr * quads * nw words. DSP_COLUMNS swaps the axes.
  */
-function depthwiseDsp(mode: 1 | 2): { checks: Expr[]; strided: [number, number, number, Expr, Expr, Expr][] } {
+function depthwiseDsp(mode: 1 | 2): { checks: Guarded[]; strided: [number, number, number, Expr, Expr, Expr][] } {
   const cols = mode === 2;
   const [kr, kc, sr, sc, nr, nc, padR, padC, inCols] = cols
     ? ["filterW", "filterH", "strideW", "strideH", "outW", "outH", "padW", "padH", "inH"]
@@ -219,7 +225,7 @@ export const RECORD_RULES: Readonly<Record<string, KernelRules>> = {
       when(eq("broadcast", 0), ["&&", ["<=", "size", elems(0)], ["<=", "size", elems(1)], ["<=", "size", elems(2)]]),
       when(["!=", "broadcast", 0], ["<=", ["*", "d0", "d1", "d2", "d3"], elems(2)]),
       // The farthest element each input's strides reach (no loop runs when a count is 0).
-      ...(["a", "b"] as const).map((s, k): Expr => when(
+      ...(["a", "b"] as const).map((s, k): Guarded => when(
         ["&&", ["!=", "broadcast", 0], ["<", 0, ["*", "d0", "d1", "d2", "d3"]]],
         ["<", ["+", ["*", ["-", "d0", 1], `${s}0`], ["*", ["-", "d1", 1], `${s}1`], ["*", ["-", "d2", 1], `${s}2`], ["*", ["-", "d3", 1], `${s}3`]], elems(k)],
       )),
