@@ -9,11 +9,15 @@
  *
  * Factors: a field name (its value, which must be >= 0), "?field" (1 when the field is nonzero,
  * else 0: an optional argument the kernel reads only then), or a constant. `values` keeps every
- * i32 of an image argument (a shift table) in a range.
+ * i32 of an image argument (a shift table) in a range. `checks` are expressions (Expr below) for
+ * what a product of factors cannot say: packed weight layouts, scratch formulas, sums of
+ * strides, conditions on a mode field; `strided` keeps every step-th i32 of an image argument in
+ * a range (one word of each channel's table entry).
  *
- * `complete` marks kernels whose rules cover every record field that sizes an access or a
- * shift (the others have ranges for their modes and shifts, and NEED for input and output); the image fuzzer (test/support/image-fuzz.ts) edits record fields only of those. The
- * others are checked by field count, argument sizes and the checksum (docs/reliability.md).
+ * `complete` marks kernels whose rules cover every record field that sizes an access, an index
+ * or a shift: every kernel entry the shared models use. The image fuzzer
+ * (test/support/image-fuzz.ts) edits the records and arguments only of those; the others are
+ * checked by field count, argument sizes and the checksum (docs/reliability.md).
  */
 
 export type Factor = string | number;
