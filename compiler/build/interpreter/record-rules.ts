@@ -57,6 +57,7 @@ const GEOMETRY = 4096;
 const LIMIT = 2 ** 30 - 1;
 const window = (fields: string[], lo: number): [string, number, number][] => fields.map((f) => [f, lo, GEOMETRY]);
 const int8Act: [string, number, number][] = [["actMin", -128, 127], ["actMax", -128, 127]];
+const int16Act: [string, number, number][] = [["actMin", -32768, 32767], ["actMax", -32768, 32767]];
 const int8Offsets = (fields: string[]): [string, number, number][] => fields.map((f) => [f, -255, 255]);
 /** A requantization shift (TFLite's QuantizeMultiplier: 2^shift times a Q31 multiplier). */
 const SHIFT: [number, number] = [-31, 30];
@@ -115,6 +116,18 @@ function depthwiseDsp(mode: 1 | 2): { checks: Guarded[]; strided: [number, numbe
 const rowsDsp = depthwiseDsp(1);
 const colsDsp = depthwiseDsp(2);
 
+/**
+ * AVERAGE_POOL_2D and MAX_POOL_2D (int8 and int16): windows clipped to the image per output pixel
+ * (kernels/average_pool_2d.ts, max_pool_2d.ts), so the input and output shapes bound every access.
+ */
+function pool(act: [string, number, number][]): KernelRules {
+  return {
+    ranges: [...window(["filterH", "filterW", "strideH", "strideW"], 1), ...window(["padH", "padW"], 0), ...act],
+    needs: [[0, "batches", "inH", "inW", "channels"], [1, "batches", "outH", "outW", "channels"]],
+    complete: true,
+  };
+}
+
 /** conv_2d_dsp: taps (filterH x filterW x inC), padded to a multiple of 4, and half of that. */
 const taps: Expr = ["*", "filterH", "filterW", "inC"];
 const k4: Expr = ["*", ceilDiv(taps, 4), 4];
@@ -130,11 +143,10 @@ export const RECORD_RULES: Readonly<Record<string, KernelRules>> = {
     needs: [[0, "outer", "depth"], [1, "outer", "depth"]],
     complete: true,
   },
-  "average_pool_2d.averagePool2d": {
-    ranges: [...window(["filterH", "filterW", "strideH", "strideW"], 1), ...window(["padH", "padW"], 0), ...int8Act],
-    needs: [[0, "batches", "inH", "inW", "channels"], [1, "batches", "outH", "outW", "channels"]],
-    complete: true,
-  },
+  "average_pool_2d.averagePool2d": pool(int8Act),
+  "average_pool_2d.averagePool2d16": pool(int16Act),
+  "max_pool_2d.maxPool2d": pool(int8Act),
+  "max_pool_2d.maxPool2d16": pool(int16Act),
   "fully_connected.fullyConnected": {
     ranges: [...int8Offsets(["inputOffset", "filterOffset", "outputOffset"]), ...int8Act, ["hasBias", 0, 2]],
     needs: [

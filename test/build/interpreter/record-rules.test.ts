@@ -13,7 +13,7 @@ import { buildInterpreter } from "../../../compiler/pipeline.ts";
 import { dispatchTable } from "../../../compiler/run/interpreter.ts";
 import { installDispatch } from "../../../runtime/dispatch.ts";
 import { imageStatus } from "../../../runtime/interpreter.ts";
-import { needModels, sharedFile } from "../../support/shared.ts";
+import { needModels, needShared, sharedFile } from "../../support/shared.ts";
 import { buildKernelTable, kernelsWithRules } from "../../../compiler/build/interpreter/checks.ts";
 import { kernelIds } from "../../../compiler/build/interpreter/registry.ts";
 import { kernelFile } from "../../../compiler/paths.ts";
@@ -47,6 +47,7 @@ function fieldNames(key: string): string[] {
 }
 
 const ruleModels = needModels("kws_ref_model", "pretrainedResnet_quant");
+const goldenOps = needShared("golden-ops");
 
 /**
  * One sealed edit per rule of the kernels the shared models use (fully_connected_dsp, conv_2d_dsp,
@@ -56,7 +57,9 @@ const ruleModels = needModels("kws_ref_model", "pretrainedResnet_quant");
 describe.skipIf(ruleModels.skip)("record rules reject edited records", () => {
   const builds = new Map<string, InterpreterResult>();
   const build = (name: string): InterpreterResult => {
-    if (!builds.has(name)) builds.set(name, buildInterpreter(importTflite(fs.readFileSync(sharedFile("models", `${name}.tflite`)), name)));
+    // A shared model, or a golden-ops case ("golden-ops/<case>").
+    const file = name.includes("/") ? sharedFile(...name.split("/"), "model.tflite") : sharedFile("models", `${name}.tflite`);
+    if (!builds.has(name)) builds.set(name, buildInterpreter(importTflite(fs.readFileSync(file), name.replace(/.*\//, ""))));
     return builds.get(name)!;
   };
   /** The status of `name`'s image with `edit` applied to the record of the first step of `key` (filtered by `pick`). */
@@ -124,5 +127,16 @@ describe.skipIf(ruleModels.skip)("record rules reject edited records", () => {
     rejected(edited("pretrainedResnet_quant", add, { input1Shift: 3 }));
     rejected(edited("pretrainedResnet_quant", add, { outputShift: 1 }));
     rejected(edited("pretrainedResnet_quant", add, { input2Offset: -256 }));
+  });
+
+  it.skipIf(goldenOps.skip)("add with broadcast strides; max pool", () => {
+    const add = "add.add";
+    const bc = "golden-ops/add_broadcast_2sided";
+    rejected(edited(bc, add, { a2: 1 << 16 }, (f) => f("broadcast") === 1 && f("d2") > 1)); // input 1 read past its end
+    rejected(edited(bc, add, { b2: -1 }, (f) => f("broadcast") === 1)); // a negative stride
+    rejected(edited(bc, add, { d0: 1 << 12 }, (f) => f("broadcast") === 1)); // more output than the output holds
+    const pool = "max_pool_2d.maxPool2d";
+    rejected(edited("golden-ops/maxpool_3x3_s2_same_relu6", pool, { strideH: 0 }));
+    rejected(edited("golden-ops/maxpool_3x3_s2_same_relu6", pool, { outW: 1 << 12 }));
   });
 });
