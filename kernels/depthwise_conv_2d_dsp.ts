@@ -52,7 +52,7 @@ const DSP_COLUMNS: i32 = 2;
 function finishDsp(p: DepthwiseConv2dParams, acc: i32, mult: i32, k1: i32, k2: i32): i32 {
   if (p.cheapRequant !== 0) {
     const s: i32 = rdhmDoubled(acc, mult);
-    const v: i32 = (s + (s >> 31) + k1) >> k2;
+    const v: i32 = ((((s + (s >> 31)) | 0) + k1) | 0) >> k2;
     if (p.actMin === -128 && p.actMax === 127) {
       return sat8(v);
     }

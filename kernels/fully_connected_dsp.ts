@@ -181,7 +181,7 @@ function finish(
   }
   if (p.table === REQUANT_UNIFORM) {
     const q: i32 = rdhmDoubled((v + table[oc]) | 0, p.qMult);
-    const r: i32 = (q + (q >> 31) + p.qRound) >> p.qShift;
+    const r: i32 = ((((q + (q >> 31)) | 0) + p.qRound) | 0) >> p.qShift;
     if (p.qZp !== 0) {
       return clampWith(p, r, 0);
     }

@@ -46,8 +46,31 @@ const TABLE_HEADER: i32 = 3;
 const RULE_RANGE: i32 = 1;
 const RULE_NEED: i32 = 2;
 const RULE_VALUES: i32 = 3;
+const RULE_CHECK: i32 = 4;
+const RULE_STRIDED: i32 = 5;
 const FACTOR_FIELD: i32 = 0;
 const FACTOR_FLAG: i32 = 2;
+/** Expression opcodes (checks.ts): leaves, then operators on the top one, two or three values. */
+const OP_FIELD: i32 = 0;
+const OP_CONST: i32 = 1;
+const OP_ELEMS: i32 = 2;
+const OP_ADD: i32 = 3;
+const OP_SUB: i32 = 4;
+const OP_MUL: i32 = 5;
+const OP_DIV: i32 = 6;
+const OP_MOD: i32 = 7;
+const OP_MIN: i32 = 8;
+const OP_MAX: i32 = 9;
+const OP_LT: i32 = 10;
+const OP_LE: i32 = 11;
+const OP_EQ: i32 = 12;
+const OP_NE: i32 = 13;
+const OP_AND: i32 = 14;
+const OP_OR: i32 = 15;
+const OP_SELECT: i32 = 16;
+/** Every value of an expression stays within +-LIMIT (so no operation overflows); FAIL ends one. */
+const LIMIT: i32 = 1073741823;
+const FAIL: i32 = -2147483648;
 
 /** FNV-1a over the first `words` words of `image`, the checksum word counted as 0. */
 export function imageChecksum(image: Int32Array, words: i32): i32 {
@@ -79,11 +102,127 @@ function kernelSpec(kernel: i32, table: Int32Array): i32 {
 }
 
 /**
+ * The value of the expression at word `e` of `table` (its token count, then (op, operand) per
+ * token, in postfix order; at most 8 values deep, which checks.ts ensures) for the step at
+ * `at` with its record at `record`, or FAIL when a value leaves +-LIMIT, a divisor is not
+ * positive or the expression is malformed. Leaves: a record field, a constant, an argument's
+ * element count (its bytes over its element size, from the spec at `spec`).
+ */
+function evaluate(image: Int32Array, at: i32, record: i32, table: Int32Array, spec: i32, e: i32): i32 {
+  const n: i32 = table[e];
+  let s0: i32 = 0;
+  let s1: i32 = 0;
+  let s2: i32 = 0;
+  let s3: i32 = 0;
+  let s4: i32 = 0;
+  let s5: i32 = 0;
+  let s6: i32 = 0;
+  let s7: i32 = 0;
+  let depth: i32 = 0;
+  for (let t: i32 = 0; t < n; t++) {
+    const op: i32 = table[e + 1 + 2 * t];
+    const x: i32 = table[e + 2 + 2 * t];
+    if (op <= OP_ELEMS) {
+      let v: i32 = x;
+      if (op === OP_FIELD) {
+        v = image[record + x];
+      } else if (op === OP_ELEMS) {
+        v = (image[at + STEP_WORDS + ARG_WORDS * x + 2] / table[spec + 2 + x]) | 0;
+      }
+      if (v < -LIMIT || v > LIMIT || depth >= 8) {
+        return FAIL;
+      }
+      s7 = s6;
+      s6 = s5;
+      s5 = s4;
+      s4 = s3;
+      s3 = s2;
+      s2 = s1;
+      s1 = s0;
+      s0 = v;
+      depth++;
+    } else if (op === OP_SELECT) {
+      if (depth < 3) {
+        return FAIL;
+      }
+      s0 = s2 !== 0 ? s1 : s0;
+      s1 = s3;
+      s2 = s4;
+      s3 = s5;
+      s4 = s6;
+      s5 = s7;
+      depth = depth - 2;
+    } else {
+      if (depth < 2) {
+        return FAIL;
+      }
+      const a: i32 = s1;
+      const b: i32 = s0;
+      let v: i32 = 0;
+      if (op === OP_ADD) {
+        v = a + b;
+      } else if (op === OP_SUB) {
+        v = a - b;
+      } else if (op === OP_MUL) {
+        if (a !== 0 && Math.abs(b) > ((LIMIT / Math.abs(a)) | 0)) {
+          return FAIL;
+        }
+        v = a * b;
+      } else if (op === OP_DIV || op === OP_MOD) {
+        if (b <= 0) {
+          return FAIL;
+        }
+        v = (a / b) | 0;
+        if (op === OP_MOD) {
+          v = a - v * b;
+        }
+      } else if (op === OP_MIN) {
+        v = Math.min(a, b);
+      } else if (op === OP_MAX) {
+        v = Math.max(a, b);
+      } else if (op === OP_LT) {
+        v = a < b ? 1 : 0;
+      } else if (op === OP_LE) {
+        v = a <= b ? 1 : 0;
+      } else if (op === OP_EQ) {
+        v = a === b ? 1 : 0;
+      } else if (op === OP_NE) {
+        v = a !== b ? 1 : 0;
+      } else if (op === OP_AND) {
+        v = a !== 0 && b !== 0 ? 1 : 0;
+      } else if (op === OP_OR) {
+        v = a !== 0 || b !== 0 ? 1 : 0;
+      } else {
+        return FAIL;
+      }
+      if (v < -LIMIT || v > LIMIT) {
+        return FAIL;
+      }
+      s0 = v;
+      s1 = s2;
+      s2 = s3;
+      s3 = s4;
+      s4 = s5;
+      s5 = s6;
+      s6 = s7;
+      depth--;
+    }
+  }
+  if (depth !== 1) {
+    return FAIL;
+  }
+  return s0;
+}
+
+/**
  * True when the record at word `record` of the step at `at` passes the kernel's rules (spec at
  * `spec` in `table`): RANGE (field, lo, hi) keeps a field in [lo, hi]; NEED (argument, n, then n
  * (kind, value) factors) says the argument's bytes cover its element size times the product of
  * the factors (kind 0 a record field, which must not be negative; 1 a constant; 2 1 when a field
- * is nonzero, else 0); VALUES (argument, lo, hi) keeps every i32 of an image argument in range.
+ * is nonzero, else 0); VALUES (argument, lo, hi) keeps every i32 of an image argument in range;
+ * CHECK (guard, body) holds when the guard expression (`evaluate`) is 0 or the body is nonzero; STRIDED (argument, lo,
+ * hi, then the expressions when, first, step) keeps the i32 at first, first + step, ... of an
+ * image argument in range when `when` is nonzero.
  */
 function recordPasses(image: Int32Array, at: i32, record: i32, table: Int32Array, spec: i32): boolean {
   const args: i32 = table[spec + 1];
@@ -138,6 +277,46 @@ function recordPasses(image: Int32Array, at: i32, record: i32, table: Int32Array
         }
       }
       r = r + 4;
+    } else if (op === RULE_CHECK) {
+      const body: i32 = r + 2 + 2 * table[r + 1];
+      const guard: i32 = evaluate(image, at, record, table, spec, r + 1);
+      if (guard === FAIL) {
+        return false;
+      }
+      if (guard !== 0) {
+        const v: i32 = evaluate(image, at, record, table, spec, body);
+        if (v === FAIL || v === 0) {
+          return false;
+        }
+      }
+      r = body + 1 + 2 * table[body];
+    } else if (op === RULE_STRIDED) {
+      const w: i32 = at + STEP_WORDS + ARG_WORDS * table[r + 1];
+      const lo: i32 = table[r + 2];
+      const hi: i32 = table[r + 3];
+      const e1: i32 = r + 4;
+      const e2: i32 = e1 + 1 + 2 * table[e1];
+      const e3: i32 = e2 + 1 + 2 * table[e2];
+      const when: i32 = evaluate(image, at, record, table, spec, e1);
+      if (when === FAIL) {
+        return false;
+      }
+      if (when !== 0 && image[w] === 2) {
+        const first: i32 = evaluate(image, at, record, table, spec, e2);
+        const step: i32 = evaluate(image, at, record, table, spec, e3);
+        if (first === FAIL || first < 0 || step === FAIL || step < 1) {
+          return false;
+        }
+        const base: i32 = image[w + 1] >> 2;
+        const count: i32 = image[w + 2] >> 2;
+        for (let i: i32 = first; i < count; i = i + step) {
+          const v: i32 = image[base + i];
+          if (v < lo || v > hi) {
+            return false;
+          }
+        }
+      }
+      r = e3 + 1 + 2 * table[e3];
     } else {
       return false;
     }

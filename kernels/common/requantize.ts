@@ -74,5 +74,6 @@ export function requantizeTable(acc: i32, table: Int32Array, at: i32): i32 {
 /** requantizeTable with the channel's four table entries {bias, m2, 2^(e-1), e} already loaded (a caller reusing them for several outputs). */
 export function requantizeCheap(acc: i32, bias: i32, m2: i32, round: i32, shift: i32): i32 {
   const s: i32 = rdhmDoubled((acc + bias) | 0, m2);
-  return (s + (s >> 31) + round) >> shift;
+  // Wrapping: a table edited in flash must not make this undefined in C (the image check cannot see its values).
+  return ((((s + (s >> 31)) | 0) + round) | 0) >> shift;
 }

@@ -15,7 +15,7 @@
  * are not `checkable`: the checksum alone stands against them, and they are counted apart.
  * Used by test/build/interpreter/image-fuzz*.test.ts and scripts/fuzz-image.ts.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -274,36 +274,76 @@ export class CDriver {
     ], { stdio: ["ignore", "ignore", "pipe"] });
   }
 
-  /** Runs the images (one process per batch, restarted after the image that killed it). */
-  run(mutants: { image: Int32Array; bytes: number }[], timeoutMs = 120_000): (Outcome | undefined)[] {
+  private batches = 0;
+
+  /** Writes a batch file of `mutants` and returns its path (one file per batch, so batches can run side by side). */
+  private writeBatch(mutants: { image: Int32Array; bytes: number }[]): string {
     const words = this.build.image.length;
-    const file = path.join(this.dir, "batch.bin");
+    const file = path.join(this.dir, `batch-${this.batches++}.bin`);
     const head = Int32Array.from([mutants.length, words, ...mutants.map((m) => m.bytes)]);
     const body = new Int32Array(mutants.length * words);
     mutants.forEach((m, i) => body.set(m.image, i * words));
     fs.writeFileSync(file, Buffer.concat([Buffer.from(head.buffer), Buffer.from(body.buffer)]));
+    return file;
+  }
+
+  /**
+   * Reads one driver run's output into `out` from image `first` on; returns the next image to
+   * run, or -1 when the batch is done (a crash is counted on the image after the last printed).
+   */
+  private collect(out: (Outcome | undefined)[], first: number, stdout: string, stderr: string, status: number | null, why: string): number {
+    let last = first - 1;
+    for (const line of stdout.split("\n")) {
+      const m = /^(\d+) (-?\d+) (\d+)$/.exec(line);
+      if (!m) continue;
+      const i = Number(m[1]);
+      out[i] = { status: Number(m[2]), hash: Number(m[3]) };
+      last = i;
+    }
+    if (status === 0 && last === out.length - 1) return -1;
+    // The process died on image last + 1 (sanitizer report, signal or timeout): count it, go on.
+    out[last + 1] = undefined;
+    const report = stderr.split("\n").find((l) => /runtime error|ERROR: AddressSanitizer|error:/.test(l));
+    this.crashLog.push(`image ${last + 1}: ${report ?? why}`);
+    return last + 2 < out.length ? last + 2 : -1;
+  }
+
+  private static readonly ENV = { ...process.env, ASAN_OPTIONS: "detect_leaks=0:abort_on_error=0", UBSAN_OPTIONS: "print_stacktrace=0" };
+
+  /** Runs the images (one process per batch, restarted after the image that killed it). */
+  run(mutants: { image: Int32Array; bytes: number }[], timeoutMs = 120_000): (Outcome | undefined)[] {
+    const file = this.writeBatch(mutants);
     const out: (Outcome | undefined)[] = new Array(mutants.length);
     let first = 0;
-    while (first < mutants.length) {
-      const r = spawnSync(this.exe, [file, String(first)], {
-        encoding: "utf8", timeout: timeoutMs, maxBuffer: 64 << 20,
-        env: { ...process.env, ASAN_OPTIONS: "detect_leaks=0:abort_on_error=0", UBSAN_OPTIONS: "print_stacktrace=0" },
-      });
-      let last = first - 1;
-      for (const line of r.stdout.split("\n")) {
-        const m = /^(\d+) (-?\d+) (\d+)$/.exec(line);
-        if (!m) continue;
-        const i = Number(m[1]);
-        out[i] = { status: Number(m[2]), hash: Number(m[3]) };
-        last = i;
-      }
-      if (r.status === 0 && last === mutants.length - 1) break;
-      // The process died on image last + 1 (sanitizer report, signal or timeout): count it, go on.
-      out[last + 1] = undefined;
-      const report = (r.stderr ?? "").split("\n").find((l) => /runtime error|ERROR: AddressSanitizer|error:/.test(l));
-      this.crashLog.push(`image ${last + 1}: ${report ?? r.error?.message ?? `signal ${r.signal}, status ${r.status}`}`);
-      first = last + 2;
+    while (first >= 0) {
+      const r = spawnSync(this.exe, [file, String(first)], { encoding: "utf8", timeout: timeoutMs, maxBuffer: 64 << 20, env: CDriver.ENV });
+      first = this.collect(out, first, r.stdout ?? "", r.stderr ?? "", r.status, r.error?.message ?? `signal ${r.signal}, status ${r.status}`);
     }
+    fs.rmSync(file, { force: true });
+    return out;
+  }
+
+  /** `run` without blocking: the campaign keeps two batches in flight (scripts/fuzz-image.ts --jobs). */
+  async runAsync(mutants: { image: Int32Array; bytes: number }[], timeoutMs = 300_000): Promise<(Outcome | undefined)[]> {
+    const file = this.writeBatch(mutants);
+    const out: (Outcome | undefined)[] = new Array(mutants.length);
+    let first = 0;
+    while (first >= 0) {
+      const r = await new Promise<{ stdout: string; stderr: string; status: number | null; why: string }>((resolve) => {
+        const child = spawn(this.exe, [file, String(first)], { env: CDriver.ENV });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
+        child.stderr.setEncoding("utf8").on("data", (d: string) => { if (stderr.length < 1 << 20) stderr += d; });
+        const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+        child.on("close", (status, signal) => {
+          clearTimeout(timer);
+          resolve({ stdout, stderr, status, why: `signal ${signal}, status ${status}` });
+        });
+      });
+      first = this.collect(out, first, r.stdout, r.stderr, r.status, r.why);
+    }
+    fs.rmSync(file, { force: true });
     return out;
   }
 
