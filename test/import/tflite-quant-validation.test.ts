@@ -136,6 +136,10 @@ describe("ops in an order TFLite Micro cannot run (1023)", () => {
     // A variable tensor (streaming state) is written by the runtime: it imports.
     spec.subgraphs[0]!.tensors[2]!.isVariable = true;
     expect(() => load(spec)).not.toThrow();
+    // A custom op may take scratch memory as an input (TFLM's person_detect_vela: ethos-u): it imports.
+    spec.subgraphs[0]!.tensors[2]!.isVariable = false;
+    spec.opcodes[0] = { deprecated: 32, code: 32, custom: "ethos-u" };
+    expect(load(spec).ops[0]!.opcode).toBe("CUSTOM:ethos-u");
   });
 });
 

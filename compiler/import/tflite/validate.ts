@@ -141,8 +141,9 @@ export function checkWrittenTensors(tensors: readonly Tensor[], ops: readonly Op
  * 1023 when the ops, run in the model's order as TFLite Micro runs them, would read a tensor
  * before the op that writes it (a cycle, or an op listed before its producer), a tensor that
  * nothing ever writes (no constant data, no producer, not a model input, not a variable tensor:
- * a weights or bias buffer emptied), or when two ops write one tensor: TFLite Micro would read
- * whatever the arena held, a silent wrong answer.
+ * a weights or bias buffer emptied; a builtin op's input only, since a custom op may take
+ * scratch memory that way), or when two ops write one tensor: TFLite Micro would read whatever
+ * the arena held, a silent wrong answer.
  */
 export function checkOpOrder(tensors: readonly Tensor[], ops: readonly Op[], inputs: readonly number[]): void {
   const writer = new Map<number, Op>();
@@ -159,7 +160,8 @@ export function checkOpOrder(tensors: readonly Tensor[], ops: readonly Op[], inp
       if (t < 0) continue;
       const w = writer.get(t);
       const tensor = tensors[t];
-      if (!w && tensor && !isConstant(tensor) && !tensor.isVariable && !inputs.includes(t)) {
+      // A custom op may take scratch memory as an input (ethos-u's scratch tensors): its own business.
+      if (!w && tensor && !isConstant(tensor) && !tensor.isVariable && !inputs.includes(t) && !op.opcode.startsWith("CUSTOM:")) {
         fail(1023, op.index, op.opcode, t, tensor.name, "never written: it holds no data, no op writes it and it is not a model input or variable tensor");
       }
       if (w && w.index >= op.index) {
