@@ -128,8 +128,7 @@ describe.skipIf(shared.skip || gcc.skip)("accepted mutants' C under ASan and UBS
           if (run.outputs.some((g, j) => Buffer.compare(Buffer.from(g), Buffer.from(want[j]!)) !== 0)) failures.push(`${label}: C outputs differ from the TypeScript reference`);
           else figures.clean++;
         },
-        (e: unknown) => { failures.push(`${label}: ${String(e).slice(0, 1500)}`); },
-      );
+      ).catch((e: unknown) => { failures.push(`${label}: ${String(e).slice(0, 1500)}`); });
       inflight.add(job);
       void job.finally(() => inflight.delete(job));
       if (inflight.size >= 2) await Promise.race(inflight);
