@@ -14,7 +14,9 @@
  * Invariants: a pure function of its inputs (no timestamps), so the same results give the same
  * file; every SVG's ids are prefixed with its plot's index so inlined SVGs cannot collide; all
  * text from the inputs is HTML-escaped. Missing pieces (no profiles, no model file for a
- * timeline) leave their section out with a sentence saying why, never a broken plot.
+ * timeline) leave their section out with a sentence saying why, never a broken plot. Every file
+ * (each profile, the report) is written atomically (compiler/cli/paths.ts: a temporary file
+ * renamed over the target; a failed write is MOTE6601 naming the file and leaves no partial file).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -29,6 +31,7 @@ import type { UserKernels } from "../ops/types.ts";
 import { memoryTimelineSvg } from "../report/timeline.ts";
 import { zeroPointInputs } from "../report/report.ts";
 import { profileModel, type ProfileReport } from "../profile/profile.ts";
+import { writeOutputFile } from "../cli/paths.ts";
 
 /** The configurations profiled per layer: the baseline and the full Mote. */
 export const PROFILED_CONFIGS = ["interpreter", "codegen+plan+specialize"] as const;
@@ -329,14 +332,13 @@ export async function writeBenchReport(dir: string, opts: BenchReportOptions = {
       log(`report: profiling ${m} ${config} per layer on qemu`);
       // Without golden data, the zero-point input the bench measured on.
       const profile = await profileModel(graph, { ...c.options, inputs: inputFor(m) ?? zeroPointInputs(graph), flashBudget: opts.flashBudget, kernels: opts.kernels });
-      fs.mkdirSync(path.dirname(out), { recursive: true });
-      fs.writeFileSync(out, `${JSON.stringify({ model: m, config, profile } satisfies ProfileEntry, null, 1)}\n`);
+      writeOutputFile(out, `${JSON.stringify({ model: m, config, profile } satisfies ProfileEntry, null, 1)}\n`, "--out");
     }
     const full = CONFIGS.find((x) => x.name === TIMELINE_CONFIG)!;
     timelines.push({ model: m, svg: await memoryTimelineSvg(buildFor(graph, { ...full.options, flashBudget: opts.flashBudget, kernels: opts.kernels }), { graph, title: `${m}: arena over time` }) });
   }
   const html = await renderReportHtml({ results, profiles: readProfiles(dir), timelines });
   const file = path.join(dir, REPORT_FILE);
-  fs.writeFileSync(file, html);
+  writeOutputFile(file, html, "--out");
   return file;
 }

@@ -7,15 +7,18 @@
  *  - DIR/compare.html: one self-contained file (inline CSS and SVG, no script) with, per model,
  *    energy per inference per option and link, latency per option and link, and battery life
  *    against the inference rate; rendered like the bench report (vega-lite -> SVG in Node).
- * A pure function of the report: no timestamps, so the same report gives the same files.
+ * A pure function of the report: no timestamps, so the same report gives the same files. Both
+ * files are written atomically and together (compiler/cli/paths.ts writeOutputFiles): a failed
+ * write (MOTE6601/6602) leaves the earlier files intact and no partial file.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { TopLevelSpec } from "vega-lite";
 import { inlineSvg, specToSvg } from "../bench/html.ts";
 import { batteryLifeS, fmtBytes, fmtJ, fmtLife, fmtS, OPTIONS } from "./energy.ts";
 import type { CompareReport, ModelResult } from "./compare.ts";
 import { verifiedLabel } from "./figures.ts";
+import { makeDirs, writeOutputFiles } from "../cli/paths.ts";
+import { fail } from "../diagnostics.ts";
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + " ".repeat(n - s.length));
 const lpad = (s: string, n: number): string => (s.length >= n ? s : " ".repeat(n - s.length) + s);
@@ -156,12 +159,16 @@ export async function renderCompareHtml(r: CompareReport): Promise<string> {
   return `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>mote compare</title>\n<style>${STYLE}</style>\n</head>\n<body>\n${parts.join("\n")}\n</body>\n</html>\n`;
 }
 
-/** Writes DIR/compare.json and DIR/compare.html; returns their paths. */
-export async function writeCompareReport(dir: string, r: CompareReport): Promise<{ json: string; html: string }> {
-  fs.mkdirSync(dir, { recursive: true });
+/**
+ * Writes DIR/compare.json and DIR/compare.html, atomically and together (the HTML is rendered
+ * first); returns their paths. DIR is created as needed (MOTE6602 when it cannot be); a failed
+ * write is MOTE6601. `label` names DIR in the messages (the CLI's --out).
+ */
+export async function writeCompareReport(dir: string, r: CompareReport, label = "--out"): Promise<{ json: string; html: string }> {
+  const page = await renderCompareHtml(r);
+  makeDirs(dir, (reason) => fail(6602, label, dir, reason));
   const json = path.join(dir, "compare.json");
   const html = path.join(dir, "compare.html");
-  fs.writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
-  fs.writeFileSync(html, await renderCompareHtml(r));
+  writeOutputFiles([{ file: json, data: `${JSON.stringify(r, null, 2)}\n` }, { file: html, data: page }], label);
   return { json, html };
 }

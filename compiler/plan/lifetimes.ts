@@ -38,6 +38,14 @@ export function collectBuffers(graph: Graph, lowered: LoweredOp[], groups?: Map<
     }
     // An output no call writes (a fused op's intermediate, an alias) takes no memory here.
     for (const t of op.outputs) if (written.has(t)) touch(t, Math.max(0, step - 1));
+    // An alias (an op without calls whose output shares its input's memory: RESHAPE) reads its
+    // input between the last step and the next: the input's bytes are held through the last
+    // step, or a step between the input's last other reader and the output's first reader
+    // could be given the group's memory (a RESHAPE of a tensor two ops back).
+    if (calls.length === 0 && groups) {
+      const roots = new Set(op.outputs.flatMap((t) => (groups.has(t) ? [groups.get(t)!.root] : [])));
+      for (const x of op.inputs) if (x >= 0 && first.has(x) && roots.has(groups.get(x)?.root ?? x)) touch(x, Math.max(0, step - 1));
+    }
   }
   const end = Math.max(0, step - 1);
   for (const t of graph.outputs) touch(t, end);

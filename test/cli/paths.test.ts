@@ -5,7 +5,8 @@
  * One row per command and option in PATH_CASES: a new command's path options are covered by
  * adding rows. The rows call the command functions (fast); a few spawn the CLI for the exit
  * status, the single line and the /proc hang. Outputs are atomic: a failed compile or write
- * leaves the earlier output intact and no temporary file; an interrupted one leaves none.
+ * (run, compile, bench's report, compare's files) leaves the earlier output intact and no
+ * temporary file; an interrupted one leaves none.
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -16,6 +17,7 @@ import { MoteError } from "../../compiler/diagnostics.ts";
 import { writeOutputFiles } from "../../compiler/cli/paths.ts";
 import { buildModel, oneOpModel } from "../import/tflite-builder.ts";
 import { REPO } from "../support/shared.ts";
+import { expectUserError, type MoteResult } from "../support/cli.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mote-paths-"));
 const at = (...p: string[]): string => path.join(tmp, ...p);
@@ -155,21 +157,20 @@ describe("every path option: a one-line MOTE error naming the path", () => {
   });
 });
 
-function mote(args: string[], timeout = 60_000): { status: number | null; stderr: string } {
+function mote(args: string[], timeout = 60_000): MoteResult {
   const r = spawnSync(process.execPath, [path.join(REPO, "bin", "mote.js"), ...args], { encoding: "utf8", timeout, cwd: tmp });
-  return { status: r.status, stderr: r.stderr };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe("the CLI: exit 1, one line, no stack trace, no hang", () => {
   it.each([
     ["compile --out /proc/x/y", ["compile", relu, "--no-firmware", "--out", "/proc/mote-x/y"], /^error MOTE6602: cannot use --out \/proc\/mote-x\/y as an output folder/],
     ["relative paths as typed", ["run", "relu.tflite", "--input", "in.bin", "--output", "a-file.txt/o.bin", "--target", "ts"], /^error MOTE6601: cannot write --output a-file\.txt\/o\.bin: a-file\.txt is a file, not a folder \(/],
+    // Checked before any measurement: no QEMU run, no inference server.
+    ["bench --out a file", ["bench", "relu.tflite", "--out", "a-file.txt"], /^error MOTE6602: cannot use --out a-file\.txt as an output folder: it is a file, not a folder/],
+    ["compare --out under /proc", ["compare", "relu.tflite", "--out", "/proc/mote-x/y"], /^error MOTE6602: cannot use --out \/proc\/mote-x\/y as an output folder/],
   ])("%s", (_, args, pattern) => {
-    const r = mote(args as string[]);
-    expect(r.status, r.stderr).toBe(1);
-    const lines = r.stderr.trim().split("\n").filter((l) => !l.startsWith("•"));
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(pattern as RegExp);
+    expectUserError(mote(args as string[]), pattern as RegExp);
   });
 });
 
@@ -203,6 +204,32 @@ describe("atomic outputs", () => {
     expect(() => writeOutputFiles([{ file: path.join(dir, "a.bin"), data: "new" }, { file: "/proc/mote-x.bin", data: "new" }], "--output")).toThrow(/MOTE6601|cannot write --output \/proc\/mote-x\.bin/);
     expect(fs.readFileSync(path.join(dir, "a.bin"), "utf8")).toBe("earlier");
     expect(temporaries(dir)).toEqual([]);
+  });
+
+  it("bench's report and compare's JSON and HTML: a failed write leaves the earlier files and no temporary file", async () => {
+    const { writeBenchReport } = await import("../../compiler/bench/html.ts");
+    const bench = at("bench-out");
+    fs.mkdirSync(path.join(bench, "report.html"), { recursive: true });
+    fs.copyFileSync(path.join(REPO, "test", "fixtures", "bench", "results.json"), path.join(bench, "results.json"));
+    const noModel = { modelFiles: { ad01_int8: at("absent.tflite") }, profile: false };
+    await expect(writeBenchReport(bench, noModel)).rejects.toThrow(/^cannot write --out .*bench-out\/report\.html: it is a folder, not a file$/);
+    expect(temporaries(bench)).toEqual([]);
+    fs.rmdirSync(path.join(bench, "report.html"));
+    expect(await writeBenchReport(bench, noModel)).toBe(path.join(bench, "report.html"));
+    expect(fs.readFileSync(path.join(bench, "report.html"), "utf8")).toMatch(/^<!DOCTYPE html>/);
+
+    const { writeCompareReport } = await import("../../compiler/compare/report.ts");
+    const compare = at("compare-out");
+    fs.mkdirSync(path.join(compare, "compare.html"), { recursive: true });
+    fs.writeFileSync(path.join(compare, "compare.json"), "earlier");
+    const report = {
+      board: { name: "b", mcu: "m", clockHz: 1e8, runCurrentA: 0.01, voltageV: 3.3 }, cpi: { assumed: 1, low: 1, high: 1 },
+      ratePerHour: 60, positiveRate: 1, battery: { name: "c", description: "d", capacityMah: 200, voltageV: 3 }, requests: 1, models: [], figures: [],
+    };
+    await expect(writeCompareReport(compare, report)).rejects.toThrow(/^cannot write --out .*compare-out\/compare\.html: it is a folder, not a file$/);
+    expect(fs.readFileSync(path.join(compare, "compare.json"), "utf8")).toBe("earlier");
+    expect(temporaries(compare)).toEqual([]);
+    await expect(writeCompareReport(path.join(aFile, "c"), report)).rejects.toThrow(/^cannot use --out .*a-file\.txt\/c as an output folder: .*a-file\.txt is a file, not a folder$/);
   });
 
   it("an interrupted command leaves no temporary file or folder", async () => {

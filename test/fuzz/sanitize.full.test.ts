@@ -1,24 +1,28 @@
 /**
  * @fileoverview The generated C of accepted mutants under the sanitizers (`npm run test:full`):
- * from a fuzz campaign on each shared model, 8 accepted mutants whose graph changed (those whose
- * types, shapes, quantization or ops changed first, then changed weights; MOTE_SANITIZE_PER_MODEL=40
- * gives the 200-mutant sample, ~15 min here), are built
- * and emitted as C, compiled at -O0 with gcc -fsanitize=address,undefined -fno-sanitize-recover -g
- * (test/support/sanitize.ts) and run on a pseudo-random input: each must run clean and give the
- * TypeScript reference's outputs bit for bit. Also RELU models at the edges of the multipliers
- * the reader accepts (shift 30, flushed to 0).
+ * the 200-mutant sample of docs/reliability.md ("Model files"). From a fuzz campaign on each
+ * shared model (3000 mutants), 40 accepted mutants whose graph changed (those whose types,
+ * shapes, quantization or ops changed first, then changed weights) and whose generated C is
+ * byte-for-byte distinct from the others' (a mutant whose C repeats one already built is skipped
+ * and counted) are built and emitted as C, compiled at -O0 with gcc -fsanitize=address,undefined
+ * -fno-sanitize-recover -g (test/support/sanitize.ts: two builds at a time, the harness compiled
+ * once per model.h) and run on a pseudo-random input: each must run clean and give the
+ * TypeScript reference's outputs bit for bit. Each model prints its figures (distinct builds,
+ * duplicates skipped, clean runs, time in emission, gcc, runs); MOTE_SANITIZE_PER_MODEL=N
+ * changes the 40. Also RELU models at the edges of the multipliers the reader accepts
+ * (shift 30, flushed to 0).
  */
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { DTYPE_BYTES, type Graph } from "../../compiler/ir/graph.ts";
 import { buildModel, oneOpModel } from "../../compiler/import/tflite/writer.ts";
 import { runTs } from "../../compiler/run/ts.ts";
 import { campaign, fingerprint, runMutant } from "./harness.ts";
-import { runSanitized } from "../support/sanitize.ts";
+import { SanitizedLibraries, libraryHash } from "../support/sanitize.ts";
 import { MODEL_NAMES, needShared, needTools, sharedFile } from "../support/shared.ts";
 
-/** 8 per model in test:full (40 in all); MOTE_SANITIZE_PER_MODEL=40 runs the 200-mutant sample (docs/reliability.md). */
-const PER_MODEL = Number(process.env.MOTE_SANITIZE_PER_MODEL ?? 8);
+/** 40 distinct builds per model: the 200-mutant sample (docs/reliability.md). */
+const PER_MODEL = Number(process.env.MOTE_SANITIZE_PER_MODEL ?? 40);
 const shared = needShared(...MODEL_NAMES.map((n) => `models/${n}.tflite`));
 const gcc = needTools("gcc");
 
@@ -46,46 +50,101 @@ describe.skipIf(gcc.skip)("the extreme multipliers the reader accepts, under ASa
     const o = runMutant(buildModel(spec), true);
     expect(o.status, o.error ?? String(o.code)).toBe("accepted");
     const input = Uint8Array.from({ length: 4 }, (_, k) => [0x80, 0x7f, 0x00, 0x81][k]!);
-    const got = await runSanitized(o.library!, [input], 1);
-    expect([...got[0]!]).toEqual([...runTs(o.graph!, [input])[0]!]);
+    const libs = new SanitizedLibraries();
+    try {
+      const { run } = await libs.run(o.library!, [input], 1);
+      expect(run.kind, "report" in run ? run.report : "").toBe("ok");
+      if (run.kind === "ok") expect([...run.outputs[0]!]).toEqual([...runTs(o.graph!, [input])[0]!]);
+    } finally {
+      await libs.close();
+    }
   });
 });
 
 describe.skipIf(shared.skip || gcc.skip)("accepted mutants' C under ASan and UBSan", () => {
-  it.each(MODEL_NAMES.map((n, i) => [n, i] as const))(`%s: ${PER_MODEL} changed mutants run clean and match the TypeScript reference`, async (name, i) => {
+  const libs = new SanitizedLibraries();
+  const total = { built: 0, clean: 0, duplicates: 0, ms: 0 };
+  afterAll(async () => {
+    await libs.close();
+    console.log(`sanitized mutants: ${total.built} distinct generated C built, ${total.clean} ran clean and matched the TypeScript reference, ` +
+      `${total.duplicates} mutants skipped as repeats of a built one, ${(total.ms / 1000).toFixed(0)} s`);
+  });
+
+  it.each(MODEL_NAMES.map((n, i) => [n, i] as const))(`%s: ${PER_MODEL} changed mutants with distinct C run clean and match the TypeScript reference`, async (name, i) => {
+    const t0 = performance.now();
     const bytes = new Uint8Array(readFileSync(sharedFile("models", `${name}.tflite`)));
-    const structural: [Uint8Array, string][] = [];
-    const weights: [Uint8Array, string][] = [];
+    // Each changed mutant with what the compiler sees of it (data hashes included): mutants
+    // with equal fingerprints give the same C, so only the first of them is emitted.
+    const structural: [Uint8Array, string, string][] = [];
+    const weights: [Uint8Array, string, string][] = [];
     const base = fingerprint(runMutant(bytes).graph!, false);
     campaign(bytes, {
       mutants: 3000, seed: 77_000 + i, emit: 0, slowMs: 2000,
-      onChanged: (m, label, o) => (fingerprint(o.graph!, false) !== base ? structural : weights).push([m, label]),
+      onChanged: (m, label, o) => (fingerprint(o.graph!, false) !== base ? structural : weights).push([m, label, fingerprint(o.graph!)]),
     });
-    const sample = [...structural, ...weights].slice(0, PER_MODEL);
-    expect(sample.length).toBe(PER_MODEL);
+    const campaignMs = performance.now() - t0;
     const failures: string[] = [];
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < sample.length) {
-        const k = next++;
-        const [mutant, label] = sample[k]!;
-        const o = runMutant(mutant, true);
-        if (o.status !== "accepted") {
-          failures.push(`${label}: the build ${o.status === "crash" ? `crashed: ${o.error}` : `failed with MOTE${o.code}`}`);
-          continue;
-        }
-        const inputs = inputsFor(o.graph!, 1 + k);
-        try {
-          const got = await runSanitized(o.library!, inputs, o.graph!.outputs.length);
-          const want = runTs(o.graph!, inputs);
-          if (got.some((g, j) => Buffer.compare(Buffer.from(g), Buffer.from(want[j]!)) !== 0)) failures.push(`${label}: C outputs differ from the TypeScript reference`);
-        } catch (e) {
-          failures.push(`${label}: ${String(e).slice(0, 1500)}`);
-        }
+    const seen = new Set<string>();
+    const figures = { built: 0, structural: 0, clean: 0, duplicates: 0, emitMs: 0, tsMs: 0, buildMs: 0, runMs: 0 };
+    // Emission and the TypeScript reference run here (synchronous); gcc and the sanitized
+    // programs run as child processes, two at a time.
+    const inflight = new Set<Promise<void>>();
+    const candidates = [...structural.map((c) => [...c, true] as const), ...weights.map((c) => [...c, false] as const)];
+    const seenGraphs = new Set<string>();
+    for (const [mutant, label, graph, changedGraph] of candidates) {
+      if (figures.built === PER_MODEL) break;
+      if (seenGraphs.has(graph)) {
+        figures.duplicates++;
+        continue;
       }
-    };
-    await Promise.all([worker(), worker()]);
-    console.log(`${name}: ${sample.length} mutants (${Math.min(structural.length, PER_MODEL)} with changed types, shapes, quantization or ops) under ASan+UBSan, ${failures.length} failures`);
+      seenGraphs.add(graph);
+      const te = performance.now();
+      const o = runMutant(mutant, true);
+      figures.emitMs += performance.now() - te;
+      if (o.status !== "accepted") {
+        failures.push(`${label}: the build ${o.status === "crash" ? `crashed: ${o.error}` : `failed with MOTE${o.code}`}`);
+        continue;
+      }
+      const hash = libraryHash(o.library!);
+      if (seen.has(hash)) {
+        figures.duplicates++;
+        continue;
+      }
+      seen.add(hash);
+      figures.built++;
+      if (changedGraph) figures.structural++;
+      const inputs = inputsFor(o.graph!, 1 + figures.built);
+      const job = libs.run(o.library!, inputs, o.graph!.outputs.length).then(
+        ({ run, buildMs, runMs }) => {
+          figures.buildMs += buildMs;
+          figures.runMs += runMs;
+          if (run.kind !== "ok") {
+            failures.push(`${label}: the sanitized run ended with ${run.kind}: ${run.report.slice(0, 1500)}`);
+            return;
+          }
+          const tt = performance.now();
+          const want = runTs(o.graph!, inputs);
+          figures.tsMs += performance.now() - tt;
+          if (run.outputs.some((g, j) => Buffer.compare(Buffer.from(g), Buffer.from(want[j]!)) !== 0)) failures.push(`${label}: C outputs differ from the TypeScript reference`);
+          else figures.clean++;
+        },
+      ).catch((e: unknown) => { failures.push(`${label}: ${String(e).slice(0, 1500)}`); });
+      inflight.add(job);
+      void job.finally(() => inflight.delete(job));
+      if (inflight.size >= 2) await Promise.race(inflight);
+    }
+    await Promise.all(inflight);
+    const ms = performance.now() - t0;
+    total.built += figures.built;
+    total.clean += figures.clean;
+    total.duplicates += figures.duplicates;
+    total.ms += ms;
+    const s = (x: number): string => (x / 1000).toFixed(1);
+    console.log(`${name}: ${figures.built} distinct generated C (${figures.structural} with changed types, shapes, quantization or ops; ` +
+      `${figures.duplicates} mutants skipped as repeats: the same graph or byte-identical C as one built) under ASan+UBSan, ${figures.clean} clean and equal to the TypeScript reference, ` +
+      `${failures.length} failures; ${s(ms)} s: campaign ${s(campaignMs)} s, emission ${s(figures.emitMs)} s, reference ${s(figures.tsMs)} s, ` +
+      `gcc ${s(figures.buildMs)} s and runs ${s(figures.runMs)} s (two at a time)`);
     expect(failures, failures.slice(0, 3).join("\n")).toHaveLength(0);
+    expect(figures.built, `only ${figures.built} of ${candidates.length} changed mutants had distinct C`).toBe(PER_MODEL);
   }, 3_600_000);
 });

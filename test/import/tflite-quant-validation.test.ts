@@ -127,6 +127,20 @@ describe("ops in an order TFLite Micro cannot run (1023)", () => {
     const e = moteError(() => load(spec), [1023]);
     expect(e.message).toMatch(/op 1 \(RELU\), tensor 1 .*: op 0 \(RELU\) writes it too/);
   });
+  it("an op reading a tensor that nothing writes: no data, no producer, not an input (a bias buffer emptied; found by the 200-mutant sanitizer sample)", () => {
+    const spec = relu(() => {});
+    spec.subgraphs[0]!.tensors.push({ shape: [1, 4], type: 9, name: "orphan", quant: { scale: [0.5], zeroPoint: [-3] } });
+    ops(spec)[0]!.inputs = [2];
+    const e = moteError(() => load(spec), [1023]);
+    expect(e.message).toMatch(/op 0 \(RELU\), tensor 2 \(orphan\): never written: it holds no data, no op writes it and it is not a model input or variable tensor/);
+    // A variable tensor (streaming state) is written by the runtime: it imports.
+    spec.subgraphs[0]!.tensors[2]!.isVariable = true;
+    expect(() => load(spec)).not.toThrow();
+    // A custom op may take scratch memory as an input (TFLM's person_detect_vela: ethos-u): it imports.
+    spec.subgraphs[0]!.tensors[2]!.isVariable = false;
+    spec.opcodes[0] = { deprecated: 32, code: 32, custom: "ethos-u" };
+    expect(load(spec).ops[0]!.opcode).toBe("CUSTOM:ethos-u");
+  });
 });
 
 describe("SOFTMAX int8 -> int16 keeps TFLite's output zero point -32768", () => {

@@ -103,7 +103,7 @@ export function importTflite(bytes: Uint8Array, name: string): Graph {
   // TFLite's quantization rules and Mote's limits (validate.ts), before anything uses the values.
   checkQuantization(tensors, ops, inputs, outputs);
   checkWrittenTensors(tensors, ops);
-  checkOpOrder(tensors, ops);
+  checkOpOrder(tensors, ops, inputs);
   const graph: Graph = { name, tensors, ops, inputs, outputs, sourceBytes: bytes.length };
   checkLiveBytes(graph);
   return graph;

@@ -2,7 +2,8 @@
  * @fileoverview What the .tflite reader (import.ts) validates beyond the file's structure:
  * quantization parameters by TFLite's rules (1018 scales, 1019 zero points) and Mote's size
  * limits (1021), each checked before anything is allocated from the values; an op output that holds
- * constant data (1022); an op reading a tensor before its producer runs, or two producers (1023).
+ * constant data (1022); an op reading a tensor before its producer runs, or one that nothing
+ * writes (no data, no producer, not a model input or variable tensor), or two producers (1023).
  *
  * Quantization, per tensor type, on every tensor an op or the model's inputs/outputs use (as
  * TFLite Micro, a tensor nothing touches is never read): scales finite and > 0; int8 zero
@@ -138,10 +139,13 @@ export function checkWrittenTensors(tensors: readonly Tensor[], ops: readonly Op
 
 /**
  * 1023 when the ops, run in the model's order as TFLite Micro runs them, would read a tensor
- * before the op that writes it (a cycle, or an op listed before its producer), or when two ops
- * write one tensor: TFLite Micro would read whatever the arena held, a silent wrong answer.
+ * before the op that writes it (a cycle, or an op listed before its producer), a tensor that
+ * nothing ever writes (no constant data, no producer, not a model input, not a variable tensor:
+ * a weights or bias buffer emptied; a builtin op's input only, since a custom op may take
+ * scratch memory that way), or when two ops write one tensor: TFLite Micro would read whatever
+ * the arena held, a silent wrong answer.
  */
-export function checkOpOrder(tensors: readonly Tensor[], ops: readonly Op[]): void {
+export function checkOpOrder(tensors: readonly Tensor[], ops: readonly Op[], inputs: readonly number[]): void {
   const writer = new Map<number, Op>();
   for (const op of ops) {
     for (const t of op.outputs) {
@@ -153,7 +157,13 @@ export function checkOpOrder(tensors: readonly Tensor[], ops: readonly Op[]): vo
   }
   for (const op of ops) {
     for (const t of op.inputs) {
-      const w = t >= 0 ? writer.get(t) : undefined;
+      if (t < 0) continue;
+      const w = writer.get(t);
+      const tensor = tensors[t];
+      // A custom op may take scratch memory as an input (ethos-u's scratch tensors): its own business.
+      if (!w && tensor && !isConstant(tensor) && !tensor.isVariable && !inputs.includes(t) && !op.opcode.startsWith("CUSTOM:")) {
+        fail(1023, op.index, op.opcode, t, tensor.name, "never written: it holds no data, no op writes it and it is not a model input or variable tensor");
+      }
       if (w && w.index >= op.index) {
         const who = w.index === op.index ? "the op writes it itself" : `op ${w.index} (${w.opcode}) writes it`;
         fail(1023, op.index, op.opcode, t, tensors[t]?.name ?? "?", `read before ${who}: the graph has a cycle or its ops are out of order`);
