@@ -12,7 +12,7 @@
  *         input files (the same codes when the options come through the API); 61xx input data
  *         files (images, WAV) that compiler/inputs/ turns into model inputs; 64xx the device vs
  *         cloud comparison (`mote compare`); 65xx the inference server (server/, `mote serve`); 66xx
- *         files and folders that cannot be read or written (compiler/cli/paths.ts)
+ *         files and folders that cannot be read or written (compiler/files.ts)
  * A code never changes meaning once released, and is never renumbered or reused; docs/subset.md
  * and tests quote them. Raise errors only through `fail(code, ...args)` (a user error: exit
  * status 1, one line) so the text lives here; `diagnostic()` builds one without throwing (the
@@ -148,7 +148,7 @@ export const DIAGNOSTICS = {
   6501: { message: "cannot listen on {0} port {1}: {2}", hint: "pick another --port (0 takes any free one) or stop the program using it" },
   6502: { message: "--audio names {0}, which is not among the served models ({1})", hint: "give the front end for a model you serve, by its name (the file name without .tflite)" },
   6503: { message: "two served models are named {0} ({1} and {2})", hint: "serve each model once; rename one of the files if they differ" },
-  // 66xx: files and folders the commands read and write (compiler/cli/paths.ts)
+  // 66xx: files and folders the commands read and write (compiler/files.ts)
   6601: { message: "cannot write {0} {1}: {2}", hint: "name a file in a folder you can write to (missing folders are created); the file is written whole or not at all, an earlier one stays as it was" },
   6602: { message: "cannot use {0} {1} as an output folder: {2}", hint: "{0} names a folder (created with its parents when missing) in a place you can write to" },
   6603: { message: "cannot read {0} {1}: {2}", hint: "check the path (a relative one starts from the current folder) and that it names what the option takes" },

@@ -15,7 +15,7 @@
  * file; every SVG's ids are prefixed with its plot's index so inlined SVGs cannot collide; all
  * text from the inputs is HTML-escaped. Missing pieces (no profiles, no model file for a
  * timeline) leave their section out with a sentence saying why, never a broken plot. Every file
- * (each profile, the report) is written atomically (compiler/cli/paths.ts: a temporary file
+ * (each profile, the report) is written atomically (compiler/files.ts: a temporary file
  * renamed over the target; a failed write is MOTE6601 naming the file and leaves no partial file).
  */
 import * as fs from "node:fs";
@@ -31,7 +31,7 @@ import type { UserKernels } from "../ops/types.ts";
 import { memoryTimelineSvg } from "../report/timeline.ts";
 import { zeroPointInputs } from "../report/report.ts";
 import { profileModel, type ProfileReport } from "../profile/profile.ts";
-import { writeOutputFile } from "../cli/paths.ts";
+import { writeOutputFile } from "../files.ts";
 
 /** The configurations profiled per layer: the baseline and the full Mote. */
 export const PROFILED_CONFIGS = ["interpreter", "codegen+plan+specialize"] as const;

@@ -20,7 +20,7 @@ import { analyzeModel, inspectModel, problemsError, type Analysis, type Operator
 import { flashOptions } from "./flash-budget.ts";
 import { withAudio } from "./audio.ts";
 import { progress } from "./progress.ts";
-import { checkUserFile, READ_AS } from "./paths.ts";
+import { checkUserFile, READ_AS } from "../files.ts";
 
 export interface AnalyzeFlags extends QuantizeFlags {
   /** --kernels DIR, loaded (compiler/cli/main.ts). */

@@ -18,7 +18,7 @@ import { renderResultsMd } from "../bench/table.ts";
 import { CONFIGS, customConfig, selectConfigs } from "../bench/configs.ts";
 import { writeBenchReport } from "../bench/html.ts";
 import { progress } from "./progress.ts";
-import { checkOutputDir, checkUserDir, checkUserFile, makeDirs, READ_AS, readError, readUserFile, writeOutputFiles } from "./paths.ts";
+import { checkOutputDir, checkUserDir, checkUserFile, makeDirs, READ_AS, readError, readUserFile, writeOutputFiles } from "../files.ts";
 import type { UserKernels } from "../ops/types.ts";
 
 export interface BenchFlags {

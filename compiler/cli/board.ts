@@ -4,7 +4,7 @@
  * firmware's UART report as figures: cycles per inference from the DWT, milliseconds at the
  * clock the firmware printed, stack, per-layer cycles, outputs).
  */
-import { checkUserFile, readError, readUserFile } from "./paths.ts";
+import { checkUserFile, readError, readUserFile } from "../files.ts";
 
 import { fail } from "../diagnostics.ts";
 import { loadBoard } from "../toolchain/boards.ts";

@@ -4,7 +4,7 @@
  */
 import { checkFiles } from "../subset/program.ts";
 import { formatSubsetDiagnostic } from "../subset/source.ts";
-import { checkUserFile, READ_AS } from "./paths.ts";
+import { checkUserFile, READ_AS } from "../files.ts";
 
 export function checkCommand(files: string[]): void {
   for (const f of files) checkUserFile(f, READ_AS.kernelFile);

@@ -15,7 +15,7 @@ import { boardFigures, DEFAULT_BATTERY, LINKS, loadFigures, type Link } from "..
 import { frontEndOf, resolveModelSpec, runCompare } from "../compare/compare.ts";
 import { formatTable, writeCompareReport } from "../compare/report.ts";
 import { parseCount } from "./run.ts";
-import { checkOutputDir, checkUserFile, READ_AS } from "./paths.ts";
+import { checkOutputDir, checkUserFile, READ_AS } from "../files.ts";
 
 export interface CompareFlags {
   board?: string;

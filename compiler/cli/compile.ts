@@ -52,7 +52,7 @@ import { flashInstructions } from "../toolchain/flash.ts";
 import type { BoardFirmwareReport } from "../report/report.ts";
 import { withAudio } from "./audio.ts";
 import { progress } from "./progress.ts";
-import { checkUserFile, READ_AS, reason, stageDir } from "./paths.ts";
+import { checkUserFile, READ_AS, reason, stageDir } from "../files.ts";
 
 /** The memory timeline plot, next to report.md (which links it). */
 export const TIMELINE_FILE = "memory-timeline.svg";
@@ -112,7 +112,7 @@ async function measure(graph: Graph, program: ModelProgram, board: Board, out: s
 }
 
 export async function compileCommand(model: string, flags: CompileFlags): Promise<void> {
-  // Every path before any work (compiler/cli/paths.ts); --out is staged beside itself.
+  // Every path before any work (compiler/files.ts); --out is staged beside itself.
   checkUserFile(model, READ_AS.model);
   for (const f of flags.input ?? []) checkUserFile(f, READ_AS.input);
   const staged = stageDir(flags.out, "--out");

@@ -26,7 +26,7 @@ import { parseCount } from "./counts.ts";
 import { audioOption } from "./audio.ts";
 import { parseFlashBudget } from "./flash-budget.ts";
 import { commandModule } from "./lazy.ts";
-import { reason } from "./paths.ts";
+import { reason } from "../files.ts";
 
 type Module<T> = Promise<T>;
 /** Each command's module, loaded when it runs (the option parsers above read only light modules). */
@@ -304,7 +304,7 @@ function userError(e: unknown): unknown {
 }
 
 /**
- * A file-system error no command turned into a user error (compiler/cli/paths.ts checks the
+ * A file-system error no command turned into a user error (compiler/files.ts checks the
  * paths the user gives; this is the net under them): MOTE6601 for a write, 6603 for a read.
  */
 function fileError(e: unknown): MoteError | undefined {

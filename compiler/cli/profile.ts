@@ -10,7 +10,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { checkOutputFile, checkUserFile, READ_AS, writeOutputFile } from "./paths.ts";
+import { checkOutputFile, checkUserFile, READ_AS, writeOutputFile } from "../files.ts";
 import type { Mode } from "../build/index.ts";
 import { fail } from "../diagnostics.ts";
 import { loadModel } from "../import/tflite/import.ts";

@@ -11,7 +11,7 @@ import type { Graph } from "../ir/graph.ts";
 import { loadTfjsModel } from "../import/tfjs/load.ts";
 import { CALIBRATION_METHODS, quantizeModel, readCalibration, type CalibrationMethod, type Quantized } from "../quantize/index.ts";
 import { progress, type Progress } from "./progress.ts";
-import { checkOutputFile, checkUserFile, checkUserPath, READ_AS, writeOutputFile } from "./paths.ts";
+import { checkOutputFile, checkUserFile, checkUserPath, READ_AS, writeOutputFile } from "../files.ts";
 
 export interface QuantizeFlags {
   calibration?: string;

@@ -17,7 +17,7 @@ import { runInvocations, type Target } from "../run/targets.ts";
 import { flashOptions } from "./flash-budget.ts";
 import { withAudio } from "./audio.ts";
 import { inStep, progress } from "./progress.ts";
-import { checkOutputDir, checkOutputFile, checkUserFile, makeDirs, READ_AS, readUserFile, writeOutputFiles } from "./paths.ts";
+import { checkOutputDir, checkOutputFile, checkUserFile, makeDirs, READ_AS, readUserFile, writeOutputFiles } from "../files.ts";
 import { tensorBytes, type Graph } from "../ir/graph.ts";
 
 export interface RunFlags extends QuantizeFlags {

@@ -7,7 +7,7 @@
  */
 import { fail } from "../diagnostics.ts";
 import { parseCount } from "./counts.ts";
-import { checkUserFile, READ_AS } from "./paths.ts";
+import { checkUserFile, READ_AS } from "../files.ts";
 
 export interface ServeFlags {
   port?: string;

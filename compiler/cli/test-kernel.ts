@@ -9,7 +9,7 @@
  * is MOTE6709 with a reproducer: the case, its seed, the op's shapes and the kernel's record.
  */
 import * as path from "node:path";
-import { checkUserFile, READ_AS } from "./paths.ts";
+import { checkUserFile, READ_AS } from "../files.ts";
 import fc from "fast-check";
 import { fail } from "../diagnostics.ts";
 import type { Graph, Op, Tensor } from "../ir/graph.ts";

@@ -26,7 +26,7 @@ import { DEFAULT_BOARD } from "../toolchain/boards.ts";
 import { withAudio } from "./audio.ts";
 import { flashOptions } from "./flash-budget.ts";
 import { count, readInput } from "./run.ts";
-import { checkUserFile, READ_AS, readError, readUserFile } from "./paths.ts";
+import { checkUserFile, READ_AS, readError, readUserFile } from "../files.ts";
 import { inStep, progress } from "./progress.ts";
 
 export interface ValidateFlags extends QuantizeFlags {

@@ -8,7 +8,7 @@
  *    energy per inference per option and link, latency per option and link, and battery life
  *    against the inference rate; rendered like the bench report (vega-lite -> SVG in Node).
  * A pure function of the report: no timestamps, so the same report gives the same files. Both
- * files are written atomically and together (compiler/cli/paths.ts writeOutputFiles): a failed
+ * files are written atomically and together (compiler/files.ts writeOutputFiles): a failed
  * write (MOTE6601/6602) leaves the earlier files intact and no partial file.
  */
 import * as path from "node:path";
@@ -17,7 +17,7 @@ import { inlineSvg, specToSvg } from "../bench/html.ts";
 import { batteryLifeS, fmtBytes, fmtJ, fmtLife, fmtS, OPTIONS } from "./energy.ts";
 import type { CompareReport, ModelResult } from "./compare.ts";
 import { verifiedLabel } from "./figures.ts";
-import { makeDirs, writeOutputFiles } from "../cli/paths.ts";
+import { makeDirs, writeOutputFiles } from "../files.ts";
 import { fail } from "../diagnostics.ts";
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + " ".repeat(n - s.length));

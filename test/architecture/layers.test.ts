@@ -17,7 +17,7 @@ import { REPO_ROOT } from "../../compiler/paths.ts";
 
 /** Layer rank of each top-level entry of compiler/ (lower imports nothing higher). */
 const LAYERS: Record<string, number> = {
-  "diagnostics.ts": 0, "paths.ts": 0,
+  "diagnostics.ts": 0, "paths.ts": 0, "files.ts": 1,
   ir: 1,
   import: 2, subset: 2, ops: 2, inputs: 2,
   specialize: 3, plan: 3, quantize: 3,

@@ -1,5 +1,5 @@
 /**
- * @fileoverview Every path option of every command (compiler/cli/paths.ts): a missing path, a
+ * @fileoverview Every path option of every command (compiler/files.ts): a missing path, a
  * folder where a file is expected and the reverse, a missing parent, a place that cannot be
  * written (/proc, /sys) is a one-line MOTE error naming the path as typed, before any work.
  * One row per command and option in PATH_CASES: a new command's path options are covered by
@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { MoteError } from "../../compiler/diagnostics.ts";
-import { writeOutputFiles } from "../../compiler/cli/paths.ts";
+import { writeOutputFiles } from "../../compiler/files.ts";
 import { buildModel, oneOpModel } from "../import/tflite-builder.ts";
 import { REPO } from "../support/shared.ts";
 import { expectUserError, type MoteResult } from "../support/cli.ts";
@@ -236,7 +236,7 @@ describe("atomic outputs", () => {
     const dir = at("interrupted");
     fs.mkdirSync(dir);
     const script = [
-      `import { stageDir, writeOutputFile } from ${JSON.stringify(path.join(REPO, "compiler", "cli", "paths.ts"))};`,
+      `import { stageDir, writeOutputFile } from ${JSON.stringify(path.join(REPO, "compiler", "files.ts"))};`,
       `import * as fs from "node:fs";`,
       `const s = stageDir(${JSON.stringify(path.join(dir, "out"))}, "--out");`,
       `fs.writeFileSync(s.dir + "/half.c", "int x");`,

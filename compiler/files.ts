@@ -1,6 +1,6 @@
 /**
- * @fileoverview Every file and folder a command reads or writes, as one set of checks: a missing
- * path, a folder where a file is expected (or the reverse), a missing parent, a path that cannot
+ * @fileoverview Every file and folder a command reads or writes, as one set of checks (a layer-0
+ * module, so bench and compare write through it too): a missing path, a folder where a file is expected (or the reverse), a missing parent, a path that cannot
  * be read or written (/proc, a read-only file system, no permission) is a one-line user error
  * naming the path as the user typed it, never a stack trace or a hang.
  *
@@ -15,7 +15,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { fail } from "../diagnostics.ts";
+import { fail } from "./diagnostics.ts";
 
 /** Raises the user error for a path that cannot be read: the path as typed, then the reason. */
 export type ReadError = (file: string, reason: string) => never;
