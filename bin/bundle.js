@@ -1,5 +1,5 @@
-// The precompiled command-line front end: compiler/cli/entry.ts (main.ts's command line on process.argv) and the light modules its options
-// read, bundled by esbuild into dist/mote.js (plain JavaScript, so `mote --help` starts without
+// The precompiled command-line front end: compiler/cli/entry.ts (main.ts's command line run on
+// process.argv) and the light modules its options read, bundled by esbuild into dist/mote.js (plain JavaScript, so `mote --help` starts without
 // tsx), with dist/mote.inputs.json listing its sources and a hash of each. The command modules stay .ts files that
 // the front end loads through tsx when a command runs (compiler/cli/lazy.ts).
 //
