@@ -1,5 +1,5 @@
-// The precompiled command-line front end: compiler/cli/main.ts and the light modules its options
-// read, bundled by esbuild into dist/mote.js (plain JavaScript, so `mote --help` starts without
+// The precompiled command-line front end: compiler/cli/entry.ts (main.ts's command line run on
+// process.argv) and the light modules its options read, bundled by esbuild into dist/mote.js (plain JavaScript, so `mote --help` starts without
 // tsx), with dist/mote.inputs.json listing its sources and a hash of each. The command modules stay .ts files that
 // the front end loads through tsx when a command runs (compiler/cli/lazy.ts).
 //
@@ -16,7 +16,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = path.join(ROOT, "dist");
 const BUNDLE = path.join(DIST, "mote.js");
 const INPUTS = path.join(DIST, "mote.inputs.json");
-const ENTRY = path.join(ROOT, "compiler", "cli", "main.ts");
+const ENTRY = path.join(ROOT, "compiler", "cli", "entry.ts");
 
 /** The hash of a file of the package (relative path). */
 function hashOf(file) {
@@ -33,7 +33,7 @@ function fresh() {
   }
 }
 
-/** Bundles main.ts (packages stay imports) and writes the bundle and its input list atomically. */
+/** Bundles entry.ts (packages stay imports) and writes the bundle and its input list atomically. */
 export async function build() {
   const esbuild = await import("esbuild");
   const result = await esbuild.build({

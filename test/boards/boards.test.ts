@@ -10,7 +10,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { buildBoardFirmware, boardRegions, memoryScript, regionOverflows, type BoardFirmwareResult } from "../../compiler/toolchain/board-firmware.ts";
@@ -20,6 +19,7 @@ import { flashBoard, flashCommands, flashInstructions } from "../../compiler/too
 import { parseSerialLog, summarizeSerialLog } from "../../compiler/toolchain/serial-log.ts";
 import { opNames, serialLogCommand, serialLogText } from "../../compiler/cli/board.ts";
 import type { Graph } from "../../compiler/ir/graph.ts";
+import { moteIn } from "../support/cli.ts";
 import { fixture } from "../support/fixtures.ts";
 import { REPO, needModels, needTools, sharedFile } from "../support/shared.ts";
 import { checkBoardElf, libraryOf, symbols, zeroPoints } from "./support.ts";
@@ -156,11 +156,12 @@ describe.skipIf(kws.skip || arm.skip)("kws_ref_model firmware for both boards", 
 });
 
 describe.skipIf(kws.skip || arm.skip)("mote compile --board (a real board)", () => {
-  const mote = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO, "bin", "mote.js"), ...args], { encoding: "utf8", timeout: 180_000 });
+  /** In-process (test/support/cli.ts): the command line and output of the process, without its start-up. */
+  const mote = (...args: string[]) => moteIn(args);
 
-  it("writes firmware.elf and firmware.bin, the placement in the report, and how to flash and read it", () => {
+  it("writes firmware.elf and firmware.bin, the placement in the report, and how to flash and read it", async () => {
     const out = path.join(tmp, "cli-h743");
-    const r = mote("compile", sharedFile("models", "kws_ref_model.tflite"), "--board", "nucleo-h743zi", "--out", out, "--runs", "3");
+    const r = await mote("compile", sharedFile("models", "kws_ref_model.tflite"), "--board", "nucleo-h743zi", "--out", out, "--runs", "3");
     expect(r.status, r.stderr).toBe(0);
     for (const f of ["firmware.elf", "firmware.bin", "firmware.map", "model.c", "report.json", "report.md"]) expect(fs.existsSync(path.join(out, f)), f).toBe(true);
     const report = JSON.parse(fs.readFileSync(path.join(out, "report.json"), "utf8"));
@@ -236,8 +237,8 @@ describe("serial log", () => {
     expect(bad.errors).toEqual(["malformed line: run 1 cycles x"]);
   });
 
-  it("mote serial-log prints the figures of a log file", () => {
-    const r = spawnSync(process.execPath, [path.join(REPO, "bin", "mote.js"), "serial-log", fixture("boards/f746-kws.log")], { encoding: "utf8", timeout: 60_000 });
+  it("mote serial-log prints the figures of a log file", async () => {
+    const r = await moteIn(["serial-log", fixture("boards/f746-kws.log")]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("9.500 ms");
     expect(r.stdout).toContain("run 1, cold caches: 2,160,500 = 10.002 ms");

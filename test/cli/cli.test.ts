@@ -8,17 +8,20 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildModel, oneOpModel } from "../import/tflite-builder.ts";
-import { expectUserError, mote as moteCli } from "../support/cli.ts";
+import { expectUserError, mote as moteProcess, moteIn } from "../support/cli.ts";
 import { REPO, needShared, needTarget, needTools, readBytes, sameBytes, sharedFile } from "../support/shared.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mote-cli-"));
 
-/** The slower per-target and truncation cases run in cli.full.test.ts (test:full). */
-const mote = (...args: string[]) => moteCli(args);
+/**
+ * The command lines run in-process (test/support/cli.ts); the slower per-target and truncation
+ * cases run in cli.full.test.ts (test:full).
+ */
+const mote = (...args: string[]) => moteIn(args);
 
 describe("mote --help", () => {
-  it.each([[], ["compile"], ["run"], ["check"], ["serve"]])("documents %s", (...cmd) => {
-    const r = mote(...(cmd as string[]), "--help");
+  it.each([[], ["compile"], ["run"], ["check"], ["serve"]])("documents %s", async (...cmd) => {
+    const r = await mote(...(cmd as string[]), "--help");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Usage: mote/);
   });
@@ -30,25 +33,25 @@ const qemu = needTarget("qemu");
 describe.skipIf(kws.skip)("mote run", () => {
   const model = sharedFile("models", "kws_ref_model.tflite");
   const input = sharedFile("golden", "kws_ref_model", "input_5.bin");
-  it("writes the golden output on --target ts", () => {
+  it("writes the golden output on --target ts", async () => {
     const out = path.join(tmp, "out-ts.bin");
-    const r = mote("run", model, "--input", input, "--output", out, "--target", "ts");
+    const r = await mote("run", model, "--input", input, "--output", out, "--target", "ts");
     expect(r.status, r.stderr).toBe(0);
     expect(sameBytes(readBytes(out), readBytes(sharedFile("golden", "kws_ref_model", "output_5.bin")))).toBe(true);
   });
 
-  it.skipIf(qemu.skip)("defaults to qemu, writes the golden output and prints the instruction count", () => {
+  it.skipIf(qemu.skip)("defaults to qemu, writes the golden output and prints the instruction count", async () => {
     const out = path.join(tmp, "out-default.bin");
-    const r = mote("run", model, "--input", input, "--output", out);
+    const r = await mote("run", model, "--input", input, "--output", out);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^instructions: \d+$/m);
     expect(sameBytes(readBytes(out), readBytes(sharedFile("golden", "kws_ref_model", "output_5.bin")))).toBe(true);
   });
 
-  it("rejects an input of the wrong size", () => {
+  it("rejects an input of the wrong size", async () => {
     const small = path.join(tmp, "small.bin");
     fs.writeFileSync(small, new Uint8Array(10));
-    expectUserError(mote("run", model, "--input", small, "--output", path.join(tmp, "o.bin"), "--target", "ts"), /expected 490 bytes/);
+    expectUserError(await mote("run", model, "--input", small, "--output", path.join(tmp, "o.bin"), "--target", "ts"), /expected 490 bytes/);
   });
 });
 
@@ -56,9 +59,9 @@ const compileModels = needShared("models/ad01_int8.tflite", "models/vww_96_int8.
 const firmwareTools = needTools("arm-none-eabi-gcc", "arm-none-eabi-readelf", "arm-none-eabi-nm", "qemu-system-arm");
 
 describe.skipIf(compileModels.skip)("mote compile", () => {
-  it.skipIf(firmwareTools.skip)("writes model.h, model.c, firmware.elf and a report", () => {
+  it.skipIf(firmwareTools.skip)("writes model.h, model.c, firmware.elf and a report", async () => {
     const out = path.join(tmp, "compiled");
-    const r = mote("compile", sharedFile("models", "ad01_int8.tflite"), "--out", out);
+    const r = await mote("compile", sharedFile("models", "ad01_int8.tflite"), "--out", out);
     expect(r.status, r.stderr).toBe(0);
     for (const f of ["model.h", "model.c", "mote_intrinsics.h", "firmware.elf", "report.json", "report.md"]) {
       expect(fs.existsSync(path.join(out, f)), f).toBe(true);
@@ -75,9 +78,9 @@ describe.skipIf(compileModels.skip)("mote compile", () => {
     expect(report.ops.filter((o: { weight_format: string | null }) => o.weight_format === "int16").length).toBe(report.flash_budget.int16_layers);
   });
 
-  it("says by how much a model does not fit a board", () => {
+  it("says by how much a model does not fit a board", async () => {
     // vww's arena is far larger than... nothing real: use a board whose largest RAM is smallest.
-    const r = mote("compile", sharedFile("models", "vww_96_int8.tflite"), "--out", path.join(tmp, "vww"), "--board", "stm32f746g-disco", "--no-firmware");
+    const r = await mote("compile", sharedFile("models", "vww_96_int8.tflite"), "--out", path.join(tmp, "vww"), "--board", "stm32f746g-disco", "--no-firmware");
     // vww fits in 240 KB SRAM1; the check is exercised by the unit test of the fit message instead.
     expect([0, 1]).toContain(r.status);
   });
@@ -86,43 +89,43 @@ describe.skipIf(compileModels.skip)("mote compile", () => {
 describe.skipIf(kws.skip)("bad model files", () => {
   const original = kws.ok ? readBytes(sharedFile("models", "kws_ref_model.tflite")) : new Uint8Array();
   const input = sharedFile("golden", "kws_ref_model", "input_0.bin");
-  const runOn = (bytes: Uint8Array, name: string) => {
+  const runOn = async (bytes: Uint8Array, name: string) => {
     const file = path.join(tmp, name);
     fs.writeFileSync(file, bytes);
     return mote("run", file, "--input", input, "--output", path.join(tmp, "o.bin"), "--target", "ts");
   };
 
-  it.each([4, 8, 12])("truncated at %i/16 of its length", (k) => {
+  it.each([4, 8, 12])("truncated at %i/16 of its length", async (k) => {
     const cut = original.subarray(0, Math.floor((original.length * k) / 16));
-    expectUserError(runOn(cut, `trunc${k}.tflite`), /truncated or corrupt|not a TFLite/);
+    expectUserError(await runOn(cut, `trunc${k}.tflite`), /truncated or corrupt|not a TFLite/);
   });
 
-  it("a corrupted offset", () => {
+  it("a corrupted offset", async () => {
     const bad = original.slice();
     new DataView(bad.buffer).setUint32(0, 0x7fff_fff0, true); // root table offset far past the end
-    expectUserError(runOn(bad, "offset.tflite"), /truncated or corrupt/);
+    expectUserError(await runOn(bad, "offset.tflite"), /truncated or corrupt/);
   });
 
-  it("not a flatbuffer", () => {
-    expectUserError(runOn(new TextEncoder().encode("this is not a model, just some text\n".repeat(4)), "text.tflite"), /not a TFLite flatbuffer/);
+  it("not a flatbuffer", async () => {
+    expectUserError(await runOn(new TextEncoder().encode("this is not a model, just some text\n".repeat(4)), "text.tflite"), /not a TFLite flatbuffer/);
   });
 
-  it("a missing file", () => {
-    expectUserError(mote("run", path.join(tmp, "nope.tflite"), "--input", input, "--output", "x", "--target", "ts"), /cannot read model file/);
+  it("a missing file", async () => {
+    expectUserError(await mote("run", path.join(tmp, "nope.tflite"), "--input", input, "--output", "x", "--target", "ts"), /cannot read model file/);
   });
 
-  it("an unsupported op names the op and its index", () => {
+  it("an unsupported op names the op and its index", async () => {
     const spec = oneOpModel({ deprecated: 16, code: 16 }); // LSTM
-    expectUserError(runOn(buildModel(spec), "lstm.tflite"), /unsupported operator: LSTM \(op #0\)\. Supported: .*CONV_2D/);
+    expectUserError(await runOn(buildModel(spec), "lstm.tflite"), /unsupported operator: LSTM \(op #0\)\. Supported: .*CONV_2D/);
   });
 
-  it("a float model says an int8 model is expected", () => {
+  it("a float model says an int8 model is expected", async () => {
     const spec = oneOpModel({ deprecated: 9, code: 9 }); // FULLY_CONNECTED
     for (const t of spec.subgraphs[0].tensors) {
       t.type = 0;
       delete t.quant;
     }
-    expectUserError(runOn(buildModel(spec), "float.tflite"), /not int8-quantized/);
+    expectUserError(await runOn(buildModel(spec), "float.tflite"), /not int8-quantized/);
   });
 });
 
@@ -150,37 +153,41 @@ describe("usage errors: exit 1, one line, a 6xxx code (or the option's own code)
     ["bench --flash-budget -5", ["bench", "--flash-budget=-5"], /^error MOTE6005: --flash-budget takes a positive number of bytes .*got '-5'/],
     ["an unknown option", ["run", relu, "--frobnicate"], /^error MOTE6001: invalid command line: unknown option '--frobnicate'/],
     ["check of a missing file", ["check", path.join(tmp, "absent.ts")], /^error MOTE2901: cannot read kernel file .*absent\.ts: no such file/],
-  ])("%s", (_, args, pattern) => {
-    expectUserError(mote(...(args as string[])), pattern as RegExp);
+  ])("%s", async (_, args, pattern) => {
+    expectUserError(await mote(...(args as string[])), pattern as RegExp);
   });
 
-  it("a correct command line on the same model runs", () => {
-    const r = mote("run", relu, "--input", input, "--output", out, "--target", "ts");
+  it("the process itself exits 1 with the one line", () => {
+    expectUserError(moteProcess(["run", relu, "--input", input, "--output", out, "--mode", "fast"]), /^error MOTE6002: unknown mode 'fast'/);
+  });
+
+  it("a correct command line on the same model runs", async () => {
+    const r = await mote("run", relu, "--input", input, "--output", out, "--target", "ts");
     expect(r.status, r.stderr).toBe(0);
     expect(fs.readFileSync(out)).toHaveLength(4);
   });
 
-  it("--flash-budget takes bytes, K or M", () => {
+  it("--flash-budget takes bytes, K or M", async () => {
     for (const b of ["300000", "512K", "2M"]) {
-      const r = mote("run", relu, "--input", input, "--output", out, "--target", "ts", "--flash-budget", b);
+      const r = await mote("run", relu, "--input", input, "--output", out, "--target", "ts", "--flash-budget", b);
       expect(r.status, r.stderr).toBe(0);
     }
   });
 });
 
 describe("mote check", () => {
-  it("accepts every kernel in kernels/", () => {
+  it("accepts every kernel in kernels/", async () => {
     const files = fs.readdirSync(path.join(REPO, "kernels")).filter((f) => f.endsWith(".ts") && f !== "types.ts" && f !== "intrinsics.ts");
-    const r = mote("check", ...files.map((f) => path.join(REPO, "kernels", f)));
+    const r = await mote("check", ...files.map((f) => path.join(REPO, "kernels", f)));
     expect(r.status, r.stdout).toBe(0);
   });
 
-  it("reports a violation with file:line:col and a code, exit 1", () => {
+  it("reports a violation with file:line:col and a code, exit 1", async () => {
     const dir = fs.mkdtempSync(path.join(tmp, "check-"));
     fs.copyFileSync(path.join(REPO, "kernels", "types.ts"), path.join(dir, "types.ts"));
     const file = path.join(dir, "bad.ts");
     fs.writeFileSync(file, 'import type { i32 } from "./types.ts";\nexport function f(n: i32): i32 {\n  return n == 1 ? 2 : 3;\n}\n');
-    const r = mote("check", file);
+    const r = await mote("check", file);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/bad\.ts:3:12: error MOTE2007: loose equality '=='/);
   });

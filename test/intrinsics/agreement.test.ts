@@ -7,17 +7,23 @@
  * C header is compared in one batch: the cases are embedded in a generated C program, compiled
  * once with host gcc (and once more under UBSan, so any undefined behaviour on these inputs
  * fails the test), and its printed results compared. Seed: MOTE_FC_SEED (default fixed).
+ * Random case counts: 40 % in npm test, in full in test:full (agreement.full.test.ts runs this
+ * file; caseCount), the edge grids whole in both.
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { INTRINSICS } from "../../compiler/ir/intrinsics.ts";
 import { needTools } from "../support/shared.ts";
+import { caseCount } from "../kernels/differential/agree.ts";
 import { ACC_EDGES, argsArb, type Case, DSP_WORDS, EDGES, INT32_MAX, INT32_MIN, ORACLE, runC, SHIFT_ARGS, ubsanFlags, wasmIntrinsics } from "./harness.ts";
 
 const gcc = needTools("gcc");
 
 const SEED = Number(process.env.MOTE_FC_SEED ?? 20240611);
 const NAMES = [...INTRINSICS.keys()];
+const ORACLE_RUNS = caseCount(20000);
+const WASM_RUNS = caseCount(10000);
+const C_RUNS = caseCount(3000);
 
 /** Multipliers for the mbqm grid: edges plus typical QuantizeMultiplier outputs. */
 const MULTIPLIER_EDGES = [INT32_MIN, INT32_MIN + 1, -1, 0, 1, 1 << 30, (1 << 30) + 1, 1518500250, 1717986918, INT32_MAX];
@@ -52,7 +58,7 @@ describe("intrinsics: TypeScript == BigInt oracle", () => {
     it(name, () => {
       const ts = INTRINSICS.get(name)!.ts;
       fc.assert(fc.property(argsArb(name), (args) => ts(...args) === ORACLE[name](...args)),
-        { numRuns: 20000, seed: SEED });
+        { numRuns: ORACLE_RUNS, seed: SEED });
       for (const args of edgeGrid(name)) expect(ts(...args), `${name}(${args})`).toBe(ORACLE[name](...args));
     });
   }
@@ -65,7 +71,7 @@ describe("intrinsics: TypeScript == WASM", () => {
         const wasm = wasmIntrinsics(optimize)[name];
         const ts = INTRINSICS.get(name)!.ts;
         fc.assert(fc.property(argsArb(name), (args) => wasm(...args) === ts(...args)),
-          { numRuns: 10000, seed: SEED });
+          { numRuns: WASM_RUNS, seed: SEED });
         for (const args of edgeGrid(name)) expect(wasm(...args), `${name}(${args})`).toBe(ts(...args));
       });
     }
@@ -75,7 +81,7 @@ describe("intrinsics: TypeScript == WASM", () => {
 describe.skipIf(gcc.skip)("intrinsics: TypeScript == C (host gcc)", () => {
   let cases: Case[] = [];
   beforeAll(() => {
-    cases = NAMES.flatMap((n) => casesFor(n, 3000));
+    cases = NAMES.flatMap((n) => casesFor(n, C_RUNS));
   });
 
   const compare = (got: number[]): void => {
@@ -85,7 +91,7 @@ describe.skipIf(gcc.skip)("intrinsics: TypeScript == C (host gcc)", () => {
   };
 
   it("gcc -O2 over random and edge cases of every intrinsic", () => {
-    expect(cases.length).toBeGreaterThan(30000);
+    expect(cases.length).toBeGreaterThan(NAMES.length * C_RUNS);
     compare(runC(cases));
   });
 

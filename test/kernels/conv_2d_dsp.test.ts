@@ -27,7 +27,7 @@ import {
   convSpecArb, GraphBuilder, int8Bytes, perTensor, prng, syntheticGraph, syntheticInputs, withBiasModes,
   type ConvSpec,
 } from "../support/synthetic.ts";
-import { firstDifference, seedOf } from "./differential/agree.ts";
+import { caseCount, firstDifference, seedOf } from "./differential/agree.ts";
 import { needTarget } from "../support/shared.ts";
 
 const noHost = needTarget("host").skip;
@@ -82,6 +82,10 @@ function expectSame(want: Uint8Array, got: Uint8Array, label: string): void {
 }
 
 const TS_RUNS = 300;
+/** Full counts in test:full (conv_2d_dsp.full.test.ts runs this file), 40 % in npm test; see caseCount. */
+const WASM_RUNS = caseCount(60);
+const LONG_K_RUNS = caseCount(8);
+const HOST_RUNS = caseCount(12);
 
 describe("conv2dDsp == conv2dReference, single ops (ts)", () => {
   it(`${TS_RUNS} random layers`, async () => {
@@ -94,34 +98,34 @@ describe("conv2dDsp == conv2dReference, single ops (ts)", () => {
     }), { seed: seedOf("conv2dDsp", 1), numRuns: TS_RUNS });
   }, 120_000);
 
-  it("60 random layers on wasm", async () => {
+  it(`${WASM_RUNS} random layers on wasm`, async () => {
     await fc.assert(fc.asyncProperty(dspSpecArb, async (spec) => {
       const graph = syntheticGraph(spec.conv);
       const inputs = syntheticInputs(spec.conv);
       const want = await outputsOf(graph, inputs, "ts", true, spec.int16);
       expectSame(want[0], (await outputsOf(graph, inputs, "wasm", false, spec.int16))[0], JSON.stringify(spec));
-    }), { seed: seedOf("conv2dDsp wasm", 4), numRuns: 60 });
+    }), { seed: seedOf("conv2dDsp wasm", 4), numRuns: WASM_RUNS });
   }, 240_000);
 
   // The GEMM's K loop as C and WASM run it (unrolled chunks of 8 or 12 blocks, then the rest): long K only.
   const longK = dspSpecArb.filter((s) => (((s.conv.filterH * s.conv.filterW * s.conv.inC + 3) & -4) >> 1) >= 32);
-  it.skipIf(noHost)("8 random layers with a K loop of 2 or more chunks on host C and wasm", async () => {
+  it.skipIf(noHost)(`${LONG_K_RUNS} random layers with a K loop of 2 or more chunks on host C and wasm`, async () => {
     await fc.assert(fc.asyncProperty(longK, async (spec) => {
       const graph = syntheticGraph(spec.conv);
       const inputs = syntheticInputs(spec.conv);
       const want = await outputsOf(graph, inputs, "ts", true, spec.int16);
       expectSame(want[0], (await outputsOf(graph, inputs, "host", false, spec.int16))[0], JSON.stringify(spec));
       expectSame(want[0], (await outputsOf(graph, inputs, "wasm", false, spec.int16))[0], JSON.stringify(spec));
-    }), { seed: seedOf("conv2dDsp long K", 6), numRuns: 8 });
+    }), { seed: seedOf("conv2dDsp long K", 6), numRuns: LONG_K_RUNS });
   }, 240_000);
 
-  it.skipIf(noHost)("12 random layers on host C", async () => {
+  it.skipIf(noHost)(`${HOST_RUNS} random layers on host C`, async () => {
     await fc.assert(fc.asyncProperty(dspSpecArb, async (spec) => {
       const graph = syntheticGraph(spec.conv);
       const inputs = syntheticInputs(spec.conv);
       const want = await outputsOf(graph, inputs, "ts", true, spec.int16);
       expectSame(want[0], (await outputsOf(graph, inputs, "host", false, spec.int16))[0], JSON.stringify(spec));
-    }), { seed: seedOf("conv2dDsp host", 5), numRuns: 12 });
+    }), { seed: seedOf("conv2dDsp host", 5), numRuns: HOST_RUNS });
   }, 240_000);
 
   it("the random layers cover every path", () => {

@@ -5,7 +5,6 @@
  * sum is within 1% of the plain build's whole-inference count; `mote profile` prints the table,
  * and a bad option or a board without firmware is a one-line user error.
  */
-import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadModel } from "../../compiler/import/tflite/import.ts";
@@ -14,7 +13,8 @@ import { emitCLibrary } from "../../compiler/emit/c/model.ts";
 import {
   formatProfile, keyToOp, parseLayerLines, profileModel, variantOf, type LayerProfile, type ProfileReport,
 } from "../../compiler/profile/profile.ts";
-import { REPO, needShared, needTarget, sharedFile } from "../support/shared.ts";
+import { moteIn } from "../support/cli.ts";
+import { needShared, needTarget, sharedFile } from "../support/shared.ts";
 
 const ad01 = needShared("models/ad01_int8.tflite");
 const qemu = needTarget("qemu");
@@ -86,10 +86,11 @@ describe.skipIf(ad01.skip || qemu.skip)("mote profile in QEMU (ad01_int8)", () =
 });
 
 describe.skipIf(ad01.skip || qemu.skip)("mote profile command", () => {
-  const mote = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO, "bin", "mote.js"), "profile", ...args], { encoding: "utf8", timeout: 120_000 });
+  /** In-process (test/support/cli.ts): the command line and output of the process, without its start-up. */
+  const mote = (...args: string[]) => moteIn(["profile", ...args]);
   const model = sharedFile("models", "ad01_int8.tflite");
-  it("prints the per-layer table, the top layers and the sum against the whole count", () => {
-    const r = mote(model, "--top", "2");
+  it("prints the per-layer table, the top layers and the sum against the whole count", async () => {
+    const r = await mote(model, "--top", "2");
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^ +9 +FULLY_CONNECTED +\d+ +[\d.]+% +81920 +\d\.\d{3} +\S.*$/m);
     expect(r.stdout).toMatch(/^top 2 layers: op \d+ FULLY_CONNECTED [\d.]+%, op \d+ FULLY_CONNECTED [\d.]+%$/m);
@@ -98,8 +99,8 @@ describe.skipIf(ad01.skip || qemu.skip)("mote profile command", () => {
   it.each([
     [["--top", "0"], /--top takes a positive integer/],
     [["--board", "stm32f746g-disco"], /MOTE5032/],
-  ])("rejects %s with one line", (args, pattern) => {
-    const r = mote(model, ...args);
+  ])("rejects %s with one line", async (args, pattern) => {
+    const r = await mote(model, ...args);
     expect(r.status, r.stderr).toBe(1);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(pattern);

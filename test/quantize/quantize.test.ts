@@ -8,7 +8,6 @@
  * `mote quantize`, and `mote run`/`validate`/`analyze` on a MODEL.json, work
  * from the command line, and their user errors are one line with their code.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -25,7 +24,7 @@ import { encodeNpy } from "../../compiler/inputs/npy.ts";
 import { PNG } from "pngjs";
 import { mkdirSync } from "node:fs";
 import { runInvocations } from "../../compiler/run/targets.ts";
-import { REPO } from "../support/shared.ts";
+import { moteIn } from "../support/cli.ts";
 import { randomInput } from "../import/tfjs/support.ts";
 import { quantizeOutPath } from "../../compiler/cli/quantize.ts";
 import { functionalCnn, saveToMemory, sequentialCnn, writeModelDir } from "../import/tfjs/small-models.ts";
@@ -40,7 +39,7 @@ const quantizeInput = (g: Graph, x: Float32Array): Uint8Array => Uint8Array.from
 describe.each([
   ["sequential CNN", sequentialCnn],
   ["functional CNN", functionalCnn],
-])("%s", (name, make) => {
+])("%s", async (name, make) => {
   // npm test: minmax and mse-bc (every code path); test:full (quantize.full.test.ts) all four.
   const methods: CalibrationMethod[] = process.env.MOTE_FULL ? ["minmax", "mse", "minmax-bc", "mse-bc"] : ["minmax", "mse-bc"];
   it.each(methods)("quantized with %s: ts, wasm and host agree, within 3 steps of float", async (method) => {
@@ -111,20 +110,21 @@ function moteErrorCode(fn: () => unknown): number | undefined {
 }
 
 describe("the command line", () => {
-  const mote = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO, "bin", "mote.js"), ...args], { encoding: "utf8", timeout: 120_000 });
+  /** In-process (test/support/cli.ts): the command line and output of the process, without its start-up. */
+  const mote = (...args: string[]) => moteIn(args);
 
   it("mote quantize writes the .tflite that mote run MODEL.json --calibration runs", async () => {
     const model = writeModelDir(await saveToMemory(sequentialCnn(), "seq"), path.join(tmp, "seq"), 1);
     const csv = path.join(tmp, "cal.csv");
     writeFileSync(csv, calibration(64).map((x) => `${Array.from(x).join(",")},3`).join("\n"));
     const out = path.join(tmp, "seq_int8.tflite");
-    const q = mote("quantize", model, "--calibration", csv, "--out", out, "--calibration-method", "mse");
+    const q = await mote("quantize", model, "--calibration", csv, "--out", out, "--calibration-method", "mse");
     expect(q.stderr).toContain("calibrating (mse, pass 2 of 2) on 16 samples");
     expect(q.status).toBe(0);
     expect(q.stdout).toMatch(/wrote .*seq_int8\.tflite \(\d+ bytes, 8 ops, calibrated on 16 samples with mse\)/);
     // --out without the .tflite suffix, or an existing directory: DIR/<model name>_int8.tflite.
     for (const dir of [path.join(tmp, "outdir"), tmp]) {
-      const d = mote("quantize", model, "--calibration", csv, "--out", dir, "--calibration-method", "mse");
+      const d = await mote("quantize", model, "--calibration", csv, "--out", dir, "--calibration-method", "mse");
       expect(d.status).toBe(0);
       expect(readFileSync(path.join(dir, "model_int8.tflite"))).toEqual(readFileSync(out));
     }
@@ -135,13 +135,13 @@ describe("the command line", () => {
     writeFileSync(input, quantizeInput(graph, randomInput(64, 5, 0, 1)));
     const viaJson = path.join(tmp, "a.bin");
     const viaFile = path.join(tmp, "b.bin");
-    expect(mote("run", model, "--calibration", csv, "--calibration-method", "mse", "--input", input, "--output", viaJson, "--target", "ts").status).toBe(0);
-    expect(mote("run", out, "--input", input, "--output", viaFile, "--target", "ts").status).toBe(0);
+    expect((await mote("run", model, "--calibration", csv, "--calibration-method", "mse", "--input", input, "--output", viaJson, "--target", "ts")).status).toBe(0);
+    expect((await mote("run", out, "--input", input, "--output", viaFile, "--target", "ts")).status).toBe(0);
     expect(readFileSync(viaJson)).toEqual(readFileSync(viaFile));
-    const v = mote("validate", model, "--calibration", csv, "--input", input, "--targets", "ts,wasm");
+    const v = await mote("validate", model, "--calibration", csv, "--input", input, "--targets", "ts,wasm");
     expect(v.status).toBe(0);
     expect(v.stdout).toContain("ts, wasm agree byte for byte");
-    const a = mote("analyze", model, "--calibration", csv, "--json");
+    const a = await mote("analyze", model, "--calibration", csv, "--json");
     expect(a.status).toBe(0);
     expect(JSON.parse(a.stdout)).toMatchObject({ compiles: true, io: [{ kind: "input", dtype: "int8" }, { kind: "output", dtype: "int8" }] });
   }, 400_000);
@@ -158,7 +158,7 @@ describe("the command line", () => {
       [["quantize", model, "--calibration", bad, "--input-range", "1,0"], "MOTE6913"],
     ];
     for (const [args, code] of cases) {
-      const r = mote(...args);
+      const r = await mote(...args);
       expect(r.status, args.join(" ")).toBe(1);
       expect(r.stderr.trim().split("\n").at(-1)).toMatch(new RegExp(`^error ${code}: `));
       expect(r.stderr).not.toContain("    at ");
