@@ -1,18 +1,34 @@
 /**
- * @fileoverview The float32 variants of DIV and SQUARED_DIFFERENCE (their int8 kernels are
- * kernels/div.ts and kernels/squared_difference.ts), with TFLite Micro's reference semantics at
- * 90b983c2: DIV is a / b then ActivationFunctionWithMinMax, std::min(std::max(x, lo), hi), where
- * NONE is [lowest, max] (so it turns infinities into -FLT_MAX / FLT_MAX, as TFLM does), RELU
- * [0, max], RELU6 [0, 6], RELU_N1_TO_1 [-1, 1]; SQUARED_DIFFERENCE is (a - b) * (a - b). Every
- * operation is one f32 operation, so all targets agree with TFLM bit for bit (NaNs aside, whose
- * sign and payload are not specified). Broadcasting as kernels/add.ts (compiler/ops/broadcast.ts).
+ * @fileoverview The float32 binary elementwise ops: the float variants of DIV and
+ * SQUARED_DIFFERENCE (their int8 kernels are kernels/div.ts and kernels/squared_difference.ts) and
+ * FLOOR_DIV and FLOOR_MOD (TFLite Micro registers those for float32 only), one entry, the op chosen
+ * by the record field `fn` (specialization folds the branch), with TFLite Micro's reference
+ * semantics at 90b983c2:
+ *  - DIV: a / b then ActivationFunctionWithMinMax, std::min(std::max(x, lo), hi), where NONE is
+ *    [lowest, max] (so it turns infinities into -FLT_MAX / FLT_MAX, as TFLM does), RELU [0, max],
+ *    RELU6 [0, 6], RELU_N1_TO_1 [-1, 1];
+ *  - SQUARED_DIFFERENCE: (a - b) * (a - b);
+ *  - FLOOR_DIV (reference_ops::FloorDiv<float>): float(std::floor(double(a) / double(b))), which
+ *    the subset writes as Math.fround(Math.floor(a / b)) of two f32s, the `floordiv` builtin
+ *    (compiler/ir/intrinsics.ts): JS divides and floors in double as TFLM does, C calls
+ *    mote_floordivf (runtime/mote_intrinsics.h), WASM f64.div, f64.floor and f32.demote_f64, each
+ *    an exact IEEE step. TFLM fails Invoke when a divisor is 0; the lowering rejects a constant
+ *    zero divisor, and a zero at run time gives floor(+-inf) = +-infinity or NaN;
+ *  - FLOOR_MOD (reference_ops::FloorMod): t = std::fmod(a, b) (exact: kernels/common/fmod.ts),
+ *    then t + b when t is non-zero and its sign differs from b's, else t.
+ * Every step is exact or one f32 operation, so all targets agree with TFLM bit for bit (NaNs
+ * aside, whose sign and payload are not specified). Broadcasting as kernels/add.ts
+ * (compiler/ops/broadcast.ts).
  * Arrays: input1, input2, output (float32).
  */
 import type { f32, i32 } from "./types.ts";
+import { fmodF32 } from "./common/fmod.ts";
 
 /** `fn` values. */
 export const FLOAT_DIV: i32 = 0;
 export const FLOAT_SQUARED_DIFFERENCE: i32 = 1;
+export const FLOAT_FLOOR_DIV: i32 = 2;
+export const FLOAT_FLOOR_MOD: i32 = 3;
 /** `activation` values (TFLite's fused activations Mote lowers). */
 export const FLOAT_ACT_NONE: i32 = 0;
 export const FLOAT_ACT_RELU: i32 = 1;
@@ -58,9 +74,25 @@ function activate(p: FloatBinaryParams, x: f32): f32 {
   return clampF32(x, Math.fround(-3.4028234663852886e38), flMax);
 }
 
+/** TFLM's FloorMod: fmod, then b added when the remainder is non-zero and its sign differs from b's. */
+function floorModF32(a: f32, b: f32): f32 {
+  const t: f32 = fmodF32(a, b);
+  const zero: f32 = Math.fround(0);
+  if (t !== zero && (b < zero) !== (t < zero)) {
+    return Math.fround(t + b);
+  }
+  return t;
+}
+
 function element(p: FloatBinaryParams, a: f32, b: f32): f32 {
   if (p.fn === FLOAT_DIV) {
     return activate(p, Math.fround(a / b));
+  }
+  if (p.fn === FLOAT_FLOOR_DIV) {
+    return Math.fround(Math.floor(a / b));
+  }
+  if (p.fn === FLOAT_FLOOR_MOD) {
+    return floorModF32(a, b);
   }
   const d: f32 = Math.fround(a - b);
   return Math.fround(d * d);

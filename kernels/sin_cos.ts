@@ -15,14 +15,14 @@
  * Accuracy (test/ops/float-ops.test.ts measures it against Math.sin/Math.cos in double): within
  * 2 ulp of the correctly rounded value (mostly exact) for |x| <= 16384, results near 0 within
  * 2 ulp of the result's binade or 2^-149. Beyond |x| > 16384 the input is first reduced
- * modulo fround(2 pi) (exactly, with kernels/floor_mod.ts's fmodF32): the
+ * modulo fround(2 pi) (exactly, with kernels/common/fmod.ts's fmodF32): the
  * result is in [-1, 1] and the same on every target, but not accurate (float32 inputs that
  * large are spaced more than 2^-10 apart, so their sine carries little information).
  * sin(-0) = -0; infinities and NaN give NaN (sign and payload not specified).
  * Arrays: input, output (float32, `size` elements).
  */
 import type { f32, i32 } from "./types.ts";
-import { fmodF32 } from "./floor_mod.ts";
+import { fmodF32 } from "./common/fmod.ts";
 
 /** `fn` values. */
 export const SIN_FN: i32 = 0;

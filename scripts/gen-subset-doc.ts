@@ -116,7 +116,7 @@ from zero is then \`t = Math.trunc(x)\` plus a comparison of \`Math.fround(x - M
 \`float(floor(double(x) / double(y)))\` (JS divides and floors in double): C spells
 \`mote_floordivf\` (double division and conversions, floor through int64, no libm), WASM
 \`f64.div\`, \`f64.floor\` and \`f32.demote_f64\`; each step is exact IEEE arithmetic, so the targets
-agree bit for bit (kernels/floor_div.ts). Math.floor of anything else is MOTE2022. There is
+agree bit for bit (kernels/float_binary.ts, FLOAT_FLOOR_DIV). Math.floor of anything else is MOTE2022. There is
 no other libm function: a logarithm is subset code (\`lnF32\` in signal/math.ts, every step an
 \`f32\` operation), so all targets agree bit for bit. The generated C is built with
 \`-ffp-contract=off\` (no fused multiply-add) and \`-fno-math-errno\`; a user building the library

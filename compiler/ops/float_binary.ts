@@ -1,9 +1,9 @@
 /**
- * @fileoverview The float32 variants of DIV and SQUARED_DIFFERENCE: one call of
+ * @fileoverview The float32 variants of DIV and SQUARED_DIFFERENCE, and FLOOR_DIV and FLOOR_MOD: one call of
  * kernels/float_binary.ts with the broadcast loops of compiler/ops/broadcast.ts and, for DIV, the
  * fused activation (TFLite Micro's CalculateActivationRange for float). Called by compiler/ops/
  * div.ts and squared_difference.ts when the first input is float32 (TFLM requires all three
- * tensors of one type).
+ * tensors of one type), and by floor_div_mod.ts.
  */
 import type { Graph, Op } from "../ir/graph.ts";
 import {
@@ -18,7 +18,7 @@ const ACTIVATIONS: Record<string, number> = {
   NONE: FLOAT_ACT_NONE, RELU: FLOAT_ACT_RELU, RELU6: FLOAT_ACT_RELU6, RELU_N1_TO_1: FLOAT_ACT_RELU_N1_TO_1,
 };
 
-/** `fn` (FLOAT_DIV or FLOAT_SQUARED_DIFFERENCE) on float32 operands; `withActivation`: read the fused activation. */
+/** `fn` (FLOAT_DIV, FLOAT_SQUARED_DIFFERENCE, FLOAT_FLOOR_DIV, FLOAT_FLOOR_MOD) on float32 operands; `withActivation`: read the fused activation. */
 export function lowerFloatBinary(graph: Graph, op: Op, fn: number, withActivation: boolean): KernelCall[] {
   const input1 = inputTensor(graph, op, 0, "input1");
   const input2 = inputTensor(graph, op, 1, "input2");

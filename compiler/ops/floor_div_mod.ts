@@ -1,7 +1,7 @@
 /**
  * @fileoverview Lowers FLOOR_DIV and FLOOR_MOD (float32 only, as TFLite Micro registers them at
- * 90b983c2: micro/kernels/floor_div.cc, floor_mod.cc) to kernels/floor_div.ts and
- * kernels/floor_mod.ts, with the broadcast loops of compiler/ops/broadcast.ts. TFLM's Prepare
+ * 90b983c2: micro/kernels/floor_div.cc, floor_mod.cc) to kernels/float_binary.ts (fn
+ * FLOAT_FLOOR_DIV, FLOAT_FLOOR_MOD) through compiler/ops/float_binary.ts. TFLM's Prepare
  * requires input1, input2 and output of one type and its Eval fails on anything but float32, so
  * int8 (or int32, ...) is rejected here with that reason; a broadcast above rank 4 is rejected as
  * its 4-D slow broadcast CHECK-fails. FLOOR_DIV fails Invoke in TFLM when any divisor is 0: a
@@ -9,11 +9,10 @@
  * float division gives (floor of +-infinity or NaN), where TFLM returns an error.
  */
 import type { DType, Graph, Op } from "../ir/graph.ts";
-import type { FloorDivParams } from "../../kernels/floor_div.ts";
-import type { FloorModParams } from "../../kernels/floor_mod.ts";
-import { planBroadcast, requireBroadcastRank } from "./broadcast.ts";
+import { FLOAT_FLOOR_DIV, FLOAT_FLOOR_MOD } from "../../kernels/float_binary.ts";
+import { requireBroadcastRank } from "./broadcast.ts";
+import { lowerFloatBinary } from "./float_binary.ts";
 import { inputTensor, opError, outputTensor } from "./operands.ts";
-import { BINARY_SLOTS, kernelCall, type KernelContract } from "./contract.ts";
 import type { KernelCall, LowerOp } from "./types.ts";
 
 function lowerFloorDivMod(graph: Graph, op: Op): KernelCall[] {
@@ -40,19 +39,8 @@ function lowerFloorDivMod(graph: Graph, op: Op): KernelCall[] {
       opError(graph, op, `the constant divisor (input2 tensor ${input2.index}, ${input2.name}) holds 0 at element ${at}: TFLite Micro's FLOOR_DIV fails Invoke ("Division by 0")`);
     }
   }
-  const params: FloorDivParams | FloorModParams = planBroadcast(graph, op, input1, input2, output);
-  const kernel = op.opcode === "FLOOR_DIV" ? "floor_div" : "floor_mod";
-  return [kernelCall(kernel, op.opcode === "FLOOR_DIV" ? "floorDiv" : "floorMod", BINARY_SLOTS, params, {
-    input1: { kind: "tensor", tensor: input1.index },
-    input2: { kind: "tensor", tensor: input2.index },
-    output: { kind: "tensor", tensor: output.index },
-  }, 0)];
+  return lowerFloatBinary(graph, op, op.opcode === "FLOOR_DIV" ? FLOAT_FLOOR_DIV : FLOAT_FLOOR_MOD, false);
 }
-
-export const CONTRACTS: KernelContract[] = [
-  { kernel: "floor_div", fn: "floorDiv", slots: BINARY_SLOTS },
-  { kernel: "floor_mod", fn: "floorMod", slots: BINARY_SLOTS },
-];
 
 export const OPCODES: Record<string, LowerOp> = { FLOOR_DIV: lowerFloorDivMod, FLOOR_MOD: lowerFloorDivMod };
 

@@ -1,6 +1,6 @@
 /**
- * @fileoverview The float32 ops FLOOR_DIV, FLOOR_MOD, LOG, SIN and COS (kernels/floor_div.ts,
- * floor_mod.ts, log.ts, sin_cos.ts; TFLite Micro registers all five for float32 only) on
+ * @fileoverview The float32 ops FLOOR_DIV, FLOOR_MOD, LOG, SIN and COS (kernels/float_binary.ts,
+ * log.ts, sin_cos.ts; TFLite Micro registers all five for float32 only) on
  * single-op .tflite models built with test/import/tflite-builder.ts, run through the pipeline on
  * ts, wasm and host C, in codegen and interpreter mode: every target and mode gives the same bytes
  * (NaNs compared as NaNs), and the values are checked against references computed here in double:

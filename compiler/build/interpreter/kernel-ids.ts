@@ -124,8 +124,6 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
   // SQUARED_DIFFERENCE int16 (issue 15, branch opsc).
   "squared_difference.squaredDifference16": 91,
   // float32 FLOOR_DIV, FLOOR_MOD, LOG, SIN and COS (issue 15, branch h-floatops).
-  "floor_div.floorDiv": 92,
-  "floor_mod.floorMod": 93,
   "log.logFloat": 94,
   "sin_cos.sinCos": 95,
   // float32 UNIDIRECTIONAL_SEQUENCE_LSTM (issue 15, branch h-floatops).
@@ -133,4 +131,8 @@ export const KERNEL_IDS: Readonly<Record<string, number>> = {
 };
 
 /** Ids of entries that no longer exist, with the entry each named. Never reused. */
-export const RETIRED_KERNEL_IDS: Readonly<Record<number, string>> = {};
+export const RETIRED_KERNEL_IDS: Readonly<Record<number, string>> = {
+  // FLOOR_DIV and FLOOR_MOD became `fn` values of float_binary.floatBinary (same session: no image named them).
+  92: "floor_div.floorDiv",
+  93: "floor_mod.floorMod",
+};

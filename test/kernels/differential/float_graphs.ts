@@ -37,7 +37,7 @@ export const GRAPHS: Record<string, () => Graph> = {
   ADD_N: () => graphOf("ADD_N", 3),
 };
 
-/** The float32 ops TFLite Micro computes with libm or double (kernels/floor_div.ts, floor_mod.ts, log.ts, sin_cos.ts). */
+/** The float32 ops TFLite Micro computes with libm or double (kernels/float_binary.ts FLOAT_FLOOR_DIV/MOD, log.ts, sin_cos.ts). */
 export const MATH_GRAPHS: Record<string, () => Graph> = {
   FLOOR_DIV: () => graphOf("FLOOR_DIV", 2), FLOOR_MOD: () => graphOf("FLOOR_MOD", 2),
   LOG: () => graphOf("LOG", 1), SIN: () => graphOf("SIN", 1), COS: () => graphOf("COS", 1),

@@ -1,6 +1,6 @@
 /**
  * @fileoverview Property tests of the float32 kernels FLOOR_DIV, FLOOR_MOD, LOG, SIN and COS
- * (kernels/floor_div.ts, floor_mod.ts, log.ts, sin_cos.ts; MATH_GRAPHS of float_graphs.ts):
+ * (kernels/float_binary.ts FLOAT_FLOOR_DIV/MOD, log.ts, sin_cos.ts; MATH_GRAPHS of float_graphs.ts):
  * fast-check draws float32 inputs (any value fc.float gives: NaN, infinities, subnormals, -0,
  * zero divisors) and the TypeScript kernels, the WASM module and the host-gcc C library, in
  * codegen and interpreter mode, must produce the same bytes (NaNs compared as NaNs: their sign
