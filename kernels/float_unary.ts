@@ -14,6 +14,7 @@
  * Arrays: input, output (float32, `size` elements).
  */
 import type { f32, i32 } from "./types.ts";
+import { nearestInt } from "./common/nearest.ts";
 
 /** `fn` values. */
 export const FLOAT_NEG: i32 = 0;
@@ -81,14 +82,7 @@ export function expF32(x: f32): f32 {
     return Math.fround(0);
   }
   // k = round(x / ln 2); r = x - k ln 2 with ln 2 split so that k * hi is exact.
-  const scaled: f32 = Math.fround(x * Math.fround(1.4426950216293335));
-  let k: i32 = Math.trunc(scaled);
-  const frac: f32 = Math.fround(scaled - Math.fround(k));
-  if (frac >= Math.fround(0.5)) {
-    k++;
-  } else if (frac <= Math.fround(-0.5)) {
-    k--;
-  }
+  let k: i32 = nearestInt(Math.fround(x * Math.fround(1.4426950216293335)));
   const kf: f32 = Math.fround(k);
   const r: f32 = Math.fround(
     Math.fround(x - Math.fround(kf * Math.fround(0.693145751953125))) - Math.fround(kf * Math.fround(0.0000014286068676248752)),

@@ -23,6 +23,7 @@
  */
 import type { f32, i32 } from "./types.ts";
 import { fmodF32 } from "./common/fmod.ts";
+import { nearestInt } from "./common/nearest.ts";
 
 /** `fn` values. */
 export const SIN_FN: i32 = 0;
@@ -72,14 +73,7 @@ function sinCosF32(input: f32, cos: boolean): f32 {
     x = fmodF32(x, Math.fround(6.2831854820251465)); // fround(2 pi): see the file comment
   }
   // k = round(x * 2/pi), |x| <= 16384 so |k| <= 10431.
-  const scaled: f32 = Math.fround(x * Math.fround(0.6366197723675814));
-  let k: i32 = Math.trunc(scaled);
-  const frac: f32 = Math.fround(scaled - Math.fround(k));
-  if (frac >= Math.fround(0.5)) {
-    k++;
-  } else if (frac <= Math.fround(-0.5)) {
-    k--;
-  }
+  const k: i32 = nearestInt(Math.fround(x * Math.fround(0.6366197723675814)));
   let hi: f32 = x;
   let lo: f32 = Math.fround(0);
   if (k !== 0) {
